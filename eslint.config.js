@@ -1,0 +1,67 @@
+// The architecture's dependency rules live here, so they hold without anyone remembering them.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ioModules = ['net', 'tls', 'fs', 'fs/promises', 'timers', 'timers/promises', 'child_process',
+  'dgram', 'http', 'https', 'http2', 'os', 'worker_threads', 'crypto', 'perf_hooks', 'process', 'dns'];
+
+// Everything deterministic (the core and the simulator) takes time and randomness as arguments.
+const nondeterministicGlobals = [
+  { name: 'Date', message: 'Time comes in as an argument (nowMs).' },
+  { name: 'setTimeout', message: 'Ask for a wake-up through nextWakeMs() instead.' },
+  { name: 'setInterval', message: 'Ask for a wake-up through nextWakeMs() instead.' },
+  { name: 'setImmediate', message: 'The pump owns the drain order.' },
+  { name: 'queueMicrotask', message: 'The pump owns the drain order.' },
+  { name: 'performance', message: 'Time comes in as an argument (nowMs).' },
+  { name: 'process', message: 'No process state in deterministic code.' },
+  { name: 'crypto', message: 'Randomness comes in as an argument (Random).' },
+];
+const nondeterministicProperties = [
+  { object: 'Math', property: 'random', message: 'Randomness comes in as an argument (Random).' },
+  { object: 'process', property: 'hrtime', message: 'Time comes in as an argument (nowMs).' },
+  { object: 'Date', property: 'now', message: 'Time comes in as an argument (nowMs).' },
+];
+const noIoImports = {
+  patterns: [
+    { group: ['node:*'], message: 'src/core is sans-IO: no node:* modules.' },
+    { group: ioModules, message: 'src/core is sans-IO: no I/O modules.' },
+    { group: ['**/runtime/**', '**/storage/**', '**/sim/**', '**/chaos/**'],
+      message: 'src/core depends on nothing outside src/core.' },
+  ],
+};
+const noHarnessImports = {
+  patterns: [
+    { group: ['**/sim/**', '**/chaos/**', '**/test/**'], message: 'src/ never imports sim/, chaos/ or test/.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'tmp/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', noHarnessImports] },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', noIoImports],
+      'no-restricted-globals': ['error', ...nondeterministicGlobals],
+      'no-restricted-properties': ['error', ...nondeterministicProperties],
+    },
+  },
+  {
+    files: ['sim/**/*.ts'],
+    ignores: ['sim/cli/**'],
+    rules: {
+      'no-restricted-globals': ['error', ...nondeterministicGlobals],
+      'no-restricted-properties': ['error', ...nondeterministicProperties],
+    },
+  },
+);

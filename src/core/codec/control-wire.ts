@@ -1,0 +1,123 @@
+import type {
+  AckFrame, ErrorFrame, HeartbeatFrame, HelloFrame, SnapshotEndFrame, SyncRequestFrame,
+  SyncResponseFrame, WelcomeFrame,
+} from '../frame.js';
+import { isErrorCode } from './frame-rules.js';
+import type { JsonObject } from './json.js';
+import type { WireObject } from './wire-reader.js';
+
+/**
+ * The frames that carry no data operation: their wire `data` both ways. Each *FromWire checks
+ * the exact field set and the JSON types; frame-rules.ts checks the ranges.
+ */
+export type ControlFrame =
+  | HelloFrame | WelcomeFrame | SyncRequestFrame | SyncResponseFrame | SnapshotEndFrame
+  | AckFrame | HeartbeatFrame | ErrorFrame;
+
+export const CONTROL_WIRE_TYPES = {
+  hello: 'HELLO',
+  welcome: 'WELCOME',
+  syncRequest: 'SYNC_REQUEST',
+  syncResponse: 'SYNC_RESPONSE',
+  snapshotEnd: 'SNAPSHOT_END',
+  ack: 'ACK',
+  heartbeat: 'HEARTBEAT',
+  error: 'ERROR',
+} as const satisfies Record<ControlFrame['kind'], string>;
+
+export type ControlWireType = (typeof CONTROL_WIRE_TYPES)[ControlFrame['kind']];
+
+export function controlDataToWire(frame: ControlFrame): JsonObject {
+  switch (frame.kind) {
+    case 'hello':
+      return { protocol_version: frame.protocolVersion, replica_id: frame.replicaId, auth: frame.auth };
+    case 'welcome':
+      return { protocol_version: frame.protocolVersion, replication_id: frame.replicationId, last_sequence: frame.lastSequence };
+    case 'syncRequest':
+      return { replication_id: frame.replicationId, from_sequence: frame.fromSequence };
+    case 'syncResponse':
+      return { mode: frame.mode, replication_id: frame.replicationId, from_sequence: frame.fromSequence };
+    case 'snapshotEnd':
+      return {
+        chunk_count: frame.chunkCount, entry_count: frame.entryCount, digest: frame.digest,
+        consistent_sequence: frame.consistentSequence,
+      };
+    case 'ack':
+      return {
+        received_sequence: frame.receivedSequence, applied_sequence: frame.appliedSequence,
+        durable_sequence: frame.durableSequence, bytes_received: frame.bytesReceived,
+      };
+    case 'heartbeat':
+      return { replication_id: frame.replicationId, last_sequence: frame.lastSequence };
+    case 'error':
+      return { code: frame.code, message: frame.message };
+  }
+}
+
+export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
+  switch (type) {
+    case 'HELLO':
+      data.keys(['protocol_version', 'replica_id', 'auth']);
+      return {
+        kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
+        replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
+      };
+    case 'WELCOME':
+      data.keys(['protocol_version', 'replication_id', 'last_sequence']);
+      return {
+        kind: 'welcome', timestampMs, protocolVersion: data.number('protocol_version'),
+        replicationId: data.string('replication_id'), lastSequence: data.number('last_sequence'),
+      };
+    case 'SYNC_REQUEST':
+      data.keys(['replication_id', 'from_sequence']);
+      return {
+        kind: 'syncRequest', timestampMs, replicationId: data.nullableString('replication_id'),
+        fromSequence: data.number('from_sequence'),
+      };
+    case 'SYNC_RESPONSE':
+      return syncResponseFromWire(data, timestampMs);
+    case 'SNAPSHOT_END':
+      data.keys(['chunk_count', 'entry_count', 'digest', 'consistent_sequence']);
+      return {
+        kind: 'snapshotEnd', timestampMs, chunkCount: data.number('chunk_count'),
+        entryCount: data.number('entry_count'), digest: data.string('digest'),
+        consistentSequence: data.number('consistent_sequence'),
+      };
+    case 'ACK':
+      data.keys(['received_sequence', 'applied_sequence', 'durable_sequence', 'bytes_received']);
+      return {
+        kind: 'ack', timestampMs, receivedSequence: data.number('received_sequence'),
+        appliedSequence: data.number('applied_sequence'), durableSequence: data.number('durable_sequence'),
+        bytesReceived: data.number('bytes_received'),
+      };
+    case 'HEARTBEAT':
+      data.keys(['replication_id', 'last_sequence']);
+      return {
+        kind: 'heartbeat', timestampMs, replicationId: data.nullableString('replication_id'),
+        lastSequence: data.number('last_sequence'),
+      };
+    case 'ERROR':
+      return errorFromWire(data, timestampMs);
+  }
+}
+
+function errorFromWire(data: WireObject, timestampMs: number): ErrorFrame {
+  data.keys(['code', 'message']);
+  const code = data.string('code');
+  if (!isErrorCode(code)) throw data.error('code', `${JSON.stringify(code.slice(0, 64))} is not a known error code`);
+  return { kind: 'error', timestampMs, code, message: data.string('message') };
+}
+
+function syncResponseFromWire(data: WireObject, timestampMs: number): SyncResponseFrame {
+  data.keys(['mode', 'replication_id', 'from_sequence']);
+  const mode = data.string('mode');
+  if (mode !== 'continue' && mode !== 'full_resync') throw data.error('mode', 'must be "continue" or "full_resync"');
+  return {
+    kind: 'syncResponse', timestampMs, mode, replicationId: data.string('replication_id'),
+    fromSequence: data.number('from_sequence'),
+  };
+}
+
+export function isControlWireType(type: string): type is ControlWireType {
+  return (Object.values(CONTROL_WIRE_TYPES) as string[]).includes(type);
+}

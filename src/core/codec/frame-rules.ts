@@ -1,0 +1,171 @@
+import type { ErrorCode, Frame, SnapshotChunkFrame } from '../frame.js';
+import type { Limits } from '../limits.js';
+import type { LogEntry, Operation, SetOperation } from '../operation.js';
+import { isHex64 } from './checksum.js';
+import { TIMESTAMP_MS_MAX } from './wire-time.js';
+
+/**
+ * The validity rules of a frame, shared by both ends of the wire: the encoder asserts them (a
+ * violation is our bug) and the decoder enforces them (a violation is the peer's fault). Only
+ * `fail` differs. Messages name the wire field.
+ */
+export type Fail = (message: string) => Error;
+
+const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
+  protocol: true, checksum: true, frame_too_large: true, version: true, auth: true,
+  unexpected_frame: true, gap: true, history: true, timeout: true, budget: true,
+  log_overrun: true, storage: true, snapshot: true, capacity: true, shutdown: true,
+};
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
+  const rules = new Rules(limits, fail);
+  rules.timestampMs(frame.timestampMs, `${frame.kind}: timestamp`);
+  switch (frame.kind) {
+    case 'operation':
+      return rules.logEntry(frame, frame.op.type);
+    case 'batch':
+      return rules.batch(frame.entries);
+    case 'hello':
+      rules.sequence(frame.protocolVersion, 'HELLO data.protocol_version');
+      rules.name(frame.replicaId, 'HELLO data.replica_id', true);
+      return rules.nullableName(frame.auth, 'HELLO data.auth');
+    case 'welcome':
+      rules.sequence(frame.protocolVersion, 'WELCOME data.protocol_version');
+      rules.name(frame.replicationId, 'WELCOME data.replication_id', true);
+      return rules.sequence(frame.lastSequence, 'WELCOME data.last_sequence');
+    case 'syncRequest':
+      rules.nullableName(frame.replicationId, 'SYNC_REQUEST data.replication_id', true);
+      return rules.sequence(frame.fromSequence, 'SYNC_REQUEST data.from_sequence');
+    case 'syncResponse':
+      rules.require(frame.mode === 'continue' || frame.mode === 'full_resync', 'SYNC_RESPONSE data.mode must be "continue" or "full_resync"');
+      rules.name(frame.replicationId, 'SYNC_RESPONSE data.replication_id', true);
+      return rules.sequence(frame.fromSequence, 'SYNC_RESPONSE data.from_sequence');
+    case 'snapshotChunk':
+      return rules.snapshotChunk(frame);
+    case 'snapshotEnd':
+      rules.sequence(frame.chunkCount, 'SNAPSHOT_END data.chunk_count');
+      rules.sequence(frame.entryCount, 'SNAPSHOT_END data.entry_count');
+      rules.require(isHex64(frame.digest), 'SNAPSHOT_END data.digest must be 64 lowercase hex characters');
+      return rules.sequence(frame.consistentSequence, 'SNAPSHOT_END data.consistent_sequence');
+    case 'ack':
+      rules.sequence(frame.receivedSequence, 'ACK data.received_sequence');
+      rules.sequence(frame.appliedSequence, 'ACK data.applied_sequence');
+      rules.sequence(frame.durableSequence, 'ACK data.durable_sequence');
+      return rules.sequence(frame.bytesReceived, 'ACK data.bytes_received');
+    case 'heartbeat':
+      rules.nullableName(frame.replicationId, 'HEARTBEAT data.replication_id', true);
+      return rules.sequence(frame.lastSequence, 'HEARTBEAT data.last_sequence');
+    case 'error':
+      rules.require(typeof frame.code === 'string' && isErrorCode(frame.code), `ERROR data.code ${String(frame.code)} is not a known error code`);
+      return rules.name(frame.message, 'ERROR data.message', false);
+    default:
+      return rules.require(false, `unknown frame kind ${String((frame as { kind: unknown }).kind)}`);
+  }
+}
+
+/** The rules of one operation alone, for the op log and the batcher. */
+export function checkOperation(op: Operation, limits: Limits, fail: Fail): void {
+  new Rules(limits, fail).operation(op, op.type);
+}
+
+class Rules {
+  constructor(
+    private readonly limits: Limits,
+    private readonly fail: Fail,
+  ) {}
+
+  require(condition: boolean, message: string): void {
+    if (!condition) throw this.fail(message);
+  }
+
+  sequence(value: number, field: string, min = 0): void {
+    this.require(Number.isSafeInteger(value) && value >= min, `${field} must be a safe integer >= ${min}, got ${value}`);
+  }
+
+  timestampMs(value: number, field: string): void {
+    const ok = Number.isSafeInteger(value) && value >= 0 && value <= TIMESTAMP_MS_MAX;
+    this.require(ok, `${field} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
+  }
+
+  name(value: string, field: string, nonEmpty: boolean): void {
+    const ok = typeof value === 'string' && value.length <= this.limits.nameLengthMax && (!nonEmpty || value.length > 0);
+    const what = nonEmpty ? 'a non-empty string' : 'a string';
+    this.require(ok, `${field} must be ${what} of at most ${this.limits.nameLengthMax} UTF-16 code units`);
+  }
+
+  nullableName(value: string | null, field: string, nonEmpty = false): void {
+    if (value !== null) this.name(value, field, nonEmpty);
+  }
+
+  tags(tags: readonly string[], field: string): void {
+    this.require(Array.isArray(tags) && tags.length <= this.limits.tagsMax, `${field} must be an array of at most ${this.limits.tagsMax} tags`);
+    tags.forEach((tag, index) => this.name(tag, `${field}[${index}]`, false));
+  }
+
+  expiresAtMs(value: number | null, field: string): void {
+    if (value !== null) this.sequence(value, field);
+  }
+
+  logEntry(entry: LogEntry, where: string): void {
+    this.sequence(entry.sequence, `${where} sequence`, 1);
+    this.timestampMs(entry.timestampMs, `${where} timestamp`);
+    this.operation(entry.op, where);
+  }
+
+  operation(op: Operation, where: string): void {
+    switch (op.type) {
+      case 'SET':
+        return this.setOperation(op, where);
+      case 'DELETE':
+        return this.name(op.path, `${where} data.path`, true);
+      case 'SET_TTL':
+        this.name(op.path, `${where} data.path`, true);
+        return this.expiresAtMs(op.expiresAtMs, `${where} data.expires_at_ms`);
+      case 'FLUSH':
+        this.nullableName(op.db, `${where} data.db`);
+        return this.nullableName(op.namespace, `${where} data.namespace`);
+      case 'METADATA':
+        this.name(op.path, `${where} data.path`, true);
+        return this.tags(op.tags, `${where} data.tags`);
+      default:
+        return this.require(false, `${where}: unknown operation type ${String((op as { type: unknown }).type)}`);
+    }
+  }
+
+  setOperation(op: SetOperation, where: string): void {
+    this.require(op.type === 'SET', `${where} must be a SET operation`);
+    this.name(op.path, `${where} data.path`, true);
+    this.name(op.key, `${where} data.key`, false);
+    this.name(op.db, `${where} data.db`, false);
+    this.name(op.namespace, `${where} data.namespace`, false);
+    this.tags(op.tags, `${where} data.tags`);
+    this.expiresAtMs(op.expiresAtMs, `${where} data.expires_at_ms`);
+    const ok = op.value instanceof Uint8Array && op.value.length <= this.limits.valueBytesMax;
+    this.require(ok, `${where} data.value must be at most ${this.limits.valueBytesMax} bytes`);
+  }
+
+  batch(entries: readonly LogEntry[]): void {
+    const max = this.limits.batchEntriesMax;
+    this.require(entries.length >= 1 && entries.length <= max, `BATCH data.operations must hold 1 to ${max} operations, got ${entries.length}`);
+    entries.forEach((entry, index) => {
+      this.logEntry(entry, `BATCH data.operations[${index}]`);
+      if (index > 0) this.consecutive(entries[index - 1]!, entry, index);
+    });
+  }
+
+  consecutive(previous: LogEntry, entry: LogEntry, index: number): void {
+    const ok = entry.sequence === previous.sequence + 1;
+    this.require(ok, `BATCH data.operations[${index}] sequence ${entry.sequence} does not follow ${previous.sequence}`);
+  }
+
+  snapshotChunk(frame: SnapshotChunkFrame): void {
+    this.sequence(frame.index, 'SNAPSHOT_CHUNK data.index');
+    const max = this.limits.snapshotChunkEntriesMax;
+    this.require(frame.entries.length <= max, `SNAPSHOT_CHUNK data.entries must hold at most ${max} entries, got ${frame.entries.length}`);
+    frame.entries.forEach((entry, index) => this.setOperation(entry, `SNAPSHOT_CHUNK data.entries[${index}]`));
+  }
+}

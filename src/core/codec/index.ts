@@ -1,0 +1,12 @@
+/** The wire codec: frames to bytes and back (docs/PROTOCOL.md). */
+export { decodeBase64, encodeBase64 } from './base64.js';
+export { canonicalJson } from './canonical-json.js';
+export { chainDigest, frameChecksum, SNAPSHOT_DIGEST_INITIAL, type ChecksumFields } from './checksum.js';
+export { decodeFrameBody, type DecodedBody } from './decode.js';
+export { encodeFrame, type EncodedFrame } from './encode.js';
+export { FrameDecoder, type DecodedFrame } from './frame-decoder.js';
+export { checkOperation, type Fail } from './frame-rules.js';
+export { frameToWire, type WireEnvelope } from './frame-wire.js';
+export type { JsonObject, JsonValue } from './json.js';
+export { TIMESTAMP_MS_MAX } from './wire-time.js';
+export { operationWireBytesMax } from './wire-size.js';

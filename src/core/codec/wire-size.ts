@@ -1,0 +1,47 @@
+import type { Operation } from '../operation.js';
+import { quoteAscii } from './canonical-json.js';
+
+/**
+ * More than the envelope of any one-operation frame around its strings: the length prefix, the
+ * keys, the punctuation, three numbers of at most 24 characters and the 64-character checksum
+ * come to about 300 bytes.
+ */
+const ENVELOPE_ALLOWANCE_BYTES = 512;
+const ESCAPED_UNIT_BYTES_MAX = 6; // \uXXXX
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * An upper bound, cheap to compute, on the bytes an operation takes on the wire. It bounds:
+ * the whole one-operation frame, length prefix included; the operation's item plus its comma in
+ * a BATCH; for a SET, its entry plus its comma in a SNAPSHOT_CHUNK. What a BATCH or a
+ * SNAPSHOT_CHUNK adds around its items is under 256 bytes.
+ */
+export function operationWireBytesMax(op: Operation): number {
+  return ENVELOPE_ALLOWANCE_BYTES + stringsBytesMax(op) + (op.type === 'SET' ? Math.ceil(op.value.length / 3) * 4 : 0);
+}
+
+function stringsBytesMax(op: Operation): number {
+  switch (op.type) {
+    case 'SET':
+      return nameBytesMax(op.path) + nameBytesMax(op.key) + nameBytesMax(op.db) + nameBytesMax(op.namespace) + tagsBytesMax(op.tags);
+    case 'DELETE':
+    case 'SET_TTL':
+      return nameBytesMax(op.path);
+    case 'FLUSH':
+      return nameBytesMax(op.db ?? '') + nameBytesMax(op.namespace ?? '');
+    case 'METADATA':
+      return nameBytesMax(op.path) + tagsBytesMax(op.tags);
+  }
+}
+
+function tagsBytesMax(tags: readonly string[]): number {
+  let total = 0;
+  for (const tag of tags) total += nameBytesMax(tag) + 1; // its comma
+  return total;
+}
+
+/** Quotes included. Printable ASCII (the usual case) is counted exactly, anything else 6x. */
+function nameBytesMax(name: string): number {
+  if (PRINTABLE_ASCII.test(name)) return quoteAscii(name).length;
+  return name.length * ESCAPED_UNIT_BYTES_MAX + 2;
+}

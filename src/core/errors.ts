@@ -1,0 +1,56 @@
+/**
+ * Typed errors. Names follow the original (ReplicationError, ReadOnlyError, ConnectionError,
+ * ProtocolError, ChecksumMismatchError); the rest are ours.
+ */
+export class ReplicationError extends Error {
+  override name = 'ReplicationError';
+}
+
+export class ReadOnlyError extends ReplicationError {
+  override name = 'ReadOnlyError';
+}
+
+export class ConnectionError extends ReplicationError {
+  override name = 'ConnectionError';
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`${message} (${host}:${port})`);
+  }
+}
+
+/** The peer sent bytes that are not a valid frame. The link is closed and resumed. */
+export class ProtocolError extends ReplicationError {
+  override name = 'ProtocolError';
+}
+
+export class ChecksumMismatchError extends ProtocolError {
+  override name = 'ChecksumMismatchError';
+}
+
+/** A length prefix above frameBytesMax: rejected before any of the frame is buffered. */
+export class FrameTooLargeError extends ProtocolError {
+  override name = 'FrameTooLargeError';
+}
+
+/** A request above a named limit (see limits.ts). Nothing was accepted. */
+export class LimitExceededError extends ReplicationError {
+  override name = 'LimitExceededError';
+}
+
+/** The storage backend failed an operation. Applying stops until the node resumes. */
+export class StorageFailedError extends ReplicationError {
+  override name = 'StorageFailedError';
+}
+
+/** A write request that is not a valid operation (empty path, non-integer expiry, ...). */
+export class InvalidOperationError extends ReplicationError {
+  override name = 'InvalidOperationError';
+}
+
+/** The node cannot take this request in its current state (still loading, closed). */
+export class NotReadyError extends ReplicationError {
+  override name = 'NotReadyError';
+}

@@ -1,0 +1,50 @@
+import { Keyspace } from './keyspace.js';
+import type { Cursor, StorageRequest, StorageResult } from './storage-request.js';
+
+/**
+ * Executes storage requests against keyspaces in memory, synchronously. The memory backend wraps
+ * it, and the simulator and tests run it directly, so all of them share one meaning of each request.
+ */
+export class KeyspaceStore {
+  private liveKeyspace = new Keyspace();
+  private staging: Keyspace | null = null;
+  private storedCursor: Cursor | null = null;
+
+  get live(): Keyspace {
+    return this.liveKeyspace;
+  }
+
+  get cursor(): Cursor | null {
+    return this.storedCursor;
+  }
+
+  get staged(): Keyspace | null {
+    return this.staging;
+  }
+
+  execute(request: StorageRequest): StorageResult {
+    switch (request.kind) {
+      case 'apply':
+        for (const op of request.operations) this.liveKeyspace.apply(op);
+        if (request.cursor !== null) this.storedCursor = request.cursor;
+        return DONE;
+      case 'scan':
+        return { kind: 'scanned', ...this.liveKeyspace.scan(request) };
+      case 'stageBegin':
+        this.staging = new Keyspace();
+        return DONE;
+      case 'stageApply':
+        if (this.staging === null) return { kind: 'failed', message: 'stageApply without stageBegin' };
+        for (const op of request.operations) this.staging.apply(op);
+        return DONE;
+      case 'stageCommit':
+        if (this.staging === null) return { kind: 'failed', message: 'stageCommit without stageBegin' };
+        this.liveKeyspace = this.staging;
+        this.staging = null;
+        this.storedCursor = request.cursor;
+        return DONE;
+    }
+  }
+}
+
+const DONE: StorageResult = Object.freeze({ kind: 'done', durable: false });

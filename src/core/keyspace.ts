@@ -1,0 +1,107 @@
+import { assert } from './assert.js';
+import { operationWireBytesMax } from './codec/index.js';
+import type { Operation, SetOperation } from './operation.js';
+
+/** An entry is the full record a SET writes: value and metadata together. */
+export type Entry = SetOperation;
+
+export interface ScanPage {
+  readonly entries: readonly Entry[];
+  /** True when no entry sorts after the last one returned. */
+  readonly done: boolean;
+}
+
+export interface ScanRequest {
+  /** Entries strictly after this path (code-unit order), or from the start when null. */
+  readonly afterPath: string | null;
+  readonly entriesMax: number;
+  /**
+   * Bound on the page's wire size (operationWireBytesMax of each entry). A page holds at least one
+   * entry, so an entry larger than this still travels, alone.
+   */
+  readonly bytesMax: number;
+}
+
+/** Hidden on reads once its expiry has passed; only the primary deletes it (and replicates that). */
+export function isExpired(entry: Entry, nowMs: number): boolean {
+  return entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs;
+}
+
+/** A keyspace in memory: the semantics of every operation, in one place. */
+export class Keyspace {
+  private readonly entries = new Map<string, Entry>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(path: string): Entry | undefined {
+    return this.entries.get(path);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  values(): IterableIterator<Entry> {
+    return this.entries.values();
+  }
+
+  apply(op: Operation): void {
+    switch (op.type) {
+      case 'SET':
+        this.entries.set(op.path, op);
+        return;
+      case 'DELETE':
+        this.entries.delete(op.path);
+        return;
+      case 'SET_TTL':
+        this.update(op.path, (entry) => ({ ...entry, expiresAtMs: op.expiresAtMs }));
+        return;
+      case 'METADATA':
+        this.update(op.path, (entry) => ({ ...entry, tags: op.tags }));
+        return;
+      case 'FLUSH':
+        for (const [path, entry] of this.entries) {
+          if (matchesFlush(entry, op.db, op.namespace)) this.entries.delete(path);
+        }
+        return;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Ordered by path, so a scan resumed after any path neither repeats nor skips a stable entry. */
+  scan(request: ScanRequest): ScanPage {
+    assert(request.entriesMax > 0 && request.bytesMax > 0, 'scan limits must be positive');
+    const after = request.afterPath;
+    const paths = [...this.entries.keys()].filter((path) => after === null || path > after).sort(compareCodeUnits);
+    const entries: Entry[] = [];
+    let bytes = 0;
+    for (const path of paths) {
+      const entry = this.entries.get(path);
+      assert(entry !== undefined, 'scan lost an entry');
+      const size = operationWireBytesMax(entry);
+      if (entries.length > 0 && (entries.length >= request.entriesMax || bytes + size > request.bytesMax)) break;
+      entries.push(entry);
+      bytes += size;
+    }
+    return { entries, done: entries.length === paths.length };
+  }
+
+  private update(path: string, change: (entry: Entry) => Entry): void {
+    const entry = this.entries.get(path);
+    if (entry !== undefined) this.entries.set(path, change(entry));
+  }
+}
+
+export function matchesFlush(entry: { readonly db: string; readonly namespace: string }, db: string | null, namespace: string | null): boolean {
+  return (db === null || entry.db === db) && (namespace === null || entry.namespace === namespace);
+}
+
+export function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}

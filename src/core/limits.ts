@@ -1,0 +1,105 @@
+import { assert } from './assert.js';
+
+/**
+ * Every limit of the library, in one place. Each is a default that a node's options may lower
+ * or raise within the assertions of validateLimits().
+ */
+export interface Limits {
+  /** Largest frame body (the JSON after the 4-byte length prefix). Checked before buffering. */
+  frameBytesMax: number;
+  /** Largest value of a single SET. */
+  valueBytesMax: number;
+  /** Longest storage path, key, db or namespace, in UTF-16 code units. */
+  nameLengthMax: number;
+  /** Most tags on one entry. */
+  tagsMax: number;
+  /** Most operations in one BATCH frame. */
+  batchEntriesMax: number;
+  /** Bound on a BATCH frame's operations (operationWireBytesMax); a larger single one goes alone. */
+  batchBytesMax: number;
+  /** Operation log retention, by count (the original's max_operation_log). */
+  logEntriesMax: number;
+  /** Operation log retention, by the encoded size of the operations. */
+  logBytesMax: number;
+  /** Writes accepted by the primary but not yet handed to storage. */
+  pendingWritesMax: number;
+  /** Bytes sent to one secondary and not yet acknowledged: its outbound budget. */
+  outboundBudgetBytes: number;
+  /** Entries in one snapshot chunk. */
+  snapshotChunkEntriesMax: number;
+  /** Bound on a snapshot chunk's entries (operationWireBytesMax); a larger single one goes alone. */
+  snapshotChunkBytesMax: number;
+  /** Secondaries the primary tracks (connected or not) in its statistics. */
+  replicasMax: number;
+  /** Simultaneous connections the primary serves. */
+  connectionsMax: number;
+  /** Keys with an expiry that the primary indexes. */
+  expiringKeysMax: number;
+  /** Outputs one pump() drains before it must yield: a guard against a runaway state machine. */
+  pumpOutputsMax: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  frameBytesMax: 16 * 1024 * 1024,
+  valueBytesMax: 8 * 1024 * 1024,
+  nameLengthMax: 4096,
+  tagsMax: 256,
+  batchEntriesMax: 1024,
+  batchBytesMax: 256 * 1024,
+  logEntriesMax: 10_000,
+  logBytesMax: 64 * 1024 * 1024,
+  pendingWritesMax: 10_000,
+  outboundBudgetBytes: 16 * 1024 * 1024,
+  snapshotChunkEntriesMax: 512,
+  snapshotChunkBytesMax: 256 * 1024,
+  replicasMax: 256,
+  connectionsMax: 256,
+  expiringKeysMax: 1_000_000,
+  pumpOutputsMax: 100_000,
+});
+
+export interface Timing {
+  /** Heartbeat period on an otherwise idle link (the original's heartbeat_interval, 5 s). */
+  heartbeatIntervalMs: number;
+  /** A link silent for this long is dead: closed, and the secondary reconnects. */
+  replicationTimeoutMs: number;
+  /** Time from connect to the end of the handshake. */
+  handshakeTimeoutMs: number;
+  /** Reconnection backoff: full jitter over min(cap, base * 2^attempt). */
+  reconnectBaseMs: number;
+  reconnectCapMs: number;
+}
+
+export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
+  heartbeatIntervalMs: 5_000,
+  replicationTimeoutMs: 15_000,
+  handshakeTimeoutMs: 10_000,
+  reconnectBaseMs: 100,
+  reconnectCapMs: 30_000,
+});
+
+/** The length prefix: 4 bytes, unsigned, big-endian. */
+export const FRAME_HEADER_BYTES = 4;
+export const PROTOCOL_VERSION = 1;
+/** Room for a frame's envelope around its operations: an operation is accepted only if it fits. */
+export const FRAME_ENVELOPE_BYTES = 4096;
+
+export function validateLimits(limits: Limits): void {
+  for (const [name, value] of Object.entries(limits)) {
+    assert(Number.isSafeInteger(value) && value > 0, `limit ${name} must be a positive integer, got ${value}`);
+  }
+  assert(limits.frameBytesMax <= 0xffff_ffff, 'frameBytesMax must fit the 4-byte length prefix');
+  // A value travels base64-encoded inside a frame: 4/3 of its size plus the envelope.
+  assert(limits.valueBytesMax * 4 / 3 + 64 * 1024 <= limits.frameBytesMax, 'frameBytesMax must hold the largest value');
+  assert(limits.batchBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full batch must fit a frame');
+  assert(limits.snapshotChunkBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full chunk must fit a frame');
+  assert(limits.outboundBudgetBytes >= limits.frameBytesMax, 'outboundBudgetBytes must hold the largest frame');
+}
+
+export function validateTiming(timing: Timing): void {
+  for (const [name, value] of Object.entries(timing)) {
+    assert(Number.isSafeInteger(value) && value > 0, `timing ${name} must be a positive integer, got ${value}`);
+  }
+  assert(timing.heartbeatIntervalMs < timing.replicationTimeoutMs, 'heartbeatIntervalMs must be below replicationTimeoutMs');
+  assert(timing.reconnectBaseMs <= timing.reconnectCapMs, 'reconnectBaseMs must not exceed reconnectCapMs');
+}

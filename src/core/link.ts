@@ -1,0 +1,66 @@
+import { encodeFrame, FrameDecoder } from './codec/index.js';
+import type { ErrorCode, Frame } from './frame.js';
+import type { Limits } from './limits.js';
+import type { OutputQueue } from './output.js';
+import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from './errors.js';
+
+export interface ReceivedFrame {
+  readonly frame: Frame;
+  readonly checksum: string;
+  readonly frameBytes: number;
+}
+
+/**
+ * One connection as a state machine sees it: a fresh decoder (so no partial frame survives a
+ * reconnect), byte counters and the times of the last traffic each way.
+ */
+export class Link {
+  private readonly decoder: FrameDecoder;
+  bytesSent = 0;
+  bytesReceived = 0;
+  lastSentMs: number;
+  lastReceivedMs: number;
+
+  constructor(
+    readonly connectionId: number,
+    private readonly limits: Limits,
+    readonly openedAtMs: number,
+  ) {
+    this.decoder = new FrameDecoder(limits);
+    this.lastSentMs = openedAtMs;
+    this.lastReceivedMs = openedAtMs;
+  }
+
+  /** Encodes and queues a frame; returns its checksum (snapshot digests chain them). */
+  send(frame: Frame, outputs: OutputQueue): { checksum: string; frameBytes: number } {
+    const encoded = encodeFrame(frame, this.limits);
+    outputs.push({ kind: 'transmit', connectionId: this.connectionId, bytes: encoded.bytes });
+    this.bytesSent += encoded.bytes.length;
+    this.lastSentMs = frame.timestampMs;
+    return { checksum: encoded.checksum, frameBytes: encoded.bytes.length };
+  }
+
+  /** Buffers received bytes; throws a ProtocolError (FrameTooLargeError before buffering). */
+  receive(bytes: Uint8Array, nowMs: number): void {
+    this.lastReceivedMs = nowMs;
+    this.decoder.push(bytes);
+  }
+
+  /** The next complete frame, if any; throws a ProtocolError on bad bytes. */
+  nextFrame(): ReceivedFrame | undefined {
+    const decoded = this.decoder.next();
+    if (decoded !== undefined) this.bytesReceived += decoded.frameBytes;
+    return decoded;
+  }
+
+  get bufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+}
+
+/** The error code a peer is told when its bytes were rejected. */
+export function protocolErrorCode(error: ProtocolError): ErrorCode {
+  if (error instanceof ChecksumMismatchError) return 'checksum';
+  if (error instanceof FrameTooLargeError) return 'frame_too_large';
+  return 'protocol';
+}

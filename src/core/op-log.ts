@@ -1,0 +1,110 @@
+import { assert, assertSequence } from './assert.js';
+import type { LogEntry } from './operation.js';
+
+export interface OperationLogLimits {
+  readonly logEntriesMax: number;
+  readonly logBytesMax: number;
+}
+
+/**
+ * The primary's recent history, bounded by count and by bytes. It serves ranges for catch-up and
+ * knows its first retained sequence, which is how the primary tells "continue" from "full resync".
+ */
+export class OperationLog {
+  private readonly entries: LogEntry[] = [];
+  /** Encoded-size bound of each retained entry, and the running total since the history began. */
+  private readonly sizes: number[] = [];
+  private readonly cumulativeBytes: number[] = [];
+  private head = 0;
+  private retainedBytes = 0;
+  private last: number;
+
+  constructor(
+    private readonly limits: OperationLogLimits,
+    startAfterSequence = 0,
+  ) {
+    assertSequence(startAfterSequence, 'startAfterSequence');
+    this.last = startAfterSequence;
+  }
+
+  get lastSequence(): number {
+    return this.last;
+  }
+
+  /** The oldest sequence still held; lastSequence + 1 when the log is empty. */
+  get firstSequence(): number {
+    return this.last - this.size + 1;
+  }
+
+  get size(): number {
+    return this.entries.length - this.head;
+  }
+
+  get bytes(): number {
+    return this.retainedBytes;
+  }
+
+  append(entry: LogEntry, sizeBytes: number): void {
+    assert(entry.sequence === this.last + 1, `log append out of order: ${entry.sequence} after ${this.last}`);
+    assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
+    const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
+    this.entries.push(entry);
+    this.sizes.push(sizeBytes);
+    this.cumulativeBytes.push(previousTotal + sizeBytes);
+    this.retainedBytes += sizeBytes;
+    this.last = entry.sequence;
+    this.evict();
+  }
+
+  /** True when every operation from `fromSequence` on can be served (from = last + 1 included). */
+  covers(fromSequence: number): boolean {
+    return fromSequence >= this.firstSequence && fromSequence <= this.last + 1;
+  }
+
+  entryAt(sequence: number): LogEntry {
+    assert(sequence >= this.firstSequence && sequence <= this.last, `sequence ${sequence} not in the log`);
+    const entry = this.entries[this.head + sequence - this.firstSequence];
+    assert(entry !== undefined && entry.sequence === sequence, 'log index corrupt');
+    return entry;
+  }
+
+  sizeAt(sequence: number): number {
+    const size = this.sizes[this.head + sequence - this.firstSequence];
+    assert(size !== undefined, `sequence ${sequence} not in the log`);
+    return size;
+  }
+
+  /** Encoded bytes of the operations after `sequence` that the log still holds. */
+  bytesAfter(sequence: number): number {
+    if (sequence >= this.last || this.size === 0) return 0;
+    const total = this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0;
+    if (sequence < this.firstSequence) return this.retainedBytes;
+    const through = this.cumulativeBytes[this.head + sequence - this.firstSequence] ?? 0;
+    return total - through;
+  }
+
+  invariants(): void {
+    assert(this.size <= this.limits.logEntriesMax, 'log holds more entries than logEntriesMax');
+    assert(this.size <= 1 || this.retainedBytes <= this.limits.logBytesMax, 'log holds more bytes than logBytesMax');
+    if (this.size === 0) return;
+    // Appends are checked one by one; the ends pin the index arithmetic in O(1).
+    assert(this.entries[this.head]?.sequence === this.firstSequence, 'log head does not hold firstSequence');
+    assert(this.entries[this.entries.length - 1]?.sequence === this.last, 'log tail does not hold lastSequence');
+  }
+
+  private evict(): void {
+    // The newest entry always stays, even when it alone is above logBytesMax.
+    while (this.size > this.limits.logEntriesMax || (this.size > 1 && this.retainedBytes > this.limits.logBytesMax)) {
+      this.retainedBytes -= this.sizes[this.head] ?? 0;
+      this.head += 1;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) this.compact();
+  }
+
+  private compact(): void {
+    this.entries.splice(0, this.head);
+    this.sizes.splice(0, this.head);
+    this.cumulativeBytes.splice(0, this.head);
+    this.head = 0;
+  }
+}

@@ -1,0 +1,61 @@
+import { assert } from './assert.js';
+import type { ErrorCode } from './frame.js';
+import type { StorageRequest } from './storage-request.js';
+
+/** Something that happened, for observers: logs, metrics, tests. Never needed for correctness. */
+export type ReplicationEvent =
+  | { readonly kind: 'ready'; readonly replicationId: string }
+  | { readonly kind: 'writeApplied'; readonly sequence: number }
+  | { readonly kind: 'expired'; readonly path: string; readonly sequence: number }
+  | { readonly kind: 'peerJoined'; readonly connectionId: number; readonly replicaId: string }
+  | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string }
+  | { readonly kind: 'resync'; readonly connectionId: number; readonly mode: 'continue' | 'full_resync'; readonly fromSequence: number }
+  | { readonly kind: 'snapshotSent'; readonly connectionId: number; readonly entryCount: number; readonly consistentSequence: number }
+  | { readonly kind: 'snapshotInstalled'; readonly replicationId: string; readonly sequence: number }
+  | { readonly kind: 'applied'; readonly sequence: number }
+  | { readonly kind: 'storageFailed'; readonly message: string }
+  | { readonly kind: 'reconnectScheduled'; readonly atMs: number; readonly attempt: number };
+
+/** What a state machine asks its driver to do, in the order it must be done. */
+export type Output =
+  | { readonly kind: 'transmit'; readonly connectionId: number; readonly bytes: Uint8Array }
+  /** Close after everything transmitted before it; the machine has already forgotten the link. */
+  | { readonly kind: 'close'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string }
+  /** Secondary only: open a link to the primary and report it with handleConnected(connectionId). */
+  | { readonly kind: 'connect'; readonly connectionId: number }
+  | { readonly kind: 'storage'; readonly requestId: number; readonly request: StorageRequest }
+  | { readonly kind: 'event'; readonly event: ReplicationEvent };
+
+/** A FIFO of outputs with an amortised O(1) shift. */
+export class OutputQueue {
+  private items: Output[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(output: Output): void {
+    this.items.push(output);
+  }
+
+  shift(): Output | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const output = this.items[this.head];
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+    assert(output !== undefined, 'output queue corrupt');
+    return output;
+  }
+}
+
+/** The interface every state machine offers its pump. */
+export interface StateMachine {
+  poll(): Output | undefined;
+  /** When handleTimeout must be called next, in the machine's clock; undefined when never. */
+  nextWakeMs(): number | undefined;
+  invariants(): void;
+}

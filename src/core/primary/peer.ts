@@ -1,0 +1,38 @@
+import type { Link } from '../link.js';
+
+/** A full resync in progress for one connection. */
+export interface SnapshotSession {
+  /** S0 + 1: the first operation that follows the snapshot; everything up to S0 is in it. */
+  readonly fromSequence: number;
+  afterPath: string | null;
+  scanPending: boolean;
+  /** Operations handed to storage when the latest scan was: the latest S1 candidate. */
+  issuedAtLastScan: number;
+  chunkCount: number;
+  entryCount: number;
+  digest: string;
+}
+
+export type PeerPhase = 'hello' | 'sync' | 'snapshot' | 'stream';
+
+/** The primary's view of one connected secondary. */
+export class Peer {
+  phase: PeerPhase = 'hello';
+  replicaId: string | null = null;
+  /** The next operation to send on this connection. */
+  nextSequence = 0;
+  snapshot: SnapshotSession | null = null;
+  /** Bytes the secondary reports processed: what it has taken off the outbound budget. */
+  bytesAcked = 0;
+  /** Since when the outbound budget has been too full to send what is waiting. */
+  budgetFullSinceMs: number | null = null;
+
+  constructor(
+    readonly link: Link,
+    readonly address: string,
+  ) {}
+
+  get unackedBytes(): number {
+    return this.link.bytesSent - this.bytesAcked;
+  }
+}

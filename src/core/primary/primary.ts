@@ -1,0 +1,644 @@
+import { assert } from '../assert.js';
+import { authProof } from '../auth.js';
+import { chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL } from '../codec/index.js';
+import { LimitExceededError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
+import { ExpiryIndex } from '../expiry-index.js';
+import { operationFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
+import type { Entry } from '../keyspace.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_TIMING,
+  FRAME_ENVELOPE_BYTES,
+  PROTOCOL_VERSION,
+  validateLimits,
+  validateTiming,
+  type Limits,
+  type Timing,
+} from '../limits.js';
+import { Link, protocolErrorCode } from '../link.js';
+import { OperationLog } from '../op-log.js';
+import type { LogEntry, Operation } from '../operation.js';
+import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
+import { randomHexId, type Random } from '../random.js';
+import type { StorageRequest, StorageResult } from '../storage-request.js';
+import { validateOperation } from '../validate-operation.js';
+import { Peer, type SnapshotSession } from './peer.js';
+import type { PrimaryStats, ReplicaRecord, ReplicaStats } from './stats.js';
+
+export interface PrimaryOptions {
+  readonly nowMs: number;
+  readonly random: Random;
+  readonly limits?: Partial<Limits>;
+  readonly timing?: Partial<Timing>;
+  /** When set, a secondary's hello must carry authProof(authToken, replicaId). */
+  readonly authToken?: string | null;
+}
+
+type Inflight =
+  | { readonly requestId: number; readonly kind: 'apply'; readonly lastSequence: number }
+  | { readonly requestId: number; readonly kind: 'load' }
+  | { readonly requestId: number; readonly kind: 'snapshot'; readonly connectionId: number };
+
+/**
+ * The primary as a sans-IO state machine. It sequences writes in the order it applies them,
+ * keeps the recent history in a bounded log, and streams each secondary from its own cursor over
+ * that log: live streaming and catch-up are one code path, so neither can overtake the other.
+ * It streams only what its own storage has applied.
+ */
+export class Primary implements StateMachine {
+  readonly replicationId: string;
+  private readonly limits: Limits;
+  private readonly timing: Timing;
+  private readonly authToken: string | null;
+  private readonly outputs = new OutputQueue();
+  private readonly log: OperationLog;
+  private readonly expiry: ExpiryIndex;
+  private readonly peers = new Map<number, Peer>();
+  private readonly replicas = new Map<string, ReplicaRecord>();
+  private readonly inflight: Inflight[] = [];
+  private pending: LogEntry[] = [];
+  private state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
+  private loadAfterPath: string | null = null;
+  private issuedSequence = 0;
+  private appliedSequence = 0;
+  private nextRequestId = 1;
+  private clockMs: number;
+  private fullResyncs = 0;
+  private partialResyncs = 0;
+  private expiredKeys = 0;
+
+  constructor(options: PrimaryOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    validateLimits(this.limits);
+    validateTiming(this.timing);
+    this.authToken = options.authToken ?? null;
+    this.clockMs = options.nowMs;
+    // Without a persisted log nothing can continue an earlier history: every start is a new one.
+    this.replicationId = randomHexId(options.random);
+    this.log = new OperationLog(this.limits);
+    this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
+    this.requestLoadScan();
+  }
+
+  get lastSequence(): number {
+    return this.log.lastSequence;
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  // ---- inputs ----
+
+  /**
+   * Accepts a write: assigns the next sequence, logs it and queues it for storage. The write is
+   * acknowledged by a `writeApplied` event once storage confirms it. Throws without side effects
+   * when the operation is invalid, a limit is reached, or the primary is not ready.
+   */
+  submitWrite(op: Operation, nowMs: number): number {
+    this.clockMs = nowMs;
+    if (this.state === 'loading') throw new NotReadyError('primary is still loading its storage');
+    if (this.state === 'failed') throw new StorageFailedError('primary storage failed; restart the primary');
+    if (this.state === 'closed') throw new NotReadyError('primary is closed');
+    validateOperation(op, this.limits);
+    if (this.pending.length >= this.limits.pendingWritesMax) {
+      throw new LimitExceededError(`${this.pending.length} writes waiting for storage (pendingWritesMax)`);
+    }
+    if (this.expiry.wouldOverflow(op)) {
+      throw new LimitExceededError(`${this.expiry.size} expiring keys indexed (expiringKeysMax)`);
+    }
+    return this.append(op, nowMs);
+  }
+
+  handleConnected(connectionId: number, address: string, nowMs: number): void {
+    this.clockMs = nowMs;
+    assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs), address);
+    this.peers.set(connectionId, peer);
+    if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
+    else if (this.peers.size > this.limits.connectionsMax) this.closePeer(peer, 'capacity', 'too many connections (connectionsMax)');
+  }
+
+  handleBytes(connectionId: number, bytes: Uint8Array, nowMs: number): void {
+    this.clockMs = nowMs;
+    const peer = this.peers.get(connectionId);
+    if (peer === undefined) return; // closed by us; the driver may still deliver what was in flight
+    try {
+      peer.link.receive(bytes, nowMs);
+      for (let received = peer.link.nextFrame(); received !== undefined; received = peer.link.nextFrame()) {
+        this.handleFrame(peer, received.frame);
+        if (!this.peers.has(connectionId)) return;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.closePeer(peer, protocolErrorCode(error), error.message);
+    }
+  }
+
+  handleDisconnected(connectionId: number, nowMs: number): void {
+    this.clockMs = nowMs;
+    const peer = this.peers.get(connectionId);
+    if (peer === undefined) return;
+    this.forgetPeer(peer, 'shutdown', 'connection closed by the peer or the network');
+  }
+
+  handleStorageDone(requestId: number, result: StorageResult, nowMs: number): void {
+    this.clockMs = nowMs;
+    const head = this.inflight.shift();
+    assert(head !== undefined && head.requestId === requestId, `storage completed out of order: ${requestId}`);
+    if (result.kind === 'failed') {
+      this.failStorage(result.message);
+      return;
+    }
+    switch (head.kind) {
+      case 'apply':
+        assert(result.kind === 'done', 'apply answered with a scan result');
+        this.appliedSequence = head.lastSequence;
+        this.emit({ kind: 'writeApplied', sequence: head.lastSequence });
+        this.issuePending();
+        return;
+      case 'load':
+        assert(result.kind === 'scanned', 'load scan answered without entries');
+        this.continueLoad(result.entries, result.done);
+        return;
+      case 'snapshot':
+        assert(result.kind === 'scanned', 'snapshot scan answered without entries');
+        this.continueSnapshot(head.connectionId, result.entries, result.done);
+        return;
+    }
+  }
+
+  handleTimeout(nowMs: number): void {
+    this.clockMs = nowMs;
+    for (const peer of [...this.peers.values()]) this.checkPeerTimers(peer, nowMs);
+    this.expireKeys(nowMs);
+  }
+
+  /** Stops accepting writes and closes every link. Outstanding storage requests still complete. */
+  close(nowMs: number): void {
+    this.clockMs = nowMs;
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const peer of [...this.peers.values()]) this.closePeer(peer, 'shutdown', 'primary is shutting down');
+  }
+
+  // ---- outputs ----
+
+  poll(): Output | undefined {
+    const queued = this.outputs.shift();
+    if (queued !== undefined) return queued;
+    this.produce();
+    return this.outputs.shift();
+  }
+
+  nextWakeMs(): number | undefined {
+    let wakeMs = this.state === 'ready' ? this.expiry.nextExpiryMs() : undefined;
+    for (const peer of this.peers.values()) {
+      const peerWakeMs = this.peerWakeMs(peer);
+      if (wakeMs === undefined || peerWakeMs < wakeMs) wakeMs = peerWakeMs;
+    }
+    return wakeMs;
+  }
+
+  invariants(): void {
+    this.log.invariants();
+    this.expiry.invariants();
+    assert(this.appliedSequence <= this.issuedSequence, 'applied beyond issued');
+    assert(this.issuedSequence + this.pending.length === this.log.lastSequence, 'pending writes do not close the gap to the log');
+    assert(this.pending.length <= this.limits.pendingWritesMax, 'pending writes above pendingWritesMax');
+    assert(this.peers.size <= this.limits.connectionsMax + 1, 'more peers than connectionsMax');
+    assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
+    for (const peer of this.peers.values()) {
+      assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
+      if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
+    }
+  }
+
+  getStats(nowMs: number): PrimaryStats {
+    const replicas = [...this.replicas.values()].map((record) => this.replicaStats(record, nowMs));
+    return {
+      mode: 'primary',
+      replicationId: this.replicationId,
+      sequenceNumber: this.log.lastSequence,
+      appliedSequence: this.appliedSequence,
+      operationLogSize: this.log.size,
+      operationLogBytes: this.log.bytes,
+      firstLogSequence: this.log.firstSequence,
+      lastLogSequence: this.log.lastSequence,
+      replicaCount: replicas.filter((replica) => replica.connected).length,
+      replicas,
+      fullResyncs: this.fullResyncs,
+      partialResyncs: this.partialResyncs,
+      expiredKeys: this.expiredKeys,
+      pendingWrites: this.pending.length,
+    };
+  }
+
+  // ---- writes and storage ----
+
+  private append(op: Operation, nowMs: number): number {
+    const entry: LogEntry = { sequence: this.log.lastSequence + 1, timestampMs: nowMs, op };
+    this.log.append(entry, operationWireBytesMax(op));
+    this.expiry.observe(op);
+    this.pending.push(entry);
+    this.issuePending();
+    return entry.sequence;
+  }
+
+  /** One apply in flight at a time; what arrives meanwhile goes in the next (group commit). */
+  private issuePending(): void {
+    if (this.pending.length === 0 || this.inflight.some((request) => request.kind === 'apply')) return;
+    if (this.state === 'failed') return;
+    const batch = this.pending;
+    this.pending = [];
+    const last = batch[batch.length - 1];
+    assert(last !== undefined && batch[0]?.sequence === this.issuedSequence + 1, 'pending writes out of order');
+    this.issuedSequence = last.sequence;
+    this.request({ kind: 'apply', operations: batch.map((entry) => entry.op), cursor: null }, (requestId) => ({
+      requestId,
+      kind: 'apply',
+      lastSequence: last.sequence,
+    }));
+  }
+
+  private request(request: StorageRequest, track: (requestId: number) => Inflight): void {
+    const requestId = this.nextRequestId;
+    this.nextRequestId += 1;
+    this.inflight.push(track(requestId));
+    this.outputs.push({ kind: 'storage', requestId, request });
+  }
+
+  private requestScan(afterPath: string | null, track: (requestId: number) => Inflight): void {
+    const scan = { afterPath, entriesMax: this.limits.snapshotChunkEntriesMax, bytesMax: this.limits.snapshotChunkBytesMax };
+    this.request({ kind: 'scan', ...scan }, track);
+  }
+
+  private requestLoadScan(): void {
+    this.requestScan(this.loadAfterPath, (requestId) => ({ requestId, kind: 'load' }));
+  }
+
+  /** Start-up: index the expiring entries already in storage before taking writes. */
+  private continueLoad(entries: readonly Entry[], done: boolean): void {
+    for (const entry of entries) {
+      if (entry.expiresAtMs !== null && this.expiry.size < this.limits.expiringKeysMax) {
+        this.expiry.load(entry.path, { expiresAtMs: entry.expiresAtMs, db: entry.db, namespace: entry.namespace });
+      }
+    }
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.loadAfterPath = last.path;
+    if (!done) {
+      this.requestLoadScan();
+      return;
+    }
+    if (this.state !== 'loading') return;
+    this.state = 'ready';
+    this.emit({ kind: 'ready', replicationId: this.replicationId });
+  }
+
+  private failStorage(message: string): void {
+    this.state = 'failed';
+    this.emit({ kind: 'storageFailed', message });
+    for (const peer of [...this.peers.values()]) this.closePeer(peer, 'storage', `primary storage failed: ${message}`);
+  }
+
+  private expireKeys(nowMs: number): void {
+    if (this.state !== 'ready') return;
+    while (this.pending.length < this.limits.pendingWritesMax) {
+      const path = this.expiry.takeExpired(nowMs);
+      if (path === undefined) return;
+      const sequence = this.append({ type: 'DELETE', path }, nowMs);
+      this.expiredKeys += 1;
+      this.emit({ kind: 'expired', path, sequence });
+    }
+  }
+
+  // ---- links ----
+
+  private handleFrame(peer: Peer, frame: Frame): void {
+    if (frame.kind === 'error') {
+      this.forgetPeer(peer, frame.code, `secondary reported: ${frame.message}`);
+      return;
+    }
+    if (peer.phase === 'hello') {
+      if (frame.kind !== 'hello') throw new ProtocolError(`expected HELLO, got ${frame.kind}`);
+      this.handleHello(peer, frame);
+      return;
+    }
+    if (peer.phase === 'sync') {
+      if (frame.kind !== 'syncRequest') throw new ProtocolError(`expected SYNC_REQUEST, got ${frame.kind}`);
+      this.handleSyncRequest(peer, frame);
+      return;
+    }
+    if (frame.kind === 'ack') {
+      if (frame.bytesReceived > peer.link.bytesSent) throw new ProtocolError('ACK covers more bytes than were sent');
+      peer.bytesAcked = Math.max(peer.bytesAcked, frame.bytesReceived);
+      const record = this.recordOf(peer);
+      record.receivedSequence = frame.receivedSequence;
+      record.appliedSequence = frame.appliedSequence;
+      record.durableSequence = frame.durableSequence;
+      record.lastHeartbeatMs = this.clockMs;
+      return;
+    }
+    if (frame.kind === 'heartbeat') {
+      this.recordOf(peer).lastHeartbeatMs = this.clockMs;
+      return;
+    }
+    throw new ProtocolError(`unexpected ${frame.kind} while streaming`);
+  }
+
+  private handleHello(peer: Peer, hello: HelloFrame): void {
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      this.closePeer(peer, 'version', `protocol version ${hello.protocolVersion} not supported (want ${PROTOCOL_VERSION})`);
+      return;
+    }
+    if (this.authToken !== null && hello.auth !== authProof(this.authToken, hello.replicaId)) {
+      this.closePeer(peer, 'auth', `authentication failed for replica ${hello.replicaId}`);
+      return;
+    }
+    if (!this.admitReplica(peer, hello.replicaId)) return;
+    peer.phase = 'sync';
+    peer.link.send(
+      { kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId, lastSequence: this.log.lastSequence },
+      this.outputs,
+    );
+    this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId });
+  }
+
+  /** One connection per replica: a newer one replaces an older (a half-open link, say). */
+  private admitReplica(peer: Peer, replicaId: string): boolean {
+    const existing = this.replicas.get(replicaId);
+    if (existing?.connectionId !== null && existing?.connectionId !== undefined) {
+      const stale = this.peers.get(existing.connectionId);
+      if (stale !== undefined) this.closePeer(stale, 'shutdown', 'replaced by a newer connection of the same replica');
+    }
+    if (existing === undefined && !this.makeRoomForReplica()) {
+      this.closePeer(peer, 'capacity', 'too many replicas tracked (replicasMax)');
+      return false;
+    }
+    const record = existing ?? newReplicaRecord(replicaId);
+    record.address = peer.address;
+    record.connectionId = peer.link.connectionId;
+    record.connectedAtMs = this.clockMs;
+    record.lastHeartbeatMs = this.clockMs;
+    this.replicas.set(replicaId, record);
+    peer.replicaId = replicaId;
+    return true;
+  }
+
+  private makeRoomForReplica(): boolean {
+    if (this.replicas.size < this.limits.replicasMax) return true;
+    let oldest: ReplicaRecord | undefined;
+    for (const record of this.replicas.values()) {
+      if (record.connectionId === null && (oldest === undefined || record.lastHeartbeatMs < oldest.lastHeartbeatMs)) oldest = record;
+    }
+    if (oldest === undefined) return false;
+    this.replicas.delete(oldest.replicaId);
+    return true;
+  }
+
+  private handleSyncRequest(peer: Peer, request: SyncRequestFrame): void {
+    const sameHistory = request.replicationId === this.replicationId;
+    if (sameHistory && request.fromSequence >= 1 && this.log.covers(request.fromSequence)) {
+      this.partialResyncs += 1;
+      peer.phase = 'stream';
+      peer.nextSequence = request.fromSequence;
+      this.sendSyncResponse(peer, 'continue', request.fromSequence);
+      return;
+    }
+    this.startSnapshot(peer);
+  }
+
+  /**
+   * A fuzzy snapshot: storage is scanned page by page while writes go on. Everything handed to
+   * storage before the first scan (S0) is in it; the last scan can see at most what was handed
+   * to storage before it (S1). Replaying S0+1..S1 over it gives exactly the state at S1, because
+   * every operation is absolute. The secondary installs it only then.
+   */
+  private startSnapshot(peer: Peer): void {
+    this.fullResyncs += 1;
+    peer.phase = 'snapshot';
+    const session: SnapshotSession = {
+      fromSequence: this.issuedSequence + 1,
+      afterPath: null,
+      scanPending: false,
+      issuedAtLastScan: this.issuedSequence,
+      chunkCount: 0,
+      entryCount: 0,
+      digest: SNAPSHOT_DIGEST_INITIAL,
+    };
+    peer.snapshot = session;
+    this.sendSyncResponse(peer, 'full_resync', session.fromSequence);
+    this.requestSnapshotScan(peer, session);
+  }
+
+  private sendSyncResponse(peer: Peer, mode: 'continue' | 'full_resync', fromSequence: number): void {
+    peer.link.send({ kind: 'syncResponse', timestampMs: this.clockMs, mode, replicationId: this.replicationId, fromSequence }, this.outputs);
+    this.emit({ kind: 'resync', connectionId: peer.link.connectionId, mode, fromSequence });
+  }
+
+  private requestSnapshotScan(peer: Peer, session: SnapshotSession): void {
+    session.scanPending = true;
+    session.issuedAtLastScan = this.issuedSequence;
+    const connectionId = peer.link.connectionId;
+    this.requestScan(session.afterPath, (requestId) => ({ requestId, kind: 'snapshot', connectionId }));
+  }
+
+  private continueSnapshot(connectionId: number, entries: readonly Entry[], done: boolean): void {
+    const peer = this.peers.get(connectionId);
+    const session = peer?.snapshot;
+    if (peer === undefined || session === null || session === undefined) return; // the link closed meanwhile
+    session.scanPending = false;
+    const last = entries[entries.length - 1];
+    if (last !== undefined) {
+      const sent = peer.link.send({ kind: 'snapshotChunk', timestampMs: this.clockMs, index: session.chunkCount, entries }, this.outputs);
+      session.digest = chainDigest(session.digest, sent.checksum);
+      session.chunkCount += 1;
+      session.entryCount += entries.length;
+      session.afterPath = last.path;
+    }
+    if (done) this.finishSnapshot(peer, session);
+  }
+
+  private finishSnapshot(peer: Peer, session: SnapshotSession): void {
+    const consistentSequence = session.issuedAtLastScan;
+    peer.link.send(
+      {
+        kind: 'snapshotEnd',
+        timestampMs: this.clockMs,
+        chunkCount: session.chunkCount,
+        entryCount: session.entryCount,
+        digest: session.digest,
+        consistentSequence,
+      },
+      this.outputs,
+    );
+    peer.snapshot = null;
+    peer.phase = 'stream';
+    peer.nextSequence = session.fromSequence;
+    this.emit({ kind: 'snapshotSent', connectionId: peer.link.connectionId, entryCount: session.entryCount, consistentSequence });
+  }
+
+  /** Generates frames for every peer whose budget has room: one frame per peer per round. */
+  private produce(): void {
+    for (const peer of [...this.peers.values()]) {
+      if (peer.phase === 'stream') this.streamTo(peer);
+      else if (peer.phase === 'snapshot') this.continueSnapshotScan(peer);
+    }
+  }
+
+  private hasRoom(peer: Peer, bytesMax: number): boolean {
+    return peer.unackedBytes === 0 || peer.unackedBytes + bytesMax + FRAME_ENVELOPE_BYTES <= this.limits.outboundBudgetBytes;
+  }
+
+  private continueSnapshotScan(peer: Peer): void {
+    const session = peer.snapshot;
+    assert(session !== null, 'snapshot phase without a session');
+    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax)) return;
+    this.requestSnapshotScan(peer, session);
+  }
+
+  private streamTo(peer: Peer): void {
+    const from = peer.nextSequence;
+    if (from > this.appliedSequence) {
+      peer.budgetFullSinceMs = null;
+      return;
+    }
+    if (!this.log.covers(from)) {
+      this.closePeer(peer, 'log_overrun', `secondary fell behind the log (needs ${from}, log starts at ${this.log.firstSequence})`);
+      return;
+    }
+    if (!this.hasRoom(peer, this.limits.batchBytesMax)) {
+      peer.budgetFullSinceMs ??= this.clockMs;
+      return;
+    }
+    peer.budgetFullSinceMs = null;
+    const entries = this.batchFrom(from);
+    const first = entries[0];
+    assert(first !== undefined, 'empty batch');
+    const frame: Frame = entries.length === 1 ? operationFrame(first) : { kind: 'batch', timestampMs: this.clockMs, entries };
+    const sent = peer.link.send(frame, this.outputs);
+    peer.nextSequence = from + entries.length;
+    const record = this.recordOf(peer);
+    record.operationsSent += entries.length;
+    record.bytesSent += sent.frameBytes;
+  }
+
+  private batchFrom(from: number): LogEntry[] {
+    const entries: LogEntry[] = [];
+    let bytes = 0;
+    for (let sequence = from; sequence <= this.appliedSequence; sequence += 1) {
+      const size = this.log.sizeAt(sequence);
+      if (entries.length > 0 && (entries.length >= this.limits.batchEntriesMax || bytes + size > this.limits.batchBytesMax)) break;
+      entries.push(this.log.entryAt(sequence));
+      bytes += size;
+    }
+    return entries;
+  }
+
+  private checkPeerTimers(peer: Peer, nowMs: number): void {
+    const link = peer.link;
+    const handshaking = peer.phase === 'hello' || peer.phase === 'sync';
+    if (handshaking && nowMs - link.openedAtMs >= this.timing.handshakeTimeoutMs) {
+      this.closePeer(peer, 'timeout', `handshake not finished in ${this.timing.handshakeTimeoutMs} ms`);
+    } else if (nowMs - link.lastReceivedMs >= this.timing.replicationTimeoutMs) {
+      this.closePeer(peer, 'timeout', `nothing received for ${nowMs - link.lastReceivedMs} ms`);
+    } else if (peer.budgetFullSinceMs !== null && nowMs - peer.budgetFullSinceMs >= this.timing.replicationTimeoutMs) {
+      this.closePeer(peer, 'budget', `outbound budget full for ${nowMs - peer.budgetFullSinceMs} ms`);
+    } else if (!handshaking && nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
+      const lastSequence = peer.phase === 'stream' ? peer.nextSequence - 1 : (peer.snapshot?.fromSequence ?? 1) - 1;
+      link.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.replicationId, lastSequence }, this.outputs);
+    }
+  }
+
+  private peerWakeMs(peer: Peer): number {
+    const link = peer.link;
+    if (peer.phase === 'hello' || peer.phase === 'sync') {
+      return Math.min(link.openedAtMs + this.timing.handshakeTimeoutMs, link.lastReceivedMs + this.timing.replicationTimeoutMs);
+    }
+    let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
+    if (peer.budgetFullSinceMs !== null) wakeMs = Math.min(wakeMs, peer.budgetFullSinceMs + this.timing.replicationTimeoutMs);
+    return wakeMs;
+  }
+
+  /** Tells the peer why (best effort), asks the driver to close, and forgets the link. */
+  private closePeer(peer: Peer, code: ErrorCode, reason: string): void {
+    peer.link.send({ kind: 'error', timestampMs: this.clockMs, code, message: truncate(reason, this.limits.nameLengthMax) }, this.outputs);
+    this.outputs.push({ kind: 'close', connectionId: peer.link.connectionId, code, reason });
+    this.forgetPeer(peer, code, reason);
+  }
+
+  private forgetPeer(peer: Peer, code: ErrorCode, reason: string): void {
+    this.peers.delete(peer.link.connectionId);
+    if (peer.replicaId !== null) {
+      const record = this.replicas.get(peer.replicaId);
+      if (record !== undefined && record.connectionId === peer.link.connectionId) {
+        record.connectionId = null;
+        if (code !== 'shutdown') record.errors += 1;
+      }
+    }
+    this.emit({ kind: 'connectionClosed', connectionId: peer.link.connectionId, code, reason });
+  }
+
+  private recordOf(peer: Peer): ReplicaRecord {
+    const record = peer.replicaId === null ? undefined : this.replicas.get(peer.replicaId);
+    assert(record !== undefined, 'a peer past hello has a replica record');
+    return record;
+  }
+
+  private replicaStats(record: ReplicaRecord, nowMs: number): ReplicaStats {
+    const peer = record.connectionId === null ? undefined : this.peers.get(record.connectionId);
+    const applied = record.appliedSequence;
+    const lagOperations = Math.max(0, this.log.lastSequence - applied);
+    const oldestMissing = applied + 1;
+    const lagMs = lagOperations === 0 ? 0 : Math.max(0, nowMs - this.timestampOf(oldestMissing));
+    return {
+      replicaId: record.replicaId,
+      address: record.address,
+      connected: peer !== undefined,
+      lastHeartbeat: record.lastHeartbeatMs,
+      lagMs,
+      lagSeconds: lagMs / 1000,
+      lagOperations,
+      lagBytes: this.log.bytesAfter(applied),
+      lastSequence: applied,
+      receivedSequence: record.receivedSequence,
+      appliedSequence: applied,
+      durableSequence: record.durableSequence,
+      operationsSent: record.operationsSent,
+      bytesSent: record.bytesSent,
+      errors: record.errors,
+      queueSize: peer?.unackedBytes ?? 0,
+    };
+  }
+
+  /** When an operation was written; one older than the log counts from the oldest one held. */
+  private timestampOf(sequence: number): number {
+    const held = Math.max(sequence, this.log.firstSequence);
+    return held <= this.log.lastSequence ? this.log.entryAt(held).timestampMs : this.clockMs;
+  }
+
+  private emit(event: ReplicationEvent): void {
+    this.outputs.push({ kind: 'event', event });
+  }
+}
+
+function newReplicaRecord(replicaId: string): ReplicaRecord {
+  return {
+    replicaId,
+    address: '',
+    connectionId: null,
+    connectedAtMs: 0,
+    lastHeartbeatMs: 0,
+    receivedSequence: 0,
+    appliedSequence: 0,
+    durableSequence: 0,
+    operationsSent: 0,
+    bytesSent: 0,
+    errors: 0,
+  };
+}
+
+function truncate(text: string, lengthMax: number): string {
+  return text.length <= lengthMax ? text : `${text.slice(0, lengthMax - 1)}…`;
+}

@@ -1,0 +1,52 @@
+import { assert } from './assert.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import type { ErrorCode } from './frame.js';
+import type { ReplicationEvent, StateMachine } from './output.js';
+import type { StorageRequest } from './storage-request.js';
+
+/** What a driver does with a machine's outputs. It must not call the machine back from here. */
+export interface Effects {
+  transmit(connectionId: number, bytes: Uint8Array): void;
+  close(connectionId: number, code: ErrorCode, reason: string): void;
+  connect(connectionId: number): void;
+  storage(requestId: number, request: StorageRequest): void;
+  event(event: ReplicationEvent): void;
+}
+
+const pumping = new WeakSet<StateMachine>();
+
+/**
+ * Drains every output of a machine, in the machine's order, and returns when it wants to be woken
+ * next. Every driver (the TCP runtime, the simulator, the tests) goes through this one function.
+ */
+export function pump(machine: StateMachine, effects: Effects, outputsMax = DEFAULT_LIMITS.pumpOutputsMax): number | undefined {
+  assert(!pumping.has(machine), 'pump re-entered: a driver called the machine from inside an effect');
+  pumping.add(machine);
+  try {
+    for (let count = 0; ; count += 1) {
+      assert(count < outputsMax, `pump drained ${outputsMax} outputs without end`);
+      const output = machine.poll();
+      if (output === undefined) break;
+      switch (output.kind) {
+        case 'transmit':
+          effects.transmit(output.connectionId, output.bytes);
+          break;
+        case 'close':
+          effects.close(output.connectionId, output.code, output.reason);
+          break;
+        case 'connect':
+          effects.connect(output.connectionId);
+          break;
+        case 'storage':
+          effects.storage(output.requestId, output.request);
+          break;
+        case 'event':
+          effects.event(output.event);
+          break;
+      }
+    }
+  } finally {
+    pumping.delete(machine);
+  }
+  return machine.nextWakeMs();
+}

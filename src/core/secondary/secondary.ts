@@ -1,0 +1,604 @@
+import { assert } from '../assert.js';
+import { authProof } from '../auth.js';
+import { backoffDelayMs } from '../backoff.js';
+import { chainDigest, SNAPSHOT_DIGEST_INITIAL } from '../codec/index.js';
+import { ProtocolError, ReadOnlyError } from '../errors.js';
+import type {
+  ErrorCode,
+  Frame,
+  HeartbeatFrame,
+  SnapshotChunkFrame,
+  SnapshotEndFrame,
+  SyncResponseFrame,
+  WelcomeFrame,
+} from '../frame.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
+import { Link, protocolErrorCode, type ReceivedFrame } from '../link.js';
+import type { LogEntry } from '../operation.js';
+import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
+import type { Random } from '../random.js';
+import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
+import type { SecondaryStats } from './stats.js';
+import type { IssuedWork, Work } from './work.js';
+
+export interface SecondaryOptions {
+  readonly nowMs: number;
+  readonly random: Random;
+  /** Persistent across restarts: the driver stores it beside the data. */
+  readonly replicaId: string;
+  /** Where the storage stands, as persisted with the data; null for empty storage. */
+  readonly cursor: Cursor | null;
+  readonly limits?: Partial<Limits>;
+  readonly timing?: Partial<Timing>;
+  /** The primary's shared token, when it asks for one. */
+  readonly authToken?: string | null;
+}
+
+type Phase = 'idle' | 'connecting' | 'hello' | 'sync' | 'snapshot' | 'stream' | 'closed';
+
+interface Staging {
+  readonly replicationId: string;
+  nextChunkIndex: number;
+  entryCount: number;
+  digest: string;
+  /** S1, known from SNAPSHOT_END: the staged state is exact once operations up to it are in. */
+  consistentSequence: number | null;
+}
+
+/**
+ * The secondary as a sans-IO state machine. It applies strictly in sequence order, advances its
+ * applied sequence only when storage confirms, and answers every doubt (a gap, a bad frame, a
+ * silent primary, a changed history) by closing the link and resuming from what it has applied.
+ */
+export class Secondary implements StateMachine {
+  readonly replicaId: string;
+  private readonly limits: Limits;
+  private readonly timing: Timing;
+  private readonly random: Random;
+  private readonly authToken: string | null;
+  private readonly outputs = new OutputQueue();
+  private phase: Phase = 'idle';
+  private link: Link | null = null;
+  private nextConnectionId = 1;
+  private connectingId = 0;
+  private connectStartedMs = 0;
+  private reconnectAtMs: number;
+  private attempt = 0;
+  private clockMs: number;
+  // Where the live data stands.
+  private historyId: string | null;
+  private appliedSequence: number;
+  private durableSequence = 0;
+  // The current connection's stream.
+  private streamHistoryId: string | null = null;
+  private receivedSequence = 0;
+  private staging: Staging | null = null;
+  private processedBytes = 0;
+  private ackDirty = false;
+  // Storage work, strictly one request at a time.
+  private work: Work[] = [];
+  private inflight: IssuedWork | null = null;
+  private nextRequestId = 1;
+  private counters = {
+    operationsReceived: 0,
+    bytesReceived: 0,
+    reconnections: 0,
+    operationsApplied: 0,
+    duplicatesIgnored: 0,
+    gapsDetected: 0,
+    storageFailures: 0,
+    fullResyncs: 0,
+    partialResyncs: 0,
+  };
+  private lastOperationTimeMs: number | null = null;
+  private lastOperationReceivedMs: number | null = null;
+
+  constructor(options: SecondaryOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    validateLimits(this.limits);
+    validateTiming(this.timing);
+    assert(options.replicaId.length > 0, 'replicaId must not be empty');
+    this.replicaId = options.replicaId;
+    this.random = options.random;
+    this.authToken = options.authToken ?? null;
+    this.clockMs = options.nowMs;
+    this.reconnectAtMs = options.nowMs;
+    this.historyId = options.cursor?.replicationId ?? null;
+    this.appliedSequence = options.cursor?.sequence ?? 0;
+  }
+
+  get position(): Cursor | null {
+    return this.historyId === null ? null : { replicationId: this.historyId, sequence: this.appliedSequence };
+  }
+
+  /** A secondary is read-only: every write is refused. */
+  submitWrite(_op: unknown, _nowMs: number): never {
+    throw new ReadOnlyError('Cannot write to secondary replica');
+  }
+
+  // ---- inputs ----
+
+  handleConnected(connectionId: number, nowMs: number): void {
+    this.clockMs = nowMs;
+    if (this.phase !== 'connecting' || connectionId !== this.connectingId) {
+      this.outputs.push({ kind: 'close', connectionId, code: 'shutdown', reason: 'connection no longer wanted' });
+      return;
+    }
+    this.link = new Link(connectionId, this.limits, nowMs);
+    this.phase = 'hello';
+    const auth = this.authToken === null ? null : authProof(this.authToken, this.replicaId);
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth });
+  }
+
+  handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
+    this.clockMs = nowMs;
+    if (this.phase !== 'connecting' || connectionId !== this.connectingId) return;
+    this.emit({ kind: 'connectionClosed', connectionId, code: 'timeout', reason: `connect failed: ${reason}` });
+    this.scheduleReconnect();
+  }
+
+  handleBytes(connectionId: number, bytes: Uint8Array, nowMs: number): void {
+    this.clockMs = nowMs;
+    const link = this.link;
+    if (link === null || link.connectionId !== connectionId) return;
+    try {
+      link.receive(bytes, nowMs);
+      for (let received = link.nextFrame(); received !== undefined; received = link.nextFrame()) {
+        this.counters.bytesReceived += received.frameBytes;
+        this.handleFrame(received);
+        if (this.link !== link) return;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.closeLink(protocolErrorCode(error), error.message);
+    }
+  }
+
+  handleDisconnected(connectionId: number, nowMs: number): void {
+    this.clockMs = nowMs;
+    if (this.link?.connectionId !== connectionId) return;
+    this.link = null;
+    this.emit({ kind: 'connectionClosed', connectionId, code: 'shutdown', reason: 'connection closed by the peer or the network' });
+    this.scheduleReconnect();
+  }
+
+  handleStorageDone(requestId: number, result: StorageResult, nowMs: number): void {
+    this.clockMs = nowMs;
+    const done = this.inflight;
+    assert(done !== null && done.requestId === requestId, `storage completed out of order: ${requestId}`);
+    this.inflight = null;
+    if (result.kind === 'failed') {
+      this.failStorage(result.message);
+      return;
+    }
+    assert(result.kind === 'done', 'a secondary never scans');
+    this.completeWork(done, result.durable);
+    this.issueWork();
+  }
+
+  handleTimeout(nowMs: number): void {
+    this.clockMs = nowMs;
+    switch (this.phase) {
+      case 'idle':
+        if (nowMs >= this.reconnectAtMs && this.inflight === null) this.connect(nowMs);
+        return;
+      case 'connecting':
+      case 'hello':
+      case 'sync':
+        if (nowMs - this.connectStartedMs >= this.timing.handshakeTimeoutMs) {
+          this.closeLink('timeout', `handshake not finished in ${this.timing.handshakeTimeoutMs} ms`);
+        }
+        return;
+      case 'snapshot':
+      case 'stream':
+        this.checkStreamTimers(nowMs);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  close(nowMs: number): void {
+    this.clockMs = nowMs;
+    if (this.phase === 'closed') return;
+    const linked = this.link !== null || this.phase === 'connecting';
+    this.phase = 'closed';
+    if (linked) this.closeLink('shutdown', 'secondary is shutting down');
+    this.work = [];
+  }
+
+  // ---- outputs ----
+
+  poll(): Output | undefined {
+    const queued = this.outputs.shift();
+    if (queued !== undefined) return queued;
+    this.flushAck();
+    return this.outputs.shift();
+  }
+
+  nextWakeMs(): number | undefined {
+    switch (this.phase) {
+      case 'idle':
+        return this.inflight === null ? this.reconnectAtMs : undefined;
+      case 'connecting':
+      case 'hello':
+      case 'sync':
+        return this.connectStartedMs + this.timing.handshakeTimeoutMs;
+      case 'snapshot':
+      case 'stream': {
+        const link = this.link;
+        assert(link !== null, 'streaming without a link');
+        return Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
+      }
+      case 'closed':
+        return undefined;
+    }
+  }
+
+  invariants(): void {
+    assert(this.durableSequence <= this.appliedSequence || this.historyId === null, 'durable beyond applied');
+    assert(this.inflight !== null || this.work.length === 0, 'storage work waiting with nothing in flight');
+    const linked = this.phase === 'hello' || this.phase === 'sync' || this.phase === 'snapshot' || this.phase === 'stream';
+    assert(linked === (this.link !== null), `phase ${this.phase} and link disagree`);
+    assert(this.phase !== 'snapshot' || this.staging !== null, 'snapshot phase without staging');
+    if (this.link !== null) assert(this.processedBytes <= this.link.bytesReceived, 'processed more bytes than received');
+    if (this.phase === 'stream' && this.staging === null) {
+      assert(this.receivedSequence >= this.appliedSequence, 'received behind applied in a live stream');
+    }
+  }
+
+  getStats(nowMs: number): SecondaryStats {
+    const since = this.lastOperationReceivedMs === null ? null : (nowMs - this.lastOperationReceivedMs) / 1000;
+    return {
+      mode: 'secondary',
+      replicaId: this.replicaId,
+      replicationId: this.historyId,
+      sequenceNumber: this.appliedSequence,
+      operationLogSize: 0,
+      fullResyncs: this.counters.fullResyncs,
+      partialResyncs: this.counters.partialResyncs,
+      primary: {
+        connected: this.phase === 'stream' || this.phase === 'snapshot',
+        phase: this.phase,
+        operationsReceived: this.counters.operationsReceived,
+        bytesReceived: this.counters.bytesReceived,
+        reconnections: this.counters.reconnections,
+        lastOperationTime: this.lastOperationTimeMs,
+        secondsSinceLastOperation: since,
+        lastAppliedSequence: this.appliedSequence,
+        receivedSequence: this.receivedSequence,
+        durableSequence: this.durableSequence,
+        operationsApplied: this.counters.operationsApplied,
+        duplicatesIgnored: this.counters.duplicatesIgnored,
+        gapsDetected: this.counters.gapsDetected,
+        storageFailures: this.counters.storageFailures,
+      },
+    };
+  }
+
+  // ---- the link ----
+
+  private connect(nowMs: number): void {
+    if (this.nextConnectionId > 1) this.counters.reconnections += 1;
+    this.connectingId = this.nextConnectionId;
+    this.nextConnectionId += 1;
+    this.connectStartedMs = nowMs;
+    this.phase = 'connecting';
+    this.outputs.push({ kind: 'connect', connectionId: this.connectingId });
+  }
+
+  private handleFrame(received: ReceivedFrame): void {
+    const frame = received.frame;
+    if (frame.kind === 'error') {
+      this.closeLink(frame.code, `primary reported: ${frame.message}`);
+      return;
+    }
+    switch (this.phase) {
+      case 'hello':
+        this.release(received.frameBytes);
+        this.handleWelcome(expectKind(frame, 'welcome'));
+        return;
+      case 'sync':
+        this.release(received.frameBytes);
+        this.handleSyncResponse(expectKind(frame, 'syncResponse'));
+        return;
+      case 'snapshot':
+        this.handleSnapshotFrame(received);
+        return;
+      case 'stream':
+        this.handleStreamFrame(received);
+        return;
+      default:
+        throw new ProtocolError(`unexpected ${frame.kind} in phase ${this.phase}`);
+    }
+  }
+
+  private handleWelcome(welcome: WelcomeFrame): void {
+    if (welcome.protocolVersion !== PROTOCOL_VERSION) {
+      this.closeLink('version', `primary speaks protocol ${welcome.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
+      return;
+    }
+    this.phase = 'sync';
+    this.send({ kind: 'syncRequest', timestampMs: this.clockMs, replicationId: this.historyId, fromSequence: this.appliedSequence + 1 });
+  }
+
+  private handleSyncResponse(response: SyncResponseFrame): void {
+    this.attempt = 0;
+    this.streamHistoryId = response.replicationId;
+    this.receivedSequence = response.fromSequence - 1;
+    const link = this.link;
+    assert(link !== null, 'sync response without a link');
+    this.emit({ kind: 'resync', connectionId: link.connectionId, mode: response.mode, fromSequence: response.fromSequence });
+    if (response.mode === 'continue') {
+      const asked = response.replicationId === this.historyId && response.fromSequence === this.appliedSequence + 1;
+      if (!asked) throw new ProtocolError(`continue from ${response.fromSequence} of another history than asked`);
+      this.counters.partialResyncs += 1;
+      this.phase = 'stream';
+      return;
+    }
+    this.counters.fullResyncs += 1;
+    this.phase = 'snapshot';
+    this.staging = { replicationId: response.replicationId, nextChunkIndex: 0, entryCount: 0, digest: SNAPSHOT_DIGEST_INITIAL, consistentSequence: null };
+    this.enqueue({ kind: 'stageBegin' });
+  }
+
+  private handleSnapshotFrame(received: ReceivedFrame): void {
+    const frame = received.frame;
+    if (frame.kind === 'snapshotChunk') this.handleChunk(frame, received);
+    else if (frame.kind === 'snapshotEnd') this.handleSnapshotEnd(frame, received.frameBytes);
+    else if (frame.kind === 'heartbeat') this.handleHeartbeat(frame, received.frameBytes);
+    else throw new ProtocolError(`unexpected ${frame.kind} during a snapshot`);
+  }
+
+  private handleChunk(chunk: SnapshotChunkFrame, received: ReceivedFrame): void {
+    const staging = this.staging;
+    assert(staging !== null, 'snapshot chunk without staging');
+    if (chunk.index !== staging.nextChunkIndex) {
+      throw new ProtocolError(`snapshot chunk ${chunk.index} where ${staging.nextChunkIndex} was due`);
+    }
+    staging.nextChunkIndex += 1;
+    staging.entryCount += chunk.entries.length;
+    staging.digest = chainDigest(staging.digest, received.checksum);
+    this.enqueue({ kind: 'stageApply', operations: chunk.entries, lastSequence: null, frameBytes: received.frameBytes });
+  }
+
+  private handleSnapshotEnd(end: SnapshotEndFrame, frameBytes: number): void {
+    const staging = this.staging;
+    assert(staging !== null, 'snapshot end without staging');
+    this.release(frameBytes);
+    const complete = end.chunkCount === staging.nextChunkIndex && end.entryCount === staging.entryCount && end.digest === staging.digest;
+    if (!complete) {
+      this.closeLink('snapshot', `snapshot incomplete: ${staging.nextChunkIndex}/${end.chunkCount} chunks, ${staging.entryCount}/${end.entryCount} entries, digest ${end.digest === staging.digest ? 'ok' : 'differs'}`);
+      return;
+    }
+    if (end.consistentSequence < this.receivedSequence) {
+      throw new ProtocolError(`snapshot consistent at ${end.consistentSequence}, before its start ${this.receivedSequence}`);
+    }
+    staging.consistentSequence = end.consistentSequence;
+    this.phase = 'stream';
+    this.commitStagingIfComplete();
+  }
+
+  private handleStreamFrame(received: ReceivedFrame): void {
+    const frame = received.frame;
+    if (frame.kind === 'operation') this.acceptEntries([frame], received.frameBytes);
+    else if (frame.kind === 'batch') this.acceptEntries(frame.entries, received.frameBytes);
+    else if (frame.kind === 'heartbeat') this.handleHeartbeat(frame, received.frameBytes);
+    else throw new ProtocolError(`unexpected ${frame.kind} while streaming`);
+  }
+
+  private handleHeartbeat(heartbeat: HeartbeatFrame, frameBytes: number): void {
+    this.release(frameBytes);
+    if (heartbeat.replicationId !== this.streamHistoryId) {
+      this.closeLink('history', `primary moved to history ${heartbeat.replicationId}`);
+    } else if (this.phase === 'stream' && heartbeat.lastSequence > this.receivedSequence) {
+      this.counters.gapsDetected += 1;
+      this.closeLink('gap', `primary sent up to ${heartbeat.lastSequence}, received ${this.receivedSequence}`);
+    }
+  }
+
+  /** In order only: a duplicate is dropped, a gap ends the link; nothing is applied out of turn. */
+  private acceptEntries(entries: readonly LogEntry[], frameBytes: number): void {
+    const fresh: LogEntry[] = [];
+    for (const entry of entries) {
+      if (entry.sequence <= this.receivedSequence) {
+        this.counters.duplicatesIgnored += 1;
+        continue;
+      }
+      if (entry.sequence !== this.receivedSequence + 1) {
+        this.counters.gapsDetected += 1;
+        this.closeLink('gap', `expected sequence ${this.receivedSequence + 1}, got ${entry.sequence}`);
+        return;
+      }
+      this.receivedSequence = entry.sequence;
+      fresh.push(entry);
+      this.counters.operationsReceived += 1;
+      this.lastOperationTimeMs = entry.timestampMs;
+      this.lastOperationReceivedMs = this.clockMs;
+    }
+    if (fresh.length === 0) {
+      this.release(frameBytes);
+      return;
+    }
+    this.ackDirty = true;
+    this.routeEntries(fresh, frameBytes);
+  }
+
+  /** Operations up to S1 go to the staged snapshot; everything after it to the live data. */
+  private routeEntries(entries: LogEntry[], frameBytes: number): void {
+    const staged = this.staging?.consistentSequence;
+    const toStaging = staged === undefined || staged === null ? [] : entries.filter((entry) => entry.sequence <= staged);
+    const toLive = entries.slice(toStaging.length);
+    const lastStaged = toStaging[toStaging.length - 1];
+    if (lastStaged !== undefined) {
+      this.enqueue({ kind: 'stageApply', operations: toStaging.map((entry) => entry.op), lastSequence: lastStaged.sequence, frameBytes: toLive.length === 0 ? frameBytes : 0 });
+      this.commitStagingIfComplete();
+    }
+    if (toLive.length > 0) this.enqueue({ kind: 'apply', entries: toLive, frameBytes });
+  }
+
+  private commitStagingIfComplete(): void {
+    const staging = this.staging;
+    if (staging === null || staging.consistentSequence === null || this.receivedSequence < staging.consistentSequence) return;
+    this.enqueue({ kind: 'stageCommit', cursor: { replicationId: staging.replicationId, sequence: staging.consistentSequence } });
+    this.staging = null;
+  }
+
+  private checkStreamTimers(nowMs: number): void {
+    const link = this.link;
+    assert(link !== null, 'streaming without a link');
+    if (nowMs - link.lastReceivedMs >= this.timing.replicationTimeoutMs) {
+      this.closeLink('timeout', `nothing from the primary for ${nowMs - link.lastReceivedMs} ms`);
+    } else if (nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
+      this.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.historyId, lastSequence: this.appliedSequence });
+    }
+  }
+
+  private flushAck(): void {
+    if (!this.ackDirty || this.link === null || (this.phase !== 'stream' && this.phase !== 'snapshot')) return;
+    this.ackDirty = false;
+    const sameHistory = this.historyId === this.streamHistoryId;
+    this.send({
+      kind: 'ack',
+      timestampMs: this.clockMs,
+      receivedSequence: this.receivedSequence,
+      appliedSequence: sameHistory ? this.appliedSequence : 0,
+      durableSequence: sameHistory ? this.durableSequence : 0,
+      bytesReceived: this.processedBytes,
+    });
+  }
+
+  private send(frame: Frame): void {
+    assert(this.link !== null, 'send without a link');
+    this.link.send(frame, this.outputs);
+  }
+
+  private release(frameBytes: number): void {
+    this.processedBytes += frameBytes;
+    if (frameBytes > 0) this.ackDirty = true;
+  }
+
+  /** Ends the link (telling the primary why) and schedules a reconnection. */
+  private closeLink(code: ErrorCode, reason: string): void {
+    const link = this.link;
+    const connectionId = link?.connectionId ?? this.connectingId;
+    if (link !== null) link.send({ kind: 'error', timestampMs: this.clockMs, code, message: reason.slice(0, this.limits.nameLengthMax) }, this.outputs);
+    this.outputs.push({ kind: 'close', connectionId, code, reason });
+    this.emit({ kind: 'connectionClosed', connectionId, code, reason });
+    this.link = null;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.link = null;
+    this.work = [];
+    this.staging = null;
+    this.streamHistoryId = null;
+    this.processedBytes = 0;
+    this.ackDirty = false;
+    if (this.phase === 'closed') return;
+    this.phase = 'idle';
+    const delayMs = backoffDelayMs({ baseMs: this.timing.reconnectBaseMs, capMs: this.timing.reconnectCapMs }, this.attempt, this.random);
+    this.attempt += 1;
+    this.reconnectAtMs = this.clockMs + delayMs;
+    this.emit({ kind: 'reconnectScheduled', atMs: this.reconnectAtMs, attempt: this.attempt });
+  }
+
+  // ---- storage ----
+
+  private enqueue(item: Work): void {
+    this.work.push(item);
+    this.issueWork();
+  }
+
+  /** One request at a time; consecutive applies merge into one (group commit). */
+  private issueWork(): void {
+    if (this.inflight !== null || this.link === null) return;
+    const head = this.work[0];
+    if (head === undefined) return;
+    const connectionId = this.link.connectionId;
+    let merged = 1;
+    while (merged < this.work.length && this.work[merged]?.kind === head.kind && head.kind !== 'stageBegin' && head.kind !== 'stageCommit') {
+      merged += 1;
+    }
+    const items = this.work.splice(0, merged);
+    this.issue(this.requestFor(items), connectionId, items);
+  }
+
+  private requestFor(items: Work[]): StorageRequest {
+    const head = items[0];
+    assert(head !== undefined, 'no work to issue');
+    switch (head.kind) {
+      case 'stageBegin':
+        return { kind: 'stageBegin' };
+      case 'stageCommit':
+        return { kind: 'stageCommit', cursor: head.cursor };
+      case 'stageApply':
+        return { kind: 'stageApply', operations: items.flatMap((item) => (item.kind === 'stageApply' ? item.operations : [])) };
+      case 'apply': {
+        const entries = items.flatMap((item) => (item.kind === 'apply' ? item.entries : []));
+        const last = entries[entries.length - 1];
+        assert(last !== undefined && this.streamHistoryId !== null, 'apply without entries or history');
+        return { kind: 'apply', operations: entries.map((entry) => entry.op), cursor: { replicationId: this.streamHistoryId, sequence: last.sequence } };
+      }
+    }
+  }
+
+  private issue(request: StorageRequest, connectionId: number, items: Work[]): void {
+    const requestId = this.nextRequestId;
+    this.nextRequestId += 1;
+    let frameBytes = 0;
+    let lastSequence: number | null = null;
+    let operationCount = 0;
+    for (const item of items) {
+      if (item.kind === 'apply' || item.kind === 'stageApply') frameBytes += item.frameBytes;
+      if (item.kind === 'apply') {
+        operationCount += item.entries.length;
+        lastSequence = item.entries[item.entries.length - 1]?.sequence ?? lastSequence;
+      }
+      if (item.kind === 'stageApply' && item.lastSequence !== null) lastSequence = item.lastSequence;
+    }
+    const cursor = request.kind === 'apply' || request.kind === 'stageCommit' ? request.cursor : null;
+    const kind = items[0]?.kind;
+    assert(kind !== undefined, 'issued no work');
+    this.inflight = { requestId, connectionId, kind, operationCount, lastSequence, frameBytes, cursor };
+    this.outputs.push({ kind: 'storage', requestId, request });
+  }
+
+  private completeWork(done: IssuedWork, durable: boolean): void {
+    if (this.link?.connectionId === done.connectionId) this.release(done.frameBytes);
+    if (done.kind === 'apply') {
+      assert(done.cursor !== null && done.lastSequence !== null, 'apply without a cursor');
+      assert(done.cursor.replicationId === this.historyId, 'applied operations of another history');
+      assert(done.lastSequence > this.appliedSequence, 'applied sequence would go backwards');
+      this.appliedSequence = done.lastSequence;
+      if (durable) this.durableSequence = done.lastSequence;
+      this.counters.operationsApplied += done.operationCount;
+      this.emit({ kind: 'applied', sequence: done.lastSequence });
+    } else if (done.kind === 'stageCommit') {
+      assert(done.cursor !== null, 'commit without a cursor');
+      this.historyId = done.cursor.replicationId;
+      this.appliedSequence = done.cursor.sequence;
+      this.durableSequence = durable ? done.cursor.sequence : 0;
+      this.emit({ kind: 'snapshotInstalled', replicationId: done.cursor.replicationId, sequence: done.cursor.sequence });
+    }
+    this.ackDirty = this.link !== null;
+  }
+
+  private failStorage(message: string): void {
+    this.counters.storageFailures += 1;
+    this.emit({ kind: 'storageFailed', message });
+    if (this.link !== null) this.closeLink('storage', `secondary storage failed: ${message}`);
+    else this.work = [];
+  }
+
+  private emit(event: ReplicationEvent): void {
+    this.outputs.push({ kind: 'event', event });
+  }
+}
+
+function expectKind<K extends Frame['kind']>(frame: Frame, kind: K): Extract<Frame, { kind: K }> {
+  if (frame.kind !== kind) throw new ProtocolError(`expected ${kind}, got ${frame.kind}`);
+  return frame as Extract<Frame, { kind: K }>;
+}

@@ -1,0 +1,30 @@
+/** The secondary's statistics: the original's names in camelCase, plus ours. */
+export interface SecondaryStats {
+  mode: 'secondary';
+  replicaId: string;
+  /** The history this secondary's data belongs to; null before its first sync. */
+  replicationId: string | null;
+  /** The last applied sequence (the original's sequence_number on a secondary). */
+  sequenceNumber: number;
+  /** A secondary keeps no operation log. */
+  operationLogSize: 0;
+  fullResyncs: number;
+  partialResyncs: number;
+  primary: {
+    connected: boolean;
+    phase: string;
+    operationsReceived: number;
+    bytesReceived: number;
+    reconnections: number;
+    /** Unix ms on the primary's clock of the last operation received; null before any. */
+    lastOperationTime: number | null;
+    secondsSinceLastOperation: number | null;
+    lastAppliedSequence: number;
+    receivedSequence: number;
+    durableSequence: number;
+    operationsApplied: number;
+    duplicatesIgnored: number;
+    gapsDetected: number;
+    storageFailures: number;
+  };
+}

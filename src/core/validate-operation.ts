@@ -1,0 +1,63 @@
+import { operationWireBytesMax } from './codec/index.js';
+import { InvalidOperationError, LimitExceededError } from './errors.js';
+import { FRAME_ENVELOPE_BYTES, type Limits } from './limits.js';
+import type { Operation } from './operation.js';
+
+/** Checks a write before the primary accepts it: a bad one is refused, never half-replicated. */
+export function validateOperation(op: Operation, limits: Limits): void {
+  switch (op.type) {
+    case 'SET':
+      checkPath(op.path, limits);
+      for (const [field, name] of [['key', op.key], ['db', op.db], ['namespace', op.namespace]] as const) {
+        checkName(field, name, limits);
+      }
+      checkTags(op.tags, limits);
+      checkExpiry(op.expiresAtMs);
+      if (op.value.length > limits.valueBytesMax) {
+        throw new LimitExceededError(`value of ${op.value.length} bytes exceeds valueBytesMax (${limits.valueBytesMax})`);
+      }
+      break;
+    case 'DELETE':
+      checkPath(op.path, limits);
+      break;
+    case 'SET_TTL':
+      checkPath(op.path, limits);
+      checkExpiry(op.expiresAtMs);
+      break;
+    case 'METADATA':
+      checkPath(op.path, limits);
+      checkTags(op.tags, limits);
+      break;
+    case 'FLUSH':
+      if (op.db !== null) checkName('db', op.db, limits);
+      if (op.namespace !== null) checkName('namespace', op.namespace, limits);
+      break;
+  }
+  const wireBytes = operationWireBytesMax(op);
+  if (wireBytes + FRAME_ENVELOPE_BYTES > limits.frameBytesMax) {
+    throw new LimitExceededError(`operation of up to ${wireBytes} wire bytes does not fit frameBytesMax (${limits.frameBytesMax})`);
+  }
+}
+
+function checkPath(path: string, limits: Limits): void {
+  if (path.length === 0) throw new InvalidOperationError('path must not be empty');
+  checkName('path', path, limits);
+}
+
+function checkName(field: string, value: string, limits: Limits): void {
+  if (typeof value !== 'string') throw new InvalidOperationError(`${field} must be a string`);
+  if (value.length > limits.nameLengthMax) {
+    throw new LimitExceededError(`${field} of ${value.length} characters exceeds nameLengthMax (${limits.nameLengthMax})`);
+  }
+}
+
+function checkTags(tags: readonly string[], limits: Limits): void {
+  if (tags.length > limits.tagsMax) throw new LimitExceededError(`${tags.length} tags exceed tagsMax (${limits.tagsMax})`);
+  for (const tag of tags) checkName('tag', tag, limits);
+}
+
+function checkExpiry(expiresAtMs: number | null): void {
+  if (expiresAtMs !== null && !(Number.isSafeInteger(expiresAtMs) && expiresAtMs >= 0)) {
+    throw new InvalidOperationError(`expiresAtMs must be null or a non-negative integer, got ${expiresAtMs}`);
+  }
+}
