@@ -93,6 +93,8 @@ export function validateLimits(limits: Limits): void {
   assert(limits.valueBytesMax * 4 / 3 + 64 * 1024 <= limits.frameBytesMax, 'frameBytesMax must hold the largest value');
   assert(limits.batchBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full batch must fit a frame');
   assert(limits.snapshotChunkBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full chunk must fit a frame');
+  // A burst of pending writes is applied as one batch: the log must still hold all of it after.
+  assert(limits.pendingWritesMax <= limits.logEntriesMax, 'pendingWritesMax must not exceed logEntriesMax');
   assert(limits.outboundBudgetBytes >= limits.frameBytesMax, 'outboundBudgetBytes must hold the largest frame');
 }
 

@@ -243,7 +243,7 @@ export class Secondary implements StateMachine {
     assert(linked === (this.link !== null), `phase ${this.phase} and link disagree`);
     assert(this.phase !== 'snapshot' || this.staging !== null, 'snapshot phase without staging');
     if (this.link !== null) assert(this.processedBytes <= this.link.bytesReceived, 'processed more bytes than received');
-    if (this.phase === 'stream' && this.staging === null) {
+    if (this.phase === 'stream' && this.staging === null && this.streamHistoryId === this.historyId) {
       assert(this.receivedSequence >= this.appliedSequence, 'received behind applied in a live stream');
     }
   }

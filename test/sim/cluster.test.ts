@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrameBody } from '../../src/core/codec/index.js';
+import { ReadOnlyError } from '../../src/core/errors.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { Cluster } from '../../sim/cluster.js';
+import { del, set, text } from '../support/ops.js';
+
+const CONVERGE_MS = 120_000;
+
+function writeMany(cluster: Cluster, count: number, prefix = 'k'): void {
+  for (let i = 0; i < count; i += 1) cluster.write(set(`${prefix}/${i % 50}`, `${prefix}-${i}`));
+}
+
+/** The wire type of a frame, read the way a network tap would. */
+function wireType(bytes: Uint8Array): string {
+  return decodeFrameBody(bytes.subarray(4), DEFAULT_LIMITS).frame.kind;
+}
+
+describe('in-memory cluster: one primary, two secondaries, the real pump', () => {
+  it('streams writes, deletes, tags and expiry to both secondaries', () => {
+    const cluster = new Cluster({ seed: 1, secondaries: 2 });
+    cluster.write(set('a', '1', { tags: ['x', 'y'] }));
+    cluster.write(set('b', '2', { expiresAtMs: cluster.nowMs + 60_000 }));
+    cluster.write(set('c', '3'));
+    cluster.write(del('c'));
+    cluster.write({ type: 'METADATA', path: 'a', tags: ['z'] });
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    for (const node of ['s1', 's2']) {
+      expect(text(cluster.read(node, 'a')?.value)).toBe('1');
+      expect(cluster.read(node, 'a')?.tags).toEqual(['z']);
+      expect(cluster.read(node, 'b')?.expiresAtMs).toBe(cluster.read('primary', 'b')?.expiresAtMs);
+      expect(cluster.read(node, 'c')).toBeUndefined();
+    }
+  });
+
+  it('the primary expires a key itself and replicates the expiry as a DELETE', () => {
+    const cluster = new Cluster({ seed: 2, secondaries: 2 });
+    cluster.write(set('short', 'lived', { expiresAtMs: cluster.nowMs + 1_000 }));
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.secondary('s1').store.live.get('short')).toBeDefined();
+    cluster.runFor(1_500);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.eventsOf('primary', 'expired')).toHaveLength(1);
+    for (const node of ['primary', 's1', 's2']) {
+      // Gone from storage, not merely hidden on reads.
+      expect(node === 'primary' ? cluster.primary.store.live.get('short') : cluster.secondary(node).store.live.get('short')).toBeUndefined();
+    }
+  });
+
+  it('catches up a secondary after a short outage from the log, without a full resync', () => {
+    const cluster = new Cluster({ seed: 3, secondaries: 2 });
+    writeMany(cluster, 100);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    cluster.crash('s1');
+    writeMany(cluster, 200, 'during');
+    cluster.runFor(5_000);
+    cluster.restart('s1');
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    const s1 = cluster.secondary('s1').machine.getStats(cluster.nowMs);
+    expect(s1.partialResyncs).toBe(1);
+    expect(s1.fullResyncs).toBe(0);
+  });
+
+  it('gives a full resync to a secondary the log no longer covers, and it converges', () => {
+    const limits = { logEntriesMax: 50, pendingWritesMax: 50 };
+    const cluster = new Cluster({ seed: 4, secondaries: 2, limits });
+    writeMany(cluster, 20);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    cluster.crash('s2');
+    // Paced, so that s1 keeps up with a log of 50 while s2 falls out of it.
+    for (let round = 0; round < 50; round += 1) {
+      writeMany(cluster, 10, `outage${round}`);
+      cluster.runFor(5);
+    }
+    cluster.write({ type: 'FLUSH', db: 'db', namespace: null });
+    writeMany(cluster, 30, 'after');
+    cluster.restart('s2');
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.secondary('s2').machine.getStats(cluster.nowMs).fullResyncs).toBe(1);
+    expect(cluster.secondary('s1').machine.getStats(cluster.nowMs).fullResyncs).toBe(1); // its first sync only
+  });
+
+  it('a full resync taken while writes continue still converges exactly', () => {
+    const cluster = new Cluster({ seed: 5, secondaries: 2, limits: { logEntriesMax: 5_000, pendingWritesMax: 5_000, snapshotChunkEntriesMax: 3 } });
+    writeMany(cluster, 300);
+    cluster.runFor(10);
+    // Keep writing on every tick while s1's snapshot is being scanned page by page.
+    for (let tick = 0; tick < 200; tick += 1) {
+      cluster.write(set(`live/${tick % 7}`, `t${tick}`));
+      if (tick % 5 === 0) cluster.write(del(`k/${tick % 50}`));
+      cluster.runFor(1);
+    }
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+  });
+
+  it('a primary restart starts a new history, and the secondaries follow it', () => {
+    const cluster = new Cluster({ seed: 6, secondaries: 2 });
+    writeMany(cluster, 100);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    const firstHistory = cluster.primary.machine.replicationId;
+    cluster.restartPrimary();
+    expect(cluster.primary.machine.replicationId).not.toBe(firstHistory);
+    expect(cluster.primary.machine.lastSequence).toBe(0);
+    cluster.write(set('k/1', 'after restart'));
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    // Original failure 4: the new sequence 1 is not ignored as "already applied".
+    expect(text(cluster.read('s1', 'k/1')?.value)).toBe('after restart');
+    expect(cluster.secondary('s1').machine.position?.replicationId).toBe(cluster.primary.machine.replicationId);
+  });
+
+  it('ignores duplicated frames', () => {
+    const cluster = new Cluster({ seed: 7, secondaries: 2 });
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'duplicate' : 'deliver'));
+    writeMany(cluster, 100);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    const stats = cluster.secondary('s1').machine.getStats(cluster.nowMs);
+    expect(stats.primary.duplicatesIgnored).toBeGreaterThan(0);
+    expect(stats.primary.gapsDetected).toBe(0);
+  });
+
+  it('never applies across a gap: it resumes and converges', () => {
+    const cluster = new Cluster({ seed: 8, secondaries: 2 });
+    writeMany(cluster, 10);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    let dropped = 0;
+    cluster.setFilter('s1', (bytes, direction) => {
+      if (direction !== 'toSecondary' || !isData(bytes) || dropped > 0) return 'deliver';
+      dropped += 1;
+      return 'drop';
+    });
+    for (let i = 0; i < 5; i += 1) {
+      cluster.write(set(`gap/${i}`, `${i}`));
+      cluster.runFor(5);
+    }
+    const s1 = cluster.secondary('s1');
+    // Nothing after the lost operation was applied: the data is still a prefix of the history.
+    expect(s1.store.live.get('gap/0')).toBeUndefined();
+    expect(s1.store.live.get('gap/1')).toBeUndefined();
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(s1.machine.getStats(cluster.nowMs).primary.gapsDetected).toBe(1);
+    expect(text(cluster.read('s1', 'gap/0')?.value)).toBe('0');
+  });
+
+  it('detects a lost tail through the heartbeat', () => {
+    const cluster = new Cluster({ seed: 9, secondaries: 1 });
+    writeMany(cluster, 10);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'drop' : 'deliver'));
+    cluster.write(set('tail', 'lost once'));
+    cluster.runFor(100);
+    cluster.setFilter('s1', null);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.secondary('s1').machine.getStats(cluster.nowMs).primary.gapsDetected).toBe(1);
+  });
+
+  it('a burst of 10,000 writes reaches both secondaries without a resync (original failure 2)', () => {
+    const cluster = new Cluster({ seed: 13, secondaries: 2 });
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    writeMany(cluster, DEFAULT_LIMITS.pendingWritesMax);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    for (const name of ['s1', 's2']) {
+      const stats = cluster.secondary(name).machine.getStats(cluster.nowMs);
+      expect(stats.primary.operationsApplied).toBe(DEFAULT_LIMITS.pendingWritesMax);
+      expect(stats.primary.reconnections).toBe(0);
+    }
+  });
+
+  it('refuses writes on a secondary with ReadOnlyError', () => {
+    const cluster = new Cluster({ seed: 10, secondaries: 2 });
+    expect(() => cluster.secondary('s1').machine.submitWrite(set('a', '1'), cluster.nowMs)).toThrow(ReadOnlyError);
+    expect(() => cluster.secondary('s1').machine.submitWrite(set('a', '1'), cluster.nowMs)).toThrow('Cannot write to secondary replica');
+  });
+
+  it('recovers from a partition: the silent link times out and the secondary reconnects', () => {
+    const cluster = new Cluster({ seed: 11, secondaries: 2 });
+    writeMany(cluster, 20);
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    cluster.partition('s2');
+    writeMany(cluster, 20, 'partitioned');
+    cluster.runFor(40_000);
+    expect(cluster.eventsOf('s2', 'connectionClosed').some((recorded) => recorded.event.kind === 'connectionClosed' && recorded.event.code === 'timeout')).toBe(true);
+    cluster.repair('s2');
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+  });
+
+  it('is deterministic: the same seed gives the same events', () => {
+    const run = (): string => {
+      const cluster = new Cluster({ seed: 12, secondaries: 2, limits: { logEntriesMax: 30, pendingWritesMax: 30 } });
+      writeMany(cluster, 30);
+      cluster.crash('s1');
+      for (let round = 0; round < 10; round += 1) {
+        writeMany(cluster, 10, `x${round}`);
+        cluster.runFor(3);
+      }
+      cluster.restart('s1');
+      cluster.runUntil(() => cluster.converged(), CONVERGE_MS);
+      return JSON.stringify(cluster.events);
+    };
+    expect(run()).toBe(run());
+  });
+});
+
+function isData(bytes: Uint8Array): boolean {
+  const kind = wireType(bytes);
+  return kind === 'operation' || kind === 'batch';
+}
