@@ -69,6 +69,7 @@ export class OperationLog {
   }
 
   sizeAt(sequence: number): number {
+    assert(sequence >= this.firstSequence && sequence <= this.last, `sequence ${sequence} not in the log`);
     const size = this.sizes[this.head + sequence - this.firstSequence];
     assert(size !== undefined, `sequence ${sequence} not in the log`);
     return size;

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { chainDigest, encodeFrame, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/index.js';
+import { ReadOnlyError } from '../../../../src/core/errors.js';
+import type { Frame } from '../../../../src/core/frame.js';
+import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import type { LogEntry } from '../../../../src/core/operation.js';
+import { Secondary } from '../../../../src/core/secondary/secondary.js';
+import type { Cursor } from '../../../../src/core/storage-request.js';
+import { set } from '../../../support/ops.js';
+import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
+
+const HISTORY = 'a'.repeat(32);
+
+function entry(sequence: number, path = `p${sequence}`): LogEntry {
+  return { sequence, timestampMs: T0, op: set(path, `v${sequence}`) };
+}
+
+/** A secondary past the handshake, streaming history HISTORY from `cursor`. */
+function streaming(cursor: Cursor | null = { replicationId: HISTORY, sequence: 0 }): Secondary {
+  const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor });
+  secondary.handleTimeout(T0);
+  const [connect] = ofKind(drain(secondary), 'connect');
+  secondary.handleConnected(connect?.connectionId ?? 0, T0);
+  secondary.handleBytes(1, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0 }), T0);
+  const from = (cursor?.sequence ?? 0) + 1;
+  secondary.handleBytes(1, bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: from }), T0);
+  drain(secondary);
+  return secondary;
+}
+
+function receive(secondary: Secondary, frame: Frame, nowMs = T0): ReturnType<typeof drain> {
+  secondary.handleBytes(1, bytesOf(frame), nowMs);
+  secondary.invariants();
+  return drain(secondary);
+}
+
+describe('Secondary', () => {
+  it('says hello, then asks to resume from its persisted position', () => {
+    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 41 } });
+    secondary.handleTimeout(T0);
+    const [connect] = ofKind(drain(secondary), 'connect');
+    expect(connect).toBeDefined();
+    secondary.handleConnected(connect?.connectionId ?? 0, T0);
+    expect(sentFrames(drain(secondary))).toMatchObject([{ kind: 'hello', protocolVersion: 1, replicaId: 'r1', auth: null }]);
+    secondary.handleBytes(1, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: 'b'.repeat(32), lastSequence: 7 }), T0);
+    expect(sentFrames(drain(secondary))).toMatchObject([{ kind: 'syncRequest', replicationId: HISTORY, fromSequence: 42 }]);
+  });
+
+  it('advances the applied sequence only when storage confirms', () => {
+    const secondary = streaming();
+    const outputs = receive(secondary, { kind: 'batch', timestampMs: T0, entries: [entry(1), entry(2)] });
+    const [request] = ofKind(outputs, 'storage');
+    expect(request?.request).toMatchObject({ kind: 'apply', cursor: { replicationId: HISTORY, sequence: 2 } });
+    expect(secondary.getStats(T0).sequenceNumber).toBe(0);
+    expect(secondary.getStats(T0).primary.receivedSequence).toBe(2);
+    secondary.handleStorageDone(request?.requestId ?? 0, { kind: 'done', durable: true }, T0);
+    expect(secondary.getStats(T0).sequenceNumber).toBe(2);
+    const ack = sentFrames(drain(secondary)).find((frame) => frame.kind === 'ack');
+    expect(ack).toMatchObject({ receivedSequence: 2, appliedSequence: 2, durableSequence: 2 });
+  });
+
+  it('keeps one storage request in flight and merges what arrives meanwhile', () => {
+    const secondary = streaming();
+    const first = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    expect(first).toHaveLength(1);
+    expect(ofKind(receive(secondary, entryFrame(2)), 'storage')).toHaveLength(0);
+    expect(ofKind(receive(secondary, entryFrame(3)), 'storage')).toHaveLength(0);
+    secondary.handleStorageDone(first[0]?.requestId ?? 0, { kind: 'done', durable: false }, T0);
+    const [merged] = ofKind(drain(secondary), 'storage');
+    expect(merged?.request.kind === 'apply' && merged.request.operations.length).toBe(2);
+  });
+
+  it('ignores a duplicate', () => {
+    const secondary = streaming();
+    receive(secondary, entryFrame(1));
+    const outputs = receive(secondary, entryFrame(1));
+    expect(ofKind(outputs, 'storage')).toHaveLength(0);
+    expect(ofKind(outputs, 'close')).toHaveLength(0);
+    expect(secondary.getStats(T0).primary.duplicatesIgnored).toBe(1);
+  });
+
+  it('never applies across a gap: it closes and will resume (original failures 5 and 11)', () => {
+    const secondary = streaming();
+    const outputs = receive(secondary, entryFrame(2));
+    expect(ofKind(outputs, 'storage')).toHaveLength(0);
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'gap' }]);
+    expect(sentFrames(outputs)).toMatchObject([{ kind: 'error', code: 'gap' }]);
+    expect(secondary.getStats(T0).primary.gapsDetected).toBe(1);
+    expect(secondary.nextWakeMs()).toBeGreaterThanOrEqual(T0);
+  });
+
+  it('on a storage failure stops applying, reports it, and resumes from what was applied', () => {
+    const secondary = streaming();
+    const [request] = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    receive(secondary, entryFrame(2));
+    secondary.handleStorageDone(request?.requestId ?? 0, { kind: 'failed', message: 'disk full' }, T0);
+    const outputs = drain(secondary);
+    expect(outputs.some((output) => output.kind === 'event' && output.event.kind === 'storageFailed')).toBe(true);
+    expect(ofKind(outputs, 'storage')).toHaveLength(0);
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'storage' }]);
+    expect(secondary.getStats(T0).sequenceNumber).toBe(0);
+    expect(secondary.getStats(T0).primary.storageFailures).toBe(1);
+  });
+
+  it('rejects a corrupted frame: closes, and applies nothing of it (original failure 8)', () => {
+    const secondary = streaming();
+    const bytes = encodeFrame(entryFrame(1), DEFAULT_LIMITS).bytes.slice();
+    bytes[bytes.length - 10] ^= 0x01;
+    secondary.handleBytes(1, bytes, T0);
+    const outputs = drain(secondary);
+    expect(ofKind(outputs, 'storage')).toHaveLength(0);
+    expect(ofKind(outputs, 'close')[0]?.code).toMatch(/checksum|protocol/);
+  });
+
+  it('rejects a huge length prefix before buffering it (original failure 17)', () => {
+    const secondary = streaming();
+    secondary.handleBytes(1, new Uint8Array([0xff, 0xff, 0xff, 0xf0, 1, 2, 3]), T0);
+    expect(ofKind(drain(secondary), 'close')).toMatchObject([{ code: 'frame_too_large' }]);
+  });
+
+  it('detects a silent primary and reconnects with backoff (original failure 15)', () => {
+    const secondary = streaming();
+    const wakeMs = secondary.nextWakeMs() ?? 0;
+    expect(wakeMs).toBeLessThanOrEqual(T0 + 15_000);
+    let nowMs = T0;
+    while (nowMs < T0 + 15_000) {
+      nowMs = secondary.nextWakeMs() ?? nowMs;
+      secondary.handleTimeout(nowMs);
+      drain(secondary);
+    }
+    expect(secondary.getStats(nowMs).primary.phase).toBe('idle');
+    secondary.handleTimeout(secondary.nextWakeMs() ?? nowMs);
+    expect(ofKind(drain(secondary), 'connect')).toHaveLength(1);
+  });
+
+  it('refuses writes', () => {
+    expect(() => streaming().submitWrite(set('a', '1'), T0)).toThrow(ReadOnlyError);
+  });
+
+  it('installs a full resync only after the operations up to its consistent sequence', () => {
+    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: 'old'.padEnd(32, '0'), sequence: 9 } });
+    secondary.handleTimeout(T0);
+    drain(secondary);
+    secondary.handleConnected(1, T0);
+    receive(secondary, { kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 5 });
+    const storage: number[] = [];
+    const requests = (outputs: ReturnType<typeof drain>): string[] =>
+      ofKind(outputs, 'storage').map((output) => {
+        storage.push(output.requestId);
+        return output.request.kind;
+      });
+    expect(requests(receive(secondary, { kind: 'syncResponse', timestampMs: T0, mode: 'full_resync', replicationId: HISTORY, fromSequence: 4 }))).toEqual(['stageBegin']);
+    const chunk: Frame = { kind: 'snapshotChunk', timestampMs: T0, index: 0, entries: [set('x', '1'), set('y', '2')] };
+    const checksum = encodeFrame(chunk, DEFAULT_LIMITS).checksum;
+    receive(secondary, chunk);
+    receive(secondary, { kind: 'snapshotEnd', timestampMs: T0, chunkCount: 1, entryCount: 2, digest: chainDigest(SNAPSHOT_DIGEST_INITIAL, checksum), consistentSequence: 5 });
+    receive(secondary, { kind: 'batch', timestampMs: T0, entries: [entry(4), entry(5), entry(6)] });
+    // Complete storage one by one and watch the order: stage, stage ops up to 5, commit, then live.
+    const order: string[] = [];
+    for (let i = 0; i < 10 && storage.length > 0; i += 1) {
+      secondary.handleStorageDone(storage.shift() ?? 0, { kind: 'done', durable: false }, T0);
+      order.push(...requests(drain(secondary)));
+      secondary.invariants();
+    }
+    // The chunk and operations 4..5 merge into one staged apply; 6 goes live after the commit.
+    expect(order).toEqual(['stageApply', 'stageCommit', 'apply']);
+    expect(secondary.position).toEqual({ replicationId: HISTORY, sequence: 6 });
+  });
+
+  it('refuses a snapshot whose digest does not match', () => {
+    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: null });
+    secondary.handleTimeout(T0);
+    drain(secondary);
+    secondary.handleConnected(1, T0);
+    receive(secondary, { kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 5 });
+    receive(secondary, { kind: 'syncResponse', timestampMs: T0, mode: 'full_resync', replicationId: HISTORY, fromSequence: 1 });
+    receive(secondary, { kind: 'snapshotChunk', timestampMs: T0, index: 0, entries: [set('x', '1')] });
+    const outputs = receive(secondary, { kind: 'snapshotEnd', timestampMs: T0, chunkCount: 1, entryCount: 1, digest: SNAPSHOT_DIGEST_INITIAL, consistentSequence: 0 });
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'snapshot' }]);
+    expect(ofKind(outputs, 'storage').map((output) => output.request.kind)).not.toContain('stageCommit');
+  });
+
+  it('closes when the primary moves to another history', () => {
+    const secondary = streaming();
+    const outputs = receive(secondary, { kind: 'heartbeat', timestampMs: T0, replicationId: 'c'.repeat(32), lastSequence: 0 });
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'history' }]);
+  });
+});
+
+function entryFrame(sequence: number): Frame {
+  return { kind: 'operation', ...entry(sequence) };
+}
