@@ -121,7 +121,7 @@ describe('decodeFrameBody: the envelope', () => {
 });
 
 describe('decodeFrameBody: strict data', () => {
-  const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 8, tagsMax: 2, valueBytesMax: 4, batchEntriesMax: 3, snapshotChunkEntriesMax: 1 };
+  const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 40, tagsMax: 2, valueBytesMax: 4, batchEntriesMax: 5, snapshotChunkEntriesMax: 2 };
   const shortSet: Frame = { ...sampleFrames.operation, op: { ...sampleSet, path: 'p', key: 'k', value: new Uint8Array([1, 2, 3]) } } as Frame;
   const mutated = (frame: Frame, mutate: (wire: Mutable) => void): Mutable => {
     const wire = wireOf(frame);
@@ -133,10 +133,10 @@ describe('decodeFrameBody: strict data', () => {
     ['a missing SET path', shortSet, (w) => { delete w.data.path; }, 'SET data.path is missing'],
     ['a missing SET key', shortSet, (w) => { delete w.data.key; }, 'SET data.key is missing'],
     ['a numeric path', shortSet, (w) => { w.data.path = 5; }, 'SET data.path must be a string'],
-    ['an empty path', shortSet, (w) => { w.data.path = ''; }, 'SET data.path must be a non-empty string of at most 8'],
-    ['a name too long', shortSet, (w) => { w.data.db = 'd'.repeat(9); }, 'SET data.db must be a string of at most 8'],
+    ['an empty path', shortSet, (w) => { w.data.path = ''; }, 'SET data.path must be a non-empty string of at most 40'],
+    ['a name too long', shortSet, (w) => { w.data.db = 'd'.repeat(41); }, 'SET data.db must be a string of at most 40'],
     ['too many tags', shortSet, (w) => { w.data.tags = ['a', 'b', 'c']; }, 'SET data.tags must be an array of at most 2 tags'],
-    ['a tag too long', shortSet, (w) => { w.data.tags = ['t'.repeat(9)]; }, 'SET data.tags[0] must be a string of at most 8'],
+    ['a tag too long', shortSet, (w) => { w.data.tags = ['t'.repeat(41)]; }, 'SET data.tags[0] must be a string of at most 40'],
     ['a non-string tag', shortSet, (w) => { w.data.tags = [1]; }, 'SET data.tags[0] must be a string'],
     ['tags that are not an array', shortSet, (w) => { w.data.tags = 'a'; }, 'SET data.tags must be an array'],
     ['a value too large', shortSet, (w) => { w.data.value = 'AAAAAAAA'; }, 'SET data.value must be at most 4 bytes'],
@@ -160,8 +160,9 @@ describe('decodeFrameBody: strict data', () => {
     ['a gap inside a batch', sampleFrames.batch, (w) => { w.data.operations[2].sequence = 10; }, 'BATCH data.operations[2] sequence 10 does not follow 8'],
     ['a duplicate inside a batch', sampleFrames.batch, (w) => { w.data.operations[1].sequence = 7; }, 'BATCH data.operations[1] sequence 7 does not follow 7'],
     ['a batch whose sequence is not its first', sampleFrames.batch, (w) => { w.sequence = 8; }, "BATCH sequence 8 is not its first operation's 7"],
-    ['an empty batch', sampleFrames.batch, (w) => { w.data.operations = []; w.sequence = 0; }, 'BATCH data.operations must hold 1 to 3 operations, got 0'],
-    ['a batch too long', sampleFrames.batch, () => undefined, 'BATCH data.operations must hold 1 to 3 operations, got 5'],
+    ['an empty batch', sampleFrames.batch, (w) => { w.data.operations = []; w.sequence = 0; }, 'BATCH data.operations must hold 1 to 5 operations, got 0'],
+    ['a batch too long', sampleFrames.batch, (w) => { w.data.operations.push({ ...w.data.operations[4], sequence: 12 }); },
+      'BATCH data.operations must hold 1 to 5 operations, got 6'],
     ['a batch item with a checksum', sampleFrames.batch, (w) => { w.data.operations[0].checksum = 'a'.repeat(64); }, 'BATCH data.operations[0].checksum is not a known field'],
     ['a batch item missing its timestamp', sampleFrames.batch, (w) => { delete w.data.operations[0].timestamp; }, 'BATCH data.operations[0].timestamp is missing'],
     ['a batch item with a negative timestamp', sampleFrames.batch, (w) => { w.data.operations[0].timestamp = -1; }, 'BATCH data.operations[0].timestamp must be >= 0'],
@@ -179,13 +180,14 @@ describe('decodeFrameBody: strict data', () => {
     ['an empty replication id', sampleFrames.syncRequest, (w) => { w.data.replication_id = ''; }, 'SYNC_REQUEST data.replication_id must be a non-empty'],
     ['an unknown sync mode', sampleFrames.syncResponse, (w) => { w.data.mode = 'partial'; }, 'SYNC_RESPONSE data.mode must be "continue" or "full_resync"'],
     ['a snapshot entry with a type', sampleFrames.snapshotChunk, (w) => { w.data.entries[0].type = 'SET'; }, 'SNAPSHOT_CHUNK data.entries[0].type is not a known field'],
-    ['too many snapshot entries', sampleFrames.snapshotChunk, () => undefined, 'SNAPSHOT_CHUNK data.entries must hold at most 1 entries, got 2'],
+    ['too many snapshot entries', sampleFrames.snapshotChunk, (w) => { w.data.entries.push(w.data.entries[0]); },
+      'SNAPSHOT_CHUNK data.entries must hold at most 2 entries, got 3'],
     ['a snapshot chunk with a sequence', sampleFrames.snapshotChunk, (w) => { w.sequence = 3; }, 'SNAPSHOT_CHUNK sequence must be 0, got 3'],
     ['an uppercase digest', sampleFrames.snapshotEnd, (w) => { w.data.digest = 'A'.repeat(64); }, 'SNAPSHOT_END data.digest must be 64 lowercase hex characters'],
     ['a fractional byte count', sampleFrames.ack, (w) => { w.data.bytes_received = 1.5; }, 'ACK data.bytes_received must be a safe integer >= 0'],
     ['an unknown heartbeat field', sampleFrames.heartbeat, (w) => { w.data.sequence = 1; }, 'HEARTBEAT data.sequence is not a known field'],
     ['an unknown error code', sampleFrames.error, (w) => { w.data.code = 'nope'; }, 'ERROR data.code "nope" is not a known error code'],
-    ['an error message too long', sampleFrames.error, (w) => { w.data.message = 'm'.repeat(9); }, 'ERROR data.message must be a string of at most 8'],
+    ['an error message too long', sampleFrames.error, (w) => { w.data.message = 'm'.repeat(41); }, 'ERROR data.message must be a string of at most 40'],
   ];
 
   it.each(cases)('rejects %s', (_what, frame, mutate, message) => {
