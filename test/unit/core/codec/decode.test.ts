@@ -141,7 +141,7 @@ describe('decodeFrameBody: strict data', () => {
     ['tags that are not an array', shortSet, (w) => { w.data.tags = 'a'; }, 'SET data.tags must be an array'],
     ['a value too large', shortSet, (w) => { w.data.value = 'AAAAAAAA'; }, 'SET data.value must be at most 4 bytes'],
     ['a value far too large', shortSet, (w) => { w.data.value = 'A'.repeat(400); }, 'SET data.value is larger than 4 bytes'],
-    ['non-canonical base64', shortSet, (w) => { w.data.value = 'AQI='; w.data.value = 'AQJ='; }, /SET data.value is not canonical base64/],
+    ['non-canonical base64', shortSet, (w) => { w.data.value = 'AQJ='; }, /SET data.value is not canonical base64/],
     ['base64 without padding', shortSet, (w) => { w.data.value = 'AQID'.slice(0, 3); }, /SET data.value is not canonical base64/],
     ['a non-boolean _value_encoded', shortSet, (w) => { w.data._value_encoded = 1; }, 'SET data._value_encoded must be a boolean'],
     ['a legacy value with a lone surrogate', shortSet, (w) => { w.data.value = '\ud800'; w.data._value_encoded = false; }, 'not well-formed Unicode'],

@@ -105,7 +105,8 @@ describe('Secondary', () => {
   it('rejects a corrupted frame: closes, and applies nothing of it (original failure 8)', () => {
     const secondary = streaming();
     const bytes = encodeFrame(entryFrame(1), DEFAULT_LIMITS).bytes.slice();
-    bytes[bytes.length - 10] ^= 0x01;
+    const at = bytes.length - 10;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
     secondary.handleBytes(1, bytes, T0);
     const outputs = drain(secondary);
     expect(ofKind(outputs, 'storage')).toHaveLength(0);

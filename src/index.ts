@@ -1,0 +1,40 @@
+/** Public API. The runtime (TCP, storage backends, NetworkSyncBackend) builds on these. */
+export { AssertionError } from './core/assert.js';
+export { authProof } from './core/auth.js';
+export { backoffDelayMs, type BackoffOptions } from './core/backoff.js';
+export { decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax } from './core/codec/index.js';
+export {
+  ChecksumMismatchError,
+  ConnectionError,
+  FrameTooLargeError,
+  InvalidOperationError,
+  LimitExceededError,
+  NotReadyError,
+  ProtocolError,
+  ReadOnlyError,
+  ReplicationError,
+  StorageFailedError,
+} from './core/errors.js';
+export type { ErrorCode, Frame, FrameKind } from './core/frame.js';
+export { isExpired, Keyspace, type Entry, type ScanPage, type ScanRequest } from './core/keyspace.js';
+export { KeyspaceStore } from './core/keyspace-store.js';
+export { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, type Limits, type Timing } from './core/limits.js';
+export { OperationLog } from './core/op-log.js';
+export type {
+  DeleteOperation,
+  FlushOperation,
+  LogEntry,
+  MetadataOperation,
+  Operation,
+  OperationType,
+  SetOperation,
+  SetTtlOperation,
+} from './core/operation.js';
+export type { Output, ReplicationEvent, StateMachine } from './core/output.js';
+export { Primary, type PrimaryOptions } from './core/primary/primary.js';
+export type { PrimaryStats, ReplicaStats } from './core/primary/stats.js';
+export { pump, type Effects } from './core/pump.js';
+export type { Random } from './core/random.js';
+export { Secondary, type SecondaryOptions } from './core/secondary/secondary.js';
+export type { SecondaryStats } from './core/secondary/stats.js';
+export type { Cursor, StorageRequest, StorageResult } from './core/storage-request.js';

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../../src/core/codec/encode.js';
+import { FrameDecoder } from '../../../../src/core/codec/frame-decoder.js';
+import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../../../../src/core/errors.js';
+import type { Frame } from '../../../../src/core/frame.js';
+import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import { CHUNKINGS, feed, withPrefix } from './feed.js';
+import { sampleFrames, sampleSet } from './sample-frames.js';
+
+const encode = (frame: Frame): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS).bytes;
+const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+};
+const header = (length: number): Uint8Array => {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, length, false);
+  return bytes;
+};
+const allFrames = Object.values(sampleFrames);
+const stream = concat(...allFrames.map(encode));
+
+describe.each(CHUNKINGS)('FrameDecoder fed %s', (chunking) => {
+  it('decodes consecutive frames of every kind in order, with their sizes and checksums', () => {
+    const { frames, error, decoder } = feed(stream, chunking);
+    expect(error).toBeUndefined();
+    expect(frames.map((decoded) => decoded.frame)).toEqual(allFrames);
+    expect(frames.map((decoded) => decoded.frameBytes)).toEqual(allFrames.map((frame) => encode(frame).length));
+    expect(frames.map((decoded) => decoded.checksum)).toEqual(allFrames.map((frame) => encodeFrame(frame, DEFAULT_LIMITS).checksum));
+    expect(decoder.bytesConsumed).toBe(stream.length);
+    expect(decoder.bufferedBytes).toBe(0);
+    expect(decoder.next()).toBeUndefined();
+  });
+
+  it('returns undefined for a truncated frame and keeps its bytes', () => {
+    const bytes = encode(sampleFrames.operation);
+    for (const cut of [1, 3, 4, 5, bytes.length - 1]) {
+      const { frames, error, decoder } = feed(bytes.subarray(0, cut), chunking);
+      expect(error).toBeUndefined();
+      expect(frames).toEqual([]);
+      expect(decoder.bufferedBytes).toBe(cut);
+      expect(decoder.bytesConsumed).toBe(0);
+    }
+  });
+
+  it('delivers the frames before a truncated one', () => {
+    const { frames, error, decoder } = feed(stream.subarray(0, stream.length - 3), chunking);
+    expect(error).toBeUndefined();
+    expect(frames.map((decoded) => decoded.frame)).toEqual(allFrames.slice(0, -1));
+    expect(decoder.bufferedBytes).toBe(encode(allFrames.at(-1)!).length - 3);
+  });
+
+  it('refuses a length prefix above frameBytesMax before buffering its body', () => {
+    const limits = { ...DEFAULT_LIMITS, frameBytesMax: 1000 };
+    const { frames, error, decoder } = feed(concat(header(1001), new Uint8Array(50)), chunking, limits);
+    expect(error).toBeInstanceOf(FrameTooLargeError);
+    expect((error as Error).message).toMatch('frame length 1001 exceeds frameBytesMax (1000)');
+    expect(frames).toEqual([]);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('refuses the largest possible length prefix', () => {
+    const { error } = feed(new Uint8Array([0xff, 0xff, 0xff, 0xff]), chunking);
+    expect(error).toBeInstanceOf(FrameTooLargeError);
+  });
+
+  it('accepts a frame of exactly frameBytesMax', () => {
+    const bytes = encode(sampleFrames.operation);
+    const limits = { ...DEFAULT_LIMITS, frameBytesMax: bytes.length - 4 };
+    const { frames, error } = feed(bytes, chunking, limits);
+    expect(error).toBeUndefined();
+    expect(frames.map((decoded) => decoded.frame)).toEqual([sampleFrames.operation]);
+  });
+
+  it('refuses a zero length prefix', () => {
+    const { error } = feed(concat(header(0), encode(sampleFrames.hello)), chunking);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch('frame length is 0');
+  });
+
+  it('refuses garbage', () => {
+    const text = feed(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'), chunking);
+    expect(text.error).toBeInstanceOf(FrameTooLargeError);
+    const body = feed(withPrefix(new TextEncoder().encode('not json at all')), chunking);
+    expect(body.error).toBeInstanceOf(ProtocolError);
+    expect((body.error as Error).message).toMatch('not valid JSON');
+  });
+
+  it('refuses a frame whose checksum does not match, after the frames before it', () => {
+    const bad = encode(sampleFrames.heartbeat);
+    const text = new TextDecoder().decode(bad);
+    const at = text.indexOf('"checksum":"') + 12;
+    bad[at] = bad[at] === 0x30 ? 0x31 : 0x30;
+    const { frames, error } = feed(concat(encode(sampleFrames.hello), bad, encode(sampleFrames.ack)), chunking);
+    expect(error).toBeInstanceOf(ChecksumMismatchError);
+    expect(frames.map((decoded) => decoded.frame)).toEqual([sampleFrames.hello]);
+  });
+
+  it('stays failed after an error: push and next throw, nothing is skipped', () => {
+    const { error, decoder } = feed(concat(withPrefix(new TextEncoder().encode('{}')), encode(sampleFrames.hello)), chunking);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(() => decoder.next()).toThrow(/failed earlier/);
+    expect(() => decoder.push(encode(sampleFrames.hello))).toThrow(ProtocolError);
+    expect(() => decoder.push(encode(sampleFrames.hello))).toThrow(/failed earlier/);
+    expect(() => decoder.push(new Uint8Array(0))).toThrow(/failed earlier/);
+  });
+});
+
+describe('FrameDecoder', () => {
+  it('refuses an oversized length prefix split across pushes, before buffering anything', () => {
+    const limits = { ...DEFAULT_LIMITS, frameBytesMax: 1000 };
+    for (const split of [1, 2, 3]) {
+      const decoder = new FrameDecoder(limits);
+      const prefix = header(0x1234_5678);
+      decoder.push(prefix.subarray(0, split));
+      expect(decoder.bufferedBytes).toBe(split);
+      expect(() => decoder.push(concat(prefix.subarray(split), new Uint8Array(100)))).toThrow(FrameTooLargeError);
+      expect(decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('checks every length prefix as it arrives, even before next() is called', () => {
+    const limits = { ...DEFAULT_LIMITS, frameBytesMax: 1000 };
+    const decoder = new FrameDecoder(limits);
+    decoder.push(encode(sampleFrames.hello));
+    decoder.push(encode(sampleFrames.ack));
+    expect(() => decoder.push(header(5000))).toThrow(FrameTooLargeError);
+    expect(() => decoder.next()).toThrow(/failed earlier/);
+  });
+
+  it('decodes a frame pushed in empty, 1-byte and odd-sized chunks', () => {
+    const bytes = encode(sampleFrames.batch);
+    const decoder = new FrameDecoder(DEFAULT_LIMITS);
+    decoder.push(new Uint8Array(0));
+    let offset = 0;
+    for (let size = 1; offset < bytes.length; size = (size * 7) % 13 + 1) {
+      expect(decoder.next()).toBeUndefined();
+      decoder.push(bytes.subarray(offset, offset + size));
+      offset += size;
+    }
+    expect(decoder.next()?.frame).toEqual(sampleFrames.batch);
+  });
+
+  it('assembles a large frame from many small chunks in linear time', () => {
+    const value = new Uint8Array(1024 * 1024).fill(7);
+    const frame = { ...sampleFrames.operation, op: { ...sampleSet, value } } as Frame;
+    const bytes = encode(frame);
+    const decoder = new FrameDecoder(DEFAULT_LIMITS);
+    const started = performance.now();
+    for (let offset = 0; offset < bytes.length; offset += 16) decoder.push(bytes.subarray(offset, offset + 16));
+    const decoded = decoder.next();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(decoded?.frameBytes).toBe(bytes.length);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it('drains many small frames pushed at once', () => {
+    const one = encode(sampleFrames.heartbeat);
+    const count = 20_000;
+    const bytes = new Uint8Array(one.length * count);
+    for (let index = 0; index < count; index += 1) bytes.set(one, index * one.length);
+    const decoder = new FrameDecoder(DEFAULT_LIMITS);
+    decoder.push(bytes);
+    let decoded = 0;
+    while (decoder.next() !== undefined) decoded += 1;
+    expect(decoded).toBe(count);
+    expect(decoder.bytesConsumed).toBe(bytes.length);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../../src/core/codec/encode.js';
+import { operationWireBytesMax } from '../../../../src/core/codec/wire-size.js';
+import type { Frame } from '../../../../src/core/frame.js';
+import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import type { LogEntry, Operation, SetOperation } from '../../../../src/core/operation.js';
+
+const limits = DEFAULT_LIMITS;
+const MAX_SEQUENCE = Number.MAX_SAFE_INTEGER;
+// Longest timestamp text: 13 integer digits and 3 decimals.
+const LONG_TIMESTAMP_MS = 2 ** 50 - 377;
+/** Around a BATCH's or SNAPSHOT_CHUNK's items, as operationWireBytesMax documents. */
+const CONTAINER_BYTES_MAX = 256;
+
+const worstName = (length: number): string => '\u0001'.repeat(length);
+const worstSet: SetOperation = {
+  type: 'SET',
+  path: worstName(limits.nameLengthMax),
+  key: worstName(limits.nameLengthMax),
+  value: new Uint8Array(1000),
+  db: worstName(limits.nameLengthMax),
+  namespace: worstName(limits.nameLengthMax),
+  tags: Array.from({ length: 64 }, () => worstName(100)),
+  expiresAtMs: MAX_SEQUENCE,
+};
+const emptySet: SetOperation = { type: 'SET', path: 'p', key: '', value: new Uint8Array(), db: '', namespace: '', tags: [], expiresAtMs: MAX_SEQUENCE };
+const operations: Operation[] = [
+  worstSet,
+  emptySet,
+  { ...emptySet, value: new Uint8Array(1), tags: [''] },
+  { ...emptySet, value: new Uint8Array(2), key: 'plain ascii key', path: 'a/b/c' },
+  { type: 'DELETE', path: worstName(limits.nameLengthMax) },
+  { type: 'DELETE', path: 'p' },
+  { type: 'SET_TTL', path: 'p', expiresAtMs: MAX_SEQUENCE },
+  { type: 'SET_TTL', path: '\ud800', expiresAtMs: null },
+  { type: 'FLUSH', db: null, namespace: null },
+  { type: 'FLUSH', db: worstName(50), namespace: '"\\' },
+  { type: 'METADATA', path: 'p', tags: Array.from({ length: limits.tagsMax }, () => '') },
+  { type: 'METADATA', path: worstName(10), tags: [] },
+];
+const entry = (op: Operation, sequence = MAX_SEQUENCE): LogEntry => ({ sequence, timestampMs: LONG_TIMESTAMP_MS, op });
+const frameBytes = (frame: Frame): number => encodeFrame(frame, limits).bytes.length;
+
+describe('operationWireBytesMax', () => {
+  it.each(operations.map((op) => [op.type, op] as const))('bounds the whole one-operation frame (%s)', (_type, op) => {
+    expect(frameBytes({ kind: 'operation', ...entry(op) })).toBeLessThanOrEqual(operationWireBytesMax(op));
+  });
+
+  it('bounds each operation\'s share of a BATCH', () => {
+    const entries = operations.map((op, index) => entry(op, MAX_SEQUENCE - operations.length + 1 + index));
+    const bound = operations.reduce((total, op) => total + operationWireBytesMax(op), 0);
+    expect(frameBytes({ kind: 'batch', timestampMs: LONG_TIMESTAMP_MS, entries })).toBeLessThanOrEqual(bound + CONTAINER_BYTES_MAX);
+    const single = frameBytes({ kind: 'batch', timestampMs: LONG_TIMESTAMP_MS, entries: [entry(emptySet)] });
+    expect(single).toBeLessThanOrEqual(operationWireBytesMax(emptySet) + CONTAINER_BYTES_MAX);
+  });
+
+  it('bounds each SET\'s share of a SNAPSHOT_CHUNK', () => {
+    const sets = [worstSet, emptySet, emptySet];
+    const bound = sets.reduce((total, op) => total + operationWireBytesMax(op), 0);
+    const frame: Frame = { kind: 'snapshotChunk', timestampMs: LONG_TIMESTAMP_MS, index: MAX_SEQUENCE, entries: sets };
+    expect(frameBytes(frame)).toBeLessThanOrEqual(bound + CONTAINER_BYTES_MAX);
+  });
+
+  it('counts the base64 size of the value exactly', () => {
+    expect(operationWireBytesMax({ ...emptySet, value: new Uint8Array(3000) }) - operationWireBytesMax(emptySet)).toBe(4000);
+    expect(operationWireBytesMax({ ...emptySet, value: new Uint8Array(3001) }) - operationWireBytesMax(emptySet)).toBe(4004);
+  });
+
+  it('counts printable ASCII names exactly and anything else six bytes a code unit', () => {
+    const ascii = operationWireBytesMax({ type: 'DELETE', path: 'abcd' });
+    expect(operationWireBytesMax({ type: 'DELETE', path: 'abcde' }) - ascii).toBe(1);
+    expect(operationWireBytesMax({ type: 'DELETE', path: 'abcd\u00e9' }) - ascii).toBe(5 * 6 - 4);
+  });
+
+  it('is not wildly above the real size for an ordinary SET', () => {
+    const op: SetOperation = { ...emptySet, path: 'users/alice', key: 'alice', value: new Uint8Array(100), db: 'main', namespace: 'users' };
+    const real = frameBytes({ kind: 'operation', sequence: 1, timestampMs: 1_700_000_000_000, op });
+    expect(operationWireBytesMax(op) - real).toBeLessThan(512);
+  });
+});
