@@ -1,6 +1,6 @@
 import { assert } from '../src/core/assert.js';
 import type { ErrorCode } from '../src/core/frame.js';
-import { isExpired, type Entry } from '../src/core/keyspace.js';
+import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import { KeyspaceStore } from '../src/core/keyspace-store.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
@@ -28,6 +28,13 @@ export interface ClusterOptions {
   readonly checkInvariants?: boolean;
   readonly startMs?: number;
   readonly eventsMax?: number;
+}
+
+/** One history as the primary wrote it: the state it started from and its operations in order. */
+export interface History {
+  readonly base: Keyspace;
+  /** operations[i] has sequence i + 1. */
+  readonly operations: Operation[];
 }
 
 export interface RecordedEvent {
@@ -62,6 +69,10 @@ export class Cluster {
   readonly primary: Host<Primary>;
   readonly secondaries: Host<Secondary>[] = [];
   readonly events: RecordedEvent[] = [];
+  /** Called after every event: where checkers hook in. */
+  afterEachStep: (() => void) | null = null;
+  /** Every history the primary has written, by replication id: the checkers' oracle. */
+  readonly histories = new Map<string, History>();
   private readonly scheduler = new Scheduler();
   private readonly prng: Prng;
   private readonly wires = new Map<number, Wire>();
@@ -80,7 +91,8 @@ export class Cluster {
     this.storageLatencyMs = options.storageLatencyMs ?? 1;
     this.checkInvariants = options.checkInvariants ?? true;
     this.eventsMax = options.eventsMax ?? 100_000;
-    this.primary = { name: 'primary', machine: this.newPrimary(), store: new KeyspaceStore(), generation: 0, wakeMs: undefined, up: true };
+    const primaryStore = new KeyspaceStore();
+    this.primary = { name: 'primary', machine: this.newPrimary(primaryStore), store: primaryStore, generation: 0, wakeMs: undefined, up: true };
     this.drive(this.primary, () => undefined);
     for (let i = 1; i <= options.secondaries; i += 1) {
       const store = new KeyspaceStore();
@@ -162,7 +174,7 @@ export class Cluster {
     const host = this.primary;
     host.generation += 1;
     for (const primaryConnectionId of [...this.wires.keys()]) this.cut(primaryConnectionId, { notifyPrimary: false, notifySecondary: true });
-    host.machine = this.newPrimary();
+    host.machine = this.newPrimary(host.store);
     this.drive(host, () => undefined);
     this.awaitPrimaryReady();
   }
@@ -243,14 +255,11 @@ export class Cluster {
     const taskMs = this.scheduler.peekMs();
     if (taskMs !== undefined && taskMs <= this.nowMs) {
       this.scheduler.pop()?.run();
-      return;
+    } else {
+      const host = this.hosts().find((candidate) => candidate.up && candidate.wakeMs !== undefined && candidate.wakeMs <= this.nowMs);
+      if (host !== undefined) this.drive(host, () => host.machine.handleTimeout(this.nowMs));
     }
-    for (const host of this.hosts()) {
-      if (host.up && host.wakeMs !== undefined && host.wakeMs <= this.nowMs) {
-        this.drive(host, () => host.machine.handleTimeout(this.nowMs));
-        return;
-      }
-    }
+    this.afterEachStep?.();
   }
 
   private hosts(): Host<Primary | Secondary>[] {
@@ -289,6 +298,9 @@ export class Cluster {
   }
 
   private runStorage(host: Host<Primary | Secondary>, requestId: number, request: StorageRequest): void {
+    if (host === this.primary && request.kind === 'apply') {
+      this.histories.get(this.primary.machine.replicationId)?.operations.push(...request.operations);
+    }
     this.later(host, this.storageLatencyMs, (machine) => machine.handleStorageDone(requestId, host.store.execute(request), this.nowMs));
   }
 
@@ -363,8 +375,10 @@ export class Cluster {
     return undefined;
   }
 
-  private newPrimary(): Primary {
-    return new Primary({ nowMs: this.nowMs, random: this.prng.fork(), limits: this.options.limits, timing: this.options.timing });
+  private newPrimary(store: KeyspaceStore): Primary {
+    const primary = new Primary({ nowMs: this.nowMs, random: this.prng.fork(), limits: this.options.limits, timing: this.options.timing });
+    this.histories.set(primary.replicationId, { base: store.live.clone(), operations: [] });
+    return primary;
   }
 
   private newSecondary(name: string, store: KeyspaceStore): Secondary {

@@ -73,6 +73,13 @@ export class Keyspace {
     this.entries.clear();
   }
 
+  /** An independent copy (entries are immutable, so sharing them is safe). */
+  clone(): Keyspace {
+    const copy = new Keyspace();
+    for (const [path, entry] of this.entries) copy.entries.set(path, entry);
+    return copy;
+  }
+
   /** Ordered by path, so a scan resumed after any path neither repeats nor skips a stable entry. */
   scan(request: ScanRequest): ScanPage {
     assert(request.entriesMax > 0 && request.bytesMax > 0, 'scan limits must be positive');

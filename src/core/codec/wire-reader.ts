@@ -1,6 +1,8 @@
 import { ProtocolError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
+const KEY_SHOWN_MAX = 64;
+
 /**
  * Typed, exhaustive reading of one untrusted JSON object from the peer. Every getter checks the
  * JSON type and names the field in its ProtocolError; keys() rejects unknown and missing fields.
@@ -83,7 +85,9 @@ export class WireObject {
   }
 
   error(key: string, problem: string): ProtocolError {
-    return new ProtocolError(`${this.where}.${key} ${problem}`);
+    // Keys come from the peer: a long one must not make a message too long for an ERROR frame.
+    const shown = key.length <= KEY_SHOWN_MAX ? key : `${key.slice(0, KEY_SHOWN_MAX)}...`;
+    return new ProtocolError(`${this.where}.${shown} ${problem}`);
   }
 
   private get(key: string): JsonValue | undefined {

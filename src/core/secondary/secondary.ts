@@ -74,6 +74,8 @@ export class Secondary implements StateMachine {
   private receivedSequence = 0;
   private staging: Staging | null = null;
   private processedBytes = 0;
+  /** Last sign of a snapshot moving (a chunk, its end, or our own storage finishing work). */
+  private snapshotProgressMs = 0;
   private ackDirty = false;
   // Storage work, strictly one request at a time.
   private work: Work[] = [];
@@ -229,7 +231,8 @@ export class Secondary implements StateMachine {
       case 'stream': {
         const link = this.link;
         assert(link !== null, 'streaming without a link');
-        return Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
+        const silenceMs = Math.min(link.lastReceivedMs, this.phase === 'snapshot' ? this.snapshotProgressMs : link.lastReceivedMs);
+        return Math.min(silenceMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
       }
       case 'closed':
         return undefined;
@@ -339,6 +342,7 @@ export class Secondary implements StateMachine {
     }
     this.counters.fullResyncs += 1;
     this.phase = 'snapshot';
+    this.snapshotProgressMs = this.clockMs;
     this.staging = { replicationId: response.replicationId, nextChunkIndex: 0, entryCount: 0, digest: SNAPSHOT_DIGEST_INITIAL, consistentSequence: null };
     this.enqueue({ kind: 'stageBegin' });
   }
@@ -358,6 +362,7 @@ export class Secondary implements StateMachine {
       throw new ProtocolError(`snapshot chunk ${chunk.index} where ${staging.nextChunkIndex} was due`);
     }
     staging.nextChunkIndex += 1;
+    this.snapshotProgressMs = this.clockMs;
     staging.entryCount += chunk.entries.length;
     staging.digest = chainDigest(staging.digest, received.checksum);
     this.enqueue({ kind: 'stageApply', operations: chunk.entries, lastSequence: null, frameBytes: received.frameBytes });
@@ -450,9 +455,16 @@ export class Secondary implements StateMachine {
     assert(link !== null, 'streaming without a link');
     if (nowMs - link.lastReceivedMs >= this.timing.replicationTimeoutMs) {
       this.closeLink('timeout', `nothing from the primary for ${nowMs - link.lastReceivedMs} ms`);
+    } else if (this.snapshotStalled(nowMs)) {
+      // Heartbeats alone do not keep a snapshot alive: a lost chunk or end must not hang it.
+      this.closeLink('timeout', `snapshot made no progress for ${nowMs - this.snapshotProgressMs} ms`);
     } else if (nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
       this.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.historyId, lastSequence: this.appliedSequence });
     }
+  }
+
+  private snapshotStalled(nowMs: number): boolean {
+    return this.phase === 'snapshot' && this.inflight === null && nowMs - this.snapshotProgressMs >= this.timing.replicationTimeoutMs;
   }
 
   private flushAck(): void {
@@ -567,6 +579,7 @@ export class Secondary implements StateMachine {
   }
 
   private completeWork(done: IssuedWork, durable: boolean): void {
+    this.snapshotProgressMs = this.clockMs;
     if (this.link?.connectionId === done.connectionId) this.release(done.frameBytes);
     if (done.kind === 'apply') {
       assert(done.cursor !== null && done.lastSequence !== null, 'apply without a cursor');
