@@ -181,6 +181,25 @@ describe('Secondary', () => {
     expect(ofKind(outputs, 'storage').map((output) => output.request.kind)).not.toContain('stageCommit');
   });
 
+  it('abandons a snapshot that stops progressing, even while heartbeats arrive', () => {
+    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: null });
+    secondary.handleTimeout(T0);
+    drain(secondary);
+    secondary.handleConnected(1, T0);
+    receive(secondary, { kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 5 });
+    const [begin] = ofKind(receive(secondary, { kind: 'syncResponse', timestampMs: T0, mode: 'full_resync', replicationId: HISTORY, fromSequence: 1 }), 'storage');
+    secondary.handleStorageDone(begin?.requestId ?? 0, { kind: 'done', durable: false }, T0);
+    drain(secondary);
+    // The chunks and the end are lost; only heartbeats come through.
+    let closes: string[] = [];
+    for (let nowMs = T0 + 500; nowMs <= T0 + 16_000 && closes.length === 0; nowMs += 500) {
+      const heartbeat = receive(secondary, { kind: 'heartbeat', timestampMs: nowMs, replicationId: HISTORY, lastSequence: 0 }, nowMs);
+      secondary.handleTimeout(nowMs);
+      closes = [...heartbeat, ...drain(secondary)].flatMap((output) => (output.kind === 'close' ? [output.code] : []));
+    }
+    expect(closes).toEqual(['timeout']);
+  });
+
   it('closes when the primary moves to another history', () => {
     const secondary = streaming();
     const outputs = receive(secondary, { kind: 'heartbeat', timestampMs: T0, replicationId: 'c'.repeat(32), lastSequence: 0 });
