@@ -47,6 +47,20 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     }
   });
 
+  it('a secondary hides an expired key on reads even before the primary\'s DELETE reaches it', () => {
+    const cluster = new Cluster({ seed: 14, secondaries: 1 });
+    cluster.write(set('ttl', 'x', { expiresAtMs: cluster.nowMs + 1_000 }));
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.read('s1', 'ttl')).toBeDefined();
+    cluster.partition('s1');
+    cluster.runFor(2_000);
+    expect(cluster.secondary('s1').store.live.get('ttl')).toBeDefined(); // still stored: only the primary deletes
+    expect(cluster.read('s1', 'ttl')).toBeUndefined(); // but never served
+    cluster.repair('s1');
+    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expect(cluster.secondary('s1').store.live.get('ttl')).toBeUndefined();
+  });
+
   it('catches up a secondary after a short outage from the log, without a full resync', () => {
     const cluster = new Cluster({ seed: 3, secondaries: 2 });
     writeMany(cluster, 100);
