@@ -13,6 +13,9 @@ import { keyspaceDifference } from './keyspace-compare.js';
 import { Prng } from './prng.js';
 import { Scheduler } from './scheduler.js';
 
+/** Far above what a burst of real work takes at one instant (a 10,000-write burst takes ~1,000). */
+const STEPS_AT_SAME_TIME_MAX = 1_000_000;
+
 export type Direction = 'toPrimary' | 'toSecondary';
 /** Decides the fate of one transmitted frame on a link. */
 export type FrameFilter = (bytes: Uint8Array, direction: Direction) => 'deliver' | 'drop' | 'duplicate';
@@ -79,6 +82,7 @@ export class Cluster {
   private readonly filters = new Map<string, FrameFilter>();
   private readonly partitioned = new Set<string>();
   private nextPrimaryConnectionId = 1;
+  private stepsAtSameTime = 0;
   private readonly networkLatencyMs: number;
   private readonly storageLatencyMs: number;
   private readonly checkInvariants: boolean;
@@ -251,6 +255,10 @@ export class Cluster {
   }
 
   private step(atMs: number): void {
+    this.stepsAtSameTime = atMs > this.nowMs ? 0 : this.stepsAtSameTime + 1;
+    // A machine that asks to be woken now, again and again, without changing anything would hang
+    // the run: make it a failure with a seed instead.
+    assert(this.stepsAtSameTime < STEPS_AT_SAME_TIME_MAX, `livelock: ${STEPS_AT_SAME_TIME_MAX} events at ${this.nowMs} without time passing`);
     this.nowMs = Math.max(this.nowMs, atMs);
     const taskMs = this.scheduler.peekMs();
     if (taskMs !== undefined && taskMs <= this.nowMs) {

@@ -10,8 +10,9 @@ interface HeapItem {
 
 interface Expiring {
   readonly expiresAtMs: number;
-  readonly db: string;
-  readonly namespace: string;
+  /** null when unknown (an expiry set by SET_TTL on an entry the index did not hold). */
+  readonly db: string | null;
+  readonly namespace: string | null;
 }
 
 /**
@@ -35,6 +36,11 @@ export class ExpiryIndex {
 
   /** Follows the history: call for each operation in sequence order. */
   observe(op: Operation): void {
+    this.apply(op);
+    this.boundHeap();
+  }
+
+  private apply(op: Operation): void {
     switch (op.type) {
       case 'SET':
         if (op.expiresAtMs === null) this.byPath.delete(op.path);
@@ -48,7 +54,7 @@ export class ExpiryIndex {
         return;
       case 'FLUSH':
         for (const [path, expiring] of this.byPath) {
-          if (matchesFlush(expiring, op.db, op.namespace)) this.byPath.delete(path);
+          if (flushRemoves(expiring, op.db, op.namespace)) this.byPath.delete(path);
         }
         return;
       case 'METADATA':
@@ -59,6 +65,7 @@ export class ExpiryIndex {
   /** Loads an entry found in storage at start-up. */
   load(path: string, expiring: Expiring): void {
     this.set(path, expiring);
+    this.boundHeap();
   }
 
   /** The earliest expiry, after dropping heap items that no longer match the index. */
@@ -78,6 +85,7 @@ export class ExpiryIndex {
     const top = this.heap.pop();
     assert(top !== undefined, 'expiry heap empty after a peek');
     this.byPath.delete(top.path);
+    this.boundHeap();
     return top.path;
   }
 
@@ -90,14 +98,18 @@ export class ExpiryIndex {
   private observeTtl(path: string, expiresAtMs: number | null): void {
     const current = this.byPath.get(path);
     if (expiresAtMs === null) this.byPath.delete(path);
-    // The index only knows entries that already expire; SET_TTL on any other one is tracked by path
-    // with an empty db/namespace: a later FLUSH keeps it, and its expiry DELETE is then harmless.
-    else this.set(path, { expiresAtMs, db: current?.db ?? '', namespace: current?.namespace ?? '' });
+    // The index only knows entries that already expire; on any other one SET_TTL does not tell the
+    // db and namespace. A FLUSH then keeps it indexed: at worst its expiry DELETE finds nothing.
+    else this.set(path, { expiresAtMs, db: current?.db ?? null, namespace: current?.namespace ?? null });
   }
 
   private set(path: string, expiring: Expiring): void {
     this.byPath.set(path, expiring);
     this.heap.push({ expiresAtMs: expiring.expiresAtMs, path });
+  }
+
+  /** Stale heap items are dropped lazily; a rebuild keeps their number in proportion. */
+  private boundHeap(): void {
     if (this.heap.size > 2 * this.byPath.size + 1024) this.rebuildHeap();
   }
 
@@ -105,6 +117,11 @@ export class ExpiryIndex {
     this.heap.clear();
     for (const [path, expiring] of this.byPath) this.heap.push({ expiresAtMs: expiring.expiresAtMs, path });
   }
+}
+
+function flushRemoves(expiring: Expiring, db: string | null, namespace: string | null): boolean {
+  if ((db !== null && expiring.db === null) || (namespace !== null && expiring.namespace === null)) return false;
+  return matchesFlush({ db: expiring.db ?? '', namespace: expiring.namespace ?? '' }, db, namespace);
 }
 
 function less(a: HeapItem, b: HeapItem): boolean {

@@ -24,9 +24,9 @@ export function pump(machine: StateMachine, effects: Effects, outputsMax = DEFAU
   pumping.add(machine);
   try {
     for (let count = 0; ; count += 1) {
-      assert(count < outputsMax, `pump drained ${outputsMax} outputs without end`);
       const output = machine.poll();
       if (output === undefined) break;
+      assert(count < outputsMax, `pump drained ${outputsMax} outputs without end`);
       switch (output.kind) {
         case 'transmit':
           effects.transmit(output.connectionId, output.bytes);

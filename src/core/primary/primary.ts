@@ -193,7 +193,9 @@ export class Primary implements StateMachine {
   }
 
   nextWakeMs(): number | undefined {
-    let wakeMs = this.state === 'ready' ? this.expiry.nextExpiryMs() : undefined;
+    // With no room for the expiry DELETEs, the storage completion that makes room wakes us instead.
+    const canExpire = this.state === 'ready' && this.pending.length < this.limits.pendingWritesMax;
+    let wakeMs = canExpire ? this.expiry.nextExpiryMs() : undefined;
     for (const peer of this.peers.values()) {
       const peerWakeMs = this.peerWakeMs(peer);
       if (wakeMs === undefined || peerWakeMs < wakeMs) wakeMs = peerWakeMs;

@@ -231,7 +231,9 @@ export class Secondary implements StateMachine {
       case 'stream': {
         const link = this.link;
         assert(link !== null, 'streaming without a link');
-        const silenceMs = Math.min(link.lastReceivedMs, this.phase === 'snapshot' ? this.snapshotProgressMs : link.lastReceivedMs);
+        // Only a snapshot waiting on the primary can stall; our own storage work is progress.
+        const watchSnapshot = this.phase === 'snapshot' && this.inflight === null;
+        const silenceMs = watchSnapshot ? Math.min(link.lastReceivedMs, this.snapshotProgressMs) : link.lastReceivedMs;
         return Math.min(silenceMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
       }
       case 'closed':

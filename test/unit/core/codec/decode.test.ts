@@ -121,7 +121,7 @@ describe('decodeFrameBody: the envelope', () => {
 });
 
 describe('decodeFrameBody: strict data', () => {
-  const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 40, tagsMax: 2, valueBytesMax: 4, batchEntriesMax: 5, snapshotChunkEntriesMax: 2 };
+  const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 40, tagsMax: 2, valueBytesMax: 5, batchEntriesMax: 5, snapshotChunkEntriesMax: 2 };
   const shortSet: Frame = { ...sampleFrames.operation, op: { ...sampleSet, path: 'p', key: 'k', value: new Uint8Array([1, 2, 3]) } } as Frame;
   const mutated = (frame: Frame, mutate: (wire: Mutable) => void): Mutable => {
     const wire = wireOf(frame);
@@ -139,8 +139,8 @@ describe('decodeFrameBody: strict data', () => {
     ['a tag too long', shortSet, (w) => { w.data.tags = ['t'.repeat(41)]; }, 'SET data.tags[0] must be a string of at most 40'],
     ['a non-string tag', shortSet, (w) => { w.data.tags = [1]; }, 'SET data.tags[0] must be a string'],
     ['tags that are not an array', shortSet, (w) => { w.data.tags = 'a'; }, 'SET data.tags must be an array'],
-    ['a value too large', shortSet, (w) => { w.data.value = 'AAAAAAAA'; }, 'SET data.value must be at most 4 bytes'],
-    ['a value far too large', shortSet, (w) => { w.data.value = 'A'.repeat(400); }, 'SET data.value is larger than 4 bytes'],
+    ['a value too large', shortSet, (w) => { w.data.value = 'AAAAAAAA'; }, 'SET data.value must be at most 5 bytes'],
+    ['a value far too large', shortSet, (w) => { w.data.value = 'A'.repeat(400); }, 'SET data.value is larger than 5 bytes'],
     ['non-canonical base64', shortSet, (w) => { w.data.value = 'AQJ='; }, /SET data.value is not canonical base64/],
     ['base64 without padding', shortSet, (w) => { w.data.value = 'AQID'.slice(0, 3); }, /SET data.value is not canonical base64/],
     ['a non-boolean _value_encoded', shortSet, (w) => { w.data._value_encoded = 1; }, 'SET data._value_encoded must be a boolean'],
@@ -196,9 +196,9 @@ describe('decodeFrameBody: strict data', () => {
 
   it('accepts the original optional-field forms of SET', () => {
     const wire = mutated(shortSet, (w) => {
-      w.data = { path: 'p', key: 'k', value: 'h\u00e9', db: 'd', namespace: 'n' };
+      w.data = { path: 'p', key: 'k', value: '\ud83d\ude00', db: 'd', namespace: 'n' };
     });
-    const expected = { ...shortSet, op: { ...sampleSet, path: 'p', key: 'k', db: 'd', namespace: 'n', value: utf8('h\u00e9'), tags: [], expiresAtMs: null } };
+    const expected = { ...shortSet, op: { ...sampleSet, path: 'p', key: 'k', db: 'd', namespace: 'n', value: utf8('\ud83d\ude00'), tags: [], expiresAtMs: null } };
     expect(decodeEveryWay(bodyOf(wire), small)).toEqual(expected);
     wire.data._value_encoded = false;
     wire.data.tags = [];
@@ -219,5 +219,14 @@ describe('decodeFrameBody: strict data', () => {
   it('accepts integers written as floats (5.0 from Python)', () => {
     const body = new TextDecoder().decode(bodyOf(wireOf(sampleFrames.ack))).replace('"applied_sequence":41', '"applied_sequence":41.0');
     expect(decodeEveryWay(utf8(body))).toEqual(sampleFrames.ack);
+  });
+});
+
+describe('decodeFrameBody: error messages', () => {
+  it('stay short whatever the peer sends', () => {
+    const wire = wireOf(sampleFrames.hello);
+    wire.data['k'.repeat(10_000)] = 1;
+    rejects(bodyOf(wire), /^HELLO data\.k{64}\.\.\. is not a known field$/);
+    rejects(bodyOf({ ...wire, type: 'T'.repeat(10_000) }), /^unknown frame type "T{64}"$/);
   });
 });

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidOperationError, LimitExceededError } from '../../../src/core/errors.js';
+import { DEFAULT_LIMITS, FRAME_ENVELOPE_BYTES, type Limits } from '../../../src/core/limits.js';
+import type { Operation, SetOperation } from '../../../src/core/operation.js';
+import { validateOperation } from '../../../src/core/validate-operation.js';
+import { operationArb } from '../../support/arbitraries.js';
+
+const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 8, tagsMax: 2, valueBytesMax: 16 };
+
+function set(fields: Partial<SetOperation> = {}): SetOperation {
+  return { type: 'SET', path: 'p', key: 'k', value: new Uint8Array(4), db: 'db', namespace: 'ns', tags: ['t'], expiresAtMs: null, ...fields };
+}
+
+const accepts = (op: Operation, limits: Limits = small): void => expect(() => validateOperation(op, limits)).not.toThrow();
+const refuses = (op: Operation, error: typeof InvalidOperationError | typeof LimitExceededError, limits: Limits = small): void => {
+  expect(() => validateOperation(op, limits)).toThrow(error);
+};
+
+describe('validateOperation', () => {
+  it('accepts ordinary operations of every type', () => {
+    accepts(set());
+    accepts(set({ expiresAtMs: 0, tags: [], value: new Uint8Array(0), key: '', db: '', namespace: '' }));
+    accepts({ type: 'DELETE', path: 'p' });
+    accepts({ type: 'SET_TTL', path: 'p', expiresAtMs: 1_700_000_000_000 });
+    accepts({ type: 'SET_TTL', path: 'p', expiresAtMs: null });
+    accepts({ type: 'METADATA', path: 'p', tags: ['a', 'b'] });
+  });
+
+  it.each([
+    ['SET', set({ path: '' })],
+    ['DELETE', { type: 'DELETE', path: '' }],
+    ['SET_TTL', { type: 'SET_TTL', path: '', expiresAtMs: null }],
+    ['METADATA', { type: 'METADATA', path: '', tags: [] }],
+  ] as [string, Operation][])('refuses an empty path in %s', (_type, op) => {
+    refuses(op, InvalidOperationError);
+  });
+
+  it('accepts names of exactly nameLengthMax and refuses one more', () => {
+    const atMax = 'x'.repeat(8);
+    const over = 'x'.repeat(9);
+    accepts(set({ path: atMax, key: atMax, db: atMax, namespace: atMax, tags: [atMax] }));
+    for (const field of ['path', 'key', 'db', 'namespace'] as const) refuses(set({ [field]: over }), LimitExceededError);
+    refuses(set({ tags: [over] }), LimitExceededError);
+    refuses({ type: 'DELETE', path: over }, LimitExceededError);
+    refuses({ type: 'SET_TTL', path: over, expiresAtMs: null }, LimitExceededError);
+    refuses({ type: 'METADATA', path: over, tags: [] }, LimitExceededError);
+    refuses({ type: 'METADATA', path: 'p', tags: [over] }, LimitExceededError);
+    refuses({ type: 'FLUSH', db: over, namespace: null }, LimitExceededError);
+    refuses({ type: 'FLUSH', db: null, namespace: over }, LimitExceededError);
+  });
+
+  it('counts name length in UTF-16 code units', () => {
+    accepts(set({ path: '\u{1F600}'.repeat(4) }));
+    refuses(set({ path: `${'\u{1F600}'.repeat(4)}x` }), LimitExceededError);
+  });
+
+  it('refuses more than tagsMax tags', () => {
+    accepts(set({ tags: ['a', 'b'] }));
+    refuses(set({ tags: ['a', 'b', 'c'] }), LimitExceededError);
+    accepts({ type: 'METADATA', path: 'p', tags: ['a', 'b'] });
+    refuses({ type: 'METADATA', path: 'p', tags: ['a', 'b', 'c'] }, LimitExceededError);
+  });
+
+  it('refuses a value over valueBytesMax', () => {
+    accepts(set({ value: new Uint8Array(16) }));
+    refuses(set({ value: new Uint8Array(17) }), LimitExceededError);
+  });
+
+  it.each([1.5, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 1])('refuses expiresAtMs %s', (expiresAtMs) => {
+    refuses(set({ expiresAtMs }), InvalidOperationError);
+    refuses({ type: 'SET_TTL', path: 'p', expiresAtMs }, InvalidOperationError);
+  });
+
+  it('accepts the largest safe integer expiry', () => {
+    accepts(set({ expiresAtMs: Number.MAX_SAFE_INTEGER }));
+  });
+
+  it('accepts FLUSH with nulls, names, or empty names', () => {
+    accepts({ type: 'FLUSH', db: null, namespace: null });
+    accepts({ type: 'FLUSH', db: 'db', namespace: null });
+    accepts({ type: 'FLUSH', db: null, namespace: 'ns' });
+    accepts({ type: 'FLUSH', db: '', namespace: '' });
+  });
+
+  it('refuses a name that is not a string', () => {
+    refuses(set({ key: 42 as unknown as string }), InvalidOperationError);
+    refuses({ type: 'FLUSH', db: 7 as unknown as string, namespace: null }, InvalidOperationError);
+  });
+
+  it('refuses an operation that cannot fit a frame', () => {
+    const limits: Limits = { ...DEFAULT_LIMITS, frameBytesMax: FRAME_ENVELOPE_BYTES + 1024 };
+    accepts(set({ value: new Uint8Array(300) }), limits);
+    refuses(set({ value: new Uint8Array(600) }), LimitExceededError, limits);
+  });
+
+  it('accepts every operation of the shared arbitraries under DEFAULT_LIMITS', () => {
+    fc.assert(fc.property(operationArb, (op) => {
+      validateOperation(op, DEFAULT_LIMITS);
+    }), { numRuns: 300 });
+  });
+});
