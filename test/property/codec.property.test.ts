@@ -8,20 +8,13 @@ import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import {
   chunkingArb, consecutiveEntriesArb, frameArb, logEntryArb, setOperationArb, splitAt, timestampMsArb,
 } from '../support/arbitraries.js';
+import { concatBytes } from '../support/bytes.js';
 
 const limits = DEFAULT_LIMITS;
 const numRuns = 200;
 const encode = (frame: Frame): Uint8Array => encodeFrame(frame, limits).bytes;
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const concat = (parts: readonly Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 /** Pushes the chunks one by one, draining after each; stops at the first error. */
 function run(chunks: readonly Uint8Array[]): { frames: DecodedFrame[]; error: unknown } {

@@ -11,6 +11,10 @@ function writeMany(cluster: Cluster, count: number, prefix = 'k'): void {
   for (let i = 0; i < count; i += 1) cluster.write(set(`${prefix}/${i % 50}`, `${prefix}-${i}`));
 }
 
+function expectConverged(cluster: Cluster): void {
+  expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS), cluster.divergence() ?? '').toBe(true);
+}
+
 /** The wire type of a frame, read the way a network tap would. */
 function wireType(bytes: Uint8Array): string {
   return decodeFrameBody(bytes.subarray(4), DEFAULT_LIMITS).frame.kind;
@@ -24,7 +28,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     cluster.write(set('c', '3'));
     cluster.write(del('c'));
     cluster.write({ type: 'METADATA', path: 'a', tags: ['z'] });
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     for (const node of ['s1', 's2']) {
       expect(text(cluster.read(node, 'a')?.value)).toBe('1');
       expect(cluster.read(node, 'a')?.tags).toEqual(['z']);
@@ -36,10 +40,10 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   it('the primary expires a key itself and replicates the expiry as a DELETE', () => {
     const cluster = new Cluster({ seed: 2, secondaries: 2 });
     cluster.write(set('short', 'lived', { expiresAtMs: cluster.nowMs + 1_000 }));
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.secondary('s1').store.live.get('short')).toBeDefined();
     cluster.runFor(1_500);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.eventsOf('primary', 'expired')).toHaveLength(1);
     for (const node of ['primary', 's1', 's2']) {
       // Gone from storage, not merely hidden on reads.
@@ -50,26 +54,26 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   it('a secondary hides an expired key on reads even before the primary\'s DELETE reaches it', () => {
     const cluster = new Cluster({ seed: 14, secondaries: 1 });
     cluster.write(set('ttl', 'x', { expiresAtMs: cluster.nowMs + 1_000 }));
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.read('s1', 'ttl')).toBeDefined();
     cluster.partition('s1');
     cluster.runFor(2_000);
     expect(cluster.secondary('s1').store.live.get('ttl')).toBeDefined(); // still stored: only the primary deletes
     expect(cluster.read('s1', 'ttl')).toBeUndefined(); // but never served
     cluster.repair('s1');
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.secondary('s1').store.live.get('ttl')).toBeUndefined();
   });
 
   it('catches up a secondary after a short outage from the log, without a full resync', () => {
     const cluster = new Cluster({ seed: 3, secondaries: 2 });
     writeMany(cluster, 100);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     cluster.crash('s1');
     writeMany(cluster, 200, 'during');
     cluster.runFor(5_000);
     cluster.restart('s1');
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     const s1 = cluster.secondary('s1').machine.getStats(cluster.nowMs);
     expect(s1.partialResyncs).toBe(1);
     expect(s1.fullResyncs).toBe(0);
@@ -79,7 +83,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     const limits = { logEntriesMax: 50, pendingWritesMax: 50 };
     const cluster = new Cluster({ seed: 4, secondaries: 2, limits });
     writeMany(cluster, 20);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     cluster.crash('s2');
     // Paced, so that s1 keeps up with a log of 50 while s2 falls out of it.
     for (let round = 0; round < 50; round += 1) {
@@ -89,7 +93,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     cluster.write({ type: 'FLUSH', db: 'db', namespace: null });
     writeMany(cluster, 30, 'after');
     cluster.restart('s2');
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.secondary('s2').machine.getStats(cluster.nowMs).fullResyncs).toBe(1);
     expect(cluster.secondary('s1').machine.getStats(cluster.nowMs).fullResyncs).toBe(1); // its first sync only
   });
@@ -104,19 +108,19 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
       if (tick % 5 === 0) cluster.write(del(`k/${tick % 50}`));
       cluster.runFor(1);
     }
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
   });
 
   it('a primary restart starts a new history, and the secondaries follow it', () => {
     const cluster = new Cluster({ seed: 6, secondaries: 2 });
     writeMany(cluster, 100);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     const firstHistory = cluster.primary.machine.replicationId;
     cluster.restartPrimary();
     expect(cluster.primary.machine.replicationId).not.toBe(firstHistory);
     expect(cluster.primary.machine.lastSequence).toBe(0);
     cluster.write(set('k/1', 'after restart'));
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     // Original failure 4: the new sequence 1 is not ignored as "already applied".
     expect(text(cluster.read('s1', 'k/1')?.value)).toBe('after restart');
     expect(cluster.secondary('s1').machine.position?.replicationId).toBe(cluster.primary.machine.replicationId);
@@ -124,10 +128,10 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
 
   it('ignores duplicated frames', () => {
     const cluster = new Cluster({ seed: 7, secondaries: 2 });
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'duplicate' : 'deliver'));
     writeMany(cluster, 100);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     const stats = cluster.secondary('s1').machine.getStats(cluster.nowMs);
     expect(stats.primary.duplicatesIgnored).toBeGreaterThan(0);
     expect(stats.primary.gapsDetected).toBe(0);
@@ -136,7 +140,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   it('never applies across a gap: it resumes and converges', () => {
     const cluster = new Cluster({ seed: 8, secondaries: 2 });
     writeMany(cluster, 10);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     let dropped = 0;
     cluster.setFilter('s1', (bytes, direction) => {
       if (direction !== 'toSecondary' || !isData(bytes) || dropped > 0) return 'deliver';
@@ -151,7 +155,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     // Nothing after the lost operation was applied: the data is still a prefix of the history.
     expect(s1.store.live.get('gap/0')).toBeUndefined();
     expect(s1.store.live.get('gap/1')).toBeUndefined();
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(s1.machine.getStats(cluster.nowMs).primary.gapsDetected).toBe(1);
     expect(text(cluster.read('s1', 'gap/0')?.value)).toBe('0');
   });
@@ -159,20 +163,20 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   it('detects a lost tail through the heartbeat', () => {
     const cluster = new Cluster({ seed: 9, secondaries: 1 });
     writeMany(cluster, 10);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'drop' : 'deliver'));
     cluster.write(set('tail', 'lost once'));
     cluster.runFor(100);
     cluster.setFilter('s1', null);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     expect(cluster.secondary('s1').machine.getStats(cluster.nowMs).primary.gapsDetected).toBe(1);
   });
 
   it('a burst of 10,000 writes reaches both secondaries without a resync (original failure 2)', () => {
     const cluster = new Cluster({ seed: 13, secondaries: 2 });
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     writeMany(cluster, DEFAULT_LIMITS.pendingWritesMax);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     for (const name of ['s1', 's2']) {
       const stats = cluster.secondary(name).machine.getStats(cluster.nowMs);
       expect(stats.primary.operationsApplied).toBe(DEFAULT_LIMITS.pendingWritesMax);
@@ -189,13 +193,13 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   it('recovers from a partition: the silent link times out and the secondary reconnects', () => {
     const cluster = new Cluster({ seed: 11, secondaries: 2 });
     writeMany(cluster, 20);
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
     cluster.partition('s2');
     writeMany(cluster, 20, 'partitioned');
     cluster.runFor(40_000);
     expect(cluster.eventsOf('s2', 'connectionClosed').some((recorded) => recorded.event.kind === 'connectionClosed' && recorded.event.code === 'timeout')).toBe(true);
     cluster.repair('s2');
-    expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS)).toBe(true);
+    expectConverged(cluster);
   });
 
   it('is deterministic: the same seed gives the same events', () => {

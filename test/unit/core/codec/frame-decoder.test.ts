@@ -5,18 +5,11 @@ import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../../
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import { CHUNKINGS, feed, withPrefix } from './feed.js';
+import { concatBytes } from '../../../support/bytes.js';
 import { sampleFrames, sampleSet } from './sample-frames.js';
 
 const encode = (frame: Frame): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS).bytes;
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
+const concat = concatBytes;
 const header = (length: number): Uint8Array => {
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, length, false);
