@@ -1,0 +1,81 @@
+import { compareCodeUnits, type Entry, type ScanPage, type ScanRequest } from '../core/keyspace.js';
+import { KeyspaceStore } from '../core/keyspace-store.js';
+import type { Operation } from '../core/operation.js';
+import type { Cursor } from '../core/storage-request.js';
+import type { EntryMetadata, StorageBackend } from './backend.js';
+
+/**
+ * The embedded default: everything in this process's memory, gone when it exits (never durable).
+ * It runs every request on the same KeyspaceStore the simulator uses, so both mean the same thing.
+ */
+export class MemoryStorage implements StorageBackend {
+  private readonly store = new KeyspaceStore();
+  private closed = false;
+
+  async apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
+    this.run({ kind: 'apply', operations, cursor });
+    return { durable: false };
+  }
+
+  async scan(request: ScanRequest): Promise<ScanPage> {
+    this.checkOpen();
+    return this.store.live.scan(request);
+  }
+
+  async stageBegin(): Promise<void> {
+    this.run({ kind: 'stageBegin' });
+  }
+
+  async stageApply(operations: readonly Operation[]): Promise<void> {
+    this.run({ kind: 'stageApply', operations });
+  }
+
+  async stageCommit(cursor: Cursor): Promise<{ durable: boolean }> {
+    this.run({ kind: 'stageCommit', cursor });
+    return { durable: false };
+  }
+
+  async loadCursor(): Promise<Cursor | null> {
+    this.checkOpen();
+    return this.store.cursor;
+  }
+
+  async read(path: string): Promise<Entry | undefined> {
+    this.checkOpen();
+    return this.store.live.get(path);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return (await this.read(path)) !== undefined;
+  }
+
+  async size(path: string): Promise<number | undefined> {
+    return (await this.read(path))?.value.length;
+  }
+
+  async metadata(path: string): Promise<EntryMetadata | undefined> {
+    const entry = await this.read(path);
+    if (entry === undefined) return undefined;
+    const { value, type: _type, ...metadata } = entry;
+    return { ...metadata, sizeBytes: value.length };
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    this.checkOpen();
+    return [...this.store.live.paths()].filter((path) => path.startsWith(prefix)).sort(compareCodeUnits);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private run(request: Parameters<KeyspaceStore['execute']>[0]): void {
+    this.checkOpen();
+    const result = this.store.execute(request);
+    if (result.kind === 'failed') throw new Error(result.message);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('storage is closed');
+  }
+}
