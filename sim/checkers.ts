@@ -1,5 +1,5 @@
 import { Keyspace } from '../src/core/keyspace.js';
-import type { Cluster, History } from './cluster.js';
+import type { Simulation, History } from './simulation.js';
 import { keyspaceDifference } from './keyspace-compare.js';
 
 /**
@@ -10,7 +10,7 @@ import { keyspaceDifference } from './keyspace-compare.js';
 export class PrefixChecker {
   private readonly states = new Map<string, { sequence: number; keyspace: Keyspace }>();
 
-  check(cluster: Cluster): string | null {
+  check(cluster: Simulation): string | null {
     for (const host of cluster.secondaries) {
       if (!host.up) continue;
       const cursor = host.store.cursor;

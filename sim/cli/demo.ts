@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Operation } from '../../src/core/operation.js';
-import { Cluster } from '../cluster.js';
+import { Simulation } from '../simulation.js';
 import { keyspaceFingerprint } from '../keyspace-compare.js';
 import { Prng } from '../prng.js';
 
@@ -22,7 +22,7 @@ function main(): number {
     console.error('usage: npm start -- [--seed N] [--ops N>=100]');
     return 2;
   }
-  const cluster = new Cluster({ seed, secondaries: 2, limits: { logEntriesMax: 2_000, pendingWritesMax: 2_000 }, checkInvariants: true });
+  const cluster = new Simulation({ seed, secondaries: 2, limits: { logEntriesMax: 2_000, pendingWritesMax: 2_000 }, checkInvariants: true });
   const workload = new Prng(seed ^ 0x5eed);
   const phase = Math.floor(opsTotal / 5);
   const started = performance.now();
@@ -65,7 +65,7 @@ function main(): number {
 }
 
 /** Writes at a pace the primary's storage can take, letting virtual time run. */
-function writeSome(cluster: Cluster, workload: Prng, count: number): void {
+function writeSome(cluster: Simulation, workload: Prng, count: number): void {
   for (let i = 0; i < count; i += 1) {
     cluster.write(nextOperation(workload, cluster.nowMs));
     if (i % 20 === 19) cluster.runFor(2);
@@ -87,7 +87,7 @@ function nextOperation(workload: Prng, nowMs: number): Operation {
   return { type: 'FLUSH', db: 'app', namespace: `ns${workload.below(3)}` };
 }
 
-function report(cluster: Cluster, label: string): void {
+function report(cluster: Simulation, label: string): void {
   const converged = cluster.runUntil(() => cluster.converged(), CONVERGE_MS);
   console.log(`  ${converged ? 'ok  ' : 'FAIL'} ${label}`);
 }

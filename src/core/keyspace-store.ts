@@ -9,6 +9,7 @@ export class KeyspaceStore {
   private liveKeyspace = new Keyspace();
   private staging: Keyspace | null = null;
   private storedCursor: Cursor | null = null;
+  private changes = 0;
 
   get live(): Keyspace {
     return this.liveKeyspace;
@@ -22,11 +23,27 @@ export class KeyspaceStore {
     return this.staging;
   }
 
+  /** Counts the requests that changed the live data or the cursor: a cheap "did anything change". */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** An independent copy: what a crash would leave if this were the last durable state. */
+  clone(): KeyspaceStore {
+    const copy = new KeyspaceStore();
+    copy.liveKeyspace = this.liveKeyspace.clone();
+    copy.staging = this.staging?.clone() ?? null;
+    copy.storedCursor = this.storedCursor;
+    copy.changes = this.changes;
+    return copy;
+  }
+
   execute(request: StorageRequest): StorageResult {
     switch (request.kind) {
       case 'apply':
         for (const op of request.operations) this.liveKeyspace.apply(op);
         if (request.cursor !== null) this.storedCursor = request.cursor;
+        this.changes += 1;
         return DONE;
       case 'scan':
         return { kind: 'scanned', ...this.liveKeyspace.scan(request) };
@@ -42,6 +59,7 @@ export class KeyspaceStore {
         this.liveKeyspace = this.staging;
         this.staging = null;
         this.storedCursor = request.cursor;
+        this.changes += 1;
         return DONE;
     }
   }

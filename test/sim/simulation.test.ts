@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrameBody } from '../../src/core/codec/index.js';
 import { ReadOnlyError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { Cluster } from '../../sim/cluster.js';
+import { Simulation } from '../../sim/simulation.js';
 import { del, set, text } from '../support/ops.js';
 
 const CONVERGE_MS = 120_000;
 
-function writeMany(cluster: Cluster, count: number, prefix = 'k'): void {
+function writeMany(cluster: Simulation, count: number, prefix = 'k'): void {
   for (let i = 0; i < count; i += 1) cluster.write(set(`${prefix}/${i % 50}`, `${prefix}-${i}`));
 }
 
-function expectConverged(cluster: Cluster): void {
+function expectConverged(cluster: Simulation): void {
   expect(cluster.runUntil(() => cluster.converged(), CONVERGE_MS), cluster.divergence() ?? '').toBe(true);
 }
 
@@ -22,7 +22,7 @@ function wireType(bytes: Uint8Array): string {
 
 describe('in-memory cluster: one primary, two secondaries, the real pump', () => {
   it('streams writes, deletes, tags and expiry to both secondaries', () => {
-    const cluster = new Cluster({ seed: 1, secondaries: 2 });
+    const cluster = new Simulation({ seed: 1, secondaries: 2 });
     cluster.write(set('a', '1', { tags: ['x', 'y'] }));
     cluster.write(set('b', '2', { expiresAtMs: cluster.nowMs + 60_000 }));
     cluster.write(set('c', '3'));
@@ -38,7 +38,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('the primary expires a key itself and replicates the expiry as a DELETE', () => {
-    const cluster = new Cluster({ seed: 2, secondaries: 2 });
+    const cluster = new Simulation({ seed: 2, secondaries: 2 });
     cluster.write(set('short', 'lived', { expiresAtMs: cluster.nowMs + 1_000 }));
     expectConverged(cluster);
     expect(cluster.secondary('s1').store.live.get('short')).toBeDefined();
@@ -52,7 +52,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('a secondary hides an expired key on reads even before the primary\'s DELETE reaches it', () => {
-    const cluster = new Cluster({ seed: 14, secondaries: 1 });
+    const cluster = new Simulation({ seed: 14, secondaries: 1 });
     cluster.write(set('ttl', 'x', { expiresAtMs: cluster.nowMs + 1_000 }));
     expectConverged(cluster);
     expect(cluster.read('s1', 'ttl')).toBeDefined();
@@ -66,7 +66,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('catches up a secondary after a short outage from the log, without a full resync', () => {
-    const cluster = new Cluster({ seed: 3, secondaries: 2 });
+    const cluster = new Simulation({ seed: 3, secondaries: 2 });
     writeMany(cluster, 100);
     expectConverged(cluster);
     cluster.crash('s1');
@@ -81,7 +81,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
 
   it('gives a full resync to a secondary the log no longer covers, and it converges', () => {
     const limits = { logEntriesMax: 50, pendingWritesMax: 50 };
-    const cluster = new Cluster({ seed: 4, secondaries: 2, limits });
+    const cluster = new Simulation({ seed: 4, secondaries: 2, limits });
     writeMany(cluster, 20);
     expectConverged(cluster);
     cluster.crash('s2');
@@ -99,7 +99,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('a full resync taken while writes continue still converges exactly', () => {
-    const cluster = new Cluster({ seed: 5, secondaries: 2, limits: { logEntriesMax: 5_000, pendingWritesMax: 5_000, snapshotChunkEntriesMax: 3 } });
+    const cluster = new Simulation({ seed: 5, secondaries: 2, limits: { logEntriesMax: 5_000, pendingWritesMax: 5_000, snapshotChunkEntriesMax: 3 } });
     writeMany(cluster, 300);
     cluster.runFor(10);
     // Keep writing on every tick while s1's snapshot is being scanned page by page.
@@ -112,7 +112,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('a primary restart starts a new history, and the secondaries follow it', () => {
-    const cluster = new Cluster({ seed: 6, secondaries: 2 });
+    const cluster = new Simulation({ seed: 6, secondaries: 2 });
     writeMany(cluster, 100);
     expectConverged(cluster);
     const firstHistory = cluster.primary.machine.replicationId;
@@ -127,7 +127,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('ignores duplicated frames', () => {
-    const cluster = new Cluster({ seed: 7, secondaries: 2 });
+    const cluster = new Simulation({ seed: 7, secondaries: 2 });
     expectConverged(cluster);
     cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'duplicate' : 'deliver'));
     writeMany(cluster, 100);
@@ -138,7 +138,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('never applies across a gap: it resumes and converges', () => {
-    const cluster = new Cluster({ seed: 8, secondaries: 2 });
+    const cluster = new Simulation({ seed: 8, secondaries: 2 });
     writeMany(cluster, 10);
     expectConverged(cluster);
     let dropped = 0;
@@ -161,7 +161,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('detects a lost tail through the heartbeat', () => {
-    const cluster = new Cluster({ seed: 9, secondaries: 1 });
+    const cluster = new Simulation({ seed: 9, secondaries: 1 });
     writeMany(cluster, 10);
     expectConverged(cluster);
     cluster.setFilter('s1', (bytes, direction) => (direction === 'toSecondary' && isData(bytes) ? 'drop' : 'deliver'));
@@ -173,7 +173,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('a burst of 10,000 writes reaches both secondaries without a resync (original failure 2)', () => {
-    const cluster = new Cluster({ seed: 13, secondaries: 2 });
+    const cluster = new Simulation({ seed: 13, secondaries: 2 });
     expectConverged(cluster);
     writeMany(cluster, DEFAULT_LIMITS.pendingWritesMax);
     expectConverged(cluster);
@@ -185,13 +185,13 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
   });
 
   it('refuses writes on a secondary with ReadOnlyError', () => {
-    const cluster = new Cluster({ seed: 10, secondaries: 2 });
+    const cluster = new Simulation({ seed: 10, secondaries: 2 });
     expect(() => cluster.secondary('s1').machine.submitWrite(set('a', '1'), cluster.nowMs)).toThrow(ReadOnlyError);
     expect(() => cluster.secondary('s1').machine.submitWrite(set('a', '1'), cluster.nowMs)).toThrow('Cannot write to secondary replica');
   });
 
   it('recovers from a partition: the silent link times out and the secondary reconnects', () => {
-    const cluster = new Cluster({ seed: 11, secondaries: 2 });
+    const cluster = new Simulation({ seed: 11, secondaries: 2 });
     writeMany(cluster, 20);
     expectConverged(cluster);
     cluster.partition('s2');
@@ -204,7 +204,7 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
 
   it('is deterministic: the same seed gives the same events', () => {
     const run = (): string => {
-      const cluster = new Cluster({ seed: 12, secondaries: 2, limits: { logEntriesMax: 30, pendingWritesMax: 30 } });
+      const cluster = new Simulation({ seed: 12, secondaries: 2, limits: { logEntriesMax: 30, pendingWritesMax: 30 } });
       writeMany(cluster, 20);
       cluster.runFor(3);
       cluster.crash('s1');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LimitExceededError } from '../../src/core/errors.js';
 import type { Operation } from '../../src/core/operation.js';
 import { PrefixChecker } from '../../sim/checkers.js';
-import { Cluster, type FrameFilter } from '../../sim/cluster.js';
+import type { SegmentFilter } from '../../sim/network.js';
+import { Simulation } from '../../sim/simulation.js';
 
 const SECONDARIES = ['s1', 's2'] as const;
 type SecondaryName = (typeof SECONDARIES)[number];
@@ -69,7 +70,7 @@ function resolve(spec: OperationSpec, nowMs: number): Operation {
 }
 
 /** Lets through all but every n-th frame (or duplicates it), counting frames on this link. */
-function everyNth(every: number, fate: 'drop' | 'duplicate'): FrameFilter {
+function everyNth(every: number, fate: 'drop' | 'duplicate'): SegmentFilter {
   let count = 0;
   return () => {
     count += 1;
@@ -80,7 +81,7 @@ function everyNth(every: number, fate: 'drop' | 'duplicate'): FrameFilter {
 const TIMING = { heartbeatIntervalMs: 200, replicationTimeoutMs: 1_000, handshakeTimeoutMs: 500, reconnectBaseMs: 10, reconnectCapMs: 500 };
 const LIMITS = { logEntriesMax: 12, pendingWritesMax: 12, batchEntriesMax: 3, snapshotChunkEntriesMax: 2 };
 
-function apply(cluster: Cluster, step: Step): void {
+function apply(cluster: Simulation, step: Step): void {
   switch (step.kind) {
     case 'write':
       try {
@@ -122,7 +123,7 @@ function apply(cluster: Cluster, step: Step): void {
   }
 }
 
-function heal(cluster: Cluster): void {
+function heal(cluster: Simulation): void {
   for (const name of SECONDARIES) {
     cluster.repair(name);
     cluster.setFilter(name, null);
@@ -134,7 +135,7 @@ describe('cluster properties (the real core on an in-memory network with faults)
   it('every secondary always holds exactly its history at its position, and all converge after healing', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(step, { minLength: 10, maxLength: 80, size: 'max' }), (seed, steps) => {
-        const cluster = new Cluster({ seed, secondaries: SECONDARIES.length, limits: LIMITS, timing: TIMING });
+        const cluster = new Simulation({ seed, secondaries: SECONDARIES.length, limits: LIMITS, timing: TIMING });
         const checker = new PrefixChecker();
         cluster.afterEachStep = () => {
           const violation = checker.check(cluster);
@@ -150,7 +151,7 @@ describe('cluster properties (the real core on an in-memory network with faults)
   });
 
   it('the checker itself catches a secondary whose data differs from its history', () => {
-    const cluster = new Cluster({ seed: 3, secondaries: 1 });
+    const cluster = new Simulation({ seed: 3, secondaries: 1 });
     cluster.write({ type: 'SET', path: 'a', key: 'a', value: encoder.encode('1'), db: 'd', namespace: 'n', tags: [], expiresAtMs: null });
     expect(cluster.runUntil(() => cluster.converged(), 10_000)).toBe(true);
     const checker = new PrefixChecker();

@@ -1,0 +1,332 @@
+import type { NetworkFaults } from './options.js';
+import type { Prng } from './prng.js';
+import type { Scheduler } from './scheduler.js';
+import type { TraceEvent } from './trace.js';
+
+export const PRIMARY = 'primary';
+
+/** What the network does to the nodes: the simulation routes these to its machines. */
+export interface NetworkHooks {
+  deliverBytes(node: string, connectionId: number, bytes: Uint8Array): void;
+  deliverClose(node: string, connectionId: number): void;
+  connected(secondary: string, secondaryConnectionId: number, primaryConnectionId: number): void;
+  connectFailed(secondary: string, secondaryConnectionId: number): void;
+  isUp(node: string): boolean;
+  trace(event: TraceEvent): void;
+}
+
+export type Direction = 'toPrimary' | 'toSecondary';
+/** A scripted fate for a segment, applied before the probabilistic faults. */
+export type SegmentFilter = (bytes: Uint8Array, direction: Direction) => 'deliver' | 'drop' | 'duplicate';
+
+interface Pipe {
+  /** No segment of this pipe is delivered before an earlier one, unless it was reordered. */
+  lastArrivalMs: number;
+  /** Segments that arrived while the link was held, in arrival order. */
+  held: Segment[];
+}
+
+interface Segment {
+  readonly bytes: Uint8Array | null; // null: the FIN that closes the stream
+  readonly sentMs: number;
+  readonly id: number;
+}
+
+interface Connection {
+  readonly secondary: string;
+  readonly secondaryConnectionId: number;
+  readonly primaryConnectionId: number;
+  open: boolean;
+  /** Bumped by a reset: whatever was in flight before it is lost. */
+  epoch: number;
+  readonly pipes: Record<Direction, Pipe>;
+}
+
+/**
+ * A simulated network between the primary and its secondaries. It carries the encoded bytes each
+ * machine transmits as segments, and on the way can delay (in order, with jitter), drop, duplicate,
+ * reorder, corrupt, re-chunk, hold (clog), cut (partition, also one way) and reset them.
+ */
+export class SimNetwork {
+  /** Open connections, by the primary's id and by the secondary's (name and id). */
+  private readonly connections = new Map<number, Connection>();
+  private readonly bySecondary = new Map<string, Connection>();
+  /** Connections, open or not, with segments waiting on a held link. */
+  private readonly holding = new Set<Connection>();
+  private readonly cut = new Set<string>();
+  private readonly heldLinks = new Set<string>();
+  private readonly filters = new Map<string, SegmentFilter>();
+  private nextPrimaryConnectionId = 1;
+  private nextSegmentId = 1;
+  faults: NetworkFaults;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly prng: Prng,
+    faults: NetworkFaults,
+    private readonly hooks: NetworkHooks,
+    private readonly now: () => number,
+  ) {
+    this.faults = faults;
+  }
+
+  // ---- verbs ----
+
+  partition(a: string, b: string): void {
+    this.partitionOneway(a, b);
+    this.partitionOneway(b, a);
+  }
+
+  partitionOneway(from: string, to: string): void {
+    this.cut.add(linkKey(from, to));
+    this.hooks.trace({ t: this.now(), kind: 'partition', from, to });
+  }
+
+  /** Heals the cut between a and b both ways, or every cut when called without nodes. */
+  repair(a?: string, b?: string): void {
+    if (a === undefined || b === undefined) this.cut.clear();
+    else {
+      this.cut.delete(linkKey(a, b));
+      this.cut.delete(linkKey(b, a));
+    }
+    this.hooks.trace({ t: this.now(), kind: 'repair', from: a ?? '*', to: b ?? '*' });
+  }
+
+  /** Holds what travels from `from` to `to` until release: a clogged link. */
+  hold(from: string, to: string): void {
+    this.heldLinks.add(linkKey(from, to));
+    this.hooks.trace({ t: this.now(), kind: 'hold', from, to });
+  }
+
+  release(from: string, to: string): void {
+    this.heldLinks.delete(linkKey(from, to));
+    this.hooks.trace({ t: this.now(), kind: 'release', from, to });
+    for (const connection of [...this.holding]) {
+      const direction = directionOf(connection, from, to);
+      if (direction !== undefined) this.flushHeld(connection, direction);
+    }
+  }
+
+  /** Releases every held link and drops every filter. */
+  releaseAll(): void {
+    this.filters.clear();
+    for (const key of [...this.heldLinks]) {
+      const [from, to] = key.split('>');
+      if (from !== undefined && to !== undefined) this.release(from, to);
+    }
+  }
+
+  setFilter(secondary: string, filter: SegmentFilter | null): void {
+    if (filter === null) this.filters.delete(secondary);
+    else this.filters.set(secondary, filter);
+  }
+
+  isCut(from: string, to: string): boolean {
+    return this.cut.has(linkKey(from, to));
+  }
+
+  /** Resets every connection of a secondary. */
+  resetConnectionsOf(secondary: string): void {
+    for (const [id, connection] of [...this.connections]) if (connection.secondary === secondary) this.reset(id);
+  }
+
+  // ---- what machines ask for ----
+
+  connect(secondary: string, secondaryConnectionId: number): void {
+    const t = this.now();
+    this.hooks.trace({ t, kind: 'connect', from: secondary, to: PRIMARY, conn: secondaryConnectionId });
+    // A cut link swallows the handshake: the attempt hangs until the secondary gives up.
+    if (this.isCut(secondary, PRIMARY) || this.isCut(PRIMARY, secondary)) return;
+    const delayMs = this.delayMs();
+    if (!this.hooks.isUp(PRIMARY)) {
+      this.scheduler.at(t + delayMs, () => this.hooks.connectFailed(secondary, secondaryConnectionId));
+      return;
+    }
+    const primaryConnectionId = this.nextPrimaryConnectionId;
+    this.nextPrimaryConnectionId += 1;
+    const arrivalMs = t + delayMs;
+    const pipe = (): Pipe => ({ lastArrivalMs: arrivalMs, held: [] });
+    const connection: Connection = {
+      secondary,
+      secondaryConnectionId,
+      primaryConnectionId,
+      open: true,
+      epoch: 0,
+      pipes: { toPrimary: pipe(), toSecondary: pipe() },
+    };
+    this.connections.set(primaryConnectionId, connection);
+    this.bySecondary.set(secondaryKey(secondary, secondaryConnectionId), connection);
+    this.scheduler.at(arrivalMs, () => this.hooks.connected(secondary, secondaryConnectionId, primaryConnectionId));
+  }
+
+  /** Bytes a node transmits on a connection (its own connection id). */
+  send(node: string, connectionId: number, bytes: Uint8Array): void {
+    const connection = this.find(node, connectionId);
+    if (connection === undefined || !connection.open) return;
+    const direction: Direction = node === PRIMARY ? 'toSecondary' : 'toPrimary';
+    if (this.prng.nextFloat() < this.faults.resetProbability) {
+      this.reset(connection.primaryConnectionId);
+      return;
+    }
+    const fate = this.filters.get(connection.secondary)?.(bytes, direction) ?? 'deliver';
+    if (fate === 'drop' || this.prng.nextFloat() < this.faults.dropProbability) {
+      this.hooks.trace({ t: this.now(), kind: 'drop', from: node, to: peerOf(connection, node), conn: connection.primaryConnectionId, bytes: bytes.length });
+      return;
+    }
+    const payload = this.prng.nextFloat() < this.faults.corruptProbability ? this.corrupt(bytes) : bytes;
+    const copies = fate === 'duplicate' || this.prng.nextFloat() < this.faults.duplicateProbability ? 2 : 1;
+    for (let copy = 0; copy < copies; copy += 1) {
+      for (const piece of this.rechunk(payload)) this.enqueue(connection, direction, piece);
+    }
+  }
+
+  /** A node closes its end: the peer sees the stream end after what was sent before. */
+  close(node: string, connectionId: number): void {
+    const connection = this.find(node, connectionId);
+    if (connection === undefined || !connection.open) return;
+    this.forget(connection);
+    this.enqueueFin(connection, node === PRIMARY ? 'toSecondary' : 'toPrimary');
+  }
+
+  /** A node's process died: the kernel closes its sockets, the peers see the streams end. */
+  nodeDown(node: string): void {
+    for (const connection of [...this.connections.values()]) {
+      if (node !== PRIMARY && connection.secondary !== node) continue;
+      this.forget(connection);
+      this.enqueueFin(connection, node === PRIMARY ? 'toSecondary' : 'toPrimary');
+    }
+  }
+
+  // ---- inside the network ----
+
+  private reset(primaryConnectionId: number): void {
+    const connection = this.connections.get(primaryConnectionId);
+    if (connection === undefined || !connection.open) return;
+    this.forget(connection);
+    connection.epoch += 1;
+    const t = this.now();
+    this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: PRIMARY, conn: primaryConnectionId });
+    const delayMs = this.delayMs();
+    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(PRIMARY, primaryConnectionId));
+    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId));
+  }
+
+  private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array): void {
+    const t = this.now();
+    const reordered = this.prng.nextFloat() < this.faults.reorderProbability;
+    const pipe = connection.pipes[direction];
+    const arrivalMs = reordered ? t + this.delayMs() : Math.max(pipe.lastArrivalMs, t + this.delayMs());
+    pipe.lastArrivalMs = Math.max(pipe.lastArrivalMs, arrivalMs);
+    const segment: Segment = { bytes, sentMs: t, id: this.nextSegmentId };
+    this.nextSegmentId += 1;
+    const epoch = connection.epoch;
+    this.scheduler.at(arrivalMs, () => this.arrive(connection, direction, segment, epoch));
+  }
+
+  private enqueueFin(connection: Connection, direction: Direction): void {
+    const pipe = connection.pipes[direction];
+    const arrivalMs = Math.max(pipe.lastArrivalMs, this.now() + this.delayMs());
+    pipe.lastArrivalMs = arrivalMs;
+    const segment: Segment = { bytes: null, sentMs: this.now(), id: this.nextSegmentId };
+    this.nextSegmentId += 1;
+    const epoch = connection.epoch;
+    this.scheduler.at(arrivalMs, () => this.arrive(connection, direction, segment, epoch));
+  }
+
+  private arrive(connection: Connection, direction: Direction, segment: Segment, epoch: number): void {
+    if (connection.epoch !== epoch) return; // lost in a reset
+    const [from, to] = endpoints(connection, direction);
+    if (this.isCut(from, to)) {
+      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs });
+      return;
+    }
+    const pipe = connection.pipes[direction];
+    if (this.heldLinks.has(linkKey(from, to)) || pipe.held.length > 0) {
+      pipe.held.push(segment);
+      this.holding.add(connection);
+      return;
+    }
+    this.deliver(connection, direction, segment);
+  }
+
+  private flushHeld(connection: Connection, direction: Direction): void {
+    const pipe = connection.pipes[direction];
+    const held = pipe.held;
+    pipe.held = [];
+    if (connection.pipes.toPrimary.held.length === 0 && connection.pipes.toSecondary.held.length === 0) this.holding.delete(connection);
+    for (const segment of held) this.deliver(connection, direction, segment);
+  }
+
+  private deliver(connection: Connection, direction: Direction, segment: Segment): void {
+    const [from, to] = endpoints(connection, direction);
+    const connectionId = to === PRIMARY ? connection.primaryConnectionId : connection.secondaryConnectionId;
+    if (segment.bytes === null) {
+      this.hooks.trace({ t: this.now(), kind: 'fin', from, to, conn: connection.primaryConnectionId, sentMs: segment.sentMs });
+      this.hooks.deliverClose(to, connectionId);
+      return;
+    }
+    this.hooks.trace({ t: this.now(), kind: 'deliver', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes.length, sentMs: segment.sentMs, segment: segment.id });
+    this.hooks.deliverBytes(to, connectionId, segment.bytes);
+  }
+
+  /** A copy with one bit flipped: the decoder holds on to what it is given, so never in place. */
+  private corrupt(bytes: Uint8Array): Uint8Array {
+    const copy = bytes.slice();
+    const bit = this.prng.below(copy.length * 8);
+    copy[bit >> 3] = (copy[bit >> 3] ?? 0) ^ (1 << (bit & 7));
+    this.hooks.trace({ t: this.now(), kind: 'corrupt', bytes: bytes.length, bit });
+    return copy;
+  }
+
+  private rechunk(bytes: Uint8Array): Uint8Array[] {
+    if (bytes.length < 2 || this.prng.nextFloat() >= this.faults.rechunkProbability) return [bytes];
+    const pieces: Uint8Array[] = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+      const length = 1 + this.prng.below(Math.max(1, Math.min(bytes.length - offset, 64)));
+      pieces.push(bytes.subarray(offset, offset + length));
+      offset += length;
+    }
+    return pieces;
+  }
+
+  /** Minimum plus exponential jitter, in whole milliseconds. */
+  private delayMs(): number {
+    const mean = this.faults.delayJitterMeanMs;
+    const jitter = mean > 0 ? -mean * Math.log(1 - this.prng.nextFloat()) : 0;
+    return this.faults.delayMinMs + Math.round(jitter);
+  }
+
+  private find(node: string, connectionId: number): Connection | undefined {
+    return node === PRIMARY ? this.connections.get(connectionId) : this.bySecondary.get(secondaryKey(node, connectionId));
+  }
+
+  private forget(connection: Connection): void {
+    connection.open = false;
+    this.connections.delete(connection.primaryConnectionId);
+    const key = secondaryKey(connection.secondary, connection.secondaryConnectionId);
+    if (this.bySecondary.get(key) === connection) this.bySecondary.delete(key);
+  }
+}
+
+function secondaryKey(secondary: string, connectionId: number): string {
+  return `${secondary}#${connectionId}`;
+}
+
+function linkKey(from: string, to: string): string {
+  return `${from}>${to}`;
+}
+
+function endpoints(connection: Connection, direction: Direction): [string, string] {
+  return direction === 'toPrimary' ? [connection.secondary, PRIMARY] : [PRIMARY, connection.secondary];
+}
+
+function peerOf(connection: Connection, node: string): string {
+  return node === PRIMARY ? connection.secondary : PRIMARY;
+}
+
+function directionOf(connection: Connection, from: string, to: string): Direction | undefined {
+  if (from === connection.secondary && to === PRIMARY) return 'toPrimary';
+  if (from === PRIMARY && to === connection.secondary) return 'toSecondary';
+  return undefined;
+}

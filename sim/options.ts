@@ -1,0 +1,159 @@
+import type { Limits, Timing } from '../src/core/limits.js';
+import { Prng } from './prng.js';
+
+/** Faults applied to every segment a link carries, by probability. */
+export interface NetworkFaults {
+  /** One-way delay: a minimum plus an exponential jitter with this mean. */
+  readonly delayMinMs: number;
+  readonly delayJitterMeanMs: number;
+  readonly dropProbability: number;
+  readonly duplicateProbability: number;
+  /** The segment may overtake those sent before it on the same link. */
+  readonly reorderProbability: number;
+  /** One bit flipped somewhere in the segment. */
+  readonly corruptProbability: number;
+  /** The segment arrives in several pieces. */
+  readonly rechunkProbability: number;
+  /** The connection is reset (both ends see it closed) instead of carrying the segment. */
+  readonly resetProbability: number;
+}
+
+export interface StorageFaults {
+  readonly latencyMeanMs: number;
+  /** 'immediate': every completed request survives a crash. 'lazy': only what a periodic sync saved. */
+  readonly durability: 'immediate' | 'lazy';
+  readonly syncIntervalMs: number;
+  /** Probability that a secondary's storage request fails (the primary's storage never fails). */
+  readonly failProbability: number;
+}
+
+export interface ClockFaults {
+  /** Each node's clock starts this far off at most, either way. */
+  readonly offsetMaxMs: number;
+  /** Each node's clock runs fast or slow by up to this many parts per million. */
+  readonly driftMaxPpm: number;
+}
+
+/** Faults that happen at scheduled moments of the safety phase, drawn per seed. */
+export interface ScheduledFaults {
+  readonly partitionsPerMinute: number;
+  readonly crashesPerMinute: number;
+  readonly clogsPerMinute: number;
+  readonly clockJumpsPerMinute: number;
+  readonly primaryRestartsPerMinute: number;
+  /** Longest a partition, clog or crash lasts before it is healed. */
+  readonly faultDurationMaxMs: number;
+}
+
+export interface FaultOptions {
+  readonly network: NetworkFaults;
+  readonly storage: StorageFaults;
+  readonly clocks: ClockFaults;
+  readonly scheduled: ScheduledFaults;
+}
+
+export interface WorkloadOptions {
+  readonly operations: number;
+  /** Mean gap between writes, in virtual milliseconds. */
+  readonly writeIntervalMeanMs: number;
+  readonly paths: number;
+  readonly valueBytesMax: number;
+}
+
+/** Everything a run depends on besides the code: derived from the seed, printed with every run. */
+export interface SwarmOptions {
+  readonly seed: number;
+  readonly secondaries: number;
+  readonly faults: FaultOptions;
+  readonly workload: WorkloadOptions;
+  readonly limits: Partial<Limits>;
+  readonly timing: Partial<Timing>;
+  /** Virtual time allowed for convergence once every fault is healed. */
+  readonly livenessBoundMs: number;
+}
+
+export const NO_NETWORK_FAULTS: NetworkFaults = Object.freeze({
+  delayMinMs: 1,
+  delayJitterMeanMs: 0,
+  dropProbability: 0,
+  duplicateProbability: 0,
+  reorderProbability: 0,
+  corruptProbability: 0,
+  rechunkProbability: 0,
+  resetProbability: 0,
+});
+
+export const NO_FAULTS: FaultOptions = Object.freeze({
+  network: NO_NETWORK_FAULTS,
+  storage: Object.freeze({ latencyMeanMs: 1, durability: 'immediate', syncIntervalMs: 100, failProbability: 0 }),
+  clocks: Object.freeze({ offsetMaxMs: 0, driftMaxPpm: 0 }),
+  scheduled: Object.freeze({
+    partitionsPerMinute: 0,
+    crashesPerMinute: 0,
+    clogsPerMinute: 0,
+    clockJumpsPerMinute: 0,
+    primaryRestartsPerMinute: 0,
+    faultDurationMaxMs: 0,
+  }),
+});
+
+/** Timeouts short enough that a run of a few virtual minutes sees many of them. */
+export const SIM_TIMING: Partial<Timing> = Object.freeze({
+  heartbeatIntervalMs: 500,
+  replicationTimeoutMs: 2_000,
+  handshakeTimeoutMs: 1_000,
+  reconnectBaseMs: 20,
+  reconnectCapMs: 2_000,
+});
+
+/** Small limits, so that logs overflow, batches split and snapshots take many chunks. */
+export const SIM_LIMITS: Partial<Limits> = Object.freeze({
+  logEntriesMax: 64,
+  pendingWritesMax: 64,
+  batchEntriesMax: 8,
+  snapshotChunkEntriesMax: 4,
+});
+
+/**
+ * Swarm testing: each seed turns some faults on at some strength and leaves others off, so that
+ * runs explore combinations a fixed mix of faults would drown.
+ */
+export function swarmOptions(seed: number, overrides: { secondaries?: number; operations?: number } = {}): SwarmOptions {
+  const prng = new Prng(seed);
+  const on = (probability: number): boolean => prng.nextFloat() < probability;
+  const upTo = (max: number): number => Math.round(prng.nextFloat() * max * 1_000) / 1_000;
+  const network: NetworkFaults = {
+    delayMinMs: 1 + prng.below(5),
+    delayJitterMeanMs: on(0.7) ? upTo(30) : 0,
+    dropProbability: on(0.3) ? upTo(0.05) : 0,
+    duplicateProbability: on(0.3) ? upTo(0.05) : 0,
+    reorderProbability: on(0.2) ? upTo(0.03) : 0,
+    corruptProbability: on(0.2) ? upTo(0.01) : 0,
+    rechunkProbability: on(0.5) ? upTo(0.5) : 0,
+    resetProbability: on(0.2) ? upTo(0.005) : 0,
+  };
+  const storage: StorageFaults = {
+    latencyMeanMs: 1 + prng.below(10),
+    durability: on(0.5) ? 'lazy' : 'immediate',
+    syncIntervalMs: 50 + prng.below(500),
+    failProbability: on(0.2) ? upTo(0.01) : 0,
+  };
+  const clocks: ClockFaults = { offsetMaxMs: on(0.5) ? prng.below(5_000) : 0, driftMaxPpm: on(0.5) ? prng.below(1_000) : 0 };
+  const scheduled: ScheduledFaults = {
+    partitionsPerMinute: on(0.5) ? upTo(6) : 0,
+    crashesPerMinute: on(0.5) ? upTo(4) : 0,
+    clogsPerMinute: on(0.4) ? upTo(6) : 0,
+    clockJumpsPerMinute: on(0.3) ? upTo(3) : 0,
+    primaryRestartsPerMinute: on(0.2) ? upTo(1) : 0,
+    faultDurationMaxMs: 1_000 + prng.below(15_000),
+  };
+  return {
+    seed,
+    secondaries: overrides.secondaries ?? 1 + prng.below(3),
+    faults: { network, storage, clocks, scheduled },
+    workload: { operations: overrides.operations ?? 200 + prng.below(800), writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
+    limits: SIM_LIMITS,
+    timing: SIM_TIMING,
+    livenessBoundMs: 120_000,
+  };
+}

@@ -1,0 +1,458 @@
+import { assert } from '../src/core/assert.js';
+import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
+import type { KeyspaceStore } from '../src/core/keyspace-store.js';
+import type { Limits, Timing } from '../src/core/limits.js';
+import type { Operation } from '../src/core/operation.js';
+import type { ReplicationEvent } from '../src/core/output.js';
+import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
+import { pump, type Effects } from '../src/core/pump.js';
+import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
+import type { StorageRequest } from '../src/core/storage-request.js';
+import { NodeClock } from './clock.js';
+import { keyspaceDifference } from './keyspace-compare.js';
+import { PRIMARY, SimNetwork, type SegmentFilter } from './network.js';
+import { NO_FAULTS, NO_NETWORK_FAULTS, type FaultOptions } from './options.js';
+import { Prng } from './prng.js';
+import { Scheduler } from './scheduler.js';
+import { SimStorage } from './storage.js';
+import { Trace, type TraceEvent } from './trace.js';
+
+/** Far above what a burst of real work takes at one instant (a 10,000-write burst takes ~1,000). */
+const STEPS_AT_SAME_TIME_MAX = 1_000_000;
+export const SIM_EPOCH_MS = 1_700_000_000_000;
+
+/** How nodes are built: the real core by default; the bug zoo swaps in broken variants. */
+export interface NodeFactories {
+  primary(options: PrimaryOptions): Primary;
+  secondary(options: SecondaryOptions): Secondary;
+}
+
+export const REAL_NODES: NodeFactories = {
+  primary: (options) => new Primary(options),
+  secondary: (options) => new Secondary(options),
+};
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly secondaries: number;
+  readonly limits?: Partial<Limits>;
+  readonly timing?: Partial<Timing>;
+  readonly faults?: FaultOptions;
+  /** Check every machine's invariants after every input (default true). */
+  readonly checkInvariants?: boolean;
+  /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
+  readonly traceEventsMax?: number;
+  readonly eventsMax?: number;
+  readonly nodes?: NodeFactories;
+}
+
+/** One history as the primary wrote it: the state it started from and its operations in order. */
+export interface History {
+  readonly base: Keyspace;
+  /** operations[i] has sequence i + 1. */
+  readonly operations: Operation[];
+}
+
+export interface RecordedEvent {
+  readonly atMs: number;
+  readonly node: string;
+  readonly event: ReplicationEvent;
+}
+
+export interface Host<M extends Primary | Secondary> {
+  readonly name: string;
+  machine: M;
+  readonly storage: SimStorage;
+  readonly clock: NodeClock;
+  /** Bumped by a crash: work scheduled for an earlier incarnation is dropped. */
+  generation: number;
+  /** Virtual time of the machine's next wake-up. */
+  wakeMs: number | undefined;
+  up: boolean;
+  /** What readers of this node see. */
+  readonly store: KeyspaceStore;
+}
+
+/**
+ * A deterministic simulation of one primary and N secondaries: the real core and codec on a
+ * simulated network, disk and clocks, all driven by one seed and a virtual clock, through the same
+ * pump() as the TCP runtime. Faults are verbs on this handle (partition, hold, crash, ...), in the
+ * manner of turmoil; the probabilistic ones come from the fault options.
+ */
+export class Simulation {
+  nowMs = SIM_EPOCH_MS;
+  readonly primary: Host<Primary>;
+  readonly secondaries: Host<Secondary>[] = [];
+  readonly events: RecordedEvent[] = [];
+  /** Every history the primary has written, by replication id: the checkers' oracle. */
+  readonly histories = new Map<string, History>();
+  readonly trace: Trace;
+  readonly network: SimNetwork;
+  /** Called after every event: where checkers hook in. */
+  afterEachStep: (() => void) | null = null;
+  private readonly scheduler = new Scheduler();
+  private readonly prng: Prng;
+  private readonly faults: FaultOptions;
+  private readonly nodes: NodeFactories;
+  private readonly checkInvariants: boolean;
+  private readonly eventsMax: number;
+  private stepsAtSameTime = 0;
+  private stepCount = 0;
+
+  constructor(private readonly options: SimulationOptions) {
+    this.prng = new Prng(options.seed);
+    this.faults = options.faults ?? NO_FAULTS;
+    this.nodes = options.nodes ?? REAL_NODES;
+    this.checkInvariants = options.checkInvariants ?? true;
+    this.eventsMax = options.eventsMax ?? 100_000;
+    this.trace = new Trace(options.traceEventsMax ?? 0);
+    this.network = new SimNetwork(this.scheduler, this.prng.fork(), this.faults.network, this.networkHooks(), () => this.nowMs);
+    this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host));
+    for (let i = 1; i <= options.secondaries; i += 1) this.secondaries.push(this.newHost(`s${i}`, (host) => this.newSecondary(host)));
+    this.awaitPrimaryReady();
+  }
+
+  get steps(): number {
+    return this.stepCount;
+  }
+
+  // ---- the workload ----
+
+  /** Submits a write to the primary at its local time; returns its sequence. */
+  write(op: Operation): number {
+    let sequence = 0;
+    this.drive(this.primary, () => {
+      sequence = this.primary.machine.submitWrite(op, this.localNow(this.primary));
+    });
+    return sequence;
+  }
+
+  /** A read on any node, as a reader there sees it: entries expired on its clock are hidden. */
+  read(node: string, path: string): Entry | undefined {
+    const host = this.host(node);
+    const entry = host.store.live.get(path);
+    return entry === undefined || isExpired(entry, this.localNow(host)) ? undefined : entry;
+  }
+
+  localNow(host: Host<Primary | Secondary>): number {
+    return host.clock.localMs(this.nowMs);
+  }
+
+  secondary(name: string): Host<Secondary> {
+    const host = this.secondaries.find((candidate) => candidate.name === name);
+    assert(host !== undefined, `no secondary ${name}`);
+    return host;
+  }
+
+  host(name: string): Host<Primary | Secondary> {
+    return name === PRIMARY ? this.primary : this.secondary(name);
+  }
+
+  // ---- faults ----
+
+  partition(a: string, b: string = PRIMARY): void {
+    this.network.partition(a, b);
+  }
+
+  partitionOneway(from: string, to: string): void {
+    this.network.partitionOneway(from, to);
+  }
+
+  repair(a?: string, b: string = PRIMARY): void {
+    if (a === undefined) this.network.repair();
+    else this.network.repair(a, b);
+  }
+
+  hold(from: string, to: string): void {
+    this.network.hold(from, to);
+  }
+
+  /** Decides the fate of each segment between a secondary and the primary (hand-written scenarios). */
+  setFilter(secondary: string, filter: SegmentFilter | null): void {
+    this.network.setFilter(secondary, filter);
+  }
+
+  release(from: string, to: string): void {
+    this.network.release(from, to);
+  }
+
+  /** Holds every link to and from a node. */
+  clog(node: string): void {
+    for (const [from, to] of this.linksOf(node)) this.network.hold(from, to);
+  }
+
+  unclog(node: string): void {
+    for (const [from, to] of this.linksOf(node)) this.network.release(from, to);
+  }
+
+  /** Resets every connection of a secondary, as a network error would. */
+  reset(secondary: string): void {
+    this.network.resetConnectionsOf(secondary);
+  }
+
+  /** Kills a node's process: its links end, and its disk keeps only what was durable. */
+  crash(node: string): void {
+    const host = this.host(node);
+    if (!host.up) return;
+    host.up = false;
+    host.generation += 1;
+    host.wakeMs = undefined;
+    this.network.nodeDown(node);
+    host.storage.crash();
+    this.traceEvent({ t: this.nowMs, kind: 'crash', node });
+  }
+
+  restart(node: string): void {
+    const host = this.host(node);
+    assert(!host.up, `${node} is running`);
+    host.up = true;
+    host.machine = node === PRIMARY ? this.newPrimary(host as Host<Primary>) : this.newSecondary(host as Host<Secondary>);
+    this.traceEvent({ t: this.nowMs, kind: 'restart', node });
+    this.drive(host, () => undefined);
+  }
+
+  /** Restarts the primary process: same storage, no log, so a new history. */
+  restartPrimary(): void {
+    this.crash(PRIMARY);
+    this.restart(PRIMARY);
+    this.awaitPrimaryReady();
+  }
+
+  skewClock(node: string, deltaMs: number): void {
+    const host = this.host(node);
+    host.clock.jump(deltaMs);
+    this.traceEvent({ t: this.nowMs, kind: 'clock', node, detail: String(deltaMs) });
+    host.wakeMs = this.toVirtual(host, host.machine.nextWakeMs());
+  }
+
+  /** Ends every fault: links repaired and released, crashed nodes restarted, a clean network. */
+  heal(): void {
+    this.network.repair();
+    this.network.releaseAll();
+    this.network.faults = NO_NETWORK_FAULTS;
+    for (const host of this.hosts()) if (!host.up) this.restart(host.name);
+    this.traceEvent({ t: this.nowMs, kind: 'heal' });
+  }
+
+  // ---- time ----
+
+  /** Runs every event up to and including `untilMs`, then sets the clock there. */
+  runUntilTime(untilMs: number): void {
+    for (;;) {
+      const nextMs = this.nextEventMs();
+      if (nextMs === undefined || nextMs > untilMs) break;
+      this.step(nextMs);
+    }
+    this.nowMs = Math.max(this.nowMs, untilMs);
+  }
+
+  runFor(durationMs: number): void {
+    this.runUntilTime(this.nowMs + durationMs);
+  }
+
+  /** Runs until `done()` holds, checking after each event; false if `timeoutMs` passes first. */
+  runUntil(done: () => boolean, timeoutMs: number): boolean {
+    const deadlineMs = this.nowMs + timeoutMs;
+    while (!done()) {
+      const nextMs = this.nextEventMs();
+      if (nextMs === undefined || nextMs > deadlineMs) {
+        this.nowMs = Math.max(this.nowMs, deadlineMs);
+        return done();
+      }
+      this.step(nextMs);
+    }
+    return true;
+  }
+
+  /** Every running secondary holds exactly the primary's data, at the primary's position. */
+  converged(): boolean {
+    return this.divergence() === null;
+  }
+
+  /** Why the nodes have not converged, or null. */
+  divergence(): string | null {
+    if (!this.primary.up) return 'primary is down';
+    const primary = this.primary.machine;
+    const stats = primary.getStats(this.localNow(this.primary));
+    if (!primary.isReady) return 'primary is loading';
+    if (stats.pendingWrites > 0 || stats.appliedSequence !== stats.sequenceNumber) return 'primary has writes in flight';
+    for (const host of this.secondaries) {
+      if (!host.up) return `${host.name} is down`;
+      const position = host.machine.position;
+      if (position?.replicationId !== primary.replicationId || position.sequence !== stats.appliedSequence) {
+        return `${host.name} at ${position?.replicationId ?? '-'}:${position?.sequence ?? 0}, primary at ${primary.replicationId}:${stats.appliedSequence}`;
+      }
+      const difference = keyspaceDifference(this.primary.store.live, host.store.live);
+      if (difference !== null) return `${host.name}: ${difference}`;
+    }
+    return null;
+  }
+
+  eventsOf(node: string, kind: ReplicationEvent['kind']): RecordedEvent[] {
+    return this.events.filter((recorded) => recorded.node === node && recorded.event.kind === kind);
+  }
+
+  // ---- the loop ----
+
+  private nextEventMs(): number | undefined {
+    let nextMs = this.scheduler.peekMs();
+    for (const host of this.hosts()) {
+      if (!host.up || host.wakeMs === undefined) continue;
+      const wakeMs = Math.max(host.wakeMs, this.nowMs);
+      if (nextMs === undefined || wakeMs < nextMs) nextMs = wakeMs;
+    }
+    return nextMs;
+  }
+
+  private step(atMs: number): void {
+    this.stepsAtSameTime = atMs > this.nowMs ? 0 : this.stepsAtSameTime + 1;
+    // A machine that asks to be woken now, again and again, without changing anything would hang
+    // the run: make it a failure with a seed instead.
+    assert(this.stepsAtSameTime < STEPS_AT_SAME_TIME_MAX, `livelock: ${STEPS_AT_SAME_TIME_MAX} events at ${this.nowMs} without time passing`);
+    this.nowMs = Math.max(this.nowMs, atMs);
+    this.stepCount += 1;
+    const taskMs = this.scheduler.peekMs();
+    if (taskMs !== undefined && taskMs <= this.nowMs) {
+      this.scheduler.pop()?.run();
+    } else {
+      const host = this.hosts().find((candidate) => candidate.up && candidate.wakeMs !== undefined && candidate.wakeMs <= this.nowMs);
+      if (host !== undefined) this.drive(host, () => host.machine.handleTimeout(this.localNow(host)));
+    }
+    this.afterEachStep?.();
+  }
+
+  private hosts(): Host<Primary | Secondary>[] {
+    return [this.primary, ...this.secondaries];
+  }
+
+  /** Runs one input on a machine, checks its invariants, and pumps its outputs. */
+  private drive<M extends Primary | Secondary>(host: Host<M>, input: () => void): void {
+    if (!host.up) return;
+    input();
+    if (this.checkInvariants) host.machine.invariants();
+    host.wakeMs = this.toVirtual(host, pump(host.machine, this.effectsOf(host)));
+  }
+
+  private toVirtual(host: Host<Primary | Secondary>, localMs: number | undefined): number | undefined {
+    return localMs === undefined ? undefined : host.clock.virtualMsAt(localMs);
+  }
+
+  /** An input to a host now, at its local time. */
+  private input<M extends Primary | Secondary>(host: Host<M>, input: (machine: M, localMs: number) => void): void {
+    this.drive(host, () => input(host.machine, this.localNow(host)));
+  }
+
+  private effectsOf(host: Host<Primary | Secondary>): Effects {
+    return {
+      transmit: (connectionId, bytes) => this.network.send(host.name, connectionId, bytes),
+      close: (connectionId) => this.network.close(host.name, connectionId),
+      connect: (connectionId) => this.network.connect(host.name, connectionId),
+      storage: (requestId, request) => this.runStorage(host, requestId, request),
+      event: (event) => this.record(host.name, event),
+    };
+  }
+
+  private runStorage(host: Host<Primary | Secondary>, requestId: number, request: StorageRequest): void {
+    if (host === this.primary && request.kind === 'apply') {
+      this.histories.get(this.primary.machine.replicationId)?.operations.push(...request.operations);
+    }
+    const generation = host.generation;
+    host.storage.submit(request, (result) => {
+      if (host.generation === generation) this.drive(host, () => host.machine.handleStorageDone(requestId, result, this.localNow(host)));
+    });
+  }
+
+  private record(node: string, event: ReplicationEvent): void {
+    if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
+    this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
+  }
+
+  private traceEvent(event: TraceEvent): void {
+    this.trace.record(event);
+  }
+
+  private networkHooks(): ConstructorParameters<typeof SimNetwork>[3] {
+    return {
+      deliverBytes: (node, connectionId, bytes) => this.input(this.host(node), (machine, localMs) => machine.handleBytes(connectionId, bytes, localMs)),
+      deliverClose: (node, connectionId) => this.input(this.host(node), (machine, localMs) => machine.handleDisconnected(connectionId, localMs)),
+      connected: (secondary, secondaryConnectionId, primaryConnectionId) => {
+        this.input(this.primary, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim:${secondary}`, localMs));
+        this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnected(secondaryConnectionId, localMs));
+      },
+      connectFailed: (secondary, secondaryConnectionId) =>
+        this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnectFailed(secondaryConnectionId, 'connection refused', localMs)),
+      isUp: (node) => this.host(node).up,
+      trace: (event) => this.traceEvent(event),
+    };
+  }
+
+  private linksOf(node: string): [string, string][] {
+    const peers = node === PRIMARY ? this.secondaries.map((host) => host.name) : [PRIMARY];
+    return peers.flatMap((peer): [string, string][] => [[node, peer], [peer, node]]);
+  }
+
+  /** A primary indexes its storage before it takes writes. */
+  private awaitPrimaryReady(): void {
+    const ready = this.runUntil(() => this.primary.machine.isReady, 60_000);
+    assert(ready, 'primary did not finish loading its storage');
+  }
+
+  private newHost<M extends Primary | Secondary>(name: string, build: (host: Host<M>) => M): Host<M> {
+    const clockFaults = this.faults.clocks;
+    const offsetMs = clockFaults.offsetMaxMs === 0 ? 0 : this.prng.below(2 * clockFaults.offsetMaxMs + 1) - clockFaults.offsetMaxMs;
+    const driftPpm = clockFaults.driftMaxPpm === 0 ? 0 : this.prng.below(2 * clockFaults.driftMaxPpm + 1) - clockFaults.driftMaxPpm;
+    const storage = new SimStorage(this.scheduler, this.prng.fork(), this.faults.storage, name !== PRIMARY, () => this.nowMs);
+    const partial = {
+      name,
+      storage,
+      clock: new NodeClock(offsetMs, driftPpm, SIM_EPOCH_MS),
+      generation: 0,
+      wakeMs: undefined,
+      up: true,
+      get store(): KeyspaceStore {
+        return storage.store;
+      },
+    } as Omit<Host<M>, 'machine'> as Host<M>;
+    partial.machine = build(partial);
+    this.drive(partial, () => undefined);
+    return partial;
+  }
+
+  private newPrimary(host: Host<Primary>): Primary {
+    const primary = this.nodes.primary({
+      nowMs: this.localNow(host),
+      random: this.prng.fork(),
+      limits: this.options.limits,
+      timing: this.options.timing,
+    });
+    this.histories.set(primary.replicationId, { base: host.store.live.clone(), operations: [] });
+    return primary;
+  }
+
+  private newSecondary(host: Host<Secondary>): Secondary {
+    return this.nodes.secondary({
+      nowMs: this.localNow(host),
+      random: this.prng.fork(),
+      replicaId: `replica-${host.name}`,
+      cursor: host.store.cursor,
+      limits: this.options.limits,
+      timing: this.options.timing,
+    });
+  }
+}
+
+function eventDetail(event: ReplicationEvent): string {
+  switch (event.kind) {
+    case 'connectionClosed':
+      return `${event.connectionId} ${event.code}`;
+    case 'writeApplied':
+    case 'applied':
+      return String(event.sequence);
+    case 'resync':
+      return `${event.mode} ${event.fromSequence}`;
+    case 'snapshotInstalled':
+      return `${event.replicationId}:${event.sequence}`;
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,79 @@
+import { KeyspaceStore } from '../src/core/keyspace-store.js';
+import type { StorageRequest, StorageResult } from '../src/core/storage-request.js';
+import type { StorageFaults } from './options.js';
+import type { Prng } from './prng.js';
+import type { Scheduler } from './scheduler.js';
+
+/**
+ * A node's disk: requests complete in order after a latency, may fail, and with lazy durability a
+ * crash loses what was applied since the last sync point (a multiple of syncIntervalMs).
+ */
+export class SimStorage {
+  private current = new KeyspaceStore();
+  /** The state at the last sync point, and what ran after it (lazy durability only). */
+  private synced = new KeyspaceStore();
+  private sinceSync: { atMs: number; request: StorageRequest }[] = [];
+  private lastCompletionMs = 0;
+  /** Bumped by a crash: requests of the dead process never reach the disk. */
+  private epoch = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly prng: Prng,
+    private readonly faults: StorageFaults,
+    private readonly canFail: boolean,
+    private readonly now: () => number,
+  ) {}
+
+  /** What readers of this node see. */
+  get store(): KeyspaceStore {
+    return this.current;
+  }
+
+  /** Runs a request after the disk's latency; `complete` is the caller's, who drops it after a crash. */
+  submit(request: StorageRequest, complete: (result: StorageResult) => void): void {
+    const latencyMs = Math.round(-this.faults.latencyMeanMs * Math.log(1 - this.prng.nextFloat()));
+    const atMs = Math.max(this.lastCompletionMs, this.now() + latencyMs);
+    this.lastCompletionMs = atMs;
+    const fails = this.canFail && request.kind !== 'scan' && this.prng.nextFloat() < this.faults.failProbability;
+    const epoch = this.epoch;
+    this.scheduler.at(atMs, () => {
+      if (epoch === this.epoch) complete(fails ? { kind: 'failed', message: 'simulated disk error' } : this.execute(request));
+    });
+  }
+
+  /** The process died: keep only what was durable. */
+  crash(): void {
+    this.epoch += 1;
+    this.lastCompletionMs = 0;
+    if (this.faults.durability === 'immediate') return;
+    this.foldSyncedUpTo(this.lastSyncPointMs(this.now()));
+    this.current = this.synced.clone();
+    this.sinceSync = [];
+  }
+
+  private execute(request: StorageRequest): StorageResult {
+    const result = this.current.execute(request);
+    if (this.faults.durability === 'immediate') return result.kind === 'done' ? { kind: 'done', durable: true } : result;
+    if (request.kind !== 'scan' && result.kind === 'done') {
+      this.foldSyncedUpTo(this.lastSyncPointMs(this.now()));
+      this.sinceSync.push({ atMs: this.now(), request });
+    }
+    return result;
+  }
+
+  private lastSyncPointMs(nowMs: number): number {
+    return nowMs - (nowMs % this.faults.syncIntervalMs);
+  }
+
+  /** Moves into the synced state everything that ran before a sync point. */
+  private foldSyncedUpTo(syncPointMs: number): void {
+    let folded = 0;
+    for (const item of this.sinceSync) {
+      if (item.atMs >= syncPointMs) break;
+      this.synced.execute(item.request);
+      folded += 1;
+    }
+    if (folded > 0) this.sinceSync.splice(0, folded);
+  }
+}

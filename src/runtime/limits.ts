@@ -1,0 +1,31 @@
+import { FRAME_HEADER_BYTES, type Limits } from '../core/limits.js';
+
+/**
+ * Limits of the runtime shell (the core's are in src/core/limits.ts). Each one bounds a wait or a
+ * buffer that the core cannot see.
+ */
+export interface RuntimeLimits {
+  /** A closing connection that has not flushed by then is destroyed (a peer that stopped reading). */
+  closeFlushTimeoutMs: number;
+  /** How long a secondary waits for its first sync before create() gives up. */
+  startupTimeoutMs: number;
+  /** How long `nadb-repl stats` waits for a node's admin endpoint to answer. */
+  statsRequestTimeoutMs: number;
+}
+
+export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
+  closeFlushTimeoutMs: 5_000,
+  startupTimeoutMs: 10_000,
+  statsRequestTimeoutMs: 5_000,
+});
+
+/** setTimeout fires at once for delays above 2^31 - 1 ms: wake-ups further off are re-armed. */
+export const TIMER_DELAY_MAX_MS = 0x7fff_ffff;
+
+/**
+ * Bytes one socket may hold unsent. The core never has more than outboundBudgetBytes unacknowledged
+ * on a link, plus the control frames it sends regardless (heartbeats, an ERROR): one frame of slack.
+ */
+export function sendQueueBytesMax(limits: Limits): number {
+  return limits.outboundBudgetBytes + FRAME_HEADER_BYTES + limits.frameBytesMax;
+}

@@ -1,0 +1,128 @@
+import type { Server, Socket } from 'node:net';
+import { NotReadyError, StorageFailedError } from '../core/errors.js';
+import { DEFAULT_LIMITS, type Limits, type Timing } from '../core/limits.js';
+import type { Operation } from '../core/operation.js';
+import type { ReplicationEvent } from '../core/output.js';
+import { Primary } from '../core/primary/primary.js';
+import type { PrimaryStats } from '../core/primary/stats.js';
+import type { StorageBackend } from '../storage/backend.js';
+import { systemNowMs } from './clock.js';
+import { cryptoRandom } from './crypto-random.js';
+import type { RuntimeLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import { NodeDriver, type DriverObserver } from './node-driver.js';
+import { boundPort, listen, type TlsOptions } from './transport.js';
+import { WriteWaiters } from './write-waiters.js';
+
+export interface PrimaryNodeOptions {
+  readonly storage: StorageBackend;
+  readonly host: string;
+  /** 0 for an ephemeral port, then read `port`. */
+  readonly port: number;
+  readonly limits: Partial<Limits>;
+  readonly timing: Partial<Timing>;
+  readonly runtimeLimits: RuntimeLimits;
+  readonly authToken: string | null;
+  readonly tls: TlsOptions | null;
+  readonly logger: Logger;
+  readonly observer?: DriverObserver;
+}
+
+/** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
+export class PrimaryNode {
+  private readonly writes = new WriteWaiters();
+  private server: Server | null = null;
+  private nextConnectionId = 1;
+
+  private constructor(
+    private readonly driver: NodeDriver<Primary>,
+    private readonly options: PrimaryNodeOptions,
+  ) {}
+
+  /** Loads the storage (the primary indexes expiring keys first), then listens. */
+  static async start(options: PrimaryNodeOptions): Promise<PrimaryNode> {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing: options.timing, authToken: options.authToken });
+    const driver = new NodeDriver({ machine, storage: options.storage, limits, runtimeLimits: options.runtimeLimits, logger: options.logger });
+    const node = new PrimaryNode(driver, options);
+    if (options.observer !== undefined) driver.observe(options.observer);
+    try {
+      await node.load();
+      node.server = await listen(options.host, options.port, options.tls, (socket) => node.accept(socket));
+    } catch (error) {
+      await driver.close();
+      throw error;
+    }
+    options.logger.info({ host: options.host, port: node.port, replicationId: machine.replicationId }, 'primary listening');
+    return node;
+  }
+
+  get replicationId(): string {
+    return this.driver.machine.replicationId;
+  }
+
+  /** The port it listens on: the ephemeral one when started on port 0. */
+  get port(): number {
+    return this.server === null ? this.options.port : boundPort(this.server);
+  }
+
+  get running(): boolean {
+    return this.driver.isRunning && this.server?.listening === true;
+  }
+
+  get activeConnections(): number {
+    return this.driver.connectionCount;
+  }
+
+  /** Resolves with the write's sequence once the primary's storage has applied it. */
+  async write(op: Operation): Promise<number> {
+    if (!this.driver.isRunning) throw new NotReadyError('primary is closed');
+    let sequence = 0;
+    this.driver.drive((machine, nowMs) => {
+      sequence = machine.submitWrite(op, nowMs);
+    });
+    await this.writes.wait(sequence);
+    return sequence;
+  }
+
+  getStats(): PrimaryStats {
+    return this.driver.machine.getStats(systemNowMs());
+  }
+
+  /** Stops accepting, tells every secondary (ERROR shutdown), flushes, and closes the storage. */
+  async close(): Promise<void> {
+    const closed = this.server === null ? Promise.resolve() : new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.driver.close();
+    await closed;
+  }
+
+  private async load(): Promise<void> {
+    const loaded = new Promise<void>((resolve, reject) => {
+      this.driver.observe({ event: (event) => this.settle(event, resolve, reject) });
+    });
+    this.driver.drive(() => undefined);
+    await loaded;
+  }
+
+  private settle(event: ReplicationEvent, loaded: () => void, failed: (error: Error) => void): void {
+    if (event.kind === 'ready') loaded();
+    else if (event.kind === 'writeApplied') this.writes.applied(event.sequence);
+    else if (event.kind === 'storageFailed') {
+      const error = new StorageFailedError(`primary storage failed: ${event.message}`);
+      this.writes.fail(error);
+      failed(error);
+    }
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.driver.isRunning) {
+      socket.destroy();
+      return;
+    }
+    const connectionId = this.nextConnectionId;
+    this.nextConnectionId += 1;
+    const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.driver.adopt(connectionId, socket, true, (machine, nowMs) => machine.handleDisconnected(connectionId, nowMs));
+    this.driver.drive((machine, nowMs) => machine.handleConnected(connectionId, address, nowMs));
+  }
+}

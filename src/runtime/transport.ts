@@ -1,0 +1,42 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { ConnectionError } from '../core/errors.js';
+
+/** TLS for the replication link: the primary needs key and cert, a secondary trusts `ca`. */
+export interface TlsOptions {
+  readonly key?: string | Buffer;
+  readonly cert?: string | Buffer;
+  readonly ca?: string | Buffer | (string | Buffer)[];
+  /** Secondary: refuse a primary whose certificate does not verify (default true). */
+  readonly rejectUnauthorized?: boolean;
+  /** Secondary: the name to verify the primary's certificate against, when not its host. */
+  readonly servername?: string;
+}
+
+/** Listens on host:port, plain TCP or TLS; resolves once listening, rejects with a ConnectionError. */
+export async function listen(host: string, port: number, tlsOptions: TlsOptions | null, onSocket: (socket: net.Socket) => void): Promise<net.Server> {
+  const server = tlsOptions === null ? net.createServer(onSocket) : tls.createServer(tlsOptions, onSocket);
+  await new Promise<void>((resolve, reject) => {
+    // Kept after listening too: a later accept error must not crash the process (the reject is then a no-op).
+    server.on('error', (error: NodeJS.ErrnoException) => reject(new ConnectionError(`cannot listen: ${error.code ?? error.message}`, host, port)));
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
+export interface Dialed {
+  readonly socket: net.Socket;
+  /** The event after which bytes may flow: 'connect', or 'secureConnect' once TLS is up. */
+  readonly readyEvent: 'connect' | 'secureConnect';
+}
+
+export function dial(host: string, port: number, tlsOptions: TlsOptions | null): Dialed {
+  if (tlsOptions === null) return { socket: net.connect({ host, port }), readyEvent: 'connect' };
+  return { socket: tls.connect({ host, port, ...tlsOptions }), readyEvent: 'secureConnect' };
+}
+
+/** The port a server listens on (the ephemeral one when it was asked for port 0). */
+export function boundPort(server: net.Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
