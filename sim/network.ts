@@ -58,6 +58,7 @@ export class SimNetwork {
   private readonly filters = new Map<string, SegmentFilter>();
   private nextPrimaryConnectionId = 1;
   private nextSegmentId = 1;
+  private delivered = 0;
   faults: NetworkFaults;
 
   constructor(
@@ -119,6 +120,11 @@ export class SimNetwork {
   setFilter(secondary: string, filter: SegmentFilter | null): void {
     if (filter === null) this.filters.delete(secondary);
     else this.filters.set(secondary, filter);
+  }
+
+  /** Segments handed to a node so far. */
+  get segmentsDelivered(): number {
+    return this.delivered;
   }
 
   isCut(from: string, to: string): boolean {
@@ -265,6 +271,7 @@ export class SimNetwork {
       this.hooks.deliverClose(to, connectionId);
       return;
     }
+    this.delivered += 1;
     this.hooks.trace({ t: this.now(), kind: 'deliver', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes.length, sentMs: segment.sentMs, segment: segment.id });
     this.hooks.deliverBytes(to, connectionId, segment.bytes);
   }

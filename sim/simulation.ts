@@ -230,7 +230,10 @@ export class Simulation {
     this.network.repair();
     this.network.releaseAll();
     this.network.faults = NO_NETWORK_FAULTS;
-    for (const host of this.hosts()) if (!host.up) this.restart(host.name);
+    for (const host of this.hosts()) {
+      host.storage.heal();
+      if (!host.up) this.restart(host.name);
+    }
     this.traceEvent({ t: this.nowMs, kind: 'heal' });
   }
 

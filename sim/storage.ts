@@ -16,14 +16,22 @@ export class SimStorage {
   private lastCompletionMs = 0;
   /** Bumped by a crash: requests of the dead process never reach the disk. */
   private epoch = 0;
+  private failProbability: number;
 
   constructor(
     private readonly scheduler: Scheduler,
     private readonly prng: Prng,
     private readonly faults: StorageFaults,
-    private readonly canFail: boolean,
+    canFail: boolean,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.failProbability = canFail ? faults.failProbability : 0;
+  }
+
+  /** The disk stops failing (the liveness phase). */
+  heal(): void {
+    this.failProbability = 0;
+  }
 
   /** What readers of this node see. */
   get store(): KeyspaceStore {
@@ -35,7 +43,7 @@ export class SimStorage {
     const latencyMs = Math.round(-this.faults.latencyMeanMs * Math.log(1 - this.prng.nextFloat()));
     const atMs = Math.max(this.lastCompletionMs, this.now() + latencyMs);
     this.lastCompletionMs = atMs;
-    const fails = this.canFail && request.kind !== 'scan' && this.prng.nextFloat() < this.faults.failProbability;
+    const fails = request.kind !== 'scan' && this.prng.nextFloat() < this.failProbability;
     const epoch = this.epoch;
     this.scheduler.at(atMs, () => {
       if (epoch === this.epoch) complete(fails ? { kind: 'failed', message: 'simulated disk error' } : this.execute(request));

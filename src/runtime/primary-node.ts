@@ -34,26 +34,29 @@ export class PrimaryNode {
   private server: Server | null = null;
   private nextConnectionId = 1;
 
+  private readonly driver: NodeDriver<Primary>;
+
   private constructor(
-    private readonly driver: NodeDriver<Primary>,
     private readonly options: PrimaryNodeOptions,
-  ) {}
+    limits: Limits,
+  ) {
+    const { storage, runtimeLimits, logger, timing, authToken } = options;
+    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken });
+    this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
+    if (options.observer !== undefined) this.driver.observe(options.observer);
+  }
 
   /** Loads the storage (the primary indexes expiring keys first), then listens. */
   static async start(options: PrimaryNodeOptions): Promise<PrimaryNode> {
-    const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing: options.timing, authToken: options.authToken });
-    const driver = new NodeDriver({ machine, storage: options.storage, limits, runtimeLimits: options.runtimeLimits, logger: options.logger });
-    const node = new PrimaryNode(driver, options);
-    if (options.observer !== undefined) driver.observe(options.observer);
+    const node = new PrimaryNode(options, { ...DEFAULT_LIMITS, ...options.limits });
     try {
       await node.load();
       node.server = await listen(options.host, options.port, options.tls, (socket) => node.accept(socket));
     } catch (error) {
-      await driver.close();
+      await node.driver.close();
       throw error;
     }
-    options.logger.info({ host: options.host, port: node.port, replicationId: machine.replicationId }, 'primary listening');
+    options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId }, 'primary listening');
     return node;
   }
 

@@ -16,12 +16,17 @@ export interface TlsOptions {
 /** Listens on host:port, plain TCP or TLS; resolves once listening, rejects with a ConnectionError. */
 export async function listen(host: string, port: number, tlsOptions: TlsOptions | null, onSocket: (socket: net.Socket) => void): Promise<net.Server> {
   const server = tlsOptions === null ? net.createServer(onSocket) : tls.createServer(tlsOptions, onSocket);
+  await bind(server, host, port, 'cannot listen');
+  return server;
+}
+
+/** Starts a server listening; a failure (port taken, address not local) is a ConnectionError. */
+export async function bind(server: net.Server, host: string, port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     // Kept after listening too: a later accept error must not crash the process (the reject is then a no-op).
-    server.on('error', (error: NodeJS.ErrnoException) => reject(new ConnectionError(`cannot listen: ${error.code ?? error.message}`, host, port)));
+    server.on('error', (error: NodeJS.ErrnoException) => reject(new ConnectionError(`${what}: ${error.code ?? error.message}`, host, port)));
     server.listen(port, host, () => resolve());
   });
-  return server;
 }
 
 export interface Dialed {

@@ -1,0 +1,132 @@
+import { AssertionError } from '../core/assert.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, validateLimits, validateTiming, type Limits, type Timing } from '../core/limits.js';
+import { ConfigError } from './config-error.js';
+import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { TlsOptions } from './transport.js';
+
+export type ReplicationMode = 'primary' | 'secondary';
+
+/**
+ * The original's configuration keys in camelCase, with its defaults, plus ours. Time is in the
+ * original's units where the key is the original's (heartbeatInterval in seconds), else in ms.
+ */
+export interface NetworkSyncConfig {
+  /** The original repeated the mode here; when given it must agree with create()'s. */
+  readonly mode?: ReplicationMode;
+  /** Primary: bind address (default '0.0.0.0'). */
+  readonly listenHost?: string;
+  /** Primary: port (default 9000; 0 for an ephemeral port, see `listenPort` on the backend). */
+  readonly listenPort?: number;
+  /** Heartbeat period on an idle link, in seconds (default 5). */
+  readonly heartbeatInterval?: number;
+  /** Operations the primary keeps for resuming secondaries (default 10000). */
+  readonly maxOperationLog?: number;
+  /** Always true here: sending never blocks writers; false is refused. */
+  readonly broadcastAsync?: boolean;
+  /** Secondary: the primary's host (required). */
+  readonly primaryHost?: string;
+  /** Secondary: the primary's port (default 9000). */
+  readonly primaryPort?: number;
+  /** Secondary: its persistent id. Default: read from `replicaIdFile`, else a new random one. */
+  readonly replicaId?: string;
+  /** Secondary: a file holding its id, created on first start: keeps the id across restarts. */
+  readonly replicaIdFile?: string;
+  /** A shared secret: the primary refuses secondaries whose hello does not prove it. */
+  readonly authToken?: string;
+  /** TLS on the replication link (primary: key and cert; secondary: ca). */
+  readonly tls?: TlsOptions;
+  /** The core's limits (src/core/limits.ts); maxOperationLog sets logEntriesMax. */
+  readonly limits?: Partial<Limits>;
+  /** The core's timing; heartbeatInterval sets heartbeatIntervalMs unless given here. */
+  readonly timing?: Partial<Timing>;
+  readonly runtimeLimits?: Partial<RuntimeLimits>;
+  /** pino level (default 'silent'). */
+  readonly logLevel?: LogLevel;
+  /** A pino logger to use instead of a new one. */
+  readonly logger?: Logger;
+  /** Serve /stats and /metrics over HTTP on this port (0: ephemeral); none when absent. */
+  readonly adminPort?: number;
+  /** Admin endpoint bind address (default '127.0.0.1'). */
+  readonly adminHost?: string;
+}
+
+export interface ResolvedConfig {
+  readonly mode: ReplicationMode;
+  readonly listenHost: string;
+  readonly listenPort: number;
+  readonly primaryHost: string;
+  readonly primaryPort: number;
+  readonly replicaId: string | null;
+  readonly replicaIdFile: string | null;
+  readonly authToken: string | null;
+  readonly tls: TlsOptions | null;
+  readonly limits: Limits;
+  readonly timing: Timing;
+  readonly runtimeLimits: RuntimeLimits;
+  readonly logger: Logger;
+  readonly admin: { readonly host: string; readonly port: number } | null;
+}
+
+export const DEFAULT_PORT = 9000;
+const MS_PER_SECOND = 1000;
+
+/** Applies the defaults and checks every value; throws ConfigError naming the first bad one. */
+export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig = {}): ResolvedConfig {
+  if (mode !== 'primary' && mode !== 'secondary') throw new ConfigError(`mode must be 'primary' or 'secondary', got ${String(mode)}`);
+  if (config.mode !== undefined && config.mode !== mode) throw new ConfigError(`config.mode '${config.mode}' disagrees with mode '${mode}'`);
+  if (config.broadcastAsync === false) throw new ConfigError('broadcastAsync: false is not supported: replication never blocks writers');
+  if (mode === 'secondary' && config.primaryHost === undefined) throw new ConfigError('primaryHost is required for a secondary');
+  return {
+    mode,
+    listenHost: config.listenHost ?? '0.0.0.0',
+    listenPort: port('listenPort', config.listenPort ?? DEFAULT_PORT),
+    primaryHost: config.primaryHost ?? '',
+    primaryPort: port('primaryPort', config.primaryPort ?? DEFAULT_PORT),
+    replicaId: config.replicaId === undefined ? null : nonEmpty('replicaId', config.replicaId),
+    replicaIdFile: config.replicaIdFile ?? null,
+    authToken: config.authToken ?? null,
+    tls: config.tls ?? null,
+    limits: checked(() => resolveLimits(config)),
+    timing: checked(() => resolveTiming(config)),
+    runtimeLimits: { ...DEFAULT_RUNTIME_LIMITS, ...config.runtimeLimits },
+    logger: config.logger ?? createLogger(config.logLevel),
+    admin: config.adminPort === undefined ? null : { host: config.adminHost ?? '127.0.0.1', port: port('adminPort', config.adminPort) },
+  };
+}
+
+function resolveLimits(config: NetworkSyncConfig): Limits {
+  const logEntriesMax = config.maxOperationLog ?? DEFAULT_LIMITS.logEntriesMax;
+  // A smaller log needs a smaller burst of pending writes (the core requires pending <= log).
+  const derived = { logEntriesMax, pendingWritesMax: Math.min(DEFAULT_LIMITS.pendingWritesMax, logEntriesMax) };
+  const limits = { ...DEFAULT_LIMITS, ...derived, ...config.limits };
+  validateLimits(limits);
+  return limits;
+}
+
+function resolveTiming(config: NetworkSyncConfig): Timing {
+  const heartbeatIntervalMs = Math.round((config.heartbeatInterval ?? DEFAULT_TIMING.heartbeatIntervalMs / MS_PER_SECOND) * MS_PER_SECOND);
+  const timing = { ...DEFAULT_TIMING, heartbeatIntervalMs, ...config.timing };
+  validateTiming(timing);
+  return timing;
+}
+
+/** The core states its limits as assertions; here they are the user's mistake. */
+function checked<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof AssertionError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+function port(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > 0xffff) throw new ConfigError(`${name} must be an integer from 0 to 65535, got ${value}`);
+  return value;
+}
+
+function nonEmpty(name: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${name} must be a non-empty string`);
+  return value;
+}

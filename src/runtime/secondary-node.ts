@@ -1,0 +1,125 @@
+import { ConnectionError } from '../core/errors.js';
+import { DEFAULT_LIMITS, type Limits, type Timing } from '../core/limits.js';
+import type { ReplicationEvent } from '../core/output.js';
+import { Secondary } from '../core/secondary/secondary.js';
+import type { SecondaryStats } from '../core/secondary/stats.js';
+import type { StorageBackend } from '../storage/backend.js';
+import { systemNowMs } from './clock.js';
+import { cryptoRandom } from './crypto-random.js';
+import type { RuntimeLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import { NodeDriver, type DriverObserver } from './node-driver.js';
+import { dial, type TlsOptions } from './transport.js';
+
+export interface SecondaryNodeOptions {
+  readonly storage: StorageBackend;
+  readonly primaryHost: string;
+  readonly primaryPort: number;
+  readonly replicaId: string;
+  readonly limits: Partial<Limits>;
+  readonly timing: Partial<Timing>;
+  readonly runtimeLimits: RuntimeLimits;
+  readonly authToken: string | null;
+  readonly tls: TlsOptions | null;
+  readonly logger: Logger;
+  readonly observer?: DriverObserver;
+}
+
+/** A secondary on TCP: the Secondary state machine, dialling its primary whenever it asks to. */
+export class SecondaryNode {
+  private synced = false;
+  private readonly syncWaiters: (() => void)[] = [];
+  private lastFailure = 'no connection attempt yet';
+
+  private readonly driver: NodeDriver<Secondary>;
+
+  private constructor(
+    private readonly options: SecondaryNodeOptions,
+    machine: Secondary,
+    limits: Limits,
+  ) {
+    const { storage, runtimeLimits, logger } = options;
+    this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger, connect: (connectionId) => this.dial(connectionId) });
+    this.driver.observe({ event: (event) => this.watch(event) });
+    if (options.observer !== undefined) this.driver.observe(options.observer);
+  }
+
+  /** Reads where its storage stands, then starts connecting (in the background). */
+  static async start(options: SecondaryNodeOptions): Promise<SecondaryNode> {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const cursor = await options.storage.loadCursor();
+    const machine = new Secondary({
+      nowMs: systemNowMs(),
+      random: cryptoRandom,
+      replicaId: options.replicaId,
+      cursor,
+      limits,
+      timing: options.timing,
+      authToken: options.authToken,
+    });
+    const node = new SecondaryNode(options, machine, limits);
+    options.logger.info({ replicaId: options.replicaId, cursor, primary: `${options.primaryHost}:${options.primaryPort}` }, 'secondary starting');
+    node.driver.drive(() => undefined);
+    return node;
+  }
+
+  get replicaId(): string {
+    return this.options.replicaId;
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  /**
+   * Resolves once this secondary holds a consistent copy of the primary's current history (at once
+   * after a resume, after installing the snapshot of a full resync); rejects after `timeoutMs`.
+   */
+  async waitForSync(timeoutMs: number): Promise<void> {
+    if (this.synced) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const message = `no sync with the primary within ${timeoutMs} ms (last: ${this.lastFailure})`;
+        reject(new ConnectionError(message, this.options.primaryHost, this.options.primaryPort));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([new Promise<void>((resolve) => this.syncWaiters.push(resolve)), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  getStats(): SecondaryStats {
+    return this.driver.machine.getStats(systemNowMs());
+  }
+
+  /** Tells the primary (ERROR shutdown), waits for the storage work already issued, closes storage. */
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private dial(connectionId: number): void {
+    const { primaryHost, primaryPort, tls } = this.options;
+    const { socket, readyEvent } = dial(primaryHost, primaryPort, tls);
+    let established = false;
+    const connection = this.driver.adopt(connectionId, socket, false, (machine, nowMs, error) => {
+      if (established) machine.handleDisconnected(connectionId, nowMs);
+      else machine.handleConnectFailed(connectionId, error?.message ?? 'closed before connecting', nowMs);
+    });
+    socket.once(readyEvent, () => {
+      established = true;
+      connection.markEstablished();
+      this.driver.drive((machine, nowMs) => machine.handleConnected(connectionId, nowMs));
+    });
+  }
+
+  private watch(event: ReplicationEvent): void {
+    if (event.kind === 'connectionClosed') this.lastFailure = event.reason;
+    const resumed = event.kind === 'resync' && event.mode === 'continue' && this.driver.machine.getStats(systemNowMs()).primary.phase === 'stream';
+    if (!resumed && event.kind !== 'snapshotInstalled') return;
+    this.synced = true;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
+  }
+}
