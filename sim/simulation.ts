@@ -1,3 +1,4 @@
+import './native-sha256.js';
 import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
@@ -96,6 +97,7 @@ export class Simulation {
   private readonly nodes: NodeFactories;
   private readonly checkInvariants: boolean;
   private readonly eventsMax: number;
+  private readonly effects = new Map<string, Effects>();
   private stepsAtSameTime = 0;
   private stepCount = 0;
 
@@ -346,6 +348,15 @@ export class Simulation {
   }
 
   private effectsOf(host: Host<Primary | Secondary>): Effects {
+    let effects = this.effects.get(host.name);
+    if (effects === undefined) {
+      effects = this.newEffects(host);
+      this.effects.set(host.name, effects);
+    }
+    return effects;
+  }
+
+  private newEffects(host: Host<Primary | Secondary>): Effects {
     return {
       transmit: (connectionId, bytes) => this.network.send(host.name, connectionId, bytes),
       close: (connectionId) => this.network.close(host.name, connectionId),

@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { sha256Hex } from './codec/sha256.js';
 
 /**
  * The proof a secondary puts in its hello when the primary is configured with a shared token.
@@ -7,5 +6,5 @@ import { bytesToHex } from '@noble/hashes/utils.js';
  * over TLS or a private network (see README, Security).
  */
 export function authProof(token: string, replicaId: string): string {
-  return bytesToHex(sha256(new TextEncoder().encode(`nadb-auth-v1:${token}:${replicaId}`)));
+  return sha256Hex(`nadb-auth-v1:${token}:${replicaId}`);
 }

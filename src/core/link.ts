@@ -19,7 +19,9 @@ export class Link {
   bytesSent = 0;
   bytesReceived = 0;
   lastSentMs: number;
+  /** When the last whole frame arrived: bytes that never complete a frame do not count as life. */
   lastReceivedMs: number;
+  private lastBytesMs: number;
 
   constructor(
     readonly connectionId: number,
@@ -29,6 +31,7 @@ export class Link {
     this.decoder = new FrameDecoder(limits);
     this.lastSentMs = openedAtMs;
     this.lastReceivedMs = openedAtMs;
+    this.lastBytesMs = openedAtMs;
   }
 
   /** Encodes and queues a frame; returns its checksum (snapshot digests chain them). */
@@ -42,14 +45,18 @@ export class Link {
 
   /** Buffers received bytes; throws a ProtocolError (FrameTooLargeError before buffering). */
   receive(bytes: Uint8Array, nowMs: number): void {
-    this.lastReceivedMs = nowMs;
+    this.lastBytesMs = nowMs;
     this.decoder.push(bytes);
   }
 
   /** The next complete frame, if any; throws a ProtocolError on bad bytes. */
   nextFrame(): ReceivedFrame | undefined {
     const decoded = this.decoder.next();
-    if (decoded !== undefined) this.bytesReceived += decoded.frameBytes;
+    if (decoded !== undefined) {
+      this.bytesReceived += decoded.frameBytes;
+      // A corrupted length prefix can leave a link delivering bytes that never make a frame.
+      this.lastReceivedMs = this.lastBytesMs;
+    }
     return decoded;
   }
 

@@ -25,7 +25,6 @@ export interface PrimaryNodeOptions {
   readonly authToken: string | null;
   readonly tls: TlsOptions | null;
   readonly logger: Logger;
-  readonly observer?: DriverObserver;
 }
 
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
@@ -43,7 +42,6 @@ export class PrimaryNode {
     const { storage, runtimeLimits, logger, timing, authToken } = options;
     const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
-    if (options.observer !== undefined) this.driver.observe(options.observer);
   }
 
   /** Loads the storage (the primary indexes expiring keys first), then listens. */
@@ -86,6 +84,11 @@ export class PrimaryNode {
     });
     await this.writes.wait(sequence);
     return sequence;
+  }
+
+  /** Adds an observer of traffic and events (metrics); it sees everything from then on. */
+  observe(observer: DriverObserver): void {
+    this.driver.observe(observer);
   }
 
   getStats(): PrimaryStats {

@@ -22,7 +22,6 @@ export interface SecondaryNodeOptions {
   readonly authToken: string | null;
   readonly tls: TlsOptions | null;
   readonly logger: Logger;
-  readonly observer?: DriverObserver;
 }
 
 /** A secondary on TCP: the Secondary state machine, dialling its primary whenever it asks to. */
@@ -41,13 +40,15 @@ export class SecondaryNode {
     const { storage, runtimeLimits, logger } = options;
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger, connect: (connectionId) => this.dial(connectionId) });
     this.driver.observe({ event: (event) => this.watch(event) });
-    if (options.observer !== undefined) this.driver.observe(options.observer);
   }
 
   /** Reads where its storage stands, then starts connecting (in the background). */
   static async start(options: SecondaryNodeOptions): Promise<SecondaryNode> {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const cursor = await options.storage.loadCursor();
+    const cursor = await options.storage.loadCursor().catch(async (error: unknown) => {
+      await options.storage.close();
+      throw error;
+    });
     const machine = new Secondary({
       nowMs: systemNowMs(),
       random: cryptoRandom,
@@ -89,6 +90,11 @@ export class SecondaryNode {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Adds an observer of traffic and events (metrics); it sees everything from then on. */
+  observe(observer: DriverObserver): void {
+    this.driver.observe(observer);
   }
 
   getStats(): SecondaryStats {

@@ -2,7 +2,7 @@ import { AssertionError, assert } from '../assert.js';
 import type { Frame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import { canonicalJson } from './canonical-json.js';
-import { frameChecksum } from './checksum.js';
+import { checksumWithCanonicalData } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameToWire, type WireEnvelope } from './frame-wire.js';
 
@@ -25,8 +25,9 @@ const utf8 = new TextEncoder();
 export function encodeFrame(frame: Frame, limits: Limits): EncodedFrame {
   checkFrame(frame, limits, (message) => new AssertionError(`encodeFrame: ${message}`));
   const envelope = frameToWire(frame);
-  const checksum = frameChecksum(envelope);
-  const body = envelopeJson(envelope, checksum);
+  const data = canonicalJson(envelope.data);
+  const checksum = checksumWithCanonicalData(envelope, data);
+  const body = envelopeJson(envelope, data, checksum);
   assert(body.length <= limits.frameBytesMax, `encodeFrame: body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = new Uint8Array(FRAME_HEADER_BYTES + body.length);
   new DataView(bytes.buffer).setUint32(0, body.length, false);
@@ -35,10 +36,9 @@ export function encodeFrame(frame: Frame, limits: Limits): EncodedFrame {
   return { bytes, checksum };
 }
 
-function envelopeJson(envelope: WireEnvelope, checksum: string): string {
+function envelopeJson(envelope: WireEnvelope, data: string, checksum: string): string {
   const type = canonicalJson(envelope.type);
   const sequence = canonicalJson(envelope.sequence);
   const timestamp = canonicalJson(envelope.timestamp);
-  const data = canonicalJson(envelope.data);
   return `{"type":${type},"sequence":${sequence},"timestamp":${timestamp},"data":${data},"checksum":"${checksum}"}`;
 }

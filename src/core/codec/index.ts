@@ -2,6 +2,7 @@
 export { decodeBase64, encodeBase64 } from './base64.js';
 export { canonicalJson } from './canonical-json.js';
 export { chainDigest, frameChecksum, SNAPSHOT_DIGEST_INITIAL, type ChecksumFields } from './checksum.js';
+export { portableSha256Hex, sha256Hex, useSha256, type Sha256Hex } from './sha256.js';
 export { decodeFrameBody, type DecodedBody } from './decode.js';
 export { encodeFrame, type EncodedFrame } from './encode.js';
 export { FrameDecoder, type DecodedFrame } from './frame-decoder.js';

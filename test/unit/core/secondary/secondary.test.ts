@@ -134,6 +134,18 @@ describe('Secondary', () => {
     expect(ofKind(drain(secondary), 'connect')).toHaveLength(1);
   });
 
+  it('bytes that never complete a frame do not keep a link alive (a corrupted length prefix)', () => {
+    const secondary = streaming();
+    secondary.handleBytes(1, new Uint8Array([0x00, 0x10, 0x00, 0x00]), T0); // announces 1 MiB that never comes
+    let closes: string[] = [];
+    for (let nowMs = T0 + 1_000; nowMs <= T0 + 16_000 && closes.length === 0; nowMs += 1_000) {
+      secondary.handleBytes(1, new Uint8Array(100), nowMs);
+      secondary.handleTimeout(nowMs);
+      closes = drain(secondary).flatMap((output) => (output.kind === 'close' ? [output.code] : []));
+    }
+    expect(closes).toEqual(['timeout']);
+  });
+
   it('refuses writes', () => {
     expect(() => streaming().submitWrite(set('a', '1'), T0)).toThrow(ReadOnlyError);
   });

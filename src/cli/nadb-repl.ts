@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * nadb-repl: run a primary or a secondary on a storage, or read a running node's statistics.
+ * Every failure is one line on stderr and a non-zero exit (2: bad arguments, 1: anything else);
+ * NADB_DEBUG=1 adds the stack. Logs are pino JSON lines on stdout.
+ */
+import { NetworkSyncBackend } from '../runtime/network-sync-backend.js';
+import { createLogger } from '../runtime/logger.js';
+import { parseCommand, USAGE, type Command } from './arguments.js';
+import { fetchStats } from './stats-command.js';
+import { openStorage, replicaIdFileOf } from './storage-spec.js';
+import { UsageError } from './usage-error.js';
+
+type NodeCommand = Extract<Command, { kind: 'primary' | 'secondary' }>;
+
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+async function main(args: readonly string[]): Promise<number> {
+  const command = parseCommand(args);
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'stats':
+      process.stdout.write(`${JSON.stringify(JSON.parse(await fetchStats(command.node)), null, 2)}\n`);
+      return 0;
+    default:
+      return runNode(command);
+  }
+}
+
+async function runNode(command: NodeCommand): Promise<number> {
+  const logger = createLogger(command.logLevel);
+  const config = {
+    logger,
+    authToken: process.env.NADB_AUTH_TOKEN,
+    adminHost: command.admin?.host,
+    adminPort: command.admin?.port,
+    ...(command.kind === 'primary'
+      ? { listenHost: command.listen.host, listenPort: command.listen.port, maxOperationLog: command.maxOperationLog }
+      : {
+          primaryHost: command.primary.host,
+          primaryPort: command.primary.port,
+          replicaId: command.replicaId ?? undefined,
+          replicaIdFile: replicaIdFileOf(command.storage) ?? undefined,
+          runtimeLimits: { startupTimeoutMs: command.startupTimeoutMs },
+        }),
+  };
+  const backend = await NetworkSyncBackend.create({ baseBackend: await openStorage(command.storage), mode: command.kind, config });
+  logger.info({ stats: backend.getReplicationStats() }, `${command.kind} ready`);
+  const signal = await nextSignal();
+  logger.info({ signal }, 'shutting down');
+  // A second signal while closing means: stop now.
+  process.once(signal, () => process.exit(EXIT_FAILURE));
+  await backend.close();
+  return 0;
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+function report(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`nadb-repl: ${message}${error instanceof UsageError ? ' (nadb-repl --help for usage)' : ''}\n`);
+  if (process.env.NADB_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+  return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(report(error)),
+);

@@ -1,0 +1,33 @@
+import { join, resolve } from 'node:path';
+import { MemoryStorage } from '../storage/memory.js';
+import type { StorageBackend } from '../storage/backend.js';
+import { UsageError } from './usage-error.js';
+
+export type StorageSpec =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'fs'; readonly dir: string }
+  | { readonly kind: 'redis'; readonly url: string };
+
+/** memory | fs:DIR | redis://HOST:PORT[/DB] */
+export function parseStorageSpec(text: string): StorageSpec {
+  if (text === 'memory') return { kind: 'memory' };
+  if (text.startsWith('fs:') && text.length > 'fs:'.length) return { kind: 'fs', dir: resolve(text.slice('fs:'.length)) };
+  if (/^rediss?:\/\/[^/]+(\/\d+)?$/.test(text)) return { kind: 'redis', url: text };
+  throw new UsageError(`--storage wants memory, fs:DIR or redis://HOST:PORT[/DB], got '${text}'`);
+}
+
+export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
+  switch (spec.kind) {
+    case 'memory':
+      return new MemoryStorage();
+    case 'fs':
+      throw new UsageError('fs storage is not available yet');
+    case 'redis':
+      throw new UsageError('redis storage is not available yet');
+  }
+}
+
+/** Where a secondary on this storage keeps its id, so that it survives restarts with the data. */
+export function replicaIdFileOf(spec: StorageSpec): string | null {
+  return spec.kind === 'fs' ? join(spec.dir, '.nadb', 'replica-id') : null;
+}

@@ -1,0 +1,236 @@
+import { ReadOnlyError } from '../core/errors.js';
+import { isExpired, type Entry } from '../core/keyspace.js';
+import type { Operation } from '../core/operation.js';
+import type { PrimaryStats } from '../core/primary/stats.js';
+import type { SecondaryStats } from '../core/secondary/stats.js';
+import type { EntryMetadata, StorageBackend } from '../storage/backend.js';
+import { AdminServer } from './admin-server.js';
+import { systemNowMs } from './clock.js';
+import { resolveConfig, type NetworkSyncConfig, type ReplicationMode, type ResolvedConfig } from './config.js';
+import { NodeMetrics } from './metrics.js';
+import { PrimaryNode } from './primary-node.js';
+import { resolveReplicaId } from './replica-id.js';
+import { SecondaryNode } from './secondary-node.js';
+
+export interface NetworkSyncBackendOptions {
+  readonly baseBackend: StorageBackend;
+  readonly mode: ReplicationMode;
+  readonly config?: NetworkSyncConfig;
+}
+
+export interface WriteWithReplicationRequest {
+  readonly relativePath: string;
+  /** Bytes, or a string stored as its UTF-8 bytes. */
+  readonly data: Uint8Array | string;
+  /** Metadata only (the path is the identity); default: the path. */
+  readonly key?: string;
+  readonly tags?: readonly string[];
+  /** Seconds from now, like the original; absent or null never expires. */
+  readonly ttl?: number | null;
+}
+
+export interface DeleteWithReplicationRequest {
+  readonly relativePath: string;
+  /** Accepted for the original's sake: the path alone names the entry. */
+  readonly key?: string;
+}
+
+export interface StorageContext {
+  readonly db: string;
+  readonly namespace: string;
+}
+
+export type PrimaryReplicationStats = PrimaryStats & {
+  server: { host: string; port: number; running: boolean; activeConnections: number };
+};
+export type SecondaryReplicationStats = Omit<SecondaryStats, 'primary'> & {
+  primary: SecondaryStats['primary'] & { host: string; port: number };
+};
+export type ReplicationStats = PrimaryReplicationStats | SecondaryReplicationStats;
+
+type Role = { readonly mode: 'primary'; readonly node: PrimaryNode } | { readonly mode: 'secondary'; readonly node: SecondaryNode };
+
+const MS_PER_SECOND = 1000;
+const utf8 = new TextEncoder();
+
+/**
+ * The original's NetworkSyncBackend: a storage backend whose primary replicates every write and
+ * delete to read-only secondaries. Writes resolve once the primary's storage has applied them;
+ * secondaries store every entry under the primary's path.
+ */
+export class NetworkSyncBackend {
+  private context: StorageContext = { db: 'default', namespace: 'default' };
+  private admin: AdminServer | null = null;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly role: Role,
+    private readonly baseBackend: StorageBackend,
+    private readonly config: ResolvedConfig,
+  ) {}
+
+  /**
+   * Starts a node on `baseBackend`. A primary resolves once it has loaded its storage and listens;
+   * a secondary once it holds a consistent copy of the primary's history, or rejects with a
+   * ConnectionError after runtimeLimits.startupTimeoutMs (once synced, it retries forever). It
+   * owns the base backend from then on: close() closes it, and so does a failed create().
+   */
+  static async create(options: NetworkSyncBackendOptions): Promise<NetworkSyncBackend> {
+    let config: ResolvedConfig;
+    let replicaId: string;
+    try {
+      config = resolveConfig(options.mode, options.config);
+      replicaId = await resolveReplicaId(config.replicaId, config.replicaIdFile);
+    } catch (error) {
+      await options.baseBackend.close();
+      throw error;
+    }
+    // From here the node owns the storage: a node that fails to start closes it.
+    const role = await startRole(config, options.baseBackend, replicaId);
+    const backend = new NetworkSyncBackend(role, options.baseBackend, config);
+    try {
+      if (config.admin !== null) backend.admin = await backend.startAdmin(config.admin);
+      if (role.mode === 'secondary') await role.node.waitForSync(config.runtimeLimits.startupTimeoutMs);
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    return backend;
+  }
+
+  get mode(): ReplicationMode {
+    return this.role.mode;
+  }
+
+  /** Primary: the port it listens on (the ephemeral one when configured with 0). */
+  get listenPort(): number | null {
+    return this.role.mode === 'primary' ? this.role.node.port : null;
+  }
+
+  /** The admin endpoint's port, when one was asked for. */
+  get adminPort(): number | null {
+    return this.admin?.port ?? null;
+  }
+
+  setContext(context: StorageContext): void {
+    this.context = { db: context.db, namespace: context.namespace };
+  }
+
+  /** Writes `data` at `path` under the current context; replicated like every write. */
+  async writeData(path: string, data: Uint8Array | string): Promise<void> {
+    await this.writeWithReplication({ relativePath: path, data });
+  }
+
+  async writeWithReplication(request: WriteWithReplicationRequest): Promise<void> {
+    const nowMs = systemNowMs();
+    await this.submit(
+      {
+        type: 'SET',
+        path: request.relativePath,
+        key: request.key ?? request.relativePath,
+        value: typeof request.data === 'string' ? utf8.encode(request.data) : request.data,
+        db: this.context.db,
+        namespace: this.context.namespace,
+        tags: [...(request.tags ?? [])],
+        expiresAtMs: expiryOf(request.ttl, nowMs),
+      },
+      'Cannot write to secondary replica',
+    );
+  }
+
+  async deleteFile(path: string): Promise<void> {
+    await this.deleteWithReplication({ relativePath: path });
+  }
+
+  async deleteWithReplication(request: DeleteWithReplicationRequest): Promise<void> {
+    await this.submit({ type: 'DELETE', path: request.relativePath }, 'Cannot delete from secondary replica');
+  }
+
+  /** Sets an entry's time to live in seconds from now, or with null removes its expiry. */
+  async setTtl(path: string, ttl: number | null): Promise<void> {
+    await this.submit({ type: 'SET_TTL', path, expiresAtMs: expiryOf(ttl, systemNowMs()) }, 'Cannot write to secondary replica');
+  }
+
+  /** Replaces an entry's tags (the original's METADATA operation). */
+  async setTags(path: string, tags: readonly string[]): Promise<void> {
+    await this.submit({ type: 'METADATA', path, tags: [...tags] }, 'Cannot write to secondary replica');
+  }
+
+  /** Deletes every entry of a db and namespace; null for either means all of them. */
+  async flush(scope: { readonly db: string | null; readonly namespace: string | null }): Promise<void> {
+    await this.submit({ type: 'FLUSH', db: scope.db, namespace: scope.namespace }, 'Cannot delete from secondary replica');
+  }
+
+  /** The value at `path`, or undefined when there is none or it has expired. */
+  async readData(path: string): Promise<Buffer | undefined> {
+    const entry = await this.readLive(path);
+    return entry === undefined ? undefined : Buffer.from(entry.value.buffer, entry.value.byteOffset, entry.value.byteLength);
+  }
+
+  async fileExists(path: string): Promise<boolean> {
+    return (await this.readLive(path)) !== undefined;
+  }
+
+  /** The value's size in bytes, or undefined when there is none or it has expired. */
+  async getFileSize(path: string): Promise<number | undefined> {
+    return (await this.readLive(path))?.value.byteLength;
+  }
+
+  /** Key, db, namespace, tags and expiry of the entry at `path` (undefined when none or expired). */
+  async getMetadata(path: string): Promise<EntryMetadata | undefined> {
+    return (await this.readLive(path)) === undefined ? undefined : this.baseBackend.metadata(path);
+  }
+
+  /** The core's statistics, plus the original's runtime fields (`server` or `primary`). */
+  getReplicationStats(): ReplicationStats {
+    if (this.role.mode === 'primary') {
+      const node = this.role.node;
+      const server = { host: this.config.listenHost, port: node.port, running: node.running, activeConnections: node.activeConnections };
+      return { ...node.getStats(), server };
+    }
+    const stats = this.role.node.getStats();
+    return { ...stats, primary: { host: this.config.primaryHost, port: this.config.primaryPort, ...stats.primary } };
+  }
+
+  /** Stops the admin endpoint and the node (which closes the base backend). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async startAdmin(address: { readonly host: string; readonly port: number }): Promise<AdminServer> {
+    const metrics = new NodeMetrics(() => this.role.node.getStats());
+    this.role.node.observe(metrics);
+    return AdminServer.start(address.host, address.port, { stats: () => this.getReplicationStats(), registry: metrics.registry }, this.config.logger);
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.admin?.close();
+    await this.role.node.close();
+  }
+
+  private async submit(op: Operation, readOnlyMessage: string): Promise<void> {
+    if (this.role.mode === 'secondary') throw new ReadOnlyError(readOnlyMessage);
+    await this.role.node.write(op);
+  }
+
+  /** Only the primary deletes expired entries (and replicates that); until then reads hide them. */
+  private async readLive(path: string): Promise<Entry | undefined> {
+    const entry = await this.baseBackend.read(path);
+    return entry === undefined || isExpired(entry, systemNowMs()) ? undefined : entry;
+  }
+}
+
+async function startRole(config: ResolvedConfig, storage: StorageBackend, replicaId: string): Promise<Role> {
+  const { limits, timing, runtimeLimits, authToken, tls, logger } = config;
+  const shared = { storage, limits, timing, runtimeLimits, authToken, tls, logger };
+  if (config.mode === 'primary') {
+    return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort }) };
+  }
+  return { mode: 'secondary', node: await SecondaryNode.start({ ...shared, replicaId, primaryHost: config.primaryHost, primaryPort: config.primaryPort }) };
+}
+
+function expiryOf(ttl: number | null | undefined, nowMs: number): number | null {
+  if (ttl === undefined || ttl === null) return null;
+  return nowMs + Math.round(ttl * MS_PER_SECOND);
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * The file system operations of the backend, made crash-safe: files are replaced atomically
+ * (temp file, fsync, rename), and the directories whose entries changed are fsynced by
+ * syncDirs(), which callers run before they persist anything that claims those changes.
+ * With `fsync` false nothing is fsynced: still atomic for readers, not durable.
+ */
+export class Disk {
+  private readonly dirtyDirs = new Set<string>();
+
+  constructor(
+    private readonly tmpDir: string,
+    readonly fsync: boolean,
+  ) {}
+
+  /** `target` then holds the old bytes or the new ones, never a part, even after a crash. */
+  async writeAtomic(target: string, bytes: Uint8Array | string): Promise<void> {
+    const temp = join(this.tmpDir, randomUUID());
+    try {
+      await this.writeFile(temp, bytes);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    this.dirtyDirs.add(dirname(target));
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    await rename(from, to);
+    this.dirtyDirs.add(dirname(from));
+    this.dirtyDirs.add(dirname(to));
+  }
+
+  /** Removes a file; a missing one is already removed. */
+  async remove(file: string): Promise<void> {
+    try {
+      await unlink(file);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    this.dirtyDirs.add(dirname(file));
+  }
+
+  async makeDirs(dir: string): Promise<void> {
+    const first = await mkdir(dir, { recursive: true });
+    if (first === undefined) return;
+    // Each new directory's name lives in its parent; the first one's parent already existed.
+    for (let created = dir; created !== dirname(first); created = dirname(created)) this.dirtyDirs.add(dirname(created));
+  }
+
+  /** Removes `dir` and its ancestors below `root` while they are empty. */
+  async pruneDirs(dir: string, root: string): Promise<void> {
+    for (let current = dir; current !== root && current.startsWith(root); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch (error) {
+        if (isMissing(error)) continue;
+        if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) return;
+        throw error;
+      }
+      this.dirtyDirs.add(dirname(current));
+    }
+  }
+
+  /** Makes every change since the last call durable (when fsync is on). */
+  async syncDirs(): Promise<void> {
+    const dirs = [...this.dirtyDirs];
+    this.dirtyDirs.clear();
+    if (!this.fsync) return;
+    for (const dir of dirs) await this.syncDir(dir);
+  }
+
+  private async syncDir(dir: string): Promise<void> {
+    let handle;
+    try {
+      handle = await open(dir, 'r');
+    } catch (error) {
+      // Removed since it changed: its parent, which recorded the removal, is synced too.
+      if (isMissing(error)) return;
+      throw error;
+    }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async writeFile(file: string, bytes: Uint8Array | string): Promise<void> {
+    const handle = await open(file, 'w');
+    try {
+      await handle.writeFile(bytes);
+      if (this.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** The file's content, or undefined when it (or a directory on its way) does not exist. */
+export async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** ENOTDIR counts as missing: `a/b` does not exist when `a` is a file. */
+export function isMissing(error: unknown): boolean {
+  return isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR');
+}
+
+export function isCode(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}

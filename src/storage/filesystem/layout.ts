@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { RESERVED_SEGMENT } from './paths.js';
+
+/** Where everything lives under a base path. Data is at `{base}/{path}`; the rest under `.nadb`. */
+export interface FsLayout {
+  readonly base: string;
+  readonly nadb: string;
+  /** Temp files of atomic writes: on the same file system as their targets, and never listed. */
+  readonly tmp: string;
+  /** Metadata JSON of the entry at `{base}/{path}`, at `{meta}/{path}`: the same tree shape. */
+  readonly meta: string;
+  readonly cursor: string;
+  /** Present from the moment a staged commit must complete until it has. */
+  readonly journal: string;
+  readonly stagingData: string;
+  readonly stagingMeta: string;
+  readonly staging: string;
+  /** The live data a commit replaces, kept until the commit completes. */
+  readonly trash: string;
+  readonly trashData: string;
+  readonly trashMeta: string;
+}
+
+export function layoutOf(base: string): FsLayout {
+  const nadb = join(base, RESERVED_SEGMENT);
+  const staging = join(nadb, 'staging');
+  const trash = join(nadb, 'trash');
+  return {
+    base,
+    nadb,
+    tmp: join(nadb, 'tmp'),
+    meta: join(nadb, 'meta'),
+    cursor: join(nadb, 'cursor.json'),
+    journal: join(nadb, 'commit.json'),
+    staging,
+    stagingData: join(staging, 'data'),
+    stagingMeta: join(staging, 'meta'),
+    trash,
+    trashData: join(trash, 'data'),
+    trashMeta: join(trash, 'meta'),
+  };
+}

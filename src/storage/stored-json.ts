@@ -1,0 +1,56 @@
+import { StorageFailedError } from '../core/errors.js';
+import type { Entry } from '../core/keyspace.js';
+import type { Cursor } from '../core/storage-request.js';
+import type { EntryMetadata } from './backend.js';
+
+/** What the file system and Redis backends store beside a value, as JSON: everything but the path. */
+export type StoredMetadata = Pick<Entry, 'key' | 'db' | 'namespace' | 'tags' | 'expiresAtMs'>;
+
+export function encodeMetadata(entry: StoredMetadata): string {
+  const { key, db, namespace, tags, expiresAtMs } = entry;
+  return JSON.stringify({ key, db, namespace, tags, expiresAtMs });
+}
+
+/** `where` names the record in the error, so a corrupt store says which record is corrupt. */
+export function decodeMetadata(json: string, where: string): StoredMetadata {
+  const value = parseObject(json, where);
+  const { key, db, namespace, tags, expiresAtMs } = value;
+  const valid = typeof key === 'string' && typeof db === 'string' && typeof namespace === 'string'
+    && Array.isArray(tags) && tags.every((tag) => typeof tag === 'string')
+    && (expiresAtMs === null || Number.isSafeInteger(expiresAtMs));
+  if (!valid) throw new StorageFailedError(`corrupt metadata in ${where}: ${json}`);
+  return { key, db, namespace, tags, expiresAtMs } as StoredMetadata;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return JSON.stringify({ replicationId: cursor.replicationId, sequence: cursor.sequence });
+}
+
+export function decodeCursor(json: string, where: string): Cursor {
+  const { replicationId, sequence } = parseObject(json, where);
+  if (typeof replicationId !== 'string' || !Number.isSafeInteger(sequence)) {
+    throw new StorageFailedError(`corrupt cursor in ${where}: ${json}`);
+  }
+  return { replicationId, sequence: sequence as number };
+}
+
+export function entryMetadataOf(path: string, stored: StoredMetadata, sizeBytes: number): EntryMetadata {
+  const { key, db, namespace, tags, expiresAtMs } = stored;
+  return { path, key, db, namespace, tags, expiresAtMs, sizeBytes };
+}
+
+export function entryOf(metadata: EntryMetadata, value: Uint8Array): Entry {
+  const { path, key, db, namespace, tags, expiresAtMs } = metadata;
+  return { type: 'SET', path, key, value, db, namespace, tags, expiresAtMs };
+}
+
+function parseObject(json: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new StorageFailedError(`corrupt JSON in ${where}: ${json}`);
+  }
+  if (typeof value !== 'object' || value === null) throw new StorageFailedError(`corrupt JSON in ${where}: ${json}`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,89 @@
+import { entryDifference } from '../../../sim/keyspace-compare.js';
+import type { Timing } from '../../../src/core/limits.js';
+import type { NetworkSyncConfig } from '../../../src/runtime/config.js';
+import { NetworkSyncBackend } from '../../../src/runtime/network-sync-backend.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
+
+/** Fast enough that a lost link is noticed and replaced within a test's patience. */
+export const FAST_TIMING: Partial<Timing> = {
+  heartbeatIntervalMs: 200,
+  replicationTimeoutMs: 2_000,
+  handshakeTimeoutMs: 2_000,
+  reconnectBaseMs: 20,
+  reconnectCapMs: 200,
+};
+
+/** How long a test waits for a cluster to converge before it fails. */
+export const CONVERGE_TIMEOUT_MS = 20_000;
+const POLL_MS = 10;
+
+export async function startPrimary(storage: StorageBackend, config: NetworkSyncConfig = {}): Promise<NetworkSyncBackend> {
+  return NetworkSyncBackend.create({
+    baseBackend: storage,
+    mode: 'primary',
+    config: { listenHost: '127.0.0.1', listenPort: 0, timing: FAST_TIMING, ...config },
+  });
+}
+
+export async function startSecondary(primaryPort: number, storage: StorageBackend, config: NetworkSyncConfig = {}): Promise<NetworkSyncBackend> {
+  return NetworkSyncBackend.create({
+    baseBackend: storage,
+    mode: 'secondary',
+    config: { primaryHost: '127.0.0.1', primaryPort, timing: FAST_TIMING, ...config },
+  });
+}
+
+export function portOf(primary: NetworkSyncBackend): number {
+  const port = primary.listenPort;
+  if (port === null) throw new Error('not a primary');
+  return port;
+}
+
+/** Polls `condition` until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Every secondary has applied exactly what the primary has, in the primary's history. */
+export function caughtUp(primary: NetworkSyncBackend, secondaries: readonly NetworkSyncBackend[]): boolean {
+  const stats = primary.getReplicationStats();
+  if (stats.mode !== 'primary' || stats.pendingWrites > 0 || stats.appliedSequence !== stats.sequenceNumber) return false;
+  return secondaries.every((secondary) => {
+    const own = secondary.getReplicationStats();
+    return own.replicationId === stats.replicationId && own.sequenceNumber === stats.appliedSequence;
+  });
+}
+
+export async function waitCaughtUp(primary: NetworkSyncBackend, secondaries: readonly NetworkSyncBackend[]): Promise<void> {
+  await waitUntil(() => caughtUp(primary, secondaries), 'the secondaries to catch up');
+}
+
+/** The first difference between two storages, path by path, metadata included; null when equal. */
+export async function storageDifference(expected: StorageBackend, actual: StorageBackend): Promise<string | null> {
+  const paths = await expected.list();
+  const actualPaths = await actual.list();
+  if (paths.join('\n') !== actualPaths.join('\n')) return `paths differ: [${actualPaths.join(', ')}] where [${paths.join(', ')}] were expected`;
+  for (const path of paths) {
+    const [want, got] = await Promise.all([expected.read(path), actual.read(path)]);
+    if (want === undefined || got === undefined) return `${path} vanished while comparing`;
+    if (want.path !== got.path) return `${path}: stored as ${got.path}`;
+    const difference = entryDifference(want, got);
+    if (difference !== null) return `${path}: ${difference}`;
+  }
+  return null;
+}
+
+/** A storage whose close() leaves it open: a restarted node finds what the last one stored. */
+export function keepOpen(storage: StorageBackend): StorageBackend {
+  return new Proxy(storage, {
+    get(target, property, receiver) {
+      if (property === 'close') return async () => undefined;
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { frameChecksum, portableSha256Hex, sha256Hex, useSha256 } from '../../../../src/core/codec/index.js';
+import { AssertionError } from '../../../../src/core/assert.js';
+
+const nativeSha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+describe('sha256Hex', () => {
+  afterEach(() => useSha256(portableSha256Hex));
+
+  it('the portable and the native implementation agree on any text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => portableSha256Hex(text) === nativeSha256Hex(text)), { numRuns: 300 });
+  });
+
+  it('a known answer', () => {
+    expect(portableSha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('uses the installed implementation, and checks what it returns', () => {
+    useSha256(nativeSha256Hex);
+    expect(sha256Hex('abc')).toBe(portableSha256Hex('abc'));
+    useSha256(() => 'not a digest');
+    expect(() => frameChecksum({ type: 'HEARTBEAT', sequence: 0, timestamp: 1, data: {} })).toThrow(AssertionError);
+  });
+});
