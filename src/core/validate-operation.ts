@@ -44,8 +44,12 @@ function checkPath(path: string, limits: Limits): void {
   checkName('path', path, limits);
 }
 
+// A lone surrogate has no UTF-8 form: files and Redis keys could not hold it on any node.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function checkName(field: string, value: string, limits: Limits): void {
   if (typeof value !== 'string') throw new InvalidOperationError(`${field} must be a string`);
+  if (LONE_SURROGATE.test(value)) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
   if (value.length > limits.nameLengthMax) {
     throw new LimitExceededError(`${field} of ${value.length} characters exceeds nameLengthMax (${limits.nameLengthMax})`);
   }

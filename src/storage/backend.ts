@@ -15,7 +15,8 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * - `apply` applies its operations in order with the semantics of `Keyspace.apply`, and persists
  *   `cursor` (when not null) no earlier than the operations: after a crash the stored cursor never
  *   claims operations the data lacks;
- * - `scan` pages by path in UTF-16 code-unit order, like `Keyspace.scan`, sizing pages with
+ * - `scan` pages by path in UTF-16 code-unit order like `Keyspace.scan` (Redis: UTF-8 byte order,
+ *   which differs beyond the BMP; paging is exact either way), sizing pages with
  *   `operationWireBytesMax`;
  * - `stageCommit` replaces the live data with the staging area and persists the cursor so that a
  *   reader sees all old or all new data, never a mix;

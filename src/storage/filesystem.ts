@@ -1,5 +1,6 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { assert } from '../core/assert.js';
 import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
@@ -10,6 +11,7 @@ import { Disk } from './filesystem/disk.js';
 import { layoutOf, type FsLayout } from './filesystem/layout.js';
 import { checkPath } from './filesystem/paths.js';
 import { EntryTree } from './filesystem/tree.js';
+import { applyOperation } from './operation-target.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 
@@ -30,29 +32,29 @@ export interface FileSystemStorageOptions {
  * claims it, so the batch is replayed and every operation being absolute, converges.
  */
 export class FileSystemStorage extends SerializedStorage {
-  private staging: EntryTree | null = null;
-  /** A commit failed after its journal was written: the live data is half-replaced until completed. */
-  private commitInterrupted = false;
+  private readonly live: EntryTree;
+  private readonly staged: EntryTree;
 
   private constructor(
     private readonly layout: FsLayout,
     private readonly disk: Disk,
-    private readonly live: EntryTree,
   ) {
     super();
+    this.live = new EntryTree(disk, layout.base, layout.meta);
+    this.staged = new EntryTree(disk, layout.stagingData, layout.stagingMeta);
   }
 
   static async open(options: FileSystemStorageOptions): Promise<FileSystemStorage> {
     const layout = layoutOf(resolve(options.basePath));
     const disk = new Disk(layout.tmp, options.fsync ?? true);
+    // Temp files are what writes interrupted by a crash left: never a target's content.
+    await rm(layout.tmp, { recursive: true, force: true });
     await disk.makeDirs(layout.tmp);
     await completeJournaledCommit(layout, disk);
     await removeLeftovers(layout);
-    await rm(layout.tmp, { recursive: true, force: true });
-    await mkdir(layout.tmp);
     await disk.makeDirs(layout.meta);
     await disk.syncDirs();
-    return new FileSystemStorage(layout, disk, new EntryTree(disk, layout.base, layout.meta));
+    return new FileSystemStorage(layout, disk);
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
@@ -67,32 +69,27 @@ export class FileSystemStorage extends SerializedStorage {
     const entries: Entry[] = [];
     for (const { path } of picked) {
       const entry = await live.read(path);
-      // Calls are serialized: nothing removes an entry between picking and reading it.
-      if (entry === undefined) throw new Error(`entry ${JSON.stringify(path)} vanished during a scan`);
+      assert(entry !== undefined, `entry ${JSON.stringify(path)} vanished during a scan`);
       entries.push(entry);
     }
     return { entries, done };
   }
 
   protected async stageBeginNow(): Promise<void> {
+    // A decided commit's staging area is no leftover: complete the commit before clearing.
     await this.liveTree();
     await removeLeftovers(this.layout);
     await this.disk.makeDirs(this.layout.stagingData);
     await this.disk.makeDirs(this.layout.stagingMeta);
     await this.disk.syncDirs();
-    this.staging = new EntryTree(this.disk, this.layout.stagingData, this.layout.stagingMeta);
   }
 
   protected async stageApplyNow(operations: readonly Operation[]): Promise<void> {
-    await this.applyTo(this.requireStaging('stageApply'), operations);
+    await this.applyTo(this.staged, operations);
   }
 
   protected async stageCommitNow(cursor: Cursor): Promise<{ durable: boolean }> {
-    this.requireStaging('stageCommit');
-    this.staging = null;
-    this.commitInterrupted = true;
     await drain(commitSteps(this.layout, this.disk, cursor));
-    this.commitInterrupted = false;
     return { durable: this.disk.fsync };
   }
 
@@ -116,28 +113,23 @@ export class FileSystemStorage extends SerializedStorage {
   }
 
   protected async closeNow(): Promise<void> {
-    this.staging = null;
+    // Nothing is held open between calls.
   }
 
   /** Every path is checked before the first write, so a refused batch changes nothing. */
   private async applyTo(tree: EntryTree, operations: readonly Operation[]): Promise<void> {
     for (const op of operations) if (op.type !== 'FLUSH') checkPath(op.path);
-    for (const op of operations) await tree.apply(op);
+    for (const op of operations) await applyOperation(tree, op);
     await this.disk.syncDirs();
   }
 
-  /** The live tree, once any interrupted commit is completed, as open() would. */
+  /**
+   * The live tree, after completing a commit that failed once its journal was written (one stat
+   * when there is none): until then the live data is half-replaced, which no reader may see.
+   */
   private async liveTree(): Promise<EntryTree> {
-    if (this.commitInterrupted) {
-      await completeJournaledCommit(this.layout, this.disk);
-      this.commitInterrupted = false;
-    }
+    await completeJournaledCommit(this.layout, this.disk);
     return this.live;
-  }
-
-  private requireStaging(call: string): EntryTree {
-    if (this.staging === null) throw new Error(`${call} without stageBegin`);
-    return this.staging;
   }
 }
 

@@ -40,21 +40,21 @@ export class MemoryStorage implements StorageBackend {
     return this.store.cursor;
   }
 
+  // Reads answer synchronously (no await before the answer), so they keep their place in call order.
   async read(path: string): Promise<Entry | undefined> {
-    this.checkOpen();
-    return this.store.live.get(path);
+    return this.get(path);
   }
 
   async exists(path: string): Promise<boolean> {
-    return (await this.read(path)) !== undefined;
+    return this.get(path) !== undefined;
   }
 
   async size(path: string): Promise<number | undefined> {
-    return (await this.read(path))?.value.length;
+    return this.get(path)?.value.length;
   }
 
   async metadata(path: string): Promise<EntryMetadata | undefined> {
-    const entry = await this.read(path);
+    const entry = this.get(path);
     if (entry === undefined) return undefined;
     const { value, type: _type, ...metadata } = entry;
     return { ...metadata, sizeBytes: value.length };
@@ -67,6 +67,11 @@ export class MemoryStorage implements StorageBackend {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  private get(path: string): Entry | undefined {
+    this.checkOpen();
+    return this.store.live.get(path);
   }
 
   private run(request: Parameters<KeyspaceStore['execute']>[0]): void {

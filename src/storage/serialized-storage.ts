@@ -7,11 +7,14 @@ import type { EntryMetadata, StorageBackend } from './backend.js';
 /**
  * The FIFO half of the contract, for backends whose calls do I/O: every call, reads included,
  * waits for the previous one to settle, so an apply's reads and writes never interleave with
- * another call's. Subclasses implement each call as if it were the only one running.
+ * another call's. Subclasses implement each call as if it were the only one running; staging
+ * calls reach them only in a valid order (stageApply and stageCommit after a stageBegin).
  */
 export abstract class SerializedStorage implements StorageBackend {
   private tail: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | null = null;
+  /** Between a successful stageBegin and the next stageCommit: a staging area exists. */
+  private staging = false;
 
   protected abstract applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }>;
   protected abstract scanNow(request: ScanRequest): Promise<ScanPage>;
@@ -34,15 +37,27 @@ export abstract class SerializedStorage implements StorageBackend {
   }
 
   stageBegin(): Promise<void> {
-    return this.serialize(() => this.stageBeginNow());
+    return this.serialize(async () => {
+      this.staging = false;
+      await this.stageBeginNow();
+      this.staging = true;
+    });
   }
 
   stageApply(operations: readonly Operation[]): Promise<void> {
-    return this.serialize(() => this.stageApplyNow(operations));
+    return this.serialize(async () => {
+      this.requireStaging('stageApply');
+      await this.stageApplyNow(operations);
+    });
   }
 
+  /** Consumes the staging area even when it fails: a resync that failed starts over. */
   stageCommit(cursor: Cursor): Promise<{ durable: boolean }> {
-    return this.serialize(() => this.stageCommitNow(cursor));
+    return this.serialize(async () => {
+      this.requireStaging('stageCommit');
+      this.staging = false;
+      return this.stageCommitNow(cursor);
+    });
   }
 
   loadCursor(): Promise<Cursor | null> {
@@ -73,6 +88,10 @@ export abstract class SerializedStorage implements StorageBackend {
   close(): Promise<void> {
     this.closing ??= this.serialize(() => this.closeNow());
     return this.closing;
+  }
+
+  private requireStaging(call: string): void {
+    if (!this.staging) throw new NotReadyError(`${call} without stageBegin`);
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {

@@ -40,6 +40,8 @@ export async function* completeSteps(layout: FsLayout, disk: Disk, journal: Jour
   if (journal.phase === 'clear') {
     yield* moveAll(disk, await liveNames(layout), layout.base, layout.trashData);
     yield* moveIfPresent(disk, layout.meta, layout.trashMeta);
+    // Cleared for good before the journal says so: installing onto old names would fail.
+    await disk.syncDirs();
     await writeJournal(layout, disk, { ...journal, phase: 'install' });
     yield;
   }
@@ -80,7 +82,6 @@ async function* moveAll(disk: Disk, moving: readonly string[], from: string, to:
     await disk.move(join(from, name), join(to, name));
     yield;
   }
-  await disk.syncDirs();
 }
 
 async function* moveIfPresent(disk: Disk, from: string, to: string): AsyncGenerator<void> {

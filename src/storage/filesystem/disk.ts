@@ -112,9 +112,12 @@ export async function readIfPresent(file: string): Promise<Buffer | undefined> {
   }
 }
 
-/** ENOTDIR counts as missing: `a/b` does not exist when `a` is a file. */
+/**
+ * No file there: nothing at all, or `a/b` when `a` is a file (ENOTDIR), or a directory where a file
+ * was looked for (EISDIR: `a` holds entries under `a/`, it is not one).
+ */
 export function isMissing(error: unknown): boolean {
-  return isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR');
+  return isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR') || isCode(error, 'EISDIR');
 }
 
 export function isCode(error: unknown, code: string): boolean {

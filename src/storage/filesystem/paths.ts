@@ -6,7 +6,7 @@ export class InvalidPathError extends InvalidOperationError {
 }
 
 /** NAME_MAX of Linux and of most file systems: a longer segment cannot be a file name. */
-export const SEGMENT_BYTES_MAX = 255;
+const SEGMENT_BYTES_MAX = 255;
 /** The backend's own directory under the base path (metadata, cursor, staging, temp files). */
 export const RESERVED_SEGMENT = '.nadb';
 

@@ -2,8 +2,9 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { compareCodeUnits, matchesFlush, type Entry } from '../../core/keyspace.js';
-import type { Operation, SetOperation } from '../../core/operation.js';
+import type { SetOperation } from '../../core/operation.js';
 import type { EntryMetadata } from '../backend.js';
+import type { OperationTarget } from '../operation-target.js';
 import { decodeMetadata, encodeMetadata, entryMetadataOf, entryOf, type StoredMetadata } from '../stored-json.js';
 import { isCode, isMissing, readIfPresent, type Disk } from './disk.js';
 import { InvalidPathError } from './paths.js';
@@ -18,27 +19,12 @@ import { InvalidPathError } from './paths.js';
  * is an entry, and SET `a` while entries under `a/` exist. Directories emptied by a removal are
  * removed, so `a` is free again once the last `a/...` entry is gone.
  */
-export class EntryTree {
+export class EntryTree implements OperationTarget<Promise<void>> {
   constructor(
     private readonly disk: Disk,
     private readonly dataRoot: string,
     private readonly metaRoot: string,
   ) {}
-
-  async apply(op: Operation): Promise<void> {
-    switch (op.type) {
-      case 'SET':
-        return this.put(op);
-      case 'DELETE':
-        return this.remove(op.path);
-      case 'SET_TTL':
-        return this.update(op.path, (stored) => ({ ...stored, expiresAtMs: op.expiresAtMs }));
-      case 'METADATA':
-        return this.update(op.path, (stored) => ({ ...stored, tags: op.tags }));
-      case 'FLUSH':
-        return this.flush(op.db, op.namespace);
-    }
-  }
 
   async probe(path: string): Promise<EntryMetadata | undefined> {
     const stored = await this.readStored(path);
@@ -62,7 +48,7 @@ export class EntryTree {
     }
   }
 
-  private async put(entry: SetOperation): Promise<void> {
+  async put(entry: SetOperation): Promise<void> {
     const dataFile = this.dataFile(entry.path);
     const metaFile = this.metaFile(entry.path);
     try {
@@ -81,7 +67,7 @@ export class EntryTree {
     }
   }
 
-  private async remove(path: string): Promise<void> {
+  async remove(path: string): Promise<void> {
     const metaFile = this.metaFile(path);
     const dataFile = this.dataFile(path);
     await this.disk.remove(metaFile);
@@ -90,12 +76,12 @@ export class EntryTree {
     await this.disk.pruneDirs(dirname(dataFile), this.dataRoot);
   }
 
-  private async update(path: string, change: (stored: StoredMetadata) => StoredMetadata): Promise<void> {
+  async update(path: string, change: (stored: StoredMetadata) => StoredMetadata): Promise<void> {
     const entry = await this.probe(path);
     if (entry !== undefined) await this.disk.writeAtomic(this.metaFile(path), encodeMetadata(change(entry)));
   }
 
-  private async flush(db: string | null, namespace: string | null): Promise<void> {
+  async flush(db: string | null, namespace: string | null): Promise<void> {
     // Collected first: removing while walking would prune directories the walk has yet to read.
     const doomed: string[] = [];
     for await (const path of this.walk(null, [])) {

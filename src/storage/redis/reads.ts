@@ -1,0 +1,58 @@
+import type { Redis } from 'ioredis';
+import type { Entry } from '../../core/keyspace.js';
+import type { EntryMetadata } from '../backend.js';
+import { decodeMetadata, entryMetadataOf, entryOf } from '../stored-json.js';
+import { execChecked } from './batch.js';
+import type { AreaKeys } from './keys.js';
+
+/** Paths read from the ordered index per round trip of a scan or a listing. */
+const SCAN_BATCH_PATHS = 128;
+
+/**
+ * Reads of one area. An entry exists when both its metadata and its data key do: once Redis has
+ * expired the data key, the entry is absent from every read, listing and scan alike.
+ */
+export class AreaReader {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: AreaKeys,
+  ) {}
+
+  /** Metadata and value sizes, without the values. */
+  async probe(paths: readonly string[]): Promise<(EntryMetadata | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const path of paths) pipeline.hget(this.keys.entries, path).strlen(this.keys.data(path)).exists(this.keys.data(path));
+    const replies = await execChecked(pipeline);
+    return paths.map((path, index) => {
+      const [json, sizeBytes, exists] = replies.slice(index * 3, index * 3 + 3) as [string | null, number, number];
+      if (json === null || exists !== 1) return undefined;
+      return entryMetadataOf(path, decodeMetadata(json, `${this.keys.entries} ${path}`), sizeBytes);
+    });
+  }
+
+  async read(paths: readonly string[]): Promise<(Entry | undefined)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const path of paths) pipeline.hget(this.keys.entries, path).getBuffer(this.keys.data(path));
+    const replies = await execChecked(pipeline);
+    return paths.map((path, index) => {
+      const [json, value] = replies.slice(index * 2, index * 2 + 2) as [string | null, Buffer | null];
+      if (json === null || value === null) return undefined;
+      const stored = decodeMetadata(json, `${this.keys.entries} ${path}`);
+      return entryOf(entryMetadataOf(path, stored, value.length), new Uint8Array(value));
+    });
+  }
+
+  /**
+   * Existing entries in the index's order (UTF-8 bytes) from `start`, a ZRANGEBYLEX bound:
+   * `-`, `(path` (after path) or `[prefix` (from prefix on).
+   */
+  async *entries(start: string): AsyncGenerator<EntryMetadata> {
+    for (let bound = start; ;) {
+      const paths = await this.redis.zrangebylex(this.keys.paths, bound, '+', 'LIMIT', 0, SCAN_BATCH_PATHS);
+      for (const metadata of await this.probe(paths)) if (metadata !== undefined) yield metadata;
+      const last = paths.at(-1);
+      if (last === undefined || paths.length < SCAN_BATCH_PATHS) return;
+      bound = `(${last}`;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * A real redis-server child process on a free loopback port, for the Redis tests. Without
+ * redis-server on PATH those tests are skipped with a printed reason, unless NADB_REQUIRE_REDIS=1
+ * (as CI sets), in which case they fail.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+
+const HOST = '127.0.0.1';
+/** How long the server may take to answer PING after it is spawned. */
+const START_TIMEOUT_MS = 10_000;
+const PING_RETRY_DELAY_MS = 20;
+/** How long the server may take to exit after SIGTERM, before SIGKILL. */
+const STOP_TIMEOUT_MS = 5_000;
+
+export interface RedisServer {
+  readonly url: string;
+  /** SIGTERM, SIGKILL after STOP_TIMEOUT_MS, then its directory removed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Declares `body` under a suite that starts a server before it and stops it after; `server()`
+ * gives the running one. Skipped (or failed, when required) without redis-server.
+ */
+export function describeWithRedis(name: string, body: (server: () => RedisServer) => void): void {
+  const missing = missingRedisServer();
+  if (missing === undefined) {
+    describe(name, () => {
+      let running: RedisServer | undefined;
+      beforeAll(async () => {
+        running = await startRedisServer();
+      });
+      afterAll(async () => {
+        await running?.stop();
+      });
+      body(() => {
+        if (running === undefined) throw new Error('the Redis server has not started');
+        return running;
+      });
+    });
+  } else if (process.env.NADB_REQUIRE_REDIS === '1') {
+    describe(name, () => {
+      it('needs redis-server (NADB_REQUIRE_REDIS=1)', () => {
+        throw new Error(`NADB_REQUIRE_REDIS=1 but ${missing}`);
+      });
+    });
+  } else {
+    console.warn(`skipping ${name}: ${missing} (set NADB_REQUIRE_REDIS=1 to fail instead)`);
+    describe.skip(name, () => body(() => {
+      throw new Error('skipped');
+    }));
+  }
+}
+
+/** Why redis-server cannot run here, or undefined when it can. */
+function missingRedisServer(): string | undefined {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined) return `redis-server is not on PATH (${probe.error.message})`;
+  if (probe.status !== 0) return `redis-server --version failed: ${probe.stderr}`;
+  return undefined;
+}
+
+export async function startRedisServer(): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'nadb-redis-'));
+  const port = await freePort();
+  const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', '--bind', HOST, '--port', String(port), '--dir', dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPing(port, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`redis-server did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
+  }
+  return { url: `redis://${HOST}:${port}`, stop };
+}
+
+/** A port nothing listens on: the kernel picks one for a throwaway listener. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, HOST, resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port from a listener on port 0');
+  return address.port;
+}
+
+async function waitForPing(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await pings(port))) {
+    if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`no PONG within ${START_TIMEOUT_MS} ms`);
+    await sleep(PING_RETRY_DELAY_MS);
+  }
+}
+
+function pings(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, HOST);
+    let reply = '';
+    const finish = (answered: boolean): void => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+    socket.on('error', () => finish(false));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killLater = new AbortController();
+  child.kill('SIGTERM');
+  sleep(STOP_TIMEOUT_MS, undefined, { signal: killLater.signal }).then(() => child.kill('SIGKILL'), () => undefined);
+  await exited;
+  killLater.abort();
+}

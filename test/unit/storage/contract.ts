@@ -1,0 +1,348 @@
+/**
+ * The contract of src/storage/backend.ts, run against every backend: the same operations on the
+ * backend and on a Keyspace (the model) must leave the same entries, byte for byte.
+ */
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { operationWireBytesMax } from '../../../src/core/codec/index.js';
+import { compareCodeUnits, Keyspace, type Entry, type ScanRequest } from '../../../src/core/keyspace.js';
+import type { Operation } from '../../../src/core/operation.js';
+import type { Cursor } from '../../../src/core/storage-request.js';
+import type { StorageBackend } from '../../../src/storage/backend.js';
+import { set, text } from '../../support/ops.js';
+
+export interface OpenedStorage {
+  readonly storage: StorageBackend;
+  /** A new instance on the same stored data, for backends that persist it. */
+  readonly reopen?: () => Promise<StorageBackend>;
+  /** Closes every instance opened. */
+  readonly cleanup: () => Promise<void>;
+}
+
+/** An OpenedStorage from a way to open an instance on one stored dataset; cleanup closes them all. */
+export async function openedFrom(openAt: () => Promise<StorageBackend>): Promise<OpenedStorage> {
+  const opened: StorageBackend[] = [];
+  const reopen = async (): Promise<StorageBackend> => {
+    const storage = await openAt();
+    opened.push(storage);
+    return storage;
+  };
+  return {
+    storage: await reopen(),
+    reopen,
+    cleanup: async () => {
+      for (const storage of opened) await storage.close();
+    },
+  };
+}
+
+export interface ContractOptions {
+  /** The backend's scan order; code-unit order by default. */
+  readonly comparePaths?: (a: string, b: string) => number;
+}
+
+/** Paths that collide often, nest without a path being both a file and a directory, and leave the BMP. */
+const PATHS = ['a', 'b/c', 'b/d', 'b-c', 'b0', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
+/** 2100-01-01: never expires while the tests run, in any backend. */
+const FAR_FUTURE_MS = 4_102_444_800_000;
+const WHOLE_PAGE: ScanRequest = { afterPath: null, entriesMax: 1_000, bytesMax: 1 << 30 };
+const PROPERTY_RUNS = 40;
+
+const setArb: fc.Arbitrary<Operation> = fc.record({
+  type: fc.constant('SET' as const),
+  path: fc.constantFrom(...PATHS),
+  key: fc.constantFrom('k', 'l'),
+  value: fc.uint8Array({ maxLength: 12 }),
+  db: fc.constantFrom('d1', 'd2'),
+  namespace: fc.constantFrom('n1', 'n2'),
+  tags: fc.array(fc.constantFrom('t1', 't2', 't3'), { maxLength: 3 }),
+  expiresAtMs: fc.constantFrom(null, FAR_FUTURE_MS, FAR_FUTURE_MS + 1),
+});
+const operationArb: fc.Arbitrary<Operation> = fc.oneof(
+  { weight: 4, arbitrary: setArb },
+  fc.record({ type: fc.constant('DELETE' as const), path: fc.constantFrom(...PATHS) }),
+  fc.record({ type: fc.constant('SET_TTL' as const), path: fc.constantFrom(...PATHS), expiresAtMs: fc.constantFrom(null, FAR_FUTURE_MS) }),
+  fc.record({ type: fc.constant('METADATA' as const), path: fc.constantFrom(...PATHS), tags: fc.array(fc.constantFrom('t1', 't2'), { maxLength: 2 }) }),
+  fc.record({
+    type: fc.constant('FLUSH' as const),
+    db: fc.constantFrom(null, 'd1', 'd2'),
+    namespace: fc.constantFrom(null, 'n1', 'n2'),
+  }),
+);
+const batchesArb = fc.array(fc.array(operationArb, { maxLength: 6 }), { maxLength: 6 });
+
+export function describeStorageContract(name: string, open: () => Promise<OpenedStorage>, options: ContractOptions = {}): void {
+  const comparePaths = options.comparePaths ?? compareCodeUnits;
+
+  function test(title: string, body: (opened: OpenedStorage) => Promise<void>): void {
+    it(`${name}: ${title}`, async () => {
+      const opened = await open();
+      try {
+        await body(opened);
+      } finally {
+        await opened.cleanup();
+      }
+    });
+  }
+
+  test('applies batches of operations as the Keyspace model does', async ({ storage }) => {
+    let sequence = 0;
+    await fc.assert(fc.asyncProperty(batchesArb, async (batches) => {
+      await storage.apply([{ type: 'FLUSH', db: null, namespace: null }], null);
+      const model = new Keyspace();
+      for (const batch of batches) {
+        sequence += 1;
+        await storage.apply(batch, { replicationId: 'r', sequence });
+        for (const op of batch) model.apply(op);
+      }
+      if (batches.length > 0) expect(await storage.loadCursor()).toEqual({ replicationId: 'r', sequence });
+      await expectSameEntries(storage, model, comparePaths);
+    }), { numRuns: PROPERTY_RUNS });
+  });
+
+  test('persists the cursor with apply, keeps it on a null cursor, and after a restart', async ({ storage, reopen }) => {
+    expect(await storage.loadCursor()).toBeNull();
+    await storage.apply([set('a', '1')], cursor(3));
+    expect(await storage.loadCursor()).toEqual(cursor(3));
+    await storage.apply([set('b', '2')], null);
+    expect(await storage.loadCursor()).toEqual(cursor(3));
+    if (reopen === undefined) return;
+    await storage.close();
+    const again = await reopen();
+    expect(await again.loadCursor()).toEqual(cursor(3));
+    expect(text((await again.read('b'))?.value)).toBe('2');
+  });
+
+  test('keeps every field of an entry across a restart', async ({ storage, reopen }) => {
+    const entry = set('b/c', '', { key: 'k:1', db: 'd', namespace: 'n', tags: ['x', 'y', 'x'], expiresAtMs: FAR_FUTURE_MS, value: bytes(0, 255, 10, 0) });
+    await storage.apply([entry], null);
+    expect(comparable(await storage.read('b/c'))).toEqual(comparable(entry));
+    if (reopen === undefined) return;
+    await storage.close();
+    expect(comparable(await (await reopen()).read('b/c'))).toEqual(comparable(entry));
+  });
+
+  test('scans pages exactly as Keyspace.scan does', async ({ storage }) => {
+    const entries = Array.from({ length: 23 }, (_, index) => set(`p/${index % 4}/${String(index).padStart(2, '0')}`, 'v'.repeat(index * 37)));
+    await storage.apply(entries, null);
+    const model = new Keyspace();
+    for (const entry of entries) model.apply(entry);
+    for (const request of [
+      { afterPath: null, entriesMax: 1, bytesMax: 1 << 20 },
+      { afterPath: null, entriesMax: 4, bytesMax: 1 << 20 },
+      { afterPath: null, entriesMax: 7, bytesMax: 2_000 },
+      { afterPath: 'p/1', entriesMax: 100, bytesMax: 600 },
+      { afterPath: 'p/2/10', entriesMax: 5, bytesMax: 1 << 20 },
+    ]) {
+      await expectPagesLikeModel(storage, model, request);
+    }
+  });
+
+  test('lists in code-unit order and scans every entry once in its order, beyond the BMP too', async ({ storage }) => {
+    const paths = ['\uFB00', '\u{1F600}', 'a', 'é', 'z'];
+    await storage.apply(paths.map((path) => set(path, path)), null);
+    expect(await storage.list()).toEqual([...paths].sort(compareCodeUnits));
+    const scanned: string[] = [];
+    for (let afterPath: string | null = null, done = false; !done;) {
+      const page = await storage.scan({ afterPath, entriesMax: 1, bytesMax: 1 });
+      expect(page.entries).toHaveLength(1);
+      scanned.push(...page.entries.map((entry) => entry.path));
+      afterPath = scanned.at(-1) ?? null;
+      done = page.done;
+    }
+    expect(scanned).toEqual([...paths].sort(comparePaths));
+  });
+
+  test('reads, checks, sizes, describes and lists entries', async ({ storage }) => {
+    const entry = set('b/c', 'hello', { tags: ['t'], expiresAtMs: FAR_FUTURE_MS });
+    await storage.apply([entry, set('b/d', ''), set('b-c', 'x'), set('b0', 'y'), set('a', 'z')], null);
+    expect(comparable(await storage.read('b/c'))).toEqual(comparable(entry));
+    expect(await storage.exists('b/c')).toBe(true);
+    expect(await storage.size('b/c')).toBe(5);
+    expect(await storage.size('b/d')).toBe(0);
+    const { type: _type, value: _value, ...fields } = entry;
+    expect(await storage.metadata('b/c')).toEqual({ ...fields, sizeBytes: 5 });
+    for (const missing of ['b', 'q', 'b/c/d']) {
+      expect(await storage.read(missing)).toBeUndefined();
+      expect(await storage.exists(missing)).toBe(false);
+      expect(await storage.size(missing)).toBeUndefined();
+      expect(await storage.metadata(missing)).toBeUndefined();
+    }
+    expect(await storage.list()).toEqual(['a', 'b-c', 'b/c', 'b/d', 'b0']);
+    expect(await storage.list('b/')).toEqual(['b/c', 'b/d']);
+    expect(await storage.list('b')).toEqual(['b-c', 'b/c', 'b/d', 'b0']);
+    expect(await storage.list('c')).toEqual([]);
+  });
+
+  test('SET_TTL and METADATA change an existing entry only', async ({ storage }) => {
+    await storage.apply([
+      set('a', '1', { tags: ['old'] }),
+      { type: 'SET_TTL', path: 'a', expiresAtMs: FAR_FUTURE_MS },
+      { type: 'METADATA', path: 'a', tags: ['new'] },
+      { type: 'SET_TTL', path: 'q', expiresAtMs: FAR_FUTURE_MS },
+      { type: 'METADATA', path: 'q', tags: ['new'] },
+    ], null);
+    expect(await storage.metadata('a')).toMatchObject({ tags: ['new'], expiresAtMs: FAR_FUTURE_MS, sizeBytes: 1 });
+    expect(await storage.exists('q')).toBe(false);
+    await storage.apply([{ type: 'SET_TTL', path: 'a', expiresAtMs: null }], null);
+    expect((await storage.metadata('a'))?.expiresAtMs).toBeNull();
+  });
+
+  test('an expired entry is either returned as stored or absent, the same in every read', async ({ storage }) => {
+    await storage.apply([set('gone', 'x', { expiresAtMs: 1 }), set('kept', 'y')], null);
+    const entry = await storage.read('gone');
+    const present = entry !== undefined;
+    if (present) expect(comparable(entry)).toEqual(comparable(set('gone', 'x', { expiresAtMs: 1 })));
+    expect(await storage.exists('gone')).toBe(present);
+    expect(await storage.size('gone')).toBe(present ? 1 : undefined);
+    expect((await storage.metadata('gone')) !== undefined).toBe(present);
+    expect(await storage.list()).toEqual(present ? ['gone', 'kept'] : ['kept']);
+    expect((await storage.scan(WHOLE_PAGE)).entries.map((scanned) => scanned.path)).toEqual(present ? ['gone', 'kept'] : ['kept']);
+  });
+
+  test('staging is invisible until committed, then replaces everything with the cursor', async ({ storage, reopen }) => {
+    await storage.apply([set('a', 'old'), set('b', 'old'), set('c/d', 'old')], cursor(1));
+    await storage.stageBegin();
+    await storage.stageApply([set('b', 'new'), set('e', 'new'), set('gone', 'x')]);
+    await storage.stageApply([{ type: 'DELETE', path: 'gone' }]);
+    expect(await storage.list()).toEqual(['a', 'b', 'c/d']);
+    expect(text((await storage.read('b'))?.value)).toBe('old');
+    expect(await storage.exists('e')).toBe(false);
+    expect((await storage.scan(WHOLE_PAGE)).entries.map((entry) => entry.path)).toEqual(['a', 'b', 'c/d']);
+    expect(await storage.loadCursor()).toEqual(cursor(1));
+
+    await storage.stageCommit(cursor(9));
+    await expectCommitted(storage);
+    if (reopen === undefined) return;
+    await storage.close();
+    await expectCommitted(await reopen());
+  });
+
+  test('stageBegin discards a previous staging area; an empty one commits an empty keyspace', async ({ storage }) => {
+    await storage.apply([set('live', '1')], null);
+    await storage.stageBegin();
+    await storage.stageApply([set('first', '1')]);
+    await storage.stageBegin();
+    await storage.stageApply([set('second', '2')]);
+    await storage.stageCommit(cursor(2));
+    expect(await storage.list()).toEqual(['second']);
+    await storage.stageBegin();
+    await storage.stageCommit(cursor(3));
+    expect(await storage.list()).toEqual([]);
+    expect(await storage.loadCursor()).toEqual(cursor(3));
+  });
+
+  test('refuses stageApply and stageCommit without stageBegin', async ({ storage }) => {
+    await expect(storage.stageApply([set('a', '1')])).rejects.toThrow(/without stageBegin/);
+    await expect(storage.stageCommit(cursor(1))).rejects.toThrow(/without stageBegin/);
+    await storage.stageBegin();
+    await storage.stageCommit(cursor(1));
+    await expect(storage.stageCommit(cursor(2))).rejects.toThrow(/without stageBegin/);
+    expect(await storage.loadCursor()).toEqual(cursor(1));
+  });
+
+  test('serves calls made without awaiting in the order they were made', async ({ storage }) => {
+    const completed: number[] = [];
+    const calls: Promise<unknown>[] = [
+      storage.apply([set('a', '1')], null),
+      storage.read('a'),
+      storage.apply([set('a', '2'), set('x/y', 'x')], cursor(1)),
+      storage.read('a'),
+      storage.stageBegin(),
+      storage.stageApply([set('b', '3')]),
+      storage.exists('b'),
+      storage.list(),
+      storage.stageCommit(cursor(2)),
+      storage.read('b'),
+      storage.exists('a'),
+      storage.loadCursor(),
+    ];
+    calls.forEach((call, index) => void call.then(() => completed.push(index)));
+    const results = await Promise.all(calls);
+    expect(completed).toEqual(calls.map((_, index) => index));
+    expect(text((results[1] as Entry).value)).toBe('1');
+    expect(text((results[3] as Entry).value)).toBe('2');
+    expect(results[6]).toBe(false);
+    expect(results[7]).toEqual(['a', 'x/y']);
+    expect(text((results[9] as Entry).value)).toBe('3');
+    expect(results[10]).toBe(false);
+    expect(results[11]).toEqual(cursor(2));
+  });
+
+  test('close waits for earlier calls and refuses later ones', async ({ storage }) => {
+    const applied = storage.apply([set('a', '1')], cursor(1));
+    const closed = storage.close();
+    await expect(applied).resolves.toMatchObject({ durable: expect.any(Boolean) });
+    await closed;
+    await expect(storage.read('a')).rejects.toThrow(/closed/);
+    await expect(storage.apply([], null)).rejects.toThrow(/closed/);
+    await storage.close();
+  });
+}
+
+function cursor(sequence: number): Cursor {
+  return { replicationId: 'history', sequence };
+}
+
+function bytes(...values: number[]): Uint8Array {
+  return new Uint8Array(values);
+}
+
+/** An entry in a form toEqual compares field by field, the value as plain numbers. */
+function comparable(entry: Entry | undefined): unknown {
+  return entry === undefined ? undefined : { ...entry, tags: [...entry.tags], value: Array.from(entry.value) };
+}
+
+async function expectSameEntries(storage: StorageBackend, model: Keyspace, comparePaths: (a: string, b: string) => number): Promise<void> {
+  const expected = [...model.values()];
+  expect(await storage.list()).toEqual(expected.map((entry) => entry.path).sort(compareCodeUnits));
+  for (const path of PATHS) {
+    const want = model.get(path);
+    expect(comparable(await storage.read(path))).toEqual(comparable(want));
+    expect(await storage.exists(path)).toBe(want !== undefined);
+    expect(await storage.size(path)).toBe(want?.value.length);
+    expect((await storage.metadata(path))?.tags).toEqual(want?.tags);
+  }
+  const scanned = await scanAll(storage, { afterPath: null, entriesMax: 3, bytesMax: 1 << 20 });
+  expect(scanned.map(comparable)).toEqual(expected.sort((a, b) => comparePaths(a.path, b.path)).map(comparable));
+}
+
+async function scanAll(storage: StorageBackend, first: ScanRequest): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  for (let request = first, done = false; !done;) {
+    const page = await storage.scan(request);
+    entries.push(...page.entries);
+    request = { ...request, afterPath: page.entries.at(-1)?.path ?? request.afterPath };
+    done = page.done;
+  }
+  return entries;
+}
+
+/** Page by page from `first`: the backend's pages are the model's, within their limits, each entry once. */
+async function expectPagesLikeModel(storage: StorageBackend, model: Keyspace, first: ScanRequest): Promise<void> {
+  const seen: string[] = [];
+  for (let request = first, done = false; !done;) {
+    const page = await storage.scan(request);
+    const want = model.scan(request);
+    expect(page.entries.map(comparable)).toEqual(want.entries.map(comparable));
+    expect(page.done).toBe(want.done);
+    expect(page.entries.length).toBeGreaterThan(0);
+    expect(page.entries.length).toBeLessThanOrEqual(request.entriesMax);
+    const bytesOfPage = page.entries.reduce((total, entry) => total + operationWireBytesMax(entry), 0);
+    if (page.entries.length > 1) expect(bytesOfPage).toBeLessThanOrEqual(request.bytesMax);
+    seen.push(...page.entries.map((entry) => entry.path));
+    request = { ...request, afterPath: seen.at(-1) ?? null };
+    done = page.done;
+  }
+  const after = first.afterPath;
+  const expected = [...model.paths()].filter((path) => after === null || path > after).sort(compareCodeUnits);
+  expect(seen).toEqual(expected);
+}
+
+async function expectCommitted(storage: StorageBackend): Promise<void> {
+  expect(await storage.list()).toEqual(['b', 'e']);
+  expect(text((await storage.read('b'))?.value)).toBe('new');
+  expect(await storage.exists('a')).toBe(false);
+  expect(await storage.read('c/d')).toBeUndefined();
+  expect(await storage.loadCursor()).toEqual(cursor(9));
+}

@@ -1,0 +1,132 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ConnectionError, InvalidOperationError } from '../../../src/core/errors.js';
+import { RedisStorage } from '../../../src/storage/redis.js';
+import { describeWithRedis, freePort } from '../../support/redis-server.js';
+import { set, text } from '../../support/ops.js';
+import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
+
+/** Redis' lex order: the bytes of UTF-8. */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+const FAR_FUTURE_MS = 4_102_444_800_000;
+
+describeWithRedis('RedisStorage', (server) => {
+  let prefixes = 0;
+  let raw: Redis;
+
+  beforeAll(() => {
+    raw = new Redis(server().url);
+  });
+  afterAll(async () => {
+    await raw.quit();
+  });
+
+  /** Each test has its own key prefix on the one server. */
+  function openRedis(keyPrefix = `t${++prefixes}`): Promise<OpenedStorage> {
+    return openedFrom(() => RedisStorage.open({ url: server().url, keyPrefix }));
+  }
+
+  async function keysOf(prefix: string): Promise<string[]> {
+    return (await raw.keys(`${prefix}:*`)).sort();
+  }
+
+  describeStorageContract('RedisStorage', () => openRedis(), { comparePaths: compareUtf8 });
+
+  it('keeps the original key layout, and a DELETE removes every key of the entry', async () => {
+    const { storage, cleanup } = await openRedis('layout');
+    await storage.apply([set('dir/p', 'value', { key: 'k', db: 'd', namespace: 'n', tags: ['t1'], expiresAtMs: FAR_FUTURE_MS })], null);
+    expect(await raw.get('layout:data:dir/p')).toBe('value');
+    expect(await raw.pexpiretime('layout:data:dir/p')).toBe(FAR_FUTURE_MS);
+    expect(await raw.hgetall('layout:meta:d:n:k')).toEqual({
+      path: 'dir/p', key: 'k', db: 'd', namespace: 'n', tags: '["t1"]', expiresAtMs: String(FAR_FUTURE_MS),
+    });
+    expect(await raw.smembers('layout:tag:t1')).toEqual(['dir/p']);
+    expect(await raw.zscore('layout:ttl', 'dir/p')).toBe(String(FAR_FUTURE_MS));
+    expect(await raw.zscore('layout:paths', 'dir/p')).toBe('0');
+    expect(JSON.parse((await raw.hget('layout:entries', 'dir/p')) ?? 'null')).toEqual({
+      key: 'k', db: 'd', namespace: 'n', tags: ['t1'], expiresAtMs: FAR_FUTURE_MS,
+    });
+    await storage.apply([{ type: 'DELETE', path: 'dir/p' }], { replicationId: 'h', sequence: 2 });
+    expect(await keysOf('layout')).toEqual(['layout:cursor']);
+    await cleanup();
+  });
+
+  it('round-trips two paths that share db, namespace and key; the original HASH follows the last SET', async () => {
+    const { storage, cleanup } = await openRedis('shared');
+    await storage.apply([set('one', '1', { key: 'k', tags: ['a'] }), set('two', '2', { key: 'k', tags: ['b'] })], null);
+    expect(await raw.hget('shared:meta:db:ns:k', 'path')).toBe('two');
+    expect(await storage.metadata('one')).toMatchObject({ key: 'k', tags: ['a'] });
+    expect(await storage.metadata('two')).toMatchObject({ key: 'k', tags: ['b'] });
+    await storage.apply([{ type: 'DELETE', path: 'two' }], null);
+    expect(await raw.exists('shared:meta:db:ns:k')).toBe(0);
+    expect(text((await storage.read('one'))?.value)).toBe('1');
+    await storage.apply([{ type: 'DELETE', path: 'one' }], null);
+    expect(await keysOf('shared')).toEqual([]);
+    await cleanup();
+  });
+
+  it('counts an entry whose data key Redis expired as absent everywhere, until a DELETE removes the rest', async () => {
+    const { storage, cleanup } = await openRedis('expired');
+    await storage.apply([set('gone', 'x', { tags: ['t'], expiresAtMs: FAR_FUTURE_MS }), set('kept', 'y')], null);
+    await raw.pexpireat('expired:data:gone', 1);
+    expect(await storage.read('gone')).toBeUndefined();
+    expect(await storage.exists('gone')).toBe(false);
+    expect(await storage.size('gone')).toBeUndefined();
+    expect(await storage.metadata('gone')).toBeUndefined();
+    expect(await storage.list()).toEqual(['kept']);
+    expect((await storage.scan({ afterPath: null, entriesMax: 10, bytesMax: 1 << 20 })).entries.map((entry) => entry.path)).toEqual(['kept']);
+    await storage.apply([{ type: 'SET_TTL', path: 'gone', expiresAtMs: null }, { type: 'METADATA', path: 'gone', tags: [] }], null);
+    expect(await storage.exists('gone')).toBe(false);
+    await storage.apply([{ type: 'DELETE', path: 'gone' }], null);
+    expect(await keysOf('expired')).toEqual(['expired:data:kept', 'expired:entries', 'expired:meta:db:ns:kept', 'expired:paths']);
+    await cleanup();
+  });
+
+  it('refuses names that UTF-8 keys cannot hold, applying nothing of the batch', async () => {
+    const { storage, cleanup } = await openRedis('surrogate');
+    for (const batch of [[set('ok', '1'), set('a\ud800', 'x')], [set('ok', '1'), set('b', 'x', { tags: ['\udc00'] })]]) {
+      await expect(storage.apply(batch, null)).rejects.toThrow(InvalidOperationError);
+    }
+    expect(await keysOf('surrogate')).toEqual([]);
+    await storage.apply([set('\u{1F600}', 'a pair is fine')], null);
+    expect(await storage.list()).toEqual(['\u{1F600}']);
+    await cleanup();
+  });
+
+  it('swaps the staging area in with one script and leaves no staging keys; open discards old ones', async () => {
+    const { storage, reopen, cleanup } = await openRedis('swap');
+    await storage.apply([set('a', 'old', { tags: ['t'] }), set('b', 'old')], null);
+    await storage.stageBegin();
+    await storage.stageApply([set('b', 'new', { tags: ['u'] })]);
+    expect(await keysOf('swap:staging')).not.toEqual([]);
+    await storage.stageCommit({ replicationId: 'h', sequence: 5 });
+    expect(await keysOf('swap')).toEqual(['swap:cursor', 'swap:data:b', 'swap:entries', 'swap:meta:db:ns:b', 'swap:paths', 'swap:tag:u']);
+    await storage.stageBegin();
+    await storage.stageApply([set('c', 'staged')]);
+    await (await reopen?.())?.loadCursor();
+    expect(await keysOf('swap:staging')).toEqual([]);
+    await cleanup();
+  });
+
+  it('is durable only when the server logs with appendfsync always', async () => {
+    const { storage, cleanup } = await openRedis();
+    expect(await storage.apply([set('a', '1')], null)).toEqual({ durable: false });
+    await cleanup();
+    await raw.config('SET', 'appendonly', 'yes', 'appendfsync', 'always');
+    try {
+      const synced = await openRedis();
+      expect(await synced.storage.apply([set('a', '1')], null)).toEqual({ durable: true });
+      await synced.cleanup();
+    } finally {
+      await raw.config('SET', 'appendonly', 'no', 'appendfsync', 'everysec');
+    }
+  });
+
+  it('fails to open with a ConnectionError when nothing listens', async () => {
+    const port = await freePort();
+    await expect(RedisStorage.open({ url: `redis://127.0.0.1:${port}` })).rejects.toThrow(ConnectionError);
+  });
+});
