@@ -25,6 +25,9 @@ export interface StorageFaults {
   readonly syncIntervalMs: number;
   /** Probability that a secondary's storage request fails (the primary's storage never fails). */
   readonly failProbability: number;
+  /** Probability that a request stalls for stallMs (a slow disk): what fills outbound budgets. */
+  readonly stallProbability?: number;
+  readonly stallMs?: number;
 }
 
 export interface ClockFaults {
@@ -85,7 +88,7 @@ export const NO_NETWORK_FAULTS: NetworkFaults = Object.freeze({
 
 export const NO_FAULTS: FaultOptions = Object.freeze({
   network: NO_NETWORK_FAULTS,
-  storage: Object.freeze({ latencyMeanMs: 1, durability: 'immediate', syncIntervalMs: 100, failProbability: 0 }),
+  storage: Object.freeze({ latencyMeanMs: 1, durability: 'immediate', syncIntervalMs: 100, failProbability: 0, stallProbability: 0, stallMs: 0 }),
   clocks: Object.freeze({ offsetMaxMs: 0, driftMaxPpm: 0 }),
   scheduled: Object.freeze({
     partitionsPerMinute: 0,
@@ -106,12 +109,20 @@ export const SIM_TIMING: Partial<Timing> = Object.freeze({
   reconnectCapMs: 2_000,
 });
 
-/** Small limits, so that logs overflow, batches split and snapshots take many chunks. */
+/**
+ * Small limits, so that logs overflow, batches split, snapshots take many chunks, and a held link
+ * fills its outbound budget.
+ */
 export const SIM_LIMITS: Partial<Limits> = Object.freeze({
   logEntriesMax: 64,
   pendingWritesMax: 64,
   batchEntriesMax: 8,
   snapshotChunkEntriesMax: 4,
+  frameBytesMax: 32 * 1024,
+  valueBytesMax: 16 * 1024,
+  batchBytesMax: 8 * 1024,
+  snapshotChunkBytesMax: 8 * 1024,
+  outboundBudgetBytes: 32 * 1024,
 });
 
 /**
@@ -137,6 +148,8 @@ export function swarmOptions(seed: number, overrides: { secondaries?: number; op
     durability: on(0.5) ? 'lazy' : 'immediate',
     syncIntervalMs: 50 + prng.below(500),
     failProbability: on(0.2) ? upTo(0.01) : 0,
+    stallProbability: on(0.3) ? upTo(0.01) : 0,
+    stallMs: 1_000 + prng.below(10_000),
   };
   const clocks: ClockFaults = { offsetMaxMs: on(0.5) ? prng.below(5_000) : 0, driftMaxPpm: on(0.5) ? prng.below(1_000) : 0 };
   const scheduled: ScheduledFaults = {
@@ -152,7 +165,8 @@ export function swarmOptions(seed: number, overrides: { secondaries?: number; op
     secondaries: overrides.secondaries ?? 1 + prng.below(3),
     faults: { network, storage, clocks, scheduled },
     workload: { operations: overrides.operations ?? 200 + prng.below(800), writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
-    limits: SIM_LIMITS,
+    // A short log makes resyncs; a long one lets a stalled secondary fill its budget instead.
+    limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
     timing: SIM_TIMING,
     livenessBoundMs: 120_000,
   };

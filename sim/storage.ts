@@ -17,6 +17,7 @@ export class SimStorage {
   /** Bumped by a crash: requests of the dead process never reach the disk. */
   private epoch = 0;
   private failProbability: number;
+  private stallProbability: number;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -26,11 +27,13 @@ export class SimStorage {
     private readonly now: () => number,
   ) {
     this.failProbability = canFail ? faults.failProbability : 0;
+    this.stallProbability = faults.stallProbability ?? 0;
   }
 
-  /** The disk stops failing (the liveness phase). */
+  /** The disk stops failing and stalling (the liveness phase). */
   heal(): void {
     this.failProbability = 0;
+    this.stallProbability = 0;
   }
 
   /** What readers of this node see. */
@@ -40,7 +43,8 @@ export class SimStorage {
 
   /** Runs a request after the disk's latency; `complete` is the caller's, who drops it after a crash. */
   submit(request: StorageRequest, complete: (result: StorageResult) => void): void {
-    const latencyMs = Math.round(-this.faults.latencyMeanMs * Math.log(1 - this.prng.nextFloat()));
+    const stalled = this.prng.nextFloat() < this.stallProbability;
+    const latencyMs = Math.round(-this.faults.latencyMeanMs * Math.log(1 - this.prng.nextFloat())) + (stalled ? (this.faults.stallMs ?? 0) : 0);
     const atMs = Math.max(this.lastCompletionMs, this.now() + latencyMs);
     this.lastCompletionMs = atMs;
     const fails = request.kind !== 'scan' && this.prng.nextFloat() < this.failProbability;

@@ -89,8 +89,8 @@ export function validateLimits(limits: Limits): void {
     assert(Number.isSafeInteger(value) && value > 0, `limit ${name} must be a positive integer, got ${value}`);
   }
   assert(limits.frameBytesMax <= 0xffff_ffff, 'frameBytesMax must fit the 4-byte length prefix');
-  // A value travels base64-encoded inside a frame: 4/3 of its size plus the envelope.
-  assert(limits.valueBytesMax * 4 / 3 + 64 * 1024 <= limits.frameBytesMax, 'frameBytesMax must hold the largest value');
+  // A value travels base64-encoded inside a frame (names are checked write by write).
+  assert(Math.ceil(limits.valueBytesMax / 3) * 4 + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'frameBytesMax must hold the largest value');
   assert(limits.batchBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full batch must fit a frame');
   assert(limits.snapshotChunkBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full chunk must fit a frame');
   // A burst of pending writes is applied as one batch: the log must still hold all of it after.
