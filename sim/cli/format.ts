@@ -1,0 +1,51 @@
+import type { SwarmOptions } from '../options.js';
+import type { RunStats } from '../run.js';
+
+/**
+ * The swarm options of a run, one section a line, with the names the code uses so that a reader
+ * can find each one. Faults at zero are listed apart as "off": which faults a seed turned on is
+ * the first thing to know about it.
+ */
+export function formatOptions(options: SwarmOptions): string[] {
+  const { faults } = options;
+  const sections: [string, object][] = [
+    ['workload', options.workload],
+    ['network', faults.network],
+    ['storage', faults.storage],
+    ['clocks', faults.clocks],
+    ['scheduled', faults.scheduled],
+    ['limits', options.limits],
+    ['timing', options.timing],
+  ];
+  return [
+    `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,
+    ...sections.map(([label, section]) => `  ${label.padEnd(10)}${formatSection(section)}`),
+  ];
+}
+
+function formatSection(section: object): string {
+  const entries = Object.entries(section);
+  const on = entries.filter(([, value]) => value !== 0).map(([key, value]) => `${key}=${String(value)}`);
+  const off = entries.filter(([, value]) => value === 0).map(([key]) => key);
+  return [...on, ...(off.length === 0 ? [] : [`(off: ${off.join(', ')})`])].join(' ');
+}
+
+export function formatStats(stats: RunStats, wallMs: number): string {
+  return [
+    `virtual ${seconds(stats.virtualMs)} in ${seconds(wallMs)} wall (${ratio(stats.virtualMs, wallMs)})`,
+    `${stats.steps} steps`,
+    `${stats.segmentsDelivered} segments delivered`,
+    `writes ${stats.writesAccepted} accepted / ${stats.writesRefused} refused`,
+    `${stats.faultsInjected} scheduled faults`,
+    `${stats.traceEvents} trace events`,
+  ].join(', ');
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1_000).toFixed(1)} s`;
+}
+
+/** Simulated time per wall-clock time, as "23.4x real time". */
+export function ratio(virtualMs: number, wallMs: number): string {
+  return `${(virtualMs / Math.max(wallMs, 1)).toFixed(1)}x real time`;
+}

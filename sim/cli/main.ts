@@ -1,0 +1,25 @@
+import { parseCommand } from './args.js';
+import type { CliIo } from './io.js';
+import { runCommand, type Runner } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
+import { EXIT_INTERNAL, EXIT_USAGE, USAGE, UsageError } from './usage.js';
+
+/** nadb-sim without the process around it: arguments in, exit code out. */
+export async function main(argv: readonly string[], io: CliIo, runner: Runner): Promise<number> {
+  try {
+    const command = parseCommand(argv);
+    if (command.name === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command.name === 'run') return runCommand(command, io, runner);
+    return await sweepCommand(command, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`nadb-sim: ${error.message} (nadb-sim --help for usage)`);
+      return EXIT_USAGE;
+    }
+    io.err(`nadb-sim: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_INTERNAL;
+  }
+}
