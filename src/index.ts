@@ -38,3 +38,23 @@ export type { Random } from './core/random.js';
 export { Secondary, type SecondaryOptions } from './core/secondary/secondary.js';
 export type { SecondaryStats } from './core/secondary/stats.js';
 export type { Cursor, StorageRequest, StorageResult } from './core/storage-request.js';
+export type { EntryMetadata, StorageBackend } from './storage/backend.js';
+export { executeRequest } from './storage/execute.js';
+export { MemoryStorage } from './storage/memory.js';
+export { FileSystemStorage, type FileSystemStorageOptions } from './storage/filesystem.js';
+export { RedisStorage, type RedisStorageOptions } from './storage/redis.js';
+export { ConfigError } from './runtime/config-error.js';
+export { DEFAULT_PORT, type NetworkSyncConfig, type ReplicationMode } from './runtime/config.js';
+export { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './runtime/limits.js';
+export type { LogLevel, Logger } from './runtime/logger.js';
+export {
+  NetworkSyncBackend,
+  type DeleteWithReplicationRequest,
+  type NetworkSyncBackendOptions,
+  type PrimaryReplicationStats,
+  type ReplicationStats,
+  type SecondaryReplicationStats,
+  type StorageContext,
+  type WriteWithReplicationRequest,
+} from './runtime/network-sync-backend.js';
+export type { TlsOptions } from './runtime/transport.js';

@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
-import { MemoryStorage } from '../storage/memory.js';
 import type { StorageBackend } from '../storage/backend.js';
+import { FileSystemStorage } from '../storage/filesystem.js';
+import { MemoryStorage } from '../storage/memory.js';
+import { RedisStorage } from '../storage/redis.js';
 import { UsageError } from './usage-error.js';
 
 export type StorageSpec =
@@ -12,7 +14,7 @@ export type StorageSpec =
 export function parseStorageSpec(text: string): StorageSpec {
   if (text === 'memory') return { kind: 'memory' };
   if (text.startsWith('fs:') && text.length > 'fs:'.length) return { kind: 'fs', dir: resolve(text.slice('fs:'.length)) };
-  if (/^rediss?:\/\/[^/]+(\/\d+)?$/.test(text)) return { kind: 'redis', url: text };
+  if (/^rediss?:\/\/(\[[^\]]+\]|[^/:[\]]+):\d{1,5}(\/\d+)?$/.test(text)) return { kind: 'redis', url: text };
   throw new UsageError(`--storage wants memory, fs:DIR or redis://HOST:PORT[/DB], got '${text}'`);
 }
 
@@ -21,9 +23,9 @@ export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
     case 'memory':
       return new MemoryStorage();
     case 'fs':
-      throw new UsageError('fs storage is not available yet');
+      return FileSystemStorage.open({ basePath: spec.dir });
     case 'redis':
-      throw new UsageError('redis storage is not available yet');
+      return RedisStorage.open({ url: spec.url });
   }
 }
 

@@ -37,7 +37,10 @@ export class Connection {
   ) {
     this.established = options.established;
     socket.setNoDelay(true);
-    socket.on('data', (bytes: Buffer) => hooks.received(bytes));
+    // Once closing, what the peer still sends is dropped: it can cost neither memory nor the machine's work.
+    socket.on('data', (bytes: Buffer) => {
+      if (!this.ending) hooks.received(bytes);
+    });
     socket.on('drain', () => this.flushQueue());
     socket.on('error', (error) => {
       this.lastError = error;

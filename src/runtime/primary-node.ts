@@ -1,30 +1,21 @@
 import type { Server, Socket } from 'node:net';
 import { NotReadyError, StorageFailedError } from '../core/errors.js';
-import { DEFAULT_LIMITS, type Limits, type Timing } from '../core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Operation } from '../core/operation.js';
 import type { ReplicationEvent } from '../core/output.js';
 import { Primary } from '../core/primary/primary.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
-import type { StorageBackend } from '../storage/backend.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
-import type { RuntimeLimits } from './limits.js';
-import type { Logger } from './logger.js';
 import { NodeDriver, type DriverObserver } from './node-driver.js';
-import { boundPort, listen, type TlsOptions } from './transport.js';
+import type { NodeOptions } from './node-options.js';
+import { boundPort, listen } from './transport.js';
 import { WriteWaiters } from './write-waiters.js';
 
-export interface PrimaryNodeOptions {
-  readonly storage: StorageBackend;
+export interface PrimaryNodeOptions extends NodeOptions {
   readonly host: string;
   /** 0 for an ephemeral port, then read `port`. */
   readonly port: number;
-  readonly limits: Partial<Limits>;
-  readonly timing: Partial<Timing>;
-  readonly runtimeLimits: RuntimeLimits;
-  readonly authToken: string | null;
-  readonly tls: TlsOptions | null;
-  readonly logger: Logger;
 }
 
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */

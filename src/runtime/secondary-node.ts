@@ -1,27 +1,18 @@
 import { ConnectionError } from '../core/errors.js';
-import { DEFAULT_LIMITS, type Limits, type Timing } from '../core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { ReplicationEvent } from '../core/output.js';
 import { Secondary } from '../core/secondary/secondary.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
-import type { StorageBackend } from '../storage/backend.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
-import type { RuntimeLimits } from './limits.js';
-import type { Logger } from './logger.js';
 import { NodeDriver, type DriverObserver } from './node-driver.js';
-import { dial, type TlsOptions } from './transport.js';
+import type { NodeOptions } from './node-options.js';
+import { dial } from './transport.js';
 
-export interface SecondaryNodeOptions {
-  readonly storage: StorageBackend;
+export interface SecondaryNodeOptions extends NodeOptions {
   readonly primaryHost: string;
   readonly primaryPort: number;
   readonly replicaId: string;
-  readonly limits: Partial<Limits>;
-  readonly timing: Partial<Timing>;
-  readonly runtimeLimits: RuntimeLimits;
-  readonly authToken: string | null;
-  readonly tls: TlsOptions | null;
-  readonly logger: Logger;
 }
 
 /** A secondary on TCP: the Secondary state machine, dialling its primary whenever it asks to. */

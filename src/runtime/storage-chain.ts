@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StorageRequest, StorageResult } from '../core/storage-request.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { executeRequest } from '../storage/execute.js';
@@ -17,7 +18,13 @@ export class StorageChain {
   ) {}
 
   enqueue(requestId: number, request: StorageRequest): void {
-    this.tail = this.tail.then(async () => this.completed(requestId, await executeRequest(this.backend, request)));
+    this.tail = this.tail.then(async () => {
+      const result = await executeRequest(this.backend, request);
+      // A backend that answers from memory completes within microtasks: without a turn of the
+      // event loop here, a caller awaiting write after write would starve every socket and timer.
+      await nextTurn();
+      this.completed(requestId, result);
+    });
   }
 
   /** Resolves once every request is done, including those that completions enqueued meanwhile. */

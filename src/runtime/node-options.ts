@@ -1,0 +1,16 @@
+import type { Limits, Timing } from '../core/limits.js';
+import type { StorageBackend } from '../storage/backend.js';
+import type { RuntimeLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import type { TlsOptions } from './transport.js';
+
+/** What a primary and a secondary node both need; the node owns `storage` from start() on. */
+export interface NodeOptions {
+  readonly storage: StorageBackend;
+  readonly limits: Partial<Limits>;
+  readonly timing: Partial<Timing>;
+  readonly runtimeLimits: RuntimeLimits;
+  readonly authToken: string | null;
+  readonly tls: TlsOptions | null;
+  readonly logger: Logger;
+}

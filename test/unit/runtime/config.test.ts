@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, DEFAULT_TIMING } from '../../../src/core/limits.js';
+import { ConfigError } from '../../../src/runtime/config-error.js';
+import { resolveConfig } from '../../../src/runtime/config.js';
+
+describe('resolveConfig', () => {
+  it("keeps the original's defaults", () => {
+    const config = resolveConfig('primary');
+    expect(config).toMatchObject({ listenHost: '0.0.0.0', listenPort: 9000, primaryPort: 9000, admin: null, authToken: null });
+    expect(config.timing.heartbeatIntervalMs).toBe(5_000);
+    expect(config.limits.logEntriesMax).toBe(10_000);
+  });
+
+  it('takes heartbeatInterval in seconds and maxOperationLog as the log size, shrinking the pending writes with it', () => {
+    const config = resolveConfig('primary', { heartbeatInterval: 0.5, maxOperationLog: 100 });
+    expect(config.timing.heartbeatIntervalMs).toBe(500);
+    expect(config.limits).toMatchObject({ logEntriesMax: 100, pendingWritesMax: 100 });
+    expect(resolveConfig('primary', { heartbeatInterval: 1, timing: { heartbeatIntervalMs: 250 } }).timing.heartbeatIntervalMs).toBe(250);
+    expect(resolveConfig('primary', { limits: { frameBytesMax: DEFAULT_LIMITS.frameBytesMax } }).limits).toEqual(DEFAULT_LIMITS);
+    expect(resolveConfig('primary').timing).toEqual(DEFAULT_TIMING);
+  });
+
+  it.each([
+    ['secondary', {}, 'primaryHost is required for a secondary'],
+    ['primary', { mode: 'secondary' }, "config.mode 'secondary' disagrees with mode 'primary'"],
+    ['primary', { listenPort: -1 }, 'listenPort must be an integer from 0 to 65535, got -1'],
+    ['primary', { adminPort: 1.5 }, 'adminPort must be an integer from 0 to 65535, got 1.5'],
+    ['primary', { broadcastAsync: false }, 'broadcastAsync: false is not supported: replication never blocks writers'],
+    ['primary', { limits: { frameBytesMax: 1024 } }, 'frameBytesMax must hold the largest value'],
+    ['secondary', { primaryHost: 'h', replicaId: '' }, 'replicaId must be a non-empty string'],
+  ] as const)('refuses %s with %j', (mode, config, message) => {
+    expect(() => resolveConfig(mode, config)).toThrow(new ConfigError(message));
+  });
+});
