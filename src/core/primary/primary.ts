@@ -51,15 +51,19 @@ export class Primary implements StateMachine {
   private readonly timing: Timing;
   private readonly authToken: string | null;
   private readonly outputs = new OutputQueue();
-  private readonly log: OperationLog;
-  private readonly expiry: ExpiryIndex;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected readonly log: OperationLog;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected readonly expiry: ExpiryIndex;
   private readonly peers = new Map<number, Peer>();
   private readonly replicas = new Map<string, ReplicaRecord>();
   private readonly inflight: Inflight[] = [];
   private pending: LogEntry[] = [];
-  private state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
   private loadAfterPath: string | null = null;
-  private issuedSequence = 0;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected issuedSequence = 0;
   private appliedSequence = 0;
   private nextRequestId = 1;
   private clockMs: number;
@@ -264,7 +268,8 @@ export class Primary implements StateMachine {
     }));
   }
 
-  private request(request: StorageRequest, track: (requestId: number) => Inflight): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected request(request: StorageRequest, track: (requestId: number) => Inflight): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
     this.inflight.push(track(requestId));
@@ -304,7 +309,8 @@ export class Primary implements StateMachine {
     for (const peer of [...this.peers.values()]) this.closePeer(peer, 'storage', `primary storage failed: ${message}`);
   }
 
-  private expireKeys(nowMs: number): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected expireKeys(nowMs: number): void {
     if (this.state !== 'ready') return;
     while (this.pending.length < this.limits.pendingWritesMax) {
       const path = this.expiry.takeExpired(nowMs);
@@ -399,7 +405,8 @@ export class Primary implements StateMachine {
     return true;
   }
 
-  private handleSyncRequest(peer: Peer, request: SyncRequestFrame): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected handleSyncRequest(peer: Peer, request: SyncRequestFrame): void {
     const sameHistory = request.replicationId === this.replicationId;
     if (sameHistory && request.fromSequence >= 1 && this.log.covers(request.fromSequence)) {
       this.partialResyncs += 1;
@@ -411,13 +418,14 @@ export class Primary implements StateMachine {
     this.startSnapshot(peer);
   }
 
+  /** Protected for the test-only bug zoo (test/zoo). */
   /**
    * A fuzzy snapshot: storage is scanned page by page while writes go on. Everything handed to
    * storage before the first scan (S0) is in it; the last scan can see at most what was handed
    * to storage before it (S1). Replaying S0+1..S1 over it gives exactly the state at S1, because
    * every operation is absolute. The secondary installs it only then.
    */
-  private startSnapshot(peer: Peer): void {
+  protected startSnapshot(peer: Peer): void {
     this.fullResyncs += 1;
     peer.phase = 'snapshot';
     const session: SnapshotSession = {
@@ -434,7 +442,8 @@ export class Primary implements StateMachine {
     this.requestSnapshotScan(peer, session);
   }
 
-  private sendSyncResponse(peer: Peer, mode: 'continue' | 'full_resync', fromSequence: number): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected sendSyncResponse(peer: Peer, mode: 'continue' | 'full_resync', fromSequence: number): void {
     peer.link.send({ kind: 'syncResponse', timestampMs: this.clockMs, mode, replicationId: this.replicationId, fromSequence }, this.outputs);
     this.emit({ kind: 'resync', connectionId: peer.link.connectionId, mode, fromSequence });
   }
@@ -462,7 +471,8 @@ export class Primary implements StateMachine {
     if (done) this.finishSnapshot(peer, session);
   }
 
-  private finishSnapshot(peer: Peer, session: SnapshotSession): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected finishSnapshot(peer: Peer, session: SnapshotSession): void {
     const consistentSequence = session.issuedAtLastScan;
     peer.link.send(
       {

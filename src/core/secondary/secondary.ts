@@ -52,13 +52,16 @@ interface Staging {
  */
 export class Secondary implements StateMachine {
   readonly replicaId: string;
-  private readonly limits: Limits;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected readonly limits: Limits;
   private readonly timing: Timing;
   private readonly random: Random;
   private readonly authToken: string | null;
   private readonly outputs = new OutputQueue();
-  private phase: Phase = 'idle';
-  private link: Link | null = null;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected phase: Phase = 'idle';
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected link: Link | null = null;
   private nextConnectionId = 1;
   private connectingId = 0;
   private connectStartedMs = 0;
@@ -66,12 +69,14 @@ export class Secondary implements StateMachine {
   private attempt = 0;
   private clockMs: number;
   // Where the live data stands.
-  private historyId: string | null;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected historyId: string | null;
   private appliedSequence: number;
   private durableSequence = 0;
   // The current connection's stream.
   private streamHistoryId: string | null = null;
-  private receivedSequence = 0;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected receivedSequence = 0;
   private staging: Staging | null = null;
   private processedBytes = 0;
   /** Last sign of a snapshot moving (a chunk, its end, or our own storage finishing work). */
@@ -328,7 +333,8 @@ export class Secondary implements StateMachine {
     this.send({ kind: 'syncRequest', timestampMs: this.clockMs, replicationId: this.historyId, fromSequence: this.appliedSequence + 1 });
   }
 
-  private handleSyncResponse(response: SyncResponseFrame): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected handleSyncResponse(response: SyncResponseFrame): void {
     this.attempt = 0;
     this.streamHistoryId = response.replicationId;
     this.receivedSequence = response.fromSequence - 1;
@@ -395,7 +401,8 @@ export class Secondary implements StateMachine {
     else throw new ProtocolError(`unexpected ${frame.kind} while streaming`);
   }
 
-  private handleHeartbeat(heartbeat: HeartbeatFrame, frameBytes: number): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected handleHeartbeat(heartbeat: HeartbeatFrame, frameBytes: number): void {
     this.release(frameBytes);
     if (heartbeat.replicationId !== this.streamHistoryId) {
       this.closeLink('history', `primary moved to history ${heartbeat.replicationId}`);
@@ -405,8 +412,9 @@ export class Secondary implements StateMachine {
     }
   }
 
+  /** Protected for the test-only bug zoo (test/zoo). */
   /** In order only: a duplicate is dropped, a gap ends the link; nothing is applied out of turn. */
-  private acceptEntries(entries: readonly LogEntry[], frameBytes: number): void {
+  protected acceptEntries(entries: readonly LogEntry[], frameBytes: number): void {
     const fresh: LogEntry[] = [];
     for (const entry of entries) {
       if (entry.sequence <= this.receivedSequence) {
