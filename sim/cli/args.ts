@@ -8,14 +8,11 @@ export interface WindowSeconds {
   readonly toS: number;
 }
 
-export interface RunArgs {
+export interface RunArgs extends OutputArgs {
   readonly name: 'run';
   readonly seed: number;
   readonly secondaries: number | undefined;
   readonly operations: number | undefined;
-  readonly tracePath: string | undefined;
-  readonly timelinePath: string | undefined;
-  readonly window: WindowSeconds | undefined;
 }
 
 export interface SweepArgs {
@@ -27,7 +24,20 @@ export interface SweepArgs {
   readonly operations: number | undefined;
 }
 
-export type Command = RunArgs | SweepArgs | { readonly name: 'help' };
+/** Where a run's trace and timeline go, when asked for. */
+export interface OutputArgs {
+  readonly tracePath: string | undefined;
+  readonly timelinePath: string | undefined;
+  readonly window: WindowSeconds | undefined;
+}
+
+export interface ScenarioArgs extends OutputArgs {
+  readonly name: 'scenario';
+  /** The scenario's JSON, as the failing property printed it. */
+  readonly json: string;
+}
+
+export type Command = RunArgs | SweepArgs | ScenarioArgs | { readonly name: 'help' };
 
 const SWARM_OPTIONS = { seed: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' } } as const;
 const OUTPUT_OPTIONS = { trace: { type: 'string' }, timeline: { type: 'string' }, window: { type: 'string' } } as const;
@@ -37,21 +47,35 @@ const SWEEP_OPTIONS = { seeds: { type: 'string' }, from: { type: 'string' }, wor
 export function parseCommand(argv: readonly string[]): Command {
   const [name, ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
-  if (name === undefined) throw new UsageError('a command is needed: run, replay or sweep');
+  if (name === undefined) throw new UsageError('a command is needed: run, replay, sweep or scenario');
   if (name === 'run' || name === 'replay') return parseRun(rest, name === 'replay');
   if (name === 'sweep') return parseSweep(rest);
+  if (name === 'scenario') return parseScenario(rest);
   throw new UsageError(`unknown command '${name}'`);
 }
 
 function parseRun(argv: readonly string[], outputsRequired: boolean): RunArgs {
   const values = strictParse(argv, { ...SWARM_OPTIONS, ...OUTPUT_OPTIONS });
   if (outputsRequired && (values.trace === undefined || values.timeline === undefined)) throw new UsageError('replay needs --trace FILE and --timeline FILE.html');
-  if (values.window !== undefined && values.timeline === undefined) throw new UsageError('--window needs --timeline FILE.html');
   return {
     name: 'run',
     seed: parseSeed(required(values.seed, '--seed')),
     secondaries: optionalCount(values.secondaries, '--secondaries', 1, 16),
     operations: optionalCount(values.ops, '--ops', 1, 10_000_000),
+    ...outputArgs(values),
+  };
+}
+
+function parseScenario(argv: readonly string[]): ScenarioArgs {
+  const [json, ...flags] = argv;
+  if (json === undefined || json.startsWith('--')) throw new UsageError("scenario needs the scenario's JSON as its first argument");
+  const values = strictParse(flags, OUTPUT_OPTIONS);
+  return { name: 'scenario', json, ...outputArgs(values) };
+}
+
+function outputArgs(values: { trace?: string; timeline?: string; window?: string }): OutputArgs {
+  if (values.window !== undefined && values.timeline === undefined) throw new UsageError('--window needs --timeline FILE.html');
+  return {
     tracePath: values.trace,
     timelinePath: values.timeline,
     window: values.window === undefined ? undefined : parseWindow(values.window),

@@ -1,6 +1,7 @@
 import { parseCommand } from './args.js';
 import type { CliIo } from './io.js';
 import { runCommand, type Runner } from './run-command.js';
+import { replayScenario } from './scenario-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { EXIT_INTERNAL, EXIT_USAGE, USAGE, UsageError } from './usage.js';
 
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[], io: CliIo, runner: Runner): 
       return 0;
     }
     if (command.name === 'run') return runCommand(command, io, runner);
+    if (command.name === 'scenario') return replayScenario(command, io);
     return await sweepCommand(command, io);
   } catch (error) {
     if (error instanceof UsageError) {

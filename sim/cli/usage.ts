@@ -11,9 +11,11 @@ export const EXIT_INTERNAL = 70;
 export const USAGE = `usage: nadb-sim run    --seed S [--secondaries K] [--ops N] [--trace FILE] [--timeline FILE.html] [--window A-B]
        nadb-sim replay --seed S --trace FILE --timeline FILE.html [--secondaries K] [--ops N] [--window A-B]
        nadb-sim sweep  --seeds N [--from S] [--workers W] [--secondaries K] [--ops N]
+       nadb-sim scenario 'JSON' [--trace FILE] [--timeline FILE.html] [--window A-B]
 
   S      a seed: a decimal number below 2^32, or a git commit hash (its first 8 hex digits)
   K, N   secondaries and operations; drawn from the seed when not given
+  JSON   a scenario, as a failing property prints it (sim/scenario.ts)
   A-B    the timeline's window in seconds of virtual time, e.g. 12.5-14 (default: the whole run)
 
 exit codes: 0 pass, 1 safety violation, 2 liveness violation, 3 crash;
