@@ -162,7 +162,10 @@ export class SimNetwork {
     };
     this.connections.set(primaryConnectionId, connection);
     this.bySecondary.set(secondaryKey(secondary, secondaryConnectionId), connection);
-    this.scheduler.at(arrivalMs, () => this.hooks.connected(secondary, secondaryConnectionId, primaryConnectionId));
+    // A connection that ended before it was established (its secondary crashed, say) never arrives.
+    this.scheduler.at(arrivalMs, () => {
+      if (connection.open) this.hooks.connected(secondary, secondaryConnectionId, primaryConnectionId);
+    });
   }
 
   /** Bytes a node transmits on a connection (its own connection id). */

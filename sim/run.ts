@@ -1,7 +1,8 @@
 import { AssertionError } from '../src/core/assert.js';
 import { ReplicationError } from '../src/core/errors.js';
 import { SafetyCheckers, SafetyViolation, readOnlyViolation } from './checkers.js';
-import type { SwarmOptions, WorkloadOptions } from './options.js';
+import type { Operation } from '../src/core/operation.js';
+import type { SwarmOptions } from './options.js';
 import { Prng } from './prng.js';
 import { drawSchedule, type ScheduledAction } from './schedule.js';
 import { SIM_EPOCH_MS, Simulation, type NodeFactories } from './simulation.js';
@@ -22,13 +23,8 @@ export interface RunStats {
   readonly traceEvents: number;
 }
 
-export interface RunResult {
+export interface RunResult extends Judgement {
   readonly options: SwarmOptions;
-  readonly verdict: Verdict;
-  /** What went wrong; empty on a pass. */
-  readonly message: string;
-  readonly traceHash: string;
-  readonly stats: RunStats;
   /** The simulation, for a trace or a timeline. */
   readonly sim: Simulation;
 }
@@ -40,11 +36,54 @@ export interface RunConfig {
   readonly nodes?: NodeFactories;
 }
 
+/** What the safety phase counts, and the latest expiry it set (which liveness must wait for). */
+export interface Progress {
+  writesAccepted: number;
+  writesRefused: number;
+  faultsInjected: number;
+  latestExpiryMs: number;
+}
+
+export interface Judgement {
+  readonly verdict: Verdict;
+  /** What went wrong; empty on a pass. */
+  readonly message: string;
+  readonly traceHash: string;
+  readonly stats: RunStats;
+}
+
 /**
- * One simulated run in two phases. Safety: the workload runs under the swarm's faults, and every
- * checker runs after every event. Liveness: every fault is healed, and all secondaries must equal
- * the primary within livenessBoundMs of virtual time.
+ * The two phases every run has. Safety: `safetyPhase` runs its workload and faults while every
+ * checker runs after every event. Liveness: every fault is healed, the expiries the writes set come
+ * due (converging before one is due proves nothing about replicating it; at most a bound's wait),
+ * and all secondaries must then equal the primary within `livenessBoundMs` of virtual time.
  */
+export function judge(sim: Simulation, livenessBoundMs: number, safetyPhase: (progress: Progress) => void): Judgement {
+  const progress: Progress = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0, latestExpiryMs: Number.NEGATIVE_INFINITY };
+  const finish = (verdict: Verdict, message: string): Judgement => {
+    const { latestExpiryMs: _, ...counters } = progress;
+    const stats = { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, ...counters };
+    return { verdict, message, traceHash: sim.trace.hash(), stats };
+  };
+  try {
+    new SafetyCheckers().attach(sim);
+    safetyPhase(progress);
+    sim.heal();
+    if (progress.latestExpiryMs > Number.NEGATIVE_INFINITY) {
+      sim.runUntilTime(Math.min(sim.primary.clock.virtualMsAt(progress.latestExpiryMs + 1), sim.nowMs + livenessBoundMs));
+    }
+    if (!sim.runUntil(() => sim.converged(), livenessBoundMs)) {
+      return finish('liveness', `not converged ${livenessBoundMs} ms after healing: ${sim.divergence() ?? ''}`);
+    }
+    return finish('pass', '');
+  } catch (error) {
+    if (error instanceof SafetyViolation) return finish('safety', error.message);
+    if (error instanceof AssertionError) return finish('crash', `invariant: ${error.message}`);
+    return finish('crash', error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  }
+}
+
+/** One simulated run of a seed's swarm: its workload and fault schedule, then liveness. */
 export function runSimulation(options: SwarmOptions, config: RunConfig = {}): RunResult {
   const sim = new Simulation({
     seed: options.seed,
@@ -55,30 +94,11 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });
-  const counters = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0 };
-  const finish = (verdict: Verdict, message: string): RunResult => ({
-    options,
-    verdict,
-    message,
-    traceHash: sim.trace.hash(),
-    stats: { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, ...counters },
-    sim,
-  });
-  try {
-    new SafetyCheckers().attach(sim);
-    runSafetyPhase(sim, options, counters);
-    sim.heal();
-    const converged = sim.runUntil(() => sim.converged(), options.livenessBoundMs);
-    if (!converged) return finish('liveness', `not converged ${options.livenessBoundMs} ms after healing: ${sim.divergence() ?? ''}`);
-    return finish('pass', '');
-  } catch (error) {
-    if (error instanceof SafetyViolation) return finish('safety', error.message);
-    if (error instanceof AssertionError) return finish('crash', `invariant: ${error.message}`);
-    return finish('crash', error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-  }
+  const judgement = judge(sim, options.livenessBoundMs, (progress) => runSafetyPhase(sim, options, progress));
+  return { options, sim, ...judgement };
 }
 
-function runSafetyPhase(sim: Simulation, options: SwarmOptions, counters: { writesAccepted: number; writesRefused: number; faultsInjected: number }): void {
+function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progress): void {
   const prng = new Prng(options.seed ^ 0x3c6ef372);
   const workload = options.workload;
   const durationMs = workload.operations * workload.writeIntervalMeanMs;
@@ -92,32 +112,33 @@ function runSafetyPhase(sim: Simulation, options: SwarmOptions, counters: { writ
     if (action !== undefined && action.atMs <= nextWriteMs) {
       sim.runUntilTime(action.atMs);
       action.run(sim);
-      counters.faultsInjected += 1;
+      progress.faultsInjected += 1;
       next += 1;
       continue;
     }
     sim.runUntilTime(nextWriteMs);
-    if (tryWrite(sim, prng, workload)) counters.writesAccepted += 1;
-    else counters.writesRefused += 1;
+    if (sim.primary.up) tryWrite(sim, nextOperation(prng, workload, sim.localNow(sim.primary)), progress);
+    else progress.writesRefused += 1;
     writes += 1;
     if (writes % 50 === 0) checkReadOnly(sim);
     nextWriteMs += Math.max(0, Math.round(-workload.writeIntervalMeanMs * Math.log(1 - prng.nextFloat())));
   }
 }
 
-/** A write the primary refuses (down, loading, back-pressure) is not acknowledged: not a loss. */
-function tryWrite(sim: Simulation, prng: Prng, workload: WorkloadOptions): boolean {
-  if (!sim.primary.up) return false;
+/** A write the primary refuses (loading, back-pressure) is not acknowledged: not a loss. */
+export function tryWrite(sim: Simulation, op: Operation, progress: Progress): void {
   try {
-    sim.write(nextOperation(prng, workload, sim.localNow(sim.primary)));
-    return true;
+    sim.write(op);
   } catch (error) {
-    if (error instanceof ReplicationError) return false;
-    throw error;
+    if (!(error instanceof ReplicationError)) throw error;
+    progress.writesRefused += 1;
+    return;
   }
+  progress.writesAccepted += 1;
+  if ('expiresAtMs' in op && op.expiresAtMs !== null) progress.latestExpiryMs = Math.max(progress.latestExpiryMs, op.expiresAtMs);
 }
 
-function checkReadOnly(sim: Simulation): void {
+export function checkReadOnly(sim: Simulation): void {
   const violation = readOnlyViolation(sim);
   if (violation !== null) throw new SafetyViolation(violation);
 }

@@ -1,12 +1,9 @@
-import { AssertionError } from '../src/core/assert.js';
-import { ReplicationError } from '../src/core/errors.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
-import { SafetyCheckers, SafetyViolation, readOnlyViolation } from './checkers.js';
 import { PRIMARY } from './network.js';
 import { NO_FAULTS, SIM_LIMITS, SIM_TIMING, type FaultOptions } from './options.js';
-import type { RunConfig, RunStats, Verdict } from './run.js';
-import { SIM_EPOCH_MS, Simulation } from './simulation.js';
+import { checkReadOnly, judge, tryWrite, type Judgement, type Progress, type RunConfig } from './run.js';
+import { Simulation } from './simulation.js';
 
 /**
  * An operation as a scenario writes it: plain JSON, the value as text and the expiry relative to
@@ -64,13 +61,8 @@ export interface Scenario {
   readonly livenessBoundMs?: number;
 }
 
-export interface ScenarioResult {
+export interface ScenarioResult extends Judgement {
   readonly scenario: Scenario;
-  readonly verdict: Verdict;
-  /** What went wrong; empty on a pass. */
-  readonly message: string;
-  readonly traceHash: string;
-  readonly stats: RunStats;
   readonly sim: Simulation;
 }
 
@@ -92,19 +84,9 @@ export function resolveOperation(spec: OperationSpec, nowMs: number): Operation 
   }
 }
 
-interface Progress {
-  writesAccepted: number;
-  writesRefused: number;
-  faultsInjected: number;
-  /** The latest expiry any accepted write set, on the primary's clock. */
-  latestExpiryMs: number;
-}
-
 /**
- * Runs a scenario in two phases, as runSimulation runs a seed. Safety: the steps, with every checker
- * after every event and the read-only check after every step. Liveness: everything healed and the
- * expiries the writes set come due (those within the bound), all secondaries must equal the primary
- * within the bound.
+ * Runs a scenario in the two phases of every run (see `judge`): its steps with every checker after
+ * every event and the read-only check after every step, then liveness.
  */
 export function runScenario(scenario: Scenario, config: RunConfig = {}): ScenarioResult {
   checkNodes(scenario);
@@ -117,25 +99,10 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });
-  const progress: Progress = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0, latestExpiryMs: Number.NEGATIVE_INFINITY };
-  const finish = (verdict: Verdict, message: string): ScenarioResult => {
-    const { latestExpiryMs: _, ...counters } = progress;
-    const stats = { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, ...counters };
-    return { scenario, verdict, message, traceHash: sim.trace.hash(), stats, sim };
-  };
-  try {
-    new SafetyCheckers().attach(sim);
+  const judgement = judge(sim, scenario.livenessBoundMs ?? LIVENESS_BOUND_MS, (progress) => {
     for (const step of scenario.steps) runStep(sim, step, progress);
-    sim.heal();
-    const boundMs = scenario.livenessBoundMs ?? LIVENESS_BOUND_MS;
-    // Converging before an expiry is due proves nothing about replicating it (within reason: a
-    // bound's worth of waiting, not a day's).
-    if (progress.latestExpiryMs > Number.NEGATIVE_INFINITY) sim.runUntilTime(Math.min(sim.primary.clock.virtualMsAt(progress.latestExpiryMs + 1), sim.nowMs + boundMs));
-    if (!sim.runUntil(() => sim.converged(), boundMs)) return finish('liveness', `not converged ${boundMs} ms after healing: ${sim.divergence() ?? ''}`);
-    return finish('pass', '');
-  } catch (error) {
-    return finish(...verdictOf(error));
-  }
+  });
+  return { scenario, sim, ...judgement };
 }
 
 function runStep(sim: Simulation, step: Step, progress: Progress): void {
@@ -144,26 +111,12 @@ function runStep(sim: Simulation, step: Step, progress: Progress): void {
     applyStep(sim, step);
     if (step.kind !== 'runFor') progress.faultsInjected += 1;
   }
-  const violation = readOnlyViolation(sim);
-  if (violation !== null) throw new SafetyViolation(violation);
+  checkReadOnly(sim);
 }
 
-/** A write the primary refuses (down, loading, back-pressure) is not acknowledged: not a loss. */
 function write(sim: Simulation, spec: OperationSpec, progress: Progress): void {
-  if (!sim.primary.up) {
-    progress.writesRefused += 1;
-    return;
-  }
-  const op = resolveOperation(spec, sim.localNow(sim.primary));
-  try {
-    sim.write(op);
-  } catch (error) {
-    if (!(error instanceof ReplicationError)) throw error;
-    progress.writesRefused += 1;
-    return;
-  }
-  progress.writesAccepted += 1;
-  if ('expiresAtMs' in op && op.expiresAtMs !== null) progress.latestExpiryMs = Math.max(progress.latestExpiryMs, op.expiresAtMs);
+  if (sim.primary.up) tryWrite(sim, resolveOperation(spec, sim.localNow(sim.primary)), progress);
+  else progress.writesRefused += 1;
 }
 
 type ActionStep = RunForStep | FaultStep;
@@ -194,12 +147,6 @@ const STEP_ACTIONS: StepActions = {
 /** Lets time pass or injects a fault. */
 export function applyStep(sim: Simulation, step: ActionStep): void {
   (STEP_ACTIONS[step.kind] as (sim: Simulation, step: ActionStep) => void)(sim, step);
-}
-
-function verdictOf(error: unknown): [Verdict, string] {
-  if (error instanceof SafetyViolation) return ['safety', error.message];
-  if (error instanceof AssertionError) return ['crash', `invariant: ${error.message}`];
-  return ['crash', error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
 }
 
 /** A scenario naming a node it does not have is a mistake in the scenario, not a verdict. */

@@ -106,6 +106,8 @@ export class Primary implements StateMachine {
     if (this.state === 'failed') throw new StorageFailedError('primary storage failed; restart the primary');
     if (this.state === 'closed') throw new NotReadyError('primary is closed');
     validateOperation(op, this.limits);
+    // An entry past its expiry is already gone for readers: delete it before a write can revive it.
+    this.expireKeys(nowMs);
     if (this.pending.length >= this.limits.pendingWritesMax) {
       throw new LimitExceededError(`${this.pending.length} writes waiting for storage (pendingWritesMax)`);
     }

@@ -182,6 +182,16 @@ describe('Primary', () => {
     expect(apply?.request).toMatchObject({ kind: 'apply', operations: [{ type: 'DELETE', path: 'a' }] });
   });
 
+  it('deletes a due entry before a write could revive it (SET_TTL on an expired key)', () => {
+    const primary = ready();
+    primary.submitWrite(set('a', '1', { expiresAtMs: T0 + 1_000 }), T0);
+    complete(primary, drain(primary));
+    // No timer has fired yet, but readers stopped seeing 'a' at T0 + 1000.
+    expect(primary.submitWrite({ type: 'SET_TTL', path: 'a', expiresAtMs: null }, T0 + 1_000)).toBe(3);
+    const applies = ofKind(complete(primary, drain(primary)), 'storage').flatMap((output) => (output.request.kind === 'apply' ? output.request.operations : []));
+    expect(applies.map((op) => op.type)).toEqual(['DELETE', 'SET_TTL']);
+  });
+
   it('indexes the expiring entries found in storage at start-up', () => {
     const primary = ready({}, [set('old', 'v', { expiresAtMs: T0 + 500 })]);
     expect(primary.nextWakeMs()).toBe(T0 + 500);
