@@ -1,4 +1,5 @@
 import type { Limits, Timing } from '../src/core/limits.js';
+import { keepFaults, type FaultKind } from './fault-kinds.js';
 import { Prng } from './prng.js';
 
 /** Faults applied to every segment a link carries, by probability. */
@@ -63,11 +64,21 @@ export interface WorkloadOptions {
   readonly valueBytesMax: number;
 }
 
+/** What a command line may impose on a seed's draw. */
+export interface SwarmOverrides {
+  readonly secondaries?: number | undefined;
+  readonly operations?: number | undefined;
+  /** Only these kinds of fault stay on; all when absent. */
+  readonly faults?: readonly FaultKind[] | undefined;
+}
+
 /** Everything a run depends on besides the code: derived from the seed, printed with every run. */
 export interface SwarmOptions {
   readonly seed: number;
   readonly secondaries: number;
   readonly faults: FaultOptions;
+  /** The fault kinds a command line limited the run to; undefined for all. */
+  readonly faultKinds: readonly FaultKind[] | undefined;
   readonly workload: WorkloadOptions;
   readonly limits: Partial<Limits>;
   readonly timing: Partial<Timing>;
@@ -129,7 +140,7 @@ export const SIM_LIMITS: Partial<Limits> = Object.freeze({
  * Swarm testing: each seed turns some faults on at some strength and leaves others off, so that
  * runs explore combinations a fixed mix of faults would drown.
  */
-export function swarmOptions(seed: number, overrides: { secondaries?: number; operations?: number } = {}): SwarmOptions {
+export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): SwarmOptions {
   const prng = new Prng(seed);
   const on = (probability: number): boolean => prng.nextFloat() < probability;
   const upTo = (max: number): number => Math.round(prng.nextFloat() * max * 1_000) / 1_000;
@@ -160,10 +171,12 @@ export function swarmOptions(seed: number, overrides: { secondaries?: number; op
     primaryRestartsPerMinute: on(0.2) ? upTo(1) : 0,
     faultDurationMaxMs: 1_000 + prng.below(15_000),
   };
+  const drawn: FaultOptions = { network, storage, clocks, scheduled };
   return {
     seed,
     secondaries: overrides.secondaries ?? 1 + prng.below(3),
-    faults: { network, storage, clocks, scheduled },
+    faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
+    faultKinds: overrides.faults,
     workload: { operations: overrides.operations ?? 200 + prng.below(800), writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
     // A short log makes resyncs; a long one lets a stalled secondary fill its budget instead.
     limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },

@@ -145,6 +145,7 @@ export function checkReadOnly(sim: Simulation): void {
 
 /** The command that replays a run exactly. */
 export function replayCommand(options: SwarmOptions): string {
-  return `npm run sim -- run --seed ${options.seed} --secondaries ${options.secondaries} --ops ${options.workload.operations}`;
+  const faults = options.faultKinds === undefined ? '' : ` --faults ${options.faultKinds.length === 0 ? 'none' : options.faultKinds.join(',')}`;
+  return `npm run sim -- run --seed ${options.seed} --secondaries ${options.secondaries} --ops ${options.workload.operations}${faults}`;
 }
 

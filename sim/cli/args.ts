@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseFaultKinds, type FaultKind } from '../fault-kinds.js';
 import { parseSeed } from './seed.js';
 import { UsageError } from './usage.js';
 
@@ -13,6 +14,7 @@ export interface RunArgs extends OutputArgs {
   readonly seed: number;
   readonly secondaries: number | undefined;
   readonly operations: number | undefined;
+  readonly faults: FaultKind[] | undefined;
 }
 
 export interface SweepArgs {
@@ -22,6 +24,7 @@ export interface SweepArgs {
   readonly workers: number;
   readonly secondaries: number | undefined;
   readonly operations: number | undefined;
+  readonly faults: FaultKind[] | undefined;
 }
 
 /** Where a run's trace and timeline go, when asked for. */
@@ -39,9 +42,9 @@ export interface ScenarioArgs extends OutputArgs {
 
 export type Command = RunArgs | SweepArgs | ScenarioArgs | { readonly name: 'help' };
 
-const SWARM_OPTIONS = { seed: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' } } as const;
+const SWARM_OPTIONS = { seed: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' }, faults: { type: 'string' } } as const;
 const OUTPUT_OPTIONS = { trace: { type: 'string' }, timeline: { type: 'string' }, window: { type: 'string' } } as const;
-const SWEEP_OPTIONS = { seeds: { type: 'string' }, from: { type: 'string' }, workers: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' } } as const;
+const SWEEP_OPTIONS = { seeds: { type: 'string' }, from: { type: 'string' }, workers: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' }, faults: { type: 'string' } } as const;
 
 /** `replay` is `run` that must write the trace and the timeline. */
 export function parseCommand(argv: readonly string[]): Command {
@@ -62,6 +65,7 @@ function parseRun(argv: readonly string[], outputsRequired: boolean): RunArgs {
     seed: parseSeed(required(values.seed, '--seed')),
     secondaries: optionalCount(values.secondaries, '--secondaries', 1, 16),
     operations: optionalCount(values.ops, '--ops', 1, 10_000_000),
+    faults: optionalFaults(values.faults),
     ...outputArgs(values),
   };
 }
@@ -91,6 +95,7 @@ function parseSweep(argv: readonly string[]): SweepArgs {
     workers: optionalCount(values.workers, '--workers', 1, 64) ?? 2,
     secondaries: optionalCount(values.secondaries, '--secondaries', 1, 16),
     operations: optionalCount(values.ops, '--ops', 1, 10_000_000),
+    faults: optionalFaults(values.faults),
   };
 }
 
@@ -104,6 +109,15 @@ function strictParse<T extends StringOptions>(argv: readonly string[], options: 
     const message = error instanceof Error ? error.message : String(error);
     // Node's first sentence says what is wrong; its advice after it (about '--') does not apply here.
     throw new UsageError(message.split(/\.(\s|$)/)[0] ?? message);
+  }
+}
+
+function optionalFaults(text: string | undefined): FaultKind[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseFaultKinds(text);
+  } catch (error) {
+    throw new UsageError(`--faults: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -13,7 +13,7 @@ export type Runner = (options: SwarmOptions, config: RunConfig) => RunResult;
 
 /** `nadb-sim run` and `replay`: one seed, its verdict as the exit code. */
 export function runCommand(args: RunArgs, io: CliIo, runner: Runner): number {
-  const options = swarmOptions(args.seed, { secondaries: args.secondaries, operations: args.operations });
+  const options = swarmOptions(args.seed, { secondaries: args.secondaries, operations: args.operations, faults: args.faults });
   for (const line of formatOptions(options)) io.out(line);
   const keepsTrace = args.tracePath !== undefined || args.timelinePath !== undefined;
   const startedMs = io.nowMs();

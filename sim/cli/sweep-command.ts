@@ -12,7 +12,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   io.out(`sweep     ${args.count} seeds from ${args.from}, ${args.workers} workers, secondaries ${drawn(args.secondaries)}, operations ${drawn(args.operations)}`);
   const progress = new Progress(io, seeds.length);
   const startedMs = io.nowMs();
-  const overrides = { secondaries: args.secondaries, operations: args.operations };
+  const overrides = { secondaries: args.secondaries, operations: args.operations, faults: args.faults };
   const results = await runSweep({ seeds, workers: args.workers, overrides }, (result) => progress.add(result));
   progress.finish();
   for (const line of formatSummary(results)) io.out(line);

@@ -8,13 +8,15 @@ export const EXIT_USAGE = 64;
 /** sysexits.h EX_SOFTWARE: the simulator itself broke (a worker died), not the code under test. */
 export const EXIT_INTERNAL = 70;
 
-export const USAGE = `usage: nadb-sim run    --seed S [--secondaries K] [--ops N] [--trace FILE] [--timeline FILE.html] [--window A-B]
-       nadb-sim replay --seed S --trace FILE --timeline FILE.html [--secondaries K] [--ops N] [--window A-B]
-       nadb-sim sweep  --seeds N [--from S] [--workers W] [--secondaries K] [--ops N]
+export const USAGE = `usage: nadb-sim run    --seed S [--secondaries K] [--ops N] [--faults F] [--trace FILE] [--timeline FILE.html] [--window A-B]
+       nadb-sim replay --seed S --trace FILE --timeline FILE.html [--secondaries K] [--ops N] [--faults F] [--window A-B]
+       nadb-sim sweep  --seeds N [--from S] [--workers W] [--secondaries K] [--ops N] [--faults F]
        nadb-sim scenario 'JSON' [--trace FILE] [--timeline FILE.html] [--window A-B]
 
   S      a seed: a decimal number below 2^32, or a git commit hash (its first 8 hex digits)
   K, N   secondaries and operations; drawn from the seed when not given
+  F      keep only these fault kinds on (the seed still draws their strength): all, none, or a list
+         of network, storage, clocks, partitions, crashes, clogs, clock-jumps, primary-restarts
   JSON   a scenario, as a failing property prints it (sim/scenario.ts)
   A-B    the timeline's window in seconds of virtual time, e.g. 12.5-14 (default: the whole run)
 

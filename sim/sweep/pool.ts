@@ -1,10 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import type { SwarmOverrides } from '../options.js';
 import type { SeedResult } from './seed-result.js';
-
-export interface SwarmOverrides {
-  readonly secondaries?: number | undefined;
-  readonly operations?: number | undefined;
-}
 
 export interface SweepPlan {
   readonly seeds: readonly number[];
