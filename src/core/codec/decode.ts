@@ -1,7 +1,7 @@
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { Limits } from '../limits.js';
-import { frameChecksum, isHex64 } from './checksum.js';
+import { checksumWithCanonicalData, frameChecksum, isHex64 } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameFromWire, wireTimestamp, type WireEnvelope } from './frame-wire.js';
 import { jsonTreeProblem, type JsonValue } from './json.js';
@@ -26,8 +26,9 @@ export function decodeFrameBody(body: Uint8Array, limits: Limits): DecodedBody {
   if (body.length > limits.frameBytesMax) {
     throw new FrameTooLargeError(`frame body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   }
-  const { envelope, checksum } = envelopeOf(parseJson(body));
-  if (frameChecksum(envelope) !== checksum) {
+  const text = utf8Text(body);
+  const { envelope, checksum } = envelopeOf(parseJson(text));
+  if (!hashedAsReceived(text, envelope, checksum) && frameChecksum(envelope) !== checksum) {
     throw new ChecksumMismatchError(`${envelope.type.slice(0, 64)} frame checksum does not match its contents`);
   }
   const frame = frameFromWire(envelope, limits);
@@ -35,13 +36,32 @@ export function decodeFrameBody(body: Uint8Array, limits: Limits): DecodedBody {
   return { frame, checksum };
 }
 
-function parseJson(body: Uint8Array): JsonValue {
-  let text: string;
+/**
+ * Our encoder writes the data in the canonical form already, so its text as received can be hashed
+ * without serialising it again. Anything else (another layout, a Python sender's spaces, or a
+ * mismatch) goes the long way, through the canonical form of what was parsed: a damaged frame fails
+ * both. Only the data's text is taken as it stands; type, sequence and timestamp are re-serialised.
+ */
+function hashedAsReceived(text: string, envelope: WireEnvelope, checksum: string): boolean {
+  const prefix = ENCODER_LAYOUT_PREFIX.exec(text);
+  if (prefix === null || !text.endsWith(`,"checksum":"${checksum}"}`)) return false;
+  const data = text.slice(prefix[0].length, text.length - CHECKSUM_SUFFIX_CHARS);
+  return checksumWithCanonicalData(envelope, data) === checksum;
+}
+
+const ENCODER_LAYOUT_PREFIX = /^\{"type":"[A-Z_]+","sequence":\d+,"timestamp":[0-9.e+-]+,"data":/;
+/** `,"checksum":"` + 64 hex + `"}` */
+const CHECKSUM_SUFFIX_CHARS = 13 + 64 + 2;
+
+function utf8Text(body: Uint8Array): string {
   try {
-    text = strictUtf8.decode(body);
+    return strictUtf8.decode(body);
   } catch {
     throw new ProtocolError('frame body is not valid UTF-8');
   }
+}
+
+function parseJson(text: string): JsonValue {
   let json: JsonValue;
   try {
     json = JSON.parse(text) as JsonValue;

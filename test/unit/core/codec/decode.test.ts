@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameChecksum } from '../../../../src/core/codec/checksum.js';
 import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
+import { encodeFrame } from '../../../../src/core/codec/encode.js';
 import { frameToWire, type WireEnvelope } from '../../../../src/core/codec/frame-wire.js';
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
@@ -228,5 +229,22 @@ describe('decodeFrameBody: error messages', () => {
     wire.data['k'.repeat(10_000)] = 1;
     rejects(bodyOf(wire), /^HELLO data\.k{64}\.\.\. is not a known field$/);
     rejects(bodyOf({ ...wire, type: 'T'.repeat(10_000) }), /^unknown frame type "T{64}"$/);
+  });
+});
+
+describe('decodeFrameBody: the two ways a checksum is verified', () => {
+  const heartbeat = { kind: 'heartbeat' as const, timestampMs: 1_700_000_000_123, replicationId: 'f'.repeat(32), lastSequence: 42 };
+
+  it('data in our layout but not canonical (keys unsorted) still verifies, the long way', () => {
+    const text = new TextDecoder().decode(encodeFrame(heartbeat, DEFAULT_LIMITS).bytes.subarray(4));
+    const reordered = text.replace(`{"last_sequence":42,"replication_id":"${'f'.repeat(32)}"}`, `{"replication_id":"${'f'.repeat(32)}","last_sequence":42}`);
+    expect(reordered).not.toBe(text);
+    expect(decodeFrameBody(new TextEncoder().encode(reordered), DEFAULT_LIMITS).frame).toEqual(heartbeat);
+  });
+
+  it('a changed value fails both ways', () => {
+    const text = new TextDecoder().decode(encodeFrame(heartbeat, DEFAULT_LIMITS).bytes.subarray(4));
+    const changed = text.replace('"last_sequence":42', '"last_sequence":43');
+    expect(() => decodeFrameBody(new TextEncoder().encode(changed), DEFAULT_LIMITS)).toThrow(ChecksumMismatchError);
   });
 });
