@@ -1,0 +1,99 @@
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchStats } from '../../src/cli/stats-command.js';
+import type { ReplicationStats } from '../../src/runtime/network-sync-backend.js';
+import { spawnScript } from '../../test/runtime/support/child.js';
+import { waitUntil } from '../../test/runtime/support/nodes.js';
+import type { NodeEvent } from './workload.js';
+
+const SCRIPT = 'chaos/cluster/node-process.ts';
+const HOST = '127.0.0.1';
+/** tsx start-up plus a secondary's first sync (or full resync) on a loaded two-core machine. */
+const READY_TIMEOUT_MS = 40_000;
+/** How long a node may take to exit after SIGTERM before it gets SIGKILL. */
+const STOP_TIMEOUT_MS = 10_000;
+
+/** One node process of a scenario: started, killed and restarted with the same arguments and storage. */
+export class ChaosNode {
+  private child: ChildProcess | null = null;
+  private stderr = '';
+  readonly acked = new Set<number>();
+  readonly failed: string[] = [];
+  done = false;
+
+  constructor(
+    readonly name: string,
+    readonly storage: string,
+    readonly adminPort: number,
+    private readonly args: readonly string[],
+  ) {}
+
+  async start(): Promise<void> {
+    const child = spawnScript(SCRIPT, this.args);
+    this.child = child;
+    let ready = false;
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) ready = this.record(line) || ready;
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    await waitUntil(() => {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode}: ${this.stderr.trim()}`);
+      return ready;
+    }, `${this.name} to start`, READY_TIMEOUT_MS);
+  }
+
+  /** Only a primary acts on it: the workload starts. */
+  startWorkload(): void {
+    this.child?.kill('SIGUSR2');
+  }
+
+  async stats(): Promise<ReplicationStats> {
+    return JSON.parse(await fetchStats({ host: HOST, port: this.adminPort })) as ReplicationStats;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async kill9(): Promise<void> {
+    await this.stopWith('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWith('SIGTERM');
+  }
+
+  private async stopWith(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (child === null || !this.running) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    // Cancelled once the child exits, so that no timer keeps the runner alive.
+    const patience = new AbortController();
+    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { signal: patience.signal }).catch(() => false)]);
+    patience.abort();
+    if (!stopped) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    this.child = null;
+  }
+
+  /** True for the ready event; a line that is not an event is kept with stderr, for the error message. */
+  private record(line: string): boolean {
+    let event: NodeEvent;
+    try {
+      event = JSON.parse(line) as NodeEvent;
+    } catch {
+      this.stderr += `${line}\n`;
+      return false;
+    }
+    if (event.event === 'acked') this.acked.add(event.index);
+    if (event.event === 'failed') this.failed.push(`write ${event.index}: ${event.error}`);
+    if (event.event === 'done') this.done = true;
+    return event.event === 'ready';
+  }
+}

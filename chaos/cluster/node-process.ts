@@ -1,0 +1,57 @@
+/**
+ * One node of a chaos cluster, as its own process. A primary writes the known workload when it
+ * receives SIGUSR2 and prints each acknowledgement; SIGTERM (or LIFETIME_MAX_MS) closes either role cleanly, and the
+ * scenarios use SIGKILL for the unclean end.
+ *   node-process.ts primary   PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES
+ *   node-process.ts secondary PRIMARY_PORT ADMIN_PORT STORAGE REPLICA_ID
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openStorage, parseStorageSpec, replicaIdFileOf, type StorageSpec } from '../../src/cli/storage-spec.js';
+import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { FAST_TIMING } from '../../test/runtime/support/nodes.js';
+import { pathOf, valueOf, type NodeEvent } from './workload.js';
+
+const HOST = '127.0.0.1';
+/** Writes in flight at once; the pause between batches spreads the workload over the faults. */
+const BATCH_WRITES = 10;
+const BATCH_PAUSE_MS = 20;
+/** A restarted secondary may need a full resync through a slow link before create() resolves. */
+const STARTUP_TIMEOUT_MS = 30_000;
+/** A node whose runner died without stopping it still ends by itself. */
+const LIFETIME_MAX_MS = 10 * 60_000;
+
+function emit(event: NodeEvent): void {
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+}
+
+async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBackend; writes: number }> {
+  const [role, port, adminPort, storageText, extra, writes] = args;
+  const spec: StorageSpec = parseStorageSpec(storageText ?? '');
+  const common = { timing: FAST_TIMING, adminHost: HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
+  const config =
+    role === 'primary'
+      ? { ...common, listenHost: HOST, listenPort: Number(port), maxOperationLog: Number(extra) }
+      : { ...common, primaryHost: HOST, primaryPort: Number(port), replicaId: extra, replicaIdFile: replicaIdFileOf(spec) ?? undefined, runtimeLimits: { startupTimeoutMs: STARTUP_TIMEOUT_MS } };
+  const mode = role === 'primary' ? 'primary' : 'secondary';
+  const node = await NetworkSyncBackend.create({ baseBackend: await openStorage(spec), mode, config });
+  return { node, writes: Number(writes ?? 0) };
+}
+
+async function writeWorkload(node: NetworkSyncBackend, writes: number): Promise<void> {
+  for (let start = 0; start < writes; start += BATCH_WRITES) {
+    const indexes = Array.from({ length: Math.min(BATCH_WRITES, writes - start) }, (_, offset) => start + offset);
+    await Promise.all(indexes.map((index) => node.writeData(pathOf(index), valueOf(index)).then(
+      () => emit({ event: 'acked', index }),
+      (error: unknown) => emit({ event: 'failed', index, error: String(error) }),
+    )));
+    await sleep(BATCH_PAUSE_MS);
+  }
+  emit({ event: 'done' });
+}
+
+const { node, writes } = await startNode(process.argv.slice(2));
+process.once('SIGUSR2', () => void writeWorkload(node, writes));
+emit({ event: 'ready' });
+await Promise.race([new Promise((resolve) => process.once('SIGTERM', resolve)), sleep(LIFETIME_MAX_MS)]);
+await node.close();
+process.exit(0);

@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScenarioResult } from './scenarios/run-scenario.js';
+
+export interface Report {
+  readonly startedAt: string;
+  readonly proxy: 'stand-in' | 'external';
+  readonly redis: string;
+  readonly scenarios: readonly ScenarioResult[];
+}
+
+/** Writes report.json and report.md into `dir`; returns their paths. */
+export async function writeReport(dir: string, report: Report): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const json = join(dir, 'report.json');
+  const markdown = join(dir, 'report.md');
+  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(markdown, toMarkdown(report));
+  return [json, markdown];
+}
+
+function toMarkdown(report: Report): string {
+  const rows = report.scenarios.map((result) =>
+    `| ${result.name} | ${result.passed ? 'passed' : 'FAILED'} | ${result.faults.join('; ')} | ${result.convergenceMs ?? '-'} | ${result.ackedWrites}/${result.writes} | ${result.secondary1Storage} |`,
+  );
+  const problems = report.scenarios.flatMap((result) => result.problems.map((problem) => `- ${result.name}: ${problem}`));
+  return [
+    `# Chaos lab report`,
+    ``,
+    `Started ${report.startedAt}; proxy: ${report.proxy}; Redis: ${report.redis}.`,
+    ``,
+    `| scenario | outcome | faults | convergence (ms) | acknowledged writes checked | secondary-1 storage |`,
+    `| --- | --- | --- | --- | --- | --- |`,
+    ...rows,
+    ``,
+    ...(problems.length === 0 ? ['No problems found.'] : ['## Problems', '', ...problems]),
+    ``,
+  ].join('\n');
+}

@@ -1,0 +1,20 @@
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import type { Cluster } from '../cluster/cluster.js';
+
+/** A scenario's own check on the healed, converged cluster (nodes still running): the problems found. */
+export type HealedCheck = () => Promise<string[]>;
+
+export interface Scenario {
+  readonly name: string;
+  /** The faults, in words, for the report. */
+  readonly faults: readonly string[];
+  readonly writes: number;
+  readonly maxOperationLog: number;
+  /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
+  inject(cluster: Cluster, toxiproxy: Toxiproxy): Promise<HealedCheck>;
+}
+
+export const NO_CHECK: HealedCheck = async () => [];
+
+/** An operation log longer than any scenario's workload: a reconnecting secondary can always resume. */
+export const LOG_HOLDING_WORKLOAD = 10_000;

@@ -1,0 +1,142 @@
+/**
+ * The stand-in toxiproxy, driven through toxiproxy-node-client (the client the scenarios use) over
+ * real loopback sockets: each toxic's effect as a client of the proxy sees it.
+ */
+import type { Socket } from 'node:net';
+import { Toxiproxy, ToxiproxyError, type Proxy } from 'toxiproxy-node-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FaultProxyServer } from '../../chaos/fault-proxy/api-server.js';
+import { collect, connectAndCollect, patternBytes, startUpstream, type Received } from './support/sockets.js';
+
+const PAYLOAD_BYTES = 4096;
+const PAYLOAD = patternBytes(PAYLOAD_BYTES);
+
+/** Answers each connection with PAYLOAD and a FIN. */
+function sendPayload(socket: Socket): void {
+  socket.end(PAYLOAD);
+}
+
+describe('fault proxy', () => {
+  let server: FaultProxyServer;
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  // Sends nothing: a reset cannot race with the payload's FIN.
+  let silent: Awaited<ReturnType<typeof startUpstream>>;
+  let client: Toxiproxy;
+  let proxy: Proxy;
+
+  beforeAll(async () => {
+    server = await FaultProxyServer.start();
+    upstream = await startUpstream(sendPayload);
+    silent = await startUpstream(() => undefined);
+    client = new Toxiproxy(server.url);
+  });
+  afterAll(async () => {
+    await server.close();
+    await upstream.close();
+    await silent.close();
+  });
+  afterEach(async () => {
+    await proxy.remove();
+  });
+
+  async function createProxy(upstreamAddress = upstream.address): Promise<Proxy> {
+    proxy = await client.createProxy({ name: 'under-test', listen: '127.0.0.1:0', upstream: upstreamAddress });
+    return proxy;
+  }
+
+  it('forwards bytes unchanged without toxics, and lists and gets the proxy', async () => {
+    const created = await createProxy();
+    expect((await connectAndCollect(created.listen)).bytes.equals(PAYLOAD)).toBe(true);
+    expect(Object.keys(await client.getAll())).toEqual(['under-test']);
+    expect((await client.get('under-test')).upstream).toBe(upstream.address);
+  });
+
+  it('limit_data closes the connection after exactly that many bytes', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 100 } });
+    const received = await connectAndCollect(created.listen);
+    expect(received.bytes.equals(PAYLOAD.subarray(0, 100))).toBe(true);
+  });
+
+  it('reset_peer resets the connection', async () => {
+    const created = await createProxy(silent.address);
+    await created.addToxic({ name: 'reset', type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    expect((await connectAndCollect(created.listen)).errorCode).toBe('ECONNRESET');
+  });
+
+  it('slicer splits the stream into small pieces, in order', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'slice', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 16, size_variation: 8, delay: 500 } });
+    const received = await connectAndCollect(created.listen);
+    expect(received.bytes.equals(PAYLOAD)).toBe(true);
+    expect(received.chunks.length).toBeGreaterThan(PAYLOAD_BYTES / 64);
+  });
+
+  it('latency with jitter, bandwidth and slow_close delay bytes but keep them whole and in order', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 5, jitter: 5 } });
+    await created.addToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: 1000 } });
+    await created.addToxic({ name: 'slow', type: 'slow_close', stream: 'downstream', toxicity: 1, attributes: { delay: 20 } });
+    const received = await connectAndCollect(created.listen);
+    expect(received.bytes.equals(PAYLOAD)).toBe(true);
+    expect(received.errorCode).toBeNull();
+  });
+
+  it('timeout lets nothing through and closes the connection after its timeout', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'timeout', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 50 } });
+    expect((await connectAndCollect(created.listen)).bytes.length).toBe(0);
+  });
+
+  it('timeout 0 holds the bytes until the toxic is removed', async () => {
+    const created = await createProxy();
+    const held = await created.addToxic({ name: 'hold', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
+    const receiving = connectAndCollect(created.listen);
+    await held.remove();
+    expect((await receiving).bytes.equals(PAYLOAD)).toBe(true);
+  });
+
+  it('a toxic with toxicity 0 never applies', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'never', type: 'limit_data', stream: 'downstream', toxicity: 0, attributes: { bytes: 1 } });
+    expect((await connectAndCollect(created.listen)).bytes.equals(PAYLOAD)).toBe(true);
+  });
+
+  it('disabled, the proxy refuses connections; enabled again, it forwards on the same address', async () => {
+    const created = await createProxy();
+    const disabled = await created.update({ listen: created.listen, upstream: created.upstream, enabled: false });
+    expect(disabled.enabled).toBe(false);
+    expect((await connectAndCollect(created.listen)).errorCode).toBe('ECONNREFUSED');
+    await created.update({ listen: created.listen, upstream: created.upstream, enabled: true });
+    expect((await connectAndCollect(created.listen)).bytes.equals(PAYLOAD)).toBe(true);
+  });
+
+  it('/reset removes every toxic and enables every proxy', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 1 } });
+    await created.update({ listen: created.listen, upstream: created.upstream, enabled: false });
+    await client.reset();
+    expect((await connectAndCollect(created.listen)).bytes.equals(PAYLOAD)).toBe(true);
+  });
+
+  it('an upstream toxic acts on the bytes the client sends', async () => {
+    let arrived: Promise<Received> | undefined;
+    const recorder = await startUpstream((socket) => (arrived = collect(socket)));
+    try {
+      const created = await createProxy(recorder.address);
+      await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'upstream', toxicity: 1, attributes: { bytes: 10 } });
+      await connectAndCollect(created.listen, PAYLOAD);
+      expect((await arrived)?.bytes.equals(PAYLOAD.subarray(0, 10))).toBe(true);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('refuses an unknown toxic type, a duplicate toxic name and an unknown proxy', async () => {
+    const created = await createProxy();
+    await expect(created.addToxic({ name: 'x', type: 'down' as 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1, jitter: 0 } })).rejects.toThrow(ToxiproxyError);
+    await created.addToxic({ name: 'twice', type: 'limit_data', stream: 'upstream', toxicity: 1, attributes: { bytes: 1 } });
+    await expect(created.addToxic({ name: 'twice', type: 'limit_data', stream: 'upstream', toxicity: 1, attributes: { bytes: 1 } })).rejects.toThrow(/409/);
+    await expect(client.get('nobody')).rejects.toThrow(/404/);
+  });
+});
