@@ -74,11 +74,11 @@ export class MonotonicChecker {
   private readonly last = new Map<string, { generation: number; historyIndex: number; sequence: number }>();
 
   check(sim: Simulation): string | null {
-    const order = [...sim.histories.keys()];
     for (const host of sim.secondaries) {
       const position = host.machine.position;
       if (!host.up || position === null) continue;
-      const now = { generation: host.generation, historyIndex: order.indexOf(position.replicationId), sequence: position.sequence };
+      const historyIndex = sim.histories.get(position.replicationId)?.index ?? -1;
+      const now = { generation: host.generation, historyIndex, sequence: position.sequence };
       const before = this.last.get(host.name);
       this.last.set(host.name, now);
       if (before === undefined || before.generation !== now.generation) continue;

@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Entry, Keyspace } from '../src/core/keyspace.js';
 
 /** The first difference between two keyspaces, or null when they hold the same entries. */
@@ -29,17 +27,3 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** A short fingerprint of a keyspace's entries (order-independent), for people to compare. */
-export function keyspaceFingerprint(keyspace: Keyspace): string {
-  const paths = [...keyspace.paths()].sort();
-  const hash = sha256.create();
-  const encoder = new TextEncoder();
-  for (const path of paths) {
-    const entry = keyspace.get(path);
-    if (entry === undefined) continue;
-    const { value, ...metadata } = entry;
-    hash.update(encoder.encode(JSON.stringify(metadata)));
-    hash.update(value);
-  }
-  return bytesToHex(hash.digest()).slice(0, 16);
-}

@@ -49,6 +49,8 @@ export interface SimulationOptions {
 
 /** One history as the primary wrote it: the state it started from and its operations in order. */
 export interface History {
+  /** 0 for the first history of the run, then 1, 2, ...: their order. */
+  readonly index: number;
   readonly base: Keyspace;
   /** operations[i] has sequence i + 1. */
   readonly operations: Operation[];
@@ -439,7 +441,7 @@ export class Simulation {
       limits: this.options.limits,
       timing: this.options.timing,
     });
-    this.histories.set(primary.replicationId, { base: host.store.live.clone(), operations: [] });
+    this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
     return primary;
   }
 

@@ -14,7 +14,5 @@ export interface Scenario {
   inject(cluster: Cluster, toxiproxy: Toxiproxy): Promise<HealedCheck>;
 }
 
-export const NO_CHECK: HealedCheck = async () => [];
-
 /** An operation log longer than any scenario's workload: a reconnecting secondary can always resume. */
 export const LOG_HOLDING_WORKLOAD = 10_000;

@@ -59,10 +59,6 @@ export class Link {
     }
     return decoded;
   }
-
-  get bufferedBytes(): number {
-    return this.decoder.bufferedBytes;
-  }
 }
 
 /** The error code a peer is told when its bytes were rejected. */

@@ -27,8 +27,3 @@ export type StorageResult =
   | { readonly kind: 'done'; readonly durable: boolean }
   | { readonly kind: 'scanned'; readonly entries: readonly Entry[]; readonly done: boolean }
   | { readonly kind: 'failed'; readonly message: string };
-
-export interface StorageCompletion {
-  readonly requestId: number;
-  readonly result: StorageResult;
-}

@@ -97,8 +97,9 @@ export class Primary implements StateMachine {
 
   /**
    * Accepts a write: assigns the next sequence, logs it and queues it for storage. The write is
-   * acknowledged by a `writeApplied` event once storage confirms it. Throws without side effects
-   * when the operation is invalid, a limit is reached, or the primary is not ready.
+   * acknowledged by a `writeApplied` event once storage confirms it. Throws, accepting nothing of
+   * the write, when the operation is invalid, a limit is reached, or the primary is not ready (due
+   * expiries may still have been issued: they were owed anyway).
    */
   submitWrite(op: Operation, nowMs: number): number {
     this.clockMs = nowMs;

@@ -373,7 +373,7 @@ export class Secondary implements StateMachine {
     this.snapshotProgressMs = this.clockMs;
     staging.entryCount += chunk.entries.length;
     staging.digest = chainDigest(staging.digest, received.checksum);
-    this.enqueue({ kind: 'stageApply', operations: chunk.entries, lastSequence: null, frameBytes: received.frameBytes });
+    this.enqueue({ kind: 'stageApply', operations: chunk.entries, frameBytes: received.frameBytes });
   }
 
   private handleSnapshotEnd(end: SnapshotEndFrame, frameBytes: number): void {
@@ -445,9 +445,8 @@ export class Secondary implements StateMachine {
     const staged = this.staging?.consistentSequence;
     const toStaging = staged === undefined || staged === null ? [] : entries.filter((entry) => entry.sequence <= staged);
     const toLive = entries.slice(toStaging.length);
-    const lastStaged = toStaging[toStaging.length - 1];
-    if (lastStaged !== undefined) {
-      this.enqueue({ kind: 'stageApply', operations: toStaging.map((entry) => entry.op), lastSequence: lastStaged.sequence, frameBytes: toLive.length === 0 ? frameBytes : 0 });
+    if (toStaging.length > 0) {
+      this.enqueue({ kind: 'stageApply', operations: toStaging.map((entry) => entry.op), frameBytes: toLive.length === 0 ? frameBytes : 0 });
       this.commitStagingIfComplete();
     }
     if (toLive.length > 0) this.enqueue({ kind: 'apply', entries: toLive, frameBytes });
@@ -570,41 +569,29 @@ export class Secondary implements StateMachine {
   private issue(request: StorageRequest, connectionId: number, items: Work[]): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    let frameBytes = 0;
-    let lastSequence: number | null = null;
-    let operationCount = 0;
-    for (const item of items) {
-      if (item.kind === 'apply' || item.kind === 'stageApply') frameBytes += item.frameBytes;
-      if (item.kind === 'apply') {
-        operationCount += item.entries.length;
-        lastSequence = item.entries[item.entries.length - 1]?.sequence ?? lastSequence;
-      }
-      if (item.kind === 'stageApply' && item.lastSequence !== null) lastSequence = item.lastSequence;
-    }
-    const cursor = request.kind === 'apply' || request.kind === 'stageCommit' ? request.cursor : null;
-    const kind = items[0]?.kind;
-    assert(kind !== undefined, 'issued no work');
-    this.inflight = { requestId, connectionId, kind, operationCount, lastSequence, frameBytes, cursor };
+    const frameBytes = items.reduce((total, item) => total + ('frameBytes' in item ? item.frameBytes : 0), 0);
+    this.inflight = { requestId, connectionId, request, frameBytes };
     this.outputs.push({ kind: 'storage', requestId, request });
   }
 
   private completeWork(done: IssuedWork, durable: boolean): void {
     this.snapshotProgressMs = this.clockMs;
     if (this.link?.connectionId === done.connectionId) this.release(done.frameBytes);
-    if (done.kind === 'apply') {
-      assert(done.cursor !== null && done.lastSequence !== null, 'apply without a cursor');
-      assert(done.cursor.replicationId === this.historyId, 'applied operations of another history');
-      assert(done.lastSequence > this.appliedSequence, 'applied sequence would go backwards');
-      this.appliedSequence = done.lastSequence;
-      if (durable) this.durableSequence = done.lastSequence;
-      this.counters.operationsApplied += done.operationCount;
-      this.emit({ kind: 'applied', sequence: done.lastSequence });
-    } else if (done.kind === 'stageCommit') {
-      assert(done.cursor !== null, 'commit without a cursor');
-      this.historyId = done.cursor.replicationId;
-      this.appliedSequence = done.cursor.sequence;
-      this.durableSequence = durable ? done.cursor.sequence : 0;
-      this.emit({ kind: 'snapshotInstalled', replicationId: done.cursor.replicationId, sequence: done.cursor.sequence });
+    const request = done.request;
+    if (request.kind === 'apply') {
+      assert(request.cursor !== null, 'apply without a cursor');
+      const sequence = request.cursor.sequence;
+      assert(request.cursor.replicationId === this.historyId, 'applied operations of another history');
+      assert(sequence > this.appliedSequence, 'applied sequence would go backwards');
+      this.appliedSequence = sequence;
+      if (durable) this.durableSequence = sequence;
+      this.counters.operationsApplied += request.operations.length;
+      this.emit({ kind: 'applied', sequence });
+    } else if (request.kind === 'stageCommit') {
+      this.historyId = request.cursor.replicationId;
+      this.appliedSequence = request.cursor.sequence;
+      this.durableSequence = durable ? request.cursor.sequence : 0;
+      this.emit({ kind: 'snapshotInstalled', replicationId: request.cursor.replicationId, sequence: request.cursor.sequence });
     }
     this.ackDirty = this.link !== null;
   }

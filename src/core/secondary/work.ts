@@ -1,5 +1,5 @@
 import type { LogEntry, Operation } from '../operation.js';
-import type { Cursor } from '../storage-request.js';
+import type { Cursor, StorageRequest } from '../storage-request.js';
 
 /**
  * A unit of storage work on a secondary, in the order received. `frameBytes` is released to the
@@ -7,18 +7,15 @@ import type { Cursor } from '../storage-request.js';
  * the primary down instead of growing a queue here.
  */
 export type Work =
-  | { readonly kind: 'apply'; readonly entries: readonly LogEntry[]; frameBytes: number }
+  | { readonly kind: 'apply'; readonly entries: readonly LogEntry[]; readonly frameBytes: number }
   | { readonly kind: 'stageBegin' }
-  | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly lastSequence: number | null; frameBytes: number }
+  | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly frameBytes: number }
   | { readonly kind: 'stageCommit'; readonly cursor: Cursor };
 
-/** Work handed to storage: what it merged, and for which connection. */
+/** Work handed to storage: the request it merged into, for which connection, and what it frees. */
 export interface IssuedWork {
   readonly requestId: number;
   readonly connectionId: number;
-  readonly kind: Work['kind'];
-  readonly operationCount: number;
-  readonly lastSequence: number | null;
+  readonly request: StorageRequest;
   readonly frameBytes: number;
-  readonly cursor: Cursor | null;
 }
