@@ -41,5 +41,7 @@ export interface StorageBackend {
   metadata(path: string): Promise<EntryMetadata | undefined>;
   /** Paths in code-unit order, optionally only those starting with `prefix`. */
   list(prefix?: string): Promise<string[]>;
+  /** Paths of the entries holding `tag`, in code-unit order. */
+  listTagged(tag: string): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -112,6 +112,12 @@ export class FileSystemStorage extends SerializedStorage {
     return paths;
   }
 
+  protected async listTaggedNow(tag: string): Promise<string[]> {
+    const paths: string[] = [];
+    for await (const { path, tags } of (await this.liveTree()).entries(null)) if (tags.includes(tag)) paths.push(path);
+    return paths;
+  }
+
   protected async closeNow(): Promise<void> {
     // Nothing is held open between calls.
   }

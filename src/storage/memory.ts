@@ -65,6 +65,13 @@ export class MemoryStorage implements StorageBackend {
     return [...this.store.live.paths()].filter((path) => path.startsWith(prefix)).sort(compareCodeUnits);
   }
 
+  async listTagged(tag: string): Promise<string[]> {
+    this.checkOpen();
+    const tagged: string[] = [];
+    for (const entry of this.store.live.values()) if (entry.tags.includes(tag)) tagged.push(entry.path);
+    return tagged.sort(compareCodeUnits);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

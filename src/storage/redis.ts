@@ -1,7 +1,7 @@
 /**
  * Redis key layout, with P the key prefix (default `nadb`); the first four are the original's:
  *
- *   P:data:{path}                    STRING  the value; PEXPIREAT at expiresAtMs when it has one
+ *   P:data:{path}                    STRING  the value (never with a Redis TTL)
  *   P:meta:{db}:{namespace}:{key}    HASH    path, key, db, namespace, tags (JSON array), expiresAtMs
  *                                            ('' for none) of the entry last SET with this db,
  *                                            namespace and key, while it stands
@@ -17,10 +17,13 @@
  *
  * Entries round-trip by path: P:entries is the authority, so two paths may share a (db,
  * namespace, key); the original's HASH then describes the one last SET, and goes when it does.
- * An entry exists while its data key does: once Redis expires the data key, the entry is absent
- * from read, exists, size, metadata, list and scan, and stays absent (a later SET_TTL or METADATA
- * finds nothing, where Keyspace would revive an expired entry); the DELETE that the primary
- * replicates for an expiry removes the rest of its keys.
+ * Expiry: no key has a Redis TTL. Only the primary expires entries, on its own clock, and
+ * replicates each expiry as a DELETE; until that DELETE arrives an entry past its expiry is stored
+ * and read as it is (readers hide it with isExpired). Redis expiring a data key on its clock would
+ * lose an entry whose expiry a later SET_TTL extended or removed (the primary holds it; a lagging
+ * secondary would apply the SET_TTL to nothing) and, on a primary, would let storage diverge
+ * from its own log. For the same reason open() refuses a server whose maxmemory-policy evicts
+ * keys without a TTL (allkeys-*), and removes the TTLs that versions before 0.2 gave data keys.
  *
  * Scans page in the index's order, which is Redis' lex order: the byte order of UTF-8. It differs
  * from UTF-16 code-unit order only between characters beyond the BMP and those from U+E000 to
@@ -30,12 +33,13 @@
  * time (open() discards the prefix's staging area).
  */
 import { Redis } from 'ioredis';
-import { ConnectionError } from '../core/errors.js';
+import { assert } from '../core/assert.js';
+import { ConnectionError, StorageFailedError } from '../core/errors.js';
 import { compareCodeUnits, type Entry, type ScanPage, type ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata } from './backend.js';
-import { applyBatch } from './redis/batch.js';
+import { applyBatch, execChecked } from './redis/batch.js';
 import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
 import { clearArea, commitStaged } from './redis/scripts.js';
@@ -50,6 +54,8 @@ export interface RedisStorageOptions {
 }
 
 const DEFAULT_KEY_PREFIX = 'nadb';
+/** Keys per pipeline when open() removes old TTLs. */
+const PERSIST_BATCH_PATHS = 1_000;
 
 export class RedisStorage extends SerializedStorage {
   private readonly live: AreaKeys;
@@ -80,9 +86,16 @@ export class RedisStorage extends SerializedStorage {
       throw new ConnectionError(`cannot reach Redis: ${(error as Error).message}`, url.hostname, Number(url.port || 6379));
     }
     const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-    // A staging area does not survive a restart: the resync it belonged to starts over.
-    await clearArea(redis, stagingPrefix(prefix));
-    return new RedisStorage(redis, prefix, await isDurable(redis));
+    try {
+      await refuseEviction(redis);
+      await persistDataKeys(redis, new AreaKeys(prefix));
+      // A staging area does not survive a restart: the resync it belonged to starts over.
+      await clearArea(redis, stagingPrefix(prefix));
+      return new RedisStorage(redis, prefix, await isDurable(redis));
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
@@ -92,12 +105,16 @@ export class RedisStorage extends SerializedStorage {
 
   protected async scanNow(request: ScanRequest): Promise<ScanPage> {
     const start = request.afterPath === null ? '-' : `(${request.afterPath}`;
-    for (;;) {
-      const { picked, done } = await pickPage(this.reader.entries(start), request);
-      const entries = (await this.reader.read(picked.map(({ path }) => path))).filter((entry) => entry !== undefined);
-      // Only an expiry between picking and reading drops an entry; when all went, pick again.
-      if (entries.length > 0 || done) return { entries, done };
-    }
+    const { picked, done } = await pickPage(this.reader.entries(start), request);
+    const entries = await this.reader.read(picked.map(({ path }) => path));
+    return {
+      entries: entries.map((entry, index) => {
+        // Calls are serialized and no key expires: what was just picked is still there.
+        assert(entry !== undefined, `entry ${JSON.stringify(picked[index]?.path)} vanished during a scan`);
+        return entry;
+      }),
+      done,
+    };
   }
 
   protected async stageBeginNow(): Promise<void> {
@@ -139,18 +156,48 @@ export class RedisStorage extends SerializedStorage {
     return paths.sort(compareCodeUnits);
   }
 
+  protected async listTaggedNow(tag: string): Promise<string[]> {
+    const members = await this.redis.smembers(this.live.tag(tag));
+    const present = await this.reader.probe(members);
+    return members.filter((_, index) => present[index]?.tags.includes(tag) === true).sort(compareCodeUnits);
+  }
+
   protected async closeNow(): Promise<void> {
     await this.redis.quit();
   }
 }
 
-async function isDurable(redis: Redis): Promise<boolean> {
-  try {
-    const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
-    const [, appendfsync] = (await redis.config('GET', 'appendfsync')) as string[];
-    return appendonly === 'yes' && appendfsync === 'always';
-  } catch {
-    // CONFIG is often renamed or disabled on managed servers: durability is then unknown.
-    return false;
+/** Policies that may evict a key without a TTL, which every key of ours is. */
+const EVICTING_POLICY = /^allkeys-/;
+
+async function refuseEviction(redis: Redis): Promise<void> {
+  const policy = await configValue(redis, 'maxmemory-policy');
+  if (policy !== undefined && EVICTING_POLICY.test(policy)) {
+    throw new StorageFailedError(`Redis maxmemory-policy is ${policy}, which may evict stored entries: use noeviction (or a volatile-* policy)`);
   }
+}
+
+/** Data keys of the entries that expire, once given a Redis TTL by versions before 0.2: removed. */
+async function persistDataKeys(redis: Redis, keys: AreaKeys): Promise<void> {
+  const paths = await redis.zrange(keys.ttl, '0', '-1');
+  for (let start = 0; start < paths.length; start += PERSIST_BATCH_PATHS) {
+    const pipeline = redis.pipeline();
+    for (const path of paths.slice(start, start + PERSIST_BATCH_PATHS)) pipeline.persist(keys.data(path));
+    await execChecked(pipeline);
+  }
+}
+
+/** A CONFIG value, or undefined where CONFIG is renamed or disabled (as on many managed servers). */
+async function configValue(redis: Redis, name: string): Promise<string | undefined> {
+  try {
+    const [, value] = (await redis.config('GET', name)) as string[];
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isDurable(redis: Redis): Promise<boolean> {
+  // Durability is unknown, so not claimed, where CONFIG cannot be read.
+  return (await configValue(redis, 'appendonly')) === 'yes' && (await configValue(redis, 'appendfsync')) === 'always';
 }

@@ -26,6 +26,7 @@ export abstract class SerializedStorage implements StorageBackend {
   /** The entry's metadata and size, without reading its value. */
   protected abstract probeNow(path: string): Promise<EntryMetadata | undefined>;
   protected abstract listNow(prefix: string): Promise<string[]>;
+  protected abstract listTaggedNow(tag: string): Promise<string[]>;
   protected abstract closeNow(): Promise<void>;
 
   apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
@@ -82,6 +83,10 @@ export abstract class SerializedStorage implements StorageBackend {
 
   list(prefix = ''): Promise<string[]> {
     return this.serialize(() => this.listNow(prefix));
+  }
+
+  listTagged(tag: string): Promise<string[]> {
+    return this.serialize(() => this.listTaggedNow(tag));
   }
 
   /** Runs after every call already made; any call made later is refused. Idempotent. */

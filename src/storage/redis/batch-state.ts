@@ -6,7 +6,7 @@ import type { AreaKeys } from './keys.js';
 
 /** What a batch starts from, loaded for every path it touches (every path, when it flushes). */
 export interface BatchStart {
-  /** The stored metadata of each touched path, or null; stale when its data key has expired. */
+  /** The stored metadata of each touched path, or null; stale when its data key is missing. */
   readonly records: ReadonlyMap<string, StoredMetadata | null>;
   /** Touched paths whose data key exists: the entries that exist. */
   readonly live: ReadonlySet<string>;
@@ -17,7 +17,9 @@ export interface BatchStart {
 /**
  * The batch's operations played on what they touch, with Keyspace semantics, so that the final
  * state of each touched path (and of each touched meta HASH) can be written in one MULTI.
- * An entry whose data key Redis expired does not exist: it starts deleted.
+ * An entry whose data key is missing does not exist: it starts deleted. Our batches never leave
+ * one so, but a key removed behind our back (by hand, or by an allkeys eviction policy that open()
+ * refuses) must not come back half-made.
  */
 export class BatchState implements OperationTarget<void> {
   /** The entry at each touched path after the batch, or null. */

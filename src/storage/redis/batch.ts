@@ -9,9 +9,8 @@ import { cursorKey, type AreaKeys } from './keys.js';
 
 /**
  * Applies a batch to an area in one MULTI/EXEC, with the cursor when given: all of it or none.
- * What the batch touches is read first; calls are serialized and this process is the only writer,
- * so nothing but Redis' own expiry changes it before EXEC (and a key expiring in between is
- * absent either way: presence is the data key's).
+ * What the batch touches is read first; calls are serialized and this process is the only writer
+ * of its prefix, and Redis expires none of its keys, so nothing changes it before EXEC.
  */
 export async function applyBatch(redis: Redis, keys: AreaKeys, operations: readonly Operation[], cursor: Cursor | null): Promise<void> {
   for (const op of operations) checkNames(op);
@@ -114,10 +113,10 @@ function writePath(
     if (before !== null) transaction.del(dataKey).hdel(keys.entries, path).zrem(keys.paths, path).zrem(keys.ttl, path);
     return;
   }
-  // A plain SET drops the key's TTL; PERSIST and PEXPIREAT then state the expiry either way.
+  // The data key never gets a Redis TTL: see "Expiry" in redis.ts. The ZSET only indexes expiries.
   if (value !== undefined) transaction.set(dataKey, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  if (after.expiresAtMs === null) transaction.persist(dataKey).zrem(keys.ttl, path);
-  else transaction.pexpireat(dataKey, after.expiresAtMs).zadd(keys.ttl, after.expiresAtMs, path);
+  if (after.expiresAtMs === null) transaction.zrem(keys.ttl, path);
+  else transaction.zadd(keys.ttl, after.expiresAtMs, path);
   transaction.hset(keys.entries, path, encodeMetadata(after)).zadd(keys.paths, 0, path);
   for (const tag of after.tags) transaction.sadd(keys.tag(tag), path);
 }

@@ -9,8 +9,8 @@ import type { AreaKeys } from './keys.js';
 const SCAN_BATCH_PATHS = 128;
 
 /**
- * Reads of one area. An entry exists when both its metadata and its data key do: once Redis has
- * expired the data key, the entry is absent from every read, listing and scan alike.
+ * Reads of one area. An entry exists when both its metadata and its data key do (batches write
+ * both in one MULTI, and no key has a Redis TTL), the same in every read, listing and scan.
  */
 export class AreaReader {
   constructor(

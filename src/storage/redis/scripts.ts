@@ -6,7 +6,7 @@ import { cursorKey } from './keys.js';
 /**
  * Every key of an area, found from its entries HASH (metadata JSON, decoded by Redis' cjson),
  * so the keys are not declared: a standalone server is assumed, not a cluster. A key listed twice
- * or already gone (expired) is harmless to the callers.
+ * or already gone is harmless to the callers.
  */
 const AREA_KEYS = `
 local function areaKeys(prefix)

@@ -15,7 +15,8 @@ const CUT_BODY_BYTES = 10;
 
 /**
  * A loopback TCP proxy in front of a primary, to break links the way networks do: cut a stream
- * in the middle of a frame, or freeze a link (nothing passes, nothing is closed: a half-open link).
+ * in the middle of a frame, freeze a link (nothing passes, nothing is closed: a half-open link), or
+ * hold it (nothing passes until released, then everything does: a slow or paused peer).
  */
 export class TcpProxy {
   private readonly pairs = new Set<Pair>();
@@ -49,6 +50,16 @@ export class TcpProxy {
   /** Every current link stops carrying bytes but stays open; new links work. */
   freeze(): void {
     for (const pair of this.pairs) pair.frozen = true;
+  }
+
+  /** Every current link stops reading: bytes wait in the sockets' buffers, nothing is closed or lost. */
+  hold(): void {
+    for (const pair of this.pairs) for (const socket of [pair.client, pair.upstream]) socket.pause();
+  }
+
+  /** Held links deliver what waited, then flow again. */
+  release(): void {
+    for (const pair of this.pairs) for (const socket of [pair.client, pair.upstream]) socket.resume();
   }
 
   async close(): Promise<void> {

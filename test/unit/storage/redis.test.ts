@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConnectionError, InvalidOperationError } from '../../../src/core/errors.js';
@@ -12,6 +13,14 @@ function compareUtf8(a: string, b: string): number {
 }
 
 const FAR_FUTURE_MS = 4_102_444_800_000;
+
+function cursor(sequence: number): { replicationId: string; sequence: number } {
+  return { replicationId: 'h', sequence };
+}
+
+async function waitUntilPast(timeMs: number): Promise<void> {
+  while (Date.now() <= timeMs) await sleep(timeMs + 1 - Date.now());
+}
 
 describeWithRedis('RedisStorage', (server) => {
   let prefixes = 0;
@@ -39,7 +48,8 @@ describeWithRedis('RedisStorage', (server) => {
     const { storage, cleanup } = await openRedis('layout');
     await storage.apply([set('dir/p', 'value', { key: 'k', db: 'd', namespace: 'n', tags: ['t1'], expiresAtMs: FAR_FUTURE_MS })], null);
     expect(await raw.get('layout:data:dir/p')).toBe('value');
-    expect(await raw.pexpiretime('layout:data:dir/p')).toBe(FAR_FUTURE_MS);
+    // -1: no Redis TTL. Only the primary expires entries.
+    expect(await raw.pexpiretime('layout:data:dir/p')).toBe(-1);
     expect(await raw.hgetall('layout:meta:d:n:k')).toEqual({
       path: 'dir/p', key: 'k', db: 'd', namespace: 'n', tags: '["t1"]', expiresAtMs: String(FAR_FUTURE_MS),
     });
@@ -68,21 +78,37 @@ describeWithRedis('RedisStorage', (server) => {
     await cleanup();
   });
 
-  it('counts an entry whose data key Redis expired as absent everywhere, until a DELETE removes the rest', async () => {
-    const { storage, cleanup } = await openRedis('expired');
-    await storage.apply([set('gone', 'x', { tags: ['t'], expiresAtMs: FAR_FUTURE_MS }), set('kept', 'y')], null);
-    await raw.pexpireat('expired:data:gone', 1);
-    expect(await storage.read('gone')).toBeUndefined();
-    expect(await storage.exists('gone')).toBe(false);
-    expect(await storage.size('gone')).toBeUndefined();
-    expect(await storage.metadata('gone')).toBeUndefined();
-    expect(await storage.list()).toEqual(['kept']);
-    expect((await storage.scan({ afterPath: null, entriesMax: 10, bytesMax: 1 << 20 })).entries.map((entry) => entry.path)).toEqual(['kept']);
-    await storage.apply([{ type: 'SET_TTL', path: 'gone', expiresAtMs: null }, { type: 'METADATA', path: 'gone', tags: [] }], null);
-    expect(await storage.exists('gone')).toBe(false);
-    await storage.apply([{ type: 'DELETE', path: 'gone' }], null);
-    expect(await keysOf('expired')).toEqual(['expired:data:kept', 'expired:entries', 'expired:meta:db:ns:kept', 'expired:paths']);
+  it('keeps an entry past its expiry, so that a SET_TTL applied late extends it (issue 7)', async () => {
+    const { storage, cleanup } = await openRedis('late-ttl');
+    const expiresAtMs = Date.now() + 20;
+    await storage.apply([set('k', 'v', { tags: ['t'], expiresAtMs })], cursor(1));
+    await waitUntilPast(expiresAtMs);
+    expect(await raw.exists('late-ttl:data:k')).toBe(1);
+    expect(await storage.metadata('k')).toMatchObject({ expiresAtMs, sizeBytes: 1 });
+    await storage.apply([{ type: 'SET_TTL', path: 'k', expiresAtMs: null }], cursor(2));
+    expect(await storage.metadata('k')).toMatchObject({ expiresAtMs: null, tags: ['t'] });
+    expect(text((await storage.read('k'))?.value)).toBe('v');
+    expect(await storage.listTagged('t')).toEqual(['k']);
     await cleanup();
+  });
+
+  it('removes on open the Redis TTLs that earlier versions gave data keys', async () => {
+    const { storage, reopen, cleanup } = await openRedis('legacy');
+    await storage.apply([set('k', 'v', { expiresAtMs: FAR_FUTURE_MS }), set('j', 'w')], null);
+    await raw.pexpireat('legacy:data:k', FAR_FUTURE_MS);
+    await storage.close();
+    await reopen?.();
+    expect(await raw.pexpiretime('legacy:data:k')).toBe(-1);
+    await cleanup();
+  });
+
+  it('refuses to open on a server that may evict keys without a TTL', async () => {
+    await raw.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      await expect(RedisStorage.open({ url: server().url, keyPrefix: 'evicting' })).rejects.toThrow(/maxmemory-policy is allkeys-lru/);
+    } finally {
+      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+    }
   });
 
   it('refuses names that UTF-8 keys cannot hold, applying nothing of the batch', async () => {

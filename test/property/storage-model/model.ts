@@ -1,0 +1,100 @@
+/**
+ * A storage backend as a plain map, written from the operations' documented meaning
+ * (docs/PROTOCOL.md, src/core/operation.ts) and the contract of src/storage/backend.ts, not from
+ * Keyspace: a semantic slip shared by Keyspace and a backend would otherwise pass unseen.
+ * Storage keeps no clock: an entry past its expiry is still stored (only the primary expires).
+ */
+import { operationWireBytesMax } from '../../../src/core/codec/index.js';
+import type { Entry, ScanPage, ScanRequest } from '../../../src/core/keyspace.js';
+import type { Operation } from '../../../src/core/operation.js';
+import type { Cursor } from '../../../src/core/storage-request.js';
+
+export type Area = Map<string, Entry>;
+
+export class StorageModel {
+  live: Area = new Map();
+  /** Between stageBegin and stageCommit; a restart drops it. */
+  staged: Area | null = null;
+  cursor: Cursor | null = null;
+  /** Where generated expiries are counted from: the run's start on the wall clock. */
+  readonly startMs = Date.now();
+  private sequence = 0;
+  private histories = 0;
+
+  nextCursor(): Cursor {
+    this.sequence += 1;
+    return { replicationId: `history-${this.histories}`, sequence: this.sequence };
+  }
+
+  /** A full resync brings a new history. */
+  nextHistoryCursor(): Cursor {
+    this.histories += 1;
+    return this.nextCursor();
+  }
+
+  commit(cursor: Cursor): void {
+    if (this.staged === null) throw new Error('the model commits only after stageBegin');
+    this.live = this.staged;
+    this.staged = null;
+    this.cursor = cursor;
+  }
+}
+
+export function applyTo(area: Area, op: Operation): void {
+  switch (op.type) {
+    case 'SET':
+      area.set(op.path, op);
+      return;
+    case 'DELETE':
+      area.delete(op.path);
+      return;
+    case 'SET_TTL': {
+      const entry = area.get(op.path);
+      if (entry !== undefined) area.set(op.path, { ...entry, expiresAtMs: op.expiresAtMs });
+      return;
+    }
+    case 'METADATA': {
+      const entry = area.get(op.path);
+      if (entry !== undefined) area.set(op.path, { ...entry, tags: op.tags });
+      return;
+    }
+    case 'FLUSH':
+      for (const [path, entry] of [...area]) {
+        const dbMatches = op.db === null || entry.db === op.db;
+        const namespaceMatches = op.namespace === null || entry.namespace === op.namespace;
+        if (dbMatches && namespaceMatches) area.delete(path);
+      }
+      return;
+  }
+}
+
+/** The page a backend must answer, in the backend's path order. */
+export function pageOf(area: Area, request: ScanRequest, comparePaths: (a: string, b: string) => number): ScanPage {
+  const after = request.afterPath;
+  const rest = [...area.values()]
+    .filter((entry) => after === null || comparePaths(entry.path, after) > 0)
+    .sort((a, b) => comparePaths(a.path, b.path));
+  const entries: Entry[] = [];
+  let bytes = 0;
+  for (const entry of rest) {
+    const size = operationWireBytesMax(entry);
+    const full = entries.length >= request.entriesMax || bytes + size > request.bytesMax;
+    if (entries.length > 0 && full) break;
+    entries.push(entry);
+    bytes += size;
+  }
+  return { entries, done: entries.length === rest.length };
+}
+
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+export function listOf(area: Area, prefix: string): string[] {
+  return [...area.keys()].filter((path) => path.startsWith(prefix)).sort(byCodeUnits);
+}
+
+export function listTaggedOf(area: Area, tag: string): string[] {
+  return [...area.values()].filter((entry) => entry.tags.includes(tag)).map((entry) => entry.path).sort(byCodeUnits);
+}
