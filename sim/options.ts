@@ -127,6 +127,7 @@ export const SIM_TIMING: Partial<Timing> = Object.freeze({
 export const SIM_LIMITS: Partial<Limits> = Object.freeze({
   logEntriesMax: 64,
   pendingWritesMax: 64,
+  storageRequestEntriesMax: 16,
   batchEntriesMax: 8,
   snapshotChunkEntriesMax: 4,
   frameBytesMax: 32 * 1024,

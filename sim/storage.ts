@@ -5,8 +5,11 @@ import type { Prng } from './prng.js';
 import type { Scheduler } from './scheduler.js';
 
 /**
- * A node's disk: requests complete in order after a latency, may fail, and with lazy durability a
- * crash loses what was applied since the last sync point (a multiple of syncIntervalMs).
+ * A node's disk, one implementation of the storage contract (src/storage/backend.ts): requests
+ * complete in order after a latency, each applied whole at its completion; they may fail; with
+ * immediate durability every completed request survives a crash (and reports durable), with lazy
+ * durability a crash keeps only the prefix completed before the last sync point (a multiple of
+ * syncIntervalMs) and requests report durable: false. A staging area does not survive a crash.
  */
 export class SimStorage {
   private current = new KeyspaceStore();
@@ -58,10 +61,12 @@ export class SimStorage {
   crash(): void {
     this.epoch += 1;
     this.lastCompletionMs = 0;
-    if (this.faults.durability === 'immediate') return;
-    this.foldSyncedUpTo(this.lastSyncPointMs(this.now()));
-    this.current = this.synced.clone();
-    this.sinceSync = [];
+    if (this.faults.durability === 'lazy') {
+      this.foldSyncedUpTo(this.lastSyncPointMs(this.now()));
+      this.current = this.synced.clone();
+      this.sinceSync = [];
+    }
+    this.current.discardStaging();
   }
 
   private execute(request: StorageRequest): StorageResult {

@@ -38,6 +38,11 @@ export class KeyspaceStore {
     return copy;
   }
 
+  /** What a restart does to a staging area: the resync it belonged to starts over. */
+  discardStaging(): void {
+    this.staging = null;
+  }
+
   execute(request: StorageRequest): StorageResult {
     switch (request.kind) {
       case 'apply':

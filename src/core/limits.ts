@@ -23,6 +23,11 @@ export interface Limits {
   logBytesMax: number;
   /** Writes accepted by the primary but not yet handed to storage. */
   pendingWritesMax: number;
+  /**
+   * Operations in one storage request of a secondary: consecutive frames merge into one request
+   * (group commit) up to this, so a slow disk still moves the applied sequence every request.
+   */
+  storageRequestEntriesMax: number;
   /** Bytes sent to one secondary and not yet acknowledged: its outbound budget. */
   outboundBudgetBytes: number;
   /** Entries in one snapshot chunk. */
@@ -49,6 +54,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   logEntriesMax: 10_000,
   logBytesMax: 64 * 1024 * 1024,
   pendingWritesMax: 10_000,
+  storageRequestEntriesMax: 4_096,
   outboundBudgetBytes: 16 * 1024 * 1024,
   snapshotChunkEntriesMax: 512,
   snapshotChunkBytesMax: 256 * 1024,

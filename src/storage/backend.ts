@@ -10,19 +10,38 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * close) plus what replication needs (ordered batches with a persisted cursor, ordered scans, and
  * a staging area swapped in atomically for readers).
  *
- * Contract, checked by the contract suite for every backend:
- * - calls are served in the order they are made (FIFO), even when made without awaiting;
- * - `apply` applies its operations in order with the semantics of `Keyspace.apply`, and persists
- *   `cursor` (when not null) no earlier than the operations: after a crash the stored cursor never
- *   claims operations the data lacks;
- * - `scan` pages by path in UTF-16 code-unit order like `Keyspace.scan` (Redis: UTF-8 byte order,
- *   which differs beyond the BMP; paging is exact either way), sizing pages with
- *   `operationWireBytesMax`;
- * - `stageCommit` replaces the live data with the staging area and persists the cursor so that a
- *   reader sees all old or all new data, never a mix;
- * - reads return entries as stored, expired or not: hiding expired entries is the caller's job
- *   (`isExpired`), since only the primary deletes them;
- * - a failure rejects the promise with an Error; the caller stops applying.
+ * The contract. Every backend (memory, filesystem, Redis) and the simulator's disk
+ * (sim/storage.ts) are implementations of it; test/unit/storage/contract.ts checks it example by
+ * example and test/property/storage-model.property.test.ts against a plain model, for all of
+ * them, and test/crash/ with real processes killed at random points.
+ * 1. Order: calls are served, and complete, in the order they are made (FIFO), even when made
+ *    without awaiting; a read sees every call made before it.
+ * 2. Meaning: `apply` applies its operations in order with the semantics of docs/PROTOCOL.md
+ *    (SET replaces the whole entry; DELETE removes; SET_TTL and METADATA change an existing
+ *    entry and do nothing to a missing one; FLUSH removes what matches its db and namespace).
+ * 3. Atomicity: an `apply` and its cursor (when not null) are one unit. After a crash at any
+ *    instant, the storage holds the state after some whole prefix of the calls made, and
+ *    `loadCursor` names the last cursor of that prefix: never data ahead of the cursor, never a
+ *    cursor ahead of the data, never part of a batch.
+ * 4. Durability: a call that resolved `{ durable: true }` is in every prefix a later crash can
+ *    leave (process crash, and power loss where the backend fsyncs). `durable: false` promises
+ *    only 3. Memory is never durable: its process is its storage.
+ * 5. Expiry: storage keeps no clock and removes nothing on its own. An entry past its expiry is
+ *    stored, read, listed and scanned as it is until a DELETE removes it: only the primary
+ *    expires entries, and it replicates each expiry as a DELETE; readers hide expired entries
+ *    (`isExpired`). A backend whose store could expire or evict keys by itself must prevent it
+ *    (RedisStorage sets no TTL and refuses an allkeys-* eviction policy).
+ * 6. Full resync: `stageBegin` starts an empty staging area (discarding any other),
+ *    `stageApply` fills it with the meaning of 2, invisible to every read, and `stageCommit`
+ *    replaces the live data with it and persists the cursor, atomically for readers and across a
+ *    crash (all old data and cursor, or all new). A staging area does not survive a restart.
+ * 7. Scans page by path in UTF-16 code-unit order like `Keyspace.scan` (Redis: UTF-8 byte order,
+ *    which differs beyond the BMP; paging is exact either way), sizing pages with
+ *    `operationWireBytesMax`; every page of a non-empty remainder holds at least one entry.
+ * 8. Refusals: a backend may refuse names it cannot store (the filesystem: a path that would be
+ *    a file and a directory, `.`/`..` segments, `.nadb`; Redis: lone surrogates) with an
+ *    InvalidOperationError, applying nothing of that batch. Any other failure rejects the
+ *    promise with an Error; the caller stops applying.
  */
 export interface StorageBackend {
   /** `durable`: the operations survive a crash of this process once the promise resolves. */

@@ -19,7 +19,7 @@ import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } fr
 import type { Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
-import type { IssuedWork, Work } from './work.js';
+import { operationCount, type IssuedWork, type Work } from './work.js';
 
 export interface SecondaryOptions {
   readonly nowMs: number;
@@ -249,6 +249,12 @@ export class Secondary implements StateMachine {
   invariants(): void {
     assert(this.durableSequence <= this.appliedSequence || this.historyId === null, 'durable beyond applied');
     assert(this.inflight !== null || this.work.length === 0, 'storage work waiting with nothing in flight');
+    const request = this.inflight?.request;
+    if (request?.kind === 'apply' || request?.kind === 'stageApply') {
+      // Above the limit only when one frame alone holds more.
+      const { storageRequestEntriesMax, batchEntriesMax, snapshotChunkEntriesMax } = this.limits;
+      assert(request.operations.length <= Math.max(storageRequestEntriesMax, batchEntriesMax, snapshotChunkEntriesMax), 'a storage request above storageRequestEntriesMax');
+    }
     const linked = this.phase === 'hello' || this.phase === 'sync' || this.phase === 'snapshot' || this.phase === 'stream';
     assert(linked === (this.link !== null), `phase ${this.phase} and link disagree`);
     assert(this.phase !== 'snapshot' || this.staging !== null, 'snapshot phase without staging');
@@ -533,14 +539,21 @@ export class Secondary implements StateMachine {
     this.issueWork();
   }
 
-  /** One request at a time; consecutive applies merge into one (group commit). */
+  /**
+   * One request at a time; consecutive applies (or stage applies) merge into one, group commit,
+   * up to storageRequestEntriesMax operations: a frame is never split, so the first always goes.
+   */
   private issueWork(): void {
     if (this.inflight !== null || this.link === null) return;
     const head = this.work[0];
     if (head === undefined) return;
     const connectionId = this.link.connectionId;
+    const mergeable = head.kind === 'apply' || head.kind === 'stageApply';
     let merged = 1;
-    while (merged < this.work.length && this.work[merged]?.kind === head.kind && head.kind !== 'stageBegin' && head.kind !== 'stageCommit') {
+    let operations = operationCount(head);
+    for (let next = this.work[merged]; mergeable && next?.kind === head.kind; next = this.work[merged]) {
+      if (operations + operationCount(next) > this.limits.storageRequestEntriesMax) break;
+      operations += operationCount(next);
       merged += 1;
     }
     const items = this.work.splice(0, merged);

@@ -12,6 +12,19 @@ export type Work =
   | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly frameBytes: number }
   | { readonly kind: 'stageCommit'; readonly cursor: Cursor };
 
+/** Operations a unit carries into its storage request. */
+export function operationCount(work: Work): number {
+  switch (work.kind) {
+    case 'apply':
+      return work.entries.length;
+    case 'stageApply':
+      return work.operations.length;
+    case 'stageBegin':
+    case 'stageCommit':
+      return 0;
+  }
+}
+
 /** Work handed to storage: the request it merged into, for which connection, and what it frees. */
 export interface IssuedWork {
   readonly requestId: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainDigest, encodeFrame, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/index.js';
 import { ReadOnlyError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
-import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
 import type { LogEntry } from '../../../../src/core/operation.js';
 import { Secondary } from '../../../../src/core/secondary/secondary.js';
 import type { Cursor } from '../../../../src/core/storage-request.js';
@@ -16,8 +16,8 @@ function entry(sequence: number, path = `p${sequence}`): LogEntry {
 }
 
 /** A secondary past the handshake, streaming history HISTORY from `cursor`. */
-function streaming(cursor: Cursor | null = { replicationId: HISTORY, sequence: 0 }): Secondary {
-  const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor });
+function streaming(cursor: Cursor | null = { replicationId: HISTORY, sequence: 0 }, limits: Partial<Limits> = {}): Secondary {
+  const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor, limits });
   secondary.handleTimeout(T0);
   const [connect] = ofKind(drain(secondary), 'connect');
   secondary.handleConnected(connect?.connectionId ?? 0, T0);
@@ -68,6 +68,24 @@ describe('Secondary', () => {
     secondary.handleStorageDone(first[0]?.requestId ?? 0, { kind: 'done', durable: false }, T0);
     const [merged] = ofKind(drain(secondary), 'storage');
     expect(merged?.request.kind === 'apply' && merged.request.operations.length).toBe(2);
+  });
+
+  it('merges at most storageRequestEntriesMax operations per request, so the applied sequence keeps moving', () => {
+    const secondary = streaming(undefined, { storageRequestEntriesMax: 5, batchEntriesMax: 2 });
+    const [first] = ofKind(receive(secondary, batchFrame(1, 2)), 'storage');
+    for (let from = 3; from <= 30; from += 2) receive(secondary, batchFrame(from, 2));
+    const sizes: number[] = [];
+    const applied: number[] = [];
+    for (let request = first; request !== undefined;) {
+      sizes.push(request.request.kind === 'apply' ? request.request.operations.length : -1);
+      secondary.handleStorageDone(request.requestId, { kind: 'done', durable: false }, T0);
+      secondary.invariants();
+      applied.push(secondary.getStats(T0).sequenceNumber);
+      [request] = ofKind(drain(secondary), 'storage');
+    }
+    // The first frame goes alone (nothing else waited); then two frames of 2 fit in 5, three do not.
+    expect(sizes).toEqual([2, 4, 4, 4, 4, 4, 4, 4]);
+    expect(applied).toEqual([2, 6, 10, 14, 18, 22, 26, 30]);
   });
 
   it('ignores a duplicate', () => {
@@ -218,6 +236,10 @@ describe('Secondary', () => {
     expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'history' }]);
   });
 });
+
+function batchFrame(from: number, count: number): Frame {
+  return { kind: 'batch', timestampMs: T0, entries: Array.from({ length: count }, (_, index) => entry(from + index)) };
+}
 
 function entryFrame(sequence: number): Frame {
   return { kind: 'operation', ...entry(sequence) };
