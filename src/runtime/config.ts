@@ -20,7 +20,12 @@ export interface NetworkSyncConfig {
   readonly listenPort?: number;
   /** Heartbeat period on an idle link, in seconds (default 5). */
   readonly heartbeatInterval?: number;
-  /** Operations the primary keeps for resuming secondaries (default 10000). */
+  /**
+   * Operations the primary keeps for resuming secondaries (default 10000). Writes waiting for
+   * storage are in the log already, so this also bounds them: pendingWritesMax defaults to
+   * min(10000, maxOperationLog) and may not exceed it. A burst larger than that gets
+   * LimitExceededError for the writes beyond it: raise maxOperationLog (or lower the burst).
+   */
   readonly maxOperationLog?: number;
   /** Always true here: sending never blocks writers; false is refused. */
   readonly broadcastAsync?: boolean;

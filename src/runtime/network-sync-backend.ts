@@ -16,6 +16,12 @@ export interface NetworkSyncBackendOptions {
   readonly baseBackend: StorageBackend;
   readonly mode: ReplicationMode;
   readonly config?: NetworkSyncConfig;
+  /**
+   * By default the node owns `baseBackend`: close() closes it, and so does a create() that fails.
+   * With true the caller keeps it: close() leaves it open, so a node can be started again on the
+   * same storage (a MemoryStorage keeps its data), and the caller closes it when done.
+   */
+  readonly keepBackendOpen?: boolean;
 }
 
 export interface WriteWithReplicationRequest {
@@ -67,27 +73,31 @@ export class NetworkSyncBackend {
     private readonly role: Role,
     private readonly baseBackend: StorageBackend,
     private readonly config: ResolvedConfig,
+    /** Closes the base backend, unless the caller keeps it (keepBackendOpen). */
+    private readonly releaseBackend: () => Promise<void>,
   ) {}
 
   /**
    * Starts a node on `baseBackend`. A primary resolves once it has loaded its storage and listens;
    * a secondary once it holds a consistent copy of the primary's history, or rejects with a
    * ConnectionError after runtimeLimits.startupTimeoutMs (once synced, it retries forever). It
-   * owns the base backend from then on: close() closes it, and so does a failed create().
+   * owns the base backend from then on (close() closes it, and so does a failed create()), unless
+   * `keepBackendOpen` leaves it to the caller.
    */
   static async create(options: NetworkSyncBackendOptions): Promise<NetworkSyncBackend> {
+    const releaseBackend = async (): Promise<void> => {
+      if (options.keepBackendOpen !== true) await options.baseBackend.close();
+    };
+    let role: Role;
     let config: ResolvedConfig;
-    let replicaId: string;
     try {
       config = resolveConfig(options.mode, options.config);
-      replicaId = await resolveReplicaId(config.replicaId, config.replicaIdFile);
+      role = await startRole(config, options.baseBackend, await resolveReplicaId(config.replicaId, config.replicaIdFile));
     } catch (error) {
-      await options.baseBackend.close();
+      await releaseBackend();
       throw error;
     }
-    // From here the node owns the storage: a node that fails to start closes it.
-    const role = await startRole(config, options.baseBackend, replicaId);
-    const backend = new NetworkSyncBackend(role, options.baseBackend, config);
+    const backend = new NetworkSyncBackend(role, options.baseBackend, config, releaseBackend);
     try {
       if (config.admin !== null) backend.admin = await backend.startAdmin(config.admin);
       if (role.mode === 'secondary') await role.node.waitForSync(config.runtimeLimits.startupTimeoutMs);
@@ -192,7 +202,7 @@ export class NetworkSyncBackend {
     return { ...stats, primary: { host: this.config.primaryHost, port: this.config.primaryPort, ...stats.primary } };
   }
 
-  /** Stops the admin endpoint and the node (which closes the base backend). Idempotent. */
+  /** Stops the admin endpoint and the node, then closes the base backend unless keepBackendOpen. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
@@ -207,6 +217,7 @@ export class NetworkSyncBackend {
   private async shutDown(): Promise<void> {
     await this.admin?.close();
     await this.role.node.close();
+    await this.releaseBackend();
   }
 
   private async submit(op: Operation, readOnlyMessage: string): Promise<void> {

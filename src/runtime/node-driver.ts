@@ -108,7 +108,8 @@ export class NodeDriver<M extends DrivenMachine> {
 
   /**
    * Closes the machine (it tells its peers why), lets the sockets flush and close, waits for the
-   * storage requests already issued, closes the storage and the timer. Idempotent.
+   * storage requests already issued, and stops the timer. The storage stays open: it is its
+   * owner's (NetworkSyncBackend's, unless told to keep it open). Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -124,7 +125,6 @@ export class NodeDriver<M extends DrivenMachine> {
     await this.chain.idle();
     this.timer.clear();
     this.state = 'closed';
-    await this.options.storage.close();
   }
 
   private received(connectionId: number, bytes: Uint8Array): void {

@@ -86,7 +86,7 @@ export class PrimaryNode {
     return this.driver.machine.getStats(systemNowMs());
   }
 
-  /** Stops accepting, tells every secondary (ERROR shutdown), flushes, and closes the storage. */
+  /** Stops accepting, tells every secondary (ERROR shutdown) and flushes; the storage is the caller's to close. */
   async close(): Promise<void> {
     const closed = this.server === null ? Promise.resolve() : new Promise<void>((resolve) => this.server?.close(() => resolve()));
     await this.driver.close();

@@ -36,10 +36,7 @@ export class SecondaryNode {
   /** Reads where its storage stands, then starts connecting (in the background). */
   static async start(options: SecondaryNodeOptions): Promise<SecondaryNode> {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
-    const cursor = await options.storage.loadCursor().catch(async (error: unknown) => {
-      await options.storage.close();
-      throw error;
-    });
+    const cursor = await options.storage.loadCursor();
     const machine = new Secondary({
       nowMs: systemNowMs(),
       random: cryptoRandom,

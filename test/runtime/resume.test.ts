@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
-import { keepOpen, portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp } from './support/nodes.js';
+import { portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp } from './support/nodes.js';
 
 describe('resuming after outages and restarts, over loopback TCP', () => {
   const open = new Set<NetworkSyncBackend>();
@@ -30,9 +30,9 @@ describe('resuming after outages and restarts, over loopback TCP', () => {
   }
 
   it('a secondary restarted after a short outage resumes from the log, without a full resync', async () => {
-    const [primaryStorage, restartedStorage, steadyStorage] = [new MemoryStorage(), keepOpen(new MemoryStorage()), new MemoryStorage()];
+    const [primaryStorage, restartedStorage, steadyStorage] = [new MemoryStorage(), new MemoryStorage(), new MemoryStorage()];
     const primary = track(await startPrimary(primaryStorage));
-    const restarted = await startSecondary(portOf(primary), restartedStorage);
+    const restarted = await startSecondary(portOf(primary), restartedStorage, {}, { keepBackendOpen: true });
     const steady = track(await startSecondary(portOf(primary), steadyStorage));
     await writeMany(primary, 0, 100);
     await waitCaughtUp(primary, [restarted, steady]);
@@ -46,9 +46,9 @@ describe('resuming after outages and restarts, over loopback TCP', () => {
   });
 
   it('a secondary away for longer than the log gets a full resync and converges', async () => {
-    const [primaryStorage, restartedStorage] = [new MemoryStorage(), keepOpen(new MemoryStorage())];
+    const [primaryStorage, restartedStorage] = [new MemoryStorage(), new MemoryStorage()];
     const primary = track(await startPrimary(primaryStorage, { maxOperationLog: 50 }));
-    const restarted = await startSecondary(portOf(primary), restartedStorage);
+    const restarted = await startSecondary(portOf(primary), restartedStorage, {}, { keepBackendOpen: true });
     await writeMany(primary, 0, 40);
     await waitCaughtUp(primary, [restarted]);
     await restarted.close();
@@ -60,9 +60,9 @@ describe('resuming after outages and restarts, over loopback TCP', () => {
   });
 
   it('original failure 4: after a primary restart (a new history) secondaries apply the new writes', async () => {
-    const primaryStorage = keepOpen(new MemoryStorage());
+    const primaryStorage = new MemoryStorage();
     const secondaryStorages = [new MemoryStorage(), new MemoryStorage()];
-    const first = await startPrimary(primaryStorage);
+    const first = await startPrimary(primaryStorage, {}, { keepBackendOpen: true });
     const port = portOf(first);
     const secondaries = await Promise.all(secondaryStorages.map(async (storage) => track(await startSecondary(port, storage))));
     await writeMany(first, 0, 30);

@@ -110,7 +110,10 @@ export class Primary implements StateMachine {
     // An entry past its expiry is already gone for readers: delete it before a write can revive it.
     this.expireKeys(nowMs);
     if (this.pending.length >= this.limits.pendingWritesMax) {
-      throw new LimitExceededError(`${this.pending.length} writes waiting for storage (pendingWritesMax)`);
+      throw new LimitExceededError(
+        `${this.pending.length} writes waiting for storage: pendingWritesMax reached; raise limits.pendingWritesMax, ` +
+          `which may not exceed logEntriesMax (${this.limits.logEntriesMax}, set by maxOperationLog)`,
+      );
     }
     if (this.expiry.wouldOverflow(op)) {
       throw new LimitExceededError(`${this.expiry.size} expiring keys indexed (expiringKeysMax)`);

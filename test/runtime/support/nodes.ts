@@ -17,19 +17,31 @@ export const FAST_TIMING: Partial<Timing> = {
 export const CONVERGE_TIMEOUT_MS = 20_000;
 const POLL_MS = 10;
 
-export async function startPrimary(storage: StorageBackend, config: NetworkSyncConfig = {}): Promise<NetworkSyncBackend> {
+/** `keepBackendOpen`: the storage outlives the node, so another can start on it. */
+export interface StartOptions {
+  readonly keepBackendOpen?: boolean;
+}
+
+export async function startPrimary(storage: StorageBackend, config: NetworkSyncConfig = {}, options: StartOptions = {}): Promise<NetworkSyncBackend> {
   return NetworkSyncBackend.create({
     baseBackend: storage,
     mode: 'primary',
     config: { listenHost: '127.0.0.1', listenPort: 0, timing: FAST_TIMING, ...config },
+    ...options,
   });
 }
 
-export async function startSecondary(primaryPort: number, storage: StorageBackend, config: NetworkSyncConfig = {}): Promise<NetworkSyncBackend> {
+export async function startSecondary(
+  primaryPort: number,
+  storage: StorageBackend,
+  config: NetworkSyncConfig = {},
+  options: StartOptions = {},
+): Promise<NetworkSyncBackend> {
   return NetworkSyncBackend.create({
     baseBackend: storage,
     mode: 'secondary',
     config: { primaryHost: '127.0.0.1', primaryPort, timing: FAST_TIMING, ...config },
+    ...options,
   });
 }
 
@@ -75,15 +87,4 @@ export async function storageDifference(expected: StorageBackend, actual: Storag
     if (difference !== null) return `${path}: ${difference}`;
   }
   return null;
-}
-
-/** A storage whose close() leaves it open: a restarted node finds what the last one stored. */
-export function keepOpen(storage: StorageBackend): StorageBackend {
-  return new Proxy(storage, {
-    get(target, property, receiver) {
-      if (property === 'close') return async () => undefined;
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }

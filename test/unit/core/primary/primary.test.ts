@@ -71,6 +71,8 @@ describe('Primary', () => {
     const primary = ready({ limits: { pendingWritesMax: 3, logEntriesMax: 3 } });
     for (let i = 0; i < 4; i += 1) primary.submitWrite(set(`k${i}`, 'v'), T0); // one in flight, three pending
     expect(() => primary.submitWrite(set('k', 'v'), T0)).toThrow(LimitExceededError);
+    // The error names the settings to raise, and the one that bounds it.
+    expect(() => primary.submitWrite(set('k', 'v'), T0)).toThrow(/raise limits.pendingWritesMax, which may not exceed logEntriesMax \(3, set by maxOperationLog\)/);
   });
 
   it('answers hello with welcome, and a matching covered request with continue', () => {
