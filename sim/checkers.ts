@@ -1,7 +1,7 @@
 import { ReadOnlyError } from '../src/core/errors.js';
-import { Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
-import { keyspaceDifference } from './keyspace-compare.js';
+import { keyspaceDifference, type Entries } from './keyspace-compare.js';
+import { applyDocumented, type OracleState } from './oracle.js';
 import type { History, Simulation } from './simulation.js';
 
 /** A checker found a state the design forbids. */
@@ -11,18 +11,26 @@ export class SafetyViolation extends Error {
 
 /**
  * Exact-prefix consistency: every running secondary's live data is exactly the primary's state at
- * the position the secondary has persisted, in the history it names. Stronger than "equals some
- * earlier state": it pins which one, and nothing the primary never wrote can pass it. It only
- * looks again at a secondary whose storage changed, so it can run after every event.
+ * the position the secondary has persisted, in the history it names, and the primary's own data is
+ * its history's state at the sequence it has applied. Stronger than "equals some earlier state": it
+ * pins which one, and nothing the primary never wrote can pass it. States come from the oracle
+ * (sim/oracle.ts), never from the Keyspace the nodes store through. It only looks again at a node
+ * whose storage changed, so it can run after every event.
  */
 export class PrefixChecker {
-  private readonly states = new Map<string, { sequence: number; keyspace: Keyspace }>();
+  private readonly states = new Map<string, { sequence: number; state: OracleState }>();
   private readonly seen = new Map<string, { store: KeyspaceStore; version: number }>();
+  private readonly bases = new OracleBases();
 
   check(sim: Simulation): string | null {
+    const primary = sim.primary;
+    if (primary.up && !this.unchanged(primary.name, primary.store)) {
+      const violation = this.checkPrimary(sim);
+      if (violation !== null) return violation;
+    }
     for (const host of sim.secondaries) {
       if (!host.up || this.unchanged(host.name, host.store)) continue;
-      const violation = this.checkStore(sim, host.name, host.store);
+      const violation = this.checkSecondary(sim, host.name, host.store);
       if (violation !== null) return violation;
     }
     return null;
@@ -35,7 +43,16 @@ export class PrefixChecker {
     return false;
   }
 
-  private checkStore(sim: Simulation, name: string, store: KeyspaceStore): string | null {
+  private checkPrimary(sim: Simulation): string | null {
+    const host = sim.primary;
+    const replicationId = host.machine.replicationId;
+    const history = sim.histories.get(replicationId);
+    if (history === undefined) return `the primary is in history ${replicationId}, which was never recorded`;
+    const applied = host.machine.getStats(sim.localNow(host)).appliedSequence;
+    return this.checkAt(sim, { node: host.name, replicationId, history, sequence: applied, live: host.store.live });
+  }
+
+  private checkSecondary(sim: Simulation, name: string, store: KeyspaceStore): string | null {
     const cursor = store.cursor;
     if (cursor === null) return store.live.size > 0 ? `${name} holds data without a position` : null;
     const history = sim.histories.get(cursor.replicationId);
@@ -43,26 +60,71 @@ export class PrefixChecker {
     if (cursor.sequence > history.operations.length) {
       return `${name} at ${cursor.sequence}, beyond the ${history.operations.length} operations of its history`;
     }
-    const expected = this.stateAt(`${name}:${cursor.replicationId}`, history, cursor.sequence);
-    const difference = keyspaceDifference(expected, store.live);
-    return difference === null ? null : `${name} at ${cursor.replicationId}:${cursor.sequence}: ${difference}`;
+    return this.checkAt(sim, { node: name, replicationId: cursor.replicationId, history, sequence: cursor.sequence, live: store.live });
+  }
+
+  private checkAt(sim: Simulation, at: { node: string; replicationId: string; history: History; sequence: number; live: Entries }): string | null {
+    const base = this.bases.of(sim, at.replicationId, at.history);
+    if (typeof base === 'string') return base;
+    const expected = this.stateAt(`${at.node}:${at.replicationId}`, base, at.history, at.sequence);
+    const difference = keyspaceDifference(expected, at.live);
+    return difference === null ? null : `${at.node} at ${at.replicationId}:${at.sequence}: ${difference}`;
   }
 
   /**
-   * The history's state after `sequence` operations. Each secondary only moves forward within a
-   * history (but for a crash that loses unsynced writes), so a cache per secondary and history
-   * replays each operation about once.
+   * The history's state after `sequence` operations. Each node only moves forward within a
+   * history (but for a crash that loses unsynced writes), so a cache per node and history replays
+   * each operation about once.
    */
-  private stateAt(cacheKey: string, history: History, sequence: number): Keyspace {
+  private stateAt(cacheKey: string, base: OracleState, history: History, sequence: number): OracleState {
     let cached = this.states.get(cacheKey);
-    if (cached === undefined || cached.sequence > sequence) cached = { sequence: 0, keyspace: history.base.clone() };
-    for (let next = cached.sequence + 1; next <= sequence; next += 1) {
-      const op = history.operations[next - 1];
-      if (op !== undefined) cached.keyspace.apply(op);
-    }
+    if (cached === undefined || cached.sequence > sequence) cached = { sequence: 0, state: new Map(base) };
+    replay(cached.state, history, cached.sequence, sequence);
     cached.sequence = sequence;
     this.states.set(cacheKey, cached);
-    return cached.keyspace;
+    return cached.state;
+  }
+}
+
+/**
+ * Where each history starts, in the oracle's terms. The first starts from the run's initial data;
+ * a later one from what the restarted primary's storage kept of the one before, which must be that
+ * history's state after some prefix of its operations (all of them, or fewer when a crash lost
+ * unsynced writes): the prefix is found, so the base is the oracle's own state, not the node's.
+ */
+class OracleBases {
+  private readonly bases = new Map<string, OracleState | string>();
+
+  of(sim: Simulation, replicationId: string, history: History): OracleState | string {
+    let base = this.bases.get(replicationId);
+    if (base === undefined) {
+      base = this.derive(sim, history);
+      this.bases.set(replicationId, base);
+    }
+    return base;
+  }
+
+  private derive(sim: Simulation, history: History): OracleState | string {
+    if (history.index === 0) return new Map([...history.base.values()].map((entry) => [entry.path, entry]));
+    const [previousId, previous] = [...sim.histories].find(([, other]) => other.index === history.index - 1) ?? [];
+    if (previousId === undefined || previous === undefined) return `history ${history.index} has no predecessor`;
+    const previousBase = this.of(sim, previousId, previous);
+    if (typeof previousBase === 'string') return previousBase;
+    const state = new Map(previousBase);
+    for (let sequence = 0; ; sequence += 1) {
+      if (keyspaceDifference(state, history.base) === null) return state;
+      if (sequence === previous.operations.length) break;
+      replay(state, previous, sequence, sequence + 1);
+    }
+    return `the primary restarted on data that no prefix of history ${previousId} held`;
+  }
+}
+
+/** Applies operations `from + 1` to `to` of the history (sequences are 1-based). */
+function replay(state: OracleState, history: History, from: number, to: number): void {
+  for (let next = from + 1; next <= to; next += 1) {
+    const op = history.operations[next - 1];
+    if (op !== undefined) applyDocumented(state, op);
   }
 }
 

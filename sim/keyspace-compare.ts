@@ -1,7 +1,14 @@
-import type { Entry, Keyspace } from '../src/core/keyspace.js';
+import type { Entry } from '../src/core/keyspace.js';
 
-/** The first difference between two keyspaces, or null when they hold the same entries. */
-export function keyspaceDifference(expected: Keyspace, actual: Keyspace): string | null {
+/** What a Keyspace and the oracle's plain map both are, for comparing them. */
+export interface Entries {
+  readonly size: number;
+  get(path: string): Entry | undefined;
+  values(): Iterable<Entry>;
+}
+
+/** The first difference between two sets of entries, or null when they hold the same entries. */
+export function keyspaceDifference(expected: Entries, actual: Entries): string | null {
   if (expected.size !== actual.size) return `${actual.size} entries where ${expected.size} were expected`;
   for (const entry of expected.values()) {
     const other = actual.get(entry.path);

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { compareCodeUnits } from '../../src/core/keyspace.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { FileSystemStorage } from '../../src/storage/filesystem.js';
@@ -92,6 +92,7 @@ describe('storage model: MemoryStorage and FileSystemStorage', () => {
 
   let dirs = 0;
   const root = mkdtemp(join(tmpdir(), 'nadb-model-'));
+  afterAll(async () => rm(await root, { recursive: true, force: true }));
   modelProperty('FileSystemStorage', async () => {
     const basePath = join(await root, String(++dirs));
     const opened = await underTest(() => FileSystemStorage.open({ basePath }), compareCodeUnits, true)();

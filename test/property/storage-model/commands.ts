@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { Entry, ScanRequest } from '../../../src/core/keyspace.js';
 import type { EntryMetadata, StorageBackend } from '../../../src/storage/backend.js';
-import { listOf, listTaggedOf, pageOf, applyTo, type StorageModel } from './model.js';
+import { applyDocumented } from '../../../sim/oracle.js';
+import { listOf, listTaggedOf, pageOf, type StorageModel } from './model.js';
 import { batchArb, PATHS, PREFIXES, resolveOperation, SOON_MS_MAX, TAGS, type OperationSpec } from './operations.js';
 
 export interface StorageUnderTest {
@@ -44,7 +45,7 @@ class ApplyCommand implements Command {
     const operations = this.specs.map((spec) => resolveOperation(spec, model.startMs));
     const cursor = this.withCursor ? model.nextCursor() : null;
     await real.storage.apply(operations, cursor);
-    for (const op of operations) applyTo(model.live, op);
+    for (const op of operations) applyDocumented(model.live, op);
     if (cursor !== null) model.cursor = cursor;
   }
 
@@ -79,7 +80,7 @@ class StageApplyCommand implements Command {
       return;
     }
     await real.storage.stageApply(operations);
-    for (const op of operations) applyTo(staged, op);
+    for (const op of operations) applyDocumented(staged, op);
   }
 
   toString(): string {

@@ -1,15 +1,14 @@
 /**
- * A storage backend as a plain map, written from the operations' documented meaning
- * (docs/PROTOCOL.md, src/core/operation.ts) and the contract of src/storage/backend.ts, not from
- * Keyspace: a semantic slip shared by Keyspace and a backend would otherwise pass unseen.
+ * A storage backend as a plain map: the operations' documented meaning is the simulator's oracle
+ * (sim/oracle.ts, not Keyspace), the rest is the contract of src/storage/backend.ts.
  * Storage keeps no clock: an entry past its expiry is still stored (only the primary expires).
  */
 import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import type { Entry, ScanPage, ScanRequest } from '../../../src/core/keyspace.js';
-import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
+import type { OracleState } from '../../../sim/oracle.js';
 
-export type Area = Map<string, Entry>;
+export type Area = OracleState;
 
 export class StorageModel {
   live: Area = new Map();
@@ -37,34 +36,6 @@ export class StorageModel {
     this.live = this.staged;
     this.staged = null;
     this.cursor = cursor;
-  }
-}
-
-export function applyTo(area: Area, op: Operation): void {
-  switch (op.type) {
-    case 'SET':
-      area.set(op.path, op);
-      return;
-    case 'DELETE':
-      area.delete(op.path);
-      return;
-    case 'SET_TTL': {
-      const entry = area.get(op.path);
-      if (entry !== undefined) area.set(op.path, { ...entry, expiresAtMs: op.expiresAtMs });
-      return;
-    }
-    case 'METADATA': {
-      const entry = area.get(op.path);
-      if (entry !== undefined) area.set(op.path, { ...entry, tags: op.tags });
-      return;
-    }
-    case 'FLUSH':
-      for (const [path, entry] of [...area]) {
-        const dbMatches = op.db === null || entry.db === op.db;
-        const namespaceMatches = op.namespace === null || entry.namespace === op.namespace;
-        if (dbMatches && namespaceMatches) area.delete(path);
-      }
-      return;
   }
 }
 
