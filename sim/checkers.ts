@@ -21,6 +21,8 @@ export class PrefixChecker {
   private readonly states = new Map<string, { sequence: number; state: OracleState }>();
   private readonly seen = new Map<string, { store: KeyspaceStore; version: number }>();
   private readonly bases = new OracleBases();
+  /** Per history (one primary process each): applied only moves forward. */
+  private readonly primaryApplied = new Map<string, number>();
 
   check(sim: Simulation): string | null {
     const primary = sim.primary;
@@ -49,6 +51,9 @@ export class PrefixChecker {
     const history = sim.histories.get(replicationId);
     if (history === undefined) return `the primary is in history ${replicationId}, which was never recorded`;
     const applied = host.machine.getStats(sim.localNow(host)).appliedSequence;
+    const before = this.primaryApplied.get(replicationId) ?? 0;
+    if (applied < before) return `the primary's applied sequence went back from ${before} to ${applied} in ${replicationId}`;
+    this.primaryApplied.set(replicationId, applied);
     return this.checkAt(sim, { node: host.name, replicationId, history, sequence: applied, live: host.store.live });
   }
 

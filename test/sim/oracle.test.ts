@@ -41,4 +41,18 @@ describe('the prefix checker on its own oracle', () => {
     cluster.restart('primary');
     expect(new PrefixChecker().check(cluster)).toMatch(/^the primary restarted on data that no prefix of history \w+ held$/);
   });
+
+  it('reports a primary whose applied sequence goes back', () => {
+    const cluster = new Simulation({ seed: 8, secondaries: 1 });
+    cluster.write(set('a', '1'));
+    cluster.write(set('b', '2'));
+    expect(converged(cluster)).toBe(true);
+    const checker = new PrefixChecker();
+    expect(checker.check(cluster)).toBeNull();
+    const machine = cluster.primary.machine;
+    const stats = machine.getStats.bind(machine);
+    machine.getStats = (nowMs) => ({ ...stats(nowMs), appliedSequence: 1 });
+    cluster.primary.store.execute({ kind: 'apply', operations: [{ type: 'DELETE', path: 'b' }], cursor: null });
+    expect(checker.check(cluster)).toMatch(/^the primary's applied sequence went back from 2 to 1/);
+  });
 });
