@@ -34,13 +34,11 @@ describe('base64', () => {
     expect(decodeBase64(encodeBase64(backing.subarray(2, 6)))).toEqual(new Uint8Array([3, 4, 5, 6]));
   });
 
-  it('handles 8 MiB quickly', () => {
+  it('round-trips 8 MiB', () => {
     const bytes = new Uint8Array(8 * 1024 * 1024);
     for (let index = 0; index < bytes.length; index += 1) bytes[index] = (index * 31) & 0xff;
-    const started = performance.now();
     const encoded = encodeBase64(bytes);
     const decoded = decodeBase64(encoded);
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(encoded.length).toBe(Math.ceil(bytes.length / 3) * 4);
     // toEqual walks 8 M elements one by one; Buffer.equals compares natively.
     expect(Buffer.from(decoded).equals(Buffer.from(bytes))).toBe(true);
