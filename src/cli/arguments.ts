@@ -18,17 +18,21 @@ export type Command =
   | { readonly kind: 'help' };
 
 export const USAGE = `usage:
-  nadb-repl primary   --listen HOST:PORT --storage SPEC [--admin HOST:PORT] [--max-operation-log N] [--log-level LEVEL]
-  nadb-repl secondary --primary HOST:PORT --storage SPEC [--admin HOST:PORT] [--replica-id ID]
+  nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--max-operation-log N]
+                      [--log-level LEVEL]
+  nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
                       [--startup-timeout-ms MS] [--log-level LEVEL]
   nadb-repl stats     --node HOST:PORT        (the admin endpoint of a running node)
 SPEC: memory | fs:DIR | redis://HOST:PORT[/DB]; LEVEL: ${levels().join(' | ')} (default info)
+MODE (fs:DIR only): batch (default: one fsync round per applied batch) | always (also every file
+  as it is written) | never (no fsync: consistent after a process crash, not a power loss)
 NADB_AUTH_TOKEN in the environment sets the shared authentication token.`;
 
 const OPTIONS = {
   listen: { type: 'string' },
   primary: { type: 'string' },
   storage: { type: 'string' },
+  fsync: { type: 'string' },
   admin: { type: 'string' },
   node: { type: 'string' },
   'replica-id': { type: 'string' },
@@ -76,7 +80,7 @@ function parse(args: readonly string[]) {
 function nodeCommand(values: Values): NodeCommand {
   const admin = values.admin;
   return {
-    storage: parseStorageSpec(required(values, 'storage')),
+    storage: parseStorageSpec(required(values, 'storage'), values.fsync),
     admin: admin === undefined ? null : parseEndpoint('--admin', admin),
     logLevel: logLevel(values['log-level'] ?? 'info'),
   };

@@ -1,21 +1,30 @@
 import { join, resolve } from 'node:path';
 import type { StorageBackend } from '../storage/backend.js';
-import { FileSystemStorage } from '../storage/filesystem.js';
+import { FileSystemStorage, type FsyncMode } from '../storage/filesystem.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { RedisStorage } from '../storage/redis.js';
 import { UsageError } from './usage-error.js';
 
 export type StorageSpec =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'fs'; readonly dir: string }
+  | { readonly kind: 'fs'; readonly dir: string; readonly fsync: FsyncMode }
   | { readonly kind: 'redis'; readonly url: string };
 
-/** memory | fs:DIR | redis://HOST:PORT[/DB] */
-export function parseStorageSpec(text: string): StorageSpec {
+const FSYNC_MODES: readonly FsyncMode[] = ['batch', 'always', 'never'];
+
+/** memory | fs:DIR | redis://HOST:PORT[/DB]; `fsync` (the --fsync value, fs only) defaults to batch. */
+export function parseStorageSpec(text: string, fsync?: string): StorageSpec {
+  if (fsync !== undefined && !text.startsWith('fs:')) throw new UsageError(`--fsync applies to fs:DIR storage only, not '${text}'`);
   if (text === 'memory') return { kind: 'memory' };
-  if (text.startsWith('fs:') && text.length > 'fs:'.length) return { kind: 'fs', dir: resolve(text.slice('fs:'.length)) };
+  if (text.startsWith('fs:') && text.length > 'fs:'.length) return { kind: 'fs', dir: resolve(text.slice('fs:'.length)), fsync: fsyncMode(fsync ?? 'batch') };
   if (/^rediss?:\/\/(\[[^\]]+\]|[^/:[\]]+):\d{1,5}(\/\d+)?$/.test(text)) return { kind: 'redis', url: text };
   throw new UsageError(`--storage wants memory, fs:DIR or redis://HOST:PORT[/DB], got '${text}'`);
+}
+
+function fsyncMode(text: string): FsyncMode {
+  const mode = FSYNC_MODES.find((candidate) => candidate === text);
+  if (mode === undefined) throw new UsageError(`--fsync wants one of ${FSYNC_MODES.join(', ')}, got '${text}'`);
+  return mode;
 }
 
 export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
@@ -23,7 +32,7 @@ export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
     case 'memory':
       return new MemoryStorage();
     case 'fs':
-      return FileSystemStorage.open({ basePath: spec.dir });
+      return FileSystemStorage.open({ basePath: spec.dir, fsync: spec.fsync });
     case 'redis':
       return RedisStorage.open({ url: spec.url });
   }

@@ -5,48 +5,68 @@ import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata } from './backend.js';
+import { applySteps, redoJournaled, type LiveParts } from './filesystem/apply.js';
 import { commitSteps, completeSteps, readJournal, removeLeftovers } from './filesystem/commit.js';
-import { readCursor, writeCursor } from './filesystem/cursor-file.js';
+import { readCursor } from './filesystem/cursor-file.js';
 import { Disk } from './filesystem/disk.js';
+import { Changes, Durability, type FsyncMode } from './filesystem/durability.js';
+import { syncPath } from './filesystem/file-io.js';
+import { FileWriters } from './filesystem/file-writers.js';
 import { layoutOf, type FsLayout } from './filesystem/layout.js';
-import { checkPath } from './filesystem/paths.js';
+import { planBatch } from './filesystem/plan.js';
+import { clearJournal } from './filesystem/redo-journal.js';
 import { EntryTree } from './filesystem/tree.js';
-import { applyOperation } from './operation-target.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 
+export type { FsyncMode } from './filesystem/durability.js';
+
 export interface FileSystemStorageOptions {
   readonly basePath: string;
-  /** fsync files and directories before a call resolves (default true); off: atomic, not durable. */
-  readonly fsync?: boolean;
+  /**
+   * When to fsync (default 'batch'; true means 'batch', false 'never'):
+   * - 'batch': one durability point per apply (group commit): its redo journal is synced before
+   *   any data file changes, then the files and directories it wrote in one round (concurrent
+   *   fsyncs, or for a large batch on Linux one syncfs of the file system, see
+   *   filesystem/durability.ts) before the cursor and the journal's clearing; apply and
+   *   stageCommit resolve `{ durable: true }`. The base path is one file system (no mount inside).
+   * - 'always': also every file as it is written, the staging area's too; durable as 'batch'.
+   *   For whoever wants each write on disk before the next one starts, whatever it costs.
+   * - 'never': no fsync at all. Still atomic for readers, and consistent after a crash of the
+   *   process (the kernel keeps what was written), not after a power loss; resolves
+   *   `{ durable: false }`.
+   */
+  readonly fsync?: FsyncMode | boolean;
 }
 
 /**
  * The original's layout: the value of `path` in the file `{basePath}/{path}`. Beside it, under
  * `{basePath}/.nadb` (never listed; no path may enter it): metadata JSON per entry, the cursor,
- * the staging area of a full resync, its commit journal and temp files. See filesystem/paths.ts
- * for the paths refused, filesystem/tree.ts for files and directories, filesystem/commit.ts for
+ * the redo journal of the apply in progress, the staging area of a full resync, its commit
+ * journal and temp files. See filesystem/paths.ts for the paths refused, filesystem/plan.ts for
+ * files and directories, filesystem/apply.ts for the journaled apply, filesystem/commit.ts for
  * the crash-safe commit. One process owns a base path at a time.
  *
- * An apply is not atomic as a whole: a crash may leave a prefix of it, but never the cursor that
- * claims it, so the batch is replayed and every operation being absolute, converges.
+ * An apply is atomic with its cursor: after a crash at any instant, open() finds the data and
+ * cursor of a whole prefix of the applies made, never a part of one (filesystem/apply.ts).
  */
 export class FileSystemStorage extends SerializedStorage {
-  private readonly live: EntryTree;
   private readonly staged: EntryTree;
+  /** False while an apply may have stopped midway (it failed): the next call redoes its journal. */
+  private settled = true;
 
   private constructor(
-    private readonly layout: FsLayout,
-    private readonly disk: Disk,
+    private readonly live: LiveParts,
+    private readonly writers: FileWriters,
   ) {
     super();
-    this.live = new EntryTree(disk, layout.base, layout.meta);
-    this.staged = new EntryTree(disk, layout.stagingData, layout.stagingMeta);
+    this.staged = new EntryTree(writers, live.layout.stagingData, live.layout.stagingMeta);
   }
 
   static async open(options: FileSystemStorageOptions): Promise<FileSystemStorage> {
     const layout = layoutOf(resolve(options.basePath));
-    const disk = new Disk(layout.tmp, options.fsync ?? true);
+    const mode = fsyncModeOf(options.fsync);
+    const disk = new Disk(layout.tmp, mode !== 'never');
     // Temp files are what writes interrupted by a crash left: never a target's content.
     await rm(layout.tmp, { recursive: true, force: true });
     await disk.makeDirs(layout.tmp);
@@ -54,13 +74,25 @@ export class FileSystemStorage extends SerializedStorage {
     await removeLeftovers(layout);
     await disk.makeDirs(layout.meta);
     await disk.syncDirs();
-    return new FileSystemStorage(layout, disk);
+    const writers = new FileWriters();
+    const live: LiveParts = { layout, disk, tree: new EntryTree(writers, layout.base, layout.meta), durability: new Durability(mode, layout.base) };
+    try {
+      await redoJournaled(live);
+      // The journal's name, made on the first open, survives from then on.
+      if (live.durability.durable) await syncPath(layout.nadb);
+    } catch (error) {
+      await writers.close();
+      throw error;
+    }
+    return new FileSystemStorage(live, writers);
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
-    await this.applyTo(await this.liveTree(), operations);
-    if (cursor !== null) await writeCursor(this.layout, this.disk, cursor);
-    return { durable: this.disk.fsync };
+    await this.settle();
+    this.settled = false;
+    for await (const _ of applySteps(this.live, operations, cursor));
+    this.settled = true;
+    return { durable: this.live.durability.durable };
   }
 
   protected async scanNow(request: ScanRequest): Promise<ScanPage> {
@@ -77,25 +109,41 @@ export class FileSystemStorage extends SerializedStorage {
 
   protected async stageBeginNow(): Promise<void> {
     // A decided commit's staging area is no leftover: complete the commit before clearing.
-    await this.liveTree();
-    await removeLeftovers(this.layout);
-    await this.disk.makeDirs(this.layout.stagingData);
-    await this.disk.makeDirs(this.layout.stagingMeta);
-    await this.disk.syncDirs();
+    await this.settle();
+    await removeLeftovers(this.live.layout);
+    this.staged.forget();
+    await this.live.disk.makeDirs(this.live.layout.stagingData);
+    await this.live.disk.makeDirs(this.live.layout.stagingMeta);
+    await this.live.disk.syncDirs();
   }
 
+  /** Planned like an apply, so a refused batch stages nothing; not journaled: a crash discards staging. */
   protected async stageApplyNow(operations: readonly Operation[]): Promise<void> {
-    await this.applyTo(this.staged, operations);
+    const changes = new Changes();
+    const { durability } = this.live;
+    for await (const _ of this.staged.writeSteps(await planBatch(this.staged, operations), changes, durability.syncsEachFile));
+    // 'batch' makes the whole staging area durable once, in stageCommit.
+    if (durability.syncsEachFile) await durability.sync(changes);
   }
 
   protected async stageCommitNow(cursor: Cursor): Promise<{ durable: boolean }> {
-    await drain(commitSteps(this.layout, this.disk, cursor));
-    return { durable: this.disk.fsync };
+    const { layout, disk, durability, tree } = this.live;
+    await this.settle();
+    // 'always' synced each stageApply's files and directories already.
+    if (durability.mode === 'batch') await durability.syncTree(layout.staging);
+    // Cleared for good: a journaled batch redone over the committed data would corrupt it.
+    await clearJournal(layout.redoJournal, durability.durable);
+    try {
+      for await (const _ of commitSteps(layout, disk, cursor));
+    } finally {
+      tree.forget();
+    }
+    return { durable: durability.durable };
   }
 
   protected async loadCursorNow(): Promise<Cursor | null> {
-    await this.liveTree();
-    return readCursor(this.layout);
+    await this.settle();
+    return readCursor(this.live.layout);
   }
 
   protected async readNow(path: string): Promise<Entry | undefined> {
@@ -119,32 +167,37 @@ export class FileSystemStorage extends SerializedStorage {
   }
 
   protected async closeNow(): Promise<void> {
-    // Nothing is held open between calls.
+    // No file is held open between calls; the writer threads are.
+    await this.writers.close();
   }
 
-  /** Every path is checked before the first write, so a refused batch changes nothing. */
-  private async applyTo(tree: EntryTree, operations: readonly Operation[]): Promise<void> {
-    for (const op of operations) if (op.type !== 'FLUSH') checkPath(op.path);
-    for (const op of operations) await applyOperation(tree, op);
-    await this.disk.syncDirs();
+  private async liveTree(): Promise<EntryTree> {
+    await this.settle();
+    return this.live.tree;
   }
 
   /**
-   * The live tree, after completing a commit that failed once its journal was written (one stat
-   * when there is none): until then the live data is half-replaced, which no reader may see.
+   * Before serving: completes a commit that failed once its journal was written (one read when
+   * there is none), and redoes an apply that failed midway. Until then the live data is
+   * half-replaced, which no reader may see.
    */
-  private async liveTree(): Promise<EntryTree> {
-    await completeJournaledCommit(this.layout, this.disk);
-    return this.live;
+  private async settle(): Promise<void> {
+    if (await completeJournaledCommit(this.live.layout, this.live.disk)) this.live.tree.forget();
+    if (this.settled) return;
+    await redoJournaled(this.live);
+    this.settled = true;
   }
 }
 
-/** Before serving: a commit whose journal exists was decided, and is completed. */
-async function completeJournaledCommit(layout: FsLayout, disk: Disk): Promise<void> {
-  const journal = await readJournal(layout);
-  if (journal !== undefined) await drain(completeSteps(layout, disk, journal));
+function fsyncModeOf(fsync: FileSystemStorageOptions['fsync']): FsyncMode {
+  if (fsync === undefined || fsync === true) return 'batch';
+  return fsync === false ? 'never' : fsync;
 }
 
-async function drain(steps: AsyncGenerator<void>): Promise<void> {
-  for await (const _ of steps);
+/** Before serving: a commit whose journal exists was decided, and is completed. True when one was. */
+async function completeJournaledCommit(layout: FsLayout, disk: Disk): Promise<boolean> {
+  const journal = await readJournal(layout);
+  if (journal === undefined) return false;
+  for await (const _ of completeSteps(layout, disk, journal));
+  return true;
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
- * The file system operations of the backend, made crash-safe: files are replaced atomically
- * (temp file, fsync, rename), and the directories whose entries changed are fsynced by
- * syncDirs(), which callers run before they persist anything that claims those changes.
- * With `fsync` false nothing is fsynced: still atomic for readers, not durable.
+ * The file system operations of what no journal covers (the cursor, the staged commit and its
+ * journal), made crash-safe: files are replaced atomically (temp file, fsync, rename), and the
+ * directories whose entries changed are fsynced by syncDirs(), which callers run before they
+ * persist anything that claims those changes. With `fsync` false nothing is fsynced: still
+ * atomic for readers, not durable. Batches are journaled instead (apply.ts, file-writers.ts).
  */
 export class Disk {
   private readonly dirtyDirs = new Set<string>();
@@ -53,20 +55,6 @@ export class Disk {
     for (let created = dir; created !== dirname(first); created = dirname(created)) this.dirtyDirs.add(dirname(created));
   }
 
-  /** Removes `dir` and its ancestors below `root` while they are empty. */
-  async pruneDirs(dir: string, root: string): Promise<void> {
-    for (let current = dir; current !== root && current.startsWith(root); current = dirname(current)) {
-      try {
-        await rmdir(current);
-      } catch (error) {
-        if (isMissing(error)) continue;
-        if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) return;
-        throw error;
-      }
-      this.dirtyDirs.add(dirname(current));
-    }
-  }
-
   /** Makes every change since the last call durable (when fsync is on). */
   async syncDirs(): Promise<void> {
     const dirs = [...this.dirtyDirs];
@@ -108,6 +96,16 @@ export async function readIfPresent(file: string): Promise<Buffer | undefined> {
     return await readFile(file);
   } catch (error) {
     if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** A directory's entries; none when it (or a directory on its way) does not exist. */
+export async function readDir(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error)) return [];
     throw error;
   }
 }

@@ -10,6 +10,8 @@ export interface FsLayout {
   /** Metadata JSON of the entry at `{base}/{path}`, at `{meta}/{path}`: the same tree shape. */
   readonly meta: string;
   readonly cursor: string;
+  /** The redo journal of the apply in progress (redo-journal.ts); empty between applies. */
+  readonly redoJournal: string;
   /** Present from the moment a staged commit must complete until it has. */
   readonly journal: string;
   readonly stagingData: string;
@@ -31,6 +33,7 @@ export function layoutOf(base: string): FsLayout {
     tmp: join(nadb, 'tmp'),
     meta: join(nadb, 'meta'),
     cursor: join(nadb, 'cursor.json'),
+    redoJournal: join(nadb, 'redo.journal'),
     journal: join(nadb, 'commit.json'),
     staging,
     stagingData: join(staging, 'data'),

@@ -1,16 +1,23 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Keyspace } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { FileSystemStorage } from '../../../src/storage/filesystem.js';
+import { applySteps, type LiveParts } from '../../../src/storage/filesystem/apply.js';
 import { commitSteps } from '../../../src/storage/filesystem/commit.js';
 import { Disk } from '../../../src/storage/filesystem/disk.js';
+import { Durability, SYNCFS_FILES_MIN } from '../../../src/storage/filesystem/durability.js';
+import { FILE_TASKS_PER_STEP, FileWriters } from '../../../src/storage/filesystem/file-writers.js';
 import { layoutOf } from '../../../src/storage/filesystem/layout.js';
 import { InvalidPathError } from '../../../src/storage/filesystem/paths.js';
-import { set, text } from '../../support/ops.js';
+import { readJournal } from '../../../src/storage/filesystem/redo-journal.js';
+import { EntryTree } from '../../../src/storage/filesystem/tree.js';
+import { finished, spawnScript } from '../../runtime/support/child.js';
+import { del, set, text } from '../../support/ops.js';
 import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
 
 const dirs: string[] = [];
@@ -78,17 +85,91 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
-  it('is durable with fsync (the default) and not without', async () => {
-    const synced = await FileSystemStorage.open({ basePath: await tempDir() });
-    expect(await synced.apply([set('a/b', '1')], cursorOld)).toEqual({ durable: true });
-    await synced.stageBegin();
-    await synced.stageApply([set('c', '2')]);
-    expect(await synced.stageCommit(cursorNew)).toEqual({ durable: true });
-    expect(await synced.list()).toEqual(['c']);
-    await synced.close();
-    const unsynced = await FileSystemStorage.open({ basePath: await tempDir(), fsync: false });
-    expect(await unsynced.apply([set('a', '1')], cursorOld)).toEqual({ durable: false });
-    await unsynced.close();
+  it.each([
+    [undefined, true],
+    ['batch', true],
+    [true, true],
+    ['always', true],
+    ['never', false],
+    [false, false],
+  ] as const)('with fsync %j, apply and stageCommit resolve durable: %j', async (fsync, durable) => {
+    const storage = await FileSystemStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) });
+    expect(await storage.apply([set('a/b', '1'), set('x', '1')], cursorOld)).toEqual({ durable });
+    await storage.stageBegin();
+    await storage.stageApply([set('c/d', '2'), set('e', '2')]);
+    await storage.stageApply([del('e')]);
+    expect(await storage.stageCommit(cursorNew)).toEqual({ durable });
+    expect(await storage.list()).toEqual(['c/d']);
+    expect(await storage.loadCursor()).toEqual(cursorNew);
+    await storage.close();
+  });
+
+  it('makes a batch too large for a round of fsyncs durable at once (syncfs where it works)', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: 'batch' });
+    const entries = Array.from({ length: SYNCFS_FILES_MIN }, (_, index) => set(`d/${index}`, String(index)));
+    expect(await storage.apply(entries, cursorOld)).toEqual({ durable: true });
+    await storage.close();
+    const again = await FileSystemStorage.open({ basePath, fsync: 'batch' });
+    expect(await again.list('d/')).toHaveLength(SYNCFS_FILES_MIN);
+    expect(await again.loadCursor()).toEqual(cursorOld);
+    await again.close();
+  });
+
+  it('finishes an apply in a process with nothing else to wait for, then lets it exit', async () => {
+    const result = await finished(spawnScript('test/unit/storage/filesystem/apply-alone.ts', [await tempDir()]));
+    expect(result).toMatchObject({ code: 0, stdout: '["a","b/c"]\n' });
+  });
+
+  it('plans a batch in order: the file-or-directory rule holds at each operation, and a refused batch writes nothing', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    await storage.apply([set('a', '1'), set('c/d', '2'), set('c/e/f', '3')], cursorOld);
+    for (const batch of [
+      [set('n', '1'), set('n/m', '2')],
+      [set('n/m', '1'), set('n', '2')],
+      [del('c/d'), set('c', 'x')],
+      [{ type: 'FLUSH', db: 'other', namespace: null }, set('c', 'x')],
+      [set('a/b', 'x')],
+    ] satisfies Operation[][]) {
+      await expect(storage.apply(batch, cursorNew), JSON.stringify(batch.map((op) => op.type))).rejects.toThrow(InvalidPathError);
+    }
+    expect(await storage.list()).toEqual(['a', 'c/d', 'c/e/f']);
+    expect(await storage.loadCursor()).toEqual(cursorOld);
+    await storage.apply([set('n/m', '1'), del('n/m'), set('n', '2'), del('a'), set('a/b', '3'), del('c/d'), del('c/e/f'), set('c', '4')], cursorNew);
+    expect(await storage.list()).toEqual(['a/b', 'c', 'n']);
+    expect(existsSync(join(basePath, '.nadb', 'meta', 'c', 'e'))).toBe(false);
+    await storage.apply([{ type: 'FLUSH', db: null, namespace: null }, set('a', '5'), set('c/d', '6')], cursorNew);
+    expect(await storage.list()).toEqual(['a', 'c/d']);
+    await storage.close();
+  });
+
+  it('refuses a SET onto or under a file or directory that is no entry (left in the base path by someone else)', async () => {
+    const basePath = await tempDir();
+    await mkdir(join(basePath, 'dir'), { recursive: true });
+    await writeFile(join(basePath, 'dir', 'stray'), 'x');
+    await writeFile(join(basePath, 'file'), 'x');
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    await expect(storage.apply([set('dir', '1')], null)).rejects.toThrow(/directory of other entries/);
+    await expect(storage.apply([set('file/x', '1')], null)).rejects.toThrow(/a path it lies under is an entry/);
+    await storage.apply([set('dir/other', '1'), set('file', '2')], null);
+    expect(await storage.list()).toEqual(['dir/other', 'file']);
+    await storage.close();
+  });
+
+  it('redoes, before the next call, an apply that failed once its journal was written', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    await storage.apply([set('a', 'old')], cursorOld);
+    // Where the metadata of `b` goes, a directory only a crash of another program could leave.
+    await mkdir(join(basePath, '.nadb', 'meta', 'b', 'in-the-way'), { recursive: true });
+    await expect(storage.apply([set('a', 'new'), set('b', 'new')], cursorNew)).rejects.toThrow(/EISDIR/);
+    await expect(storage.read('a')).rejects.toThrow(/EISDIR/);
+    await rm(join(basePath, '.nadb', 'meta', 'b'), { recursive: true });
+    expect(text((await storage.read('a'))?.value)).toBe('new');
+    expect(await storage.list()).toEqual(['a', 'b']);
+    expect(await storage.loadCursor()).toEqual(cursorNew);
+    await storage.close();
   });
 
   it('discards on open a staging area and temp files that a crash left before the commit', async () => {
@@ -161,6 +242,95 @@ describe('FileSystemStorage', () => {
       expect(await storage.list()).toEqual(['b/c', 'd/h', 'g']);
       expect(await storage.loadCursor()).toEqual(cursorNew);
       await storage.close();
+    });
+  });
+
+  describe('a crash during an apply', () => {
+    /** Enough paths that writing the batch's files takes several steps. */
+    const manyPaths = Math.ceil(FILE_TASKS_PER_STEP / 2) + 20;
+    const oldEntries: Operation[] = [
+      set('keep', 'old'), set('gone', 'old'), set('c/d', 'old'), set('f', 'old'), set('ttl', 'old'),
+      set('other/x', 'old', { db: 'other' }), set('other/y', 'old', { db: 'other' }),
+    ];
+    const batch: Operation[] = [
+      ...Array.from({ length: manyPaths }, (_, index) => set(`many/${index}`, `new ${index}`)),
+      del('gone'),
+      del('c/d'), set('c', 'new'),
+      del('f'), set('f/g', 'new'),
+      { type: 'SET_TTL', path: 'ttl', expiresAtMs: 99 },
+      { type: 'METADATA', path: 'many/0', tags: ['t'] },
+      { type: 'FLUSH', db: 'other', namespace: null },
+      set('other/x', 'new', { db: 'other' }),
+      set('keep', 'new'),
+    ];
+
+    function modelOf(...batches: Operation[][]): [string, unknown][] {
+      const model = new Keyspace();
+      for (const op of batches.flat()) model.apply(op);
+      return [...model.values()].sort((a, b) => (a.path < b.path ? -1 : 1)).map((entry) => [entry.path, comparableEntry(entry)]);
+    }
+
+    function comparableEntry(entry: Operation & { type: 'SET' }): unknown {
+      const { path: _path, ...rest } = entry;
+      return { ...rest, tags: [...rest.tags], value: text(rest.value) };
+    }
+
+    async function stateAfterOpen(basePath: string): Promise<{ cursor: Cursor | null; entries: [string, unknown][] }> {
+      const storage = await FileSystemStorage.open({ basePath, fsync: false });
+      const entries: [string, unknown][] = [];
+      for (const path of await storage.list()) {
+        const entry = await storage.read(path);
+        if (entry !== undefined) entries.push([path, comparableEntry(entry)]);
+      }
+      const state = { cursor: await storage.loadCursor(), entries };
+      await storage.close();
+      return state;
+    }
+
+    /** The old data applied, then the batch's first `steps` steps taken, then a crash. */
+    async function crashAfter(steps: number): Promise<{ basePath: string; completed: boolean }> {
+      const basePath = await tempDir();
+      const storage = await FileSystemStorage.open({ basePath, fsync: false });
+      await storage.apply(oldEntries, cursorOld);
+      await storage.close();
+      const layout = layoutOf(basePath);
+      const writers = new FileWriters();
+      const live: LiveParts = { layout, disk: new Disk(layout.tmp, false), tree: new EntryTree(writers, layout.base, layout.meta), durability: new Durability('never', layout.base) };
+      const apply = applySteps(live, batch, cursorNew);
+      let taken = 0;
+      while (taken < steps && !(await apply.next()).done) taken += 1;
+      await writers.close();
+      return { basePath, completed: taken < steps };
+    }
+
+    const allOld = { cursor: cursorOld, entries: modelOf(oldEntries) };
+    const allNew = { cursor: cursorNew, entries: modelOf(oldEntries, batch) };
+
+    it('leaves the old data and cursor before its journal is written, and the new ones after, at every step', async () => {
+      expect(await stateAfterOpen((await crashAfter(0)).basePath)).toEqual(allOld);
+      let steps = 1;
+      for (; ; steps += 1) {
+        const { basePath, completed } = await crashAfter(steps);
+        expect(await stateAfterOpen(basePath), `crash after step ${steps}`).toEqual(allNew);
+        expect(await readJournal(join(basePath, '.nadb', 'redo.journal')), `crash after step ${steps}`).toBeUndefined();
+        if (completed) break;
+      }
+      // The journal, the removals, the directories emptied and made, two steps of files, the cursor, the end.
+      expect(steps).toBeGreaterThanOrEqual(8);
+    });
+
+    it('ignores a torn journal: the batch never reached its durability point', async () => {
+      const cutShort = async (file: string): Promise<void> => truncate(file, (await stat(file)).size - 1);
+      const flipABit = async (file: string): Promise<void> => {
+        const bytes = await readFile(file);
+        bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 1, bytes.length >> 1);
+        await writeFile(file, bytes);
+      };
+      for (const tear of [cutShort, flipABit]) {
+        const { basePath } = await crashAfter(1);
+        await tear(join(basePath, '.nadb', 'redo.journal'));
+        expect(await stateAfterOpen(basePath)).toEqual(allOld);
+      }
     });
   });
 
