@@ -18,10 +18,22 @@ const PING_RETRY_DELAY_MS = 20;
 /** How long the server may take to exit after SIGTERM, before SIGKILL. */
 const STOP_TIMEOUT_MS = 5_000;
 
+export interface RedisServerOptions {
+  /** Log every write (appendonly yes) and fsync it before replying (appendfsync always). */
+  readonly appendFsyncAlways?: boolean;
+}
+
 export interface RedisServer {
   readonly url: string;
   /** SIGTERM, SIGKILL after STOP_TIMEOUT_MS, then its directory removed. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: its directory and port are kept for restart(). */
+  kill(): Promise<void>;
+  /**
+   * A new server on the same directory and port (the old one SIGKILLed first, if it still runs),
+   * once it answers PING: it has loaded what the last one persisted.
+   */
+  restart(): Promise<void>;
 }
 
 /**
@@ -29,21 +41,26 @@ export interface RedisServer {
  * gives the running one. Skipped (or failed, when required) without redis-server.
  */
 export function describeWithRedis(name: string, body: (server: () => RedisServer) => void): void {
+  describeIfRedis(name, () => {
+    let running: RedisServer | undefined;
+    beforeAll(async () => {
+      running = await startRedisServer();
+    });
+    afterAll(async () => {
+      await running?.stop();
+    });
+    body(() => {
+      if (running === undefined) throw new Error('the Redis server has not started');
+      return running;
+    });
+  });
+}
+
+/** Declares `body` as a suite when redis-server can run; skipped (or failed, when required) otherwise. */
+export function describeIfRedis(name: string, body: () => void): void {
   const missing = missingRedisServer();
   if (missing === undefined) {
-    describe(name, () => {
-      let running: RedisServer | undefined;
-      beforeAll(async () => {
-        running = await startRedisServer();
-      });
-      afterAll(async () => {
-        await running?.stop();
-      });
-      body(() => {
-        if (running === undefined) throw new Error('the Redis server has not started');
-        return running;
-      });
-    });
+    describe(name, body);
   } else if (process.env.NADB_REQUIRE_REDIS === '1') {
     describe(name, () => {
       it('needs redis-server (NADB_REQUIRE_REDIS=1)', () => {
@@ -52,9 +69,7 @@ export function describeWithRedis(name: string, body: (server: () => RedisServer
     });
   } else {
     console.warn(`skipping ${name}: ${missing} (set NADB_REQUIRE_REDIS=1 to fail instead)`);
-    describe.skip(name, () => body(() => {
-      throw new Error('skipped');
-    }));
+    describe.skip(name, body);
   }
 }
 
@@ -66,25 +81,42 @@ function missingRedisServer(): string | undefined {
   return undefined;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'nadb-redis-'));
   const port = await freePort();
-  const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', '--bind', HOST, '--port', String(port), '--dir', dir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const persistence = options.appendFsyncAlways === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--save', '', ...persistence, '--bind', HOST, '--port', String(port), '--dir', dir];
+  let child = await spawnServer(args, port).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const stop = async (): Promise<void> => {
     await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
+  return {
+    url: `redis://${HOST}:${port}`,
+    stop,
+    kill: () => killChild(child),
+    restart: async () => {
+      await killChild(child);
+      child = await spawnServer(args, port);
+    },
+  };
+}
+
+/** A redis-server answering PING on `port`; when it does not, it is stopped and the error says why. */
+async function spawnServer(args: readonly string[], port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     await waitForPing(port, child);
   } catch (error) {
-    await stop();
+    await stopChild(child);
     throw new Error(`redis-server did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
   }
-  return { url: `redis://${HOST}:${port}`, stop };
+  return child;
 }
 
 /** A port nothing listens on: the kernel picks one for a throwaway listener. */
@@ -124,11 +156,23 @@ function pings(port: number): Promise<boolean> {
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (hasExited(child)) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killLater = new AbortController();
   child.kill('SIGTERM');
   sleep(STOP_TIMEOUT_MS, undefined, { signal: killLater.signal }).then(() => child.kill('SIGKILL'), () => undefined);
   await exited;
   killLater.abort();
+}
+
+/** Resolves once the process has exited: its port is free and its files are no longer written. */
+async function killChild(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
