@@ -1,8 +1,20 @@
-import type { FaultOptions } from './options.js';
+import type { FaultOptions, NetworkFaults, NodeFaults, StorageFaults } from './options.js';
 
 /** The classes of fault a run can be limited to (`nadb-sim --faults`). */
 export const FAULT_KINDS = ['network', 'storage', 'clocks', 'partitions', 'crashes', 'clogs', 'clock-jumps', 'primary-restarts'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The network's faults at zero; its delays are not faults and stay. */
+const NETWORK_FAULTS_OFF: Partial<NetworkFaults> = Object.freeze({
+  dropProbability: 0,
+  duplicateProbability: 0,
+  reorderProbability: 0,
+  corruptProbability: 0,
+  rechunkProbability: 0,
+  resetProbability: 0,
+});
+/** The disk's faults at zero; its latency is not a fault and stays. */
+const STORAGE_FAULTS_OFF: Partial<StorageFaults> = Object.freeze({ durability: 'immediate', failProbability: 0, stallProbability: 0 });
 
 /**
  * Turns off every fault whose kind is not listed, keeping the strengths the seed drew for the
@@ -11,12 +23,14 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  */
 export function keepFaults(faults: FaultOptions, kinds: readonly FaultKind[]): FaultOptions {
   const keep = (kind: FaultKind): boolean => kinds.includes(kind);
-  const { network, storage, clocks, scheduled } = faults;
+  const { network, storage, clocks, scheduled, nodeFaults } = faults;
+  const networkOff = keep('network') ? {} : NETWORK_FAULTS_OFF;
+  const storageOff = keep('storage') ? {} : STORAGE_FAULTS_OFF;
+  const keepNode = (node: NodeFaults): NodeFaults => ({ storage: { ...node.storage, ...storageOff }, link: { ...node.link, ...networkOff } });
   return {
-    network: keep('network')
-      ? network
-      : { ...network, dropProbability: 0, duplicateProbability: 0, reorderProbability: 0, corruptProbability: 0, rechunkProbability: 0, resetProbability: 0 },
-    storage: keep('storage') ? storage : { ...storage, durability: 'immediate', failProbability: 0, stallProbability: 0 },
+    network: { ...network, ...networkOff },
+    storage: { ...storage, ...storageOff },
+    ...(nodeFaults === undefined ? {} : { nodeFaults: mapValues(nodeFaults, keepNode) }),
     clocks: keep('clocks') ? clocks : { offsetMaxMs: 0, driftMaxPpm: 0 },
     scheduled: {
       ...scheduled,
@@ -27,6 +41,10 @@ export function keepFaults(faults: FaultOptions, kinds: readonly FaultKind[]): F
       primaryRestartsPerMinute: keep('primary-restarts') ? scheduled.primaryRestartsPerMinute : 0,
     },
   };
+}
+
+function mapValues<V>(record: Readonly<Record<string, V>>, map: (value: V) => V): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }
 
 /** `all`, `none`, or a comma-separated list of kinds; throws a RangeError naming a bad one. */

@@ -41,6 +41,7 @@ export {
   type ClockFaults,
   type FaultOptions,
   type NetworkFaults,
+  type NodeFaults,
   type ScheduledFaults,
   type StorageFaults,
   type SwarmOptions,

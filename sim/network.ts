@@ -1,4 +1,4 @@
-import type { NetworkFaults } from './options.js';
+import { NO_NETWORK_FAULTS, type NetworkFaults } from './options.js';
 import type { Prng } from './prng.js';
 import type { Scheduler } from './scheduler.js';
 import type { TraceEvent } from './trace.js';
@@ -56,10 +56,12 @@ export class SimNetwork {
   private readonly cut = new Set<string>();
   private readonly heldLinks = new Set<string>();
   private readonly filters = new Map<string, SegmentFilter>();
+  /** The faults of the links of secondaries that have their own, in place of the shared ones. */
+  private readonly linkFaults = new Map<string, NetworkFaults>();
   private nextPrimaryConnectionId = 1;
   private nextSegmentId = 1;
   private delivered = 0;
-  faults: NetworkFaults;
+  private faults: NetworkFaults;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -117,6 +119,19 @@ export class SimNetwork {
     }
   }
 
+  /** Gives the connections of one secondary their own faults (a slow link, say). */
+  setLinkFaults(secondary: string, faults: NetworkFaults): void {
+    this.linkFaults.set(secondary, faults);
+  }
+
+  /** Every fault ends: cuts repaired, held links released, filters dropped, a clean network. */
+  heal(): void {
+    this.repair();
+    this.releaseAll();
+    this.faults = NO_NETWORK_FAULTS;
+    this.linkFaults.clear();
+  }
+
   setFilter(secondary: string, filter: SegmentFilter | null): void {
     if (filter === null) this.filters.delete(secondary);
     else this.filters.set(secondary, filter);
@@ -143,7 +158,7 @@ export class SimNetwork {
     this.hooks.trace({ t, kind: 'connect', from: secondary, to: PRIMARY, conn: secondaryConnectionId });
     // A cut link swallows the handshake: the attempt hangs until the secondary gives up.
     if (this.isCut(secondary, PRIMARY) || this.isCut(PRIMARY, secondary)) return;
-    const delayMs = this.delayMs();
+    const delayMs = this.delayMs(this.faultsOf(secondary));
     if (!this.hooks.isUp(PRIMARY)) {
       this.scheduler.at(t + delayMs, () => this.hooks.connectFailed(secondary, secondaryConnectionId));
       return;
@@ -173,19 +188,20 @@ export class SimNetwork {
     const connection = this.find(node, connectionId);
     if (connection === undefined || !connection.open) return;
     const direction: Direction = node === PRIMARY ? 'toSecondary' : 'toPrimary';
-    if (this.prng.nextFloat() < this.faults.resetProbability) {
+    const faults = this.faultsOf(connection.secondary);
+    if (this.prng.nextFloat() < faults.resetProbability) {
       this.reset(connection.primaryConnectionId);
       return;
     }
     const fate = this.filters.get(connection.secondary)?.(bytes, direction) ?? 'deliver';
-    if (fate === 'drop' || this.prng.nextFloat() < this.faults.dropProbability) {
+    if (fate === 'drop' || this.prng.nextFloat() < faults.dropProbability) {
       this.hooks.trace({ t: this.now(), kind: 'drop', from: node, to: peerOf(connection, node), conn: connection.primaryConnectionId, bytes: bytes.length });
       return;
     }
-    const payload = this.prng.nextFloat() < this.faults.corruptProbability ? this.corrupt(bytes) : bytes;
-    const copies = fate === 'duplicate' || this.prng.nextFloat() < this.faults.duplicateProbability ? 2 : 1;
+    const payload = this.prng.nextFloat() < faults.corruptProbability ? this.corrupt(bytes) : bytes;
+    const copies = fate === 'duplicate' || this.prng.nextFloat() < faults.duplicateProbability ? 2 : 1;
     for (let copy = 0; copy < copies; copy += 1) {
-      for (const piece of this.rechunk(payload)) this.enqueue(connection, direction, piece);
+      for (const piece of this.rechunk(payload, faults)) this.enqueue(connection, direction, piece);
     }
   }
 
@@ -215,16 +231,17 @@ export class SimNetwork {
     connection.epoch += 1;
     const t = this.now();
     this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: PRIMARY, conn: primaryConnectionId });
-    const delayMs = this.delayMs();
+    const delayMs = this.delayMs(this.faultsOf(connection.secondary));
     this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(PRIMARY, primaryConnectionId));
     this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId));
   }
 
   private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array): void {
     const t = this.now();
-    const reordered = this.prng.nextFloat() < this.faults.reorderProbability;
+    const faults = this.faultsOf(connection.secondary);
+    const reordered = this.prng.nextFloat() < faults.reorderProbability;
     const pipe = connection.pipes[direction];
-    const arrivalMs = reordered ? t + this.delayMs() : Math.max(pipe.lastArrivalMs, t + this.delayMs());
+    const arrivalMs = reordered ? t + this.delayMs(faults) : Math.max(pipe.lastArrivalMs, t + this.delayMs(faults));
     pipe.lastArrivalMs = Math.max(pipe.lastArrivalMs, arrivalMs);
     const segment: Segment = { bytes, sentMs: t, id: this.nextSegmentId };
     this.nextSegmentId += 1;
@@ -234,7 +251,7 @@ export class SimNetwork {
 
   private enqueueFin(connection: Connection, direction: Direction): void {
     const pipe = connection.pipes[direction];
-    const arrivalMs = Math.max(pipe.lastArrivalMs, this.now() + this.delayMs());
+    const arrivalMs = Math.max(pipe.lastArrivalMs, this.now() + this.delayMs(this.faultsOf(connection.secondary)));
     pipe.lastArrivalMs = arrivalMs;
     const segment: Segment = { bytes: null, sentMs: this.now(), id: this.nextSegmentId };
     this.nextSegmentId += 1;
@@ -288,8 +305,8 @@ export class SimNetwork {
     return copy;
   }
 
-  private rechunk(bytes: Uint8Array): Uint8Array[] {
-    if (bytes.length < 2 || this.prng.nextFloat() >= this.faults.rechunkProbability) return [bytes];
+  private rechunk(bytes: Uint8Array, faults: NetworkFaults): Uint8Array[] {
+    if (bytes.length < 2 || this.prng.nextFloat() >= faults.rechunkProbability) return [bytes];
     const pieces: Uint8Array[] = [];
     let offset = 0;
     while (offset < bytes.length) {
@@ -301,10 +318,14 @@ export class SimNetwork {
   }
 
   /** Minimum plus exponential jitter, in whole milliseconds. */
-  private delayMs(): number {
-    const mean = this.faults.delayJitterMeanMs;
+  private delayMs(faults: NetworkFaults): number {
+    const mean = faults.delayJitterMeanMs;
     const jitter = mean > 0 ? -mean * Math.log(1 - this.prng.nextFloat()) : 0;
-    return this.faults.delayMinMs + Math.round(jitter);
+    return faults.delayMinMs + Math.round(jitter);
+  }
+
+  private faultsOf(secondary: string): NetworkFaults {
+    return this.linkFaults.get(secondary) ?? this.faults;
   }
 
   private find(node: string, connectionId: number): Connection | undefined {

@@ -49,11 +49,20 @@ export interface ScheduledFaults {
   readonly faultDurationMaxMs: number;
 }
 
+/** One node's own faults, over the shared ones: what makes one secondary slower than the rest. */
+export interface NodeFaults {
+  readonly storage?: Partial<StorageFaults>;
+  /** Every connection between this node and its peers, both ways. */
+  readonly link?: Partial<NetworkFaults>;
+}
+
 export interface FaultOptions {
   readonly network: NetworkFaults;
   readonly storage: StorageFaults;
   readonly clocks: ClockFaults;
   readonly scheduled: ScheduledFaults;
+  /** By node name ('primary', 's1', ...); nodes absent from it have only the shared faults. */
+  readonly nodeFaults?: Readonly<Record<string, NodeFaults>>;
 }
 
 export interface WorkloadOptions {
@@ -110,6 +119,18 @@ export const NO_FAULTS: FaultOptions = Object.freeze({
     faultDurationMaxMs: 0,
   }),
 });
+
+/** Salts the per-node draw, so that it does not move the draws of the shared faults. */
+const NODE_FAULTS_SALT = 0x5bd1e995;
+/** How often a seed makes one secondary's disk slow, one's disk stall, one's link slow. */
+const NODE_FAULT_PROBABILITY = 0.2;
+const SLOW_DISK_LATENCY_MEAN_MS = { min: 100, spread: 400 };
+/** In thousandths: 2% to 20% of requests stall. */
+const STALLED_DISK_STALL_PER_MILLE = { min: 20, spread: 180 };
+const STALLED_DISK_STALL_MS = { min: 1_000, spread: 9_000 };
+/** Slow, but a handshake (five one-way trips) still fits handshakeTimeoutMs most of the time. */
+const SLOW_LINK_DELAY_MIN_MS = { min: 20, spread: 80 };
+const SLOW_LINK_JITTER_MEAN_MS_MAX = 60;
 
 /** Timeouts short enough that a run of a few virtual minutes sees many of them. */
 export const SIM_TIMING: Partial<Timing> = Object.freeze({
@@ -172,10 +193,12 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     primaryRestartsPerMinute: on(0.2) ? upTo(1) : 0,
     faultDurationMaxMs: 1_000 + prng.below(15_000),
   };
-  const drawn: FaultOptions = { network, storage, clocks, scheduled };
+  const secondaries = overrides.secondaries ?? 1 + prng.below(3);
+  const nodeFaults = drawNodeFaults(new Prng(seed ^ NODE_FAULTS_SALT), secondaries);
+  const drawn: FaultOptions = { network, storage, clocks, scheduled, ...(nodeFaults === null ? {} : { nodeFaults }) };
   return {
     seed,
-    secondaries: overrides.secondaries ?? 1 + prng.below(3),
+    secondaries,
     faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
     faultKinds: overrides.faults,
     workload: { operations: overrides.operations ?? 200 + prng.below(800), writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
@@ -184,4 +207,25 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     timing: SIM_TIMING,
     livenessBoundMs: 120_000,
   };
+}
+
+/**
+ * Faults that are one secondary's own, each on in some seeds: a slow disk (latency of hundreds of
+ * ms), a stalling disk (long stalls, often) and a slow link. One slow secondary is what fills one
+ * outbound budget while the others stream on; shared faults never make it.
+ */
+function drawNodeFaults(prng: Prng, secondaries: number): Record<string, NodeFaults> | null {
+  const on = (): boolean => prng.nextFloat() < NODE_FAULT_PROBABILITY;
+  const within = (range: { min: number; spread: number }): number => range.min + prng.below(range.spread + 1);
+  const byNode: Record<string, NodeFaults> = {};
+  const add = (faults: NodeFaults): void => {
+    const node = `s${1 + prng.below(secondaries)}`;
+    const earlier = byNode[node];
+    // Only the two disks can land on one node together: the slow one may also stall.
+    byNode[node] = earlier?.storage === undefined || faults.storage === undefined ? { ...earlier, ...faults } : { ...earlier, storage: { ...earlier.storage, ...faults.storage } };
+  };
+  if (on()) add({ storage: { latencyMeanMs: within(SLOW_DISK_LATENCY_MEAN_MS) } });
+  if (on()) add({ storage: { stallProbability: within(STALLED_DISK_STALL_PER_MILLE) / 1_000, stallMs: within(STALLED_DISK_STALL_MS) } });
+  if (on()) add({ link: { delayMinMs: within(SLOW_LINK_DELAY_MIN_MS), delayJitterMeanMs: prng.below(SLOW_LINK_JITTER_MEAN_MS_MAX + 1) } });
+  return Object.keys(byNode).length === 0 ? null : byNode;
 }

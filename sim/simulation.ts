@@ -12,7 +12,7 @@ import type { StorageRequest } from '../src/core/storage-request.js';
 import { NodeClock } from './clock.js';
 import { keyspaceDifference } from './keyspace-compare.js';
 import { PRIMARY, SimNetwork, type SegmentFilter } from './network.js';
-import { NO_FAULTS, NO_NETWORK_FAULTS, type FaultOptions } from './options.js';
+import { NO_FAULTS, type FaultOptions, type NodeFaults } from './options.js';
 import { Prng } from './prng.js';
 import { Scheduler } from './scheduler.js';
 import { SimStorage } from './storage.js';
@@ -113,6 +113,8 @@ export class Simulation {
     this.network = new SimNetwork(this.scheduler, this.prng.fork(), this.faults.network, this.networkHooks(), () => this.nowMs);
     this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host));
     for (let i = 1; i <= options.secondaries; i += 1) this.secondaries.push(this.newHost(`s${i}`, (host) => this.newSecondary(host)));
+    this.checkNodeFaults();
+    this.setLinkFaults();
     this.awaitPrimaryReady();
   }
 
@@ -231,9 +233,7 @@ export class Simulation {
 
   /** Ends every fault: links repaired and released, crashed nodes restarted, a clean network. */
   heal(): void {
-    this.network.repair();
-    this.network.releaseAll();
-    this.network.faults = NO_NETWORK_FAULTS;
+    this.network.heal();
     for (const host of this.hosts()) {
       host.storage.heal();
       if (!host.up) this.restart(host.name);
@@ -402,6 +402,27 @@ export class Simulation {
     };
   }
 
+  private nodeFaults(node: string): NodeFaults | undefined {
+    return this.faults.nodeFaults?.[node];
+  }
+
+  /** Faults for a node the cluster does not have are a mistake in the options, not a verdict. */
+  private checkNodeFaults(): void {
+    const names = this.hosts().map((host) => host.name);
+    for (const node of Object.keys(this.faults.nodeFaults ?? {})) {
+      if (!names.includes(node)) throw new RangeError(`nodeFaults names ${node}, not one of ${names.join(', ')}`);
+    }
+  }
+
+  /** Every connection is between the primary and one secondary: it has the faults of both ends. */
+  private setLinkFaults(): void {
+    const primaryLink = this.nodeFaults(PRIMARY)?.link;
+    for (const { name } of this.secondaries) {
+      const link = this.nodeFaults(name)?.link;
+      if (primaryLink !== undefined || link !== undefined) this.network.setLinkFaults(name, { ...this.faults.network, ...primaryLink, ...link });
+    }
+  }
+
   private linksOf(node: string): [string, string][] {
     const peers = node === PRIMARY ? this.secondaries.map((host) => host.name) : [PRIMARY];
     return peers.flatMap((peer): [string, string][] => [[node, peer], [peer, node]]);
@@ -417,7 +438,8 @@ export class Simulation {
     const clockFaults = this.faults.clocks;
     const offsetMs = clockFaults.offsetMaxMs === 0 ? 0 : this.prng.below(2 * clockFaults.offsetMaxMs + 1) - clockFaults.offsetMaxMs;
     const driftPpm = clockFaults.driftMaxPpm === 0 ? 0 : this.prng.below(2 * clockFaults.driftMaxPpm + 1) - clockFaults.driftMaxPpm;
-    const storage = new SimStorage(this.scheduler, this.prng.fork(), this.faults.storage, name !== PRIMARY, () => this.nowMs);
+    const storageFaults = { ...this.faults.storage, ...this.nodeFaults(name)?.storage };
+    const storage = new SimStorage(this.scheduler, this.prng.fork(), storageFaults, name !== PRIMARY, () => this.nowMs);
     const partial = {
       name,
       storage,

@@ -1,4 +1,4 @@
-import type { SwarmOptions } from '../options.js';
+import type { FaultOptions, SwarmOptions } from '../options.js';
 import type { RunStats } from '../run.js';
 
 /**
@@ -14,6 +14,7 @@ export function formatOptions(options: SwarmOptions): string[] {
     ['storage', faults.storage],
     ['clocks', faults.clocks],
     ['scheduled', faults.scheduled],
+    ...nodeSections(faults),
     ['limits', options.limits],
     ['timing', options.timing],
   ];
@@ -21,6 +22,14 @@ export function formatOptions(options: SwarmOptions): string[] {
     `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,
     ...sections.map(([label, section]) => `  ${label.padEnd(10)}${formatSection(section)}`),
   ];
+}
+
+/** One line per node with faults of its own, as `s2 storage.latencyMeanMs=340 link.delayMinMs=60`. */
+function nodeSections(faults: FaultOptions): [string, object][] {
+  return Object.entries(faults.nodeFaults ?? {}).map(([node, own]) => {
+    const prefixed = Object.entries(own).flatMap(([part, section]) => Object.entries(section as object).map(([key, value]) => [`${part}.${key}`, value]));
+    return [node, Object.fromEntries(prefixed)];
+  });
 }
 
 function formatSection(section: object): string {

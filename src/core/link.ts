@@ -1,6 +1,7 @@
 import { encodeFrame, FrameDecoder } from './codec/index.js';
+import { assert } from './assert.js';
 import type { ErrorCode, Frame } from './frame.js';
-import type { Limits } from './limits.js';
+import { FRAME_HEADER_BYTES, type Limits } from './limits.js';
 import type { OutputQueue } from './output.js';
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from './errors.js';
 
@@ -59,6 +60,27 @@ export class Link {
     }
     return decoded;
   }
+
+  /**
+   * Checked once the machine has handled an input: it takes every whole frame out, and the decoder
+   * refuses a length above frameBytesMax before buffering, so what is left is part of one frame.
+   */
+  invariants(): void {
+    assert(this.decoder.framesBuffered === 0, 'a whole frame left in the decoder after its input was handled');
+    assert(this.decoder.bufferedBytes < FRAME_HEADER_BYTES + this.limits.frameBytesMax, 'a frame decoder buffers more than part of one frame');
+  }
+}
+
+/**
+ * The most bytes a link may hold unacknowledged: the outbound budget plus one whole frame on the
+ * wire. The budget admits a frame only while the largest batch or chunk still fits beside what is
+ * outstanding, so only an operation too large for a batch, which goes alone, overshoots it, by less
+ * than a frame. The margin that leaves (at least a batch and two envelopes) holds the control
+ * frames sent outside the budget and acknowledged on receipt: the handshake's, one SNAPSHOT_END,
+ * and heartbeats, one per heartbeatIntervalMs at most, until an ACK or replicationTimeoutMs.
+ */
+export function unackedBytesMax(limits: Limits): number {
+  return limits.outboundBudgetBytes + FRAME_HEADER_BYTES + limits.frameBytesMax;
 }
 
 /** The error code a peer is told when its bytes were rejected. */

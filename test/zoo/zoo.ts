@@ -1,9 +1,12 @@
-import type fc from 'fast-check';
+import fc from 'fast-check';
+import { FRAME_ENVELOPE_BYTES, type Limits } from '../../src/core/limits.js';
 import { Primary, type PrimaryOptions } from '../../src/core/primary/primary.js';
 import { Secondary, type SecondaryOptions } from '../../src/core/secondary/secondary.js';
-import { scenarioArb, scenarioFaultsArb, workloadArb } from '../../sim/arbitraries.js';
-import type { Scenario } from '../../sim/scenario.js';
+import { PATHS, runForStepArb, scenarioArb, scenarioFaultsArb, workloadArb } from '../../sim/arbitraries.js';
+import { SIM_LIMITS } from '../../sim/options.js';
+import type { Scenario, Step } from '../../sim/scenario.js';
 import type { NodeFactories } from '../../sim/simulation.js';
+import { EarlyAckSecondary } from './variants/early-ack.js';
 import { FailedApplyAdvancingSecondary } from './variants/failed-apply-advances.js';
 import { FrameSkippingSecondary } from './variants/frame-skipping.js';
 import { GapApplyingSecondary } from './variants/gap-applying.js';
@@ -39,6 +42,41 @@ const STREAMS_INTACT = scenarioArb({
   faults: scenarioFaultsArb.map((faults) => ({ ...faults, network: { ...faults.network, corruptProbability: 0, reorderProbability: 0 } })),
 });
 
+/**
+ * Issue 8's shape: s1's disk far slower than the stream, and frames large beside the smallest
+ * budget the limits allow (one largest frame), so that a few writes fill it.
+ */
+const SLOW_DISK_LATENCY_MEAN_MS = 400;
+/** Every write this large (its frame about a quarter of the budget), so that shrinking only drops steps. */
+const LARGE_VALUE_BYTES = 1024;
+/** Room for the largest write's wire bound: its value in base64, a 512-byte allowance, short names. */
+const SMALL_FRAME_BYTES_MAX = FRAME_ENVELOPE_BYTES + 2 * LARGE_VALUE_BYTES;
+const SMALL_BUDGET_LIMITS: Partial<Limits> = {
+  ...SIM_LIMITS,
+  valueBytesMax: LARGE_VALUE_BYTES,
+  frameBytesMax: SMALL_FRAME_BYTES_MAX,
+  batchBytesMax: SMALL_FRAME_BYTES_MAX - FRAME_ENVELOPE_BYTES,
+  snapshotChunkBytesMax: SMALL_FRAME_BYTES_MAX - FRAME_ENVELOPE_BYTES,
+  outboundBudgetBytes: SMALL_FRAME_BYTES_MAX,
+};
+const largeWriteArb: fc.Arbitrary<Step> = fc.record({
+  kind: fc.constant('write'),
+  op: fc.record({
+    type: fc.constant('SET'),
+    path: fc.constantFrom(...PATHS),
+    value: fc.constant('v'.repeat(LARGE_VALUE_BYTES)),
+    db: fc.constant('d0'),
+    namespace: fc.constant('n0'),
+    tags: fc.constant([]),
+    expiresInMs: fc.constant(null),
+  }),
+});
+const ONE_SLOW_DISK = scenarioArb({
+  limits: SMALL_BUDGET_LIMITS,
+  faults: scenarioFaultsArb.map((faults) => ({ ...faults, nodeFaults: { s1: { storage: { latencyMeanMs: SLOW_DISK_LATENCY_MEAN_MS } } } })),
+  steps: () => fc.array(fc.oneof({ weight: 3, arbitrary: largeWriteArb }, { weight: 1, arbitrary: runForStepArb }), { maxLength: 20, size: 'max' }),
+});
+
 function nodes(
   primary: new (options: PrimaryOptions) => Primary = Primary,
   secondary: new (options: SecondaryOptions) => Secondary = Secondary,
@@ -56,4 +94,5 @@ export const ZOO: readonly ZooVariant[] = [
   { name: 'a partial frame kept across a reconnect (and any length believed)', original: [7], nodes: nodes(Primary, KeptBufferSecondary), scenarios: STREAMS_INTACT },
   { name: 'expiry not replicated', original: [12], nodes: nodes(UnreplicatedExpiryPrimary) },
   { name: 'concurrent writes applied out of sequence order', original: [5], nodes: nodes(ReorderingPrimary) },
+  { name: 'data frames acknowledged on receipt, not when applied (issue 8)', original: [2, 16], nodes: nodes(Primary, EarlyAckSecondary), scenarios: ONE_SLOW_DISK },
 ];

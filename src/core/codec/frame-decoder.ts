@@ -39,6 +39,11 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /** Complete frames buffered that next() has not returned yet. */
+  get framesBuffered(): number {
+    return this.completeBodies.length;
+  }
+
   /** Total bytes of the frames next() has returned. */
   get bytesConsumed(): number {
     return this.consumed;

@@ -15,7 +15,7 @@ import {
   type Limits,
   type Timing,
 } from '../limits.js';
-import { Link, protocolErrorCode } from '../link.js';
+import { Link, protocolErrorCode, unackedBytesMax } from '../link.js';
 import { OperationLog } from '../op-log.js';
 import type { LogEntry, Operation } from '../operation.js';
 import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
@@ -221,9 +221,12 @@ export class Primary implements StateMachine {
     assert(this.pending.length <= this.limits.pendingWritesMax, 'pending writes above pendingWritesMax');
     assert(this.peers.size <= this.limits.connectionsMax + 1, 'more peers than connectionsMax');
     assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
+    const unackedMax = unackedBytesMax(this.limits);
     for (const peer of this.peers.values()) {
       assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
+      assert(peer.unackedBytes <= unackedMax, `${peer.unackedBytes} bytes unacknowledged on a link, above the outbound budget plus one frame`);
       if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
+      peer.link.invariants();
     }
   }
 

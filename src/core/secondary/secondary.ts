@@ -13,13 +13,13 @@ import type {
   WelcomeFrame,
 } from '../frame.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
-import { Link, protocolErrorCode, type ReceivedFrame } from '../link.js';
+import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import type { LogEntry } from '../operation.js';
 import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import type { Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
-import { operationCount, type IssuedWork, type Work } from './work.js';
+import { frameBytesOf, operationCount, type IssuedWork, type Work } from './work.js';
 
 export interface SecondaryOptions {
   readonly nowMs: number;
@@ -84,6 +84,8 @@ export class Secondary implements StateMachine {
   private ackDirty = false;
   // Storage work, strictly one request at a time.
   private work: Work[] = [];
+  /** The frame bytes `work` holds, kept beside it so that the bound on them is checked in O(1). */
+  private workBytes = 0;
   private inflight: IssuedWork | null = null;
   private nextRequestId = 1;
   private counters = {
@@ -212,7 +214,7 @@ export class Secondary implements StateMachine {
     const linked = this.link !== null || this.phase === 'connecting';
     this.phase = 'closed';
     if (linked) this.closeLink('shutdown', 'secondary is shutting down');
-    this.work = [];
+    this.dropWork();
   }
 
   // ---- outputs ----
@@ -262,6 +264,22 @@ export class Secondary implements StateMachine {
     if (this.phase === 'stream' && this.staging === null && this.streamHistoryId === this.historyId) {
       assert(this.receivedSequence >= this.appliedSequence, 'received behind applied in a live stream');
     }
+    this.link?.invariants();
+    this.workInvariants();
+  }
+
+  /**
+   * Flow control, seen from here: work holds the bytes of the frames it came from until storage
+   * is done with it, and the primary sends no more than its window, so what waits for storage
+   * never exceeds the window. A secondary that acknowledged on receipt would break this first.
+   */
+  private workInvariants(): void {
+    assert(this.work.length > 0 || this.workBytes === 0, 'work bytes counted with no work queued');
+    const inflight = this.inflight;
+    // A connection opens only once storage is idle: work in flight belongs to the current link.
+    if (inflight !== null && this.link !== null) assert(inflight.connectionId === this.link.connectionId, 'storage work in flight for an earlier link');
+    const heldBytes = this.workBytes + (inflight?.frameBytes ?? 0);
+    assert(heldBytes <= unackedBytesMax(this.limits), `storage work holds ${heldBytes} frame bytes, above the outbound budget plus one frame`);
   }
 
   getStats(nowMs: number): SecondaryStats {
@@ -501,7 +519,8 @@ export class Secondary implements StateMachine {
     this.link.send(frame, this.outputs);
   }
 
-  private release(frameBytes: number): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected release(frameBytes: number): void {
     this.processedBytes += frameBytes;
     if (frameBytes > 0) this.ackDirty = true;
   }
@@ -519,7 +538,7 @@ export class Secondary implements StateMachine {
 
   private scheduleReconnect(): void {
     this.link = null;
-    this.work = [];
+    this.dropWork();
     this.staging = null;
     this.streamHistoryId = null;
     this.processedBytes = 0;
@@ -534,9 +553,16 @@ export class Secondary implements StateMachine {
 
   // ---- storage ----
 
-  private enqueue(item: Work): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected enqueue(item: Work): void {
     this.work.push(item);
+    this.workBytes += frameBytesOf(item);
     this.issueWork();
+  }
+
+  private dropWork(): void {
+    this.work = [];
+    this.workBytes = 0;
   }
 
   /**
@@ -557,7 +583,9 @@ export class Secondary implements StateMachine {
       merged += 1;
     }
     const items = this.work.splice(0, merged);
-    this.issue(this.requestFor(items), connectionId, items);
+    const frameBytes = items.reduce((total, item) => total + frameBytesOf(item), 0);
+    this.workBytes -= frameBytes;
+    this.issue(this.requestFor(items), connectionId, frameBytes);
   }
 
   private requestFor(items: Work[]): StorageRequest {
@@ -579,15 +607,15 @@ export class Secondary implements StateMachine {
     }
   }
 
-  private issue(request: StorageRequest, connectionId: number, items: Work[]): void {
+  private issue(request: StorageRequest, connectionId: number, frameBytes: number): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    const frameBytes = items.reduce((total, item) => total + ('frameBytes' in item ? item.frameBytes : 0), 0);
     this.inflight = { requestId, connectionId, request, frameBytes };
     this.outputs.push({ kind: 'storage', requestId, request });
   }
 
-  private completeWork(done: IssuedWork, durable: boolean): void {
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected completeWork(done: IssuedWork, durable: boolean): void {
     this.snapshotProgressMs = this.clockMs;
     if (this.link?.connectionId === done.connectionId) this.release(done.frameBytes);
     const request = done.request;
@@ -613,7 +641,7 @@ export class Secondary implements StateMachine {
     this.counters.storageFailures += 1;
     this.emit({ kind: 'storageFailed', message });
     if (this.link !== null) this.closeLink('storage', `secondary storage failed: ${message}`);
-    else this.work = [];
+    else this.dropWork();
   }
 
   private emit(event: ReplicationEvent): void {

@@ -25,6 +25,11 @@ export function operationCount(work: Work): number {
   }
 }
 
+/** The bytes of the frame a unit came from, which it holds until storage is done with it. */
+export function frameBytesOf(work: Work): number {
+  return 'frameBytes' in work ? work.frameBytes : 0;
+}
+
 /** Work handed to storage: the request it merged into, for which connection, and what it frees. */
 export interface IssuedWork {
   readonly requestId: number;
