@@ -1,3 +1,4 @@
+import { DEFAULT_CONTEXT, operationOf, type ApiCall, type StorageContext } from '../src/core/api-operations.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import { PRIMARY } from './network.js';
@@ -5,9 +6,24 @@ import { NO_FAULTS, SIM_LIMITS, SIM_TIMING, type FaultOptions } from './options.
 import { checkReadOnly, judge, tryWrite, type Judgement, type Progress, type RunConfig } from './run.js';
 import { Simulation } from './simulation.js';
 
+/** A write call of the API as a scenario holds it: plain JSON, the data as text, TTLs in seconds. */
+export type ScenarioCall = ApiCall<string>;
+
 /**
- * An operation as a scenario writes it: plain JSON, the value as text and the expiry relative to
- * the primary's clock when the write happens, so that a scenario means the same at any time.
+ * A write: a call of the user's API made under a context (what setContext set, which gives a
+ * writeWithReplication its db and namespace), translated as NetworkSyncBackend translates it, at
+ * the primary's clock when the step runs: a scenario means the same at any time.
+ */
+export interface WriteStep {
+  readonly kind: 'write';
+  readonly call: ScenarioCall;
+  /** DEFAULT_CONTEXT when absent (only writeWithReplication reads it). */
+  readonly context?: StorageContext;
+}
+
+/**
+ * An operation as scenarios wrote it before they held API calls: the value as text, the expiry
+ * in ms from the primary's clock. Still replayed, as the call it stands for.
  */
 export type OperationSpec =
   | {
@@ -24,7 +40,8 @@ export type OperationSpec =
   | { readonly type: 'METADATA'; readonly path: string; readonly tags: readonly string[] }
   | { readonly type: 'FLUSH'; readonly db: string | null; readonly namespace: string | null };
 
-export interface WriteStep {
+/** A write step of that older format. */
+export interface OperationWriteStep {
   readonly kind: 'write';
   readonly op: OperationSpec;
 }
@@ -42,7 +59,7 @@ export type FaultStep =
   | { readonly kind: 'restartPrimary' };
 
 /** One step of a scenario: a write, time passing, or a fault. */
-export type Step = WriteStep | RunForStep | FaultStep;
+export type Step = WriteStep | OperationWriteStep | RunForStep | FaultStep;
 
 /** The probabilistic faults; the scheduled ones are the steps. */
 export type ScenarioFaults = Omit<FaultOptions, 'scheduled'>;
@@ -67,20 +84,36 @@ export interface ScenarioResult extends Judgement {
 }
 
 const LIVENESS_BOUND_MS = 60_000;
-const encoder = new TextEncoder();
+const MS_PER_SECOND = 1000;
 
-/** The operation a spec stands for, written when the primary's clock reads `nowMs`. */
+/** The operation a write step stands for, made when the primary's clock reads `nowMs`. */
+export function operationOfStep(step: WriteStep | OperationWriteStep, nowMs: number): Operation {
+  const { call, context = DEFAULT_CONTEXT } = 'op' in step ? callOfSpec(step.op) : step;
+  return operationOf(call, context, nowMs);
+}
+
+/** The operation an older spec stands for, written when the primary's clock reads `nowMs`. */
 export function resolveOperation(spec: OperationSpec, nowMs: number): Operation {
-  const expiresAt = (inMs: number | null): number | null => (inMs === null ? null : nowMs + inMs);
+  return operationOfStep({ kind: 'write', op: spec }, nowMs);
+}
+
+/** The call an older spec stands for: a SET's key was its path, the default of the call. */
+function callOfSpec(spec: OperationSpec): Omit<WriteStep, 'kind'> {
+  const ttl = (inMs: number | null): number | null => (inMs === null ? null : inMs / MS_PER_SECOND);
   switch (spec.type) {
-    case 'SET': {
-      const { expiresInMs, value, ...rest } = spec;
-      return { ...rest, key: spec.path, value: encoder.encode(value), expiresAtMs: expiresAt(expiresInMs) };
-    }
+    case 'SET':
+      return {
+        call: { method: 'writeWithReplication', relativePath: spec.path, data: spec.value, tags: spec.tags, ttl: ttl(spec.expiresInMs) },
+        context: { db: spec.db, namespace: spec.namespace },
+      };
+    case 'DELETE':
+      return { call: { method: 'deleteWithReplication', relativePath: spec.path } };
     case 'SET_TTL':
-      return { type: 'SET_TTL', path: spec.path, expiresAtMs: expiresAt(spec.expiresInMs) };
-    default:
-      return spec;
+      return { call: { method: 'setTtl', path: spec.path, ttl: ttl(spec.expiresInMs) } };
+    case 'METADATA':
+      return { call: { method: 'setTags', path: spec.path, tags: spec.tags } };
+    case 'FLUSH':
+      return { call: { method: 'flush', db: spec.db, namespace: spec.namespace } };
   }
 }
 
@@ -106,7 +139,7 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
 }
 
 function runStep(sim: Simulation, step: Step, progress: Progress): void {
-  if (step.kind === 'write') write(sim, step.op, progress);
+  if (step.kind === 'write') write(sim, step, progress);
   else {
     applyStep(sim, step);
     if (step.kind !== 'runFor') progress.faultsInjected += 1;
@@ -114,8 +147,8 @@ function runStep(sim: Simulation, step: Step, progress: Progress): void {
   checkReadOnly(sim);
 }
 
-function write(sim: Simulation, spec: OperationSpec, progress: Progress): void {
-  if (sim.primary.up) tryWrite(sim, resolveOperation(spec, sim.localNow(sim.primary)), progress);
+function write(sim: Simulation, step: WriteStep | OperationWriteStep, progress: Progress): void {
+  if (sim.primary.up) tryWrite(sim, operationOfStep(step, sim.localNow(sim.primary)), progress);
   else progress.writesRefused += 1;
 }
 

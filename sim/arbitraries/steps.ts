@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { PRIMARY } from '../network.js';
 import type { FaultStep, RunForStep, Step, WriteStep } from '../scenario.js';
-import { operationArb } from './operations.js';
+import { callInContextArb } from './operations.js';
 
-export const writeStepArb: fc.Arbitrary<WriteStep> = fc.record({ kind: fc.constant('write'), op: operationArb });
+export const writeStepArb: fc.Arbitrary<WriteStep> = callInContextArb.map((write) => ({ kind: 'write', ...write }));
 
 /**
  * Mostly short pauses (writes pile up, links stay busy), some long enough for timeouts. The long

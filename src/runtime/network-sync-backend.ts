@@ -1,6 +1,15 @@
+import {
+  DEFAULT_CONTEXT,
+  operationOf,
+  type ApiCall,
+  type ApiMethod,
+  type DeleteWithReplicationRequest,
+  type FlushScope,
+  type StorageContext,
+  type WriteWithReplicationRequest,
+} from '../core/api-operations.js';
 import { ReadOnlyError } from '../core/errors.js';
 import { isExpired, type Entry } from '../core/keyspace.js';
-import type { Operation } from '../core/operation.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
 import type { EntryMetadata, StorageBackend } from '../storage/backend.js';
@@ -24,27 +33,7 @@ export interface NetworkSyncBackendOptions {
   readonly keepBackendOpen?: boolean;
 }
 
-export interface WriteWithReplicationRequest {
-  readonly relativePath: string;
-  /** Bytes, or a string stored as its UTF-8 bytes. */
-  readonly data: Uint8Array | string;
-  /** Metadata only (the path is the identity); default: the path. */
-  readonly key?: string;
-  readonly tags?: readonly string[];
-  /** Seconds from now, like the original; absent or null never expires. */
-  readonly ttl?: number | null;
-}
-
-export interface DeleteWithReplicationRequest {
-  readonly relativePath: string;
-  /** Accepted for the original's sake: the path alone names the entry. */
-  readonly key?: string;
-}
-
-export interface StorageContext {
-  readonly db: string;
-  readonly namespace: string;
-}
+export type { DeleteWithReplicationRequest, FlushScope, StorageContext, WriteWithReplicationRequest };
 
 export type PrimaryReplicationStats = PrimaryStats & {
   server: { host: string; port: number; running: boolean; activeConnections: number };
@@ -56,8 +45,16 @@ export type ReplicationStats = PrimaryReplicationStats | SecondaryReplicationSta
 
 type Role = { readonly mode: 'primary'; readonly node: PrimaryNode } | { readonly mode: 'secondary'; readonly node: SecondaryNode };
 
-const MS_PER_SECOND = 1000;
-const utf8 = new TextEncoder();
+const READ_ONLY_WRITE = 'Cannot write to secondary replica';
+const READ_ONLY_DELETE = 'Cannot delete from secondary replica';
+/** The original's messages: deletes and flushes delete, the rest write. */
+const READ_ONLY_MESSAGES: Readonly<Record<ApiMethod, string>> = {
+  writeWithReplication: READ_ONLY_WRITE,
+  deleteWithReplication: READ_ONLY_DELETE,
+  setTtl: READ_ONLY_WRITE,
+  setTags: READ_ONLY_WRITE,
+  flush: READ_ONLY_DELETE,
+};
 
 /**
  * The original's NetworkSyncBackend: a storage backend whose primary replicates every write and
@@ -65,7 +62,7 @@ const utf8 = new TextEncoder();
  * secondaries store every entry under the primary's path.
  */
 export class NetworkSyncBackend {
-  private context: StorageContext = { db: 'default', namespace: 'default' };
+  private context: StorageContext = DEFAULT_CONTEXT;
   private admin: AdminServer | null = null;
   private closing: Promise<void> | null = null;
 
@@ -132,20 +129,7 @@ export class NetworkSyncBackend {
   }
 
   async writeWithReplication(request: WriteWithReplicationRequest): Promise<void> {
-    const nowMs = systemNowMs();
-    await this.submit(
-      {
-        type: 'SET',
-        path: request.relativePath,
-        key: request.key ?? request.relativePath,
-        value: typeof request.data === 'string' ? utf8.encode(request.data) : request.data,
-        db: this.context.db,
-        namespace: this.context.namespace,
-        tags: [...(request.tags ?? [])],
-        expiresAtMs: expiryOf(request.ttl, nowMs),
-      },
-      'Cannot write to secondary replica',
-    );
+    await this.submit({ ...request, method: 'writeWithReplication' });
   }
 
   async deleteFile(path: string): Promise<void> {
@@ -153,22 +137,22 @@ export class NetworkSyncBackend {
   }
 
   async deleteWithReplication(request: DeleteWithReplicationRequest): Promise<void> {
-    await this.submit({ type: 'DELETE', path: request.relativePath }, 'Cannot delete from secondary replica');
+    await this.submit({ ...request, method: 'deleteWithReplication' });
   }
 
   /** Sets an entry's time to live in seconds from now, or with null removes its expiry. */
   async setTtl(path: string, ttl: number | null): Promise<void> {
-    await this.submit({ type: 'SET_TTL', path, expiresAtMs: expiryOf(ttl, systemNowMs()) }, 'Cannot write to secondary replica');
+    await this.submit({ method: 'setTtl', path, ttl });
   }
 
   /** Replaces an entry's tags (the original's METADATA operation). */
   async setTags(path: string, tags: readonly string[]): Promise<void> {
-    await this.submit({ type: 'METADATA', path, tags: [...tags] }, 'Cannot write to secondary replica');
+    await this.submit({ method: 'setTags', path, tags });
   }
 
   /** Deletes every entry of a db and namespace; null for either means all of them. */
-  async flush(scope: { readonly db: string | null; readonly namespace: string | null }): Promise<void> {
-    await this.submit({ type: 'FLUSH', db: scope.db, namespace: scope.namespace }, 'Cannot delete from secondary replica');
+  async flush(scope: FlushScope): Promise<void> {
+    await this.submit({ method: 'flush', db: scope.db, namespace: scope.namespace });
   }
 
   /** The value at `path`, or undefined when there is none or it has expired. */
@@ -220,9 +204,10 @@ export class NetworkSyncBackend {
     await this.releaseBackend();
   }
 
-  private async submit(op: Operation, readOnlyMessage: string): Promise<void> {
-    if (this.role.mode === 'secondary') throw new ReadOnlyError(readOnlyMessage);
-    await this.role.node.write(op);
+  /** Translated at the call, before any await: the TTL counts from the moment the user called. */
+  private async submit(call: ApiCall): Promise<void> {
+    if (this.role.mode === 'secondary') throw new ReadOnlyError(READ_ONLY_MESSAGES[call.method]);
+    await this.role.node.write(operationOf(call, this.context, systemNowMs()));
   }
 
   /** Only the primary deletes expired entries (and replicates that); until then reads hide them. */
@@ -239,9 +224,4 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
     return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort }) };
   }
   return { mode: 'secondary', node: await SecondaryNode.start({ ...shared, replicaId, primaryHost: config.primaryHost, primaryPort: config.primaryPort }) };
-}
-
-function expiryOf(ttl: number | null | undefined, nowMs: number): number | null {
-  if (ttl === undefined || ttl === null) return null;
-  return nowMs + Math.round(ttl * MS_PER_SECOND);
 }

@@ -2,33 +2,49 @@
  * fast-check arbitraries for the protocol's data: operations, log entries and every frame kind.
  * Everything generated is valid under DEFAULT_LIMITS (small sizes keep properties fast), and
  * strings mix plain ASCII with arbitrary UTF-16 code units: quotes, backslashes, control
- * characters, non-ASCII, surrogate pairs and lone surrogates.
+ * characters, non-ASCII, surrogate pairs and lone surrogates. The names of operations also come
+ * from the simulator's alphabets: a small colliding one, wide names whose order differs by code
+ * unit, code point and locale, and names at the length limit.
  */
 import fc from 'fast-check';
 import type { ErrorCode, Frame } from '../../src/core/frame.js';
 import type {
   DeleteOperation, FlushOperation, LogEntry, MetadataOperation, Operation, SetOperation, SetTtlOperation,
 } from '../../src/core/operation.js';
+import { LONGEST_NAME, WIDE_NAMES } from '../../sim/arbitraries/alphabets.js';
+import { nameArb as simulatorNameArb } from '../../sim/arbitraries/names.js';
 
 /** Wire timestamps are float seconds; up to 2^50 ms they convert back exactly. */
 export const TIMESTAMP_MS_ARB_MAX = 2 ** 50;
 
 const printableAscii = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
-const special = fc.constantFrom('"', '\\', '\n', '\u0000', '\u007f', '\u00e9', '\u2028', '\ud83d\ude00', '\ud800', '\udfff');
+const special = fc.constantFrom('\ud800', '\udfff', ...WIDE_NAMES);
 const nameUnit = fc.oneof({ weight: 4, arbitrary: printableAscii }, { weight: 1, arbitrary: anyCodeUnit }, { weight: 1, arbitrary: special });
 
 export function nameArb(options: { minLength?: number; maxLength?: number } = {}): fc.Arbitrary<string> {
   return fc.string({ unit: nameUnit, minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 12 });
 }
 
-export const pathArb = nameArb({ minLength: 1 });
+/** The length limit reached with a surrogate pair as the last two code units (DEFAULT_LIMITS' frames hold it). */
+const PAIR_AT_LIMIT = `${LONGEST_NAME.slice(2)}\u{1f600}`;
+
+/** A name of an operation: code-unit strings, or the simulator's names, or one ending at the limit in a pair. */
+function operationNameArb(minLength: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: nameArb({ minLength }) },
+    { weight: 2, arbitrary: simulatorNameArb(['a', 'b', 'c']) },
+    { weight: 1, arbitrary: fc.constant(PAIR_AT_LIMIT) },
+  );
+}
+
+export const pathArb = operationNameArb(1);
 const hexDigit = fc.constantFrom(...'0123456789abcdef');
 export function hexArb(length: number): fc.Arbitrary<string> {
   return fc.string({ unit: hexDigit, minLength: length, maxLength: length });
 }
 export const idArb = fc.oneof(hexArb(32), nameArb({ minLength: 1 }));
-export const tagsArb = fc.array(nameArb({ maxLength: 6 }), { maxLength: 4 });
+export const tagsArb = fc.array(operationNameArb(0), { maxLength: 4 });
 export const valueArb = fc.uint8Array({ maxLength: 48 });
 
 /** Non-negative safe integers, biased to small ones and to the edges. */
@@ -49,10 +65,10 @@ export const expiresAtMsArb = fc.option(fc.oneof(fc.nat(), fc.integer({ min: 0, 
 export const setOperationArb: fc.Arbitrary<SetOperation> = fc.record({
   type: fc.constant('SET' as const),
   path: pathArb,
-  key: nameArb(),
+  key: operationNameArb(0),
   value: valueArb,
-  db: nameArb(),
-  namespace: nameArb(),
+  db: operationNameArb(0),
+  namespace: operationNameArb(0),
   tags: tagsArb,
   expiresAtMs: expiresAtMsArb,
 });
@@ -64,8 +80,8 @@ export const setTtlOperationArb: fc.Arbitrary<SetTtlOperation> = fc.record({
 });
 export const flushOperationArb: fc.Arbitrary<FlushOperation> = fc.record({
   type: fc.constant('FLUSH' as const),
-  db: fc.option(nameArb(), { nil: null }),
-  namespace: fc.option(nameArb(), { nil: null }),
+  db: fc.option(operationNameArb(0), { nil: null }),
+  namespace: fc.option(operationNameArb(0), { nil: null }),
 });
 export const metadataOperationArb: fc.Arbitrary<MetadataOperation> = fc.record({
   type: fc.constant('METADATA' as const),

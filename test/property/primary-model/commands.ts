@@ -1,16 +1,16 @@
 import fc from 'fast-check';
-import { faultStepArb, operationArb, runForStepArb } from '../../../sim/arbitraries.js';
+import { faultStepArb, runForStepArb, writeStepArb } from '../../../sim/arbitraries.js';
 import { PRIMARY } from '../../../sim/network.js';
-import { applyStep, resolveOperation, type FaultStep, type OperationSpec, type RunForStep } from '../../../sim/scenario.js';
+import { applyStep, operationOfStep, type FaultStep, type RunForStep, type WriteStep } from '../../../sim/scenario.js';
 import type { Simulation } from '../../../sim/simulation.js';
 import type { PrimaryModel } from './model.js';
 import { expectPrimaryMatches, settle } from './primary-view.js';
 
 type Command = fc.Command<PrimaryModel, Simulation>;
 
-/** A write through the primary: the model takes it too, at the primary's clock. */
+/** A write call through the API's translation to the primary: the model takes the call too, at the primary's clock. */
 class WriteCommand implements Command {
-  constructor(private readonly spec: OperationSpec) {}
+  constructor(private readonly step: WriteStep) {}
 
   check(): boolean {
     return true;
@@ -18,14 +18,14 @@ class WriteCommand implements Command {
 
   run(model: PrimaryModel, sim: Simulation): void {
     const nowMs = sim.localNow(sim.primary);
-    sim.write(resolveOperation(this.spec, nowMs));
-    model.apply(this.spec, nowMs);
+    sim.write(operationOfStep(this.step, nowMs));
+    model.apply(this.step, nowMs);
     settle(sim);
     expectPrimaryMatches(sim, model);
   }
 
   toString(): string {
-    return `write ${JSON.stringify(this.spec)}`;
+    return JSON.stringify(this.step);
   }
 }
 
@@ -53,7 +53,7 @@ const secondaryFaultArb = faultStepArb(2).filter((step) => step.kind !== 'restar
 
 export const primaryCommandsArb = fc.commands(
   [
-    operationArb.map((spec) => new WriteCommand(spec)),
+    writeStepArb.map((step) => new WriteCommand(step)),
     runForStepArb.map((step) => new StepCommand(step)),
     secondaryFaultArb.map((step) => new StepCommand(step)),
   ],

@@ -1,40 +1,49 @@
-import type { OperationSpec } from '../../../sim/scenario.js';
+import type { WriteStep } from '../../../sim/scenario.js';
 
 /** An entry as a reader sees it. */
 export interface ModelEntry {
   readonly value: string;
+  readonly key: string;
   readonly db: string;
   readonly namespace: string;
   readonly tags: readonly string[];
   readonly expiresAtMs: number | null;
 }
 
+const MS_PER_SECOND = 1000;
+/** A scenario's write step without a context runs under a node's context before any setContext. */
+const DOCUMENTED_DEFAULT_CONTEXT = { db: 'default', namespace: 'default' };
+
 /**
- * What the primary's store must hold, as a plain Map written from the operations' specification,
- * not from the code under test: expiry removes an entry at its expiry time.
+ * What the primary's store must hold, as a plain Map written from the API's documentation, not
+ * from the code under test: a TTL is seconds from the write, the key defaults to the path, the
+ * db and namespace are the context's, and expiry removes an entry at its expiry time.
  */
 export class PrimaryModel {
   private readonly entries = new Map<string, ModelEntry>();
 
-  apply(spec: OperationSpec, nowMs: number): void {
+  apply({ call, context = DOCUMENTED_DEFAULT_CONTEXT }: WriteStep, nowMs: number): void {
     this.expire(nowMs);
-    const expiresAt = (inMs: number | null): number | null => (inMs === null ? null : nowMs + inMs);
-    switch (spec.type) {
-      case 'SET':
-        this.entries.set(spec.path, { value: spec.value, db: spec.db, namespace: spec.namespace, tags: spec.tags, expiresAtMs: expiresAt(spec.expiresInMs) });
+    // The arbitraries' TTLs are quarter seconds: whole milliseconds, nothing to round.
+    const expiresAt = (ttl: number | null | undefined): number | null => (ttl === undefined || ttl === null ? null : nowMs + ttl * MS_PER_SECOND);
+    switch (call.method) {
+      case 'writeWithReplication': {
+        const { relativePath: path, data: value, key = path, tags = [] } = call;
+        this.entries.set(path, { value, key, db: context.db, namespace: context.namespace, tags, expiresAtMs: expiresAt(call.ttl) });
         return;
-      case 'DELETE':
-        this.entries.delete(spec.path);
+      }
+      case 'deleteWithReplication':
+        this.entries.delete(call.relativePath);
         return;
-      case 'SET_TTL':
-        this.update(spec.path, { expiresAtMs: expiresAt(spec.expiresInMs) });
+      case 'setTtl':
+        this.update(call.path, { expiresAtMs: expiresAt(call.ttl) });
         return;
-      case 'METADATA':
-        this.update(spec.path, { tags: spec.tags });
+      case 'setTags':
+        this.update(call.path, { tags: call.tags });
         return;
-      case 'FLUSH':
+      case 'flush':
         for (const [path, entry] of this.entries) {
-          if ((spec.db === null || entry.db === spec.db) && (spec.namespace === null || entry.namespace === spec.namespace)) this.entries.delete(path);
+          if ((call.db === null || entry.db === call.db) && (call.namespace === null || entry.namespace === call.namespace)) this.entries.delete(path);
         }
         return;
     }

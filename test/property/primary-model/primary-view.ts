@@ -13,7 +13,7 @@ export function entriesOf(keyspace: Keyspace, nowMs?: number): [string, ModelEnt
   return entries
     .map((entry): [string, ModelEntry] => [
       entry.path,
-      { value: decoder.decode(entry.value), db: entry.db, namespace: entry.namespace, tags: entry.tags, expiresAtMs: entry.expiresAtMs },
+      { value: decoder.decode(entry.value), key: entry.key, db: entry.db, namespace: entry.namespace, tags: entry.tags, expiresAtMs: entry.expiresAtMs },
     ])
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }

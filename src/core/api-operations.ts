@@ -1,0 +1,102 @@
+/**
+ * The user's API as operations: what NetworkSyncBackend submits for each write call, and what the
+ * simulator's workloads and scenarios submit, so that a simulated run goes through the same
+ * translation (TTL in seconds from now, the context's db and namespace, key and tags defaults).
+ */
+import { InvalidOperationError } from './errors.js';
+import type { Operation } from './operation.js';
+
+/** What setContext sets: the db and namespace that writeWithReplication writes under. */
+export interface StorageContext {
+  readonly db: string;
+  readonly namespace: string;
+}
+
+/** The context of a node before any setContext, as in the original. */
+export const DEFAULT_CONTEXT: StorageContext = Object.freeze({ db: 'default', namespace: 'default' });
+
+/** Bytes, or a string stored as its UTF-8 bytes. */
+export type ApiData = Uint8Array | string;
+
+export interface WriteWithReplicationRequest<Data extends ApiData = ApiData> {
+  readonly relativePath: string;
+  readonly data: Data;
+  /** Metadata only (the path is the identity); default: the path. */
+  readonly key?: string;
+  readonly tags?: readonly string[];
+  /** Seconds from now, like the original (fractions allowed); absent or null never expires. */
+  readonly ttl?: number | null;
+}
+
+export interface DeleteWithReplicationRequest {
+  readonly relativePath: string;
+  /** Accepted for the original's sake: the path alone names the entry. */
+  readonly key?: string;
+}
+
+/** A flush's reach: null for either means all of them. */
+export interface FlushScope {
+  readonly db: string | null;
+  readonly namespace: string | null;
+}
+
+/**
+ * One write call of the API, named by its method (writeData and deleteFile are the shorthands of
+ * writeWithReplication and deleteWithReplication). `Data` is string where the call must be JSON.
+ */
+export type ApiCall<Data extends ApiData = ApiData> =
+  | ({ readonly method: 'writeWithReplication' } & WriteWithReplicationRequest<Data>)
+  | ({ readonly method: 'deleteWithReplication' } & DeleteWithReplicationRequest)
+  | {
+      readonly method: 'setTtl';
+      readonly path: string;
+      /** Seconds from now; null removes the expiry. */
+      readonly ttl: number | null;
+    }
+  | { readonly method: 'setTags'; readonly path: string; readonly tags: readonly string[] }
+  | ({ readonly method: 'flush' } & FlushScope);
+
+export type ApiMethod = ApiCall['method'];
+
+const MS_PER_SECOND = 1000;
+const utf8 = new TextEncoder();
+
+/**
+ * The operation a write call stands for, made under `context` when the caller's clock reads
+ * `nowMs` (Unix milliseconds): pure, so that the runtime and the simulator share it.
+ */
+export function operationOf(call: ApiCall, context: StorageContext, nowMs: number): Operation {
+  switch (call.method) {
+    case 'writeWithReplication':
+      return {
+        type: 'SET',
+        path: call.relativePath,
+        key: call.key ?? call.relativePath,
+        value: valueOf(call.data),
+        db: context.db,
+        namespace: context.namespace,
+        tags: [...(call.tags ?? [])],
+        expiresAtMs: expiryOf(call.ttl, nowMs),
+      };
+    case 'deleteWithReplication':
+      return { type: 'DELETE', path: call.relativePath };
+    case 'setTtl':
+      return { type: 'SET_TTL', path: call.path, expiresAtMs: expiryOf(call.ttl, nowMs) };
+    case 'setTags':
+      return { type: 'METADATA', path: call.path, tags: [...call.tags] };
+    case 'flush':
+      return { type: 'FLUSH', db: call.db, namespace: call.namespace };
+  }
+}
+
+/** A copy: the operation sits in the log after the call returns, and the caller may reuse its buffer. */
+function valueOf(data: ApiData): Uint8Array {
+  return typeof data === 'string' ? utf8.encode(data) : new Uint8Array(data);
+}
+
+function expiryOf(ttl: number | null | undefined, nowMs: number): number | null {
+  if (ttl === undefined || ttl === null) return null;
+  // Named here, in the API's unit: the core's own check would speak of expiresAtMs.
+  if (!Number.isFinite(ttl)) throw new InvalidOperationError(`ttl must be null or a finite number of seconds, got ${ttl}`);
+  return nowMs + Math.round(ttl * MS_PER_SECOND);
+}
