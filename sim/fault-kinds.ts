@@ -1,18 +1,9 @@
-import type { FaultOptions, NetworkFaults, NodeFaults, StorageFaults } from './options.js';
+import { NETWORK_FAULTS_OFF, type FaultOptions, type NodeFaults, type StorageFaults } from './options.js';
 
 /** The classes of fault a run can be limited to (`nadb-sim --faults`). */
 export const FAULT_KINDS = ['network', 'storage', 'clocks', 'partitions', 'crashes', 'clogs', 'clock-jumps', 'primary-restarts'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** The network's faults at zero; its delays are not faults and stay. */
-const NETWORK_FAULTS_OFF: Partial<NetworkFaults> = Object.freeze({
-  dropProbability: 0,
-  duplicateProbability: 0,
-  reorderProbability: 0,
-  corruptProbability: 0,
-  rechunkProbability: 0,
-  resetProbability: 0,
-});
 /** The disk's faults at zero; its latency is not a fault and stays. */
 const STORAGE_FAULTS_OFF: Partial<StorageFaults> = Object.freeze({ durability: 'immediate', failProbability: 0, stallProbability: 0 });
 

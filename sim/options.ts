@@ -95,16 +95,16 @@ export interface SwarmOptions {
   readonly livenessBoundMs: number;
 }
 
-export const NO_NETWORK_FAULTS: NetworkFaults = Object.freeze({
-  delayMinMs: 1,
-  delayJitterMeanMs: 0,
+/** The network's faults at zero; its delays are not faults and stay. */
+export const NETWORK_FAULTS_OFF = Object.freeze({
   dropProbability: 0,
   duplicateProbability: 0,
   reorderProbability: 0,
   corruptProbability: 0,
   rechunkProbability: 0,
   resetProbability: 0,
-});
+}) satisfies Partial<NetworkFaults>;
+export const NO_NETWORK_FAULTS: NetworkFaults = Object.freeze({ delayMinMs: 1, delayJitterMeanMs: 0, ...NETWORK_FAULTS_OFF });
 
 export const NO_FAULTS: FaultOptions = Object.freeze({
   network: NO_NETWORK_FAULTS,

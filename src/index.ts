@@ -1,4 +1,5 @@
 /** Public API. The runtime (TCP, storage backends, NetworkSyncBackend) builds on these. */
+export { DEFAULT_CONTEXT, operationOf, type ApiCall, type ApiData, type ApiMethod, type FlushScope } from './core/api-operations.js';
 export { AssertionError } from './core/assert.js';
 export { authProof } from './core/auth.js';
 export { backoffDelayMs, type BackoffOptions } from './core/backoff.js';

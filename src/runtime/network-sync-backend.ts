@@ -33,7 +33,8 @@ export interface NetworkSyncBackendOptions {
   readonly keepBackendOpen?: boolean;
 }
 
-export type { DeleteWithReplicationRequest, FlushScope, StorageContext, WriteWithReplicationRequest };
+// Defined with the translation in the core; exported here as before.
+export type { DeleteWithReplicationRequest, StorageContext, WriteWithReplicationRequest };
 
 export type PrimaryReplicationStats = PrimaryStats & {
   server: { host: string; port: number; running: boolean; activeConnections: number };

@@ -6,6 +6,11 @@ import { replayCommand, runSimulation } from '../../sim/run.js';
 // A few hundred seeds in npm test; `nadb-sim sweep` runs thousands. Each seed draws its own faults.
 const SEEDS = 300;
 const OPERATIONS = 400;
+/**
+ * A fixed amount of CPU work: about 30 s alone, over 60 s on two cores shared with the rest of
+ * npm test. The limit only guards against a hang, so it is not the machine's load that decides.
+ */
+const HANG_TIMEOUT_MS = 600_000;
 
 describe('swarm: seeds, each with its own mix of faults', () => {
   it(`${SEEDS} seeds of ${OPERATIONS} writes: no checker objects and all converge`, () => {
@@ -16,5 +21,5 @@ describe('swarm: seeds, each with its own mix of faults', () => {
     });
     // Another seed is another run, not a smaller one: nothing to shrink.
     fc.assert(property, { numRuns: SEEDS, endOnFailure: true });
-  });
+  }, HANG_TIMEOUT_MS);
 });
