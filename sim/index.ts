@@ -11,7 +11,11 @@ export {
   faultScheduleArb,
   faultStepArb,
   flushArb,
+  freshNameArb,
+  LONGEST_NAME,
+  longNameArb,
   metadataArb,
+  nameArb,
   networkFaultsArb,
   operationArb,
   PATHS,
@@ -28,6 +32,7 @@ export {
   storageFaultsArb,
   workloadArb,
   writeStepArb,
+  WIDE_NAMES,
   type ScenarioArbOptions,
 } from './arbitraries.js';
 export { MonotonicChecker, PrefixChecker, readOnlyViolation, SafetyCheckers, SafetyViolation } from './checkers.js';

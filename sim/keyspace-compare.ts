@@ -12,16 +12,16 @@ export function keyspaceDifference(expected: Entries, actual: Entries): string |
   if (expected.size !== actual.size) return `${actual.size} entries where ${expected.size} were expected`;
   for (const entry of expected.values()) {
     const other = actual.get(entry.path);
-    if (other === undefined) return `missing ${entry.path}`;
+    if (other === undefined) return `missing ${JSON.stringify(entry.path)}`;
     const difference = entryDifference(entry, other);
-    if (difference !== null) return `${entry.path}: ${difference}`;
+    if (difference !== null) return `${JSON.stringify(entry.path)}: ${difference}`;
   }
   return null;
 }
 
 export function entryDifference(expected: Entry, actual: Entry): string | null {
   for (const field of ['key', 'db', 'namespace', 'expiresAtMs'] as const) {
-    if (expected[field] !== actual[field]) return `${field} ${String(actual[field])} != ${String(expected[field])}`;
+    if (expected[field] !== actual[field]) return `${field} ${JSON.stringify(actual[field])} != ${JSON.stringify(expected[field])}`;
   }
   if (expected.tags.join('\u0000') !== actual.tags.join('\u0000')) return 'tags differ';
   if (!bytesEqual(expected.value, actual.value)) return 'value differs';

@@ -4,7 +4,7 @@
  * compared with the plain StorageModel after every step and in full at the end.
  *
  * Reproduce a failure with the seed and path it prints:
- *   NADB_STORAGE_MODEL_SEED=<seed> NADB_STORAGE_MODEL_PATH=<path> npx vitest run test/property/storage-model.property.test.ts
+ *   NADB_STORAGE_MODEL_SEED=<seed> NADB_STORAGE_MODEL_PATH=<path> NADB_STORAGE_MODEL_REPLAY=<replayPath> npx vitest run …
  * More runs: NADB_STORAGE_MODEL_RUNS=2000.
  */
 import fc from 'fast-check';
@@ -17,6 +17,7 @@ import type { StorageBackend } from '../../src/storage/backend.js';
 import { FileSystemStorage } from '../../src/storage/filesystem.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { RedisStorage } from '../../src/storage/redis.js';
+import { modelReplay } from '../support/model-replay.js';
 import { describeWithRedis } from '../support/redis-server.js';
 import { expectStorageLikeModel, storageCommandsArb, type StorageUnderTest } from './storage-model/commands.js';
 import { StorageModel } from './storage-model/model.js';
@@ -48,28 +49,11 @@ function underTest(openAt: () => Promise<StorageBackend>, comparePaths: (a: stri
 
 type Commands = Iterable<fc.AsyncCommand<StorageModel, StorageUnderTest, false>>;
 
-/** The failure as an error whose first lines are the shrunk commands and the command that replays them. */
-function reportFailure(details: fc.RunDetails<[Commands]>): void {
-  if (!details.failed) return;
-  const error = details.errorInstance;
-  throw new Error([
-    `Property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s): ${String(details.counterexample?.[0] ?? 'no counterexample')}`,
-    `replay: NADB_STORAGE_MODEL_SEED=${details.seed} NADB_STORAGE_MODEL_PATH=${details.counterexamplePath ?? ''} npx vitest run test/property/storage-model.property.test.ts`,
-    error instanceof Error ? error.message : String(error),
-  ].join('\n'), { cause: error });
-}
-
-function propertyOptions(): fc.Parameters<[Commands]> {
-  const seed = process.env.NADB_STORAGE_MODEL_SEED;
-  const path = process.env.NADB_STORAGE_MODEL_PATH;
-  const numRuns = Number(process.env.NADB_STORAGE_MODEL_RUNS ?? RUNS_DEFAULT);
-  const replay = seed === undefined ? {} : { seed: Number(seed), path, endOnFailure: true };
-  return { numRuns, reporter: reportFailure, ...replay };
-}
+const REPLAY = modelReplay<Commands>({ envPrefix: 'NADB_STORAGE_MODEL', testFile: 'test/property/storage-model.property.test.ts', runsDefault: RUNS_DEFAULT });
 
 function modelProperty(name: string, open: () => Promise<Opened>): void {
   it(`${name} answers every request and read as the model does, before, at and after expiries`, async () => {
-    await fc.assert(fc.asyncProperty(storageCommandsArb, async (commands) => {
+    await fc.assert(fc.asyncProperty(storageCommandsArb(REPLAY.replayPath), async (commands) => {
       const { real, cleanup } = await open();
       const model = new StorageModel();
       try {
@@ -78,7 +62,7 @@ function modelProperty(name: string, open: () => Promise<Opened>): void {
       } finally {
         await cleanup();
       }
-    }), propertyOptions());
+    }), REPLAY.parameters);
   });
 }
 

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { apiCommandsArb, expectReadsLikeModel, readTally, SHORT_TTL_MS_MAX, type Cluster } from './api-model/commands.js';
 import { ApiModel, EXPIRY_MARGIN_MS } from './api-model/model.js';
+import { modelReplay } from '../support/model-replay.js';
 import { portOf, startPrimary, startSecondary } from './support/nodes.js';
 
 /** Each run takes about half a second of waits and round trips. */
@@ -21,29 +22,7 @@ const RUNS_DEFAULT = 12;
 
 type Commands = Iterable<fc.AsyncCommand<ApiModel, Cluster>>;
 
-/** fast-check's commands print the path that replays their shrinking: `a,b /*replayPath="..."*\/`. */
-function replayPathOf(commands: Commands | undefined): string {
-  return /\/\*replayPath="([^"]*)"\*\//.exec(String(commands))?.[1] ?? '';
-}
-
-/** The failure as an error whose first lines are the shrunk commands and the command that replays them. */
-function reportFailure(details: fc.RunDetails<[Commands]>): void {
-  if (!details.failed) return;
-  const error = details.errorInstance;
-  const commands = details.counterexample?.[0];
-  const replay = `NADB_API_MODEL_SEED=${details.seed} NADB_API_MODEL_PATH=${details.counterexamplePath ?? ''} NADB_API_MODEL_REPLAY=${replayPathOf(commands)}`;
-  throw new Error([
-    `Property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s): ${String(commands ?? 'no counterexample')}`,
-    `replay: ${replay} npx vitest run test/runtime/api-model.test.ts`,
-    error instanceof Error ? error.message : String(error),
-  ].join('\n'), { cause: error });
-}
-
-function propertyOptions(): fc.Parameters<[Commands]> {
-  const seed = process.env.NADB_API_MODEL_SEED;
-  const replay = seed === undefined ? {} : { seed: Number(seed), path: process.env.NADB_API_MODEL_PATH, endOnFailure: true };
-  return { numRuns: Number(process.env.NADB_API_MODEL_RUNS ?? RUNS_DEFAULT), reporter: reportFailure, ...replay };
-}
+const REPLAY = modelReplay<Commands>({ envPrefix: 'NADB_API_MODEL', testFile: 'test/runtime/api-model.test.ts', runsDefault: RUNS_DEFAULT });
 
 /** Lets every short TTL the run set come due, so that the last reads see them hidden. */
 async function outlastShortExpiries(model: ApiModel): Promise<void> {
@@ -67,13 +46,13 @@ async function withCluster(use: (cluster: Cluster) => Promise<void>): Promise<vo
 
 describe('NetworkSyncBackend against a plain model, on a primary and a secondary', () => {
   it('every write and read method answers as the model does, TTLs in seconds, expired entries hidden on both nodes', async () => {
-    await fc.assert(fc.asyncProperty(apiCommandsArb(process.env.NADB_API_MODEL_REPLAY), async (commands) => withCluster(async (real) => {
+    await fc.assert(fc.asyncProperty(apiCommandsArb(REPLAY.replayPath), async (commands) => withCluster(async (real) => {
       const model = new ApiModel();
       await fc.asyncModelRun(() => ({ model, real }), commands);
       await expectReadsLikeModel(real, model, model.paths());
       await outlastShortExpiries(model);
       await expectReadsLikeModel(real, model, model.paths());
-    })), propertyOptions());
+    })), REPLAY.parameters);
     console.log(`reads asserted: ${JSON.stringify(readTally)}`);
     expect(readTally.expired, 'no read met an expired entry').toBeGreaterThan(0);
     expect(readTally.present, 'no read met an entry').toBeGreaterThan(0);

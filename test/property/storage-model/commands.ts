@@ -235,7 +235,8 @@ const scanRequestArb: fc.Arbitrary<ScanRequest> = fc.record({
   bytesMax: fc.constantFrom(1, 200, 400, 1 << 20),
 });
 
-export const storageCommandsArb = fc.commands<StorageModel, StorageUnderTest, false>(
+/** Every command; `replayPath` (what a failure printed) makes fast-check replay its shrunk commands. */
+export const storageCommandsArb = (replayPath?: string): fc.Arbitrary<Iterable<Command>> => fc.commands<StorageModel, StorageUnderTest, false>(
   [
     fc.tuple(batchArb, fc.boolean()).map(([specs, withCursor]) => new ApplyCommand(specs, withCursor)),
     fc.tuple(batchArb, fc.boolean()).map(([specs, withCursor]) => new ApplyCommand(specs, withCursor)),
@@ -249,5 +250,5 @@ export const storageCommandsArb = fc.commands<StorageModel, StorageUnderTest, fa
     scanRequestArb.map((request) => new ScanCommand(request)),
     fc.constant(new LoadCursorCommand()),
   ],
-  { maxCommands: 40 },
+  { maxCommands: 40, replayPath },
 );
