@@ -8,9 +8,11 @@ import { FileSystemStorage } from '../../src/storage/filesystem.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { freePort } from '../support/redis-server.js';
 import { finished, runCli, spawnCli } from './support/child.js';
-import { portOf, startPrimary, storageDifference, waitUntil } from './support/nodes.js';
+import { portOf, startPrimary, storageDifference, waitWhileProgressing } from './support/nodes.js';
 
 const WRITE_PAUSE_MS = 2;
+/** The waits below fail on a lack of progress; this only guards against a hang. */
+const HANG_TIMEOUT_MS = 600_000;
 
 /** One line on stderr, no stack frame. */
 function expectOneLine(stderr: string, pattern: RegExp): void {
@@ -67,6 +69,7 @@ describe('a secondary child process on fs storage, killed with SIGKILL mid-strea
     const primaryStorage = new MemoryStorage();
     const primary = await startPrimary(primaryStorage);
     cleanups.push(async () => primary.close());
+    const applied = (): number => replicaApplied(primary, 'child');
     const args = ['secondary', '--primary', `127.0.0.1:${portOf(primary)}`, '--storage', `fs:${dir}`, '--replica-id', 'child', '--log-level', 'warn'];
 
     // A steady stream at a pace an fsyncing secondary keeps up with (any faster, and no secondary could).
@@ -85,21 +88,21 @@ describe('a secondary child process on fs storage, killed with SIGKILL mid-strea
 
     const first = spawnCli(args);
     const firstExit = finished(first);
-    await waitUntil(() => replicaApplied(primary, 'child') > 200, 'the child to apply some of the stream');
+    await waitWhileProgressing(() => applied() > 200, applied, 'the child to apply some of the stream');
     first.kill('SIGKILL');
     expect((await firstExit).code).toBeNull();
     const killedAt = written;
-    await waitUntil(() => written > killedAt + 200, 'more writes while the child is down');
+    await waitWhileProgressing(() => written > killedAt + 200, () => written, 'more writes while the child is down');
 
     const adminPort = await freePort();
     const second = spawnCli([...args, '--admin', `127.0.0.1:${adminPort}`]);
     const secondExit = finished(second);
     cleanups.push(async () => second.kill('SIGKILL'));
-    await waitUntil(() => replicaApplied(primary, 'child') > killedAt + 200, 'the restarted child to resume');
+    await waitWhileProgressing(() => applied() > killedAt + 200, applied, 'the restarted child to resume');
     writing = false;
     await writer;
     const last = primary.getReplicationStats().sequenceNumber;
-    await waitUntil(() => replicaApplied(primary, 'child') === last, 'the restarted child to catch up');
+    await waitWhileProgressing(() => applied() === last, applied, 'the restarted child to catch up');
 
     const stats = await runCli(['stats', '--node', `127.0.0.1:${adminPort}`]);
     expect(stats.code).toBe(0);
@@ -110,5 +113,5 @@ describe('a secondary child process on fs storage, killed with SIGKILL mid-strea
     const childStorage = await FileSystemStorage.open({ basePath: dir });
     cleanups.push(async () => childStorage.close());
     expect(await storageDifference(primaryStorage, childStorage)).toBeNull();
-  });
+  }, HANG_TIMEOUT_MS);
 });
