@@ -17,19 +17,20 @@ import { operationOfStep, runScenario, type Scenario, type Step } from '../../si
 import { SIM_EPOCH_MS, Simulation } from '../../sim/simulation.js';
 import { nextOperation } from '../../sim/workload.js';
 import { set } from '../support/ops.js';
+import { propertySeed } from '../support/property-seed.js';
 
 const simLimits = { ...DEFAULT_LIMITS, ...SIM_LIMITS };
 const WORKLOAD_SEEDS = 20;
 
 describe('scenario properties: the real core under arbitrary workloads and faults', () => {
   it('no checker ever objects, and every secondary converges once the faults are healed', () => {
-    fc.assert(convergenceProperty(), { numRuns: 2_000, reporter: scenarioReporter });
+    fc.assert(convergenceProperty(), { numRuns: 2_000, reporter: scenarioReporter, seed: propertySeed() });
   });
 
   it('data written before a fault schedule, and more after it, reaches every secondary', () => {
     const steps = (secondaries: number): fc.Arbitrary<Step[]> =>
       fc.tuple(workloadArb(), faultScheduleArb(secondaries), workloadArb()).map((parts) => parts.flat());
-    fc.assert(convergenceProperty(scenarioArb({ steps })), { numRuns: 300, reporter: scenarioReporter });
+    fc.assert(convergenceProperty(scenarioArb({ steps })), { numRuns: 300, reporter: scenarioReporter, seed: propertySeed() });
   });
 
   it('a failure prints fast-check\'s { seed, path } and, once, a command that replays the shrunk scenario', () => {
