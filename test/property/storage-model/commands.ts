@@ -4,13 +4,13 @@
  * pass the expiries that earlier operations set, before later ones extend or read them.
  */
 import fc from 'fast-check';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { Entry, ScanRequest } from '../../../src/core/keyspace.js';
 import type { EntryMetadata, StorageBackend } from '../../../src/storage/backend.js';
 import { applyDocumented } from '../../../sim/oracle.js';
 import { listOf, listTaggedOf, pageOf, type StorageModel } from './model.js';
 import { batchArb, PATHS, PREFIXES, resolveOperation, SOON_MS_MAX, TAGS, type OperationSpec } from './operations.js';
+import { WaitCommand } from '../../support/wait-command.js';
 
 export interface StorageUnderTest {
   storage: StorageBackend;
@@ -103,21 +103,6 @@ class StageCommitCommand implements Command {
 
   toString(): string {
     return 'stageCommit()';
-  }
-}
-
-/** Wall-clock time passes: expiries set earlier fall due, and storage must keep the entries. */
-class WaitCommand implements Command {
-  constructor(private readonly waitMs: number) {}
-
-  check = always;
-
-  async run(): Promise<void> {
-    await sleep(this.waitMs);
-  }
-
-  toString(): string {
-    return `wait(${this.waitMs} ms)`;
   }
 }
 
@@ -243,7 +228,7 @@ export const storageCommandsArb = (replayPath?: string): fc.Arbitrary<Iterable<C
     fc.constant(new StageBeginCommand()),
     batchArb.map((specs) => new StageApplyCommand(specs)),
     fc.constant(new StageCommitCommand()),
-    fc.integer({ min: 1, max: SOON_MS_MAX }).map((waitMs) => new WaitCommand(waitMs)),
+    fc.integer({ min: 1, max: SOON_MS_MAX }).map((waitMs) => new WaitCommand<StorageModel, StorageUnderTest>(waitMs)),
     fc.constant(new ReopenCommand()),
     fc.constantFrom(...PATHS).map((path) => new ReadCommand(path)),
     fc.oneof(fc.constantFrom(...PREFIXES).map((prefix) => ({ prefix })), fc.constantFrom(...TAGS).map((tag) => ({ tag }))).map((by) => new ListCommand(by)),

@@ -4,7 +4,6 @@
  * and every read method on both nodes once the secondary has caught up, checked against ApiModel.
  */
 import fc from 'fast-check';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { ApiCall, ApiData } from '../../../src/core/api-operations.js';
 import { ReadOnlyError } from '../../../src/core/errors.js';
@@ -12,6 +11,7 @@ import type { NetworkSyncBackend } from '../../../src/runtime/network-sync-backe
 import { nameArb } from '../../../sim/arbitraries/names.js';
 import { waitCaughtUp } from '../support/nodes.js';
 import type { ApiModel, ModelEntry, Span, Visible } from './model.js';
+import { WaitCommand } from '../../support/wait-command.js';
 
 export interface Cluster {
   readonly primary: NetworkSyncBackend;
@@ -146,20 +146,6 @@ class SetContextCommand implements Command {
   }
 }
 
-class WaitCommand implements Command {
-  constructor(private readonly ms: number) {}
-
-  check = always;
-
-  async run(): Promise<void> {
-    await sleep(this.ms);
-  }
-
-  toString(): string {
-    return `wait(${this.ms} ms)`;
-  }
-}
-
 class ReadCommand implements Command {
   constructor(private readonly path: string) {}
 
@@ -251,7 +237,7 @@ export const apiCommandsArb = (replayPath?: string): fc.Arbitrary<Iterable<Comma
       { weight: 6, arbitrary: invocationArb.map((invocation): Command => new WriteCommand(invocation)) },
       { weight: 1, arbitrary: invocationArb.map((invocation): Command => new ReadOnlyCommand(invocation)) },
       { weight: 1, arbitrary: fc.record({ db, namespace }).map((context): Command => new SetContextCommand(context)) },
-      { weight: 2, arbitrary: fc.integer({ min: 1, max: WAIT_MS_MAX }).map((ms): Command => new WaitCommand(ms)) },
+      { weight: 2, arbitrary: fc.integer({ min: 1, max: WAIT_MS_MAX }).map((ms): Command => new WaitCommand<ApiModel, Cluster>(ms)) },
       { weight: 2, arbitrary: path.map((name): Command => new ReadCommand(name)) },
     ),
   ],
