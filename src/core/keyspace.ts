@@ -1,6 +1,7 @@
 import { assert } from './assert.js';
 import { operationWireBytesMax } from './codec/index.js';
 import type { Operation, SetOperation } from './operation.js';
+import { ResumableScans } from './resumable-scans.js';
 
 /** An entry is the full record a SET writes: value and metadata together. */
 export type Entry = SetOperation;
@@ -22,6 +23,12 @@ export interface ScanRequest {
   readonly bytesMax: number;
 }
 
+/** The paths of a keyspace sorted when a scan started, and where its next page begins. */
+interface ScanOrder {
+  readonly paths: readonly string[];
+  next: number;
+}
+
 /** Hidden on reads once its expiry has passed; only the primary deletes it (and replicates that). */
 export function isExpired(entry: Entry, nowMs: number): boolean {
   return entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs;
@@ -30,6 +37,7 @@ export function isExpired(entry: Entry, nowMs: number): boolean {
 /** A keyspace in memory: the semantics of every operation, in one place. */
 export class Keyspace {
   private readonly entries = new Map<string, Entry>();
+  private readonly scans = new ResumableScans<ScanOrder>();
 
   get size(): number {
     return this.entries.size;
@@ -71,6 +79,7 @@ export class Keyspace {
 
   clear(): void {
     this.entries.clear();
+    this.scans.clear();
   }
 
   /** An independent copy (entries are immutable, so sharing them is safe). */
@@ -80,22 +89,38 @@ export class Keyspace {
     return copy;
   }
 
-  /** Ordered by path, so a scan resumed after any path neither repeats nor skips a stable entry. */
+  /**
+   * Ordered by path, so a scan resumed after any path neither repeats nor skips an entry present
+   * throughout. O(page) per resumed page: the sort is made once per scan (ResumableScans).
+   */
   scan(request: ScanRequest): ScanPage {
     assert(request.entriesMax > 0 && request.bytesMax > 0, 'scan limits must be positive');
-    const after = request.afterPath;
-    const paths = [...this.entries.keys()].filter((path) => after === null || path > after).sort(compareCodeUnits);
+    const order = this.scans.take(request.afterPath) ?? this.orderAfter(request.afterPath);
     const entries: Entry[] = [];
     let bytes = 0;
-    for (const path of paths) {
-      const entry = this.entries.get(path);
-      assert(entry !== undefined, 'scan lost an entry');
+    for (; order.next < order.paths.length; order.next += 1) {
+      const entry = this.entries.get(order.paths[order.next] as string);
+      if (entry === undefined) continue; // removed since the order was made
       const size = operationWireBytesMax(entry);
       if (entries.length > 0 && (entries.length >= request.entriesMax || bytes + size > request.bytesMax)) break;
       entries.push(entry);
       bytes += size;
     }
-    return { entries, done: entries.length === paths.length };
+    const done = !this.hasEntryFrom(order);
+    const last = entries[entries.length - 1];
+    if (!done && last !== undefined) this.scans.keep(last.path, order);
+    return { entries, done };
+  }
+
+  private orderAfter(afterPath: string | null): ScanOrder {
+    const paths = [...this.entries.keys()].filter((path) => afterPath === null || path > afterPath).sort(compareCodeUnits);
+    return { paths, next: 0 };
+  }
+
+  /** Whether the order still names a present entry from its position on (skipping removed ones). */
+  private hasEntryFrom(order: ScanOrder): boolean {
+    while (order.next < order.paths.length && !this.entries.has(order.paths[order.next] as string)) order.next += 1;
+    return order.next < order.paths.length;
   }
 
   private update(path: string, change: (entry: Entry) => Entry): void {

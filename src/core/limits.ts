@@ -89,6 +89,12 @@ export const FRAME_HEADER_BYTES = 4;
 export const PROTOCOL_VERSION = 1;
 /** Room for a frame's envelope around its operations: an operation is accepted only if it fits. */
 export const FRAME_ENVELOPE_BYTES = 4096;
+/**
+ * Paged scans a backend keeps for the next page to resume (resumable-scans.ts): one per full
+ * resync in progress, each holding up to the keyspace's paths. Beyond it the oldest is
+ * dropped, and its scan starts over from its next page's afterPath.
+ */
+export const RESUMABLE_SCANS_MAX = 8;
 
 export function validateLimits(limits: Limits): void {
   for (const [name, value] of Object.entries(limits)) {

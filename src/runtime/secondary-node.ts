@@ -19,7 +19,7 @@ export interface SecondaryNodeOptions extends NodeOptions {
 export class SecondaryNode {
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
-  private lastFailure = 'no connection attempt yet';
+  private lastFailure = 'none';
 
   private readonly driver: NodeDriver<Secondary>;
 
@@ -69,7 +69,8 @@ export class SecondaryNode {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
-        const message = `no sync with the primary within ${timeoutMs} ms (last: ${this.lastFailure})`;
+        const phase = this.driver.machine.getStats(systemNowMs()).primary.phase;
+        const message = `no sync with the primary within ${timeoutMs} ms (phase now: ${phase}; last connection failure: ${this.lastFailure})`;
         reject(new ConnectionError(message, this.options.primaryHost, this.options.primaryPort));
       }, timeoutMs);
     });

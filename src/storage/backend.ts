@@ -38,6 +38,11 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * 7. Scans page by path in UTF-16 code-unit order like `Keyspace.scan` (Redis: UTF-8 byte order,
  *    which differs beyond the BMP; paging is exact either way), sizing pages with
  *    `operationWireBytesMax`; every page of a non-empty remainder holds at least one entry.
+ *    A page costs O(page), not O(keyspace): a scan resumed after its previous page's last path
+ *    continues that scan (ResumableScans). With writes between pages, a scan returns every entry
+ *    present throughout exactly once, in order, each as it is when its page is read, and no
+ *    entry removed before its page; one created meanwhile may be missed (the snapshot's replay
+ *    carries it).
  * 8. Refusals: a backend may refuse names it cannot store (the filesystem: a path that would be
  *    a file and a directory, `.`/`..` segments, `.nadb`; Redis: lone surrogates) with an
  *    InvalidOperationError, applying nothing of that batch. Any other failure rejects the

@@ -16,7 +16,6 @@ import { layoutOf, type FsLayout } from './filesystem/layout.js';
 import { planBatch } from './filesystem/plan.js';
 import { clearJournal } from './filesystem/redo-journal.js';
 import { EntryTree } from './filesystem/tree.js';
-import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 
 export type { FsyncMode } from './filesystem/durability.js';
@@ -97,7 +96,7 @@ export class FileSystemStorage extends SerializedStorage {
 
   protected async scanNow(request: ScanRequest): Promise<ScanPage> {
     const live = await this.liveTree();
-    const { picked, done } = await pickPage(live.entries(request.afterPath), request);
+    const { picked, done } = await live.scanPage(request);
     const entries: Entry[] = [];
     for (const { path } of picked) {
       const entry = await live.read(path);

@@ -2,13 +2,16 @@ import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { assert } from '../../core/assert.js';
 import { StorageFailedError } from '../../core/errors.js';
-import { compareCodeUnits, type Entry } from '../../core/keyspace.js';
+import { compareCodeUnits, type Entry, type ScanRequest } from '../../core/keyspace.js';
+import { ResumableScans } from '../../core/resumable-scans.js';
 import type { EntryMetadata } from '../backend.js';
 import { decodeMetadata, encodeMetadata, entryMetadataOf, entryOf, type StoredMetadata } from '../stored-json.js';
 import { FILE_TASKS_IN_FLIGHT_MAX, forEachConcurrently } from './concurrency.js';
 import { isCode, isMissing, readDir, readIfPresent } from './disk.js';
 import type { Changes } from './durability.js';
 import { FILE_TASKS_PER_STEP, type FileTask, type FileWriters } from './file-writers.js';
+import { pickPage } from '../scan-page.js';
+import { PathWalk } from './path-walk.js';
 import type { FinalStates, PlanSource } from './plan.js';
 import { ancestorsOf, DirShape, segmentsOf, split } from './shape.js';
 
@@ -24,6 +27,7 @@ import { ancestorsOf, DirShape, segmentsOf, split } from './shape.js';
  */
 export class EntryTree implements PlanSource {
   private readonly shape: DirShape;
+  private readonly scans = new ResumableScans<PathWalk>();
 
   constructor(
     private readonly writers: FileWriters,
@@ -48,11 +52,23 @@ export class EntryTree implements PlanSource {
   }
 
   /** Entries after `afterPath` (all when null) in code-unit order of their paths. */
-  async *entries(afterPath: string | null): AsyncGenerator<EntryMetadata> {
-    for await (const path of this.walk(afterPath, [])) {
-      const metadata = await this.probe(path);
-      if (metadata !== undefined) yield metadata;
+  entries(afterPath: string | null): AsyncGenerator<EntryMetadata> {
+    return this.walkFrom(afterPath).entries((path) => this.probe(path));
+  }
+
+  /**
+   * A page of entries after `afterPath`, resuming the walk the page ending there left (so a
+   * full scan lists each directory once), or a new walk. `done`: no entry follows the page.
+   */
+  async scanPage(request: ScanRequest): Promise<{ picked: EntryMetadata[]; done: boolean }> {
+    const walk = this.scans.take(request.afterPath) ?? this.walkFrom(request.afterPath);
+    const page = await pickPage(walk.entries((path) => this.probe(path)), request);
+    const last = page.picked[page.picked.length - 1];
+    if (!page.done && last !== undefined) {
+      walk.unreadLast();
+      this.scans.keep(last.path, walk);
     }
+    return page;
   }
 
   isDir(path: string): Promise<boolean> {
@@ -79,6 +95,11 @@ export class EntryTree implements PlanSource {
   /** The tree changed behind this instance's back (a staged commit, a batch redone). */
   forget(): void {
     this.shape.forget();
+    this.scans.clear();
+  }
+
+  private walkFrom(afterPath: string | null): PathWalk {
+    return new PathWalk(this.walk(afterPath, []));
   }
 
   /**

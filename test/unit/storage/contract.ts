@@ -3,7 +3,7 @@
  * backend and on a Keyspace (the model) must leave the same entries, byte for byte.
  */
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { compareCodeUnits, Keyspace, type Entry, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
@@ -48,7 +48,7 @@ const FAR_FUTURE_MS = 4_102_444_800_000;
 const WHOLE_PAGE: ScanRequest = { afterPath: null, entriesMax: 1_000, bytesMax: 1 << 30 };
 const PROPERTY_RUNS = 40;
 
-const setArb: fc.Arbitrary<Operation> = fc.record({
+const setArb: fc.Arbitrary<Extract<Operation, { type: 'SET' }>> = fc.record({
   type: fc.constant('SET' as const),
   path: fc.constantFrom(...PATHS),
   key: fc.constantFrom('k', 'l'),
@@ -58,11 +58,15 @@ const setArb: fc.Arbitrary<Operation> = fc.record({
   tags: fc.array(fc.constantFrom('t1', 't2', 't3'), { maxLength: 3 }),
   expiresAtMs: fc.constantFrom(null, FAR_FUTURE_MS, FAR_FUTURE_MS + 1),
 });
-const operationArb: fc.Arbitrary<Operation> = fc.oneof(
+/** The operations that name one path: all but FLUSH. */
+const pathOperationArb: fc.Arbitrary<Exclude<Operation, { type: 'FLUSH' }>> = fc.oneof(
   { weight: 4, arbitrary: setArb },
   fc.record({ type: fc.constant('DELETE' as const), path: fc.constantFrom(...PATHS) }),
   fc.record({ type: fc.constant('SET_TTL' as const), path: fc.constantFrom(...PATHS), expiresAtMs: fc.constantFrom(null, FAR_FUTURE_MS) }),
   fc.record({ type: fc.constant('METADATA' as const), path: fc.constantFrom(...PATHS), tags: fc.array(fc.constantFrom('t1', 't2'), { maxLength: 2 }) }),
+);
+const operationArb: fc.Arbitrary<Operation> = fc.oneof(
+  { weight: 6, arbitrary: pathOperationArb },
   fc.record({
     type: fc.constant('FLUSH' as const),
     db: fc.constantFrom(null, 'd1', 'd2'),
@@ -151,6 +155,53 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       done = page.done;
     }
     expect(scanned).toEqual([...paths].sort(comparePaths));
+  });
+
+  test('a scan with writes between its pages returns each entry present throughout once, in order, and nothing removed', async ({ storage }) => {
+    const initial = fc.uniqueArray(fc.constantFrom(...PATHS), { minLength: 1 });
+    const between = fc.array(fc.array(pathOperationArb, { maxLength: 3 }), { maxLength: 12 });
+    await fc.assert(fc.asyncProperty(initial, between, async (paths, changes) => {
+      await storage.apply([{ type: 'FLUSH', db: null, namespace: null }, ...paths.map((path) => set(path, 'v'))], null);
+      const model = new Keyspace();
+      for (const path of paths) model.apply(set(path, 'v'));
+      const touched = new Set<string>();
+      const scanned: string[] = [];
+      for (let afterPath: string | null = null, page = 0, done = false; !done; page += 1) {
+        const { entries, done: last } = await storage.scan({ afterPath, entriesMax: 1, bytesMax: 1 });
+        for (const entry of entries) expect(comparable(entry), 'a scanned entry is as it is now').toEqual(comparable(model.get(entry.path)));
+        scanned.push(...entries.map((entry) => entry.path));
+        afterPath = scanned.at(-1) ?? afterPath;
+        done = last;
+        const batch = changes[page] ?? [];
+        await storage.apply(batch, null);
+        for (const op of batch) {
+          model.apply(op);
+          touched.add(op.path);
+        }
+      }
+      const ordered = [...scanned].sort(comparePaths);
+      expect(scanned, 'in order, each once').toEqual([...new Set(ordered)]);
+      for (const path of paths.filter((path) => !touched.has(path))) expect(scanned, 'present throughout').toContain(path);
+    }), { numRuns: PROPERTY_RUNS });
+  });
+
+  test('a scan page by page sorts its keyspace a bounded number of times, not once per page', async ({ storage }) => {
+    const entryCount = 300;
+    await storage.apply(Array.from({ length: entryCount }, (_, index) => set(`s/${index % 3}/${index}`, 'v')), null);
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    try {
+      let pages = 0;
+      for (let afterPath: string | null = null, done = false; !done; pages += 1) {
+        const page = await storage.scan({ afterPath, entriesMax: 1, bytesMax: 1 });
+        afterPath = page.entries.at(-1)?.path ?? afterPath;
+        done = page.done;
+      }
+      expect(pages).toBe(entryCount);
+      // Once per directory or once per scan; the quadratic scan sorted on every page.
+      expect(sort.mock.calls.length).toBeLessThan(entryCount / 10);
+    } finally {
+      sort.mockRestore();
+    }
   });
 
   test('reads, checks, sizes, describes and lists entries', async ({ storage }) => {
