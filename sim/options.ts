@@ -147,6 +147,8 @@ export const SIM_TIMING: Partial<Timing> = Object.freeze({
  */
 export const SIM_LIMITS: Partial<Limits> = Object.freeze({
   logEntriesMax: 64,
+  // A few snapshots' worth of replay: enough to finish most, small enough that some run out.
+  replicaBacklogBytesMax: 64 * 1024,
   pendingWritesMax: 64,
   storageRequestEntriesMax: 16,
   batchEntriesMax: 8,
@@ -193,15 +195,19 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     primaryRestartsPerMinute: on(0.2) ? upTo(1) : 0,
     faultDurationMaxMs: 1_000 + prng.below(15_000),
   };
-  const secondaries = overrides.secondaries ?? 1 + prng.below(3);
+  // Drawn whether or not overridden, so that an override moves no later draw: a replay line
+  // naming the drawn values must give the very same run.
+  const drawnSecondaries = 1 + prng.below(3);
+  const secondaries = overrides.secondaries ?? drawnSecondaries;
   const nodeFaults = drawNodeFaults(new Prng(seed ^ NODE_FAULTS_SALT), secondaries);
   const drawn: FaultOptions = { network, storage, clocks, scheduled, ...(nodeFaults === null ? {} : { nodeFaults }) };
+  const drawnOperations = 200 + prng.below(800);
   return {
     seed,
     secondaries,
     faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
     faultKinds: overrides.faults,
-    workload: { operations: overrides.operations ?? 200 + prng.below(800), writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
+    workload: { operations: overrides.operations ?? drawnOperations, writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
     // A short log makes resyncs; a long one lets a stalled secondary fill its budget instead.
     limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
     timing: SIM_TIMING,

@@ -76,6 +76,11 @@ export interface Scenario {
   readonly steps: readonly Step[];
   /** Virtual time allowed for convergence once every fault is healed (60 s when absent). */
   readonly livenessBoundMs?: number;
+  /**
+   * Most full resyncs the primary may serve (since its last restart) for the run to pass: a
+   * liveness bound on resync loops, which end once the writes stop and so pass convergence.
+   */
+  readonly fullResyncsMax?: number;
 }
 
 export interface ScenarioResult extends Judgement {
@@ -135,7 +140,13 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
   const judgement = judge(sim, scenario.livenessBoundMs ?? LIVENESS_BOUND_MS, (progress) => {
     for (const step of scenario.steps) runStep(sim, step, progress);
   });
-  return { scenario, sim, ...judgement };
+  return { scenario, sim, ...judgement, ...resyncLoopVerdict(sim, judgement, scenario.fullResyncsMax) };
+}
+
+function resyncLoopVerdict(sim: Simulation, judgement: Judgement, fullResyncsMax: number | undefined): Pick<Judgement, 'verdict' | 'message'> {
+  const fullResyncs = sim.primary.machine.getStats(sim.localNow(sim.primary)).fullResyncs;
+  if (judgement.verdict !== 'pass' || fullResyncsMax === undefined || fullResyncs <= fullResyncsMax) return judgement;
+  return { verdict: 'liveness', message: `${fullResyncs} full resyncs served, at most ${fullResyncsMax} expected: a resync loop` };
 }
 
 function runStep(sim: Simulation, step: Step, progress: Progress): void {

@@ -10,11 +10,15 @@ export interface ScanPage {
   readonly entries: readonly Entry[];
   /** True when no entry sorts after the last one returned. */
   readonly done: boolean;
+  /** For the next page's request, from a backend that keeps a scan between pages (ResumableScans). */
+  readonly resumeId?: number;
 }
 
 export interface ScanRequest {
   /** Entries strictly after this path (code-unit order), or from the start when null. */
   readonly afterPath: string | null;
+  /** The previous page's resumeId, when it gave one: the scan this page continues. */
+  readonly resumeId?: number | undefined;
   readonly entriesMax: number;
   /**
    * Bound on the page's wire size (operationWireBytesMax of each entry). A page holds at least one
@@ -95,7 +99,7 @@ export class Keyspace {
    */
   scan(request: ScanRequest): ScanPage {
     assert(request.entriesMax > 0 && request.bytesMax > 0, 'scan limits must be positive');
-    const order = this.scans.take(request.afterPath) ?? this.orderAfter(request.afterPath);
+    const order = this.scans.take(request) ?? this.orderAfter(request.afterPath);
     const entries: Entry[] = [];
     let bytes = 0;
     for (; order.next < order.paths.length; order.next += 1) {
@@ -106,10 +110,9 @@ export class Keyspace {
       entries.push(entry);
       bytes += size;
     }
-    const done = !this.hasEntryFrom(order);
     const last = entries[entries.length - 1];
-    if (!done && last !== undefined) this.scans.keep(last.path, order);
-    return { entries, done };
+    if (!this.hasEntryFrom(order) || last === undefined) return { entries, done: true };
+    return { entries, done: false, resumeId: this.scans.keep(last.path, order) };
   }
 
   private orderAfter(afterPath: string | null): ScanOrder {

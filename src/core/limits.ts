@@ -17,10 +17,20 @@ export interface Limits {
   batchEntriesMax: number;
   /** Bound on a BATCH frame's operations (operationWireBytesMax); a larger single one goes alone. */
   batchBytesMax: number;
-  /** Operation log retention, by count (the original's max_operation_log). */
+  /**
+   * Operation log retention, by count (the original's max_operation_log, 10,000 there). Large by
+   * default, a bound on the index only: logBytesMax decides, so that the log holds a time's worth
+   * of small writes as well as of large ones.
+   */
   logEntriesMax: number;
-  /** Operation log retention, by the encoded size of the operations. */
+  /** Operation log retention, by the encoded size of the operations: the bound that decides by default. */
   logBytesMax: number;
+  /**
+   * Bytes the log may keep beyond logEntriesMax and logBytesMax for connected secondaries still
+   * catching up (a full resync's snapshot and replay, a slow stream), like Redis' replica output
+   * buffer limit. A secondary that needs more is closed with log_overrun and resyncs.
+   */
+  replicaBacklogBytesMax: number;
   /** Writes accepted by the primary but not yet handed to storage. */
   pendingWritesMax: number;
   /**
@@ -51,8 +61,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   tagsMax: 256,
   batchEntriesMax: 1024,
   batchBytesMax: 256 * 1024,
-  logEntriesMax: 10_000,
-  logBytesMax: 64 * 1024 * 1024,
+  logEntriesMax: 1_000_000,
+  logBytesMax: 16 * 1024 * 1024,
+  replicaBacklogBytesMax: 64 * 1024 * 1024,
   pendingWritesMax: 10_000,
   storageRequestEntriesMax: 4_096,
   outboundBudgetBytes: 16 * 1024 * 1024,

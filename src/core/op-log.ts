@@ -4,11 +4,17 @@ import type { LogEntry } from './operation.js';
 export interface OperationLogLimits {
   readonly logEntriesMax: number;
   readonly logBytesMax: number;
+  readonly replicaBacklogBytesMax: number;
 }
 
 /**
  * The primary's recent history, bounded by count and by bytes. It serves ranges for catch-up and
  * knows its first retained sequence, which is how the primary tells "continue" from "full resync".
+ *
+ * Beyond those bounds it keeps what connected secondaries still need (`neededFrom` of each
+ * append: a snapshot's first replayed sequence, a slow stream's next one), up to
+ * replicaBacklogBytesMax more: otherwise a snapshot that outlasts the log ends in a log overrun
+ * and a new snapshot, over and over while the writes go on.
  */
 export class OperationLog {
   private readonly entries: LogEntry[] = [];
@@ -18,6 +24,8 @@ export class OperationLog {
   private head = 0;
   private retainedBytes = 0;
   private last: number;
+  /** The latest append's neededFrom: eviction by the plain bounds stops there. */
+  private neededFrom = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly limits: OperationLogLimits,
@@ -44,9 +52,12 @@ export class OperationLog {
     return this.retainedBytes;
   }
 
-  append(entry: LogEntry, sizeBytes: number): void {
+  /** `neededFrom`: the oldest sequence a connected secondary still needs (Infinity for none). */
+  append(entry: LogEntry, sizeBytes: number, neededFrom = Number.POSITIVE_INFINITY): void {
     assert(entry.sequence === this.last + 1, `log append out of order: ${entry.sequence} after ${this.last}`);
     assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
+    assert(neededFrom >= 1, 'neededFrom must be a sequence');
+    this.neededFrom = neededFrom;
     const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
     this.entries.push(entry);
     this.sizes.push(sizeBytes);
@@ -85,8 +96,8 @@ export class OperationLog {
   }
 
   invariants(): void {
-    assert(this.size <= this.limits.logEntriesMax, 'log holds more entries than logEntriesMax');
-    assert(this.size <= 1 || this.retainedBytes <= this.limits.logBytesMax, 'log holds more bytes than logBytesMax');
+    assert(!this.abovePlainBounds() || this.firstSequence >= this.neededFrom, 'log beyond its bounds holds what no secondary needs');
+    assert(!this.aboveBacklogBound(), 'log holds more bytes than logBytesMax plus replicaBacklogBytesMax');
     if (this.size === 0) return;
     // Appends are checked one by one; the ends pin the index arithmetic in O(1).
     assert(this.entries[this.head]?.sequence === this.firstSequence, 'log head does not hold firstSequence');
@@ -94,12 +105,23 @@ export class OperationLog {
   }
 
   private evict(): void {
-    // The newest entry always stays, even when it alone is above logBytesMax.
-    while (this.size > this.limits.logEntriesMax || (this.size > 1 && this.retainedBytes > this.limits.logBytesMax)) {
-      this.retainedBytes -= this.sizes[this.head] ?? 0;
-      this.head += 1;
-    }
+    while (this.abovePlainBounds() && this.firstSequence < this.neededFrom) this.evictOldest();
+    while (this.aboveBacklogBound()) this.evictOldest();
     if (this.head > 1024 && this.head * 2 > this.entries.length) this.compact();
+  }
+
+  /** The newest entry always stays, even when it alone is above logBytesMax. */
+  private abovePlainBounds(): boolean {
+    return this.size > this.limits.logEntriesMax || (this.size > 1 && this.retainedBytes > this.limits.logBytesMax);
+  }
+
+  private aboveBacklogBound(): boolean {
+    return this.size > 1 && this.retainedBytes > this.limits.logBytesMax + this.limits.replicaBacklogBytesMax;
+  }
+
+  private evictOldest(): void {
+    this.retainedBytes -= this.sizes[this.head] ?? 0;
+    this.head += 1;
   }
 
   private compact(): void {

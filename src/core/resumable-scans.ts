@@ -1,49 +1,45 @@
 import { RESUMABLE_SCANS_MAX } from './limits.js';
 
+/** A scan kept between pages: its state, and the path its last page ended on. */
+interface Kept<Scan> {
+  readonly scan: Scan;
+  readonly lastPath: string;
+}
+
 /**
  * Paged scans kept between pages, so that a full resync orders the keyspace once rather than
- * once per page (which made it quadratic in the number of keys). A page ending on path P leaves
- * its scan here under P; the request for the page after P takes it back. A request that finds
- * none (the first page, or a scan dropped beyond RESUMABLE_SCANS_MAX) starts a new one.
+ * once per page (which made it quadratic in the number of keys). A page that does not finish its
+ * scan keeps it under a new resumeId, which the page returns; the request for the next page
+ * names it, with the path the page ended on, and takes it back. A request without one (a first
+ * page), or with one dropped beyond RESUMABLE_SCANS_MAX, or one that does not continue from where
+ * it ended, starts afresh from its afterPath.
  *
- * Sound for a fuzzy snapshot: a scan's order is made after the scan began, so it holds every
- * entry present throughout; the backend skips one removed meanwhile, and may miss one created
- * meanwhile, which the snapshot's replay covers. Two scans that reach the same path may swap
- * orders, for the same reason.
+ * Sound for a fuzzy snapshot because each scan resumes only its own state, made after it began:
+ * it holds every entry present throughout; the backend skips one removed meanwhile, and may miss
+ * one created meanwhile, which the snapshot's replay covers. (An order made before a scan began
+ * would miss entries that the snapshot promises: the ids are what keep two scans apart.)
  */
 export class ResumableScans<Scan> {
-  /** Keyed by the path a page ended on: the `afterPath` of the page that follows it. */
-  private readonly waiting = new Map<string, Scan[]>();
-  private waitingCount = 0;
+  private readonly kept = new Map<number, Kept<Scan>>();
+  private nextId = 1;
 
-  take(afterPath: string | null): Scan | undefined {
-    if (afterPath === null) return undefined;
-    const scans = this.waiting.get(afterPath);
-    const scan = scans?.pop();
-    if (scan === undefined) return undefined;
-    if (scans?.length === 0) this.waiting.delete(afterPath);
-    this.waitingCount -= 1;
-    return scan;
+  take(request: { readonly afterPath: string | null; readonly resumeId?: number | undefined }): Scan | undefined {
+    if (request.resumeId === undefined) return undefined;
+    const kept = this.kept.get(request.resumeId);
+    this.kept.delete(request.resumeId);
+    return kept !== undefined && kept.lastPath === request.afterPath ? kept.scan : undefined;
   }
 
-  keep(lastPath: string, scan: Scan): void {
-    const scans = this.waiting.get(lastPath) ?? [];
-    scans.push(scan);
-    this.waiting.set(lastPath, scans);
-    this.waitingCount += 1;
-    if (this.waitingCount > RESUMABLE_SCANS_MAX) this.dropOldest();
+  /** Keeps `scan`, whose page ended on `lastPath`, for the next page: the resumeId to name it by. */
+  keep(lastPath: string, scan: Scan): number {
+    const resumeId = this.nextId++;
+    this.kept.set(resumeId, { scan, lastPath });
+    if (this.kept.size > RESUMABLE_SCANS_MAX) this.kept.delete(this.kept.keys().next().value as number);
+    return resumeId;
   }
 
   /** The keyspace changed behind the scans' backs (replaced wholesale): none may resume. */
   clear(): void {
-    this.waiting.clear();
-    this.waitingCount = 0;
-  }
-
-  private dropOldest(): void {
-    const [path, scans] = this.waiting.entries().next().value as [string, Scan[]];
-    scans.shift();
-    if (scans.length === 0) this.waiting.delete(path);
-    this.waitingCount -= 1;
+    this.kept.clear();
   }
 }

@@ -1,4 +1,4 @@
-import type { Entry, ScanRequest } from './keyspace.js';
+import type { ScanPage, ScanRequest } from './keyspace.js';
 import type { Operation } from './operation.js';
 
 /** Where a secondary stands: the history it holds and how far into it. Persisted with its data. */
@@ -25,5 +25,5 @@ export type StorageRequest =
 export type StorageResult =
   /** `durable`: the effects survive a crash of the process (fsync, Redis AOF); memory says false. */
   | { readonly kind: 'done'; readonly durable: boolean }
-  | { readonly kind: 'scanned'; readonly entries: readonly Entry[]; readonly done: boolean }
+  | ({ readonly kind: 'scanned' } & ScanPage)
   | { readonly kind: 'failed'; readonly message: string };

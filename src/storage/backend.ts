@@ -38,8 +38,9 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * 7. Scans page by path in UTF-16 code-unit order like `Keyspace.scan` (Redis: UTF-8 byte order,
  *    which differs beyond the BMP; paging is exact either way), sizing pages with
  *    `operationWireBytesMax`; every page of a non-empty remainder holds at least one entry.
- *    A page costs O(page), not O(keyspace): a scan resumed after its previous page's last path
- *    continues that scan (ResumableScans). With writes between pages, a scan returns every entry
+ *    A page costs O(page), not O(keyspace): a backend may return a `resumeId` that the next
+ *    page's request gives back, with the path the page ended on, to continue that very scan
+ *    (ResumableScans); without one, a page starts afresh. With writes between pages, a scan returns every entry
  *    present throughout exactly once, in order, each as it is when its page is read, and no
  *    entry removed before its page; one created meanwhile may be missed (the snapshot's replay
  *    carries it).

@@ -96,14 +96,14 @@ export class FileSystemStorage extends SerializedStorage {
 
   protected async scanNow(request: ScanRequest): Promise<ScanPage> {
     const live = await this.liveTree();
-    const { picked, done } = await live.scanPage(request);
+    const { picked, done, resumeId } = await live.scanPage(request);
     const entries: Entry[] = [];
     for (const { path } of picked) {
       const entry = await live.read(path);
       assert(entry !== undefined, `entry ${JSON.stringify(path)} vanished during a scan`);
       entries.push(entry);
     }
-    return { entries, done };
+    return resumeId === undefined ? { entries, done } : { entries, done, resumeId };
   }
 
   protected async stageBeginNow(): Promise<void> {

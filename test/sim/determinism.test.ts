@@ -1,6 +1,6 @@
 import { assert, describe, expect, it } from 'vitest';
 import { swarmOptions } from '../../sim/options.js';
-import { runSimulation } from '../../sim/run.js';
+import { replayCommand, runSimulation } from '../../sim/run.js';
 
 /**
  * Seeds whose swarms turn on faults of both kinds: at least two of the network's (drop, duplicate,
@@ -47,5 +47,15 @@ describe('determinism self-check', () => {
     const kept = runSimulation(swarmOptions(seed), { traceEventsMax: 2_000_000 });
     expect(kept.traceHash).toBe(first.traceHash);
     expect(kept.sim.trace.events).toHaveLength(kept.stats.traceEvents);
+  });
+
+  it('the replay line a seed prints gives that very run: naming the drawn values moves no draw', () => {
+    for (let seed = 1; seed <= 200; seed += 1) {
+      const drawn = swarmOptions(seed);
+      const line = replayCommand(drawn);
+      const secondaries = Number(/--secondaries (\d+)/.exec(line)?.[1]);
+      const operations = Number(/--ops (\d+)/.exec(line)?.[1]);
+      expect(swarmOptions(seed, { secondaries, operations }), line).toEqual(drawn);
+    }
   });
 });

@@ -1,10 +1,16 @@
+import type { ScanRequest } from '../keyspace.js';
 import type { Link } from '../link.js';
+
+/** Where a paged scan stands: after which path, and the scan to resume (when the backend keeps one). */
+export type ScanPosition = Pick<ScanRequest, 'afterPath' | 'resumeId'>;
+
+export const SCAN_START: ScanPosition = Object.freeze({ afterPath: null, resumeId: undefined });
 
 /** A full resync in progress for one connection. */
 export interface SnapshotSession {
   /** S0 + 1: the first operation that follows the snapshot; everything up to S0 is in it. */
   readonly fromSequence: number;
-  afterPath: string | null;
+  position: ScanPosition;
   scanPending: boolean;
   /** Operations handed to storage when the latest scan was: the latest S1 candidate. */
   issuedAtLastScan: number;

@@ -4,7 +4,7 @@ import { chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL } from '../
 import { LimitExceededError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import { operationFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
-import type { Entry } from '../keyspace.js';
+import type { ScanPage } from '../keyspace.js';
 import {
   DEFAULT_LIMITS,
   DEFAULT_TIMING,
@@ -22,7 +22,7 @@ import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } fr
 import { randomHexId, type Random } from '../random.js';
 import type { StorageRequest, StorageResult } from '../storage-request.js';
 import { validateOperation } from '../validate-operation.js';
-import { Peer, type SnapshotSession } from './peer.js';
+import { Peer, SCAN_START, type ScanPosition, type SnapshotSession } from './peer.js';
 import type { PrimaryStats, ReplicaRecord, ReplicaStats } from './stats.js';
 
 export interface PrimaryOptions {
@@ -61,7 +61,7 @@ export class Primary implements StateMachine {
   private pending: LogEntry[] = [];
   /** Protected for the test-only bug zoo (test/zoo). */
   protected state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
-  private loadAfterPath: string | null = null;
+  private loadPosition: ScanPosition = SCAN_START;
   /** Protected for the test-only bug zoo (test/zoo). */
   protected issuedSequence = 0;
   private appliedSequence = 0;
@@ -170,11 +170,11 @@ export class Primary implements StateMachine {
         return;
       case 'load':
         assert(result.kind === 'scanned', 'load scan answered without entries');
-        this.continueLoad(result.entries, result.done);
+        this.continueLoad(result);
         return;
       case 'snapshot':
         assert(result.kind === 'scanned', 'snapshot scan answered without entries');
-        this.continueSnapshot(head.connectionId, result.entries, result.done);
+        this.continueSnapshot(head.connectionId, result);
         return;
     }
   }
@@ -254,7 +254,7 @@ export class Primary implements StateMachine {
 
   private append(op: Operation, nowMs: number): number {
     const entry: LogEntry = { sequence: this.log.lastSequence + 1, timestampMs: nowMs, op };
-    this.log.append(entry, operationWireBytesMax(op));
+    this.log.append(entry, operationWireBytesMax(op), this.neededFrom());
     this.expiry.observe(op);
     this.pending.push(entry);
     this.issuePending();
@@ -285,24 +285,24 @@ export class Primary implements StateMachine {
     this.outputs.push({ kind: 'storage', requestId, request });
   }
 
-  private requestScan(afterPath: string | null, track: (requestId: number) => Inflight): void {
-    const scan = { afterPath, entriesMax: this.limits.snapshotChunkEntriesMax, bytesMax: this.limits.snapshotChunkBytesMax };
+  private requestScan(position: ScanPosition, track: (requestId: number) => Inflight): void {
+    const scan = { ...position, entriesMax: this.limits.snapshotChunkEntriesMax, bytesMax: this.limits.snapshotChunkBytesMax };
     this.request({ kind: 'scan', ...scan }, track);
   }
 
   private requestLoadScan(): void {
-    this.requestScan(this.loadAfterPath, (requestId) => ({ requestId, kind: 'load' }));
+    this.requestScan(this.loadPosition, (requestId) => ({ requestId, kind: 'load' }));
   }
 
   /** Start-up: index the expiring entries already in storage before taking writes. */
-  private continueLoad(entries: readonly Entry[], done: boolean): void {
+  private continueLoad({ entries, done, resumeId }: ScanPage): void {
     for (const entry of entries) {
       if (entry.expiresAtMs !== null && this.expiry.size < this.limits.expiringKeysMax) {
         this.expiry.load(entry.path, { expiresAtMs: entry.expiresAtMs, db: entry.db, namespace: entry.namespace });
       }
     }
     const last = entries[entries.length - 1];
-    if (last !== undefined) this.loadAfterPath = last.path;
+    if (last !== undefined) this.loadPosition = { afterPath: last.path, resumeId };
     if (!done) {
       this.requestLoadScan();
       return;
@@ -439,7 +439,7 @@ export class Primary implements StateMachine {
     peer.phase = 'snapshot';
     const session: SnapshotSession = {
       fromSequence: this.issuedSequence + 1,
-      afterPath: null,
+      position: SCAN_START,
       scanPending: false,
       issuedAtLastScan: this.issuedSequence,
       chunkCount: 0,
@@ -461,10 +461,10 @@ export class Primary implements StateMachine {
     session.scanPending = true;
     session.issuedAtLastScan = this.issuedSequence;
     const connectionId = peer.link.connectionId;
-    this.requestScan(session.afterPath, (requestId) => ({ requestId, kind: 'snapshot', connectionId }));
+    this.requestScan(session.position, (requestId) => ({ requestId, kind: 'snapshot', connectionId }));
   }
 
-  private continueSnapshot(connectionId: number, entries: readonly Entry[], done: boolean): void {
+  private continueSnapshot(connectionId: number, { entries, done, resumeId }: ScanPage): void {
     const peer = this.peers.get(connectionId);
     const session = peer?.snapshot;
     if (peer === undefined || session === null || session === undefined) return; // the link closed meanwhile
@@ -475,7 +475,7 @@ export class Primary implements StateMachine {
       session.digest = chainDigest(session.digest, sent.checksum);
       session.chunkCount += 1;
       session.entryCount += entries.length;
-      session.afterPath = last.path;
+      session.position = { afterPath: last.path, resumeId };
     }
     if (done) this.finishSnapshot(peer, session);
   }
@@ -515,6 +515,11 @@ export class Primary implements StateMachine {
   private continueSnapshotScan(peer: Peer): void {
     const session = peer.snapshot;
     assert(session !== null, 'snapshot phase without a session');
+    if (!this.log.covers(session.fromSequence)) {
+      // Its replay is gone: finishing the snapshot would only end in the same overrun.
+      this.closePeer(peer, 'log_overrun', `full resync outlasted the log's backlog (needs ${session.fromSequence}, log starts at ${this.log.firstSequence}; replicaBacklogBytesMax)`);
+      return;
+    }
     if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax)) return;
     this.requestSnapshotScan(peer, session);
   }
@@ -526,7 +531,7 @@ export class Primary implements StateMachine {
       return;
     }
     if (!this.log.covers(from)) {
-      this.closePeer(peer, 'log_overrun', `secondary fell behind the log (needs ${from}, log starts at ${this.log.firstSequence})`);
+      this.closePeer(peer, 'log_overrun', `secondary fell behind the log (needs ${from}, log starts at ${this.log.firstSequence}; replicaBacklogBytesMax)`);
       return;
     }
     if (!this.hasRoom(peer, this.limits.batchBytesMax)) {
@@ -631,6 +636,16 @@ export class Primary implements StateMachine {
       errors: record.errors,
       queueSize: peer?.unackedBytes ?? 0,
     };
+  }
+
+  /** The oldest sequence a connected secondary still needs from the log: what it keeps beyond its bounds. */
+  private neededFrom(): number {
+    let needed = Number.POSITIVE_INFINITY;
+    for (const peer of this.peers.values()) {
+      if (peer.phase === 'stream') needed = Math.min(needed, peer.nextSequence);
+      else if (peer.snapshot !== null) needed = Math.min(needed, peer.snapshot.fromSequence);
+    }
+    return needed;
   }
 
   /** When an operation was written; one older than the log counts from the oldest one held. */

@@ -60,15 +60,13 @@ export class EntryTree implements PlanSource {
    * A page of entries after `afterPath`, resuming the walk the page ending there left (so a
    * full scan lists each directory once), or a new walk. `done`: no entry follows the page.
    */
-  async scanPage(request: ScanRequest): Promise<{ picked: EntryMetadata[]; done: boolean }> {
-    const walk = this.scans.take(request.afterPath) ?? this.walkFrom(request.afterPath);
-    const page = await pickPage(walk.entries((path) => this.probe(path)), request);
-    const last = page.picked[page.picked.length - 1];
-    if (!page.done && last !== undefined) {
-      walk.unreadLast();
-      this.scans.keep(last.path, walk);
-    }
-    return page;
+  async scanPage(request: ScanRequest): Promise<{ picked: EntryMetadata[]; done: boolean; resumeId?: number }> {
+    const walk = this.scans.take(request) ?? this.walkFrom(request.afterPath);
+    const { picked, done } = await pickPage(walk.entries((path) => this.probe(path)), request);
+    const last = picked[picked.length - 1];
+    if (done || last === undefined) return { picked, done: true };
+    walk.unreadLast();
+    return { picked, done, resumeId: this.scans.keep(last.path, walk) };
   }
 
   isDir(path: string): Promise<boolean> {

@@ -20,7 +20,7 @@ function retainedSequences(log: OperationLog): number[] {
   return sequences;
 }
 
-const roomy: OperationLogLimits = { logEntriesMax: 1000, logBytesMax: 1_000_000 };
+const roomy: OperationLogLimits = { logEntriesMax: 1000, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 };
 
 describe('OperationLog', () => {
   it('starts empty after startAfterSequence and covers only the next sequence', () => {
@@ -78,7 +78,7 @@ describe('OperationLog', () => {
   });
 
   it('evicts the oldest entries beyond logEntriesMax', () => {
-    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000 }, [1, 2, 3, 4, 5]);
+    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [1, 2, 3, 4, 5]);
     expect(log.size).toBe(3);
     expect(retainedSequences(log)).toEqual([3, 4, 5]);
     expect(log.bytes).toBe(12);
@@ -87,7 +87,7 @@ describe('OperationLog', () => {
   });
 
   it('evicts the oldest entries beyond logBytesMax', () => {
-    const log = logWith({ logEntriesMax: 100, logBytesMax: 100 }, [40, 40, 40]);
+    const log = logWith({ logEntriesMax: 100, logBytesMax: 100, replicaBacklogBytesMax: 0 }, [40, 40, 40]);
     expect(retainedSequences(log)).toEqual([2, 3]);
     expect(log.bytes).toBe(80);
     log.append(entry(4), 20);
@@ -100,7 +100,7 @@ describe('OperationLog', () => {
   });
 
   it('keeps the newest entry even when it alone is above logBytesMax', () => {
-    const log = logWith({ logEntriesMax: 100, logBytesMax: 100 }, [10, 10, 500]);
+    const log = logWith({ logEntriesMax: 100, logBytesMax: 100, replicaBacklogBytesMax: 0 }, [10, 10, 500]);
     expect(log.size).toBe(1);
     expect(log.bytes).toBe(500);
     expect(log.firstSequence).toBe(3);
@@ -113,7 +113,7 @@ describe('OperationLog', () => {
   });
 
   it('covers from its first sequence through lastSequence + 1 only', () => {
-    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000 }, [1, 1, 1, 1, 1]);
+    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [1, 1, 1, 1, 1]);
     expect(log.firstSequence).toBe(3);
     expect(log.covers(2)).toBe(false);
     expect(log.covers(3)).toBe(true);
@@ -125,7 +125,7 @@ describe('OperationLog', () => {
   });
 
   it('refuses entryAt and sizeAt outside the retained range', () => {
-    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000 }, [1, 2, 3, 4, 5]);
+    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [1, 2, 3, 4, 5]);
     expect(() => log.entryAt(2)).toThrow(AssertionError);
     expect(() => log.entryAt(6)).toThrow(AssertionError);
     expect(() => log.sizeAt(6)).toThrow(AssertionError);
@@ -135,7 +135,7 @@ describe('OperationLog', () => {
   });
 
   it('counts the bytes after a sequence', () => {
-    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000 }, [1, 2, 4, 8, 16]);
+    const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [1, 2, 4, 8, 16]);
     // Retained: 3 (4 bytes), 4 (8 bytes), 5 (16 bytes).
     expect(log.bytesAfter(0)).toBe(28);
     expect(log.bytesAfter(2)).toBe(28);
@@ -147,7 +147,7 @@ describe('OperationLog', () => {
 
   it('stays consistent across compaction of its arrays', () => {
     const sizes = Array.from({ length: 3000 }, (_, index) => (index % 7) + 1);
-    const log = logWith({ logEntriesMax: 5, logBytesMax: 1_000_000 }, sizes, 10);
+    const log = logWith({ logEntriesMax: 5, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, sizes, 10);
     log.invariants();
     expect(log.lastSequence).toBe(3010);
     expect(retainedSequences(log)).toEqual([3006, 3007, 3008, 3009, 3010]);
@@ -158,6 +158,52 @@ describe('OperationLog', () => {
     expect(log.bytesAfter(1)).toBe(log.bytes);
   });
 
+  it('keeps what a connected secondary still needs beyond its bounds, up to replicaBacklogBytesMax more', () => {
+    const log = new OperationLog({ logEntriesMax: 2, logBytesMax: 25, replicaBacklogBytesMax: 30 });
+    for (let sequence = 1; sequence <= 6; sequence += 1) log.append(entry(sequence), 10, 2);
+    expect(retainedSequences(log)).toEqual([2, 3, 4, 5, 6]);
+    log.invariants();
+    // 60 bytes from sequence 2 would pass logBytesMax + replicaBacklogBytesMax (55): the need is dropped.
+    log.append(entry(7), 10, 2);
+    expect(retainedSequences(log)).toEqual([3, 4, 5, 6, 7]);
+    log.invariants();
+    // Nothing needed any more: back within the plain bounds at once.
+    log.append(entry(8), 10);
+    expect(retainedSequences(log)).toEqual([7, 8]);
+    log.invariants();
+  });
+
+  it('keeps what is needed, greedily within the backlog bound, for any appends, needs and limits', () => {
+    const scenario = fc.record({
+      logEntriesMax: fc.integer({ min: 1, max: 8 }),
+      logBytesMax: fc.integer({ min: 1, max: 60 }),
+      replicaBacklogBytesMax: fc.integer({ min: 1, max: 80 }),
+      appends: fc.array(fc.record({ size: fc.integer({ min: 1, max: 40 }), neededBack: fc.option(fc.nat({ max: 12 })) }), { maxLength: 60 }),
+    });
+    fc.assert(fc.property(scenario, ({ appends, ...limits }) => {
+      const log = new OperationLog(limits);
+      const sizes: number[] = [0];
+      let firstBefore = 1;
+      for (const [index, { size, neededBack }] of appends.entries()) {
+        const sequence = index + 1;
+        const neededFrom = neededBack === null ? Number.POSITIVE_INFINITY : Math.max(1, sequence + 1 - neededBack);
+        log.append(entry(sequence), size, neededFrom);
+        sizes.push(size);
+        log.invariants();
+        const bytesFrom = (first: number): number => sizes.slice(first, sequence + 1).reduce((sum, item) => sum + item, 0);
+        const plainOver = (first: number): boolean => sequence - first + 1 > limits.logEntriesMax || (first < sequence && bytesFrom(first) > limits.logBytesMax);
+        const backlogOver = (first: number): boolean => first < sequence && bytesFrom(first) > limits.logBytesMax + limits.replicaBacklogBytesMax;
+        expect(log.bytes).toBe(bytesFrom(log.firstSequence));
+        // Each entry this append evicted broke a bound that applied to it; what stays breaks none.
+        for (let evicted = firstBefore; evicted < log.firstSequence; evicted += 1) {
+          expect(backlogOver(evicted) || (plainOver(evicted) && evicted < neededFrom), `evicted ${evicted}`).toBe(true);
+        }
+        expect(backlogOver(log.firstSequence) || (plainOver(log.firstSequence) && log.firstSequence < neededFrom)).toBe(false);
+        firstBefore = log.firstSequence;
+      }
+    }), { numRuns: 500 });
+  });
+
   it('holds its invariants and matches a naive model for any appends and limits', () => {
     const scenario = fc.record({
       logEntriesMax: fc.integer({ min: 1, max: 8 }),
@@ -166,7 +212,7 @@ describe('OperationLog', () => {
       sizes: fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 60 }),
     });
     fc.assert(fc.property(scenario, ({ logEntriesMax, logBytesMax, start, sizes }) => {
-      const log = new OperationLog({ logEntriesMax, logBytesMax }, start);
+      const log = new OperationLog({ logEntriesMax, logBytesMax, replicaBacklogBytesMax: 0 }, start);
       const appended: { sequence: number; size: number }[] = [];
       for (const [index, size] of sizes.entries()) {
         const sequence = start + index + 1;

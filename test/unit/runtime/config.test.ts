@@ -8,7 +8,8 @@ describe('resolveConfig', () => {
     const config = resolveConfig('primary');
     expect(config).toMatchObject({ listenHost: '0.0.0.0', listenPort: 9000, primaryPort: 9000, admin: null, authToken: null });
     expect(config.timing.heartbeatIntervalMs).toBe(5_000);
-    expect(config.limits.logEntriesMax).toBe(10_000);
+    // Not the original's 10,000 entries: sized by bytes (see the README's flow control).
+    expect(config.limits).toMatchObject({ logEntriesMax: 1_000_000, logBytesMax: 16 * 1024 * 1024 });
   });
 
   it('takes heartbeatInterval in seconds and maxOperationLog as the log size, shrinking the pending writes with it', () => {

@@ -166,8 +166,10 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
       for (const path of paths) model.apply(set(path, 'v'));
       const touched = new Set<string>();
       const scanned: string[] = [];
-      for (let afterPath: string | null = null, page = 0, done = false; !done; page += 1) {
-        const { entries, done: last } = await storage.scan({ afterPath, entriesMax: 1, bytesMax: 1 });
+      for (let afterPath: string | null = null, resumeId: number | undefined, page = 0, done = false; !done; page += 1) {
+        const scannedPage = await storage.scan({ afterPath, resumeId, entriesMax: 1, bytesMax: 1 });
+        const { entries, done: last } = scannedPage;
+        resumeId = scannedPage.resumeId;
         for (const entry of entries) expect(comparable(entry), 'a scanned entry is as it is now').toEqual(comparable(model.get(entry.path)));
         scanned.push(...entries.map((entry) => entry.path));
         afterPath = scanned.at(-1) ?? afterPath;
@@ -185,15 +187,30 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     }), { numRuns: PROPERTY_RUNS });
   });
 
+  test('two scans under way at once, one begun after a write, each returns what was there when it began', async ({ storage }) => {
+    await storage.apply(['a', 'b', 'c', 'd'].map((path) => set(path, 'v')), null);
+    const older = new PagedScan(storage);
+    await older.next();
+    await storage.apply([set('e', 'v')], null);
+    const newer = new PagedScan(storage);
+    await newer.next();
+    // The older scan goes on first, from the same path the newer one stands on.
+    await older.next();
+    await newer.toEnd();
+    await older.toEnd();
+    expect(newer.paths).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(older.paths.slice(0, 4)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   test('a scan page by page sorts its keyspace a bounded number of times, not once per page', async ({ storage }) => {
     const entryCount = 300;
     await storage.apply(Array.from({ length: entryCount }, (_, index) => set(`s/${index % 3}/${index}`, 'v')), null);
     const sort = vi.spyOn(Array.prototype, 'sort');
     try {
       let pages = 0;
-      for (let afterPath: string | null = null, done = false; !done; pages += 1) {
-        const page = await storage.scan({ afterPath, entriesMax: 1, bytesMax: 1 });
-        afterPath = page.entries.at(-1)?.path ?? afterPath;
+      for (let request: ScanRequest = { afterPath: null, entriesMax: 1, bytesMax: 1 }, done = false; !done; pages += 1) {
+        const page = await storage.scan(request);
+        request = { ...request, afterPath: page.entries.at(-1)?.path ?? request.afterPath, resumeId: page.resumeId };
         done = page.done;
       }
       expect(pages).toBe(entryCount);
@@ -398,4 +415,24 @@ async function expectCommitted(storage: StorageBackend): Promise<void> {
   expect(await storage.exists('a')).toBe(false);
   expect(await storage.read('c/d')).toBeUndefined();
   expect(await storage.loadCursor()).toEqual(cursor(9));
+}
+
+/** A scan of one entry per page, resuming as the primary does (with the previous page's resumeId). */
+class PagedScan {
+  readonly paths: string[] = [];
+  private request: ScanRequest = { afterPath: null, entriesMax: 1, bytesMax: 1 };
+  private done = false;
+
+  constructor(private readonly storage: StorageBackend) {}
+
+  async next(): Promise<void> {
+    const page = await this.storage.scan(this.request);
+    this.paths.push(...page.entries.map((entry) => entry.path));
+    this.request = { ...this.request, afterPath: this.paths.at(-1) ?? null, resumeId: page.resumeId };
+    this.done = page.done;
+  }
+
+  async toEnd(): Promise<void> {
+    while (!this.done) await this.next();
+  }
 }

@@ -1,5 +1,5 @@
 import { SNAPSHOT_DIGEST_INITIAL } from '../../../src/core/codec/index.js';
-import type { Peer } from '../../../src/core/primary/peer.js';
+import { SCAN_START, type Peer } from '../../../src/core/primary/peer.js';
 import { Primary } from '../../../src/core/primary/primary.js';
 
 /**
@@ -12,7 +12,7 @@ export class LastNCatchUpPrimary extends Primary {
     this.sendSyncResponse(peer, 'full_resync', fromSequence);
     this.finishSnapshot(peer, {
       fromSequence,
-      afterPath: null,
+      position: SCAN_START,
       scanPending: false,
       issuedAtLastScan: fromSequence - 1,
       chunkCount: 0,
