@@ -1,4 +1,4 @@
-import '../src/runtime/native-sha256.js';
+import '../src/runtime/native-codecs.js';
 import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';

@@ -1,4 +1,4 @@
-import './native-sha256.js';
+import './native-codecs.js';
 import type { Socket } from 'node:net';
 import type { Limits } from '../core/limits.js';
 import type { ReplicationEvent, StateMachine } from '../core/output.js';

@@ -15,7 +15,39 @@ for (let i = 0; i < 64; i += 1) {
 // The output is pure ASCII, so decoding it as UTF-8 builds the string in one native pass.
 const asciiDecoder = new TextDecoder();
 
+/** Standard base64 both ways, decoding canonical text only (see decodeBase64). */
+export interface Base64Codec {
+  readonly encode: (bytes: Uint8Array) => string;
+  readonly decode: (text: string) => Uint8Array;
+}
+
+/** Pure JavaScript, so the core runs anywhere; several times slower than a native one. */
+export const portableBase64: Base64Codec = Object.freeze({ encode: portableEncode, decode: portableDecode });
+
+let implementation: Base64Codec = portableBase64;
+
+/**
+ * Swaps in a faster codec with the same results (node's Buffer, installed by the runtime and the
+ * simulator): the core imports no I/O module, and no result depends on the choice.
+ */
+export function useBase64(next: Base64Codec): void {
+  implementation = next;
+}
+
 export function encodeBase64(bytes: Uint8Array): string {
+  return implementation.encode(bytes);
+}
+
+/**
+ * Decodes canonical base64 only: the exact string encodeBase64 would produce. Anything else
+ * (other alphabets, whitespace, missing or misplaced padding, non-zero trailing bits) is a
+ * ProtocolError, so every value has exactly one wire form.
+ */
+export function decodeBase64(text: string): Uint8Array {
+  return implementation.decode(text);
+}
+
+function portableEncode(bytes: Uint8Array): string {
   const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
   const wholeEnd = bytes.length - (bytes.length % 3);
   let o = 0;
@@ -42,12 +74,7 @@ function encodeTail(bytes: Uint8Array, start: number, out: Uint8Array, o: number
   out[o + 3] = PAD;
 }
 
-/**
- * Decodes canonical base64 only: the exact string encodeBase64 would produce. Anything else
- * (other alphabets, whitespace, missing or misplaced padding, non-zero trailing bits) is a
- * ProtocolError, so every value has exactly one wire form.
- */
-export function decodeBase64(text: string): Uint8Array {
+function portableDecode(text: string): Uint8Array {
   if (text.length % 4 !== 0) throw new ProtocolError(`base64 length ${text.length} is not a multiple of 4`);
   if (text.length === 0) return new Uint8Array(0);
   const padBytes = paddingOf(text);

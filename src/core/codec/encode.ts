@@ -4,7 +4,7 @@ import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import { canonicalJson } from './canonical-json.js';
 import { checksumWithCanonicalData } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
-import { frameToWire, type WireEnvelope } from './frame-wire.js';
+import { frameText, type FrameText } from './frame-text.js';
 
 export { operationWireBytesMax } from './wire-size.js';
 
@@ -24,10 +24,9 @@ const utf8 = new TextEncoder();
  */
 export function encodeFrame(frame: Frame, limits: Limits): EncodedFrame {
   checkFrame(frame, limits, (message) => new AssertionError(`encodeFrame: ${message}`));
-  const envelope = frameToWire(frame);
-  const data = canonicalJson(envelope.data);
-  const checksum = checksumWithCanonicalData(envelope, data);
-  const body = envelopeJson(envelope, data, checksum);
+  const text = frameText(frame);
+  const checksum = checksumWithCanonicalData(text, text.data);
+  const body = envelopeJson(text, checksum);
   assert(body.length <= limits.frameBytesMax, `encodeFrame: body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = new Uint8Array(FRAME_HEADER_BYTES + body.length);
   new DataView(bytes.buffer).setUint32(0, body.length, false);
@@ -36,9 +35,9 @@ export function encodeFrame(frame: Frame, limits: Limits): EncodedFrame {
   return { bytes, checksum };
 }
 
-function envelopeJson(envelope: WireEnvelope, data: string, checksum: string): string {
-  const type = canonicalJson(envelope.type);
-  const sequence = canonicalJson(envelope.sequence);
-  const timestamp = canonicalJson(envelope.timestamp);
-  return `{"type":${type},"sequence":${sequence},"timestamp":${timestamp},"data":${data},"checksum":"${checksum}"}`;
+function envelopeJson(text: FrameText, checksum: string): string {
+  const type = canonicalJson(text.type);
+  const sequence = canonicalJson(text.sequence);
+  const timestamp = canonicalJson(text.timestamp);
+  return `{"type":${type},"sequence":${sequence},"timestamp":${timestamp},"data":${text.data},"checksum":"${checksum}"}`;
 }

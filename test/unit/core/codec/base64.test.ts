@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../../../src/core/codec/base64.js';
+import { portableBase64, type Base64Codec } from '../../../../src/core/codec/base64.js';
+import { nativeBase64 } from '../../../../src/runtime/native-codecs.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-describe('base64', () => {
+const CODECS: [string, Base64Codec][] = [['portable', portableBase64], ['native', nativeBase64]];
+
+describe.each(CODECS)('base64, %s', (_name, { encode: encodeBase64, decode: decodeBase64 }) => {
   it('matches the RFC 4648 test vectors both ways', () => {
     const vectors: [string, string][] = [
       ['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy'],
@@ -80,5 +83,22 @@ describe('base64', () => {
       // Accepted only if it is the canonical encoding of what it decodes to.
       expect(encodeBase64(decoded)).toBe(mutated);
     }), { numRuns: 200 });
+  });
+});
+
+describe('base64, native and portable', () => {
+  const outcome = (decode: (text: string) => Uint8Array, text: string): string => {
+    try {
+      return `ok ${Buffer.from(decode(text)).toString('hex')}`;
+    } catch (error) {
+      return error instanceof ProtocolError ? 'refused' : `threw ${String(error)}`;
+    }
+  };
+
+  it('accept and refuse the same texts, with the same bytes', () => {
+    const near = fc.string({ unit: fc.constantFrom(...'AQgw+/=Zz09 \n-_'.split('')), maxLength: 16 });
+    fc.assert(fc.property(fc.oneof(near, fc.string({ maxLength: 12 })), (text) => {
+      expect(outcome(nativeBase64.decode, text)).toBe(outcome(portableBase64.decode, text));
+    }), { numRuns: 2_000 });
   });
 });

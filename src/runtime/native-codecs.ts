@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { portableBase64, useBase64, type Base64Codec } from '../core/codec/base64.js';
+import { useSha256 } from '../core/codec/sha256.js';
+
+/**
+ * Every frame carries a SHA-256 and every value travels in base64: node's native implementations
+ * give the same results as the core's portable ones, several times faster. Importing this module
+ * installs them.
+ */
+useSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+
+export const nativeBase64: Base64Codec = Object.freeze({
+  encode: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  decode: decodeCanonicalBase64,
+});
+
+useBase64(nativeBase64);
+
+/**
+ * Buffer's decoder skips what is not base64; the wire admits only the one canonical form, which
+ * is exactly the text that encodes back to itself. Anything else goes to the portable decoder,
+ * for its precise ProtocolError.
+ */
+function decodeCanonicalBase64(text: string): Uint8Array {
+  const decoded = Buffer.from(text, 'base64');
+  if (decoded.toString('base64') === text) return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+  return portableBase64.decode(text);
+}
