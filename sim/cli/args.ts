@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseFaultKinds, type FaultKind } from '../fault-kinds.js';
+import { WHOLE_RANGE, type Shard } from '../sweep/shard.js';
 import { parseSeed } from './seed.js';
 import { UsageError } from './usage.js';
 
@@ -19,8 +20,11 @@ export interface RunArgs extends OutputArgs {
 
 export interface SweepArgs {
   readonly name: 'sweep';
+  /** The whole range, of which this process runs `shard`. */
   readonly count: number;
   readonly from: number;
+  readonly shard: Shard;
+  readonly jsonPath: string | undefined;
   readonly workers: number;
   readonly secondaries: number | undefined;
   readonly operations: number | undefined;
@@ -40,20 +44,42 @@ export interface ScenarioArgs extends OutputArgs {
   readonly json: string;
 }
 
-export type Command = RunArgs | SweepArgs | ScenarioArgs | { readonly name: 'help' };
+export interface MergeArgs {
+  readonly name: 'merge';
+  readonly paths: readonly string[];
+  readonly jsonPath: string | undefined;
+}
+
+export type Command = RunArgs | SweepArgs | ScenarioArgs | MergeArgs | { readonly name: 'help' };
+
+/** The environment variables the CLI reads: a Kubernetes Indexed Job's pod index, from 0. */
+export interface CliEnv {
+  readonly JOB_COMPLETION_INDEX?: string | undefined;
+}
 
 const SWARM_OPTIONS = { seed: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' }, faults: { type: 'string' } } as const;
 const OUTPUT_OPTIONS = { trace: { type: 'string' }, timeline: { type: 'string' }, window: { type: 'string' } } as const;
-const SWEEP_OPTIONS = { seeds: { type: 'string' }, from: { type: 'string' }, workers: { type: 'string' }, secondaries: { type: 'string' }, ops: { type: 'string' }, faults: { type: 'string' } } as const;
+const SWEEP_OPTIONS = {
+  seeds: { type: 'string' },
+  from: { type: 'string' },
+  workers: { type: 'string' },
+  secondaries: { type: 'string' },
+  ops: { type: 'string' },
+  faults: { type: 'string' },
+  shard: { type: 'string' },
+  json: { type: 'string' },
+} as const;
+const SHARDS_MAX = 100_000;
 
 /** `replay` is `run` that must write the trace and the timeline. */
-export function parseCommand(argv: readonly string[]): Command {
+export function parseCommand(argv: readonly string[], env: CliEnv = {}): Command {
   const [name, ...rest] = argv;
   if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
   if (name === undefined) throw new UsageError('a command is needed: run, replay, sweep or scenario');
   if (name === 'run' || name === 'replay') return parseRun(rest, name === 'replay');
-  if (name === 'sweep') return parseSweep(rest);
+  if (name === 'sweep') return parseSweep(rest, env);
   if (name === 'scenario') return parseScenario(rest);
+  if (name === 'merge') return parseMerge(rest);
   throw new UsageError(`unknown command '${name}'`);
 }
 
@@ -86,12 +112,17 @@ function outputArgs(values: { trace?: string; timeline?: string; window?: string
   };
 }
 
-function parseSweep(argv: readonly string[]): SweepArgs {
+function parseSweep(argv: readonly string[], env: CliEnv): SweepArgs {
   const values = strictParse(argv, SWEEP_OPTIONS);
+  const seeds = count(required(values.seeds, '--seeds'), '--seeds', 1, 10_000_000);
+  const shard = values.shard === undefined ? WHOLE_RANGE : parseShard(values.shard, env);
+  if (shard.total > seeds) throw new UsageError(`--shard: ${seeds} seeds cannot fill ${shard.total} shards`);
   return {
     name: 'sweep',
-    count: count(required(values.seeds, '--seeds'), '--seeds', 1, 10_000_000),
+    count: seeds,
     from: values.from === undefined ? 1 : parseSeed(values.from),
+    shard,
+    jsonPath: values.json,
     workers: optionalCount(values.workers, '--workers', 1, 64) ?? 2,
     secondaries: optionalCount(values.secondaries, '--secondaries', 1, 16),
     operations: optionalCount(values.ops, '--ops', 1, 10_000_000),
@@ -99,12 +130,37 @@ function parseSweep(argv: readonly string[]): SweepArgs {
   };
 }
 
+/**
+ * `K/N`, K from 1; or `N` alone in a Kubernetes Indexed Job, whose JOB_COMPLETION_INDEX (from 0)
+ * gives K. An explicit K wins over the variable.
+ */
+function parseShard(text: string, env: CliEnv): Shard {
+  const match = /^(?:(\d+)\/)?(\d+)$/.exec(text);
+  if (match === null) throw new UsageError(`--shard wants K/N (K from 1 to N), or N with JOB_COMPLETION_INDEX set, not '${text}'`);
+  const total = count(match[2] ?? '', '--shard N', 1, SHARDS_MAX);
+  if (match[1] !== undefined) return { index: count(match[1], '--shard K', 1, total), total };
+  const jobIndex = env.JOB_COMPLETION_INDEX;
+  if (jobIndex === undefined) throw new UsageError(`--shard ${text} needs K/N, or JOB_COMPLETION_INDEX set (as a Kubernetes Indexed Job sets it)`);
+  return { index: count(jobIndex, 'JOB_COMPLETION_INDEX', 0, total - 1) + 1, total };
+}
+
+function parseMerge(argv: readonly string[]): MergeArgs {
+  const { values, positionals } = parseOrRefuse(argv, { json: { type: 'string' } }, true);
+  if (positionals.length === 0) throw new UsageError('merge needs the sweep files to merge (nadb-sim sweep --json FILE writes one)');
+  return { name: 'merge', paths: positionals, jsonPath: values.json };
+}
+
 type StringOptions = Record<string, { readonly type: 'string' }>;
 
-/** parseArgs, with its errors turned into one-line usage errors. */
 function strictParse<T extends StringOptions>(argv: readonly string[], options: T): { [K in keyof T]?: string } {
+  return parseOrRefuse(argv, options, false).values;
+}
+
+/** parseArgs, with its errors turned into one-line usage errors. */
+function parseOrRefuse<T extends StringOptions>(argv: readonly string[], options: T, allowPositionals: boolean): { values: { [K in keyof T]?: string }; positionals: string[] } {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as { [K in keyof T]?: string };
+    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+    return { values: parsed.values as { [K in keyof T]?: string }, positionals: parsed.positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Node's first sentence says what is wrong; its advice after it (about '--') does not apply here.

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { CliEnv } from './args.js';
 
 /** Everything the CLI does to the outside world, so that tests can run it in-process. */
 export interface CliIo {
@@ -9,6 +10,8 @@ export interface CliIo {
   /** Wall-clock time, for rates and progress only: never an input to a simulation. */
   nowMs(): number;
   writeFile(path: string, text: string): void;
+  readFile(path: string): string;
+  readonly env: CliEnv;
 }
 
 export function processIo(): CliIo {
@@ -18,5 +21,7 @@ export function processIo(): CliIo {
     status: process.stderr.isTTY ? (text) => process.stderr.write(`\r${text}\x1b[K`) : null,
     nowMs: () => performance.now(),
     writeFile: (path, text) => writeFileSync(path, text),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    env: { JOB_COMPLETION_INDEX: process.env.JOB_COMPLETION_INDEX },
   };
 }

@@ -1,6 +1,7 @@
 import { parseCommand } from './args.js';
 import type { CliIo } from './io.js';
 import { runCommand, type Runner } from './run-command.js';
+import { mergeCommand } from './merge-command.js';
 import { replayScenario } from './scenario-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { EXIT_INTERNAL, EXIT_USAGE, USAGE, UsageError } from './usage.js';
@@ -8,13 +9,14 @@ import { EXIT_INTERNAL, EXIT_USAGE, USAGE, UsageError } from './usage.js';
 /** nadb-sim without the process around it: arguments in, exit code out. */
 export async function main(argv: readonly string[], io: CliIo, runner: Runner): Promise<number> {
   try {
-    const command = parseCommand(argv);
+    const command = parseCommand(argv, io.env);
     if (command.name === 'help') {
       io.out(USAGE);
       return 0;
     }
     if (command.name === 'run') return runCommand(command, io, runner);
     if (command.name === 'scenario') return replayScenario(command, io);
+    if (command.name === 'merge') return mergeCommand(command, io);
     return await sweepCommand(command, io);
   } catch (error) {
     if (error instanceof UsageError) {

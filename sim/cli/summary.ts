@@ -1,5 +1,6 @@
 import type { Verdict } from '../run.js';
 import type { SeedResult } from '../sweep/seed-result.js';
+import { sweepHash } from '../sweep/sweep-hash.js';
 import { ratio, seconds } from './format.js';
 
 const VERDICTS: readonly Verdict[] = ['pass', 'safety', 'liveness', 'crash'];
@@ -29,11 +30,4 @@ export function formatThroughput(results: readonly SeedResult[], wallMs: number)
   const seedsPerMinute = (results.length * 60_000) / Math.max(wallMs, 1);
   const segmentsPerSecond = (segments * 1_000) / Math.max(wallMs, 1);
   return `wall      ${seconds(wallMs)}: ${seedsPerMinute.toFixed(1)} seeds/minute, ${ratio(virtualMs, wallMs)}, ${Math.round(segmentsPerSecond)} segments/s`;
-}
-
-/** 32-bit FNV-1a over the seeds and trace hashes in order. */
-function sweepHash(results: readonly SeedResult[]): string {
-  let hash = 0x811c9dc5;
-  for (const char of results.map((result) => `${result.seed}:${result.traceHash};`).join('')) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }

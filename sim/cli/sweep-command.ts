@@ -1,15 +1,17 @@
 import { runSweep } from '../sweep/pool.js';
+import { shardSeeds, toSweepFile } from '../sweep/sweep-file.js';
 import type { SweepArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { Progress } from './progress.js';
-import { seedRange } from './seed.js';
 import { formatSummary, formatThroughput } from './summary.js';
 
 /** `nadb-sim sweep`: exit 0 when every seed passes, 1 otherwise. */
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
-  const seeds = seedRange(args.from, args.count);
+  const seeds = shardSeeds(args.from, args.count, args.shard);
   const drawn = (value: number | undefined): string => (value === undefined ? 'from each seed' : String(value));
-  io.out(`sweep     ${args.count} seeds from ${args.from}, ${args.workers} workers, secondaries ${drawn(args.secondaries)}, operations ${drawn(args.operations)}`);
+  const range = `${args.count} seeds from ${args.from}`;
+  const what = args.shard.total === 1 ? range : `shard ${args.shard.index}/${args.shard.total} (${seeds.length} seeds from ${seeds[0] ?? args.from}) of ${range}`;
+  io.out(`sweep     ${what}, ${args.workers} workers, secondaries ${drawn(args.secondaries)}, operations ${drawn(args.operations)}`);
   const progress = new Progress(io, seeds.length);
   const startedMs = io.nowMs();
   const overrides = { secondaries: args.secondaries, operations: args.operations, faults: args.faults };
@@ -17,5 +19,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   progress.finish();
   for (const line of formatSummary(results)) io.out(line);
   io.out(formatThroughput(results, io.nowMs() - startedMs));
+  if (args.jsonPath !== undefined) {
+    io.writeFile(args.jsonPath, `${JSON.stringify(toSweepFile({ from: args.from, count: args.count, shard: args.shard, overrides }, results))}\n`);
+  }
   return results.every((result) => result.verdict === 'pass') ? 0 : 1;
 }

@@ -11,6 +11,8 @@ export const EXIT_INTERNAL = 70;
 export const USAGE = `usage: nadb-sim run    --seed S [--secondaries K] [--ops N] [--faults F] [--trace FILE] [--timeline FILE.html] [--window A-B]
        nadb-sim replay --seed S --trace FILE --timeline FILE.html [--secondaries K] [--ops N] [--faults F] [--window A-B]
        nadb-sim sweep  --seeds N [--from S] [--workers W] [--secondaries K] [--ops N] [--faults F]
+                       [--shard I/M] [--json FILE]
+       nadb-sim merge  FILE... [--json FILE]
        nadb-sim scenario 'JSON' [--trace FILE] [--timeline FILE.html] [--window A-B]
 
   S      a seed: a decimal number below 2^32, or a git commit hash (its first 8 hex digits)
@@ -19,6 +21,9 @@ export const USAGE = `usage: nadb-sim run    --seed S [--secondaries K] [--ops N
          of network, storage, clocks, partitions, crashes, clogs, clock-jumps, primary-restarts
   JSON   a scenario, as a failing property prints it (sim/scenario.ts)
   A-B    the timeline's window in seconds of virtual time, e.g. 12.5-14 (default: the whole run)
+  I/M    run only the I-th (from 1) of M consecutive slices of the N seeds; M alone takes I from
+         JOB_COMPLETION_INDEX + 1 (a Kubernetes Indexed Job). --json writes the summary as data,
+         and merge turns the M files into what the unsharded sweep prints (docs/sweeps.md)
 
 exit codes: 0 pass, 1 safety violation, 2 liveness violation, 3 crash;
-            sweep: 0 when every seed passes, else 1; 64 bad arguments`;
+            sweep, merge: 0 when every seed passes, else 1; 64 bad arguments`;

@@ -16,8 +16,16 @@ describe('nadb-sim arguments', () => {
   });
 
   it('reads sweep with two workers from seed 1 by default', () => {
-    expect(parseCommand(['sweep', '--seeds', '10'])).toEqual({ name: 'sweep', count: 10, from: 1, workers: 2, secondaries: undefined, operations: undefined });
+    expect(parseCommand(['sweep', '--seeds', '10'])).toEqual({ name: 'sweep', count: 10, from: 1, shard: { index: 1, total: 1 }, workers: 2, secondaries: undefined, operations: undefined });
     expect(parseCommand(['sweep', '--seeds', '10', '--from', 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3', '--workers', '4'])).toMatchObject({ from: 0xa94a8fe5, workers: 4 });
+  });
+
+  it('reads a shard as K/N, or as N with the Indexed Job index from 0, and merge with its files', () => {
+    expect(parseCommand(['sweep', '--seeds', '10', '--shard', '2/5', '--json', 's.json'])).toMatchObject({ shard: { index: 2, total: 5 }, jsonPath: 's.json' });
+    expect(parseCommand(['sweep', '--seeds', '10', '--shard', '5'], { JOB_COMPLETION_INDEX: '4' })).toMatchObject({ shard: { index: 5, total: 5 } });
+    expect(parseCommand(['sweep', '--seeds', '10', '--shard', '1/5'], { JOB_COMPLETION_INDEX: '4' })).toMatchObject({ shard: { index: 1, total: 5 } });
+    expect(parseCommand(['merge', 'a.json', 'b.json', '--json', 'm.json'])).toEqual({ name: 'merge', paths: ['a.json', 'b.json'], jsonPath: 'm.json' });
+    for (const index of ['5', '-1', 'x']) expect(() => parseCommand(['sweep', '--seeds', '10', '--shard', '5'], { JOB_COMPLETION_INDEX: index }), index).toThrow(UsageError);
   });
 
   it('refuses what it does not understand', () => {

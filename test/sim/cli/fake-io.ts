@@ -1,7 +1,7 @@
 import type { CliIo } from '../../../sim/cli/io.js';
 
-/** A CliIo that records what the CLI prints and writes, with a clock that never moves. */
-export function fakeIo(): { io: CliIo; out: string[]; err: string[]; files: Map<string, string> } {
+/** A CliIo that records what the CLI prints and writes (and reads back), with a clock that never moves. */
+export function fakeIo(env: CliIo['env'] = {}): { io: CliIo; out: string[]; err: string[]; files: Map<string, string> } {
   const out: string[] = [];
   const err: string[] = [];
   const files = new Map<string, string>();
@@ -11,6 +11,12 @@ export function fakeIo(): { io: CliIo; out: string[]; err: string[]; files: Map<
     status: null,
     nowMs: () => 0,
     writeFile: (path, text) => files.set(path, text),
+    readFile: (path) => {
+      const text = files.get(path);
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+      return text;
+    },
+    env,
   };
   return { io, out, err, files };
 }
