@@ -1,0 +1,64 @@
+import type { LagFigures } from './figures.js';
+
+/** What `npm run bench` measures and how much: the defaults are issue 9's workload. */
+export interface BenchPlan {
+  readonly rounds: number;
+  readonly secondaries: number;
+  readonly writes: number;
+  readonly valueBytes: number;
+  /** Writes in flight at once: a sliding window, for both systems. */
+  readonly window: number;
+  readonly steadyRatePerS: number;
+  readonly steadyDurationMs: number;
+  readonly bigValueBytes: number;
+  readonly bigRounds: number;
+  /** The dataset sizes a joining secondary resyncs, each once per round. */
+  readonly resyncKeys: readonly number[];
+  /** Where ours' nodes keep their data; Redis' own replication always runs with persistence off. */
+  readonly storage: 'memory' | 'fs' | 'redis';
+}
+
+export const DEFAULT_PLAN: BenchPlan = {
+  rounds: 3,
+  secondaries: 2,
+  writes: 200_000,
+  valueBytes: 100,
+  window: 1_000,
+  steadyRatePerS: 10_000,
+  steadyDurationMs: 5_000,
+  bigValueBytes: 4 * 1024 * 1024,
+  bigRounds: 5,
+  resyncKeys: [200_000, 500_000, 1_000_000],
+  storage: 'memory',
+};
+
+/** The figures of one round of one system. */
+export interface RoundFigures {
+  readonly primaryWritesPerS: number;
+  /** Writes per second until every secondary had applied the last one. */
+  readonly replicatedWritesPerS: number;
+  /** CPU time of every server process (primary and secondaries) per write, during the burst. */
+  readonly cpuMicrosPerOp: number;
+  readonly primaryCpuMicrosPerOp: number;
+  /** The busiest secondary's. */
+  readonly secondaryCpuMicrosPerOp: number;
+  readonly burstLag: LagFigures;
+  readonly steadyLag: LagFigures;
+  /** Median, write submitted to applied on every secondary. */
+  readonly bigValueMs: number;
+  /** Replication stream bytes per write and per secondary. */
+  readonly wireBytesPerOp: number;
+  readonly primaryRssMiB: number;
+  readonly secondaryRssMiB: number;
+}
+
+export interface ResyncFigures {
+  readonly keys: number;
+  readonly resyncMs: number;
+  readonly secondaryRssMiB: number;
+}
+
+export interface SystemRound {
+  readonly round: RoundFigures;
+  readonly resyncs: readonly ResyncFigures[];
+}

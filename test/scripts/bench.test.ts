@@ -1,0 +1,64 @@
+/**
+ * `npm run bench --smoke`: every part of the benchmark runs, on both systems, and the figures it
+ * reports are the ones measured (every write's lag sampled, every byte of the stream counted).
+ * The sizes are tiny; what the figures are worth is for the real run to say, not this test.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SystemRound } from '../../scripts/bench/plan.js';
+import { describeIfRedis } from '../support/redis-server.js';
+
+const MAIN = new URL('../../scripts/bench/main.ts', import.meta.url).pathname;
+const SMOKE_WRITES = 2_000;
+const SMOKE_RESYNC_KEYS = 1_000;
+/** A SET of a 100-byte value to a key `burst/N` is at least this long in RESP; our frames are longer still. */
+const STREAM_BYTES_PER_WRITE_MIN = 130;
+const BENCH_TIMEOUT_MS = 120_000;
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function smoke(system: 'ours' | 'redis'): Promise<{ rounds: SystemRound[]; stdout: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'nadb-bench-test-'));
+  dirs.push(dir);
+  const jsonPath = join(dir, 'bench.json');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, '--smoke', '--systems', system, '--json', jsonPath]);
+  const report = JSON.parse(await readFile(jsonPath, 'utf8')) as { results: Record<string, SystemRound[]> };
+  return { rounds: report.results[system] ?? [], stdout };
+}
+
+function expectMeasured(rounds: readonly SystemRound[]): void {
+  expect(rounds).toHaveLength(1);
+  const [{ round, resyncs }] = rounds as [SystemRound];
+  expect(round.burstLag.samples).toBe(SMOKE_WRITES);
+  expect(round.burstLag.p50Ms).toBeLessThanOrEqual(round.burstLag.p99Ms);
+  expect(round.steadyLag.samples).toBeGreaterThan(0);
+  expect(round.replicatedWritesPerS).toBeGreaterThan(0);
+  expect(round.replicatedWritesPerS).toBeLessThanOrEqual(round.primaryWritesPerS);
+  expect(round.cpuMicrosPerOp).toBeGreaterThan(0);
+  expect(round.wireBytesPerOp).toBeGreaterThanOrEqual(STREAM_BYTES_PER_WRITE_MIN);
+  expect(round.bigValueMs).toBeGreaterThan(0);
+  expect(round.secondaryRssMiB).toBeGreaterThan(0);
+  expect(resyncs.map((resync) => resync.keys)).toEqual([SMOKE_RESYNC_KEYS]);
+  expect(resyncs[0]?.resyncMs).toBeGreaterThan(0);
+}
+
+describe('npm run bench -- --smoke', () => {
+  it('measures every figure of this library', { timeout: BENCH_TIMEOUT_MS }, async () => {
+    const { rounds, stdout } = await smoke('ours');
+    expectMeasured(rounds);
+    expect(stdout).toContain('| replicated writes/s (every secondary applied) |');
+  });
+});
+
+describeIfRedis('npm run bench -- --smoke, Redis', () => {
+  it("measures every figure of Redis' own replication", { timeout: BENCH_TIMEOUT_MS }, async () => {
+    expectMeasured((await smoke('redis')).rounds);
+  });
+});
