@@ -33,7 +33,11 @@ async function smoke(system: 'ours' | 'redis'): Promise<{ rounds: SystemRound[];
   return { rounds: report.results[system] ?? [], stdout };
 }
 
-function expectMeasured(rounds: readonly SystemRound[]): void {
+/**
+ * `cpuMicrosPerOp` comes from /proc's clock ticks (10 ms): Redis' three processes may spend less
+ * than one tick on the smoke's writes, so zero is a measurement there, not a missing figure.
+ */
+function expectMeasured(rounds: readonly SystemRound[], cpuMicrosPerOpMin: number): void {
   expect(rounds).toHaveLength(1);
   const [{ round, resyncs }] = rounds as [SystemRound];
   expect(round.burstLag.samples).toBe(SMOKE_WRITES);
@@ -41,7 +45,8 @@ function expectMeasured(rounds: readonly SystemRound[]): void {
   expect(round.steadyLag.samples).toBeGreaterThan(0);
   expect(round.replicatedWritesPerS).toBeGreaterThan(0);
   expect(round.replicatedWritesPerS).toBeLessThanOrEqual(round.primaryWritesPerS);
-  expect(round.cpuMicrosPerOp).toBeGreaterThan(0);
+  expect(Number.isFinite(round.cpuMicrosPerOp)).toBe(true);
+  expect(round.cpuMicrosPerOp).toBeGreaterThanOrEqual(cpuMicrosPerOpMin);
   expect(round.wireBytesPerOp).toBeGreaterThanOrEqual(STREAM_BYTES_PER_WRITE_MIN);
   expect(round.bigValueMs).toBeGreaterThan(0);
   expect(round.secondaryRssMiB).toBeGreaterThan(0);
@@ -52,13 +57,14 @@ function expectMeasured(rounds: readonly SystemRound[]): void {
 describe('npm run bench -- --smoke', () => {
   it('measures every figure of this library', { timeout: BENCH_TIMEOUT_MS }, async () => {
     const { rounds, stdout } = await smoke('ours');
-    expectMeasured(rounds);
+    // This library spends well over one tick on 2,000 writes.
+    expectMeasured(rounds, Number.MIN_VALUE);
     expect(stdout).toContain('| replicated writes/s (every secondary applied) |');
   });
 });
 
 describeIfRedis('npm run bench -- --smoke, Redis', () => {
   it("measures every figure of Redis' own replication", { timeout: BENCH_TIMEOUT_MS }, async () => {
-    expectMeasured((await smoke('redis')).rounds);
+    expectMeasured((await smoke('redis')).rounds, 0);
   });
 });
