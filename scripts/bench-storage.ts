@@ -5,9 +5,9 @@
  * applied sequence reaches the primary's) and the secondary's longest time without its applied
  * sequence moving (a stall). A benchmark to read, not a test: nothing here passes or fails.
  *
- *   npm run bench:storage -- [--backend memory|fs|redis] [--fsync batch|always|never] [--writes N] [--keys N]
+ *   npm run bench:storage -- [--backend memory|fs|aof|redis] [--fsync batch|always|never] [--writes N] [--keys N]
  *
- * Without --backend, each in turn. fs runs in a fresh directory under the system's temp dir;
+ * Without --backend, each in turn. fs and aof run in a fresh directory under the system's temp dir;
  * redis starts its own redis-server (persistence off) and needs it on PATH.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { NetworkSyncBackend } from '../src/runtime/network-sync-backend.js';
+import { AppendOnlyStorage } from '../src/storage/append-only.js';
 import type { StorageBackend } from '../src/storage/backend.js';
 import { FileSystemStorage, type FsyncMode } from '../src/storage/filesystem.js';
 import { MemoryStorage } from '../src/storage/memory.js';
@@ -32,7 +33,7 @@ const DEFAULT_WRITES = 100_000;
  * caught up: often enough for a millisecond's precision, seldom enough to cost the nodes nothing.
  */
 const SAMPLE_INTERVAL_MS = 1;
-const BACKENDS = ['memory', 'fs', 'redis'] as const;
+const BACKENDS = ['memory', 'fs', 'aof', 'redis'] as const;
 const FSYNC_MODES: readonly FsyncMode[] = ['batch', 'always', 'never'];
 
 type BackendName = (typeof BACKENDS)[number];
@@ -53,9 +54,12 @@ async function openBackend(name: BackendName, settings: Settings): Promise<Opene
   switch (name) {
     case 'memory':
       return { storage: new MemoryStorage(), dispose: async () => undefined };
-    case 'fs': {
+    case 'fs':
+    case 'aof': {
       const dir = await mkdtemp(join(tmpdir(), 'nadb-bench-'));
-      return { storage: await FileSystemStorage.open({ basePath: dir, fsync: settings.fsync }), dispose: () => rm(dir, { recursive: true, force: true }) };
+      const options = { basePath: dir, fsync: settings.fsync };
+      const storage = name === 'fs' ? await FileSystemStorage.open(options) : await AppendOnlyStorage.open(options);
+      return { storage, dispose: () => rm(dir, { recursive: true, force: true }) };
     }
     case 'redis': {
       const server = await startRedisServer();
@@ -107,7 +111,7 @@ async function run(name: BackendName, settings: Settings): Promise<void> {
     while (!caughtUp(primary, [secondary])) await sleep(SAMPLE_INTERVAL_MS);
     const elapsedMs = performance.now() - startedMs;
     const longestStallMs = stalls.stop();
-    const how = name === 'fs' ? `fs, fsync ${settings.fsync}` : name;
+    const how = name === 'fs' || name === 'aof' ? `${name}, fsync ${settings.fsync}` : name;
     console.log(
       `${how.padEnd(18)} ${String(Math.round(settings.writes / (elapsedMs / 1_000))).padStart(7)} writes/s replicated ` +
         `(${settings.writes} in ${elapsedMs.toFixed(0)} ms), longest stall of the applied sequence ${longestStallMs.toFixed(0)} ms`,

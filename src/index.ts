@@ -43,6 +43,7 @@ export type { EntryMetadata, StorageBackend } from './storage/backend.js';
 export { executeRequest } from './storage/execute.js';
 export { MemoryStorage } from './storage/memory.js';
 export { FileSystemStorage, type FileSystemStorageOptions } from './storage/filesystem.js';
+export { AppendOnlyStorage, type AppendOnlyStorageOptions } from './storage/append-only.js';
 export { RedisStorage, type RedisStorageOptions } from './storage/redis.js';
 export { ConfigError } from './runtime/config-error.js';
 export { DEFAULT_PORT, type NetworkSyncConfig, type ReplicationMode } from './runtime/config.js';

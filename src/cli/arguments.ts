@@ -23,9 +23,10 @@ export const USAGE = `usage:
   nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
                       [--startup-timeout-ms MS] [--log-level LEVEL]
   nadb-repl stats     --node HOST:PORT        (the admin endpoint of a running node)
-SPEC: memory | fs:DIR | redis://HOST:PORT[/DB]; LEVEL: ${levels().join(' | ')} (default info)
-MODE (fs:DIR only): batch (default: one fsync round per applied batch) | always (also every file
-  as it is written) | never (no fsync: consistent after a process crash, not a power loss)
+SPEC: memory | fs:DIR (a file per entry) | aof:DIR (in memory, an append-only file on disk)
+  | redis://HOST:PORT[/DB]; LEVEL: ${levels().join(' | ')} (default info)
+MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | always (fs: also
+  every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
 NADB_AUTH_TOKEN in the environment sets the shared authentication token.`;
 
 const OPTIONS = {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { AppendOnlyStorage } from '../storage/append-only.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { FileSystemStorage, type FsyncMode } from '../storage/filesystem.js';
 import { MemoryStorage } from '../storage/memory.js';
@@ -8,17 +9,19 @@ import { UsageError } from './usage-error.js';
 export type StorageSpec =
   | { readonly kind: 'memory' }
   | { readonly kind: 'fs'; readonly dir: string; readonly fsync: FsyncMode }
+  | { readonly kind: 'aof'; readonly dir: string; readonly fsync: FsyncMode }
   | { readonly kind: 'redis'; readonly url: string };
 
 const FSYNC_MODES: readonly FsyncMode[] = ['batch', 'always', 'never'];
 
-/** memory | fs:DIR | redis://HOST:PORT[/DB]; `fsync` (the --fsync value, fs only) defaults to batch. */
+/** memory | fs:DIR | aof:DIR | redis://HOST:PORT[/DB]; `fsync` (the --fsync value, fs and aof only) defaults to batch. */
 export function parseStorageSpec(text: string, fsync?: string): StorageSpec {
-  if (fsync !== undefined && !text.startsWith('fs:')) throw new UsageError(`--fsync applies to fs:DIR storage only, not '${text}'`);
+  const onDisk = /^(fs|aof):(.+)$/.exec(text);
+  if (fsync !== undefined && onDisk === null) throw new UsageError(`--fsync applies to fs:DIR and aof:DIR storage only, not '${text}'`);
   if (text === 'memory') return { kind: 'memory' };
-  if (text.startsWith('fs:') && text.length > 'fs:'.length) return { kind: 'fs', dir: resolve(text.slice('fs:'.length)), fsync: fsyncMode(fsync ?? 'batch') };
+  if (onDisk !== null) return { kind: onDisk[1] === 'fs' ? 'fs' : 'aof', dir: resolve(onDisk[2] as string), fsync: fsyncMode(fsync ?? 'batch') };
   if (/^rediss?:\/\/(\[[^\]]+\]|[^/:[\]]+):\d{1,5}(\/\d+)?$/.test(text)) return { kind: 'redis', url: text };
-  throw new UsageError(`--storage wants memory, fs:DIR or redis://HOST:PORT[/DB], got '${text}'`);
+  throw new UsageError(`--storage wants memory, fs:DIR, aof:DIR or redis://HOST:PORT[/DB], got '${text}'`);
 }
 
 function fsyncMode(text: string): FsyncMode {
@@ -33,6 +36,8 @@ export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
       return new MemoryStorage();
     case 'fs':
       return FileSystemStorage.open({ basePath: spec.dir, fsync: spec.fsync });
+    case 'aof':
+      return AppendOnlyStorage.open({ basePath: spec.dir, fsync: spec.fsync });
     case 'redis':
       return RedisStorage.open({ url: spec.url });
   }
@@ -40,5 +45,6 @@ export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
 
 /** Where a secondary on this storage keeps its id, so that it survives restarts with the data. */
 export function replicaIdFileOf(spec: StorageSpec): string | null {
-  return spec.kind === 'fs' ? join(spec.dir, '.nadb', 'replica-id') : null;
+  if (spec.kind === 'fs') return join(spec.dir, '.nadb', 'replica-id');
+  return spec.kind === 'aof' ? join(spec.dir, 'replica-id') : null;
 }

@@ -10,7 +10,7 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * close) plus what replication needs (ordered batches with a persisted cursor, ordered scans, and
  * a staging area swapped in atomically for readers).
  *
- * The contract. Every backend (memory, filesystem, Redis) and the simulator's disk
+ * The contract. Every backend (memory, filesystem, append-only file, Redis) and the simulator's disk
  * (sim/storage.ts) are implementations of it; test/unit/storage/contract.ts checks it example by
  * example and test/property/storage-model.property.test.ts against a plain model, for all of
  * them, and test/crash/ with real processes killed at random points.

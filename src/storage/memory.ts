@@ -1,8 +1,9 @@
-import { compareCodeUnits, type Entry, type ScanPage, type ScanRequest } from '../core/keyspace.js';
+import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import { KeyspaceStore } from '../core/keyspace-store.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata, StorageBackend } from './backend.js';
+import { listPaths, listTaggedPaths, metadataOf } from './keyspace-reads.js';
 
 /**
  * The embedded default: everything in this process's memory, gone when it exits (never durable).
@@ -54,22 +55,17 @@ export class MemoryStorage implements StorageBackend {
   }
 
   async metadata(path: string): Promise<EntryMetadata | undefined> {
-    const entry = this.get(path);
-    if (entry === undefined) return undefined;
-    const { value, type: _type, ...metadata } = entry;
-    return { ...metadata, sizeBytes: value.length };
+    return metadataOf(this.get(path));
   }
 
   async list(prefix = ''): Promise<string[]> {
     this.checkOpen();
-    return [...this.store.live.paths()].filter((path) => path.startsWith(prefix)).sort(compareCodeUnits);
+    return listPaths(this.store.live, prefix);
   }
 
   async listTagged(tag: string): Promise<string[]> {
     this.checkOpen();
-    const tagged: string[] = [];
-    for (const entry of this.store.live.values()) if (entry.tags.includes(tag)) tagged.push(entry.path);
-    return tagged.sort(compareCodeUnits);
+    return listTaggedPaths(this.store.live, tag);
   }
 
   async close(): Promise<void> {

@@ -95,6 +95,11 @@ export abstract class SerializedStorage implements StorageBackend {
     return this.closing;
   }
 
+  /** Runs `task` in the backend's own order, as a call would: for work of its own, between calls. */
+  protected enqueue<T>(task: () => Promise<T>): Promise<T> {
+    return this.serialize(task);
+  }
+
   private requireStaging(call: string): void {
     if (!this.staging) throw new NotReadyError(`${call} without stageBegin`);
   }

@@ -1,6 +1,7 @@
 /**
  * One model, every backend: the same commands (every request the core makes, every read, and the
- * wall clock passing expiries) against MemoryStorage, FileSystemStorage and RedisStorage, each
+ * wall clock passing expiries) against MemoryStorage, FileSystemStorage, AppendOnlyStorage and
+ * RedisStorage, each
  * compared with the plain StorageModel after every step and in full at the end.
  *
  * Reproduce a failure with the seed and path it prints:
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { compareCodeUnits } from '../../src/core/keyspace.js';
+import { AppendOnlyStorage } from '../../src/storage/append-only.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { FileSystemStorage } from '../../src/storage/filesystem.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
@@ -71,15 +73,19 @@ function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-describe('storage model: MemoryStorage and FileSystemStorage', () => {
+/** Small enough that most runs rewrite the append-only file, some of them more than once. */
+const AOF_REWRITE_MIN_BYTES = 2048;
+
+describe('storage model: MemoryStorage, FileSystemStorage and AppendOnlyStorage', () => {
   modelProperty('MemoryStorage', underTest(async () => new MemoryStorage(), compareCodeUnits, false));
 
   let dirs = 0;
   const root = mkdtemp(join(tmpdir(), 'nadb-model-'));
   afterAll(async () => rm(await root, { recursive: true, force: true }));
-  modelProperty('FileSystemStorage', async () => {
+  /** Opened in a directory of its own, removed with it. */
+  const inDirectory = (openIn: (basePath: string) => Promise<StorageBackend>) => async (): Promise<Opened> => {
     const basePath = join(await root, String(++dirs));
-    const opened = await underTest(() => FileSystemStorage.open({ basePath }), compareCodeUnits, true)();
+    const opened = await underTest(() => openIn(basePath), compareCodeUnits, true)();
     return {
       real: opened.real,
       cleanup: async () => {
@@ -87,7 +93,9 @@ describe('storage model: MemoryStorage and FileSystemStorage', () => {
         await rm(basePath, { recursive: true, force: true });
       },
     };
-  });
+  };
+  modelProperty('FileSystemStorage', inDirectory((basePath) => FileSystemStorage.open({ basePath })));
+  modelProperty('AppendOnlyStorage', inDirectory((basePath) => AppendOnlyStorage.open({ basePath, rewriteMinBytes: AOF_REWRITE_MIN_BYTES })));
 });
 
 describeWithRedis('storage model: RedisStorage', (server) => {

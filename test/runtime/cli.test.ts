@@ -27,11 +27,11 @@ describe('nadb-repl', () => {
     [['promote'], /unknown command 'promote'/],
     [['primary', '--storage', 'memory'], /--listen is required/],
     [['primary', '--listen', 'nowhere', '--storage', 'memory'], /--listen wants HOST:PORT, got 'nowhere'/],
-    [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'tape:/x'], /--storage wants memory, fs:DIR or redis/],
+    [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'tape:/x'], /--storage wants memory, fs:DIR, aof:DIR or redis/],
     [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'memory', '--startup-timeout-ms', 'soon'], /--startup-timeout-ms wants a positive integer/],
     [['primary', '--listen', '127.0.0.1:0', '--storage', 'memory', '--verbose'], /Unknown option '--verbose'/],
     [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'fs:/tmp/x', '--fsync', 'sometimes'], /--fsync wants one of batch, always, never, got 'sometimes'/],
-    [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'memory', '--fsync', 'never'], /--fsync applies to fs:DIR storage only/],
+    [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'memory', '--fsync', 'never'], /--fsync applies to fs:DIR and aof:DIR storage only/],
   ])('bad arguments %j: exit 2 and one line', async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

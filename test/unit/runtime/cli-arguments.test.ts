@@ -26,8 +26,9 @@ describe('nadb-repl arguments', () => {
     expect(parseCommand(['--help'])).toEqual({ kind: 'help' });
   });
 
-  it('resolves fs:DIR to an absolute directory', () => {
-    expect(parseStorageSpec('fs:data')).toMatchObject({ kind: 'fs', dir: expect.stringMatching(/^\/.*\/data$/) });
+  it('resolves fs:DIR and aof:DIR to an absolute directory, with the fsync mode', () => {
+    expect(parseStorageSpec('fs:data')).toMatchObject({ kind: 'fs', dir: expect.stringMatching(/^\/.*\/data$/), fsync: 'batch' });
+    expect(parseStorageSpec('aof:data', 'never')).toMatchObject({ kind: 'aof', dir: expect.stringMatching(/^\/.*\/data$/), fsync: 'never' });
   });
 
   it.each(['host', 'host:', ':9000', 'host:65536', 'host:12x', 'a:b:9000'])('refuses the endpoint %j', (text) => {
@@ -38,7 +39,7 @@ describe('nadb-repl arguments', () => {
     [['stats'], '--node is required'],
     [['secondary', '--primary', 'h:1', '--storage', 'memory', 'extra'], "unexpected argument 'extra'"],
     [['primary', '--listen', 'h:1', '--storage', 'memory', '--log-level', 'loud'], "--log-level wants one of fatal, error, warn, info, debug, trace, silent, got 'loud'"],
-    [['primary', '--listen', 'h:1', '--storage', 'redis://h'], '--storage wants memory, fs:DIR or redis://HOST:PORT[/DB]'],
+    [['primary', '--listen', 'h:1', '--storage', 'redis://h'], '--storage wants memory, fs:DIR, aof:DIR or redis://HOST:PORT[/DB]'],
   ])('refuses %j', (args, message) => {
     expect(() => parseCommand(args)).toThrow(message);
   });

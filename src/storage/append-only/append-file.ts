@@ -1,0 +1,245 @@
+import { close, constants, fdatasync, fstat, fsync, ftruncate, open, read, rename, unlink, writev } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import { assert } from '../../core/assert.js';
+import { StorageFailedError } from '../../core/errors.js';
+import { isMissing } from '../filesystem/disk.js';
+import { READ_CHUNK_BYTES } from './limits.js';
+import { decodeRecord, encodeRecord, frameAt, type BatchRecord } from './record.js';
+
+// The callback API, promisified: a FileHandle costs more per call, and an apply is a few calls.
+const openFd = promisify(open);
+const closeFd = promisify(close);
+const fstatFd = promisify(fstat);
+const readFd = promisify(read);
+const writevFd = promisify(writev);
+const fdatasyncFd = promisify(fdatasync);
+const fsyncFd = promisify(fsync);
+const truncateFd = promisify(ftruncate);
+const renameFile = promisify(rename);
+const unlinkFile = promisify(unlink);
+
+/** The first bytes of every append-only file: a file without them is not one. */
+export const MAGIC = Buffer.from('NADBAOF1');
+
+/**
+ * Replays the file's records in order, then cuts a torn tail: a last record cut short or failing
+ * its CRC, or zeros where records would be (what a crash while appending leaves, never an apply
+ * that resolved durable). A bad record with good bytes after it is corruption: a clear error, not
+ * a silent truncation of what follows. Returns the bytes kept and the bytes cut.
+ */
+export async function replay(file: string, onRecord: (record: BatchRecord) => void, sync: boolean): Promise<{ bytes: number; cutBytes: number }> {
+  const fd = await openFd(file, constants.O_RDWR);
+  try {
+    const { size } = await fstatFd(fd);
+    const reader = new ChunkReader(fd, size);
+    const magic = await reader.bytesAt(0, MAGIC.length);
+    if (!magic.equals(MAGIC)) throw new StorageFailedError(`${file} is not an append-only file of this library (its first bytes are not ${MAGIC.toString()})`);
+    let offset = MAGIC.length;
+    while (offset < size) {
+      const framed = frameAt(await reader.bytesAt(offset, reader.wanted(offset)));
+      if (framed.kind === 'record') {
+        onRecord(decodeRecord(framed.payload, `${file} at byte ${offset}`));
+        offset += framed.frameBytes;
+      } else if (framed.kind === 'incomplete' || offset + framed.frameBytes >= size || (await reader.zerosFrom(offset))) {
+        break;
+      } else {
+        throw new StorageFailedError(`corrupt record in ${file} at byte ${offset} (${framed.why}) with ${size - offset} bytes after it: not a torn append; restore the file or resync this node from a fresh directory`);
+      }
+    }
+    if (offset < size) {
+      await truncateFd(fd, offset);
+      if (sync) await fdatasyncFd(fd);
+    }
+    return { bytes: offset, cutBytes: size - offset };
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+/**
+ * Writes `records` as the whole content of `file`, atomically: a temp file beside it, synced,
+ * renamed over it, the directory synced. A crash leaves the old file or the new one. Returns its size.
+ */
+export async function writeWhole(file: string, records: Iterable<BatchRecord>, sync: boolean): Promise<number> {
+  const writer = await FileWriter.create(tempOf(file));
+  let bytes: number;
+  try {
+    await writer.write([MAGIC]);
+    for (const record of records) await writer.write(encodeRecord(record));
+    bytes = await writer.finish(sync);
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+  await installTemp(file, sync);
+  return bytes;
+}
+
+/** Where a rewrite writes before its rename: a leftover of a crash, removed at open. */
+export function tempOf(file: string): string {
+  return `${file}.tmp`;
+}
+
+/** Renames the finished temp file over `file`, and makes the rename durable when `sync`. */
+export async function installTemp(file: string, sync: boolean): Promise<void> {
+  await renameFile(tempOf(file), file);
+  if (sync) await syncDir(dirname(file));
+}
+
+/** A new file written front to back: finished (synced, closed) or discarded (removed). */
+export class FileWriter {
+  private fd: number | undefined;
+  private bytes = 0;
+
+  private constructor(
+    fd: number,
+    private readonly file: string,
+  ) {
+    this.fd = fd;
+  }
+
+  static async create(file: string): Promise<FileWriter> {
+    return new FileWriter(await openFd(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC), file);
+  }
+
+  async write(chunks: Uint8Array[]): Promise<void> {
+    assert(this.fd !== undefined, 'a write after the file was finished');
+    this.bytes += await writeAll(this.fd, chunks, this.file);
+  }
+
+  /** Syncs (when `sync`) and closes the file; returns its size. */
+  async finish(sync: boolean): Promise<number> {
+    const fd = this.fd;
+    assert(fd !== undefined, 'a file finished twice');
+    this.fd = undefined;
+    try {
+      if (sync) await fsyncFd(fd);
+    } finally {
+      await closeFd(fd);
+    }
+    return this.bytes;
+  }
+
+  async discard(): Promise<void> {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) await closeFd(fd);
+    await unlinkFile(this.file).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
+  }
+}
+
+/** The file, open for appending records. After a failed append it refuses every other: see append. */
+export class Appender {
+  private failure: string | undefined;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly file: string,
+    private size: number,
+  ) {}
+
+  static async open(file: string, size: number): Promise<Appender> {
+    return new Appender(await openFd(file, constants.O_WRONLY | constants.O_APPEND), file, size);
+  }
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  /**
+   * Appends one encoded record, synced when `sync`. A failure may leave part of the record, or all
+   * of it unsynced: nothing more is appended after it (a torn tail must stay the tail, to be cut
+   * at the next open), so every later append fails too until the storage is reopened.
+   */
+  async append(record: Uint8Array[], sync: boolean): Promise<void> {
+    if (this.failure !== undefined) throw new StorageFailedError(`${this.file}: an earlier append failed (${this.failure}); reopen the storage`);
+    try {
+      this.size += await writeAll(this.fd, record, this.file);
+      if (sync) await fdatasyncFd(this.fd);
+    } catch (error) {
+      this.refuse(error);
+      throw error;
+    }
+  }
+
+  /** Refuses every append from now on: `error` left the file in a state only open() can judge. */
+  refuse(error: unknown): void {
+    this.failure ??= error instanceof Error ? error.message : String(error);
+  }
+
+  async close(): Promise<void> {
+    await closeFd(this.fd);
+  }
+}
+
+async function writeAll(fd: number, chunks: Uint8Array[], file: string): Promise<number> {
+  const bytes = chunks.reduce((total, chunk) => total + chunk.length, 0);
+  // libuv loops over short writes; fewer bytes written is a failure (ENOSPC).
+  const { bytesWritten } = await writevFd(fd, chunks);
+  if (bytesWritten !== bytes) throw new StorageFailedError(`short write to ${file}: ${bytesWritten} of ${bytes} bytes`);
+  return bytes;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fd = await openFd(dir, constants.O_RDONLY);
+  try {
+    await fsyncFd(fd);
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+/** Reads a file front to back, keeping only the bytes not yet consumed. */
+class ChunkReader {
+  private buffered: Buffer = Buffer.alloc(0);
+  /** File offset of buffered[0]. */
+  private start = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  /** How many bytes from `offset` to ask for: a whole frame when its header is buffered, else a chunk. */
+  wanted(offset: number): number {
+    const at = offset - this.start;
+    if (this.buffered.length - at >= 4) return Math.max(READ_CHUNK_BYTES, 8 + this.buffered.readUInt32LE(at));
+    return READ_CHUNK_BYTES;
+  }
+
+  /** Up to `length` bytes from `offset` (fewer at the end of the file); offsets only move forward. */
+  async bytesAt(offset: number, length: number): Promise<Buffer> {
+    assert(offset >= this.start, 'the reader only moves forward');
+    const end = Math.min(this.size, offset + length);
+    if (offset < this.start + this.buffered.length && end > this.start + this.buffered.length) {
+      this.buffered = Buffer.concat([this.buffered.subarray(offset - this.start), await this.readRange(this.start + this.buffered.length, end)]);
+      this.start = offset;
+    } else if (offset >= this.start + this.buffered.length) {
+      this.buffered = await this.readRange(offset, end);
+      this.start = offset;
+    }
+    return this.buffered.subarray(offset - this.start, end - this.start);
+  }
+
+  /** Whether every byte from `offset` to the end of the file is zero. */
+  async zerosFrom(offset: number): Promise<boolean> {
+    for (let at = offset; at < this.size; at += READ_CHUNK_BYTES) {
+      const bytes = await this.bytesAt(at, READ_CHUNK_BYTES);
+      if (bytes.some((byte) => byte !== 0)) return false;
+    }
+    return true;
+  }
+
+  private async readRange(from: number, to: number): Promise<Buffer> {
+    const bytes = Buffer.alloc(to - from);
+    for (let done = 0; done < bytes.length;) {
+      const { bytesRead } = await readFd(this.fd, bytes, done, bytes.length - done, from + done);
+      if (bytesRead === 0) throw new StorageFailedError(`the file shrank while it was read (at byte ${from + done})`);
+      done += bytesRead;
+    }
+    return bytes;
+  }
+}
