@@ -4,7 +4,7 @@
  * joining datasets of growing size. Rounds alternate which system goes first; the table shows the
  * median of the rounds. A benchmark to read, not a test: nothing here passes or fails.
  *
- *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|redis]
+ *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
  *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--json FILE] [--smoke]
  *
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
@@ -63,7 +63,7 @@ function parseSettings(argv: readonly string[]): Settings {
   });
   const base: BenchPlan = { ...DEFAULT_PLAN, ...(values.smoke === true ? SMOKE_PLAN : {}) };
   const storage = values.storage ?? base.storage;
-  if (storage !== 'memory' && storage !== 'fs' && storage !== 'redis') throw new Error(`--storage wants memory, fs or redis, got '${storage}'`);
+  if (storage !== 'memory' && storage !== 'fs' && storage !== 'aof' && storage !== 'redis') throw new Error(`--storage wants memory, fs, aof or redis, got '${storage}'`);
   const systems = (values.systems ?? SYSTEMS.join(',')).split(',');
   for (const system of systems) if (!(SYSTEMS as readonly string[]).includes(system)) throw new Error(`--systems wants ours and/or redis, got '${system}'`);
   const plan: BenchPlan = {

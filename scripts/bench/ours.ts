@@ -94,7 +94,7 @@ class StoragePlan {
   next(): string {
     const index = this.nextIndex++;
     if (this.kind === 'memory') return 'memory';
-    if (this.kind === 'fs') return `fs:${join(this.dir, `node-${index}`)}`;
+    if (this.kind === 'fs' || this.kind === 'aof') return `${this.kind}:${join(this.dir, `node-${index}`)}`;
     if (this.redis === null) throw new Error('no Redis server for --storage redis');
     return `${this.redis.url}/${index}`;
   }

@@ -15,7 +15,7 @@ export interface BenchPlan {
   /** The dataset sizes a joining secondary resyncs, each once per round. */
   readonly resyncKeys: readonly number[];
   /** Where ours' nodes keep their data; Redis' own replication always runs with persistence off. */
-  readonly storage: 'memory' | 'fs' | 'redis';
+  readonly storage: 'memory' | 'fs' | 'aof' | 'redis';
 }
 
 export const DEFAULT_PLAN: BenchPlan = {
