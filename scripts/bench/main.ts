@@ -7,6 +7,7 @@
  *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
  *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--json FILE] [--smoke]
  *
+ * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
  * bench-results/) holds the plan, the machine, every round's figures and the medians.
  */

@@ -2,7 +2,8 @@
  * One node of the benchmark's cluster, in its own process (forked by scripts/bench/ours.ts): a
  * primary that is also the application writing to it, or a secondary. The parent sends tasks over
  * IPC and gets their figures back; times are epoch milliseconds, comparable between the processes.
- * The parent ends it with SIGKILL: nothing of a round outlives it.
+ * The parent ends it with SIGKILL: nothing of a round outlives it (with SIGTERM when it is
+ * profiled: it exits then, and node writes the profile).
  */
 import { randomBytes } from 'node:crypto';
 import { parseStorageSpec, openStorage } from '../../src/cli/storage-spec.js';
@@ -221,6 +222,7 @@ async function start(config: NodeConfig): Promise<NetworkSyncBackend> {
 
 const node = await start(JSON.parse(process.argv[2] ?? '{}') as NodeConfig);
 send({ kind: 'ready', port: node.listenPort });
+process.on('SIGTERM', () => process.exit(0));
 process.on('message', (task: Task) => {
   perform(node, task).then(
     (result) => send({ kind: 'done', result }),

@@ -11,6 +11,12 @@ import type { BenchPlan, RoundFigures, ResyncFigures } from './plan.js';
 import type { LagFigures } from './figures.js';
 
 const NODE_PROCESS = new URL('./node-process.ts', import.meta.url);
+/**
+ * NADB_BENCH_CPU_PROF=DIR: every node runs under `node --cpu-prof` and writes its profile into DIR
+ * when the round ends (stopped with SIGTERM, on which it exits, instead of SIGKILL).
+ */
+const CPU_PROFILE_DIR = process.env.NADB_BENCH_CPU_PROF;
+let profiled = 0;
 
 /** A forked node: tasks in, results out, one at a time. */
 class NodeProcess {
@@ -28,7 +34,9 @@ class NodeProcess {
   }
 
   static async start(config: NodeConfig): Promise<{ node: NodeProcess; port: number | null; startingMs: number | null }> {
-    const child = fork(NODE_PROCESS, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A folder per node: node writes a profile per thread (tsx's loader has one of its own).
+    const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, `${config.role}-${(profiled += 1)}`)}`];
+    const child = fork(NODE_PROCESS, [JSON.stringify(config)], { execArgv: ['--import', 'tsx', ...profiling], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node = new NodeProcess(child);
     const startingMs = config.role === 'secondary' ? ((await node.next('starting')) as { atMs: number }).atMs : null;
     const ready = (await node.next('ready')) as { port: number | null };
@@ -47,7 +55,7 @@ class NodeProcess {
   async stop(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
+    this.child.kill(CPU_PROFILE_DIR === undefined ? 'SIGKILL' : 'SIGTERM');
     await exited;
   }
 
