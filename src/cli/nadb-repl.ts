@@ -6,6 +6,7 @@
  */
 import { NetworkSyncBackend } from '../runtime/network-sync-backend.js';
 import { createLogger } from '../runtime/logger.js';
+import { AppendOnlyStorage } from '../storage/append-only.js';
 import { parseCommand, USAGE, type Command } from './arguments.js';
 import { fetchStats } from './stats-command.js';
 import { openStorage, replicaIdFileOf } from './storage-spec.js';
@@ -47,7 +48,11 @@ async function runNode(command: NodeCommand): Promise<number> {
           runtimeLimits: { startupTimeoutMs: command.startupTimeoutMs },
         }),
   };
-  const backend = await NetworkSyncBackend.create({ baseBackend: await openStorage(command.storage), mode: command.kind, config });
+  const storage = await openStorage(command.storage);
+  if (storage instanceof AppendOnlyStorage && storage.cutBytesAtOpen > 0) {
+    logger.warn({ cutBytes: storage.cutBytesAtOpen }, 'cut a torn last record from the append-only file: an apply under way when the process stopped, never acknowledged');
+  }
+  const backend = await NetworkSyncBackend.create({ baseBackend: storage, mode: command.kind, config });
   logger.info({ stats: backend.getReplicationStats() }, `${command.kind} ready`);
   const signal = await nextSignal();
   logger.info({ signal }, 'shutting down');
