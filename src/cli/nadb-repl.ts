@@ -50,7 +50,7 @@ async function runNode(command: NodeCommand): Promise<number> {
   };
   const storage = await openStorage(command.storage);
   if (storage instanceof AppendOnlyStorage && storage.cutBytesAtOpen > 0) {
-    logger.warn({ cutBytes: storage.cutBytesAtOpen }, 'cut a torn last record from the append-only file: an apply under way when the process stopped, never acknowledged');
+    logger.warn({ cutBytes: storage.cutBytesAtOpen }, 'cut a torn last record from the append-only file: an append that did not complete before the process or the machine stopped');
   }
   const backend = await NetworkSyncBackend.create({ baseBackend: storage, mode: command.kind, config });
   logger.info({ stats: backend.getReplicationStats() }, `${command.kind} ready`);
