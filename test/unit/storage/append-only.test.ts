@@ -8,7 +8,7 @@ import { AppendOnlyStorage } from '../../../src/storage/append-only.js';
 import { READ_CHUNK_BYTES } from '../../../src/storage/append-only/limits.js';
 import { decodeRecord, encodeRecord, frameAt } from '../../../src/storage/append-only/record.js';
 import { del, set, text } from '../../support/ops.js';
-import { describeStorageContract, openedFrom } from './contract.js';
+import { describeDurabilityByFsync, describeStorageContract, openedFrom } from './contract.js';
 
 const FILE_NAME = 'appendonly.nadb';
 const dirs: string[] = [];
@@ -37,21 +37,7 @@ describe('AppendOnlyStorage', () => {
     return openedFrom(() => AppendOnlyStorage.open({ basePath, fsync: false, rewriteMinBytes: 1024 }));
   });
 
-  it.each([
-    [undefined, true],
-    ['batch', true],
-    [true, true],
-    ['always', true],
-    ['never', false],
-    [false, false],
-  ] as const)('with fsync %j, apply and stageCommit resolve durable: %j', async (fsync, durable) => {
-    const storage = await AppendOnlyStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) });
-    expect(await storage.apply([set('a/b', '1')], cursorOld)).toEqual({ durable });
-    await storage.stageBegin();
-    await storage.stageApply([set('c', '2')]);
-    expect(await storage.stageCommit(cursorNew)).toEqual({ durable });
-    await storage.close();
-  });
+  describeDurabilityByFsync(async (fsync) => AppendOnlyStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) }));
 
   it('replays its file at open: data, cursor, and a staged commit; never a staging area', async () => {
     const basePath = await tempDir();

@@ -9,7 +9,8 @@ import { compareCodeUnits, Keyspace, type Entry, type ScanRequest } from '../../
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import type { StorageBackend } from '../../../src/storage/backend.js';
-import { set, text } from '../../support/ops.js';
+import type { FsyncMode } from '../../../src/storage/filesystem.js';
+import { del, set, text } from '../../support/ops.js';
 
 export interface OpenedStorage {
   readonly storage: StorageBackend;
@@ -435,4 +436,31 @@ class PagedScan {
   async toEnd(): Promise<void> {
     while (!this.done) await this.next();
   }
+}
+
+/**
+ * For the backends that take an `fsync` setting (filesystem, append-only file): what each value
+ * promises, as apply and stageCommit report it. `openWith` opens a fresh, empty instance.
+ */
+export function describeDurabilityByFsync(openWith: (fsync: FsyncMode | boolean | undefined) => Promise<StorageBackend>): void {
+  const cursorOld: Cursor = { replicationId: 'h', sequence: 1 };
+  const cursorNew: Cursor = { replicationId: 'h', sequence: 2 };
+  it.each([
+    [undefined, true],
+    ['batch', true],
+    [true, true],
+    ['always', true],
+    ['never', false],
+    [false, false],
+  ] as const)('with fsync %j, apply and stageCommit resolve durable: %j', async (fsync, durable) => {
+    const storage = await openWith(fsync);
+    expect(await storage.apply([set('a/b', '1'), set('x', '1')], cursorOld)).toEqual({ durable });
+    await storage.stageBegin();
+    await storage.stageApply([set('c/d', '2'), set('e', '2')]);
+    await storage.stageApply([del('e')]);
+    expect(await storage.stageCommit(cursorNew)).toEqual({ durable });
+    expect(await storage.list()).toEqual(['c/d']);
+    expect(await storage.loadCursor()).toEqual(cursorNew);
+    await storage.close();
+  });
 }

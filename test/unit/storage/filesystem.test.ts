@@ -18,7 +18,7 @@ import { readJournal } from '../../../src/storage/filesystem/redo-journal.js';
 import { EntryTree } from '../../../src/storage/filesystem/tree.js';
 import { finished, spawnScript } from '../../runtime/support/child.js';
 import { del, set, text } from '../../support/ops.js';
-import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
+import { describeDurabilityByFsync, describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
 
 const dirs: string[] = [];
 
@@ -85,24 +85,7 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
-  it.each([
-    [undefined, true],
-    ['batch', true],
-    [true, true],
-    ['always', true],
-    ['never', false],
-    [false, false],
-  ] as const)('with fsync %j, apply and stageCommit resolve durable: %j', async (fsync, durable) => {
-    const storage = await FileSystemStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) });
-    expect(await storage.apply([set('a/b', '1'), set('x', '1')], cursorOld)).toEqual({ durable });
-    await storage.stageBegin();
-    await storage.stageApply([set('c/d', '2'), set('e', '2')]);
-    await storage.stageApply([del('e')]);
-    expect(await storage.stageCommit(cursorNew)).toEqual({ durable });
-    expect(await storage.list()).toEqual(['c/d']);
-    expect(await storage.loadCursor()).toEqual(cursorNew);
-    await storage.close();
-  });
+  describeDurabilityByFsync(async (fsync) => FileSystemStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) }));
 
   it('makes a batch too large for a round of fsyncs durable at once (syncfs where it works)', async () => {
     const basePath = await tempDir();
