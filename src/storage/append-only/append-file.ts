@@ -1,23 +1,12 @@
-import { close, constants, fdatasync, fstat, fsync, ftruncate, open, read, rename, unlink, writev } from 'node:fs';
+import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
 import { assert } from '../../core/assert.js';
 import { StorageFailedError } from '../../core/errors.js';
+import { closeFd, fdatasyncFd, fstatFd, fsyncFd, openFd, readFd, renameFile, truncateFd, unlinkFile, writevFd } from '../fd-calls.js';
 import { isMissing } from '../filesystem/disk.js';
+import { syncPath } from '../filesystem/file-io.js';
 import { READ_CHUNK_BYTES } from './limits.js';
 import { decodeRecord, encodeRecord, frameAt, type BatchRecord } from './record.js';
-
-// The callback API, promisified: a FileHandle costs more per call, and an apply is a few calls.
-const openFd = promisify(open);
-const closeFd = promisify(close);
-const fstatFd = promisify(fstat);
-const readFd = promisify(read);
-const writevFd = promisify(writev);
-const fdatasyncFd = promisify(fdatasync);
-const fsyncFd = promisify(fsync);
-const truncateFd = promisify(ftruncate);
-const renameFile = promisify(rename);
-const unlinkFile = promisify(unlink);
 
 /** The first bytes of every append-only file: a file without them is not one. */
 export const MAGIC = Buffer.from('NADBAOF1');
@@ -84,7 +73,7 @@ export function tempOf(file: string): string {
 /** Renames the finished temp file over `file`, and makes the rename durable when `sync`. */
 export async function installTemp(file: string, sync: boolean): Promise<void> {
   await renameFile(tempOf(file), file);
-  if (sync) await syncDir(dirname(file));
+  if (sync) await syncPath(dirname(file));
 }
 
 /** A new file written front to back: finished (synced, closed) or discarded (removed). */
@@ -181,15 +170,6 @@ async function writeAll(fd: number, chunks: Uint8Array[], file: string): Promise
   const { bytesWritten } = await writevFd(fd, chunks);
   if (bytesWritten !== bytes) throw new StorageFailedError(`short write to ${file}: ${bytesWritten} of ${bytes} bytes`);
   return bytes;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fd = await openFd(dir, constants.O_RDONLY);
-  try {
-    await fsyncFd(fd);
-  } finally {
-    await closeFd(fd);
-  }
 }
 
 /** Reads a file front to back, keeping only the bytes not yet consumed. */

@@ -1,15 +1,6 @@
-import { close, constants, fdatasync, fsync, ftruncate, open, writev } from 'node:fs';
-import { promisify } from 'node:util';
+import { constants } from 'node:fs';
+import { closeFd, fdatasyncFd, fsyncFd, openFd, truncateFd, writevFd } from '../fd-calls.js';
 import { isMissing } from './disk.js';
-
-// The callback API, promisified: a FileHandle costs more per call, which thousands of fsyncs
-// per batch add up.
-const openFd = promisify(open);
-const writevFd = promisify(writev);
-const truncateFd = promisify(ftruncate);
-const fsyncFd = promisify(fsync);
-const fdatasyncFd = promisify(fdatasync);
-const closeFd = promisify(close);
 
 /**
  * Writes `chunks` at the start of `file` (created if missing), over what is there: not O_TRUNC,
