@@ -392,7 +392,7 @@ export class Simulation {
       deliverBytes: (node, connectionId, bytes) => this.input(this.host(node), (machine, localMs) => machine.handleBytes(connectionId, bytes, localMs)),
       deliverClose: (node, connectionId) => this.input(this.host(node), (machine, localMs) => machine.handleDisconnected(connectionId, localMs)),
       connected: (secondary, secondaryConnectionId, primaryConnectionId) => {
-        this.input(this.primary, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim:${secondary}`, localMs));
+        this.input(this.primary, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim-${secondary}:${primaryConnectionId}`, localMs));
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnected(secondaryConnectionId, localMs));
       },
       connectFailed: (secondary, secondaryConnectionId) =>

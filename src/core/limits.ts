@@ -7,6 +7,13 @@ import { assert } from './assert.js';
 export interface Limits {
   /** Largest frame body (the JSON after the 4-byte length prefix). Checked before buffering. */
   frameBytesMax: number;
+  /**
+   * Largest frame a primary accepts from a secondary (at most frameBytesMax). A secondary sends only control frames
+   * (HELLO, SYNC_REQUEST, ACK, HEARTBEAT, ERROR), so anything larger is refused as soon as its
+   * length prefix arrives, whether or not the peer has authenticated: a stranger announcing
+   * frameBytesMax on each of its connections would hold that much of the primary's memory each.
+   */
+  secondaryFrameBytesMax: number;
   /** Largest value of a single SET. */
   valueBytesMax: number;
   /** Longest storage path, key, db or namespace, in UTF-16 code units. */
@@ -46,8 +53,16 @@ export interface Limits {
   snapshotChunkBytesMax: number;
   /** Secondaries the primary tracks (connected or not) in its statistics. */
   replicasMax: number;
-  /** Simultaneous connections the primary serves. */
+  /** Secondaries connected at once, past their HELLO (authenticated when auth is on). */
   connectionsMax: number;
+  /**
+   * Connections that have not sent their HELLO yet, beside connectionsMax: a flood of them cannot
+   * take a secondary's slot. One more closes the oldest of them (a secondary's HELLO follows its
+   * connect within a round trip; a stranger's never comes).
+   */
+  handshakesMax: number;
+  /** Connections from one host that have not sent their HELLO yet; one more is refused. */
+  handshakesPerHostMax: number;
   /** Keys with an expiry that the primary indexes. */
   expiringKeysMax: number;
   /** Outputs one pump() drains before it must yield: a guard against a runaway state machine. */
@@ -56,6 +71,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   frameBytesMax: 16 * 1024 * 1024,
+  secondaryFrameBytesMax: 64 * 1024,
   valueBytesMax: 8 * 1024 * 1024,
   nameLengthMax: 4096,
   tagsMax: 256,
@@ -71,6 +87,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   snapshotChunkBytesMax: 256 * 1024,
   replicasMax: 256,
   connectionsMax: 256,
+  handshakesMax: 64,
+  handshakesPerHostMax: 8,
   expiringKeysMax: 1_000_000,
   pumpOutputsMax: 100_000,
 });
@@ -82,6 +100,11 @@ export interface Timing {
   replicationTimeoutMs: number;
   /** Time from connect to the end of the handshake. */
   handshakeTimeoutMs: number;
+  /**
+   * Time from connect to the HELLO, on the primary (at most handshakeTimeoutMs): a connection
+   * that says nothing is closed soon, and its slot freed.
+   */
+  helloTimeoutMs: number;
   /** Reconnection backoff: full jitter over min(cap, base * 2^attempt). */
   reconnectBaseMs: number;
   reconnectCapMs: number;
@@ -91,6 +114,7 @@ export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
   heartbeatIntervalMs: 5_000,
   replicationTimeoutMs: 15_000,
   handshakeTimeoutMs: 10_000,
+  helloTimeoutMs: 2_000,
   reconnectBaseMs: 100,
   reconnectCapMs: 30_000,
 });
@@ -118,8 +142,20 @@ export function validateLimits(limits: Limits): void {
   assert(limits.snapshotChunkBytesMax + FRAME_ENVELOPE_BYTES <= limits.frameBytesMax, 'a full chunk must fit a frame');
   // A burst of pending writes is applied as one batch: the log must still hold all of it after.
   assert(limits.pendingWritesMax <= limits.logEntriesMax, 'pendingWritesMax must not exceed logEntriesMax');
+  assert(limits.handshakesPerHostMax <= limits.handshakesMax, 'handshakesPerHostMax must not exceed handshakesMax');
   assert(limits.outboundBudgetBytes >= limits.frameBytesMax, 'outboundBudgetBytes must hold the largest frame');
+  // A HELLO's two names at their longest, every code unit escaped as \uXXXX; an ERROR's message is one name.
+  const helloBytesMax = 2 * ESCAPED_CODE_UNIT_BYTES * limits.nameLengthMax + FRAME_ENVELOPE_BYTES;
+  assert(secondaryFrameBytesMaxOf(limits) >= Math.min(limits.frameBytesMax, helloBytesMax), 'secondaryFrameBytesMax must hold the largest HELLO');
 }
+
+/** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */
+export function secondaryFrameBytesMaxOf(limits: Limits): number {
+  return Math.min(limits.secondaryFrameBytesMax, limits.frameBytesMax);
+}
+
+/** The most bytes one UTF-16 code unit takes in the canonical JSON: `\uXXXX`. */
+const ESCAPED_CODE_UNIT_BYTES = 6;
 
 export function validateTiming(timing: Timing): void {
   for (const [name, value] of Object.entries(timing)) {

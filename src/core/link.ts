@@ -24,12 +24,18 @@ export class Link {
   lastReceivedMs: number;
   private lastBytesMs: number;
 
+  private readonly inboundFrameBytesMax: number;
+
+  /** `inboundFrameBytesMax`: the largest frame the peer may send (default: limits.frameBytesMax). */
   constructor(
     readonly connectionId: number,
     private readonly limits: Limits,
     readonly openedAtMs: number,
+    inboundFrameBytesMax: number = limits.frameBytesMax,
   ) {
-    this.decoder = new FrameDecoder(limits);
+    assert(inboundFrameBytesMax <= limits.frameBytesMax, 'inboundFrameBytesMax must not exceed frameBytesMax');
+    this.inboundFrameBytesMax = inboundFrameBytesMax;
+    this.decoder = new FrameDecoder({ ...limits, frameBytesMax: inboundFrameBytesMax });
     this.lastSentMs = openedAtMs;
     this.lastReceivedMs = openedAtMs;
     this.lastBytesMs = openedAtMs;
@@ -63,11 +69,12 @@ export class Link {
 
   /**
    * Checked once the machine has handled an input: it takes every whole frame out, and the decoder
-   * refuses a length above frameBytesMax before buffering, so what is left is part of one frame.
+   * refuses a length above the peer's frame bound before buffering, so what is left is part of one
+   * frame the peer may send.
    */
   invariants(): void {
     assert(this.decoder.framesBuffered === 0, 'a whole frame left in the decoder after its input was handled');
-    assert(this.decoder.bufferedBytes < FRAME_HEADER_BYTES + this.limits.frameBytesMax, 'a frame decoder buffers more than part of one frame');
+    assert(this.decoder.bufferedBytes < FRAME_HEADER_BYTES + this.inboundFrameBytesMax, 'a frame decoder buffers more than part of one frame the peer may send');
   }
 }
 

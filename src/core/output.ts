@@ -7,8 +7,9 @@ export type ReplicationEvent =
   | { readonly kind: 'ready'; readonly replicationId: string }
   | { readonly kind: 'writeApplied'; readonly sequence: number }
   | { readonly kind: 'expired'; readonly path: string; readonly sequence: number }
-  | { readonly kind: 'peerJoined'; readonly connectionId: number; readonly replicaId: string }
-  | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string }
+  | { readonly kind: 'peerJoined'; readonly connectionId: number; readonly replicaId: string; readonly address: string }
+  /** `address`: the peer's, on the primary (a secondary knows whom it dialled). */
+  | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string; readonly address?: string }
   | { readonly kind: 'resync'; readonly connectionId: number; readonly mode: 'continue' | 'full_resync'; readonly fromSequence: number }
   | { readonly kind: 'snapshotSent'; readonly connectionId: number; readonly entryCount: number; readonly consistentSequence: number }
   | { readonly kind: 'snapshotInstalled'; readonly replicationId: string; readonly sequence: number }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionError } from '../../src/core/errors.js';
 import type { Frame } from '../../src/core/frame.js';
-import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { captureLogs, type CapturedLogs } from './support/logs.js';
 import { FAST_TIMING, portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp, waitUntil } from './support/nodes.js';
@@ -53,12 +54,39 @@ describe('hostile bytes on the replication port', () => {
     const reasons = closeReasons(logs);
     expect(reasons.map((closed) => closed.code).sort()).toEqual(['frame_too_large', 'protocol', 'timeout']);
     expect(reasons.find((closed) => closed.code === 'frame_too_large')?.reason).toMatch(/4294967280/);
-    expect(reasons.find((closed) => closed.code === 'timeout')?.reason).toMatch(/handshake not finished/);
+    expect(reasons.find((closed) => closed.code === 'timeout')?.reason).toMatch(/no HELLO in 500 ms/);
+    // Every line about a connection names the peer.
+    const addresses = logs.records().filter((record) => record['event'] === 'connectionClosed' || record['event'] === 'peerJoined').map((record) => record['address']);
+    expect(addresses.length).toBeGreaterThanOrEqual(5);
+    for (const address of addresses) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
 
     for (let i = 0; i < 100; i += 1) await primary.writeData(`after/${i}`, `v${i}`);
     await waitCaughtUp(primary, secondaries);
     for (const storage of storages.slice(1)) expect(await storageDifference(storages[0] as MemoryStorage, storage)).toBeNull();
     expect(primary.getReplicationStats()).toMatchObject({ replicaCount: 2, server: { activeConnections: 2 } });
+  });
+
+  it('a flood of silent connections from many hosts takes no secondary slot: a restarted secondary gets back in', async () => {
+    const { primary, secondaries, logs } = await clusterWithLogs();
+    const port = portOf(primary);
+    const [leaving] = secondaries.splice(0, 1);
+    await leaving?.close();
+    open.splice(open.indexOf(leaving as NetworkSyncBackend), 1);
+    // 400 sockets that never say HELLO, ten from each of 40 other loopback hosts: past handshakesPerHostMax
+    // the primary refuses them, past handshakesMax it closes the oldest.
+    const flood = await Promise.all(Array.from({ length: 400 }, async (_, index) => rawConnect(port, `127.0.1.${1 + (index % 40)}`)));
+    await primary.writeData('during-flood', 'x');
+    const back = await startSecondary(port, new MemoryStorage());
+    open.push(back);
+    await waitCaughtUp(primary, [back, ...secondaries]);
+    const stats = primary.getReplicationStats() as PrimaryReplicationStats;
+    expect(stats.server.activeConnections).toBeLessThanOrEqual(DEFAULT_LIMITS.connectionsMax + DEFAULT_LIMITS.handshakesMax);
+    expect(primary.getReplicationStats()).toMatchObject({ replicaCount: 2 });
+    // Never refused for room: the strangers' connections were, from their own hosts.
+    const refused = logs.records().filter((record) => record['event'] === 'connectionClosed' && record['code'] === 'capacity');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((record) => String(record['address']).startsWith('127.0.0.1:'))).toEqual([]);
+    for (const peer of flood) peer.socket.destroy();
   });
 
   it('original failure 17: a huge length prefix from the primary closes the link before buffering, and the secondary reconnects', async () => {

@@ -27,6 +27,11 @@ export class Peer {
   replicaId: string | null = null;
   /** The next operation to send on this connection. */
   nextSequence = 0;
+  /**
+   * The highest sequence this connection has told the secondary of (its sync point, then the last
+   * operation sent): an ACK may claim no more.
+   */
+  announcedThrough = 0;
   snapshot: SnapshotSession | null = null;
   /** Bytes the secondary reports processed: what it has taken off the outbound budget. */
   bytesAcked = 0;

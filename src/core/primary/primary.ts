@@ -10,6 +10,7 @@ import {
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
   PROTOCOL_VERSION,
+  secondaryFrameBytesMaxOf,
   validateLimits,
   validateTiming,
   type Limits,
@@ -124,10 +125,33 @@ export class Primary implements StateMachine {
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
-    const peer = new Peer(new Link(connectionId, this.limits, nowMs), address);
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address);
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
-    else if (this.peers.size > this.limits.connectionsMax) this.closePeer(peer, 'capacity', 'too many connections (connectionsMax)');
+    else this.limitHandshakes(peer);
+  }
+
+  /**
+   * Connections before their HELLO have slots of their own (handshakesMax), never a secondary's:
+   * one host may hold a few (handshakesPerHostMax: more are refused), and past the total the oldest
+   * is closed, so a flood from many hosts cannot keep a secondary that connects meanwhile out.
+   */
+  private limitHandshakes(peer: Peer): void {
+    const host = hostOf(peer.address);
+    let fromHost = 0;
+    let oldest: Peer | undefined;
+    let count = 0;
+    for (const other of this.peers.values()) {
+      if (other.phase !== 'hello') continue;
+      count += 1;
+      if (hostOf(other.address) === host) fromHost += 1;
+      if (oldest === undefined || other.link.openedAtMs < oldest.link.openedAtMs) oldest = other;
+    }
+    if (fromHost > this.limits.handshakesPerHostMax) {
+      this.closePeer(peer, 'capacity', `too many connections from ${host} without a HELLO (handshakesPerHostMax)`);
+    } else if (count > this.limits.handshakesMax && oldest !== undefined) {
+      this.closePeer(oldest, 'capacity', 'closed for a newer connection: too many without a HELLO (handshakesMax)');
+    }
   }
 
   handleBytes(connectionId: number, bytes: Uint8Array, nowMs: number): void {
@@ -219,7 +243,10 @@ export class Primary implements StateMachine {
     assert(this.appliedSequence <= this.issuedSequence, 'applied beyond issued');
     assert(this.issuedSequence + this.pending.length === this.log.lastSequence, 'pending writes do not close the gap to the log');
     assert(this.pending.length <= this.limits.pendingWritesMax, 'pending writes above pendingWritesMax');
-    assert(this.peers.size <= this.limits.connectionsMax + 1, 'more peers than connectionsMax');
+    let handshaking = 0;
+    for (const peer of this.peers.values()) if (peer.phase === 'hello') handshaking += 1;
+    assert(handshaking <= this.limits.handshakesMax, 'more connections without a HELLO than handshakesMax');
+    assert(this.peers.size - handshaking <= this.limits.connectionsMax, 'more secondaries connected than connectionsMax');
     assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
     const unackedMax = unackedBytesMax(this.limits);
     for (const peer of this.peers.values()) {
@@ -349,6 +376,9 @@ export class Primary implements StateMachine {
     }
     if (frame.kind === 'ack') {
       if (frame.bytesReceived > peer.link.bytesSent) throw new ProtocolError('ACK covers more bytes than were sent');
+      // Believed, a false sequence would show a replica as caught up that holds nothing.
+      const claimed = Math.max(frame.receivedSequence, frame.appliedSequence, frame.durableSequence);
+      if (claimed > peer.announcedThrough) throw new ProtocolError(`ACK of sequence ${claimed}, never sent on this connection (sent through ${peer.announcedThrough})`);
       peer.bytesAcked = Math.max(peer.bytesAcked, frame.bytesReceived);
       const record = this.recordOf(peer);
       record.receivedSequence = frame.receivedSequence;
@@ -373,13 +403,28 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'auth', `authentication failed for replica ${hello.replicaId}`);
       return;
     }
+    if (!this.hasReplicaSlot(hello.replicaId)) {
+      this.closePeer(peer, 'capacity', `too many secondaries connected (connectionsMax ${this.limits.connectionsMax})`);
+      return;
+    }
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
     peer.link.send(
       { kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId, lastSequence: this.log.lastSequence },
       this.outputs,
     );
-    this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId });
+    this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId, address: peer.address });
+  }
+
+  private get helloTimeoutMs(): number {
+    return Math.min(this.timing.helloTimeoutMs, this.timing.handshakeTimeoutMs);
+  }
+
+  /** A secondary past its HELLO takes a slot, unless it replaces its own older connection. */
+  private hasReplicaSlot(replicaId: string): boolean {
+    let connected = 0;
+    for (const peer of this.peers.values()) if (peer.phase !== 'hello') connected += 1;
+    return connected < this.limits.connectionsMax || this.replicas.get(replicaId)?.connectionId != null;
   }
 
   /** One connection per replica: a newer one replaces an older (a half-open link, say). */
@@ -454,6 +499,7 @@ export class Primary implements StateMachine {
   /** Protected for the test-only bug zoo (test/zoo). */
   protected sendSyncResponse(peer: Peer, mode: 'continue' | 'full_resync', fromSequence: number): void {
     peer.link.send({ kind: 'syncResponse', timestampMs: this.clockMs, mode, replicationId: this.replicationId, fromSequence }, this.outputs);
+    peer.announcedThrough = fromSequence - 1;
     this.emit({ kind: 'resync', connectionId: peer.link.connectionId, mode, fromSequence });
   }
 
@@ -545,6 +591,7 @@ export class Primary implements StateMachine {
     const frame: Frame = entries.length === 1 ? operationFrame(first) : { kind: 'batch', timestampMs: this.clockMs, entries };
     const sent = peer.link.send(frame, this.outputs);
     peer.nextSequence = from + entries.length;
+    peer.announcedThrough = peer.nextSequence - 1;
     const record = this.recordOf(peer);
     record.operationsSent += entries.length;
     record.bytesSent += sent.frameBytes;
@@ -565,7 +612,9 @@ export class Primary implements StateMachine {
   private checkPeerTimers(peer: Peer, nowMs: number): void {
     const link = peer.link;
     const handshaking = peer.phase === 'hello' || peer.phase === 'sync';
-    if (handshaking && nowMs - link.openedAtMs >= this.timing.handshakeTimeoutMs) {
+    if (peer.phase === 'hello' && nowMs - link.openedAtMs >= this.helloTimeoutMs) {
+      this.closePeer(peer, 'timeout', `no HELLO in ${this.helloTimeoutMs} ms`);
+    } else if (handshaking && nowMs - link.openedAtMs >= this.timing.handshakeTimeoutMs) {
       this.closePeer(peer, 'timeout', `handshake not finished in ${this.timing.handshakeTimeoutMs} ms`);
     } else if (nowMs - link.lastReceivedMs >= this.timing.replicationTimeoutMs) {
       this.closePeer(peer, 'timeout', `nothing received for ${nowMs - link.lastReceivedMs} ms`);
@@ -579,7 +628,8 @@ export class Primary implements StateMachine {
 
   private peerWakeMs(peer: Peer): number {
     const link = peer.link;
-    if (peer.phase === 'hello' || peer.phase === 'sync') {
+    if (peer.phase === 'hello') return link.openedAtMs + this.helloTimeoutMs;
+    if (peer.phase === 'sync') {
       return Math.min(link.openedAtMs + this.timing.handshakeTimeoutMs, link.lastReceivedMs + this.timing.replicationTimeoutMs);
     }
     let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
@@ -603,7 +653,7 @@ export class Primary implements StateMachine {
         if (code !== 'shutdown') record.errors += 1;
       }
     }
-    this.emit({ kind: 'connectionClosed', connectionId: peer.link.connectionId, code, reason });
+    this.emit({ kind: 'connectionClosed', connectionId: peer.link.connectionId, code, reason, address: peer.address });
   }
 
   private recordOf(peer: Peer): ReplicaRecord {
@@ -677,4 +727,10 @@ function newReplicaRecord(replicaId: string): ReplicaRecord {
 
 function truncate(text: string, lengthMax: number): string {
   return text.length <= lengthMax ? text : `${text.slice(0, lengthMax - 1)}…`;
+}
+
+/** The host of a `host:port` address (the runtime's form; IPv6 hosts keep their colons). */
+function hostOf(address: string): string {
+  const colon = address.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(address.slice(colon + 1)) ? address.slice(0, colon) : address;
 }

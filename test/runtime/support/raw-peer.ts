@@ -13,8 +13,9 @@ export interface RawPeer {
   frames(): Frame[];
 }
 
-export async function rawConnect(port: number): Promise<RawPeer> {
-  const socket = connect({ host: '127.0.0.1', port });
+/** `localAddress`: another loopback address (127.0.0.2, ...) to connect from, as another host would. */
+export async function rawConnect(port: number, localAddress?: string): Promise<RawPeer> {
+  const socket = connect({ host: '127.0.0.1', port, ...(localAddress === undefined ? {} : { localAddress }) });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
