@@ -41,6 +41,11 @@ export class Link {
     this.lastBytesMs = openedAtMs;
   }
 
+  /** Bytes received and not yet part of a whole frame taken out. */
+  get bufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
   /** Encodes and queues a frame; returns its checksum (snapshot digests chain them). */
   send(frame: Frame, outputs: OutputQueue): { checksum: string; frameBytes: number } {
     const encoded = encodeFrame(frame, this.limits);

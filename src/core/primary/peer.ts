@@ -32,6 +32,8 @@ export class Peer {
    * operation sent): an ACK may claim no more.
    */
   announcedThrough = 0;
+  /** The highest sequence the secondary's ACKs on this connection claimed. */
+  claimedThrough = 0;
   snapshot: SnapshotSession | null = null;
   /** Bytes the secondary reports processed: what it has taken off the outbound budget. */
   bytesAcked = 0;

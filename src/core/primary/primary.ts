@@ -9,6 +9,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
+  FRAME_HEADER_BYTES,
   PROTOCOL_VERSION,
   secondaryFrameBytesMaxOf,
   validateLimits,
@@ -249,10 +250,14 @@ export class Primary implements StateMachine {
     assert(this.peers.size - handshaking <= this.limits.connectionsMax, 'more secondaries connected than connectionsMax');
     assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
     const unackedMax = unackedBytesMax(this.limits);
+    const inboundMax = secondaryFrameBytesMaxOf(this.limits);
     for (const peer of this.peers.values()) {
       assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
       assert(peer.unackedBytes <= unackedMax, `${peer.unackedBytes} bytes unacknowledged on a link, above the outbound budget plus one frame`);
       if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
+      assert(peer.claimedThrough <= peer.announcedThrough, 'a peer is believed to hold a sequence never sent to it');
+      // Checked here against the policy, not only by the link against the bound it was given.
+      assert(peer.link.bufferedBytes < FRAME_HEADER_BYTES + inboundMax, 'a secondary\'s connection buffers more than the largest frame a secondary sends');
       peer.link.invariants();
     }
   }
@@ -379,6 +384,7 @@ export class Primary implements StateMachine {
       // Believed, a false sequence would show a replica as caught up that holds nothing.
       const claimed = Math.max(frame.receivedSequence, frame.appliedSequence, frame.durableSequence);
       if (claimed > peer.announcedThrough) throw new ProtocolError(`ACK of sequence ${claimed}, never sent on this connection (sent through ${peer.announcedThrough})`);
+      peer.claimedThrough = Math.max(peer.claimedThrough, claimed);
       peer.bytesAcked = Math.max(peer.bytesAcked, frame.bytesReceived);
       const record = this.recordOf(peer);
       record.receivedSequence = frame.receivedSequence;
