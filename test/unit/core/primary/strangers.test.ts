@@ -3,6 +3,7 @@
  * found by trying it against a running primary (issue 11).
  */
 import { describe, expect, it } from 'vitest';
+import { authProof } from '../../../../src/core/auth.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_HEADER_BYTES } from '../../../../src/core/limits.js';
 import { Primary, type PrimaryOptions } from '../../../../src/core/primary/primary.js';
@@ -143,5 +144,17 @@ describe('Primary, against strangers', () => {
     primary.handleTimeout(T0 + DEFAULT_TIMING.helloTimeoutMs);
     expect(closed(primary)).toEqual([1]);
     expect(DEFAULT_TIMING.helloTimeoutMs).toBeLessThan(DEFAULT_TIMING.handshakeTimeoutMs);
+  });
+
+  it('with authentication on, a peer without the token cannot take over a connected replica\'s id', () => {
+    const primary = ready({ authToken: 'secret' });
+    primary.handleConnected(1, '10.0.0.1:1', T0);
+    primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: authProof('secret', 'r1') }), T0);
+    drain(primary);
+    // The id is in /stats for anyone to read; the proof is not.
+    primary.handleConnected(2, '10.6.6.6:1', T0);
+    primary.handleBytes(2, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: authProof('guess', 'r1') }), T0);
+    expect(closed(primary)).toEqual([2]);
+    expect(primary.getStats(T0).replicas).toMatchObject([{ replicaId: 'r1', connected: true, address: '10.0.0.1:1' }]);
   });
 });
