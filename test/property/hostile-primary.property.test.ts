@@ -1,0 +1,113 @@
+/**
+ * A secondary dialling something that is not a faithful primary: after a genuine handshake (or
+ * none), any sequence of valid frames of every kind (batches with gaps, chunks out of order,
+ * heartbeats ahead of the stream, other histories), valid frames with a flipped byte, bare length
+ * prefixes and junk, while its storage completes. The secondary must never throw, must keep
+ * every invariant after every input, and must hand storage only what continues its history: each
+ * apply's cursor moves by exactly its operations on the history it holds (a snapshot's commit
+ * starts another). What cannot be believed closes the link.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../src/core/frame.js';
+import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
+import type { Cursor } from '../../src/core/storage-request.js';
+import { Secondary } from '../../src/core/secondary/secondary.js';
+import { consecutiveEntriesArb, frameArb } from '../support/arbitraries.js';
+import { bytesOf, drain, ofKind, random, T0 } from '../support/machine.js';
+
+const RUNS = 300;
+const HISTORY = 'a'.repeat(32);
+
+type Input = { readonly kind: 'bytes'; readonly bytes: Uint8Array } | { readonly kind: 'tick'; readonly ms: number };
+
+/** Batches of consecutive operations: from sequence 1 (which the handshake's stream accepts) or from anywhere. */
+const streamArb: fc.Arbitrary<Frame> = fc.tuple(consecutiveEntriesArb({ minLength: 1, maxLength: 4 }), fc.boolean()).map(([entries, fromOne]) => ({
+  kind: 'batch',
+  timestampMs: T0,
+  entries: fromOne ? entries.map((entry, index) => ({ ...entry, sequence: index + 1 })) : entries,
+}));
+
+const flippedArb = fc.tuple(frameArb, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([frame, at, mask]) => {
+  const bytes = bytesOf(frame).slice();
+  const index = at % bytes.length;
+  bytes[index] = (bytes[index] ?? 0) ^ mask;
+  return bytes;
+});
+
+const prefixArb = fc.nat({ max: 0xffff_ffff }).map((length) => {
+  const bytes = new Uint8Array(FRAME_HEADER_BYTES);
+  new DataView(bytes.buffer).setUint32(0, length, false);
+  return bytes;
+});
+
+const inputArb: fc.Arbitrary<Input> = fc.oneof(
+  { weight: 4, arbitrary: fc.oneof(frameArb, streamArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
+  { weight: 1, arbitrary: fc.oneof(flippedArb, prefixArb, fc.uint8Array({ minLength: 1, maxLength: 64 })).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((ms) => ({ kind: 'tick' as const, ms })) },
+);
+
+/** A secondary whose storage completes every request at once, checked after every input. */
+class Harness {
+  readonly secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 } });
+  nowMs = T0;
+  private connectionId: number | undefined;
+  /** Where storage stands, as the requests handed to it say. */
+  private cursor: Cursor = { replicationId: HISTORY, sequence: 0 };
+
+  constructor() {
+    this.secondary.handleTimeout(T0);
+    this.settle();
+  }
+
+  run(input: Input): void {
+    if (input.kind === 'tick') {
+      this.nowMs += input.ms;
+      this.secondary.handleTimeout(this.nowMs);
+    } else if (this.connectionId !== undefined) {
+      this.secondary.handleBytes(this.connectionId, input.bytes, this.nowMs);
+    }
+    this.settle();
+  }
+
+  private settle(): void {
+    for (let outputs = drain(this.secondary); outputs.length > 0; outputs = drain(this.secondary)) {
+      for (const connect of ofKind(outputs, 'connect')) {
+        this.connectionId = connect.connectionId;
+        this.secondary.handleConnected(connect.connectionId, this.nowMs);
+      }
+      for (const close of ofKind(outputs, 'close')) if (close.connectionId === this.connectionId) this.connectionId = undefined;
+      for (const request of ofKind(outputs, 'storage')) {
+        this.follow(request.request);
+        const result = request.request.kind === 'scan' ? { kind: 'scanned' as const, entries: [], done: true } : { kind: 'done' as const, durable: true };
+        this.secondary.handleStorageDone(request.requestId, result, this.nowMs);
+        this.secondary.invariants();
+      }
+    }
+    this.secondary.invariants();
+  }
+
+  private follow(request: ReturnType<typeof ofKind<'storage'>>[number]['request']): void {
+    if (request.kind === 'stageCommit') this.cursor = request.cursor;
+    if (request.kind !== 'apply' || request.cursor === null) return;
+    expect(request.cursor.replicationId, 'an apply on another history than storage holds').toBe(this.cursor.replicationId);
+    expect(request.cursor.sequence, 'an apply that does not continue storage\'s history').toBe(this.cursor.sequence + request.operations.length);
+    this.cursor = request.cursor;
+  }
+}
+
+describe('a secondary against a hostile primary', () => {
+  it('keeps its invariants whatever the link sends, at any phase', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(inputArb, { maxLength: 40 }), (handshake, inputs) => {
+        const harness = new Harness();
+        if (handshake) {
+          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0 }) });
+          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }) });
+        }
+        for (const input of inputs) harness.run(input);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
