@@ -1,7 +1,7 @@
 /** A refused API request; `status` is the HTTP status toxiproxy answers with for the same mistake. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 413,
+    readonly status: 400 | 404 | 405 | 409 | 413,
     message: string,
   ) {
     super(message);

@@ -10,8 +10,8 @@ const VERSION = 'nadb-fault-proxy (toxiproxy 2.x API subset)';
 type Reply = { readonly status: number; readonly body?: unknown };
 
 /**
- * The stand-in for toxiproxy's HTTP API: the subset toxiproxy-node-client uses (no /populate, no
- * /metrics). Errors are answered as toxiproxy does: {error, status}.
+ * The stand-in for toxiproxy's HTTP API (all of it but /metrics), with the methods toxiproxy's
+ * router takes: updates by POST or PATCH. Errors are answered as toxiproxy does: {error, status}.
  */
 export class FaultProxyServer {
   private readonly proxies = new Map<string, FaultProxy>();
@@ -53,13 +53,14 @@ export class FaultProxyServer {
 
   private async route(method: string, path: string, body: unknown): Promise<Reply> {
     const [, proxyName, toxicsSegment, toxicName] = /^\/proxies(?:\/([^/]+)(?:\/(toxics)(?:\/([^/]+))?)?)?$/.exec(path) ?? [];
-    if (path === '/version' && method === 'GET') return { status: 200, body: VERSION };
-    if (path === '/reset' && method === 'POST') return this.reset().then(() => ({ status: 204 }));
-    if (path === '/proxies') return method === 'POST' ? this.createProxy(body) : { status: 200, body: this.listProxies() };
+    if (path === '/version') return allowed(method, ['GET'], () => ({ status: 200, body: { version: VERSION } }));
+    if (path === '/reset') return allowed(method, ['POST'], () => this.reset().then(() => ({ status: 204 })));
+    if (path === '/populate') return allowed(method, ['POST'], () => this.populate(body));
+    if (path === '/proxies') return method === 'POST' ? this.createProxy(body) : allowed(method, ['GET'], () => ({ status: 200, body: this.listProxies() }));
     if (proxyName === undefined) throw new ApiError(404, `no route for ${method} ${path}`);
     const proxy = this.proxy(decodeURIComponent(proxyName));
     if (toxicsSegment === undefined) return this.routeProxy(method, proxy, body);
-    if (toxicName === undefined) return method === 'POST' ? this.addToxic(proxy, body) : { status: 200, body: proxy.toxics };
+    if (toxicName === undefined) return method === 'POST' ? this.addToxic(proxy, body) : allowed(method, ['GET'], () => ({ status: 200, body: proxy.toxics }));
     return this.routeToxic(method, proxy, toxic(proxy, decodeURIComponent(toxicName)), body);
   }
 
@@ -69,8 +70,8 @@ export class FaultProxyServer {
       this.proxies.delete(proxy.name);
       return { status: 204 };
     }
-    if (method === 'POST') await updateProxy(proxy, asRecord(body, 'proxy'));
-    return { status: 200, body: proxy.json };
+    if (method === 'POST' || method === 'PATCH') await updateProxy(proxy, asRecord(body, 'proxy'));
+    return allowed(method, ['GET', 'POST', 'PATCH'], () => ({ status: 200, body: proxy.json }));
   }
 
   private routeToxic(method: string, proxy: FaultProxy, existing: Toxic, body: unknown): Reply {
@@ -78,12 +79,41 @@ export class FaultProxyServer {
       proxy.removeToxic(existing.name);
       return { status: 204 };
     }
-    if (method === 'POST') {
+    if (method === 'POST' || method === 'PATCH') {
+      // As toxiproxy: only the attributes (merged) and the toxicity change; name, type and stream stay.
       const changes = asRecord(body, 'toxic');
       const attributes = { ...existing.attributes, ...asRecord(changes.attributes ?? {}, 'attributes') };
-      proxy.updateToxic(parseToxic({ ...existing, ...changes, name: existing.name, type: existing.type, attributes }));
+      proxy.updateToxic(parseToxic({ ...existing, toxicity: changes.toxicity ?? existing.toxicity, attributes }));
     }
-    return { status: 200, body: toxic(proxy, existing.name) };
+    return allowed(method, ['GET', 'POST', 'PATCH'], () => ({ status: 200, body: toxic(proxy, existing.name) }));
+  }
+
+  /**
+   * Like toxiproxy's /populate: creates the proxies listed, keeps an existing one whose listen and
+   * upstream are the same (toxics and all), replaces one that differs. Every entry is checked
+   * first; an error stops the list there and is answered with the proxies done so far.
+   */
+  private async populate(body: unknown): Promise<Reply> {
+    if (!Array.isArray(body)) throw new ApiError(400, 'bad request body: a list of proxies is expected');
+    const entries = body.map((entry, index) => parsePopulateEntry(entry, index));
+    const done: FaultProxy[] = [];
+    try {
+      for (const entry of entries) done.push(await this.addOrReplace(entry));
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 500;
+      return { status, body: { error: error instanceof Error ? error.message : String(error), status, proxies: done.map((proxy) => proxy.json) } };
+    }
+    return { status: 201, body: { proxies: done.map((proxy) => proxy.json) } };
+  }
+
+  private async addOrReplace({ name, listen, upstream, enabled }: PopulateEntry): Promise<FaultProxy> {
+    const existing = this.proxies.get(name);
+    if (existing !== undefined) {
+      if (existing.json.listen === listen && existing.json.upstream === upstream) return existing;
+      await existing.setEnabled(false);
+      this.proxies.delete(name);
+    }
+    return this.addProxy(name, listen, upstream, enabled);
   }
 
   private addToxic(proxy: FaultProxy, body: unknown): Reply {
@@ -96,10 +126,14 @@ export class FaultProxyServer {
     const { name, listen, upstream, enabled } = asRecord(body, 'proxy');
     if (typeof name !== 'string' || typeof listen !== 'string' || typeof upstream !== 'string') throw new ApiError(400, 'name, listen and upstream are required strings');
     if (this.proxies.has(name)) throw new ApiError(409, `proxy '${name}' already exists`);
+    return { status: 201, body: (await this.addProxy(name, listen, upstream, enabled !== false)).json };
+  }
+
+  private async addProxy(name: string, listen: string, upstream: string, enabled: boolean): Promise<FaultProxy> {
     if (this.proxies.size >= FAULT_PROXY_LIMITS.proxiesMax) throw new ApiError(400, `at most ${FAULT_PROXY_LIMITS.proxiesMax} proxies`);
-    const proxy = await FaultProxy.create(name, listen, upstream, enabled !== false);
+    const proxy = await FaultProxy.create(name, listen, upstream, enabled);
     this.proxies.set(name, proxy);
-    return { status: 201, body: proxy.json };
+    return proxy;
   }
 
   private listProxies(): Record<string, unknown> {
@@ -121,9 +155,33 @@ export class FaultProxyServer {
   }
 }
 
+interface PopulateEntry {
+  readonly name: string;
+  readonly listen: string;
+  readonly upstream: string;
+  readonly enabled: boolean;
+}
+
+function parsePopulateEntry(entry: unknown, index: number): PopulateEntry {
+  const { name, listen, upstream, enabled } = asRecord(entry, `proxy ${index + 1}`);
+  if (typeof name !== 'string' || name === '') throw new ApiError(400, `missing required field: name at proxy ${index + 1}`);
+  if (typeof upstream !== 'string' || upstream === '') throw new ApiError(400, `missing required field: upstream at proxy ${index + 1}`);
+  if (typeof listen !== 'string') throw new ApiError(400, `listen at proxy ${index + 1} must be a HOST:PORT string`);
+  return { name, listen, upstream, enabled: enabled !== false };
+}
+
+/** As toxiproxy: fields left out keep their value; a new listen or upstream restarts the proxy, closing its connections. */
 async function updateProxy(proxy: FaultProxy, changes: Record<string, unknown>): Promise<void> {
-  if (typeof changes.upstream === 'string') proxy.setUpstream(changes.upstream);
-  if (typeof changes.enabled === 'boolean') await proxy.setEnabled(changes.enabled);
+  const { listen = proxy.json.listen, upstream = proxy.json.upstream, enabled = proxy.json.enabled } = changes;
+  if (typeof listen !== 'string' || typeof upstream !== 'string' || typeof enabled !== 'boolean') throw new ApiError(400, 'listen and upstream must be strings, enabled a boolean');
+  await proxy.reconfigure(listen, upstream);
+  await proxy.setEnabled(enabled);
+}
+
+/** Runs `handle` if the route takes `method`; toxiproxy's router answers any other method 405. */
+function allowed<R extends Reply | Promise<Reply>>(method: string, methods: readonly string[], handle: () => R): R {
+  if (!methods.includes(method)) throw new ApiError(405, `method ${method} not allowed here`);
+  return handle();
 }
 
 function toxic(proxy: FaultProxy, name: string): Toxic {

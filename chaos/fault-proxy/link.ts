@@ -2,25 +2,64 @@ import type { Socket } from 'node:net';
 import type { Direction, Toxic } from './toxic.js';
 
 /**
- * One client connection and its upstream connection. Toxics whose effect is on the connection
- * rather than on its bytes (timeout, reset_peer) are timers here; everything else is in Stream.
+ * One toxic's run on one connection, as toxiproxy runs a toxic on a link: its toxicity roll, and
+ * the state that a new run starts afresh. A run ends when the toxic is removed or restarted.
+ */
+export interface ToxicRun {
+  readonly applies: boolean;
+  /** timeout's timer: closes the link unless a chunk reaches the toxic first. */
+  timer: NodeJS.Timeout | null;
+  /** bandwidth's schedule: how far (ms) the bytes let through are ahead of the rate; negative when the timers overslept. */
+  bandwidthDebtMs: number;
+}
+
+/** A toxic that applies to this connection, with its run. */
+export interface Stage {
+  readonly toxic: Toxic;
+  readonly run: ToxicRun;
+}
+
+/**
+ * One client connection and its upstream connection, and the runs of the proxy's toxics on it.
+ * A run starts when the connection is accepted or the toxic added, and again whenever toxiproxy
+ * would interrupt and restart the toxic (see FaultProxy): each start rolls the toxicity anew.
  */
 export class Link {
-  private readonly rolls = new Map<string, boolean>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly runs = new Map<string, ToxicRun>();
+  /** limit_data's count of bytes let through; unlike a run's state it survives restarts, as in toxiproxy. */
+  private readonly limitedBytes = new Map<string, number>();
+  private resetTimer: NodeJS.Timeout | null = null;
   private wake: () => void = () => undefined;
   private changed = this.nextChangePromise();
+  /**
+   * toxiproxy sets SO_LINGER 0 on both sockets of a connection accepted while any reset_peer toxic
+   * exists (whatever its direction or toxicity): every close of this link is then a reset.
+   */
+  readonly resetsOnClose: boolean;
   closed = false;
 
   constructor(
     readonly client: Socket,
     readonly upstream: Socket,
     private readonly toxicsNow: () => readonly Toxic[],
-  ) {}
+  ) {
+    this.resetsOnClose = toxicsNow().some((toxic) => toxic.type === 'reset_peer');
+    for (const toxic of toxicsNow()) this.start(toxic);
+  }
 
-  /** The toxics that apply to this connection in this direction; toxicity is rolled once per connection, as toxiproxy does. */
-  toxics(direction: Direction): Toxic[] {
-    return this.toxicsNow().filter((toxic) => toxic.stream === direction && this.applies(toxic));
+  /** The toxics applying to this connection in this direction, in the proxy's order. */
+  stages(direction: Direction): Stage[] {
+    const stages: Stage[] = [];
+    for (const toxic of this.toxicsNow()) {
+      const run = this.runs.get(toxic.name);
+      if (toxic.stream === direction && run?.applies === true) stages.push({ toxic, run });
+    }
+    return stages;
+  }
+
+  /** The current run of a toxic: a stream holding data for a run waits until this is no longer it. */
+  currentRun(name: string): ToxicRun | undefined {
+    return this.runs.get(name);
   }
 
   /** Resolves on the next change of toxics or on close: what a stream held by a toxic waits for. */
@@ -28,50 +67,61 @@ export class Link {
     return this.changed;
   }
 
-  /** Re-reads the toxics: starts the timers of new connection-level toxics, stops removed ones. */
-  toxicsChanged(): void {
-    const current = new Map(this.toxicsNow().filter((toxic) => this.applies(toxic)).map((toxic) => [toxic.name, toxic]));
-    for (const [name, timer] of this.timers) {
-      if (!current.has(name)) {
-        clearTimeout(timer);
-        this.timers.delete(name);
-      }
-    }
-    for (const toxic of current.values()) this.arm(toxic);
+  /** Starts (or restarts) a toxic's run: a new toxicity roll, timers from now. */
+  start(toxic: Toxic): void {
+    if (this.closed) return;
+    this.stopRun(toxic.name);
+    const run: ToxicRun = { applies: Math.random() < toxic.toxicity, timer: null, bandwidthDebtMs: 0 };
+    this.runs.set(toxic.name, run);
+    if (!this.limitedBytes.has(toxic.name)) this.limitedBytes.set(toxic.name, 0);
+    if (toxic.type === 'timeout') this.restartTimeout(run, toxic.attributes.timeout);
     this.signal();
   }
 
+  /** The toxic is gone. Like toxiproxy's timeout cleanup, removing a timeout closes the connection, whether it applied or not. */
+  remove(toxic: Toxic): void {
+    this.stopRun(toxic.name);
+    this.runs.delete(toxic.name);
+    this.limitedBytes.delete(toxic.name);
+    if (toxic.type === 'timeout') this.close();
+    this.signal();
+  }
+
+  /** A chunk reached a timeout toxic: its timer starts over (0 never closes). */
+  restartTimeout(run: ToxicRun, timeoutMs: number): void {
+    if (run.timer !== null) clearTimeout(run.timer);
+    run.timer = run.applies && timeoutMs > 0 ? setTimeout(() => this.close(), timeoutMs) : null;
+  }
+
+  /** reset_peer saw its first chunk: the link closes `timeoutMs` later, whatever happens to the toxic meanwhile. */
+  triggerReset(timeoutMs: number): void {
+    this.resetTimer ??= setTimeout(() => this.close(), timeoutMs);
+  }
+
+  limited(name: string): number {
+    return this.limitedBytes.get(name) ?? 0;
+  }
+
+  addLimited(name: string, bytes: number): void {
+    this.limitedBytes.set(name, this.limited(name) + bytes);
+  }
+
+  /** Closes both sockets: a reset (RST) if the link was accepted while a reset_peer existed, else a FIN. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    this.client.destroy();
-    this.upstream.destroy();
+    for (const name of this.runs.keys()) this.stopRun(name);
+    if (this.resetTimer !== null) clearTimeout(this.resetTimer);
+    for (const socket of [this.client, this.upstream]) {
+      if (this.resetsOnClose && !socket.destroyed && socket.readyState !== 'opening') socket.resetAndDestroy();
+      else socket.destroy();
+    }
     this.signal();
   }
 
-  /** Like toxiproxy's reset_peer: the client sees a TCP RST instead of a FIN. */
-  reset(): void {
-    if (this.closed) return;
-    if (!this.client.destroyed) this.client.resetAndDestroy();
-    this.close();
-  }
-
-  private arm(toxic: Toxic): void {
-    if (this.timers.has(toxic.name)) return;
-    if (toxic.type === 'reset_peer') this.timers.set(toxic.name, setTimeout(() => this.reset(), toxic.attributes.timeout));
-    // A timeout of 0 holds the data forever instead of closing: Stream does the holding.
-    if (toxic.type === 'timeout' && toxic.attributes.timeout > 0) this.timers.set(toxic.name, setTimeout(() => this.close(), toxic.attributes.timeout));
-  }
-
-  private applies(toxic: Toxic): boolean {
-    let rolled = this.rolls.get(toxic.name);
-    if (rolled === undefined) {
-      rolled = Math.random() < toxic.toxicity;
-      this.rolls.set(toxic.name, rolled);
-    }
-    return rolled;
+  private stopRun(name: string): void {
+    const timer = this.runs.get(name)?.timer;
+    if (timer !== undefined && timer !== null) clearTimeout(timer);
   }
 
   private signal(): void {

@@ -57,31 +57,49 @@ export class FaultProxy {
     }
   }
 
-  setUpstream(upstream: string): void {
-    // Refused at creation, as toxiproxy does, not at the first connection.
+  /**
+   * toxiproxy's update: a different listen address or upstream stops the proxy (closing every
+   * connection) before taking them; the caller then enables it again or not.
+   */
+  async reconfigure(listen: string, upstream: string): Promise<void> {
+    // Refused before anything changes, as toxiproxy does, not at the first connection.
+    const address = splitHostPort(listen);
     splitHostPort(upstream);
+    if (listen === this.json.listen && upstream === this.upstream) return;
+    await this.setEnabled(false);
+    this.listen = address;
     this.upstream = upstream;
   }
 
+  /** Starts the toxic on every link, and restarts the one before it in its direction: toxiproxy interrupts that one to chain the new one on. */
   addToxic(toxic: Toxic): void {
     if (this.toxicList.some((existing) => existing.name === toxic.name)) throw new ApiError(409, `toxic '${toxic.name}' already exists`);
     if (this.toxicList.length >= FAULT_PROXY_LIMITS.toxicsPerProxyMax) throw new ApiError(400, `at most ${FAULT_PROXY_LIMITS.toxicsPerProxyMax} toxics per proxy`);
-    this.replaceToxics([...this.toxicList, toxic]);
+    const previous = this.toxicList.filter((existing) => existing.stream === toxic.stream).at(-1);
+    this.toxicList = [...this.toxicList, toxic];
+    for (const link of this.links) {
+      if (previous !== undefined) link.start(previous);
+      link.start(toxic);
+    }
   }
 
+  /** Replaces the toxic in place and restarts it on every link, which rolls its toxicity again. */
   updateToxic(toxic: Toxic): void {
-    this.replaceToxics(this.toxicList.map((existing) => (existing.name === toxic.name ? toxic : existing)));
+    this.toxicList = this.toxicList.map((existing) => (existing.name === toxic.name ? toxic : existing));
+    for (const link of this.links) link.start(toxic);
   }
 
-  removeToxic(name: string): boolean {
-    const before = this.toxicList.length;
-    this.replaceToxics(this.toxicList.filter((toxic) => toxic.name !== name));
-    return this.toxicList.length < before;
-  }
-
-  private replaceToxics(toxics: Toxic[]): void {
-    this.toxicList = toxics;
-    for (const link of this.links) link.toxicsChanged();
+  /** Removes the toxic from every link and restarts the one before it in its direction, as toxiproxy relinks its chain. */
+  removeToxic(name: string): void {
+    const removed = this.toxicList.find((toxic) => toxic.name === name);
+    if (removed === undefined) return;
+    const sameDirection = this.toxicList.filter((toxic) => toxic.stream === removed.stream);
+    const previous = sameDirection[sameDirection.indexOf(removed) - 1];
+    this.toxicList = this.toxicList.filter((toxic) => toxic !== removed);
+    for (const link of this.links) {
+      link.remove(removed);
+      if (previous !== undefined) link.start(previous);
+    }
   }
 
   private async startListening(): Promise<Server> {
@@ -111,7 +129,6 @@ export class FaultProxy {
         this.links.delete(link);
       });
     }
-    link.toxicsChanged();
   }
 }
 

@@ -1,23 +1,34 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAULT_PROXY_LIMITS } from './limits.js';
-import type { Link } from './link.js';
+import type { Link, Stage, ToxicRun } from './link.js';
+import { slicerPieceEnds } from './slicer.js';
 import type { Direction, Toxic } from './toxic.js';
 
 const MICROSECONDS_PER_MS = 1000;
-const BYTES_PER_KB = 1024;
-const MS_PER_S = 1000;
+/**
+ * toxiproxy's bandwidth lets a chunk bigger than this many milliseconds' worth of bytes through in
+ * slices of that size, one every such interval. Its rate is in KB/s of 1000 bytes: bytes per ms.
+ */
+const BANDWIDTH_SLICE_MS = 100;
+
+/** Bytes on their way, with the time they were read from the source (moved on by each latency toxic they pass). */
+interface Chunk {
+  readonly data: Buffer;
+  readonly at: number;
+}
+
+type ToxicOfType<T extends Toxic['type']> = Extract<Toxic, { type: T }>;
 
 /**
  * One direction of a link: bytes from `source` go to `sink` through the link's toxics, one chunk
- * at a time and in order. Past bufferedBytesMax the source is paused, so a slow toxic pushes back
- * on the sender instead of growing memory.
+ * at a time and in order; a toxic that cuts a chunk passes each piece through the toxics after it.
+ * Past bufferedBytesMax the source is paused, so a slow toxic pushes back on the sender instead of
+ * growing memory.
  */
 export class Stream {
   private chain: Promise<void> = Promise.resolve();
   private bufferedBytes = 0;
-  /** Bytes delivered so far, for limit_data. */
-  private passedBytes = 0;
   /** The sink has been sent FIN: nothing more may be written to it. */
   private ended = false;
 
@@ -27,18 +38,18 @@ export class Stream {
     private readonly source: Socket,
     private readonly sink: Socket,
   ) {
-    source.on('data', (chunk: Buffer) => this.enqueue(chunk));
+    source.on('data', (data: Buffer) => this.enqueue({ data, at: performance.now() }));
     source.on('end', () => (this.chain = this.chain.then(() => this.endSink())));
   }
 
-  private enqueue(chunk: Buffer): void {
-    this.bufferedBytes += chunk.length;
+  private enqueue(chunk: Chunk): void {
+    this.bufferedBytes += chunk.data.length;
     if (this.bufferedBytes > FAULT_PROXY_LIMITS.bufferedBytesMax) this.source.pause();
     this.chain = this.chain
-      .then(() => this.deliver(chunk))
+      .then(() => this.pass(chunk, this.link.stages(this.direction)))
       // A stream that cannot deliver has broken its link: close it rather than leave the chain rejected.
       .catch(() => this.link.close())
-      .finally(() => this.release(chunk.length));
+      .finally(() => this.release(chunk.data.length));
   }
 
   private release(bytes: number): void {
@@ -46,73 +57,122 @@ export class Stream {
     if (this.bufferedBytes <= FAULT_PROXY_LIMITS.bufferedBytesMax && this.source.isPaused()) this.source.resume();
   }
 
-  private async deliver(chunk: Buffer): Promise<void> {
-    await this.holdWhileTimedOut();
-    let pieces = [chunk];
-    for (const toxic of this.link.toxics(this.direction)) {
-      if (this.link.closed) return;
-      pieces = await this.apply(toxic, pieces);
-    }
-    for (const piece of pieces) this.write(piece);
-  }
-
-  /** A timeout toxic lets nothing through until it is removed (its timer closes the link). */
-  private async holdWhileTimedOut(): Promise<void> {
-    while (!this.link.closed && this.link.toxics(this.direction).some((toxic) => toxic.type === 'timeout')) await this.link.nextChange();
-  }
-
-  private async apply(toxic: Toxic, pieces: Buffer[]): Promise<Buffer[]> {
-    const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  /** Takes a chunk through `stages` in order, then to the sink. */
+  private async pass(chunk: Chunk, stages: readonly Stage[]): Promise<void> {
+    const [stage, ...rest] = stages;
+    if (this.link.closed) return;
+    if (stage === undefined) return this.write(chunk.data);
+    const { toxic, run } = stage;
     switch (toxic.type) {
       case 'latency':
-        await sleep(Math.max(0, toxic.attributes.latency + toxic.attributes.jitter * (2 * Math.random() - 1)));
-        return pieces;
+        return this.pass(await this.delay(chunk, toxic), rest);
       case 'bandwidth':
-        if (toxic.attributes.rate > 0) await sleep((bytes / (toxic.attributes.rate * BYTES_PER_KB)) * MS_PER_S);
-        return pieces;
+        return this.throttle(chunk, toxic, run, rest);
       case 'slicer':
-        return this.slice(toxic.attributes, pieces);
+        return this.slice(chunk, toxic, rest);
       case 'limit_data':
-        return this.limit(toxic.attributes.bytes, pieces);
-      default:
-        return pieces;
+        return this.limit(chunk, toxic, rest);
+      case 'timeout':
+        // Dropped; the timer starts over, as toxiproxy's does on every chunk.
+        return this.link.restartTimeout(run, toxic.attributes.timeout);
+      case 'reset_peer':
+        // Dropped, like every chunk after it.
+        return this.resetAfter(toxic.attributes.timeout);
+      case 'slow_close':
+        return this.pass(chunk, rest);
     }
   }
 
-  /** Writes the slices itself, spaced by the slicer's delay (in microseconds, as toxiproxy has it). */
-  private async slice(attributes: { average_size: number; size_variation: number; delay: number }, pieces: Buffer[]): Promise<Buffer[]> {
-    const whole = Buffer.concat(pieces);
-    let offset = 0;
-    while (offset < whole.length && !this.link.closed) {
-      const size = Math.max(1, Math.round(attributes.average_size + attributes.size_variation * (2 * Math.random() - 1)));
-      this.write(whole.subarray(offset, offset + size));
-      offset += size;
+  /**
+   * latency ± jitter (whole ms, as toxiproxy draws it), counted from when the chunk was read: a
+   * chunk queued behind another is not delayed twice, so latency never turns into a rate limit.
+   */
+  private async delay(chunk: Chunk, { attributes: { latency, jitter } }: ToxicOfType<'latency'>): Promise<Chunk> {
+    const delayMs = latency + (jitter > 0 ? Math.floor(Math.random() * 2 * jitter) - jitter : 0);
+    const due = chunk.at + delayMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    return { data: chunk.data, at: due };
+  }
+
+  /**
+   * Paces the bytes at `rate` bytes per ms, carrying what the timers overslept over to the next
+   * chunk; rate 0 holds the data until the toxic changes, as toxiproxy's does.
+   */
+  private async throttle(chunk: Chunk, toxic: ToxicOfType<'bandwidth'>, run: ToxicRun, rest: readonly Stage[]): Promise<void> {
+    const { rate } = toxic.attributes;
+    if (rate <= 0) {
+      await this.holdWhileRunning(toxic.name, run);
+      return this.pass(chunk, rest);
+    }
+    run.bandwidthDebtMs += chunk.data.length / rate;
+    const sliceBytes = Math.max(1, Math.floor(rate * BANDWIDTH_SLICE_MS));
+    let data = chunk.data;
+    while (data.length > sliceBytes && !this.link.closed) {
+      await sleep(BANDWIDTH_SLICE_MS);
+      await this.pass({ data: data.subarray(0, sliceBytes), at: chunk.at }, rest);
+      data = data.subarray(sliceBytes);
+      run.bandwidthDebtMs -= BANDWIDTH_SLICE_MS;
+    }
+    const startedAt = performance.now();
+    if (run.bandwidthDebtMs > 0) await sleep(run.bandwidthDebtMs);
+    run.bandwidthDebtMs -= performance.now() - startedAt;
+    return this.pass({ data, at: chunk.at }, rest);
+  }
+
+  /** Passes the slicer's pieces on one by one, each followed by its delay (in microseconds, as toxiproxy has it). */
+  private async slice(chunk: Chunk, { attributes }: ToxicOfType<'slicer'>, rest: readonly Stage[]): Promise<void> {
+    let start = 0;
+    for (const end of slicerPieceEnds(chunk.data.length, attributes.average_size, attributes.size_variation)) {
+      if (this.link.closed) return;
+      await this.pass({ data: chunk.data.subarray(start, end), at: chunk.at }, rest);
+      start = end;
       if (attributes.delay > 0) await sleep(attributes.delay / MICROSECONDS_PER_MS);
     }
-    return [];
   }
 
-  /** Lets through what stays under the limit; reaching it closes the link. */
-  private limit(limitBytes: number, pieces: Buffer[]): Buffer[] {
-    const whole = Buffer.concat(pieces);
-    const allowed = Math.max(0, limitBytes - this.passedBytes);
-    if (whole.length < allowed) return [whole];
-    this.write(whole.subarray(0, allowed));
+  /** Lets through what stays under the limit, counted from when the toxic was added; reaching it closes the link. */
+  private async limit(chunk: Chunk, toxic: ToxicOfType<'limit_data'>, rest: readonly Stage[]): Promise<void> {
+    const data = chunk.data.subarray(0, Math.max(0, toxic.attributes.bytes - this.link.limited(toxic.name)));
+    if (data.length > 0) {
+      this.link.addLimited(toxic.name, data.length);
+      await this.pass({ data, at: chunk.at }, rest);
+    }
+    if (this.link.limited(toxic.name) >= toxic.attributes.bytes) this.closeAfterWrites();
+  }
+
+  /** reset_peer's first chunk (or the end of the stream) closes the link `timeoutMs` later; until then nothing more passes. */
+  private async resetAfter(timeoutMs: number): Promise<void> {
+    this.link.triggerReset(timeoutMs);
+    while (!this.link.closed) await this.link.nextChange();
+  }
+
+  private async holdWhileRunning(name: string, run: ToxicRun): Promise<void> {
+    while (!this.link.closed && this.link.currentRun(name) === run) await this.link.nextChange();
+  }
+
+  private write(data: Buffer): void {
+    if (this.link.closed || this.ended || data.length === 0) return;
+    this.sink.write(data);
+  }
+
+  /** Closes the link once what was written has reached the socket: after a FIN, or straight with the reset a lingering link sends. */
+  private closeAfterWrites(): void {
+    if (this.ended) return;
     this.ended = true;
-    this.sink.end(() => this.link.close());
-    return [];
+    const close = (): void => this.link.close();
+    // Node turns a reset asked for from within a write's callback into a FIN: ask on the next turn.
+    if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
+    else this.sink.end(close);
   }
 
-  private write(piece: Buffer): void {
-    if (this.link.closed || this.ended || piece.length === 0) return;
-    this.passedBytes += piece.length;
-    this.sink.write(piece);
-  }
-
-  /** The source said FIN: pass it on, after slow_close's delay. */
+  /** The source said FIN: pass it on through the toxics, which slow_close delays and reset_peer takes as its first chunk. */
   private async endSink(): Promise<void> {
-    const slowClose = this.link.toxics(this.direction).find((toxic) => toxic.type === 'slow_close');
-    if (slowClose !== undefined) await sleep(slowClose.attributes.delay);
+    for (const { toxic } of this.link.stages(this.direction)) {
+      if (this.link.closed) return;
+      if (toxic.type === 'slow_close') await sleep(toxic.attributes.delay);
+      if (toxic.type === 'reset_peer') return this.resetAfter(toxic.attributes.timeout);
+    }
     if (this.link.closed || this.ended) return;
     this.ended = true;
     this.sink.end();

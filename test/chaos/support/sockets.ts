@@ -50,3 +50,63 @@ export function collect(socket: Socket): Promise<Received> {
 export function patternBytes(length: number): Buffer {
   return Buffer.from(Array.from({ length }, (_, index) => index % 251));
 }
+
+/** A loopback upstream whose connections the test takes one by one, to write to them when it chooses. */
+export async function startQueuedUpstream(): Promise<{ readonly address: string; nextConnection(): Promise<Socket>; close(): Promise<void> }> {
+  const waiting: ((socket: Socket) => void)[] = [];
+  const arrived: Socket[] = [];
+  const upstream = await startUpstream((socket) => {
+    const taker = waiting.shift();
+    if (taker === undefined) arrived.push(socket);
+    else taker(socket);
+  });
+  return {
+    address: upstream.address,
+    nextConnection: () => {
+      const socket = arrived.shift();
+      return socket === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(socket);
+    },
+    close: () => upstream.close(),
+  };
+}
+
+/** What a client has seen so far, with the time (performance.now()) of each event. */
+export interface Watched {
+  readonly socket: Socket;
+  readonly arrivals: readonly { readonly at: number; readonly bytes: Buffer }[];
+  /** Set once the connection has ended, whichever way. */
+  readonly closed: { readonly at: number; readonly errorCode: string | null } | null;
+  /** Resolves when the connection has ended. */
+  readonly ended: Promise<{ readonly at: number; readonly errorCode: string | null }>;
+}
+
+/** Connects to `address` and records when each chunk and the end arrive. */
+export function connectAndWatch(address: string): Watched {
+  const [host, port] = address.split(':');
+  return watch(connect({ host, port: Number(port) }));
+}
+
+export function watch(socket: Socket): Watched {
+  const arrivals: { at: number; bytes: Buffer }[] = [];
+  let errorCode: string | null = null;
+  const watched: { -readonly [K in keyof Watched]: Watched[K] } = {
+    socket,
+    arrivals,
+    closed: null,
+    ended: new Promise((resolve) =>
+      socket.once('close', () => {
+        watched.closed = { at: performance.now(), errorCode };
+        resolve(watched.closed);
+      }),
+    ),
+  };
+  socket.on('data', (bytes: Buffer) => arrivals.push({ at: performance.now(), bytes }));
+  socket.on('error', (error: NodeJS.ErrnoException) => (errorCode = error.code ?? error.message));
+  return watched;
+}
+
+/** Byte offsets at which the received chunks end: where the stream was cut, however the reads grouped the pieces. */
+export function chunkEnds(chunks: readonly Buffer[]): number[] {
+  let offset = 0;
+  return chunks.map((chunk) => (offset += chunk.length));
+}
