@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FaultProxyServer } from '../../chaos/fault-proxy/api-server.js';
 import { chunkEnds, collect, connectAndCollect, connectAndWatch, patternBytes, startQueuedUpstream } from './support/sockets.js';
 
@@ -25,6 +25,7 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     await server.close();
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await proxy.remove();
     await upstream.close();
   });
@@ -211,6 +212,35 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     const receiving = connectAndCollect(created.listen);
     const source = await upstream.nextConnection();
     await limit.update({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 10 } });
+    source.end(PAYLOAD);
+    expect((await receiving).bytes.equals(PAYLOAD.subarray(0, 10))).toBe(true);
+  });
+
+  // Math.random is the stand-in's toxicity roll: above 0.5 a toxicity-0.5 toxic is spared, below it applies.
+  it('toxicity is rolled again for the toxic before one added in the same direction, not for one the other way', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 0.5, attributes: { bytes: 10 } });
+    const roll = vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const receiving = connectAndCollect(created.listen);
+    const source = await upstream.nextConnection();
+    roll.mockReturnValue(0.1);
+    await created.addToxic({ name: 'other-way', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 0, jitter: 0 } });
+    source.write(PAYLOAD.subarray(0, 20));
+    await sleep(50);
+    await created.addToxic({ name: 'after', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 0, jitter: 0 } });
+    source.end(PAYLOAD.subarray(20));
+    expect((await receiving).bytes.equals(PAYLOAD.subarray(0, 30))).toBe(true);
+  });
+
+  it('toxicity is rolled again for the toxic before one removed in the same direction', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 0.5, attributes: { bytes: 10 } });
+    const after = await created.addToxic({ name: 'after', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 0, jitter: 0 } });
+    const roll = vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const receiving = connectAndCollect(created.listen);
+    const source = await upstream.nextConnection();
+    roll.mockReturnValue(0.1);
+    await after.remove();
     source.end(PAYLOAD);
     expect((await receiving).bytes.equals(PAYLOAD.subarray(0, 10))).toBe(true);
   });
