@@ -112,11 +112,14 @@ export class Link {
     this.closed = true;
     for (const name of this.runs.keys()) this.stopRun(name);
     if (this.resetTimer !== null) clearTimeout(this.resetTimer);
-    for (const socket of [this.client, this.upstream]) {
-      if (this.resetsOnClose && !socket.destroyed && socket.readyState !== 'opening') socket.resetAndDestroy();
-      else socket.destroy();
-    }
+    for (const socket of [this.client, this.upstream]) this.closeSocket(socket);
     this.signal();
+  }
+
+  /** Closes one of the link's sockets both ways: with a reset if the link was accepted while a reset_peer existed, else with a FIN. */
+  closeSocket(socket: Socket): void {
+    if (this.resetsOnClose && !socket.destroyed && socket.readyState !== 'opening') socket.resetAndDestroy();
+    else socket.destroy();
   }
 
   private stopRun(name: string): void {

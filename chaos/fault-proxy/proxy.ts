@@ -120,11 +120,15 @@ export class FaultProxy {
     const upstream = connect({ host, port, allowHalfOpen: true });
     const link = new Link(client, upstream, () => this.toxicList);
     this.links.add(link);
-    new Stream(link, 'upstream', client, upstream);
-    new Stream(link, 'downstream', upstream, client);
+    const upstreamward = new Stream(link, 'upstream', client, upstream);
+    const downstreamward = new Stream(link, 'downstream', upstream, client);
+    upstreamward.whenSinkClosed(() => downstreamward.finish());
+    downstreamward.whenSinkClosed(() => upstreamward.finish());
     for (const socket of [client, upstream]) {
       socket.on('error', () => link.close());
+      // Over once both sockets are: a direction may still be passing on what it read into the other.
       socket.on('close', () => {
+        if (!client.destroyed || !upstream.destroyed) return;
         link.close();
         this.links.delete(link);
       });

@@ -24,13 +24,17 @@ type ToxicOfType<T extends Toxic['type']> = Extract<Toxic, { type: T }>;
  * One direction of a link: bytes from `source` go to `sink` through the link's toxics, one chunk
  * at a time and in order; a toxic that cuts a chunk passes each piece through the toxics after it.
  * Past bufferedBytesMax the source is paused, so a slow toxic pushes back on the sender instead of
- * growing memory.
+ * growing memory. As in toxiproxy there is no half-close: when the source ends, the sink is closed
+ * both ways once everything read has gone through, and the other direction then ends in turn.
  */
 export class Stream {
   private chain: Promise<void> = Promise.resolve();
   private bufferedBytes = 0;
-  /** The sink has been sent FIN: nothing more may be written to it. */
+  /** The source has ended, or the other direction closed it: only what was read still goes through. */
+  private finished = false;
+  /** The sink is being closed: nothing more may be written to it. */
   private ended = false;
+  private sinkClosed: () => void = () => undefined;
 
   constructor(
     private readonly link: Link,
@@ -39,7 +43,19 @@ export class Stream {
     private readonly sink: Socket,
   ) {
     source.on('data', (data: Buffer) => this.enqueue({ data, at: performance.now() }));
-    source.on('end', () => (this.chain = this.chain.then(() => this.endSink())));
+    source.on('end', () => this.finish());
+  }
+
+  /** The source is done: it sent FIN, or the other direction closed it. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.chain = this.chain.then(() => this.end(this.link.stages(this.direction)));
+  }
+
+  /** Calls `callback` once this stream has closed its sink, which is the other direction's source. */
+  whenSinkClosed(callback: () => void): void {
+    this.sinkClosed = callback;
   }
 
   private enqueue(chunk: Chunk): void {
@@ -131,14 +147,14 @@ export class Stream {
     }
   }
 
-  /** Lets through what stays under the limit, counted from when the toxic was added; reaching it closes the link. */
+  /** Lets through what stays under the limit, counted from when the toxic was added; reaching it ends the stream there. */
   private async limit(chunk: Chunk, toxic: ToxicOfType<'limit_data'>, rest: readonly Stage[]): Promise<void> {
     const data = chunk.data.subarray(0, Math.max(0, toxic.attributes.bytes - this.link.limited(toxic.name)));
     if (data.length > 0) {
       this.link.addLimited(toxic.name, data.length);
       await this.pass({ data, at: chunk.at }, rest);
     }
-    if (this.link.limited(toxic.name) >= toxic.attributes.bytes) this.closeAfterWrites();
+    if (this.link.limited(toxic.name) >= toxic.attributes.bytes) await this.end(rest);
   }
 
   /** reset_peer's first chunk (or the end of the stream) closes the link `timeoutMs` later; until then nothing more passes. */
@@ -156,25 +172,26 @@ export class Stream {
     this.sink.write(data);
   }
 
-  /** Closes the link once what was written has reached the socket: after a FIN, or straight with the reset a lingering link sends. */
-  private closeAfterWrites(): void {
-    if (this.ended) return;
-    this.ended = true;
-    const close = (): void => this.link.close();
-    // Node turns a reset asked for from within a write's callback into a FIN: ask on the next turn.
-    if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
-    else this.sink.end(close);
-  }
-
-  /** The source said FIN: pass it on through the toxics, which slow_close delays and reset_peer takes as its first chunk. */
-  private async endSink(): Promise<void> {
-    for (const { toxic } of this.link.stages(this.direction)) {
+  /** The end of the stream goes through `stages` as data does (slow_close holds it back, reset_peer takes it as its first chunk), then closes the sink. */
+  private async end(stages: readonly Stage[]): Promise<void> {
+    for (const { toxic } of stages) {
       if (this.link.closed) return;
       if (toxic.type === 'slow_close') await sleep(toxic.attributes.delay);
       if (toxic.type === 'reset_peer') return this.resetAfter(toxic.attributes.timeout);
     }
+    this.closeSink();
+  }
+
+  /** Closes the sink both ways once what was written has gone; then the other direction, whose source it was, finishes. */
+  private closeSink(): void {
     if (this.link.closed || this.ended) return;
     this.ended = true;
-    this.sink.end();
+    const close = (): void => {
+      this.link.closeSocket(this.sink);
+      this.sinkClosed();
+    };
+    // Node turns a reset asked for from within a write's callback into a FIN: ask on the next turn.
+    if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
+    else this.sink.end(close);
   }
 }

@@ -89,6 +89,26 @@ describe('fault proxy', () => {
     expect((await connectAndCollect(created.listen)).bytes.equals(PAYLOAD)).toBe(true);
   });
 
+  it('a FIN closes the connection both ways once it has passed, as toxiproxy closes the socket it ends', async () => {
+    let upstreamSide: Promise<Received> | undefined;
+    // Half-open: it would answer after the request's FIN if the proxy let it.
+    const answerAfterFin = await startUpstream((socket) => {
+      upstreamSide = collect(socket);
+      socket.once('end', () => setTimeout(() => socket.end('late reply'), 50));
+    }, true);
+    try {
+      const created = await createProxy(answerAfterFin.address);
+      const watched = connectAndWatch(created.listen);
+      watched.socket.end('request');
+      await Promise.race([watched.ended, sleep(2000)]);
+      expect(watched.closed).not.toBeNull();
+      expect(watched.arrivals).toEqual([]);
+      expect((await upstreamSide)?.bytes.toString()).toBe('request');
+    } finally {
+      await answerAfterFin.close();
+    }
+  });
+
   it('disabled, the proxy refuses connections; enabled again, it forwards on the same address', async () => {
     const created = await createProxy();
     const disabled = await created.update({ listen: created.listen, upstream: created.upstream, enabled: false });

@@ -3,9 +3,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 const HOST = '127.0.0.1';
 
 /** A loopback server that gives every connection to `onConnection`; the upstream behind a proxy under test. */
-export async function startUpstream(onConnection: (socket: Socket) => void): Promise<{ readonly address: string; close(): Promise<void> }> {
+export async function startUpstream(onConnection: (socket: Socket) => void, allowHalfOpen = false): Promise<{ readonly address: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const server: Server = createServer({ allowHalfOpen }, (socket) => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
