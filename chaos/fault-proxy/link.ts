@@ -7,6 +7,8 @@ import type { Direction, Toxic } from './toxic.js';
  */
 export interface ToxicRun {
   readonly applies: boolean;
+  /** Aborted when the run ends: toxiproxy interrupts a toxic to change the chain, and the toxic lets what it holds go at once. */
+  readonly ended: AbortSignal;
   /** timeout's timer: closes the link unless a chunk reaches the toxic first. */
   timer: NodeJS.Timeout | null;
   /** bandwidth's schedule: how far (ms) the bytes let through are ahead of the rate; negative when the timers overslept. */
@@ -26,6 +28,7 @@ export interface Stage {
  */
 export class Link {
   private readonly runs = new Map<string, ToxicRun>();
+  private readonly runEndings = new Map<string, AbortController>();
   /** limit_data's count of bytes let through; unlike a run's state it survives restarts, as in toxiproxy. */
   private readonly limitedBytes = new Map<string, number>();
   private resetTimer: NodeJS.Timeout | null = null;
@@ -57,12 +60,7 @@ export class Link {
     return stages;
   }
 
-  /** The current run of a toxic: a stream holding data for a run waits until this is no longer it. */
-  currentRun(name: string): ToxicRun | undefined {
-    return this.runs.get(name);
-  }
-
-  /** Resolves on the next change of toxics or on close: what a stream held by a toxic waits for. */
+  /** Resolves on the next change of toxics or on close: what a stream stalled by reset_peer waits for. */
   nextChange(): Promise<void> {
     return this.changed;
   }
@@ -71,8 +69,10 @@ export class Link {
   start(toxic: Toxic): void {
     if (this.closed) return;
     this.stopRun(toxic.name);
-    const run: ToxicRun = { applies: Math.random() < toxic.toxicity, timer: null, bandwidthDebtMs: 0 };
+    const ending = new AbortController();
+    const run: ToxicRun = { applies: Math.random() < toxic.toxicity, ended: ending.signal, timer: null, bandwidthDebtMs: 0 };
     this.runs.set(toxic.name, run);
+    this.runEndings.set(toxic.name, ending);
     if (!this.limitedBytes.has(toxic.name)) this.limitedBytes.set(toxic.name, 0);
     if (toxic.type === 'timeout') this.restartTimeout(run, toxic.attributes.timeout);
     this.signal();
@@ -125,6 +125,8 @@ export class Link {
   private stopRun(name: string): void {
     const timer = this.runs.get(name)?.timer;
     if (timer !== undefined && timer !== null) clearTimeout(timer);
+    this.runEndings.get(name)?.abort();
+    this.runEndings.delete(name);
   }
 
   private signal(): void {

@@ -81,11 +81,11 @@ export class Stream {
     const { toxic, run } = stage;
     switch (toxic.type) {
       case 'latency':
-        return this.pass(await this.delay(chunk, toxic), rest);
+        return this.pass(await this.delay(chunk, toxic, run), rest);
       case 'bandwidth':
         return this.throttle(chunk, toxic, run, rest);
       case 'slicer':
-        return this.slice(chunk, toxic, rest);
+        return this.slice(chunk, toxic, run, rest);
       case 'limit_data':
         return this.limit(chunk, toxic, rest);
       case 'timeout':
@@ -102,48 +102,55 @@ export class Stream {
   /**
    * latency ± jitter (whole ms, as toxiproxy draws it), counted from when the chunk was read: a
    * chunk queued behind another is not delayed twice, so latency never turns into a rate limit.
+   * Interrupted, it lets the chunk go without the rest of its delay.
    */
-  private async delay(chunk: Chunk, { attributes: { latency, jitter } }: ToxicOfType<'latency'>): Promise<Chunk> {
+  private async delay(chunk: Chunk, { attributes: { latency, jitter } }: ToxicOfType<'latency'>, run: ToxicRun): Promise<Chunk> {
     const delayMs = latency + (jitter > 0 ? Math.floor(Math.random() * 2 * jitter) - jitter : 0);
     const due = chunk.at + delayMs;
     const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
+    if (wait > 0 && (await this.waitInRun(wait, run))) return chunk;
     return { data: chunk.data, at: due };
   }
 
   /**
    * Paces the bytes at `rate` bytes per ms, carrying what the timers overslept over to the next
-   * chunk; rate 0 holds the data until the toxic changes, as toxiproxy's does.
+   * chunk; rate 0 holds the data until the toxic changes, as toxiproxy's does. Interrupted, it
+   * lets the rest of the chunk go at once.
    */
   private async throttle(chunk: Chunk, toxic: ToxicOfType<'bandwidth'>, run: ToxicRun, rest: readonly Stage[]): Promise<void> {
     const { rate } = toxic.attributes;
     if (rate <= 0) {
-      await this.holdWhileRunning(toxic.name, run);
+      await untilEnded(run);
       return this.pass(chunk, rest);
     }
     run.bandwidthDebtMs += chunk.data.length / rate;
     const sliceBytes = Math.max(1, Math.floor(rate * BANDWIDTH_SLICE_MS));
     let data = chunk.data;
-    while (data.length > sliceBytes && !this.link.closed) {
-      await sleep(BANDWIDTH_SLICE_MS);
+    while (data.length > sliceBytes) {
+      if (await this.waitInRun(BANDWIDTH_SLICE_MS, run)) return this.pass({ data, at: chunk.at }, rest);
       await this.pass({ data: data.subarray(0, sliceBytes), at: chunk.at }, rest);
       data = data.subarray(sliceBytes);
       run.bandwidthDebtMs -= BANDWIDTH_SLICE_MS;
     }
     const startedAt = performance.now();
-    if (run.bandwidthDebtMs > 0) await sleep(run.bandwidthDebtMs);
+    if (run.bandwidthDebtMs > 0) await this.waitInRun(run.bandwidthDebtMs, run);
     run.bandwidthDebtMs -= performance.now() - startedAt;
     return this.pass({ data, at: chunk.at }, rest);
   }
 
-  /** Passes the slicer's pieces on one by one, each followed by its delay (in microseconds, as toxiproxy has it). */
-  private async slice(chunk: Chunk, { attributes }: ToxicOfType<'slicer'>, rest: readonly Stage[]): Promise<void> {
+  /**
+   * Passes the slicer's pieces on one by one, each followed by its delay (in microseconds, as
+   * toxiproxy has it). Interrupted, it lets the rest of the chunk go in one piece.
+   */
+  private async slice(chunk: Chunk, { attributes }: ToxicOfType<'slicer'>, run: ToxicRun, rest: readonly Stage[]): Promise<void> {
     let start = 0;
     for (const end of slicerPieceEnds(chunk.data.length, attributes.average_size, attributes.size_variation)) {
       if (this.link.closed) return;
       await this.pass({ data: chunk.data.subarray(start, end), at: chunk.at }, rest);
       start = end;
-      if (attributes.delay > 0) await sleep(attributes.delay / MICROSECONDS_PER_MS);
+      if (attributes.delay > 0 && (await this.waitInRun(attributes.delay / MICROSECONDS_PER_MS, run))) {
+        return this.pass({ data: chunk.data.subarray(start), at: chunk.at }, rest);
+      }
     }
   }
 
@@ -163,8 +170,16 @@ export class Stream {
     while (!this.link.closed) await this.link.nextChange();
   }
 
-  private async holdWhileRunning(name: string, run: ToxicRun): Promise<void> {
-    while (!this.link.closed && this.link.currentRun(name) === run) await this.link.nextChange();
+  /** Sleeps `ms` unless the toxic's run ends first (or the link closes); true when it did. */
+  private async waitInRun(ms: number, run: ToxicRun): Promise<boolean> {
+    if (run.ended.aborted) return true;
+    try {
+      await sleep(ms, undefined, { signal: run.ended });
+      return false;
+    } catch {
+      // The only rejection is the abort: the run ended.
+      return true;
+    }
   }
 
   private write(data: Buffer): void {
@@ -174,9 +189,10 @@ export class Stream {
 
   /** The end of the stream goes through `stages` as data does (slow_close holds it back, reset_peer takes it as its first chunk), then closes the sink. */
   private async end(stages: readonly Stage[]): Promise<void> {
-    for (const { toxic } of stages) {
+    for (const { toxic, run } of stages) {
       if (this.link.closed) return;
-      if (toxic.type === 'slow_close') await sleep(toxic.attributes.delay);
+      // Interrupted, toxiproxy's slow_close lets the end through at once.
+      if (toxic.type === 'slow_close') await this.waitInRun(toxic.attributes.delay, run);
       if (toxic.type === 'reset_peer') return this.resetAfter(toxic.attributes.timeout);
     }
     this.closeSink();
@@ -194,4 +210,9 @@ export class Stream {
     if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
     else this.sink.end(close);
   }
+}
+
+function untilEnded(run: ToxicRun): Promise<void> {
+  if (run.ended.aborted) return Promise.resolve();
+  return new Promise((resolve) => run.ended.addEventListener('abort', () => resolve(), { once: true }));
 }

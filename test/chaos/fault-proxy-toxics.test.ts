@@ -67,6 +67,20 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     watched.socket.destroy();
   });
 
+  it('removing a latency toxic lets the chunk it holds go at once, as toxiproxy interrupts it', async () => {
+    const LATENCY_MS = 5000;
+    const created = await createProxy();
+    const latency = await created.addToxic({ name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: LATENCY_MS, jitter: 0 } });
+    const watched = connectAndWatch(created.listen);
+    const sentAt = performance.now();
+    (await upstream.nextConnection()).write(PAYLOAD);
+    await sleep(100);
+    await latency.remove();
+    while (watched.arrivals.length === 0 && performance.now() - sentAt < LATENCY_MS / 2) await sleep(10);
+    expect(watched.arrivals.length).toBeGreaterThan(0);
+    watched.socket.destroy();
+  });
+
   it('timeout 0 drops the data, and removing the toxic closes the connection', async () => {
     const created = await createProxy();
     const timeout = await created.addToxic({ name: 'timeout', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
@@ -179,6 +193,20 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     expect(chunkEnds(chunks).every((end) => [1000, 2000, 3000, 4000, 4096].includes(end))).toBe(true);
     expect(chunks.length).toBeGreaterThanOrEqual(3);
     expect(at - startedAt).toBeGreaterThanOrEqual(0.8 * ((PAYLOAD.length / (RATE_KB_PER_S * 1000)) * 1000));
+  });
+
+  it('removing a bandwidth toxic lets the rest of the chunk it paces go at once', async () => {
+    const created = await createProxy();
+    // 100 bytes per 100 ms: four seconds for the payload.
+    const bandwidth = await created.addToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: 1 } });
+    const watched = connectAndWatch(created.listen);
+    const sentAt = performance.now();
+    (await upstream.nextConnection()).end(PAYLOAD);
+    await sleep(250);
+    await bandwidth.remove();
+    await Promise.race([watched.ended, sleep(2000)]);
+    expect(watched.closed?.at ?? Infinity).toBeLessThan(sentAt + 2000);
+    expect(Buffer.concat(watched.arrivals.map(({ bytes }) => bytes)).equals(PAYLOAD)).toBe(true);
   });
 
   it('bandwidth 0 holds the data until the toxic is removed', async () => {
