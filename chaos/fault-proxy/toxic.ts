@@ -51,8 +51,9 @@ function parseAttributes(names: readonly string[], body: unknown): Record<string
   const attributes: Record<string, number> = {};
   for (const name of names) {
     const value = record[name] ?? 0;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > FAULT_PROXY_LIMITS.attributeMax) {
-      throw new ApiError(400, `attribute ${name} must be a number from 0 to ${FAULT_PROXY_LIMITS.attributeMax}`);
+    // Whole numbers, as toxiproxy's Go integers decode them; never negative, unlike toxiproxy, and bounded.
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > FAULT_PROXY_LIMITS.attributeMax) {
+      throw new ApiError(400, `attribute ${name} must be a whole number from 0 to ${FAULT_PROXY_LIMITS.attributeMax}`);
     }
     attributes[name] = value;
   }

@@ -139,9 +139,11 @@ describe('fault proxy', () => {
     }
   });
 
-  it('refuses an unknown toxic type, a duplicate toxic name and an unknown proxy', async () => {
+  it('refuses an unknown toxic type, a fractional attribute, a duplicate toxic name and an unknown proxy', async () => {
     const created = await createProxy();
     await expect(created.addToxic({ name: 'x', type: 'down' as 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1, jitter: 0 } })).rejects.toThrow(ToxiproxyError);
+    // toxiproxy's attributes are Go integers: 1.5 does not decode.
+    await expect(created.addToxic({ name: 'x', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 1.5, jitter: 0 } })).rejects.toThrow(/400/);
     await created.addToxic({ name: 'twice', type: 'limit_data', stream: 'upstream', toxicity: 1, attributes: { bytes: 1 } });
     await expect(created.addToxic({ name: 'twice', type: 'limit_data', stream: 'upstream', toxicity: 1, attributes: { bytes: 1 } })).rejects.toThrow(/409/);
     await expect(client.get('nobody')).rejects.toThrow(/404/);
