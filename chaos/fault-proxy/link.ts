@@ -60,6 +60,13 @@ export class Link {
     return stages;
   }
 
+  /** A toxic's stage as it is now, if the toxic still exists and applies: a chunk on its way may meet one updated, restarted or removed since it set off. */
+  stage(name: string): Stage | undefined {
+    const toxic = this.toxicsNow().find((candidate) => candidate.name === name);
+    const run = this.runs.get(name);
+    return toxic !== undefined && run?.applies === true ? { toxic, run } : undefined;
+  }
+
   /** Resolves on the next change of toxics or on close: what a stream stalled by reset_peer waits for. */
   nextChange(): Promise<void> {
     return this.changed;

@@ -73,11 +73,13 @@ export class Stream {
     if (this.bufferedBytes <= FAULT_PROXY_LIMITS.bufferedBytesMax && this.source.isPaused()) this.source.resume();
   }
 
-  /** Takes a chunk through `stages` in order, then to the sink. */
+  /** Takes a chunk through `stages` in order, each met as it is now, then to the sink. */
   private async pass(chunk: Chunk, stages: readonly Stage[]): Promise<void> {
-    const [stage, ...rest] = stages;
+    const [next, ...rest] = stages;
     if (this.link.closed) return;
-    if (stage === undefined) return this.write(chunk.data);
+    if (next === undefined) return this.write(chunk.data);
+    const stage = this.link.stage(next.toxic.name);
+    if (stage === undefined) return this.pass(chunk, rest);
     const { toxic, run } = stage;
     switch (toxic.type) {
       case 'latency':
@@ -189,8 +191,11 @@ export class Stream {
 
   /** The end of the stream goes through `stages` as data does (slow_close holds it back, reset_peer takes it as its first chunk), then closes the sink. */
   private async end(stages: readonly Stage[]): Promise<void> {
-    for (const { toxic, run } of stages) {
+    for (const next of stages) {
+      const stage = this.link.stage(next.toxic.name);
       if (this.link.closed) return;
+      if (stage === undefined) continue;
+      const { toxic, run } = stage;
       // Interrupted, toxiproxy's slow_close lets the end through at once.
       if (toxic.type === 'slow_close') await this.waitInRun(toxic.attributes.delay, run);
       if (toxic.type === 'reset_peer') return this.resetAfter(toxic.attributes.timeout);

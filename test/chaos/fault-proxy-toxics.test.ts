@@ -81,6 +81,17 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     watched.socket.destroy();
   });
 
+  it('a chunk on its way meets the toxics after it as they are when it gets there', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'latency', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 300, jitter: 0 } });
+    const limit = await created.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 1000 } });
+    const receiving = connectAndCollect(created.listen);
+    (await upstream.nextConnection()).end(PAYLOAD);
+    await sleep(100);
+    await limit.update({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 10 } });
+    expect((await receiving).bytes.equals(PAYLOAD.subarray(0, 10))).toBe(true);
+  });
+
   it('timeout 0 drops the data, and removing the toxic closes the connection', async () => {
     const created = await createProxy();
     const timeout = await created.addToxic({ name: 'timeout', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
