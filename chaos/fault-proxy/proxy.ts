@@ -124,8 +124,10 @@ export class FaultProxy {
     const downstreamward = new Stream(link, 'downstream', upstream, client);
     upstreamward.whenSinkClosed(() => downstreamward.finish());
     downstreamward.whenSinkClosed(() => upstreamward.finish());
+    // An error ends a socket both ways; as in toxiproxy, what was read from it still goes through.
+    client.on('error', () => upstreamward.finish());
+    upstream.on('error', () => downstreamward.finish());
     for (const socket of [client, upstream]) {
-      socket.on('error', () => link.close());
       // Over once both sockets are: a direction may still be passing on what it read into the other.
       socket.on('close', () => {
         if (!client.destroyed || !upstream.destroyed) return;

@@ -211,8 +211,9 @@ export class Stream {
       this.link.closeSocket(this.sink);
       this.sinkClosed();
     };
+    if (this.sink.destroyed) close();
     // Node turns a reset asked for from within a write's callback into a FIN: ask on the next turn.
-    if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
+    else if (this.link.resetsOnClose) this.sink.write(Buffer.alloc(0), () => setImmediate(close));
     else this.sink.end(close);
   }
 }

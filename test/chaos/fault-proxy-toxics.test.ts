@@ -92,6 +92,17 @@ describe('fault proxy toxics, as toxiproxy does them', () => {
     expect((await receiving).bytes.equals(PAYLOAD.subarray(0, 10))).toBe(true);
   });
 
+  it('a reset from one side still lets what was read from it reach the other side', async () => {
+    const created = await createProxy();
+    await created.addToxic({ name: 'latency', type: 'latency', stream: 'upstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
+    const watched = connectAndWatch(created.listen);
+    const arriving = collect(await upstream.nextConnection());
+    watched.socket.write('sent before the reset');
+    await sleep(50);
+    watched.socket.resetAndDestroy();
+    expect((await arriving).bytes.toString()).toBe('sent before the reset');
+  });
+
   it('timeout 0 drops the data, and removing the toxic closes the connection', async () => {
     const created = await createProxy();
     const timeout = await created.addToxic({ name: 'timeout', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
