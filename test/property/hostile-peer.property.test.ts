@@ -5,10 +5,10 @@
  * must never throw, and must keep every invariant after every input: its decoder holds no more
  * than part of one frame a secondary may send (length prefixes of any size, half-sent bodies of
  * about that size), and no connection is believed to hold a sequence
- * it was never sent.
+ * it was never sent. Nor may it let go of a connection without asking for it to be closed.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/frame.js';
 import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
 import { Primary } from '../../src/core/primary/primary.js';
@@ -67,11 +67,13 @@ class Harness {
   readonly primary = new Primary({ nowMs: T0, random: random() });
   nowMs = T0;
   private writes = 0;
+  private open = false;
   replicationId = '';
 
   constructor() {
     this.settle();
     this.primary.handleConnected(CONNECTION, '10.0.0.66:4000', this.nowMs);
+    this.open = true;
     this.settle();
   }
 
@@ -88,6 +90,7 @@ class Harness {
   /** Drains the outputs, completing storage requests, checking the invariants after each input. */
   private settle(): void {
     for (let outputs = drain(this.primary); outputs.length > 0; outputs = drain(this.primary)) {
+      if (outputs.some((output) => output.kind === 'close' && output.connectionId === CONNECTION)) this.open = false;
       for (const frame of sentFrames(outputs)) if (frame.kind === 'welcome') this.replicationId = frame.replicationId;
       for (const output of outputs) {
         if (output.kind !== 'storage') continue;
@@ -97,6 +100,8 @@ class Harness {
       }
     }
     this.primary.invariants();
+    // A connection the primary lets go of is one it asked to close: else its socket would stay, uncounted.
+    expect(this.primary.connectionCount, 'a connection forgotten without being closed').toBe(this.open ? 1 : 0);
   }
 }
 

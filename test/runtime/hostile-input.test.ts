@@ -4,6 +4,7 @@ import type { Frame } from '../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
+import { bytesOf } from '../support/machine.js';
 import { captureLogs, type CapturedLogs } from './support/logs.js';
 import { FAST_TIMING, portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp, waitUntil } from './support/nodes.js';
 import { closeServer, fakePrimary, lengthPrefix, rawConnect, type RawPeer } from './support/raw-peer.js';
@@ -87,6 +88,13 @@ describe('hostile bytes on the replication port', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.filter((record) => String(record['address']).startsWith('127.0.0.1:'))).toEqual([]);
     for (const peer of flood) peer.socket.destroy();
+  });
+
+  it('closes the socket of a peer that says ERROR and then stays: nothing else would count it', async () => {
+    const { primary } = await clusterWithLogs();
+    const stranger = await rawConnect(portOf(primary));
+    stranger.socket.write(bytesOf({ kind: 'error', timestampMs: Date.now(), code: 'protocol', message: 'and now I stay' }));
+    await stranger.closed;
   });
 
   it('original failure 17: a huge length prefix from the primary closes the link before buffering, and the secondary reconnects', async () => {

@@ -123,6 +123,11 @@ export class Primary implements StateMachine {
     return this.append(op, nowMs);
   }
 
+  /** Connections the primary holds open: every other one it has asked the driver to close. */
+  get connectionCount(): number {
+    return this.peers.size;
+  }
+
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
@@ -366,7 +371,10 @@ export class Primary implements StateMachine {
 
   private handleFrame(peer: Peer, frame: Frame): void {
     if (frame.kind === 'error') {
-      this.forgetPeer(peer, frame.code, `secondary reported: ${frame.message}`);
+      // Its sender closes right after; a stranger may not, and would keep a socket nothing counts.
+      const reason = `secondary reported: ${frame.message}`;
+      this.outputs.push({ kind: 'close', connectionId: peer.link.connectionId, code: frame.code, reason });
+      this.forgetPeer(peer, frame.code, reason);
       return;
     }
     if (peer.phase === 'hello') {
