@@ -1,47 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { authProof } from '../../../../src/core/auth.js';
 import { InvalidOperationError, LimitExceededError, NotReadyError } from '../../../../src/core/errors.js';
-import type { Frame } from '../../../../src/core/frame.js';
-import type { Entry } from '../../../../src/core/keyspace.js';
-import { Primary, type PrimaryOptions } from '../../../../src/core/primary/primary.js';
-import type { Output } from '../../../../src/core/output.js';
+import { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
-
-/** A primary with empty storage, past its start-up scan. Storage requests are answered by hand. */
-function ready(options: Partial<PrimaryOptions> = {}, existing: Entry[] = []): Primary {
-  const primary = new Primary({ nowMs: T0, random: random(), ...options });
-  const [load] = ofKind(drain(primary), 'storage');
-  expect(load?.request.kind).toBe('scan');
-  primary.handleStorageDone(load?.requestId ?? 0, { kind: 'scanned', entries: existing, done: true }, T0);
-  expect(drain(primary).some((output) => output.kind === 'event' && output.event.kind === 'ready')).toBe(true);
-  return primary;
-}
-
-/** Completes every storage request in outputs, the way a FIFO storage would; returns all outputs. */
-function complete(primary: Primary, outputs: Output[], scanned: Entry[] = []): Output[] {
-  const all = [...outputs];
-  for (let i = 0; i < all.length; i += 1) {
-    const output = all[i];
-    if (output?.kind !== 'storage') continue;
-    const result = output.request.kind === 'scan' ? { kind: 'scanned' as const, entries: scanned, done: true } : { kind: 'done' as const, durable: true };
-    primary.handleStorageDone(output.requestId, result, T0);
-    primary.invariants();
-    all.push(...drain(primary));
-  }
-  return all;
-}
-
-function connect(primary: Primary, connectionId: number, replicaId = `r${connectionId}`): Frame[] {
-  primary.handleConnected(connectionId, `test:${connectionId}`, T0);
-  primary.handleBytes(connectionId, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId, auth: null }), T0);
-  return sentFrames(drain(primary));
-}
-
-function sync(primary: Primary, connectionId: number, replicationId: string | null, fromSequence: number, scanned: Entry[] = []): Frame[] {
-  primary.handleBytes(connectionId, bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId, fromSequence }), T0);
-  return sentFrames(complete(primary, drain(primary), scanned));
-}
+import { complete, connect, ready, sync } from '../../../support/primary.js';
 
 describe('Primary', () => {
   it('takes no write before its start-up scan', () => {
@@ -75,6 +38,14 @@ describe('Primary', () => {
     expect(() => primary.submitWrite(set('k', 'v'), T0)).toThrow(/raise limits.pendingWritesMax, which may not exceed logEntriesMax \(3, set by maxOperationLog\)/);
   });
 
+  it('refuses a write that would index more than expiringKeysMax expiring keys, naming the limit', () => {
+    const primary = ready({ limits: { expiringKeysMax: 2 } });
+    primary.submitWrite(set('a', '1', { expiresAtMs: T0 + 1_000 }), T0);
+    primary.submitWrite(set('b', '1', { expiresAtMs: T0 + 1_000 }), T0);
+    expect(() => primary.submitWrite(set('c', '1', { expiresAtMs: T0 + 1_000 }), T0)).toThrow(/2 expiring keys indexed \(expiringKeysMax\)/);
+    expect(primary.submitWrite(set('c', '1'), T0)).toBe(3);
+  });
+
   it('answers hello with welcome, and a matching covered request with continue', () => {
     const primary = ready();
     primary.submitWrite(set('a', '1'), T0);
@@ -83,6 +54,7 @@ describe('Primary', () => {
     const frames = sync(primary, 1, primary.replicationId, 1);
     expect(frames[0]).toMatchObject({ kind: 'syncResponse', mode: 'continue', fromSequence: 1 });
     expect(frames[1]).toMatchObject({ kind: 'operation', sequence: 1 });
+    expect(primary.getStats(T0)).toMatchObject({ mode: 'primary', partialResyncs: 1, fullResyncs: 0 });
   });
 
   it('gives a full resync to another history, with the snapshot and then the stream', () => {
@@ -93,6 +65,7 @@ describe('Primary', () => {
     expect(frames.map((frame) => frame.kind)).toEqual(['syncResponse', 'snapshotChunk', 'snapshotEnd']);
     expect(frames[0]).toMatchObject({ mode: 'full_resync', fromSequence: 1 });
     expect(frames[2]).toMatchObject({ chunkCount: 1, entryCount: 2, consistentSequence: 0 });
+    expect(primary.getStats(T0)).toMatchObject({ partialResyncs: 0, fullResyncs: 1 });
   });
 
   it('gives a full resync when the log no longer holds the requested sequence (original failure 1)', () => {
@@ -182,6 +155,7 @@ describe('Primary', () => {
     expect(outputs.some((output) => output.kind === 'event' && output.event.kind === 'expired' && output.event.sequence === 2)).toBe(true);
     const [apply] = ofKind(outputs, 'storage');
     expect(apply?.request).toMatchObject({ kind: 'apply', operations: [{ type: 'DELETE', path: 'a' }] });
+    expect(primary.getStats(T0 + 1_000).expiredKeys).toBe(1);
   });
 
   it('deletes a due entry before a write could revive it (SET_TTL on an expired key)', () => {
@@ -212,6 +186,9 @@ describe('Primary', () => {
     expect(replica?.lagBytes).toBeGreaterThan(0);
     primary.handleBytes(1, bytesOf({ kind: 'ack', timestampMs: T0, receivedSequence: 3, appliedSequence: 2, durableSequence: 1, bytesReceived: 0 }), T0 + 1_000);
     replica = primary.getStats(T0 + 1_000).replicas[0];
-    expect(replica).toMatchObject({ lagOperations: 1, lagMs: 800, appliedSequence: 2, durableSequence: 1, receivedSequence: 3 });
+    expect(replica).toMatchObject({ lagOperations: 1, lagMs: 800, lagSeconds: 0.8, appliedSequence: 2, durableSequence: 1, receivedSequence: 3 });
+    primary.handleBytes(1, bytesOf({ kind: 'ack', timestampMs: T0, receivedSequence: 3, appliedSequence: 3, durableSequence: 3, bytesReceived: 0 }), T0 + 1_000);
+    // Caught up, it has no lag however long ago the last write was.
+    expect(primary.getStats(T0 + 60_000).replicas[0]).toMatchObject({ lagOperations: 0, lagMs: 0 });
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Who gets a link: at most connectionsMax connections, one per replica (a newer connection
+ * replaces an older one), and at most replicasMax replicas remembered, making room by forgetting
+ * the disconnected replica heard from longest ago.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Primary } from '../../../../src/core/primary/primary.js';
+import { drain, sentFrames, T0 } from '../../../support/machine.js';
+import { closeCodes, connect, helloBytes, ready } from '../../../support/primary.js';
+
+function replicaIds(primary: Primary): string[] {
+  return primary.getStats(T0).replicas.map((replica) => replica.replicaId);
+}
+
+describe('admission to a primary', () => {
+  it('closes the connection beyond connectionsMax, and only that one', () => {
+    const primary = ready({ limits: { connectionsMax: 2 } });
+    for (const connectionId of [1, 2, 3]) primary.handleConnected(connectionId, 'test', T0);
+    expect(closeCodes(drain(primary))).toEqual(['3:capacity']);
+  });
+
+  it('replaces an older connection of the same replica, counting errors but not shutdowns', () => {
+    const primary = ready();
+    connect(primary, 1, 'r');
+    primary.handleConnected(2, 'test', T0);
+    primary.handleBytes(2, helloBytes('r'), T0);
+    const outputs = drain(primary);
+    expect(closeCodes(outputs)).toEqual(['1:shutdown']);
+    expect(sentFrames(outputs).map((frame) => frame.kind)).toEqual(['error', 'welcome']);
+    expect(primary.getStats(T0)).toMatchObject({ replicaCount: 1, replicas: [{ replicaId: 'r', connected: true, errors: 0 }] });
+    primary.handleDisconnected(2, T0);
+    expect(primary.getStats(T0)).toMatchObject({ replicaCount: 0, replicas: [{ replicaId: 'r', connected: false, errors: 0 }] });
+    connect(primary, 3, 'r');
+    primary.handleBytes(3, helloBytes('r'), T0); // a second hello is a protocol error
+    expect(closeCodes(drain(primary))).toEqual(['3:protocol']);
+    expect(primary.getStats(T0).replicas).toMatchObject([{ replicaId: 'r', connected: false, errors: 1 }]);
+  });
+
+  it('refuses a new replica beyond replicasMax while all are connected, and keeps the ones it has', () => {
+    const primary = ready({ limits: { replicasMax: 2 } });
+    connect(primary, 1, 'a');
+    connect(primary, 2, 'b');
+    primary.handleConnected(3, 'test', T0);
+    primary.handleBytes(3, helloBytes('c'), T0);
+    const outputs = drain(primary);
+    expect(closeCodes(outputs)).toEqual(['3:capacity']);
+    expect(sentFrames(outputs).map((frame) => frame.kind)).toEqual(['error']);
+    expect(replicaIds(primary)).toEqual(['a', 'b']);
+  });
+
+  it('makes room by forgetting the disconnected replica heard from longest ago', () => {
+    const primary = ready({ limits: { replicasMax: 3 } });
+    connect(primary, 1, 'connected', T0);
+    connect(primary, 2, 'oldest', T0 + 100);
+    connect(primary, 3, 'recent', T0 + 200);
+    primary.handleDisconnected(2, T0 + 300);
+    primary.handleDisconnected(3, T0 + 300);
+    expect(connect(primary, 4, 'new', T0 + 400)).toMatchObject([{ kind: 'welcome' }]);
+    expect(replicaIds(primary)).toEqual(['connected', 'recent', 'new']); // not merely the last disconnected one
+  });
+
+  it('lets a known replica back in when full, without forgetting another', () => {
+    const primary = ready({ limits: { replicasMax: 2 } });
+    connect(primary, 1, 'a', T0 + 100);
+    connect(primary, 2, 'b', T0);
+    primary.handleDisconnected(2, T0 + 200);
+    expect(connect(primary, 3, 'a', T0 + 300).map((frame) => frame.kind)).toEqual(['error', 'welcome']);
+    expect(replicaIds(primary)).toEqual(['a', 'b']);
+  });
+});
