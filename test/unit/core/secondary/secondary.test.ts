@@ -1,38 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chainDigest, encodeFrame, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/index.js';
+import { encodeFrame, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/index.js';
 import { ReadOnlyError } from '../../../../src/core/errors.js';
-import type { Frame } from '../../../../src/core/frame.js';
-import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
-import type { LogEntry } from '../../../../src/core/operation.js';
+import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import { Secondary } from '../../../../src/core/secondary/secondary.js';
-import type { Cursor } from '../../../../src/core/storage-request.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
-
-const HISTORY = 'a'.repeat(32);
-
-function entry(sequence: number, path = `p${sequence}`): LogEntry {
-  return { sequence, timestampMs: T0, op: set(path, `v${sequence}`) };
-}
-
-/** A secondary past the handshake, streaming history HISTORY from `cursor`. */
-function streaming(cursor: Cursor | null = { replicationId: HISTORY, sequence: 0 }, limits: Partial<Limits> = {}): Secondary {
-  const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor, limits });
-  secondary.handleTimeout(T0);
-  const [connect] = ofKind(drain(secondary), 'connect');
-  secondary.handleConnected(connect?.connectionId ?? 0, T0);
-  secondary.handleBytes(1, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0 }), T0);
-  const from = (cursor?.sequence ?? 0) + 1;
-  secondary.handleBytes(1, bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: from }), T0);
-  drain(secondary);
-  return secondary;
-}
-
-function receive(secondary: Secondary, frame: Frame, nowMs = T0): ReturnType<typeof drain> {
-  secondary.handleBytes(1, bytesOf(frame), nowMs);
-  secondary.invariants();
-  return drain(secondary);
-}
+import { batchFrame, entry, entryFrame, HISTORY, receive, streaming } from '../../../support/secondary.js';
 
 describe('Secondary', () => {
   it('says hello, then asks to resume from its persisted position', () => {
@@ -168,36 +141,6 @@ describe('Secondary', () => {
     expect(() => streaming().submitWrite(set('a', '1'), T0)).toThrow(ReadOnlyError);
   });
 
-  it('installs a full resync only after the operations up to its consistent sequence', () => {
-    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: 'old'.padEnd(32, '0'), sequence: 9 } });
-    secondary.handleTimeout(T0);
-    drain(secondary);
-    secondary.handleConnected(1, T0);
-    receive(secondary, { kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 5 });
-    const storage: number[] = [];
-    const requests = (outputs: ReturnType<typeof drain>): string[] =>
-      ofKind(outputs, 'storage').map((output) => {
-        storage.push(output.requestId);
-        return output.request.kind;
-      });
-    expect(requests(receive(secondary, { kind: 'syncResponse', timestampMs: T0, mode: 'full_resync', replicationId: HISTORY, fromSequence: 4 }))).toEqual(['stageBegin']);
-    const chunk: Frame = { kind: 'snapshotChunk', timestampMs: T0, index: 0, entries: [set('x', '1'), set('y', '2')] };
-    const checksum = encodeFrame(chunk, DEFAULT_LIMITS).checksum;
-    receive(secondary, chunk);
-    receive(secondary, { kind: 'snapshotEnd', timestampMs: T0, chunkCount: 1, entryCount: 2, digest: chainDigest(SNAPSHOT_DIGEST_INITIAL, checksum), consistentSequence: 5 });
-    receive(secondary, { kind: 'batch', timestampMs: T0, entries: [entry(4), entry(5), entry(6)] });
-    // Complete storage one by one and watch the order: stage, stage ops up to 5, commit, then live.
-    const order: string[] = [];
-    for (let i = 0; i < 10 && storage.length > 0; i += 1) {
-      secondary.handleStorageDone(storage.shift() ?? 0, { kind: 'done', durable: false }, T0);
-      order.push(...requests(drain(secondary)));
-      secondary.invariants();
-    }
-    // The chunk and operations 4..5 merge into one staged apply; 6 goes live after the commit.
-    expect(order).toEqual(['stageApply', 'stageCommit', 'apply']);
-    expect(secondary.position).toEqual({ replicationId: HISTORY, sequence: 6 });
-  });
-
   it('refuses a snapshot whose digest does not match', () => {
     const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: null });
     secondary.handleTimeout(T0);
@@ -246,11 +189,3 @@ describe('Secondary', () => {
     expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'history' }]);
   });
 });
-
-function batchFrame(from: number, count: number): Frame {
-  return { kind: 'batch', timestampMs: T0, entries: Array.from({ length: count }, (_, index) => entry(from + index)) };
-}
-
-function entryFrame(sequence: number): Frame {
-  return { kind: 'operation', ...entry(sequence) };
-}
