@@ -4,6 +4,7 @@
  * dropping what waits when its link is lost, since the next link starts over from storage.
  */
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { drain, ofKind, T0 } from '../../../support/machine.js';
 import { set } from '../../../support/ops.js';
@@ -40,5 +41,13 @@ describe("a secondary's storage work", () => {
     secondary.handleStorageDone(inflight?.requestId ?? 0, { kind: 'done', durable: true }, T0);
     expect(ofKind(drain(secondary), 'storage')).toEqual([]);
     secondary.invariants();
+  });
+
+  it('refuses an answer with nothing in flight, to another request, or with a scan result', () => {
+    const secondary = streaming();
+    expect(() => secondary.handleStorageDone(1, { kind: 'done', durable: true }, T0)).toThrow(AssertionError);
+    const [apply] = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    expect(() => secondary.handleStorageDone((apply?.requestId ?? 0) + 1, { kind: 'done', durable: true }, T0)).toThrow(/storage completed out of order/);
+    expect(() => secondary.handleStorageDone(apply?.requestId ?? 0, { kind: 'scanned', entries: [], done: true }, T0)).toThrow(/a secondary never scans/);
   });
 });
