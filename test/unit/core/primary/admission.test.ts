@@ -1,7 +1,7 @@
 /**
- * Who gets a link: at most connectionsMax connections, one per replica (a newer connection
- * replaces an older one), and at most replicasMax replicas remembered, making room by forgetting
- * the disconnected replica heard from longest ago.
+ * Who gets a link: one per replica (a newer connection replaces an older one), and at most
+ * replicasMax replicas remembered, making room by forgetting the disconnected replica heard from
+ * longest ago. The slots (connectionsMax, handshakesMax, per host) are in strangers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { Primary } from '../../../../src/core/primary/primary.js';
@@ -13,12 +13,6 @@ function replicaIds(primary: Primary): string[] {
 }
 
 describe('admission to a primary', () => {
-  it('closes the connection beyond connectionsMax, and only that one', () => {
-    const primary = ready({ limits: { connectionsMax: 2 } });
-    for (const connectionId of [1, 2, 3]) primary.handleConnected(connectionId, 'test', T0);
-    expect(closeCodes(drain(primary))).toEqual(['3:capacity']);
-  });
-
   it('replaces an older connection of the same replica, counting errors but not shutdowns', () => {
     const primary = ready();
     connect(primary, 1, 'r');

@@ -46,15 +46,16 @@ describe('frames a primary receives', () => {
     expect(closeCodes(drain(primary))).toEqual(['1:protocol']);
   });
 
-  it("ends the link on the secondary's ERROR with its code, sending nothing back", () => {
+  it("ends the link on the secondary's ERROR with its code, closing it and sending nothing back", () => {
     const primary = ready();
     connect(primary, 1);
     sync(primary, 1, primary.replicationId, 1);
     primary.handleBytes(1, bytesOf({ kind: 'error', timestampMs: T0, code: 'gap', message: 'missing 3' }), T0);
     const outputs = drain(primary);
     expect(sentFrames(outputs)).toEqual([]);
-    expect(closeCodes(outputs)).toEqual([]);
-    expect(events(outputs)).toContainEqual({ kind: 'connectionClosed', connectionId: 1, code: 'gap', reason: 'secondary reported: missing 3' });
+    // Its sender closes too; a stranger may not, and the socket must not outlive the link.
+    expect(closeCodes(outputs)).toEqual(['1:gap']);
+    expect(events(outputs)).toContainEqual({ kind: 'connectionClosed', connectionId: 1, code: 'gap', reason: 'secondary reported: missing 3', address: 'test:1' });
     expect(primary.getStats(T0).replicas).toMatchObject([{ connected: false, errors: 1 }]);
   });
 

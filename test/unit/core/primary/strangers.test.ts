@@ -6,20 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { authProof } from '../../../../src/core/auth.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_HEADER_BYTES } from '../../../../src/core/limits.js';
-import { Primary, type PrimaryOptions } from '../../../../src/core/primary/primary.js';
+import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
-import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
-
-function ready(options: Partial<PrimaryOptions> = {}): Primary {
-  const primary = new Primary({ nowMs: T0, random: random(), ...options });
-  const [load] = ofKind(drain(primary), 'storage');
-  primary.handleStorageDone(load?.requestId ?? 0, { kind: 'scanned', entries: [], done: true }, T0);
-  drain(primary);
-  return primary;
-}
+import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
+import { connect, helloBytes, ready, sync } from '../../../support/primary.js';
 
 function hello(primary: Primary, connectionId: number, atMs = T0): void {
-  primary.handleBytes(connectionId, bytesOf({ kind: 'hello', timestampMs: atMs, protocolVersion: 1, replicaId: `r${connectionId}`, auth: null }), atMs);
+  primary.handleBytes(connectionId, helloBytes(`r${connectionId}`, atMs), atMs);
 }
 
 /** The connections the primary asked to close, in order. */
@@ -29,12 +22,8 @@ function closed(primary: Primary): number[] {
 
 /** Connects, says HELLO and asks to continue from `fromSequence` of the primary's history. */
 function streaming(primary: Primary, connectionId: number, fromSequence: number): Frame[] {
-  primary.handleConnected(connectionId, `10.0.0.9:${connectionId}`, T0);
-  primary.handleBytes(connectionId, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: `r${connectionId}`, auth: null }), T0);
-  const [welcome] = sentFrames(drain(primary));
-  const replicationId = welcome?.kind === 'welcome' ? welcome.replicationId : null;
-  primary.handleBytes(connectionId, bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId, fromSequence }), T0);
-  return sentFrames(drain(primary));
+  connect(primary, connectionId);
+  return sync(primary, connectionId, primary.replicationId, fromSequence);
 }
 
 function lengthPrefix(bodyBytes: number): Uint8Array {

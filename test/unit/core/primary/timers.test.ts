@@ -10,7 +10,7 @@ import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
 import { closeCodes, connect, ready, sync, write } from '../../../support/primary.js';
 
-const { handshakeTimeoutMs, heartbeatIntervalMs, replicationTimeoutMs } = DEFAULT_TIMING;
+const { handshakeTimeoutMs, heartbeatIntervalMs, helloTimeoutMs, replicationTimeoutMs } = DEFAULT_TIMING;
 /** Small frames, and a budget that holds one batch: a second one waits for an ACK. */
 const ONE_BATCH_BUDGET = { valueBytesMax: 1_024, batchBytesMax: 4_096, snapshotChunkBytesMax: 4_096, frameBytesMax: 8_192, outboundBudgetBytes: 8_192 };
 
@@ -24,14 +24,17 @@ function heartbeatFromSecondary(primary: Primary, nowMs: number): void {
 }
 
 describe('a primary waking up', () => {
-  it('closes links that have not finished their handshake by the deadline, sending no heartbeat meanwhile', () => {
+  it('closes links that have not said HELLO by its deadline and not finished their handshake by its own, sending no heartbeat meanwhile', () => {
     const primary = ready();
     primary.handleConnected(1, 'test', T0); // no HELLO
     connect(primary, 2); // no SYNC_REQUEST
+    expect(primary.nextWakeMs()).toBe(T0 + helloTimeoutMs);
+    expect(wakeAt(primary, T0 + helloTimeoutMs - 1)).toEqual([]);
+    expect(closeCodes(wakeAt(primary, T0 + helloTimeoutMs))).toEqual(['1:timeout']);
     expect(primary.nextWakeMs()).toBe(T0 + handshakeTimeoutMs);
     expect(wakeAt(primary, T0 + heartbeatIntervalMs)).toEqual([]);
     expect(wakeAt(primary, T0 + handshakeTimeoutMs - 1)).toEqual([]);
-    expect(closeCodes(wakeAt(primary, T0 + handshakeTimeoutMs))).toEqual(['1:timeout', '2:timeout']);
+    expect(closeCodes(wakeAt(primary, T0 + handshakeTimeoutMs))).toEqual(['2:timeout']);
   });
 
   it('sends a heartbeat on a streaming link only once it has been idle for the interval', () => {
