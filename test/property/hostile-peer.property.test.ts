@@ -14,6 +14,7 @@ import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
 import { Primary } from '../../src/core/primary/primary.js';
 import { set } from '../support/ops.js';
 import { frameArb } from '../support/arbitraries.js';
+import { flippedFrameArb, lengthPrefixArb } from '../support/hostile-bytes.js';
 import { bytesOf, drain, random, sentFrames, T0 } from '../support/machine.js';
 
 const RUNS = 300;
@@ -33,18 +34,7 @@ const ackArb: fc.Arbitrary<Frame> = fc.record({
   bytesReceived: fc.nat(4096),
 });
 
-const flippedArb = fc.tuple(frameArb, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([frame, at, mask]) => {
-  const bytes = bytesOf(frame).slice();
-  const index = at % bytes.length;
-  bytes[index] = (bytes[index] ?? 0) ^ mask;
-  return bytes;
-});
 
-const prefixArb = fc.nat({ max: 0xffff_ffff }).map((length) => {
-  const bytes = new Uint8Array(FRAME_HEADER_BYTES);
-  new DataView(bytes.buffer).setUint32(0, length, false);
-  return bytes;
-});
 
 /** A length about that of secondaryFrameBytesMax, then half of it: what a peer allowed more would have buffered. */
 const announcedArb = fc.integer({ min: 60 * 1024, max: 256 * 1024 }).map((length) => {
@@ -55,8 +45,8 @@ const announcedArb = fc.integer({ min: 60 * 1024, max: 256 * 1024 }).map((length
 
 const inputArb: fc.Arbitrary<Input> = fc.oneof(
   { weight: 4, arbitrary: fc.oneof(frameArb, ackArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
-  { weight: 1, arbitrary: flippedArb.map((bytes) => ({ kind: 'bytes' as const, bytes })) },
-  { weight: 1, arbitrary: fc.oneof(prefixArb, announcedArb).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+  { weight: 1, arbitrary: flippedFrameArb.map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+  { weight: 1, arbitrary: fc.oneof(lengthPrefixArb, announcedArb).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'write' as const }) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((ms) => ({ kind: 'tick' as const, ms })) },

@@ -10,10 +10,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/frame.js';
-import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
 import type { Cursor } from '../../src/core/storage-request.js';
 import { Secondary } from '../../src/core/secondary/secondary.js';
 import { consecutiveEntriesArb, frameArb } from '../support/arbitraries.js';
+import { flippedFrameArb, lengthPrefixArb } from '../support/hostile-bytes.js';
 import { bytesOf, drain, ofKind, random, T0 } from '../support/machine.js';
 
 const RUNS = 300;
@@ -28,22 +28,11 @@ const streamArb: fc.Arbitrary<Frame> = fc.tuple(consecutiveEntriesArb({ minLengt
   entries: fromOne ? entries.map((entry, index) => ({ ...entry, sequence: index + 1 })) : entries,
 }));
 
-const flippedArb = fc.tuple(frameArb, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([frame, at, mask]) => {
-  const bytes = bytesOf(frame).slice();
-  const index = at % bytes.length;
-  bytes[index] = (bytes[index] ?? 0) ^ mask;
-  return bytes;
-});
 
-const prefixArb = fc.nat({ max: 0xffff_ffff }).map((length) => {
-  const bytes = new Uint8Array(FRAME_HEADER_BYTES);
-  new DataView(bytes.buffer).setUint32(0, length, false);
-  return bytes;
-});
 
 const inputArb: fc.Arbitrary<Input> = fc.oneof(
   { weight: 4, arbitrary: fc.oneof(frameArb, streamArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
-  { weight: 1, arbitrary: fc.oneof(flippedArb, prefixArb, fc.uint8Array({ minLength: 1, maxLength: 64 })).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+  { weight: 1, arbitrary: fc.oneof(flippedFrameArb, lengthPrefixArb, fc.uint8Array({ minLength: 1, maxLength: 64 })).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((ms) => ({ kind: 'tick' as const, ms })) },
 );
 

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { authProof } from '../../../../src/core/auth.js';
 import type { Frame } from '../../../../src/core/frame.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_HEADER_BYTES } from '../../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
+import { lengthPrefix } from '../../../support/hostile-bytes.js';
 import { connect, helloBytes, ready, sync } from '../../../support/primary.js';
 
 function hello(primary: Primary, connectionId: number, atMs = T0): void {
@@ -26,11 +27,6 @@ function streaming(primary: Primary, connectionId: number, fromSequence: number)
   return sync(primary, connectionId, primary.replicationId, fromSequence);
 }
 
-function lengthPrefix(bodyBytes: number): Uint8Array {
-  const prefix = new Uint8Array(FRAME_HEADER_BYTES);
-  new DataView(prefix.buffer).setUint32(0, bodyBytes, false);
-  return prefix;
-}
 
 describe('Primary, against strangers', () => {
   it('refuses a frame longer than a secondary ever sends as soon as its length arrives, before any handshake', () => {
