@@ -10,10 +10,12 @@ export {
   FrameTooLargeError,
   InvalidOperationError,
   LimitExceededError,
+  NotEnoughReplicasError,
   NotReadyError,
   ProtocolError,
   ReadOnlyError,
   ReplicationError,
+  ReplicationTimeoutError,
   StorageFailedError,
 } from './core/errors.js';
 export type { ErrorCode, Frame, FrameKind } from './core/frame.js';
@@ -59,4 +61,5 @@ export {
   type StorageContext,
   type WriteWithReplicationRequest,
 } from './runtime/network-sync-backend.js';
+export type { ReplicatedWriteOptions } from './runtime/replica-waits.js';
 export type { TlsOptions } from './runtime/transport.js';

@@ -54,3 +54,13 @@ export class InvalidOperationError extends ReplicationError {
 export class NotReadyError extends ReplicationError {
   override name = 'NotReadyError';
 }
+
+/** Fewer healthy secondaries than minReplicasToWrite: the write was refused, nothing accepted. */
+export class NotEnoughReplicasError extends ReplicationError {
+  override name = 'NotEnoughReplicasError';
+}
+
+/** A write applied on the primary that not enough secondaries acknowledged in time (it stays written). */
+export class ReplicationTimeoutError extends ReplicationError {
+  override name = 'ReplicationTimeoutError';
+}

@@ -8,6 +8,8 @@ export type ReplicationEvent =
   | { readonly kind: 'writeApplied'; readonly sequence: number }
   | { readonly kind: 'expired'; readonly path: string; readonly sequence: number }
   | { readonly kind: 'peerJoined'; readonly connectionId: number; readonly replicaId: string; readonly address: string }
+  /** A secondary acknowledged more of the primary's history: applied, and durable on its storage. */
+  | { readonly kind: 'replicaAcked'; readonly replicaId: string; readonly appliedSequence: number; readonly durableSequence: number }
   /** `address`: the peer's, on the primary (a secondary knows whom it dialled). */
   | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string; readonly address?: string }
   | { readonly kind: 'resync'; readonly connectionId: number; readonly mode: 'continue' | 'full_resync'; readonly fromSequence: number }

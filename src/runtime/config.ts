@@ -39,6 +39,12 @@ export interface NetworkSyncConfig {
   readonly replicaIdFile?: string;
   /** A shared secret: the primary refuses secondaries whose hello does not prove it. */
   readonly authToken?: string;
+  /**
+   * Primary: refuse writes (NotEnoughReplicasError) while fewer secondaries than this stream and
+   * were heard from within minReplicasMaxLagMs (default 10,000), as Redis' min-replicas-to-write.
+   */
+  readonly minReplicasToWrite?: number;
+  readonly minReplicasMaxLagMs?: number;
   /** TLS on the replication link (primary: key and cert; secondary: ca). */
   readonly tls?: TlsOptions;
   /** The core's limits (src/core/limits.ts); maxOperationLog sets logEntriesMax. */
@@ -65,6 +71,7 @@ export interface ResolvedConfig {
   readonly replicaId: string | null;
   readonly replicaIdFile: string | null;
   readonly authToken: string | null;
+  readonly writeQuorum: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
   readonly tls: TlsOptions | null;
   readonly limits: Limits;
   readonly timing: Timing;
@@ -91,6 +98,7 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     replicaId: config.replicaId === undefined ? null : nonEmpty('replicaId', config.replicaId),
     replicaIdFile: config.replicaIdFile ?? null,
     authToken: config.authToken ?? null,
+    writeQuorum: writeQuorumOf(config),
     tls: config.tls ?? null,
     limits: checked(() => resolveLimits(config)),
     timing: checked(() => resolveTiming(config)),
@@ -134,4 +142,18 @@ function port(name: string, value: number): number {
 function nonEmpty(name: string, value: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new ConfigError(`${name} must be a non-empty string`);
   return value;
+}
+
+function writeQuorumOf(config: NetworkSyncConfig): ResolvedConfig['writeQuorum'] {
+  const { minReplicasToWrite, minReplicasMaxLagMs } = config;
+  if (minReplicasToWrite !== undefined && !(Number.isSafeInteger(minReplicasToWrite) && minReplicasToWrite >= 0)) {
+    throw new ConfigError(`minReplicasToWrite must be a non-negative integer, got ${minReplicasToWrite}`);
+  }
+  if (minReplicasMaxLagMs !== undefined && !(Number.isSafeInteger(minReplicasMaxLagMs) && minReplicasMaxLagMs > 0)) {
+    throw new ConfigError(`minReplicasMaxLagMs must be a positive integer, got ${minReplicasMaxLagMs}`);
+  }
+  return {
+    ...(minReplicasToWrite === undefined ? {} : { minReplicasToWrite }),
+    ...(minReplicasMaxLagMs === undefined ? {} : { minReplicasMaxLagMs }),
+  };
 }

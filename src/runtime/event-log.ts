@@ -9,6 +9,7 @@ export function logEvent(logger: Logger, event: ReplicationEvent): void {
   const { kind, ...fields } = event;
   switch (kind) {
     case 'writeApplied':
+    case 'replicaAcked':
     case 'applied':
     case 'expired':
     case 'reconnectScheduled':

@@ -11,12 +11,18 @@ export interface RuntimeLimits {
   startupTimeoutMs: number;
   /** How long `nadb-repl stats` waits for a node's admin endpoint to answer. */
   statsRequestTimeoutMs: number;
+  /** How long a write with `minReplicas` waits for its secondaries unless it says (ReplicatedWriteOptions.timeoutMs). */
+  replicaWaitTimeoutMs: number;
+  /** Writes waiting for secondaries at once; one more is refused with LimitExceededError (it is applied on the primary). */
+  replicaWaitsMax: number;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   closeFlushTimeoutMs: 5_000,
   startupTimeoutMs: 10_000,
   statsRequestTimeoutMs: 5_000,
+  replicaWaitTimeoutMs: 10_000,
+  replicaWaitsMax: 100_000,
 });
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms: wake-ups further off are re-armed. */

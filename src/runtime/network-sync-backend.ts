@@ -18,6 +18,7 @@ import { systemNowMs } from './clock.js';
 import { resolveConfig, type NetworkSyncConfig, type ReplicationMode, type ResolvedConfig } from './config.js';
 import { NodeMetrics } from './metrics.js';
 import { PrimaryNode } from './primary-node.js';
+import type { ReplicatedWriteOptions } from './replica-waits.js';
 import { resolveReplicaId } from './replica-id.js';
 import { SecondaryNode } from './secondary-node.js';
 
@@ -124,36 +125,41 @@ export class NetworkSyncBackend {
     this.context = { db: context.db, namespace: context.namespace };
   }
 
-  /** Writes `data` at `path` under the current context; replicated like every write. */
-  async writeData(path: string, data: Uint8Array | string): Promise<void> {
-    await this.writeWithReplication({ relativePath: path, data });
+  /**
+   * Writes `data` at `path` under the current context; replicated like every write. Every write
+   * resolves once the primary's storage applied it, or with `replicas.minReplicas` once that many
+   * secondaries acknowledged it too (durable on their storage by default), rejecting with
+   * ReplicationTimeoutError (the write stays) when they do not in time.
+   */
+  async writeData(path: string, data: Uint8Array | string, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.writeWithReplication({ relativePath: path, data }, replicas);
   }
 
-  async writeWithReplication(request: WriteWithReplicationRequest): Promise<void> {
-    await this.submit({ ...request, method: 'writeWithReplication' });
+  async writeWithReplication(request: WriteWithReplicationRequest, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.submit({ ...request, method: 'writeWithReplication' }, replicas);
   }
 
-  async deleteFile(path: string): Promise<void> {
-    await this.deleteWithReplication({ relativePath: path });
+  async deleteFile(path: string, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.deleteWithReplication({ relativePath: path }, replicas);
   }
 
-  async deleteWithReplication(request: DeleteWithReplicationRequest): Promise<void> {
-    await this.submit({ ...request, method: 'deleteWithReplication' });
+  async deleteWithReplication(request: DeleteWithReplicationRequest, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.submit({ ...request, method: 'deleteWithReplication' }, replicas);
   }
 
   /** Sets an entry's time to live in seconds from now, or with null removes its expiry. */
-  async setTtl(path: string, ttl: number | null): Promise<void> {
-    await this.submit({ method: 'setTtl', path, ttl });
+  async setTtl(path: string, ttl: number | null, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.submit({ method: 'setTtl', path, ttl }, replicas);
   }
 
   /** Replaces an entry's tags (the original's METADATA operation). */
-  async setTags(path: string, tags: readonly string[]): Promise<void> {
-    await this.submit({ method: 'setTags', path, tags });
+  async setTags(path: string, tags: readonly string[], replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.submit({ method: 'setTags', path, tags }, replicas);
   }
 
   /** Deletes every entry of a db and namespace; null for either means all of them. */
-  async flush(scope: FlushScope): Promise<void> {
-    await this.submit({ method: 'flush', db: scope.db, namespace: scope.namespace });
+  async flush(scope: FlushScope, replicas: ReplicatedWriteOptions = {}): Promise<void> {
+    await this.submit({ method: 'flush', db: scope.db, namespace: scope.namespace }, replicas);
   }
 
   /** The value at `path`, or undefined when there is none or it has expired. */
@@ -206,9 +212,11 @@ export class NetworkSyncBackend {
   }
 
   /** Translated at the call, before any await: the TTL counts from the moment the user called. */
-  private async submit(call: ApiCall): Promise<void> {
+  private async submit(call: ApiCall, replicas: ReplicatedWriteOptions): Promise<void> {
     if (this.role.mode === 'secondary') throw new ReadOnlyError(READ_ONLY_MESSAGES[call.method]);
-    await this.role.node.write(operationOf(call, this.context, systemNowMs()));
+    const node = this.role.node;
+    const sequence = await node.write(operationOf(call, this.context, systemNowMs()));
+    await node.waitForReplicas(sequence, replicas);
   }
 
   /** Only the primary deletes expired entries (and replicates that); until then reads hide them. */
@@ -222,7 +230,7 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
   const { limits, timing, runtimeLimits, authToken, tls, logger } = config;
   const shared = { storage, limits, timing, runtimeLimits, authToken, tls, logger };
   if (config.mode === 'primary') {
-    return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort }) };
+    return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort, writeQuorum: config.writeQuorum }) };
   }
   return { mode: 'secondary', node: await SecondaryNode.start({ ...shared, replicaId, primaryHost: config.primaryHost, primaryPort: config.primaryPort }) };
 }

@@ -8,6 +8,7 @@ import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
 import { NodeDriver, type DriverObserver } from './node-driver.js';
+import { ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
 import type { NodeOptions } from './node-options.js';
 import { boundPort, listen } from './transport.js';
 import { WriteWaiters } from './write-waiters.js';
@@ -16,11 +17,13 @@ export interface PrimaryNodeOptions extends NodeOptions {
   readonly host: string;
   /** 0 for an ephemeral port, then read `port`. */
   readonly port: number;
+  readonly writeQuorum?: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
 }
 
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
 export class PrimaryNode {
   private readonly writes = new WriteWaiters();
+  private readonly replicaWaits: ReplicaWaits;
   private server: Server | null = null;
   private nextConnectionId = 1;
 
@@ -30,9 +33,15 @@ export class PrimaryNode {
     private readonly options: PrimaryNodeOptions,
     limits: Limits,
   ) {
-    const { storage, runtimeLimits, logger, timing, authToken } = options;
-    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken });
+    const { storage, runtimeLimits, logger, timing, authToken, writeQuorum } = options;
+    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, ...writeQuorum });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
+    this.replicaWaits = new ReplicaWaits((sequence, durable) => machine.replicasHolding(sequence, durable), runtimeLimits.replicaWaitsMax);
+    this.driver.observe({
+      event: (event) => {
+        if (event.kind === 'replicaAcked') this.replicaWaits.acknowledged();
+      },
+    });
   }
 
   /** Loads the storage (the primary indexes expiring keys first), then listens. */
@@ -77,6 +86,16 @@ export class PrimaryNode {
     return sequence;
   }
 
+  /** Resolves once `options.minReplicas` secondaries acknowledged `sequence` (at once without it). */
+  async waitForReplicas(sequence: number, options: ReplicatedWriteOptions): Promise<void> {
+    if (options.minReplicas === undefined || options.minReplicas === 0) return;
+    await this.replicaWaits.wait(sequence, {
+      replicas: options.minReplicas,
+      timeoutMs: options.timeoutMs ?? this.options.runtimeLimits.replicaWaitTimeoutMs,
+      durable: options.acknowledged !== 'applied',
+    });
+  }
+
   /** Adds an observer of traffic and events (metrics); it sees everything from then on. */
   observe(observer: DriverObserver): void {
     this.driver.observe(observer);
@@ -89,6 +108,7 @@ export class PrimaryNode {
   /** Stops accepting, tells every secondary (ERROR shutdown) and flushes; the storage is the caller's to close. */
   async close(): Promise<void> {
     const closed = this.server === null ? Promise.resolve() : new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    this.replicaWaits.close();
     await this.driver.close();
     await closed;
   }

@@ -1,7 +1,7 @@
 import { assert } from '../assert.js';
 import { authProof } from '../auth.js';
 import { chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL } from '../codec/index.js';
-import { LimitExceededError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
+import { LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import { operationFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
 import type { ScanPage } from '../keyspace.js';
@@ -34,7 +34,16 @@ export interface PrimaryOptions {
   readonly timing?: Partial<Timing>;
   /** When set, a secondary's hello must carry authProof(authToken, replicaId). */
   readonly authToken?: string | null;
+  /**
+   * Refuse writes (NotEnoughReplicasError) while fewer secondaries than this are streaming and
+   * have been heard from within minReplicasMaxLagMs, as Redis' min-replicas-to-write (default 0: never).
+   */
+  readonly minReplicasToWrite?: number;
+  /** Default 10,000, as Redis' min-replicas-max-lag (10 s). */
+  readonly minReplicasMaxLagMs?: number;
 }
+
+const MIN_REPLICAS_MAX_LAG_MS_DEFAULT = 10_000;
 
 type Inflight =
   | { readonly requestId: number; readonly kind: 'apply'; readonly lastSequence: number }
@@ -52,6 +61,7 @@ export class Primary implements StateMachine {
   private readonly limits: Limits;
   private readonly timing: Timing;
   private readonly authToken: string | null;
+  private readonly writeQuorum: { readonly replicasMin: number; readonly lagMsMax: number };
   private readonly outputs = new OutputQueue();
   /** Protected for the test-only bug zoo (test/zoo). */
   protected readonly log: OperationLog;
@@ -79,6 +89,9 @@ export class Primary implements StateMachine {
     validateLimits(this.limits);
     validateTiming(this.timing);
     this.authToken = options.authToken ?? null;
+    this.writeQuorum = { replicasMin: options.minReplicasToWrite ?? 0, lagMsMax: options.minReplicasMaxLagMs ?? MIN_REPLICAS_MAX_LAG_MS_DEFAULT };
+    assert(Number.isSafeInteger(this.writeQuorum.replicasMin) && this.writeQuorum.replicasMin >= 0, 'minReplicasToWrite must be a non-negative integer');
+    assert(Number.isSafeInteger(this.writeQuorum.lagMsMax) && this.writeQuorum.lagMsMax > 0, 'minReplicasMaxLagMs must be a positive integer');
     this.clockMs = options.nowMs;
     // Without a persisted log nothing can continue an earlier history: every start is a new one.
     this.replicationId = randomHexId(options.random);
@@ -120,7 +133,35 @@ export class Primary implements StateMachine {
     if (this.expiry.wouldOverflow(op)) {
       throw new LimitExceededError(`${this.expiry.size} expiring keys indexed (expiringKeysMax)`);
     }
+    const healthy = this.healthyReplicaCount(nowMs);
+    if (healthy < this.writeQuorum.replicasMin) {
+      throw new NotEnoughReplicasError(
+        `${healthy} secondaries streaming and heard from within ${this.writeQuorum.lagMsMax} ms, ${this.writeQuorum.replicasMin} wanted (minReplicasToWrite)`,
+      );
+    }
     return this.append(op, nowMs);
+  }
+
+  /**
+   * How many secondaries have acknowledged `sequence` of this history as applied or, with
+   * `durable`, as durable on their storage (Redis' WAIT and WAITAOF). A later full resync of one
+   * replaces its storage with a snapshot that holds it too.
+   */
+  replicasHolding(sequence: number, durable: boolean): number {
+    let count = 0;
+    for (const record of this.replicas.values()) if ((durable ? record.durableSequence : record.appliedSequence) >= sequence) count += 1;
+    return count;
+  }
+
+  /** Secondaries streaming whose last frame is at most minReplicasMaxLagMs old. */
+  private healthyReplicaCount(nowMs: number): number {
+    if (this.writeQuorum.replicasMin === 0) return 0;
+    let count = 0;
+    for (const peer of this.peers.values()) {
+      const record = peer.replicaId === null ? undefined : this.replicas.get(peer.replicaId);
+      if (peer.phase === 'stream' && record !== undefined && nowMs - record.lastHeartbeatMs <= this.writeQuorum.lagMsMax) count += 1;
+    }
+    return count;
   }
 
   /** Connections the primary holds open: every other one it has asked the driver to close. */
@@ -395,10 +436,12 @@ export class Primary implements StateMachine {
       peer.claimedThrough = Math.max(peer.claimedThrough, claimed);
       peer.bytesAcked = Math.max(peer.bytesAcked, frame.bytesReceived);
       const record = this.recordOf(peer);
+      const advanced = frame.appliedSequence !== record.appliedSequence || frame.durableSequence !== record.durableSequence;
       record.receivedSequence = frame.receivedSequence;
       record.appliedSequence = frame.appliedSequence;
       record.durableSequence = frame.durableSequence;
       record.lastHeartbeatMs = this.clockMs;
+      if (advanced) this.emit({ kind: 'replicaAcked', replicaId: record.replicaId, appliedSequence: frame.appliedSequence, durableSequence: frame.durableSequence });
       return;
     }
     if (frame.kind === 'heartbeat') {
