@@ -158,6 +158,29 @@ export class MonotonicChecker {
   }
 }
 
+/**
+ * What the primary believes a secondary holds durably is durable there: a write acknowledged by
+ * `minReplicas` secondaries counts their ACKs' durable sequences, and a secondary that claimed
+ * more than its disk kept would lose an acknowledged write in a crash. Checked against what a
+ * crash of each secondary would leave now, in the primary's history.
+ */
+export class DurableAckChecker {
+  check(sim: Simulation): string | null {
+    const primary = sim.primary;
+    if (!primary.up) return null;
+    for (const host of sim.secondaries) {
+      const replicaId = `replica-${host.name}`;
+      const claimed = primary.machine.durableSequenceOf(replicaId);
+      if (claimed === 0) continue;
+      const durable = host.storage.durableCursor();
+      if (durable?.replicationId !== primary.machine.replicationId || durable.sequence < claimed) {
+        return `the primary counts ${replicaId} durable through ${claimed}, its disk keeps ${durable?.replicationId ?? '-'}:${durable?.sequence ?? 0}`;
+      }
+    }
+    return null;
+  }
+}
+
 /** Every secondary refuses a write with ReadOnlyError. */
 export function readOnlyViolation(sim: Simulation): string | null {
   for (const host of sim.secondaries) {
@@ -176,13 +199,14 @@ export function readOnlyViolation(sim: Simulation): string | null {
 export class SafetyCheckers {
   private readonly prefix = new PrefixChecker();
   private readonly monotonic = new MonotonicChecker();
+  private readonly durableAcks = new DurableAckChecker();
 
   attach(sim: Simulation): void {
     sim.afterEachStep = () => this.check(sim);
   }
 
   check(sim: Simulation): void {
-    const violation = this.prefix.check(sim) ?? this.monotonic.check(sim);
+    const violation = this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim);
     if (violation !== null) throw new SafetyViolation(violation);
   }
 }

@@ -1,5 +1,5 @@
 import { KeyspaceStore } from '../src/core/keyspace-store.js';
-import type { StorageRequest, StorageResult } from '../src/core/storage-request.js';
+import type { Cursor, StorageRequest, StorageResult } from '../src/core/storage-request.js';
 import type { StorageFaults } from './options.js';
 import type { Prng } from './prng.js';
 import type { Scheduler } from './scheduler.js';
@@ -55,6 +55,13 @@ export class SimStorage {
     this.scheduler.at(atMs, () => {
       if (epoch === this.epoch) complete(fails ? { kind: 'failed', message: 'simulated disk error' } : this.execute(request));
     });
+  }
+
+  /** The cursor a crash now would leave: what this disk has made durable. */
+  durableCursor(): Cursor | null {
+    if (this.faults.durability === 'immediate') return this.current.cursor;
+    this.foldSyncedUpTo(this.lastSyncPointMs(this.now()));
+    return this.synced.cursor;
   }
 
   /** The process died: keep only what was durable. */

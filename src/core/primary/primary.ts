@@ -153,6 +153,11 @@ export class Primary implements StateMachine {
     return count;
   }
 
+  /** The sequence of this history `replicaId` last acknowledged as durable; 0 for one never heard of. */
+  durableSequenceOf(replicaId: string): number {
+    return this.replicas.get(replicaId)?.durableSequence ?? 0;
+  }
+
   /** Secondaries streaming whose last frame is at most minReplicasMaxLagMs old. */
   private healthyReplicaCount(nowMs: number): number {
     if (this.writeQuorum.replicasMin === 0) return 0;
