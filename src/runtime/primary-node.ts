@@ -36,7 +36,7 @@ export class PrimaryNode {
     const { storage, runtimeLimits, logger, timing, authToken, writeQuorum } = options;
     const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, ...writeQuorum });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
-    this.replicaWaits = new ReplicaWaits((sequence, durable) => machine.replicasHolding(sequence, durable), runtimeLimits.replicaWaitsMax);
+    this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({
       event: (event) => {
         if (event.kind === 'replicaAcked') this.replicaWaits.acknowledged();

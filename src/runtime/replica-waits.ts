@@ -11,25 +11,41 @@ export interface ReplicatedWriteOptions {
   readonly acknowledged?: 'durable' | 'applied';
 }
 
+/** What the waits ask of the primary (Primary's methods of the same names). */
+export interface ReplicaCounts {
+  replicasHolding(sequence: number, durable: boolean): number;
+  sequenceHeldBy(replicas: number, durable: boolean): number;
+}
+
 interface Waiter {
   readonly sequence: number;
-  readonly replicas: number;
-  readonly durable: boolean;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
+  settled: boolean;
+}
+
+/** Waiters asking for the same count and kind of acknowledgement, by sequence. */
+interface Queue {
+  readonly replicas: number;
+  readonly durable: boolean;
+  waiters: Waiter[];
+  /** Waiters in `waiters` already settled (timed out): dropped once they are half of it. */
+  settledCount: number;
 }
 
 /**
- * Writes waiting for secondaries' acknowledgements, checked whenever one arrives. `holding` asks
- * the primary how many secondaries hold a sequence; every waiter has a timeout, and there are at
- * most `waitersMax` of them.
+ * Writes waiting for secondaries' acknowledgements. Each kind of wait (how many, applied or
+ * durable) keeps its writes in sequence order, so an acknowledgement resolves a queue's head up to
+ * the sequence that many secondaries hold: O(1) a write, however many wait. Every waiter has a
+ * timeout, and there are at most `waitersMax` of them.
  */
 export class ReplicaWaits {
-  private readonly waiters = new Set<Waiter>();
+  private readonly queues = new Map<string, Queue>();
+  private waiting = 0;
 
   constructor(
-    private readonly holding: (sequence: number, durable: boolean) => number,
+    private readonly counts: ReplicaCounts,
     private readonly waitersMax: number,
   ) {}
 
@@ -37,37 +53,92 @@ export class ReplicaWaits {
     const { replicas, timeoutMs, durable } = options;
     assert(Number.isSafeInteger(replicas) && replicas > 0, 'minReplicas must be a positive integer');
     assert(Number.isSafeInteger(timeoutMs) && timeoutMs > 0, 'timeoutMs must be a positive integer');
-    if (this.holding(sequence, durable) >= replicas) return Promise.resolve();
-    if (this.waiters.size >= this.waitersMax) {
-      return Promise.reject(new LimitExceededError(`${this.waiters.size} writes already wait for secondaries (replicaWaitsMax); the write ${sequence} is applied on the primary`));
+    if (this.counts.sequenceHeldBy(replicas, durable) >= sequence) return Promise.resolve();
+    if (this.waiting >= this.waitersMax) {
+      return Promise.reject(new LimitExceededError(`${this.waiting} writes already wait for secondaries (replicaWaitsMax); the write ${sequence} is applied on the primary`));
     }
     return new Promise((resolve, reject) => {
+      const queue = this.queueOf(replicas, durable);
       const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        const held = this.holding(sequence, durable);
+        this.settle(waiter);
+        this.dropSettledFrom(queue);
+        const held = this.counts.replicasHolding(sequence, durable);
         reject(new ReplicationTimeoutError(`write ${sequence} ${durable ? 'durable' : 'applied'} on ${held} of the ${replicas} secondaries asked for after ${timeoutMs} ms; it stays written on the primary`));
       }, timeoutMs);
-      const waiter: Waiter = { sequence, replicas, durable, resolve, reject, timer };
-      this.waiters.add(waiter);
+      const waiter: Waiter = { sequence, resolve, reject, timer, settled: false };
+      insertBySequence(queue.waiters, waiter);
+      this.waiting += 1;
     });
   }
 
-  /** A secondary acknowledged more: every waiter it completes resolves. */
+  /** A secondary acknowledged more: each queue resolves its writes that enough secondaries now hold. */
   acknowledged(): void {
-    for (const waiter of this.waiters) {
-      if (this.holding(waiter.sequence, waiter.durable) < waiter.replicas) continue;
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-      waiter.resolve();
+    for (const queue of this.queues.values()) {
+      const held = this.counts.sequenceHeldBy(queue.replicas, queue.durable);
+      let passed = 0;
+      for (const waiter of queue.waiters) {
+        if (waiter.sequence > held) break;
+        passed += 1;
+        if (waiter.settled) {
+          queue.settledCount -= 1;
+          continue;
+        }
+        this.settle(waiter);
+        waiter.resolve();
+      }
+      queue.waiters.splice(0, passed);
     }
   }
 
   /** The primary is closing: no acknowledgement will come. */
   close(): void {
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new NotReadyError(`primary closed while write ${waiter.sequence} waited for secondaries`));
+    for (const queue of this.queues.values()) {
+      for (const waiter of queue.waiters) {
+        if (waiter.settled) continue;
+        this.settle(waiter);
+        waiter.reject(new NotReadyError(`primary closed while write ${waiter.sequence} waited for secondaries`));
+      }
     }
-    this.waiters.clear();
+    this.queues.clear();
   }
+
+  private queueOf(replicas: number, durable: boolean): Queue {
+    const key = `${replicas}:${durable}`;
+    let queue = this.queues.get(key);
+    if (queue === undefined) {
+      queue = { replicas, durable, waiters: [], settledCount: 0 };
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  /** A timed out waiter stays in its queue, settled, until the head passes it or its queue is compacted. */
+  private dropSettledFrom(queue: Queue): void {
+    queue.settledCount += 1;
+    if (queue.settledCount * 2 < queue.waiters.length) return;
+    queue.waiters = queue.waiters.filter((waiter) => !waiter.settled);
+    queue.settledCount = 0;
+  }
+
+  private settle(waiter: Waiter): void {
+    waiter.settled = true;
+    clearTimeout(waiter.timer);
+    this.waiting -= 1;
+  }
+}
+
+/** Sequences mostly arrive in order: appended, else placed by binary search. */
+function insertBySequence(waiters: Waiter[], waiter: Waiter): void {
+  let low = 0;
+  let high = waiters.length;
+  if (high === 0 || (waiters[high - 1]?.sequence ?? 0) <= waiter.sequence) {
+    waiters.push(waiter);
+    return;
+  }
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((waiters[middle]?.sequence ?? 0) <= waiter.sequence) low = middle + 1;
+    else high = middle;
+  }
+  waiters.splice(low, 0, waiter);
 }

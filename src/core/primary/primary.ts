@@ -153,6 +153,13 @@ export class Primary implements StateMachine {
     return count;
   }
 
+  /** The highest sequence at least `replicas` secondaries hold (as replicasHolding counts); 0 when none. */
+  sequenceHeldBy(replicas: number, durable: boolean): number {
+    assert(replicas > 0, 'sequenceHeldBy: replicas must be positive');
+    const held = [...this.replicas.values()].map((record) => (durable ? record.durableSequence : record.appliedSequence)).sort((a, b) => b - a);
+    return held[replicas - 1] ?? 0;
+  }
+
   /** The sequence of this history `replicaId` last acknowledged as durable; 0 for one never heard of. */
   durableSequenceOf(replicaId: string): number {
     return this.replicas.get(replicaId)?.durableSequence ?? 0;
