@@ -1,0 +1,55 @@
+/**
+ * The rules every Limits and Timing must meet before a machine starts: each one refused when
+ * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, validateLimits, validateTiming, type Limits, type Timing } from '../../../src/core/limits.js';
+
+const FRAME = 64 * 1024;
+/** Limits that sit exactly on every boundary the rules allow. */
+const AT_EVERY_BOUNDARY: Limits = {
+  ...DEFAULT_LIMITS,
+  frameBytesMax: FRAME,
+  valueBytesMax: ((FRAME - FRAME_ENVELOPE_BYTES) / 4) * 3,
+  batchBytesMax: FRAME - FRAME_ENVELOPE_BYTES,
+  snapshotChunkBytesMax: FRAME - FRAME_ENVELOPE_BYTES,
+  pendingWritesMax: DEFAULT_LIMITS.logEntriesMax,
+  outboundBudgetBytes: FRAME,
+};
+
+describe('validateLimits', () => {
+  it('accepts the defaults and limits on every boundary', () => {
+    expect(() => validateLimits(DEFAULT_LIMITS)).not.toThrow();
+    expect(() => validateLimits(AT_EVERY_BOUNDARY)).not.toThrow();
+  });
+
+  it.each<[string, Partial<Limits>, RegExp]>([
+    ['a zero limit', { tagsMax: 0 }, /limit tagsMax must be a positive integer, got 0/],
+    ['a fractional limit', { tagsMax: 1.5 }, /limit tagsMax must be a positive integer/],
+    ['a frame too long for the length prefix', { frameBytesMax: 0x1_0000_0000, outboundBudgetBytes: 0x1_0000_0000 }, /frameBytesMax must fit the 4-byte length prefix/],
+    ['a value one byte too large', { valueBytesMax: AT_EVERY_BOUNDARY.valueBytesMax + 1 }, /frameBytesMax must hold the largest value/],
+    ['a batch one byte too large', { batchBytesMax: FRAME - FRAME_ENVELOPE_BYTES + 1 }, /a full batch must fit a frame/],
+    ['a chunk one byte too large', { snapshotChunkBytesMax: FRAME - FRAME_ENVELOPE_BYTES + 1 }, /a full chunk must fit a frame/],
+    ['more pending writes than the log holds', { pendingWritesMax: DEFAULT_LIMITS.logEntriesMax + 1 }, /pendingWritesMax must not exceed logEntriesMax/],
+    ['a budget one byte short of a frame', { outboundBudgetBytes: FRAME - 1 }, /outboundBudgetBytes must hold the largest frame/],
+  ])('refuses %s', (_what, change, message) => {
+    expect(() => validateLimits({ ...AT_EVERY_BOUNDARY, ...change })).toThrow(message);
+  });
+});
+
+describe('validateTiming', () => {
+  const atBoundary: Timing = { ...DEFAULT_TIMING, heartbeatIntervalMs: DEFAULT_TIMING.replicationTimeoutMs - 1, reconnectBaseMs: DEFAULT_TIMING.reconnectCapMs };
+
+  it('accepts the defaults and timing on every boundary', () => {
+    expect(() => validateTiming(DEFAULT_TIMING)).not.toThrow();
+    expect(() => validateTiming(atBoundary)).not.toThrow();
+  });
+
+  it.each<[string, Partial<Timing>, RegExp]>([
+    ['a zero duration', { handshakeTimeoutMs: 0 }, /timing handshakeTimeoutMs must be a positive integer, got 0/],
+    ['heartbeats as slow as the timeout', { heartbeatIntervalMs: DEFAULT_TIMING.replicationTimeoutMs }, /heartbeatIntervalMs must be below replicationTimeoutMs/],
+    ['a reconnect base above its cap', { reconnectBaseMs: DEFAULT_TIMING.reconnectCapMs + 1 }, /reconnectBaseMs must not exceed reconnectCapMs/],
+  ])('refuses %s', (_what, change, message) => {
+    expect(() => validateTiming({ ...atBoundary, ...change })).toThrow(message);
+  });
+});
