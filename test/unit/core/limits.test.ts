@@ -15,6 +15,10 @@ const AT_EVERY_BOUNDARY: Limits = {
   snapshotChunkBytesMax: FRAME - FRAME_ENVELOPE_BYTES,
   pendingWritesMax: DEFAULT_LIMITS.logEntriesMax,
   outboundBudgetBytes: FRAME,
+  // The largest HELLO: two names of nameLengthMax code units, each escaped to six bytes, and the envelope.
+  nameLengthMax: (FRAME - FRAME_ENVELOPE_BYTES) / 12,
+  secondaryFrameBytesMax: FRAME,
+  handshakesPerHostMax: DEFAULT_LIMITS.handshakesMax,
 };
 
 describe('validateLimits', () => {
@@ -32,6 +36,8 @@ describe('validateLimits', () => {
     ['a chunk one byte too large', { snapshotChunkBytesMax: FRAME - FRAME_ENVELOPE_BYTES + 1 }, /a full chunk must fit a frame/],
     ['more pending writes than the log holds', { pendingWritesMax: DEFAULT_LIMITS.logEntriesMax + 1 }, /pendingWritesMax must not exceed logEntriesMax/],
     ['a budget one byte short of a frame', { outboundBudgetBytes: FRAME - 1 }, /outboundBudgetBytes must hold the largest frame/],
+    ['a secondary frame one byte short of the largest HELLO', { secondaryFrameBytesMax: FRAME - 1 }, /secondaryFrameBytesMax must hold the largest HELLO/],
+    ['more handshakes per host than in all', { handshakesPerHostMax: DEFAULT_LIMITS.handshakesMax + 1 }, /handshakesPerHostMax must not exceed handshakesMax/],
   ])('refuses %s', (_what, change, message) => {
     expect(() => validateLimits({ ...AT_EVERY_BOUNDARY, ...change })).toThrow(message);
   });
