@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --report DIR]`: runs every scenario against real node processes, prints
+ * `npm run chaos [-- --report DIR] [--scenario NAME ...]`: runs every scenario (or those named) against real node processes, prints
  * progress, writes DIR/report.json and DIR/report.md (default chaos/report) and exits 1 when any
  * scenario fails. CHAOS_TOXIPROXY_URL points the scenarios at a real toxiproxy instead of the stand-in.
  */
@@ -10,6 +10,7 @@ import { openToxiproxy } from './cluster/toxiproxy.js';
 import { writeReport } from './report.js';
 import { SCENARIOS } from './scenarios/all.js';
 import { runScenario, type ScenarioResult } from './scenarios/run-scenario.js';
+import type { Scenario } from './scenarios/scenario.js';
 
 const DEFAULT_REPORT_DIR = 'chaos/report';
 
@@ -24,18 +25,30 @@ async function startRedis(): Promise<RedisServer | null> {
   return null;
 }
 
+/** Every scenario, or only those named (an unknown name is an error, not an empty run). */
+function chosenScenarios(names: readonly string[] | undefined): readonly Scenario[] {
+  if (names === undefined) return SCENARIOS;
+  return names.map((name) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    if (scenario === undefined) throw new Error(`no scenario '${name}'; there are ${SCENARIOS.map((candidate) => candidate.name).join(', ')}`);
+    return scenario;
+  });
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { report: { type: 'string' } } });
+  const { values } = parseArgs({ options: { report: { type: 'string' }, scenario: { type: 'string', multiple: true } } });
+  const scenarios = chosenScenarios(values.scenario);
   const startedAt = new Date().toISOString();
   const toxiproxy = await openToxiproxy();
   const redis = await startRedis();
   const results: ScenarioResult[] = [];
   try {
-    for (const [index, scenario] of SCENARIOS.entries()) {
+    for (const scenario of scenarios) {
       // A Redis database per scenario, so that no scenario finds another's data.
-      const secondary1Storage = redis === null ? null : `${redis.url}/${index + 1}`;
+      const secondary1Storage = redis === null ? null : `${redis.url}/${SCENARIOS.indexOf(scenario) + 1}`;
       const result = await runScenario(scenario, { toxiproxy, secondary1Storage, log });
       log(`${scenario.name}: ${result.passed ? 'passed' : `FAILED: ${result.problems.join('; ')}`}`);
+      for (const [name, value] of Object.entries(result.figures)) log(`${scenario.name}: ${name}: ${value}`);
       results.push(result);
     }
   } finally {
