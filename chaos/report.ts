@@ -21,7 +21,7 @@ export async function writeReport(dir: string, report: Report): Promise<string[]
 
 function toMarkdown(report: Report): string {
   const rows = report.scenarios.map((result) =>
-    `| ${result.name} | ${result.passed ? 'passed' : 'FAILED'} | ${result.faults.join('; ')} | ${result.convergenceMs ?? '-'} | ${result.ackedWrites}/${result.writes} | ${result.secondary1Storage} |`,
+    `| ${result.name} | ${result.passed ? 'passed' : 'FAILED'} | ${result.faults.join('; ')} | ${result.convergenceMs ?? '-'} | ${result.ackedWrites}/${result.writes} | ${result.secondary1Storage} | ${figuresText(result.figures)} |`,
   );
   const problems = report.scenarios.flatMap((result) => result.problems.map((problem) => `- ${result.name}: ${problem}`));
   return [
@@ -29,11 +29,16 @@ function toMarkdown(report: Report): string {
     ``,
     `Started ${report.startedAt}; proxy: ${report.proxy}; Redis: ${report.redis}.`,
     ``,
-    `| scenario | outcome | faults | convergence (ms) | acknowledged writes checked | secondary-1 storage |`,
-    `| --- | --- | --- | --- | --- | --- |`,
+    `| scenario | outcome | faults | convergence (ms) | acknowledged writes checked | secondary-1 storage | figures |`,
+    `| --- | --- | --- | --- | --- | --- | --- |`,
     ...rows,
     ``,
     ...(problems.length === 0 ? ['No problems found.'] : ['## Problems', '', ...problems]),
     ``,
   ].join('\n');
+}
+
+function figuresText(figures: ScenarioResult['figures']): string {
+  const entries = Object.entries(figures);
+  return entries.length === 0 ? '-' : entries.map(([name, value]) => `${name} ${value}`).join(', ');
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStats } from '../../src/cli/stats-command.js';
-import type { ReplicationStats } from '../../src/runtime/network-sync-backend.js';
+import type { PrimaryReplicationStats, ReplicationStats, SecondaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { spawnScript } from '../../test/runtime/support/child.js';
 import { waitUntil } from '../../test/runtime/support/nodes.js';
 import type { NodeEvent } from './workload.js';
@@ -28,8 +28,9 @@ export class ChaosNode {
     private readonly args: readonly string[],
   ) {}
 
-  async start(): Promise<void> {
-    const child = spawnScript(SCRIPT, this.args);
+  /** `extraArgs` follow the node's own (a restarted primary's FIRST_WRITE). */
+  async start(extraArgs: readonly string[] = []): Promise<void> {
+    const child = spawnScript(SCRIPT, [...this.args, ...extraArgs]);
     this.child = child;
     let ready = false;
     let partial = '';
@@ -52,6 +53,28 @@ export class ChaosNode {
 
   async stats(): Promise<ReplicationStats> {
     return JSON.parse(await fetchStats({ host: HOST, port: this.adminPort })) as ReplicationStats;
+  }
+
+  async primaryStats(): Promise<PrimaryReplicationStats> {
+    const stats = await this.stats();
+    if (stats.mode !== 'primary') throw new Error(`${this.name} is not a primary`);
+    return stats;
+  }
+
+  async secondaryStats(): Promise<SecondaryReplicationStats> {
+    const stats = await this.stats();
+    if (stats.mode !== 'secondary') throw new Error(`${this.name} is not a secondary`);
+    return stats;
+  }
+
+  /**
+   * Links this node closed on its own timer (code timeout in /metrics: a silent link, an
+   * unfinished handshake), as opposed to closes it was told of by its peer or the network.
+   */
+  async timedOutLinks(): Promise<number> {
+    const response = await fetch(`http://${HOST}:${this.adminPort}/metrics`);
+    const match = /^nadb_replication_connections_closed_total\{code="timeout"\} (\d+)$/m.exec(await response.text());
+    return Number(match?.[1] ?? 0);
   }
 
   get running(): boolean {

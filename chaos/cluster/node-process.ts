@@ -2,8 +2,10 @@
  * One node of a chaos cluster, as its own process. A primary writes the known workload when it
  * receives SIGUSR2 and prints each acknowledgement; SIGTERM (or LIFETIME_MAX_MS) closes either role cleanly, and the
  * scenarios use SIGKILL for the unclean end.
- *   node-process.ts primary   PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES
+ *   node-process.ts primary   PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES [FIRST_WRITE]
  *   node-process.ts secondary PRIMARY_PORT ADMIN_PORT STORAGE REPLICA_ID
+ * A primary restarted after a kill writes from FIRST_WRITE on (default 0): what the killed one
+ * acknowledged is then checked as that process left it, never written again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStorage, parseStorageSpec, replicaIdFileOf, type StorageSpec } from '../../src/cli/storage-spec.js';
@@ -24,8 +26,13 @@ function emit(event: NodeEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
-async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBackend; writes: number }> {
-  const [role, port, adminPort, storageText, extra, writes] = args;
+interface Workload {
+  readonly first: number;
+  readonly writes: number;
+}
+
+async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBackend; workload: Workload }> {
+  const [role, port, adminPort, storageText, extra, writes, first] = args;
   const spec: StorageSpec = parseStorageSpec(storageText ?? '');
   const common = { timing: FAST_TIMING, adminHost: HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
   const config =
@@ -34,11 +41,11 @@ async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBa
       : { ...common, primaryHost: HOST, primaryPort: Number(port), replicaId: extra, replicaIdFile: replicaIdFileOf(spec) ?? undefined, runtimeLimits: { startupTimeoutMs: STARTUP_TIMEOUT_MS } };
   const mode = role === 'primary' ? 'primary' : 'secondary';
   const node = await NetworkSyncBackend.create({ baseBackend: await openStorage(spec), mode, config });
-  return { node, writes: Number(writes ?? 0) };
+  return { node, workload: { first: Number(first ?? 0), writes: Number(writes ?? 0) } };
 }
 
-async function writeWorkload(node: NetworkSyncBackend, writes: number): Promise<void> {
-  for (let start = 0; start < writes; start += BATCH_WRITES) {
+async function writeWorkload(node: NetworkSyncBackend, { first, writes }: Workload): Promise<void> {
+  for (let start = first; start < writes; start += BATCH_WRITES) {
     const indexes = Array.from({ length: Math.min(BATCH_WRITES, writes - start) }, (_, offset) => start + offset);
     await Promise.all(indexes.map((index) => node.writeData(pathOf(index), valueOf(index)).then(
       () => emit({ event: 'acked', index }),
@@ -49,8 +56,8 @@ async function writeWorkload(node: NetworkSyncBackend, writes: number): Promise<
   emit({ event: 'done' });
 }
 
-const { node, writes } = await startNode(process.argv.slice(2));
-process.once('SIGUSR2', () => void writeWorkload(node, writes));
+const { node, workload } = await startNode(process.argv.slice(2));
+process.once('SIGUSR2', () => void writeWorkload(node, workload));
 emit({ event: 'ready' });
 await Promise.race([new Promise((resolve) => process.once('SIGTERM', resolve)), sleep(LIFETIME_MAX_MS)]);
 await node.close();

@@ -1,7 +1,7 @@
 import { Cluster } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
 import type { ToxiproxyHandle } from '../cluster/toxiproxy.js';
-import type { Scenario } from './scenario.js';
+import type { Figures, Scenario } from './scenario.js';
 import { waitWorkloadDone } from './waits.js';
 
 export interface ScenarioResult {
@@ -14,6 +14,7 @@ export interface ScenarioResult {
   readonly writes: number;
   /** Acknowledged writes, each checked in every node's storage. */
   readonly ackedWrites: number;
+  readonly figures: Readonly<Figures>;
   readonly secondary1Storage: 'redis' | 'fs';
   readonly durationMs: number;
 }
@@ -29,12 +30,13 @@ interface Outcome {
   readonly problems: string[];
   convergenceMs: number | null;
   ackedWrites: number;
+  readonly figures: Figures;
 }
 
 /** Builds the cluster, injects the faults, heals, and checks convergence and every acknowledged write. */
 export async function runScenario(scenario: Scenario, context: RunContext): Promise<ScenarioResult> {
   const startedMs = Date.now();
-  const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0 };
+  const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {} };
   try {
     context.log(`${scenario.name}: starting a primary and two secondaries`);
     const cluster = await Cluster.start(context.toxiproxy.client, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, secondary1Storage: context.secondary1Storage });
@@ -54,6 +56,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     convergenceMs: outcome.convergenceMs,
     writes: scenario.writes,
     ackedWrites: outcome.ackedWrites,
+    figures: outcome.figures,
     secondary1Storage: context.secondary1Storage?.startsWith('redis') === true ? 'redis' : 'fs',
     durationMs: Date.now() - startedMs,
   };
@@ -61,7 +64,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
 
 async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { toxiproxy, log }: RunContext, outcome: Outcome): Promise<void> {
   log(`${scenario.name}: injecting ${scenario.faults.join('; ')}`);
-  const check = await scenario.inject(cluster, toxiproxy.client);
+  const check = await scenario.inject(cluster, toxiproxy.client, outcome.figures);
   await waitWorkloadDone(cluster);
   outcome.ackedWrites = cluster.primary.acked.size;
   log(`${scenario.name}: workload done (${outcome.ackedWrites} acknowledged), healing`);

@@ -4,6 +4,9 @@ import type { Cluster } from '../cluster/cluster.js';
 /** A scenario's own check on the healed, converged cluster (nodes still running): the problems found. */
 export type HealedCheck = () => Promise<string[]>;
 
+/** What a scenario measured, by name, for the report (e.g. the secondaries' lags); filled by inject(). */
+export type Figures = Record<string, number>;
+
 export interface Scenario {
   readonly name: string;
   /** The faults, in words, for the report. */
@@ -11,7 +14,7 @@ export interface Scenario {
   readonly writes: number;
   readonly maxOperationLog: number;
   /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
-  inject(cluster: Cluster, toxiproxy: Toxiproxy): Promise<HealedCheck>;
+  inject(cluster: Cluster, toxiproxy: Toxiproxy, figures: Figures): Promise<HealedCheck>;
 }
 
 /** An operation log longer than any scenario's workload: a reconnecting secondary can always resume. */
