@@ -5,7 +5,12 @@ import type { Cluster } from '../cluster/cluster.js';
 export const WORKLOAD_TIMEOUT_MS = 120_000;
 
 export function waitAcked(cluster: Cluster, count: number): Promise<void> {
-  return waitUntil(() => cluster.primary.acked.size >= count, `${count} acknowledged writes`, WORKLOAD_TIMEOUT_MS);
+  return waitUntil(() => {
+    if (cluster.primary.acked.size >= count) return true;
+    // Failed writes are not retried: a workload that ended short of `count` never gets there, so say why now.
+    if (cluster.primary.done) throw new Error(`the workload ended with ${cluster.primary.acked.size} acknowledged writes, short of ${count}: ${cluster.primary.failed.slice(0, 3).join('; ')}`);
+    return false;
+  }, `${count} acknowledged writes`, WORKLOAD_TIMEOUT_MS);
 }
 
 export function waitWorkloadDone(cluster: Cluster): Promise<void> {
