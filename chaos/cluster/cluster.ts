@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import { freePort } from '../../test/support/redis-server.js';
+import { freePort, type RedisServer } from '../../test/support/redis-server.js';
 import { ChaosNode } from './chaos-node.js';
 
 const HOST = '127.0.0.1';
@@ -15,6 +15,8 @@ export interface ClusterOptions {
   readonly maxOperationLog: number;
   /** Storage for secondary-1 (a Redis URL when redis-server runs), or null for fs like the others. */
   readonly secondary1Storage: string | null;
+  /** The redis-server secondary-1 stores on, for scenarios that kill it; absent when secondary-1 stores on fs. */
+  readonly secondary1Redis?: RedisServer;
 }
 
 /** A primary on fs storage and two secondaries, each reaching the primary through its own proxy. */
@@ -43,6 +45,10 @@ export class Cluster {
   get primary(): ChaosNode {
     if (this.started === null) throw new Error('the primary has not started');
     return this.started;
+  }
+
+  get secondary1Redis(): RedisServer | null {
+    return this.options.secondary1Redis ?? null;
   }
 
   get secondaries(): readonly ChaosNode[] {

@@ -1,3 +1,4 @@
+import type { RedisServer } from '../../test/support/redis-server.js';
 import { Cluster } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
 import type { ToxiproxyHandle } from '../cluster/toxiproxy.js';
@@ -23,6 +24,8 @@ export interface RunContext {
   readonly toxiproxy: ToxiproxyHandle;
   /** Where secondary-1 stores (a Redis URL with a database of its own), or null for fs. */
   readonly secondary1Storage: string | null;
+  /** The server behind secondary1Storage, for scenarios that kill it. */
+  readonly secondary1Redis?: RedisServer;
   readonly log: (line: string) => void;
 }
 
@@ -39,7 +42,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {} };
   try {
     context.log(`${scenario.name}: starting a primary and two secondaries`);
-    const cluster = await Cluster.start(context.toxiproxy.client, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, secondary1Storage: context.secondary1Storage });
+    const cluster = await Cluster.start(context.toxiproxy.client, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, secondary1Storage: context.secondary1Storage, secondary1Redis: context.secondary1Redis });
     try {
       await faultHealAndCheck(scenario, cluster, context, outcome);
     } finally {

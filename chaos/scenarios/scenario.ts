@@ -13,6 +13,8 @@ export interface Scenario {
   readonly faults: readonly string[];
   readonly writes: number;
   readonly maxOperationLog: number;
+  /** Kills secondary-1's redis-server: skipped, with a line saying so, where redis-server is not installed. */
+  readonly needsRedis?: boolean;
   /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
   inject(cluster: Cluster, toxiproxy: Toxiproxy, figures: Figures): Promise<HealedCheck>;
 }
