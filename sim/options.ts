@@ -1,3 +1,4 @@
+import type { WireFormatSetting } from '../src/core/codec/index.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import { keepFaults, type FaultKind } from './fault-kinds.js';
 import { Prng } from './prng.js';
@@ -91,6 +92,8 @@ export interface SwarmOptions {
   readonly workload: WorkloadOptions;
   readonly limits: Partial<Limits>;
   readonly timing: Partial<Timing>;
+  /** Each node's data frame format ('primary', 's1', ...): binary, JSON and mixed clusters. */
+  readonly wireFormats: Readonly<Record<string, WireFormatSetting>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
@@ -122,6 +125,10 @@ export const NO_FAULTS: FaultOptions = Object.freeze({
 
 /** Salts the per-node draw, so that it does not move the draws of the shared faults. */
 const NODE_FAULTS_SALT = 0x5bd1e995;
+/** Salts the wire formats' draw, apart from every other, so that seeds keep their faults. */
+const WIRE_FORMATS_SALT = 0x27d4eb2f;
+/** How often a node is configured for binary data frames: binary links, JSON links and mixed clusters all come up. */
+const BINARY_PROBABILITY = 0.7;
 /** How often a seed makes one secondary's disk slow, one's disk stall, one's link slow. */
 const NODE_FAULT_PROBABILITY = 0.2;
 const SLOW_DISK_LATENCY_MEAN_MS = { min: 100, spread: 400 };
@@ -211,8 +218,17 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     // A short log makes resyncs; a long one lets a stalled secondary fill its budget instead.
     limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
     timing: SIM_TIMING,
+    wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
+}
+
+/** Whether the primary accepts binary frames and whether each secondary offers them. */
+function drawWireFormats(prng: Prng, secondaries: number): Record<string, WireFormatSetting> {
+  const draw = (): WireFormatSetting => (prng.nextFloat() < BINARY_PROBABILITY ? 'binary' : 'json');
+  const formats: Record<string, WireFormatSetting> = { primary: draw() };
+  for (let index = 1; index <= secondaries; index += 1) formats[`s${index}`] = draw();
+  return formats;
 }
 
 /**

@@ -91,6 +91,7 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     limits: options.limits,
     timing: options.timing,
     faults: options.faults,
+    wireFormats: options.wireFormats,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

@@ -2,6 +2,7 @@ import '../src/runtime/native-codecs.js';
 import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
+import type { WireFormatSetting } from '../src/core/codec/index.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
@@ -39,6 +40,8 @@ export interface SimulationOptions {
   readonly limits?: Partial<Limits>;
   readonly timing?: Partial<Timing>;
   readonly faults?: FaultOptions;
+  /** Each node's data frame format, by name ('primary', 's1', ...); 'json' for a node absent from it. */
+  readonly wireFormats?: Readonly<Record<string, WireFormatSetting>>;
   /** Check every machine's invariants after every input (default true). */
   readonly checkInvariants?: boolean;
   /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
@@ -462,6 +465,7 @@ export class Simulation {
       random: this.prng.fork(),
       limits: this.options.limits,
       timing: this.options.timing,
+      wireFormat: this.wireFormatOf(host.name),
     });
     this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
     return primary;
@@ -475,7 +479,12 @@ export class Simulation {
       cursor: host.store.cursor,
       limits: this.options.limits,
       timing: this.options.timing,
+      wireFormat: this.wireFormatOf(host.name),
     });
+  }
+
+  private wireFormatOf(node: string): WireFormatSetting {
+    return this.options.wireFormats?.[node] ?? 'json';
   }
 }
 

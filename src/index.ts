@@ -3,7 +3,9 @@ export { DEFAULT_CONTEXT, operationOf, type ApiCall, type ApiData, type ApiMetho
 export { AssertionError } from './core/assert.js';
 export { authProof } from './core/auth.js';
 export { backoffDelayMs, type BackoffOptions } from './core/backoff.js';
-export { decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax } from './core/codec/index.js';
+export {
+  BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax, type WireFormat, type WireFormatSetting,
+} from './core/codec/index.js';
 export {
   ChecksumMismatchError,
   ConnectionError,

@@ -17,6 +17,7 @@ export function formatOptions(options: SwarmOptions): string[] {
     ...nodeSections(faults),
     ['limits', options.limits],
     ['timing', options.timing],
+    ['wire', options.wireFormats],
   ];
   return [
     `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { WireFormatSetting } from '../core/codec/index.js';
 import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import type { LogLevel } from '../runtime/logger.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
@@ -9,6 +10,7 @@ interface NodeCommand {
   readonly storage: StorageSpec;
   readonly admin: Endpoint | null;
   readonly logLevel: LogLevel;
+  readonly wireFormat: WireFormatSetting;
 }
 
 export type Command =
@@ -19,14 +21,15 @@ export type Command =
 
 export const USAGE = `usage:
   nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--max-operation-log N]
-                      [--log-level LEVEL]
+                      [--log-level LEVEL] [--wire-format FORMAT]
   nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
-                      [--startup-timeout-ms MS] [--log-level LEVEL]
+                      [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]
   nadb-repl stats     --node HOST:PORT        (the admin endpoint of a running node)
 SPEC: memory | fs:DIR (a file per entry) | aof:DIR (in memory, an append-only file on disk)
   | redis://HOST:PORT[/DB]; LEVEL: ${levels().join(' | ')} (default info)
 MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | always (fs: also
   every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
+FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
 NADB_AUTH_TOKEN in the environment sets the shared authentication token.`;
 
 const OPTIONS = {
@@ -40,6 +43,7 @@ const OPTIONS = {
   'startup-timeout-ms': { type: 'string' },
   'max-operation-log': { type: 'string' },
   'log-level': { type: 'string' },
+  'wire-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +88,7 @@ function nodeCommand(values: Values): NodeCommand {
     storage: parseStorageSpec(required(values, 'storage'), values.fsync),
     admin: admin === undefined ? null : parseEndpoint('--admin', admin),
     logLevel: logLevel(values['log-level'] ?? 'info'),
+    wireFormat: wireFormat(values['wire-format'] ?? 'binary'),
   };
 }
 
@@ -105,6 +110,11 @@ function logLevel(text: string): LogLevel {
   const level = levels().find((candidate) => candidate === text);
   if (level === undefined) throw new UsageError(`--log-level wants one of ${levels().join(', ')}, got '${text}'`);
   return level;
+}
+
+function wireFormat(text: string): WireFormatSetting {
+  if (text !== 'binary' && text !== 'json') throw new UsageError(`--wire-format wants binary or json, got '${text}'`);
+  return text;
 }
 
 function levels(): LogLevel[] {

@@ -36,6 +36,7 @@ async function runNode(command: NodeCommand): Promise<number> {
   const config = {
     logger,
     authToken: process.env.NADB_AUTH_TOKEN,
+    wireFormat: command.wireFormat,
     adminHost: command.admin?.host,
     adminPort: command.admin?.port,
     ...(command.kind === 'primary'

@@ -1,3 +1,4 @@
+import type { BINARY_WIRE_FORMAT } from './codec/wire-format.js';
 import type { LogEntry, Operation, SetOperation } from './operation.js';
 
 /**
@@ -29,6 +30,8 @@ export interface HelloFrame {
   readonly replicaId: string;
   /** Room for an authentication proof; null when the primary asks for none. */
   readonly auth: string | null;
+  /** Data frame formats offered beside JSON (names a primary does not know are ignored); absent offers none. */
+  readonly wireFormats?: readonly string[];
 }
 
 /** Primary → secondary, answer to hello. */
@@ -38,6 +41,8 @@ export interface WelcomeFrame {
   readonly protocolVersion: number;
   readonly replicationId: string;
   readonly lastSequence: number;
+  /** The offered format the data frames of this link take from now on; absent: JSON. */
+  readonly wireFormat?: typeof BINARY_WIRE_FORMAT;
 }
 
 /** Secondary → primary: "I hold history `replicationId` up to `fromSequence - 1`". */

@@ -145,6 +145,7 @@ export function validateLimits(limits: Limits): void {
   assert(limits.handshakesPerHostMax <= limits.handshakesMax, 'handshakesPerHostMax must not exceed handshakesMax');
   assert(limits.outboundBudgetBytes >= limits.frameBytesMax, 'outboundBudgetBytes must hold the largest frame');
   // A HELLO's two names at their longest, every code unit escaped as \uXXXX; an ERROR's message is one name.
+  // Its offered wire formats (8 names of 32 code units at most, under 2 KiB escaped) fit the envelope's allowance.
   const helloBytesMax = 2 * ESCAPED_CODE_UNIT_BYTES * limits.nameLengthMax + FRAME_ENVELOPE_BYTES;
   assert(secondaryFrameBytesMaxOf(limits) >= Math.min(limits.frameBytesMax, helloBytesMax), 'secondaryFrameBytesMax must hold the largest HELLO');
 }

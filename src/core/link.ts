@@ -1,4 +1,4 @@
-import { encodeFrame, FrameDecoder } from './codec/index.js';
+import { encodeFrame, FrameDecoder, type WireFormat } from './codec/index.js';
 import { assert } from './assert.js';
 import type { ErrorCode, Frame } from './frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from './limits.js';
@@ -46,9 +46,20 @@ export class Link {
     return this.decoder.bufferedBytes;
   }
 
+  /** The data frames' format, both ways: JSON until the handshake negotiates binary-1. */
+  get wireFormat(): WireFormat {
+    return this.decoder.wireFormat;
+  }
+
+  /** Set once, by the handshake, before any data frame: a stream never mixes formats. */
+  useWireFormat(format: WireFormat): void {
+    assert(this.decoder.wireFormat === 'json', 'the wire format is negotiated once per link');
+    this.decoder.wireFormat = format;
+  }
+
   /** Encodes and queues a frame; returns its checksum (snapshot digests chain them). */
   send(frame: Frame, outputs: OutputQueue): { checksum: string; frameBytes: number } {
-    const encoded = encodeFrame(frame, this.limits);
+    const encoded = encodeFrame(frame, this.limits, this.decoder.wireFormat);
     outputs.push({ kind: 'transmit', connectionId: this.connectionId, bytes: encoded.bytes });
     this.bytesSent += encoded.bytes.length;
     this.lastSentMs = frame.timestampMs;

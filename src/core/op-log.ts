@@ -1,5 +1,5 @@
 import { assert, assertSequence } from './assert.js';
-import { admitOperationText, releaseOperationText } from './codec/operation-text.js';
+import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
 import type { LogEntry } from './operation.js';
 
 export interface OperationLogLimits {
@@ -59,7 +59,7 @@ export class OperationLog {
     assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
     assert(neededFrom >= 1, 'neededFrom must be a sequence');
     this.neededFrom = neededFrom;
-    admitOperationText(entry.op);
+    admitOperation(entry.op);
     const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
     this.entries.push(entry);
     this.sizes.push(sizeBytes);
@@ -123,7 +123,7 @@ export class OperationLog {
 
   private evictOldest(): void {
     const evicted = this.entries[this.head];
-    if (evicted !== undefined) releaseOperationText(evicted.op);
+    if (evicted !== undefined) releaseOperation(evicted.op);
     this.retainedBytes -= this.sizes[this.head] ?? 0;
     this.head += 1;
   }

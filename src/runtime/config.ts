@@ -1,4 +1,5 @@
 import { AssertionError } from '../core/assert.js';
+import type { WireFormatSetting } from '../core/codec/index.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, validateLimits, validateTiming, type Limits, type Timing } from '../core/limits.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
@@ -47,6 +48,12 @@ export interface NetworkSyncConfig {
   readonly minReplicasMaxLagMs?: number;
   /** TLS on the replication link (primary: key and cert; secondary: ca). */
   readonly tls?: TlsOptions;
+  /**
+   * The data frames' format (default 'binary'): a secondary offers binary frames, a primary accepts
+   * the offer; 'json' keeps the original's JSON frames on this node's links. Either setting
+   * interoperates with either: a link is binary only when both ends say 'binary'.
+   */
+  readonly wireFormat?: WireFormatSetting;
   /** The core's limits (src/core/limits.ts); maxOperationLog sets logEntriesMax. */
   readonly limits?: Partial<Limits>;
   /** The core's timing; heartbeatInterval sets heartbeatIntervalMs unless given here. */
@@ -73,6 +80,7 @@ export interface ResolvedConfig {
   readonly authToken: string | null;
   readonly writeQuorum: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
   readonly tls: TlsOptions | null;
+  readonly wireFormat: WireFormatSetting;
   readonly limits: Limits;
   readonly timing: Timing;
   readonly runtimeLimits: RuntimeLimits;
@@ -100,6 +108,7 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     authToken: config.authToken ?? null,
     writeQuorum: writeQuorumOf(config),
     tls: config.tls ?? null,
+    wireFormat: wireFormat(config.wireFormat ?? 'binary'),
     limits: checked(() => resolveLimits(config)),
     timing: checked(() => resolveTiming(config)),
     runtimeLimits: { ...DEFAULT_RUNTIME_LIMITS, ...config.runtimeLimits },
@@ -136,6 +145,11 @@ function checked<T>(resolve: () => T): T {
 
 function port(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0 || value > 0xffff) throw new ConfigError(`${name} must be an integer from 0 to 65535, got ${value}`);
+  return value;
+}
+
+function wireFormat(value: WireFormatSetting): WireFormatSetting {
+  if (value !== 'binary' && value !== 'json') throw new ConfigError(`wireFormat must be 'binary' or 'json', got ${String(value)}`);
   return value;
 }
 

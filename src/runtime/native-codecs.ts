@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { portableBase64, useBase64, type Base64Codec } from '../core/codec/base64.js';
-import { useSha256 } from '../core/codec/sha256.js';
+import { useSha256, useSha256Bytes } from '../core/codec/sha256.js';
 
 /**
- * Every frame carries a SHA-256 and every value travels in base64: node's native implementations
+ * Every frame carries a SHA-256 and every value in a JSON frame travels in base64: node's native implementations
  * give the same results as the core's portable ones, several times faster. Importing this module
  * installs them.
  */
 useSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+useSha256Bytes((bytes) => createHash('sha256').update(bytes).digest());
 
 export const nativeBase64: Base64Codec = Object.freeze({
   encode: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),

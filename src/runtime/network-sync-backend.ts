@@ -227,8 +227,8 @@ export class NetworkSyncBackend {
 }
 
 async function startRole(config: ResolvedConfig, storage: StorageBackend, replicaId: string): Promise<Role> {
-  const { limits, timing, runtimeLimits, authToken, tls, logger } = config;
-  const shared = { storage, limits, timing, runtimeLimits, authToken, tls, logger };
+  const { limits, timing, runtimeLimits, authToken, tls, wireFormat, logger } = config;
+  const shared = { storage, limits, timing, runtimeLimits, authToken, tls, wireFormat, logger };
   if (config.mode === 'primary') {
     return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort, writeQuorum: config.writeQuorum }) };
   }

@@ -1,3 +1,4 @@
+import type { WireFormatSetting } from '../core/codec/index.js';
 import type { Limits, Timing } from '../core/limits.js';
 import type { StorageBackend } from '../storage/backend.js';
 import type { RuntimeLimits } from './limits.js';
@@ -12,5 +13,6 @@ export interface NodeOptions {
   readonly runtimeLimits: RuntimeLimits;
   readonly authToken: string | null;
   readonly tls: TlsOptions | null;
+  readonly wireFormat: WireFormatSetting;
   readonly logger: Logger;
 }

@@ -33,8 +33,8 @@ export class PrimaryNode {
     private readonly options: PrimaryNodeOptions,
     limits: Limits,
   ) {
-    const { storage, runtimeLimits, logger, timing, authToken, writeQuorum } = options;
-    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, ...writeQuorum });
+    const { storage, runtimeLimits, logger, timing, authToken, wireFormat, writeQuorum } = options;
+    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, ...writeQuorum });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
     this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({

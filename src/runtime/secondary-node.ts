@@ -45,6 +45,7 @@ export class SecondaryNode {
       limits,
       timing: options.timing,
       authToken: options.authToken,
+      wireFormat: options.wireFormat,
     });
     const node = new SecondaryNode(options, machine, limits);
     options.logger.info({ replicaId: options.replicaId, cursor, primary: `${options.primaryHost}:${options.primaryPort}` }, 'secondary starting');

@@ -5,15 +5,18 @@
  * prefixes and junk, while its storage completes. The secondary must never throw, must keep
  * every invariant after every input, and must hand storage only what continues its history: each
  * apply's cursor moves by exactly its operations on the history it holds (a snapshot's commit
- * starts another). What cannot be believed closes the link.
+ * starts another). What cannot be believed closes the link. The same on a link that negotiated
+ * binary data frames, where the hostile frames are binary too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BINARY_WIRE_FORMAT, encodeFrame, type WireFormat } from '../../src/core/codec/index.js';
 import type { Frame } from '../../src/core/frame.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import type { Cursor } from '../../src/core/storage-request.js';
 import { Secondary } from '../../src/core/secondary/secondary.js';
-import { consecutiveEntriesArb, frameArb } from '../support/arbitraries.js';
-import { flippedFrameArb, lengthPrefixArb } from '../support/hostile-bytes.js';
+import { consecutiveEntriesArb, frameArb, wellFormed, wellFormedFrameArb } from '../support/arbitraries.js';
+import { lengthPrefixArb } from '../support/hostile-bytes.js';
 import { bytesOf, drain, ofKind, random, T0 } from '../support/machine.js';
 
 const RUNS = 300;
@@ -28,23 +31,34 @@ const streamArb: fc.Arbitrary<Frame> = fc.tuple(consecutiveEntriesArb({ minLengt
   entries: fromOne ? entries.map((entry, index) => ({ ...entry, sequence: index + 1 })) : entries,
 }));
 
-
-
-const inputArb: fc.Arbitrary<Input> = fc.oneof(
-  { weight: 4, arbitrary: fc.oneof(frameArb, streamArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
-  { weight: 1, arbitrary: fc.oneof(flippedFrameArb, lengthPrefixArb, fc.uint8Array({ minLength: 1, maxLength: 64 })).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((ms) => ({ kind: 'tick' as const, ms })) },
-);
+/** What a hostile primary sends on a link of `format`: on a binary-1 link its data frames are binary, names well-formed. */
+function inputArbOf(format: WireFormat): fc.Arbitrary<Input> {
+  const encode = (frame: Frame): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, format).bytes;
+  const frames = format === 'json' ? fc.oneof(frameArb, streamArb) : fc.oneof(wellFormedFrameArb, streamArb.map(wellFormed));
+  const flipped = fc.tuple(frames, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([frame, at, mask]) => {
+    const bytes = encode(frame).slice();
+    const index = at % bytes.length;
+    bytes[index] = (bytes[index] ?? 0) ^ mask;
+    return bytes;
+  });
+  return fc.oneof(
+    { weight: 4, arbitrary: frames.map((frame) => ({ kind: 'bytes' as const, bytes: encode(frame) })) },
+    { weight: 1, arbitrary: fc.oneof(flipped, lengthPrefixArb, fc.uint8Array({ minLength: 1, maxLength: 64 })).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }).map((ms) => ({ kind: 'tick' as const, ms })) },
+  );
+}
 
 /** A secondary whose storage completes every request at once, checked after every input. */
 class Harness {
-  readonly secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 } });
+  readonly secondary: Secondary;
   nowMs = T0;
   private connectionId: number | undefined;
   /** Where storage stands, as the requests handed to it say. */
   private cursor: Cursor = { replicationId: HISTORY, sequence: 0 };
 
-  constructor() {
+  constructor(format: WireFormat) {
+    const wireFormat = format === 'json' ? 'json' : 'binary';
+    this.secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 }, wireFormat });
     this.secondary.handleTimeout(T0);
     this.settle();
   }
@@ -85,13 +99,14 @@ class Harness {
   }
 }
 
-describe('a secondary against a hostile primary', () => {
+describe.each(['json', BINARY_WIRE_FORMAT] as const)('a secondary against a hostile primary, on a %s link', (format) => {
   it('keeps its invariants whatever the link sends, at any phase', () => {
+    const chosen = format === 'json' ? {} : ({ wireFormat: BINARY_WIRE_FORMAT } as const);
     fc.assert(
-      fc.property(fc.boolean(), fc.array(inputArb, { maxLength: 40 }), (handshake, inputs) => {
-        const harness = new Harness();
+      fc.property(fc.boolean(), fc.array(inputArbOf(format), { maxLength: 40 }), (handshake, inputs) => {
+        const harness = new Harness(format);
         if (handshake) {
-          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0 }) });
+          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0, ...chosen }) });
           harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }) });
         }
         for (const input of inputs) harness.run(input);

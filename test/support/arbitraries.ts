@@ -161,6 +161,24 @@ export const frameArbs = {
 
 export const frameArb: fc.Arbitrary<Frame> = fc.oneof(...Object.values(frameArbs));
 
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The value with every lone surrogate in its strings replaced by U+FFFD (same length): what a
+ * binary frame can carry, since a lone surrogate has no UTF-8 (the primary admits no such name).
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATES, '\ufffd') as T;
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, wellFormed(field)])) as T;
+}
+
+/** Every frame kind, names well-formed: on a binary link the data frames are binary, the rest JSON. */
+export const wellFormedFrameArb: fc.Arbitrary<Frame> = frameArb.map(wellFormed);
+/** The frames that travel binary on a binary link: an operation, a BATCH, a SNAPSHOT_CHUNK. */
+export const dataFrameArb: fc.Arbitrary<Frame> = fc.oneof(frameArbs.operation, frameArbs.batch, frameArbs.snapshotChunk).map(wellFormed);
+
 /**
  * Cut points for splitting `length` bytes into chunks: sorted, distinct, inside (0, length).
  * An empty list means one chunk; `oneByte` gives 1-byte chunks.

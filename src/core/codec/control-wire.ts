@@ -4,6 +4,7 @@ import type {
 } from '../frame.js';
 import { isErrorCode } from './frame-rules.js';
 import type { JsonObject } from './json.js';
+import { BINARY_WIRE_FORMAT } from './wire-format.js';
 import type { WireObject } from './wire-reader.js';
 
 /**
@@ -30,9 +31,15 @@ export type ControlWireType = (typeof CONTROL_WIRE_TYPES)[ControlFrame['kind']];
 export function controlDataToWire(frame: ControlFrame): JsonObject {
   switch (frame.kind) {
     case 'hello':
-      return { protocol_version: frame.protocolVersion, replica_id: frame.replicaId, auth: frame.auth };
+      return {
+        protocol_version: frame.protocolVersion, replica_id: frame.replicaId, auth: frame.auth,
+        ...(frame.wireFormats === undefined ? {} : { wire_formats: frame.wireFormats }),
+      };
     case 'welcome':
-      return { protocol_version: frame.protocolVersion, replication_id: frame.replicationId, last_sequence: frame.lastSequence };
+      return {
+        protocol_version: frame.protocolVersion, replication_id: frame.replicationId, last_sequence: frame.lastSequence,
+        ...(frame.wireFormat === undefined ? {} : { wire_format: frame.wireFormat }),
+      };
     case 'syncRequest':
       return { replication_id: frame.replicationId, from_sequence: frame.fromSequence };
     case 'syncResponse':
@@ -57,17 +64,14 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth']);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats']);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
+        ...(data.has('wire_formats') ? { wireFormats: data.stringArray('wire_formats') } : {}),
       };
     case 'WELCOME':
-      data.keys(['protocol_version', 'replication_id', 'last_sequence']);
-      return {
-        kind: 'welcome', timestampMs, protocolVersion: data.number('protocol_version'),
-        replicationId: data.string('replication_id'), lastSequence: data.number('last_sequence'),
-      };
+      return welcomeFromWire(data, timestampMs);
     case 'SYNC_REQUEST':
       data.keys(['replication_id', 'from_sequence']);
       return {
@@ -99,6 +103,17 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
     case 'ERROR':
       return errorFromWire(data, timestampMs);
   }
+}
+
+function welcomeFromWire(data: WireObject, timestampMs: number): WelcomeFrame {
+  data.keys(['protocol_version', 'replication_id', 'last_sequence'], ['wire_format']);
+  const welcome: WelcomeFrame = {
+    kind: 'welcome', timestampMs, protocolVersion: data.number('protocol_version'),
+    replicationId: data.string('replication_id'), lastSequence: data.number('last_sequence'),
+  };
+  if (!data.has('wire_format')) return welcome;
+  if (data.string('wire_format') !== BINARY_WIRE_FORMAT) throw data.error('wire_format', `must be "${BINARY_WIRE_FORMAT}" when present`);
+  return { ...welcome, wireFormat: BINARY_WIRE_FORMAT };
 }
 
 function errorFromWire(data: WireObject, timestampMs: number): ErrorFrame {

@@ -1,10 +1,12 @@
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import type { Limits } from '../limits.js';
+import { BINARY_MARKER, decodeBinaryBody } from './binary-frame.js';
 import { checksumWithCanonicalData, frameChecksum, isHex64 } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameFromWire, wireTimestamp, type WireEnvelope } from './frame-wire.js';
 import { jsonTreeProblem, type JsonValue } from './json.js';
+import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
 import { WireObject } from './wire-reader.js';
 
 export interface DecodedBody {
@@ -19,12 +21,17 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes one frame body (the bytes after the length prefix). The checksum is verified on the
- * data exactly as received, before any field is interpreted or any value base64-decoded.
+ * data exactly as received, before any field is interpreted or any value base64-decoded. A binary
+ * body is accepted only on a link whose `wireFormat` is binary-1.
  */
-export function decodeFrameBody(body: Uint8Array, limits: Limits): DecodedBody {
+export function decodeFrameBody(body: Uint8Array, limits: Limits, wireFormat: WireFormat = 'json'): DecodedBody {
   if (body.length === 0) throw new ProtocolError('frame body is empty');
   if (body.length > limits.frameBytesMax) {
     throw new FrameTooLargeError(`frame body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
+  }
+  if (body[0] === BINARY_MARKER) {
+    if (wireFormat !== BINARY_WIRE_FORMAT) throw new ProtocolError(`a binary frame on a link that did not negotiate ${BINARY_WIRE_FORMAT}`);
+    return decodeBinaryBody(body, limits);
   }
   const text = utf8Text(body);
   const { envelope, checksum } = envelopeOf(parseJson(text));

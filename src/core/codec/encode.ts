@@ -2,28 +2,32 @@ import { AssertionError, assert } from '../assert.js';
 import type { Frame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import { canonicalJson } from './canonical-json.js';
+import { encodeBinaryFrame, isDataFrame } from './binary-frame.js';
 import { checksumWithCanonicalData } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameText, type FrameText } from './frame-text.js';
+import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
 
 export { operationWireBytesMax } from './wire-size.js';
 
 export interface EncodedFrame {
   /** Length prefix and body, ready to transmit. */
   readonly bytes: Uint8Array;
-  /** Snapshot digests chain these. */
+  /** 64 lowercase hex, whatever the format: snapshot digests chain these. */
   readonly checksum: string;
 }
 
 const utf8 = new TextEncoder();
 
 /**
- * Encodes a frame: a 4-byte big-endian body length, then the JSON body with the envelope keys in
- * the original's order. The body is written in the canonical form (sorted data keys, everything
- * outside printable ASCII escaped), so it is pure ASCII and one byte per character.
+ * Encodes a frame: a 4-byte big-endian body length, then the body. On a link that negotiated
+ * binary-1 a data frame's body is binary (binary-frame.ts); every other body is JSON, with the
+ * envelope keys in the original's order, written in the canonical form (sorted data keys,
+ * everything outside printable ASCII escaped), so it is pure ASCII and one byte per character.
  */
-export function encodeFrame(frame: Frame, limits: Limits): EncodedFrame {
+export function encodeFrame(frame: Frame, limits: Limits, wireFormat: WireFormat = 'json'): EncodedFrame {
   checkFrame(frame, limits, (message) => new AssertionError(`encodeFrame: ${message}`));
+  if (wireFormat === BINARY_WIRE_FORMAT && isDataFrame(frame)) return encodeBinaryFrame(frame, limits);
   const text = frameText(frame);
   const checksum = checksumWithCanonicalData(text, text.data);
   const body = envelopeJson(text, checksum);

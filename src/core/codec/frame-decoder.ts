@@ -3,6 +3,7 @@ import type { Frame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import { decodeFrameBody } from './decode.js';
 import { Fifo } from './fifo.js';
+import type { WireFormat } from './wire-format.js';
 
 export interface DecodedFrame {
   readonly frame: Frame;
@@ -32,6 +33,8 @@ export class FrameDecoder {
   private bodyLength = 0;
   private bodyRemaining = 0;
   private failure: Error | undefined;
+  /** What the link negotiated: binary bodies are refused until it is binary-1. */
+  wireFormat: WireFormat = 'json';
 
   constructor(private readonly limits: Limits) {}
 
@@ -63,7 +66,7 @@ export class FrameDecoder {
     if (bodyBytes === undefined) return undefined;
     this.skip(FRAME_HEADER_BYTES);
     const body = this.take(bodyBytes);
-    const decoded = this.guard(() => decodeFrameBody(body, this.limits));
+    const decoded = this.guard(() => decodeFrameBody(body, this.limits, this.wireFormat));
     const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
     this.consumed += frameBytes;
     return { ...decoded, frameBytes };

@@ -2,6 +2,7 @@ import type { ErrorCode, Frame, SnapshotChunkFrame } from '../frame.js';
 import type { Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
 import { isHex64 } from './checksum.js';
+import { BINARY_WIRE_FORMAT, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX } from './wire-format.js';
 import { TIMESTAMP_MS_MAX } from './wire-time.js';
 
 /**
@@ -32,10 +33,12 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
     case 'hello':
       rules.sequence(frame.protocolVersion, 'HELLO data.protocol_version');
       rules.name(frame.replicaId, 'HELLO data.replica_id', true);
-      return rules.nullableName(frame.auth, 'HELLO data.auth');
+      rules.nullableName(frame.auth, 'HELLO data.auth');
+      return rules.wireFormats(frame.wireFormats);
     case 'welcome':
       rules.sequence(frame.protocolVersion, 'WELCOME data.protocol_version');
       rules.name(frame.replicationId, 'WELCOME data.replication_id', true);
+      rules.require(frame.wireFormat === undefined || frame.wireFormat === BINARY_WIRE_FORMAT, `WELCOME data.wire_format must be "${BINARY_WIRE_FORMAT}" when present`);
       return rules.sequence(frame.lastSequence, 'WELCOME data.last_sequence');
     case 'syncRequest':
       rules.nullableName(frame.replicationId, 'SYNC_REQUEST data.replication_id', true);
@@ -104,6 +107,17 @@ class Rules {
   tags(tags: readonly string[], field: string): void {
     this.require(Array.isArray(tags) && tags.length <= this.limits.tagsMax, `${field} must be an array of at most ${this.limits.tagsMax} tags`);
     tags.forEach((tag, index) => this.name(tag, `${field}[${index}]`, false));
+  }
+
+  /** Bounded apart from nameLengthMax: the largest HELLO must still fit secondaryFrameBytesMax. */
+  wireFormats(formats: readonly string[] | undefined): void {
+    if (formats === undefined) return;
+    const field = 'HELLO data.wire_formats';
+    this.require(Array.isArray(formats) && formats.length <= WIRE_FORMATS_OFFERED_MAX, `${field} must be an array of at most ${WIRE_FORMATS_OFFERED_MAX} names`);
+    formats.forEach((format, index) => {
+      const ok = typeof format === 'string' && format.length > 0 && format.length <= WIRE_FORMAT_NAME_LENGTH_MAX;
+      this.require(ok, `${field}[${index}] must be a non-empty string of at most ${WIRE_FORMAT_NAME_LENGTH_MAX} UTF-16 code units`);
+    });
   }
 
   expiresAtMs(value: number | null, field: string): void {

@@ -2,7 +2,7 @@ import type { Frame } from '../frame.js';
 import type { LogEntry } from '../operation.js';
 import { canonicalJson, quoteAscii } from './canonical-json.js';
 import { frameToWire } from './frame-wire.js';
-import { operationDataText } from './operation-text.js';
+import { operationDataText } from './operation-encodings.js';
 import { timestampToWire } from './wire-time.js';
 
 /** A frame's envelope fields, with its data already in canonical JSON. */
@@ -15,7 +15,7 @@ export interface FrameText {
 
 /**
  * What frameToWire and canonicalJson of its data give, built for the frames that carry
- * operations from each operation's text (operation-text.ts) rather than from a wire object made
+ * operations from each operation's text (operation-encodings.ts) rather than from a wire object made
  * anew for every frame. The keys stand in sorted order, as canonicalJson writes them.
  */
 export function frameText(frame: Frame): FrameText {

@@ -2,7 +2,9 @@
 export { decodeBase64, encodeBase64 } from './base64.js';
 export { canonicalJson } from './canonical-json.js';
 export { chainDigest, frameChecksum, SNAPSHOT_DIGEST_INITIAL, type ChecksumFields } from './checksum.js';
-export { portableSha256Hex, sha256Hex, useSha256, type Sha256Hex } from './sha256.js';
+export {
+  portableSha256Bytes, portableSha256Hex, sha256Bytes, sha256Hex, useSha256, useSha256Bytes, type Sha256Bytes, type Sha256Hex,
+} from './sha256.js';
 export { decodeFrameBody, type DecodedBody } from './decode.js';
 export { encodeFrame, type EncodedFrame } from './encode.js';
 export { FrameDecoder, type DecodedFrame } from './frame-decoder.js';
@@ -10,4 +12,7 @@ export { checkOperation, type Fail } from './frame-rules.js';
 export { frameToWire, type WireEnvelope } from './frame-wire.js';
 export type { JsonObject, JsonValue } from './json.js';
 export { TIMESTAMP_MS_MAX } from './wire-time.js';
+export {
+  BINARY_WIRE_FORMAT, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX, type WireFormat, type WireFormatSetting,
+} from './wire-format.js';
 export { operationWireBytesMax } from './wire-size.js';

@@ -1,6 +1,8 @@
 import { assert } from '../assert.js';
 import { authProof } from '../auth.js';
-import { chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL } from '../codec/index.js';
+import {
+  BINARY_WIRE_FORMAT, chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting,
+} from '../codec/index.js';
 import { LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import { operationFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
@@ -41,6 +43,8 @@ export interface PrimaryOptions {
   readonly minReplicasToWrite?: number;
   /** Default 10,000, as Redis' min-replicas-max-lag (10 s). */
   readonly minReplicasMaxLagMs?: number;
+  /** 'binary': a secondary that offers binary-1 gets its data frames in it. Default 'json', the original's. */
+  readonly wireFormat?: WireFormatSetting;
 }
 
 const MIN_REPLICAS_MAX_LAG_MS_DEFAULT = 10_000;
@@ -62,6 +66,7 @@ export class Primary implements StateMachine {
   private readonly timing: Timing;
   private readonly authToken: string | null;
   private readonly writeQuorum: { readonly replicasMin: number; readonly lagMsMax: number };
+  private readonly wireFormat: WireFormatSetting;
   private readonly outputs = new OutputQueue();
   /** Protected for the test-only bug zoo (test/zoo). */
   protected readonly log: OperationLog;
@@ -92,6 +97,8 @@ export class Primary implements StateMachine {
     this.writeQuorum = { replicasMin: options.minReplicasToWrite ?? 0, lagMsMax: options.minReplicasMaxLagMs ?? MIN_REPLICAS_MAX_LAG_MS_DEFAULT };
     assert(Number.isSafeInteger(this.writeQuorum.replicasMin) && this.writeQuorum.replicasMin >= 0, 'minReplicasToWrite must be a non-negative integer');
     assert(Number.isSafeInteger(this.writeQuorum.lagMsMax) && this.writeQuorum.lagMsMax > 0, 'minReplicasMaxLagMs must be a positive integer');
+    this.wireFormat = options.wireFormat ?? 'json';
+    assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
     // Without a persisted log nothing can continue an earlier history: every start is a new one.
     this.replicationId = randomHexId(options.random);
@@ -478,10 +485,16 @@ export class Primary implements StateMachine {
     }
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
+    const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
     peer.link.send(
-      { kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId, lastSequence: this.log.lastSequence },
+      {
+        kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId,
+        lastSequence: this.log.lastSequence, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}),
+      },
       this.outputs,
     );
+    // After the WELCOME, which is JSON whatever is chosen: every data frame follows it.
+    if (binary) peer.link.useWireFormat(BINARY_WIRE_FORMAT);
     this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId, address: peer.address });
   }
 

@@ -1,7 +1,7 @@
 import { assert } from '../assert.js';
 import { authProof } from '../auth.js';
 import { backoffDelayMs } from '../backoff.js';
-import { chainDigest, SNAPSHOT_DIGEST_INITIAL } from '../codec/index.js';
+import { BINARY_WIRE_FORMAT, chainDigest, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting } from '../codec/index.js';
 import { ProtocolError, ReadOnlyError } from '../errors.js';
 import type {
   ErrorCode,
@@ -32,6 +32,8 @@ export interface SecondaryOptions {
   readonly timing?: Partial<Timing>;
   /** The primary's shared token, when it asks for one. */
   readonly authToken?: string | null;
+  /** 'binary': offer binary-1 for the data frames in every HELLO. Default 'json', the original's. */
+  readonly wireFormat?: WireFormatSetting;
 }
 
 type Phase = 'idle' | 'connecting' | 'hello' | 'sync' | 'snapshot' | 'stream' | 'closed';
@@ -57,6 +59,7 @@ export class Secondary implements StateMachine {
   private readonly timing: Timing;
   private readonly random: Random;
   private readonly authToken: string | null;
+  private readonly wireFormat: WireFormatSetting;
   private readonly outputs = new OutputQueue();
   /** Protected for the test-only bug zoo (test/zoo). */
   protected phase: Phase = 'idle';
@@ -111,6 +114,8 @@ export class Secondary implements StateMachine {
     this.replicaId = options.replicaId;
     this.random = options.random;
     this.authToken = options.authToken ?? null;
+    this.wireFormat = options.wireFormat ?? 'json';
+    assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
     this.reconnectAtMs = options.nowMs;
     this.historyId = options.cursor?.replicationId ?? null;
@@ -137,7 +142,9 @@ export class Secondary implements StateMachine {
     this.link = new Link(connectionId, this.limits, nowMs);
     this.phase = 'hello';
     const auth = this.authToken === null ? null : authProof(this.authToken, this.replicaId);
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth });
+    // A JSON-only HELLO is the original's, byte for byte: no empty offer.
+    const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth, ...offer });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
@@ -352,6 +359,11 @@ export class Secondary implements StateMachine {
     if (welcome.protocolVersion !== PROTOCOL_VERSION) {
       this.closeLink('version', `primary speaks protocol ${welcome.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
       return;
+    }
+    if (welcome.wireFormat !== undefined) {
+      if (this.wireFormat !== 'binary') throw new ProtocolError(`primary chose wire format ${welcome.wireFormat}, which was not offered`);
+      assert(this.link !== null, 'welcome without a link');
+      this.link.useWireFormat(welcome.wireFormat);
     }
     this.phase = 'sync';
     this.send({ kind: 'syncRequest', timestampMs: this.clockMs, replicationId: this.historyId, fromSequence: this.appliedSequence + 1 });

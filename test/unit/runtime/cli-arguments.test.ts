@@ -13,6 +13,7 @@ describe('nadb-repl arguments', () => {
       storage: { kind: 'memory' },
       admin: { host: '127.0.0.1', port: 9100 },
       logLevel: 'info',
+      wireFormat: 'binary',
     });
     expect(parseCommand(['secondary', '--primary', '[::1]:9000', '--storage', 'redis://127.0.0.1:6379/2', '--replica-id', 'r1', '--startup-timeout-ms', '500'])).toMatchObject({
       kind: 'secondary',
@@ -24,6 +25,13 @@ describe('nadb-repl arguments', () => {
     });
     expect(parseCommand(['stats', '--node', 'localhost:9100'])).toEqual({ kind: 'stats', node: { host: 'localhost', port: 9100 } });
     expect(parseCommand(['--help'])).toEqual({ kind: 'help' });
+  });
+
+  it('takes --wire-format binary or json, and refuses anything else', () => {
+    const secondary = ['secondary', '--primary', 'localhost:9000', '--storage', 'memory'];
+    expect(parseCommand([...secondary, '--wire-format', 'json'])).toMatchObject({ wireFormat: 'json' });
+    expect(parseCommand([...secondary, '--wire-format', 'binary'])).toMatchObject({ wireFormat: 'binary' });
+    expect(() => parseCommand([...secondary, '--wire-format', 'cbor'])).toThrow(UsageError);
   });
 
   it('resolves fs:DIR and aof:DIR to an absolute directory, with the fsync mode', () => {

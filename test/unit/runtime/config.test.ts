@@ -10,6 +10,11 @@ describe('resolveConfig', () => {
     expect(config.timing.heartbeatIntervalMs).toBe(5_000);
     // Not the original's 10,000 entries: sized by bytes (see the README's flow control).
     expect(config.limits).toMatchObject({ logEntriesMax: 1_000_000, logBytesMax: 16 * 1024 * 1024 });
+    // Not the original's JSON: binary data frames wherever the peer is willing too.
+    expect(config.wireFormat).toBe('binary');
+    expect(resolveConfig('primary', { wireFormat: 'json' }).wireFormat).toBe('json');
+    // From JavaScript, or a config file: the type does not stop it.
+    expect(() => resolveConfig('primary', { wireFormat: 'cbor' as 'json' })).toThrow(new ConfigError("wireFormat must be 'binary' or 'json', got cbor"));
   });
 
   it('takes heartbeatInterval in seconds and maxOperationLog as the log size, shrinking the pending writes with it', () => {

@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
 import { FrameDecoder, type DecodedFrame } from '../../../../src/core/codec/frame-decoder.js';
+import type { WireFormat } from '../../../../src/core/codec/wire-format.js';
 import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
 
 export interface FeedResult {
@@ -14,8 +15,9 @@ export type Chunking = 'whole' | 'byte-by-byte';
 export const CHUNKINGS: readonly Chunking[] = ['whole', 'byte-by-byte'];
 
 /** Pushes `bytes` in chunks, draining next() after each push, until the end or an error. */
-export function feed(bytes: Uint8Array, chunking: Chunking, limits: Limits = DEFAULT_LIMITS): FeedResult {
+export function feed(bytes: Uint8Array, chunking: Chunking, limits: Limits = DEFAULT_LIMITS, wireFormat: WireFormat = 'json'): FeedResult {
   const decoder = new FrameDecoder(limits);
+  decoder.wireFormat = wireFormat;
   const frames: DecodedFrame[] = [];
   const step = chunking === 'whole' ? Math.max(1, bytes.length) : 1;
   try {
@@ -40,15 +42,15 @@ export function withPrefix(body: Uint8Array): Uint8Array {
  * Decodes one body with decodeFrameBody and through a FrameDecoder fed whole and byte by byte;
  * all three must agree. Returns the decoded frame or throws the (common) error.
  */
-export function decodeEveryWay(body: Uint8Array, limits: Limits = DEFAULT_LIMITS): DecodedFrame['frame'] {
+export function decodeEveryWay(body: Uint8Array, limits: Limits = DEFAULT_LIMITS, wireFormat: WireFormat = 'json'): DecodedFrame['frame'] {
   let direct: { frame: DecodedFrame['frame'] } | { error: unknown };
   try {
-    direct = { frame: decodeFrameBody(body, limits).frame };
+    direct = { frame: decodeFrameBody(body, limits, wireFormat).frame };
   } catch (error) {
     direct = { error };
   }
   for (const chunking of CHUNKINGS) {
-    const result = feed(withPrefix(body), chunking, limits);
+    const result = feed(withPrefix(body), chunking, limits, wireFormat);
     if ('error' in direct) {
       expect(result.error, chunking).toBeInstanceOf((direct.error as Error).constructor);
       expect((result.error as Error).message, chunking).toBe((direct.error as Error).message);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../../src/core/codec/canonical-json.js';
 import { frameText } from '../../../../src/core/codec/frame-text.js';
 import { frameToWire } from '../../../../src/core/codec/frame-wire.js';
-import { admitOperationText, releaseOperationText } from '../../../../src/core/codec/operation-text.js';
+import { admitOperation, releaseOperation } from '../../../../src/core/codec/operation-encodings.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import type { Operation } from '../../../../src/core/operation.js';
 import { frameArb } from '../../../support/arbitraries.js';
@@ -24,13 +24,13 @@ describe('frameText', () => {
   it('is the canonical JSON of the wire form, for every frame, whether its operations are in the log or not', () => {
     fc.assert(fc.property(frameArb, fc.boolean(), (frame, admitted) => {
       const operations = operationsOf(frame);
-      if (admitted) operations.forEach(admitOperationText);
+      if (admitted) operations.forEach(admitOperation);
       try {
         expect(frameText(frame)).toEqual(slowText(frame));
         // A second time from the kept text, where there is one.
         expect(frameText(frame)).toEqual(slowText(frame));
       } finally {
-        operations.forEach(releaseOperationText);
+        operations.forEach(releaseOperation);
       }
     }), { numRuns: 1_000 });
   });

@@ -1,0 +1,242 @@
+import { assert } from '../assert.js';
+import { ProtocolError } from '../errors.js';
+
+/**
+ * The primitives of the binary frames (docs/PROTOCOL.md, "Binary data frames"): unsigned LEB128
+ * varints for every integer, strings as a varint byte length and their UTF-8, byte strings as a
+ * varint length and the bytes. A writer is sized exactly beforehand, so a frame is one allocation.
+ */
+
+/** 7 bits a byte: 8 bytes hold 56 bits, enough for every safe integer (53 bits). */
+const VARINT_BYTES_MAX = 8;
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// Hot paths: the assertions' messages are constant, so that a passing one builds no string.
+export function varintBytes(value: number): number {
+  assert(Number.isSafeInteger(value) && value >= 0, 'varint: not a non-negative safe integer');
+  let bytes = 1;
+  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) bytes += 1;
+  return bytes;
+}
+
+/**
+ * A name's UTF-8 length, counted from its code units rather than by encoding it (a TextEncoder
+ * call per short name was a fifth of the encoder's time). A lone surrogate has no UTF-8: the
+ * primary admits no such name, so one here is our bug.
+ */
+export function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit < 0xd800 || unit > 0xdfff) bytes += 3;
+    else {
+      const low = text.charCodeAt(index + 1);
+      assert(unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff, 'binary frames carry well-formed names only: a lone surrogate has no UTF-8');
+      bytes += 4;
+      index += 1;
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Names are short and mostly ASCII: building those from their bytes directly is several times
+ * faster than a TextDecoder call. Undefined when the bytes are longer or hold anything else.
+ */
+const ASCII_FAST_PATH_BYTES_MAX = 64;
+
+function asciiString(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start > ASCII_FAST_PATH_BYTES_MAX) return undefined;
+  for (let index = start; index < end; index += 1) if (bytes[index]! >= 0x80) return undefined;
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+}
+
+export class ByteWriter {
+  private offset = 0;
+
+  constructor(readonly bytes: Uint8Array, start = 0) {
+    this.offset = start;
+  }
+
+  varint(value: number): void {
+    const end = this.offset + varintBytes(value);
+    let rest = value;
+    while (rest >= 128) {
+      this.bytes[this.offset] = (rest % 128) | 0x80;
+      this.offset += 1;
+      rest = Math.floor(rest / 128);
+    }
+    this.bytes[this.offset] = rest;
+    this.offset += 1;
+    assert(this.offset === end, 'varint: wrote another length than varintBytes said');
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.bytes.set(bytes, this.offset);
+    this.offset += bytes.length;
+  }
+
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.varint(bytes.length);
+    this.raw(bytes);
+  }
+
+  /** A name as a string primitive: its UTF-8 length, then its UTF-8, written in place. */
+  text(text: string): void {
+    const length = utf8Bytes(text);
+    this.varint(length);
+    if (length === text.length) {
+      for (let index = 0; index < length; index += 1) this.bytes[this.offset + index] = text.charCodeAt(index);
+    } else {
+      const { written } = utf8.encodeInto(text, this.bytes.subarray(this.offset, this.offset + length));
+      assert(written === length, 'ByteWriter.text: UTF-8 of another length than counted');
+    }
+    this.offset += length;
+  }
+
+  /** Every byte sized for was written, no more. */
+  finish(end: number): void {
+    assert(this.offset === end, 'ByteWriter: wrote another number of bytes than were sized');
+  }
+}
+
+/**
+ * Reads untrusted bytes: every read is checked against the end, and every length against a bound
+ * given before anything is copied or decoded, so a hostile length costs nothing.
+ */
+export class ByteReader {
+  private offset = 0;
+  /** What is being read (`BATCH.operations`, and which of them): kept apart, joined only for an error. */
+  private part = '';
+  private partIndex: number | null = null;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly end: number,
+    readonly where: string,
+  ) {
+    assert(end <= bytes.length, 'ByteReader: end beyond the bytes');
+  }
+
+  /** Names the fields read from now on in errors: `part[index].field`. */
+  at(part: string, index: number | null = null): void {
+    this.part = part;
+    this.partIndex = index;
+  }
+
+  u8(field: string): number {
+    if (this.offset >= this.end) throw this.error(field, 'is missing: the frame ends before it');
+    const value = this.bytes[this.offset]!;
+    this.offset += 1;
+    return value;
+  }
+
+  /** A flag byte: 0 or 1, nothing else. */
+  present(field: string): boolean {
+    const flag = this.u8(field);
+    if (flag > 1) throw this.error(field, `has presence flag ${flag}, not 0 or 1`);
+    return flag === 1;
+  }
+
+  /** Canonical only: no longer than needed, so that every integer has one encoding. */
+  varint(field: string): number {
+    let value = 0;
+    let scale = 1;
+    for (let index = 0; index < VARINT_BYTES_MAX; index += 1) {
+      const byte = this.u8(field);
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) {
+        if (byte === 0 && index > 0) throw this.error(field, 'is a varint longer than needed');
+        if (!Number.isSafeInteger(value)) throw this.error(field, 'is above the largest safe integer');
+        return value;
+      }
+      scale *= 128;
+    }
+    throw this.error(field, `is a varint of more than ${VARINT_BYTES_MAX} bytes`);
+  }
+
+  /** `bytesMax` is checked before the bytes are taken; the result is a copy, never a view of the frame. */
+  lengthPrefixed(field: string, bytesMax: number): Uint8Array {
+    const start = this.skipLengthPrefixed(field, bytesMax);
+    return this.bytes.slice(start, this.offset);
+  }
+
+  /** Strict UTF-8: an invalid sequence (a lone surrogate's included) is refused, not replaced. */
+  string(field: string, bytesMax: number): string {
+    const start = this.skipLengthPrefixed(field, bytesMax);
+    const ascii = asciiString(this.bytes, start, this.offset);
+    if (ascii !== undefined) return ascii;
+    try {
+      return strictUtf8.decode(this.bytes.subarray(start, this.offset));
+    } catch {
+      throw this.error(field, 'is not valid UTF-8');
+    }
+  }
+
+  nullableString(field: string, bytesMax: number): string | null {
+    return this.present(field) ? this.string(field, bytesMax) : null;
+  }
+
+  nullableVarint(field: string): number | null {
+    return this.present(field) ? this.varint(field) : null;
+  }
+
+  /** Reads a length, checks it, and moves past that many bytes; returns where they start. */
+  private skipLengthPrefixed(field: string, bytesMax: number): number {
+    const length = this.varint(field);
+    if (length > bytesMax) throw this.error(field, `is ${length} bytes, above ${bytesMax}`);
+    if (length > this.end - this.offset) throw this.error(field, `is ${length} bytes, beyond the end of the frame`);
+    const start = this.offset;
+    this.offset += length;
+    return start;
+  }
+
+  /** Nothing may follow the last field. */
+  finish(): void {
+    if (this.offset !== this.end) throw new ProtocolError(`${this.where}: ${this.end - this.offset} bytes after the last field`);
+  }
+
+  error(field: string, problem: string): ProtocolError {
+    const index = this.partIndex === null ? '' : `[${this.partIndex}]`;
+    return new ProtocolError(`${this.where} ${this.part}${index}.${field} ${problem}`);
+  }
+}
+
+/**
+ * What a binary encoding is written from: a number is a varint, a string a name (UTF-8, length
+ * first), bytes are length-prefixed, Raw is copied as it is.
+ */
+export type Part = number | string | Uint8Array | Raw;
+
+/** Bytes that delimit themselves (an operation's encoding, the marker): no length before them. */
+export class Raw {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+export function partsBytes(parts: readonly Part[]): number {
+  let total = 0;
+  for (const part of parts) total += partBytes(part);
+  return total;
+}
+
+function partBytes(part: Part): number {
+  if (typeof part === 'number') return varintBytes(part);
+  if (typeof part === 'string') {
+    const length = utf8Bytes(part);
+    return varintBytes(length) + length;
+  }
+  if (part instanceof Raw) return part.bytes.length;
+  return varintBytes(part.length) + part.length;
+}
+
+export function writeParts(writer: ByteWriter, parts: readonly Part[]): void {
+  for (const part of parts) {
+    if (typeof part === 'number') writer.varint(part);
+    else if (typeof part === 'string') writer.text(part);
+    else if (part instanceof Raw) writer.raw(part.bytes);
+    else writer.lengthPrefixed(part);
+  }
+}

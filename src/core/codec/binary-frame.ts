@@ -1,0 +1,143 @@
+import { assert } from '../assert.js';
+import { ChecksumMismatchError, ProtocolError } from '../errors.js';
+import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../frame.js';
+import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
+import type { LogEntry, SetOperation } from '../operation.js';
+import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from './binary-bytes.js';
+import type { DecodedBody } from './decode.js';
+import type { EncodedFrame } from './encode.js';
+import { checkFrame } from './frame-rules.js';
+import { operationFromBinary, setOperationFromBinary } from './operation-binary.js';
+import { operationBinary } from './operation-encodings.js';
+import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
+
+/**
+ * Binary data frames (binary-1, docs/PROTOCOL.md): a marker byte no JSON body starts with, the
+ * frame kind, its fields, and the SHA-256 of all of that as 32 raw bytes at the end. Values travel
+ * as their bytes and are hashed once, where JSON hashes a base64 text four thirds their size.
+ */
+export const BINARY_MARKER = 0xb1;
+const MARKER = new Raw(Uint8Array.of(BINARY_MARKER));
+const KIND_CODES = { operation: 1, batch: 2, snapshotChunk: 3 } as const;
+
+export type DataFrame = OperationFrame | BatchFrame | SnapshotChunkFrame;
+
+export function isDataFrame(frame: Frame): frame is DataFrame {
+  return frame.kind === 'operation' || frame.kind === 'batch' || frame.kind === 'snapshotChunk';
+}
+
+/** The caller has checked the frame's rules; the body's size is asserted here. */
+export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
+  const parts = frameParts(frame);
+  const bodyBytes = partsBytes(parts) + SHA256_BYTES;
+  assert(bodyBytes <= limits.frameBytesMax, `encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
+  const bytes = new Uint8Array(FRAME_HEADER_BYTES + bodyBytes);
+  new DataView(bytes.buffer).setUint32(0, bodyBytes, false);
+  const writer = new ByteWriter(bytes, FRAME_HEADER_BYTES);
+  writeParts(writer, parts);
+  const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, bytes.length - SHA256_BYTES));
+  writer.raw(digest);
+  writer.finish(bytes.length);
+  return { bytes, checksum: digestHex(digest) };
+}
+
+/** Pushed one by one: a BATCH has up to batchEntriesMax operations, three parts each. */
+function frameParts(frame: DataFrame): Part[] {
+  switch (frame.kind) {
+    case 'operation':
+      return [MARKER, KIND_CODES.operation, frame.sequence, frame.timestampMs, new Raw(operationBinary(frame.op))];
+    case 'batch': {
+      const parts: Part[] = [MARKER, KIND_CODES.batch, frame.timestampMs, frame.entries.length];
+      for (const entry of frame.entries) parts.push(entry.sequence, entry.timestampMs, new Raw(operationBinary(entry.op)));
+      return parts;
+    }
+    case 'snapshotChunk': {
+      const parts: Part[] = [MARKER, KIND_CODES.snapshotChunk, frame.timestampMs, frame.index, frame.entries.length];
+      for (const op of frame.entries) parts.push(new Raw(operationBinary(op)));
+      return parts;
+    }
+  }
+}
+
+/**
+ * Decodes a body that starts with BINARY_MARKER. The checksum is verified before any field is
+ * read; then the fields, with every bound that makes reading cheap; then the frame's rules, the
+ * very ones a JSON frame meets.
+ */
+export function decodeBinaryBody(body: Uint8Array, limits: Limits): DecodedBody {
+  assert(body[0] === BINARY_MARKER, 'decodeBinaryBody: the body must start with the binary marker');
+  const hashedEnd = body.length - SHA256_BYTES;
+  if (hashedEnd < 2) throw new ProtocolError(`binary frame of ${body.length} bytes is shorter than a marker, a kind and a checksum`);
+  const digest = checkedSha256(body.subarray(0, hashedEnd));
+  if (!sameBytes(digest, body.subarray(hashedEnd))) throw new ChecksumMismatchError('binary frame checksum does not match its contents');
+  const reader = new ByteReader(body, hashedEnd, 'binary frame');
+  reader.at('envelope');
+  reader.u8('marker');
+  const frame = frameFromBinary(reader, limits);
+  reader.finish();
+  checkFrame(frame, limits, (message) => new ProtocolError(message));
+  return { frame, checksum: digestHex(digest) };
+}
+
+function frameFromBinary(reader: ByteReader, limits: Limits): DataFrame {
+  const kind = reader.u8('kind');
+  switch (kind) {
+    case KIND_CODES.operation:
+      reader.at('operation');
+      return { kind: 'operation', ...entryFromBinary(reader, limits) };
+    case KIND_CODES.batch:
+      return batchFromBinary(reader, limits);
+    case KIND_CODES.snapshotChunk:
+      return snapshotChunkFromBinary(reader, limits);
+    default:
+      throw reader.error('kind', `${kind} is not a data frame kind`);
+  }
+}
+
+function entryFromBinary(reader: ByteReader, limits: Limits): LogEntry {
+  const sequence = reader.varint('sequence');
+  const timestampMs = reader.varint('timestamp');
+  return { sequence, timestampMs, op: operationFromBinary(reader, limits) };
+}
+
+function batchFromBinary(reader: ByteReader, limits: Limits): BatchFrame {
+  reader.at('BATCH');
+  const timestampMs = reader.varint('timestamp');
+  const count = reader.varint('operations');
+  const max = limits.batchEntriesMax;
+  if (count === 0 || count > max) throw reader.error('operations', `must hold 1 to ${max} operations, got ${count}`);
+  const entries: LogEntry[] = [];
+  for (let index = 0; index < count; index += 1) {
+    reader.at('BATCH.operations', index);
+    entries.push(entryFromBinary(reader, limits));
+  }
+  return { kind: 'batch', timestampMs, entries };
+}
+
+function snapshotChunkFromBinary(reader: ByteReader, limits: Limits): SnapshotChunkFrame {
+  reader.at('SNAPSHOT_CHUNK');
+  const timestampMs = reader.varint('timestamp');
+  const index = reader.varint('index');
+  const count = reader.varint('entries');
+  const max = limits.snapshotChunkEntriesMax;
+  if (count > max) throw reader.error('entries', `must hold at most ${max} entries, got ${count}`);
+  const entries: SetOperation[] = [];
+  for (let entry = 0; entry < count; entry += 1) {
+    reader.at('SNAPSHOT_CHUNK.entries', entry);
+    entries.push(setOperationFromBinary(reader, limits));
+  }
+  return { kind: 'snapshotChunk', timestampMs, index, entries };
+}
+
+/** The installed SHA-256, with its result checked: an installed implementation may be wrong. */
+function checkedSha256(bytes: Uint8Array): Uint8Array {
+  const digest = sha256Bytes(bytes);
+  assert(digest.length === SHA256_BYTES, `sha256Bytes: digest must be ${SHA256_BYTES} bytes`);
+  return digest;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}

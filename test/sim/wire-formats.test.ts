@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { WireFormatSetting } from '../../src/core/codec/index.js';
+import { NO_FAULTS, SIM_LIMITS } from '../../sim/options.js';
+import { Simulation } from '../../sim/simulation.js';
+import { set } from '../support/ops.js';
+
+const BINARY_MARKER = 0xb1;
+/** The kind byte after the marker (docs/PROTOCOL.md). */
+const BINARY_KINDS = ['', 'operation', 'batch', 'snapshotChunk'];
+const WRITES = 200;
+const WRITES_PER_BURST = 20;
+const CONVERGE_MS = 60_000;
+
+/**
+ * The kinds of binary frames each secondary received. Without network faults a segment is one
+ * frame, whose body's first byte tells binary from JSON.
+ */
+function cluster(wireFormats: Record<string, WireFormatSetting>): { sim: Simulation; binaryKindsTo: Map<string, Set<string>> } {
+  const sim = new Simulation({ seed: 5, secondaries: 2, limits: SIM_LIMITS, faults: NO_FAULTS, wireFormats });
+  const binaryKindsTo = new Map<string, Set<string>>();
+  for (const name of ['s1', 's2']) {
+    const kinds = new Set<string>();
+    binaryKindsTo.set(name, kinds);
+    sim.setFilter(name, (bytes, direction) => {
+      if (direction === 'toSecondary' && bytes[4] === BINARY_MARKER) kinds.add(BINARY_KINDS[bytes[5]!]!);
+      return 'deliver';
+    });
+  }
+  return { sim, binaryKindsTo };
+}
+
+/** Both secondaries miss more than the log holds, so they catch up by snapshot, then stream; then converge. */
+function replicate(sim: Simulation): void {
+  sim.crash('s1');
+  sim.crash('s2');
+  for (let i = 0; i < WRITES; i += 1) {
+    sim.write(set(`k/${i % 50}`, `v${i}`, { tags: i % 3 === 0 ? ['t'] : [] }));
+    // Within pendingWritesMax, and still in bursts that make batches.
+    if (i % WRITES_PER_BURST === WRITES_PER_BURST - 1) sim.runFor(100);
+  }
+  sim.restart('s1');
+  sim.restart('s2');
+  expect(sim.runUntil(() => sim.converged(), CONVERGE_MS), sim.divergence() ?? '').toBe(true);
+  // Streamed now: a burst goes in batches, a lone write alone.
+  for (let i = 0; i < WRITES_PER_BURST; i += 1) sim.write(set(`k/${i}`, 'burst'));
+  sim.runFor(1_000);
+  sim.write({ type: 'DELETE', path: 'k/0' });
+  expect(sim.runUntil(() => sim.converged(), CONVERGE_MS), sim.divergence() ?? '').toBe(true);
+}
+
+describe('wire formats in one cluster', () => {
+  it('a binary secondary and a JSON one replicate from one binary primary, each in its own format', () => {
+    const { sim, binaryKindsTo } = cluster({ primary: 'binary', s1: 'binary', s2: 'json' });
+    replicate(sim);
+    expect([...binaryKindsTo.get('s1')!].sort()).toEqual(['batch', 'operation', 'snapshotChunk']);
+    expect(binaryKindsTo.get('s2')!.size).toBe(0);
+  });
+
+  it('a JSON-only primary streams JSON to a secondary that offers binary', () => {
+    const { sim, binaryKindsTo } = cluster({ primary: 'json', s1: 'binary', s2: 'binary' });
+    replicate(sim);
+    expect(binaryKindsTo.get('s1')!.size).toBe(0);
+    expect(binaryKindsTo.get('s2')!.size).toBe(0);
+  });
+});

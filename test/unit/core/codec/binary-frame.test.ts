@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { encodeFrame } from '../../../../src/core/codec/encode.js';
+import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
+import { ChecksumMismatchError, ProtocolError } from '../../../../src/core/errors.js';
+import type { Frame } from '../../../../src/core/frame.js';
+import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
+import { decodeEveryWay } from './feed.js';
+import { sampleFrames, sampleSet } from './sample-frames.js';
+
+const MARKER = 0xb1;
+const KIND = { operation: 1, batch: 2, snapshotChunk: 3 };
+const OP = { SET: 1, DELETE: 2, SET_TTL: 3, FLUSH: 4, METADATA: 5 };
+const T = 1_700_000_000_123;
+
+/** Unsigned LEB128, as the encoder writes it. */
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 128) {
+    bytes.push((rest % 128) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  return [...bytes, rest];
+}
+
+function text(value: string): number[] {
+  const bytes = [...new TextEncoder().encode(value)];
+  return [...varint(bytes.length), ...bytes];
+}
+
+/** A body: the bytes given, then their SHA-256, as a sender that means them would seal them. */
+function sealed(bytes: readonly number[]): Uint8Array {
+  const digest = createHash('sha256').update(Uint8Array.from(bytes)).digest();
+  return Uint8Array.from([...bytes, ...digest]);
+}
+
+function flipLastBit(body: Uint8Array): Uint8Array {
+  const flipped = body.slice();
+  flipped[flipped.length - 1] = flipped[flipped.length - 1]! ^ 1;
+  return flipped;
+}
+
+const deleteOp = (path: string): number[] => [OP.DELETE, ...text(path)];
+const operationBody = (sequence: number, op: readonly number[]): Uint8Array => sealed([MARKER, KIND.operation, ...varint(sequence), ...varint(T), ...op]);
+const decode = (body: Uint8Array, limits: Limits = DEFAULT_LIMITS): Frame => decodeEveryWay(body, limits, BINARY_WIRE_FORMAT);
+
+describe('binary data frames', () => {
+  it.each(['operation', 'batch', 'snapshotChunk'] as const)('round-trip a sample %s, whole and byte by byte', (kind) => {
+    const frame = sampleFrames[kind];
+    const { bytes } = encodeFrame(frame, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
+    expect(bytes[4]).toBe(MARKER);
+    expect(decode(bytes.subarray(4))).toEqual(frame);
+  });
+
+  it('keep control frames in JSON on a binary link', () => {
+    const { bytes } = encodeFrame(sampleFrames.heartbeat, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
+    expect(bytes).toEqual(encodeFrame(sampleFrames.heartbeat, DEFAULT_LIMITS).bytes);
+  });
+
+  it('are byte for byte the worked example of docs/PROTOCOL.md', () => {
+    const frame: Frame = { kind: 'operation', sequence: 42, timestampMs: T, op: sampleSet };
+    const expected = [
+      MARKER, KIND.operation, ...varint(42), ...varint(T),
+      OP.SET, ...text('users/zo\u00eb'), ...text('zo\u00eb'), ...text('main'), ...text('users'), 1, ...text('vip'), 1, ...varint(1_700_000_360_000), ...text('hello'),
+    ];
+    const { bytes, checksum } = encodeFrame(frame, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
+    expect([...bytes.subarray(4)]).toEqual([...sealed(expected)]);
+    const doc = readFileSync(new URL('../../../../docs/PROTOCOL.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`\n${Buffer.from(bytes).toString('hex')}\n`);
+    expect(doc).toContain(`is 91 bytes in\nbinary (305 in JSON)`);
+    expect(bytes.length).toBe(91);
+    expect(encodeFrame(frame, DEFAULT_LIMITS).bytes.length).toBe(305);
+    expect(doc).toContain(`\`${checksum}\``);
+  });
+
+  it('refuse a checksum that does not match, before reading a field', () => {
+    const body = flipLastBit(operationBody(1, deleteOp('a')));
+    expect(() => decode(body)).toThrow(ChecksumMismatchError);
+    // A field no reader would accept, sealed wrongly: the checksum is what is reported.
+    const hostile = flipLastBit(sealed([MARKER, 99]));
+    expect(() => decode(hostile)).toThrow(ChecksumMismatchError);
+  });
+
+  const limits: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 8, tagsMax: 2, valueBytesMax: 16, batchEntriesMax: 2, snapshotChunkEntriesMax: 1 };
+  const set = (path: string, rest: readonly number[] = [0, 0, ...text('v')]): number[] => [OP.SET, ...text(path), ...text('k'), ...text('db'), ...text('ns'), ...rest];
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['a body too short for a checksum', Uint8Array.from([MARKER, ...new Array<number>(32).fill(0)]), /shorter than a marker, a kind and a checksum/],
+    ['an unknown frame kind', sealed([MARKER, 9]), /kind 9 is not a data frame kind/],
+    ['an unknown operation type', operationBody(1, [9]), /operation.type 9 is not an operation type/],
+    ['a varint longer than needed', sealed([MARKER, KIND.operation, 0x81, 0x00, ...varint(T), ...deleteOp('a')]), /operation.sequence is a varint longer than needed/],
+    ['a varint of more than 8 bytes', sealed([MARKER, KIND.operation, ...new Array<number>(8).fill(0xff), 1]), /more than 8 bytes/],
+    ['a varint above the largest safe integer', sealed([MARKER, KIND.operation, ...new Array<number>(7).fill(0xff), 0x7f]), /above the largest safe integer/],
+    ['bytes after the last field', sealed([MARKER, KIND.operation, 1, ...varint(T), ...deleteOp('a'), 0]), /1 bytes after the last field/],
+    ['a frame that ends inside a field', sealed([MARKER, KIND.operation, 1, ...varint(T), OP.DELETE, 5, 0x61]), /operation.path is 5 bytes, beyond the end of the frame/],
+    ['a name that is not UTF-8 (a lone surrogate)', operationBody(1, [OP.DELETE, 3, 0xed, 0xa0, 0x80]), /operation.path is not valid UTF-8/],
+    ['an empty path', operationBody(1, deleteOp('')), /data.path must be a non-empty string/],
+    ['a name above nameLengthMax', operationBody(1, deleteOp('123456789')), /data.path must be a non-empty string of at most 8/],
+    ['a name of more bytes than nameLengthMax can take', operationBody(1, deleteOp('a'.repeat(25))), /operation.path is 25 bytes, above 24/],
+    ['a presence flag other than 0 or 1', operationBody(1, [OP.SET_TTL, ...text('a'), 2, 5]), /presence flag 2/],
+    ['too many tags', operationBody(1, [OP.METADATA, ...text('a'), 3, ...text('x'), ...text('y'), ...text('z')]), /holds 3 tags, above 2/],
+    ['a value above valueBytesMax', operationBody(1, set('a', [0, 0, 17, ...new Array<number>(17).fill(1)])), /operation.value is 17 bytes, above 16/],
+    ['an operation of sequence 0', operationBody(0, deleteOp('a')), /sequence must be a safe integer >= 1/],
+    ['a timestamp beyond 2^50 ms', sealed([MARKER, KIND.operation, 1, ...varint(2 ** 50 + 1), ...deleteOp('a')]), /timestamp must be a whole number of milliseconds/],
+    ['an empty BATCH', sealed([MARKER, KIND.batch, ...varint(T), 0]), /must hold 1 to 2 operations, got 0/],
+    ['a BATCH above batchEntriesMax', sealed([MARKER, KIND.batch, ...varint(T), 3]), /must hold 1 to 2 operations, got 3/],
+    ['a BATCH of sequences that do not follow', sealed([MARKER, KIND.batch, ...varint(T), 2, 5, ...varint(T), ...deleteOp('a'), 7, ...varint(T), ...deleteOp('b')]), /sequence 7 does not follow 5/],
+    ['a SNAPSHOT_CHUNK above snapshotChunkEntriesMax', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 2]), /at most 1 entries, got 2/],
+    ['a SNAPSHOT_CHUNK entry that is not a SET', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 1, ...deleteOp('a')]), /entries\[0\].type 2 is not a SET/],
+  ];
+
+  it.each(cases)('refuse %s, whole and byte by byte', (_what, body, message) => {
+    expect(() => decode(body, limits)).toThrow(ProtocolError);
+    expect(() => decode(body, limits)).toThrow(message);
+  });
+
+  it('accept what the refused cases are near: a well-formed SET within every limit', () => {
+    expect(decode(operationBody(3, set('p', [1, ...text('t'), 1, 9, ...text('v')])), limits)).toEqual({
+      kind: 'operation', sequence: 3, timestampMs: T,
+      op: { type: 'SET', path: 'p', key: 'k', db: 'db', namespace: 'ns', tags: ['t'], expiresAtMs: 9, value: new TextEncoder().encode('v') },
+    });
+  });
+});
