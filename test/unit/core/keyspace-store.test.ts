@@ -127,4 +127,36 @@ describe('KeyspaceStore', () => {
     const limited = store.execute({ kind: 'scan', afterPath: null, entriesMax: 1, bytesMax: 1_000_000 });
     expect(limited).toMatchObject({ kind: 'scanned', entries: [store.live.get('a')], done: false });
   });
+
+  it('counts as a change only what alters the live data or the cursor', () => {
+    const store = new KeyspaceStore();
+    const versions = [store.version];
+    store.execute({ kind: 'apply', operations: [set('a')], cursor: cursorA });
+    versions.push(store.version);
+    store.execute({ kind: 'scan', afterPath: null, entriesMax: 10, bytesMax: 1_000_000 });
+    store.execute({ kind: 'stageBegin' });
+    store.execute({ kind: 'stageApply', operations: [set('b')] });
+    versions.push(store.version);
+    store.execute({ kind: 'stageCommit', cursor: cursorB });
+    versions.push(store.version);
+    expect(versions).toEqual([0, 1, 1, 2]);
+  });
+
+  it('clones into a store that shares no state, as a crash model needs', () => {
+    const store = new KeyspaceStore();
+    store.execute({ kind: 'apply', operations: [set('a')], cursor: cursorA });
+    store.execute({ kind: 'stageBegin' });
+    store.execute({ kind: 'stageApply', operations: [set('staged')] });
+    const copy = store.clone();
+    store.execute({ kind: 'apply', operations: [set('later')], cursor: cursorB });
+    store.execute({ kind: 'stageApply', operations: [set('staged-later')] });
+    expect(pathsOf(copy.live)).toEqual(['a']);
+    expect(pathsOf(copy.staged)).toEqual(['staged']);
+    expect(copy.cursor).toEqual(cursorA);
+    expect(copy.version).toBe(1);
+    copy.discardStaging();
+    expect(copy.staged).toBeNull();
+    expect(pathsOf(store.staged)).toEqual(['staged', 'staged-later']);
+  });
 });
+
