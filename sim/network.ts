@@ -12,6 +12,8 @@ export interface NetworkHooks {
   connected(secondary: string, secondaryConnectionId: number, primaryConnectionId: number): void;
   connectFailed(secondary: string, secondaryConnectionId: number): void;
   isUp(node: string): boolean;
+  /** Which process of a node runs: bumped by every crash. */
+  generationOf(node: string): number;
   trace(event: TraceEvent): void;
 }
 
@@ -36,6 +38,8 @@ interface Connection {
   readonly secondary: string;
   readonly secondaryConnectionId: number;
   readonly primaryConnectionId: number;
+  /** The processes at each end when it was made: a restarted process never receives its bytes. */
+  readonly generations: { readonly primary: number; readonly secondary: number };
   open: boolean;
   /** Bumped by a reset: whatever was in flight before it is lost. */
   epoch: number;
@@ -171,6 +175,7 @@ export class SimNetwork {
       secondary,
       secondaryConnectionId,
       primaryConnectionId,
+      generations: { primary: this.hooks.generationOf(PRIMARY), secondary: this.hooks.generationOf(secondary) },
       open: true,
       epoch: 0,
       pipes: { toPrimary: pipe(), toSecondary: pipe() },
@@ -286,6 +291,11 @@ export class SimNetwork {
   private deliver(connection: Connection, direction: Direction, segment: Segment): void {
     const [from, to] = endpoints(connection, direction);
     const connectionId = to === PRIMARY ? connection.primaryConnectionId : connection.secondaryConnectionId;
+    // Its socket died with the process: a restarted one may reuse the connection id, never the connection.
+    if (this.hooks.generationOf(to) !== (to === PRIMARY ? connection.generations.primary : connection.generations.secondary)) {
+      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs });
+      return;
+    }
     if (segment.bytes === null) {
       this.hooks.trace({ t: this.now(), kind: 'fin', from, to, conn: connection.primaryConnectionId, sentMs: segment.sentMs });
       this.hooks.deliverClose(to, connectionId);

@@ -401,6 +401,7 @@ export class Simulation {
       connectFailed: (secondary, secondaryConnectionId) =>
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnectFailed(secondaryConnectionId, 'connection refused', localMs)),
       isUp: (node) => this.host(node).up,
+      generationOf: (node) => this.host(node).generation,
       trace: (event) => this.traceEvent(event),
     };
   }
