@@ -156,7 +156,7 @@ export function secondaryFrameBytesMaxOf(limits: Limits): number {
 }
 
 /** The most bytes one UTF-16 code unit takes in the canonical JSON: `\uXXXX`. */
-const ESCAPED_CODE_UNIT_BYTES = 6;
+export const ESCAPED_CODE_UNIT_BYTES = 6;
 
 export function validateTiming(timing: Timing): void {
   for (const [name, value] of Object.entries(timing)) {

@@ -73,7 +73,12 @@ export class ReplicaWaits {
 
   /** A secondary acknowledged more: each queue resolves its writes that enough secondaries now hold. */
   acknowledged(): void {
-    for (const queue of this.queues.values()) {
+    for (const [key, queue] of this.queues) {
+      // Empty queues go: an acknowledgement with nothing waiting costs nothing.
+      if (queue.waiters.length === 0) {
+        this.queues.delete(key);
+        continue;
+      }
       const held = this.counts.sequenceHeldBy(queue.replicas, queue.durable);
       let passed = 0;
       for (const waiter of queue.waiters) {

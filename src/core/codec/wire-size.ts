@@ -1,4 +1,5 @@
 import type { Operation } from '../operation.js';
+import { ESCAPED_CODE_UNIT_BYTES } from '../limits.js';
 import { quoteAscii } from './canonical-json.js';
 
 /**
@@ -7,7 +8,6 @@ import { quoteAscii } from './canonical-json.js';
  * come to about 300 bytes.
  */
 const ENVELOPE_ALLOWANCE_BYTES = 512;
-const ESCAPED_UNIT_BYTES_MAX = 6; // \uXXXX
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
@@ -43,5 +43,5 @@ function tagsBytesMax(tags: readonly string[]): number {
 /** Quotes included. Printable ASCII (the usual case) is counted exactly, anything else 6x. */
 function nameBytesMax(name: string): number {
   if (PRINTABLE_ASCII.test(name)) return quoteAscii(name).length;
-  return name.length * ESCAPED_UNIT_BYTES_MAX + 2;
+  return name.length * ESCAPED_CODE_UNIT_BYTES + 2;
 }

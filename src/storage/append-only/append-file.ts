@@ -6,7 +6,7 @@ import { closeFd, fdatasyncFd, fstatFd, fsyncFd, openFd, readFd, renameFile, tru
 import { isMissing } from '../filesystem/disk.js';
 import { syncPath } from '../filesystem/file-io.js';
 import { READ_CHUNK_BYTES } from './limits.js';
-import { decodeRecord, encodeRecord, frameAt, type BatchRecord } from './record.js';
+import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, frameAt, type BatchRecord } from './record.js';
 
 /** The first bytes of every append-only file: a file without them is not one. */
 export const MAGIC = Buffer.from('NADBAOF1');
@@ -186,7 +186,7 @@ class ChunkReader {
   /** How many bytes from `offset` to ask for: a whole frame when its header is buffered, else a chunk. */
   wanted(offset: number): number {
     const at = offset - this.start;
-    if (this.buffered.length - at >= 4) return Math.max(READ_CHUNK_BYTES, 8 + this.buffered.readUInt32LE(at));
+    if (this.buffered.length - at >= 4) return Math.max(READ_CHUNK_BYTES, FRAME_HEADER_BYTES + this.buffered.readUInt32LE(at));
     return READ_CHUNK_BYTES;
   }
 
