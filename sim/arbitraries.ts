@@ -6,7 +6,7 @@ export { clockFaultsArb, networkFaultsArb, scenarioFaultsArb, storageFaultsArb }
 export { deleteArb, flushArb, metadataArb, operationArb, PATHS, setArb, setTtlArb } from './arbitraries/operations.js';
 export { assertScenarioPasses, convergenceProperty, ScenarioFailure, scenarioReport, scenarioReporter } from './arbitraries/property.js';
 export { burstResyncScenarioArb } from './arbitraries/burst-resync.js';
-export { scenarioArb, type ScenarioArbOptions } from './arbitraries/scenario.js';
+export { scenarioArb, wireFormatsArb, type ScenarioArbOptions } from './arbitraries/scenario.js';
 export { faultScheduleArb, faultStepArb, runForStepArb, secondaryNames, stepsArb, workloadArb, writeStepArb } from './arbitraries/steps.js';
 export { freshNameArb, longNameArb, nameArb } from './arbitraries/names.js';
 export { LONGEST_NAME, WIDE_NAMES } from './arbitraries/alphabets.js';

@@ -1,4 +1,5 @@
 import { DEFAULT_CONTEXT, operationOf, type ApiCall, type StorageContext } from '../src/core/api-operations.js';
+import type { WireFormatSetting } from '../src/core/codec/index.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import { PRIMARY } from './network.js';
@@ -73,6 +74,11 @@ export interface Scenario {
   /** SIM_TIMING when absent. */
   readonly timing?: Partial<Timing>;
   readonly faults: ScenarioFaults;
+  /**
+   * The wire format each node offers (the primary's says whether it accepts binary frames): 'json'
+   * for every node absent from it, and for every node when it is absent.
+   */
+  readonly wireFormats?: Readonly<Record<string, WireFormatSetting>>;
   readonly steps: readonly Step[];
   /** Virtual time allowed for convergence once every fault is healed (60 s when absent). */
   readonly livenessBoundMs?: number;
@@ -134,6 +140,7 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
     limits: scenario.limits ?? SIM_LIMITS,
     timing: scenario.timing ?? SIM_TIMING,
     faults: { ...scenario.faults, scheduled: NO_FAULTS.scheduled },
+    wireFormats: scenario.wireFormats,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });
@@ -196,6 +203,9 @@ export function applyStep(sim: Simulation, step: ActionStep): void {
 /** A scenario naming a node it does not have is a mistake in the scenario, not a verdict. */
 function checkNodes(scenario: Scenario): void {
   const known = new Set([PRIMARY, ...Array.from({ length: scenario.secondaries }, (_, i) => `s${i + 1}`)]);
+  for (const node of Object.keys(scenario.wireFormats ?? {})) {
+    if (!known.has(node)) throw new RangeError(`wireFormats names ${node}, not one of ${[...known].join(', ')}`);
+  }
   for (const step of scenario.steps) {
     for (const node of nodesOf(step)) {
       if (!known.has(node)) throw new RangeError(`step ${JSON.stringify(step)} names ${node}, not one of ${[...known].join(', ')}`);

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import type { WireFormatSetting } from '../../src/core/codec/index.js';
 import type { Limits, Timing } from '../../src/core/limits.js';
+import { PRIMARY } from '../network.js';
 import type { Scenario, ScenarioFaults, Step } from '../scenario.js';
 import { scenarioFaultsArb } from './faults.js';
 import { stepsArb } from './steps.js';
@@ -12,6 +14,8 @@ export interface ScenarioArbOptions {
   readonly faults?: fc.Arbitrary<ScenarioFaults>;
   /** The steps for a cluster size (stepsArb by default: writes, pauses and faults interleaved). */
   readonly steps?: (secondaries: number) => fc.Arbitrary<Step[]>;
+  /** Each node's wire format for a cluster size (wireFormatsArb by default). */
+  readonly wireFormats?: (secondaries: number) => fc.Arbitrary<Record<string, WireFormatSetting>>;
   readonly limits?: Partial<Limits>;
   readonly timing?: Partial<Timing>;
 }
@@ -32,7 +36,18 @@ function scenarioOfSize(secondaries: number, options: ScenarioArbOptions): fc.Ar
   const drawn = fc.record({
     seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     faults: options.faults ?? scenarioFaultsArb,
+    wireFormats: (options.wireFormats ?? wireFormatsArb)(secondaries),
     steps: options.steps?.(secondaries) ?? stepsArb(secondaries, { maxLength: options.maxSteps }),
   });
-  return drawn.map(({ seed, faults, steps }) => ({ seed, ...settings, faults, steps }));
+  return drawn.map(({ seed, faults, wireFormats, steps }) => ({ seed, ...settings, faults, wireFormats, steps }));
+}
+
+/**
+ * Each node's wire format: binary, JSON or a mix, so that a failure shrinks in the format it
+ * happened in. Shrinks towards JSON, the format every peer speaks.
+ */
+export function wireFormatsArb(secondaries: number, formats: readonly WireFormatSetting[] = ['json', 'binary']): fc.Arbitrary<Record<string, WireFormatSetting>> {
+  const nodes = [PRIMARY, ...Array.from({ length: secondaries }, (_, index) => `s${index + 1}`)];
+  const format = fc.constantFrom(...formats);
+  return fc.record(Object.fromEntries(nodes.map((node) => [node, format])));
 }

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WireFormatSetting } from '../../src/core/codec/index.js';
+import { scenarioArb } from '../../sim/arbitraries.js';
 import { NO_FAULTS, SIM_LIMITS } from '../../sim/options.js';
+import { runScenario, type Scenario } from '../../sim/scenario.js';
 import { Simulation } from '../../sim/simulation.js';
 import { set } from '../support/ops.js';
 
@@ -61,5 +64,39 @@ describe('wire formats in one cluster', () => {
     replicate(sim);
     expect(binaryKindsTo.get('s1')!.size).toBe(0);
     expect(binaryKindsTo.get('s2')!.size).toBe(0);
+  });
+});
+
+/** Writes whose binary and JSON frames differ in every field an operation has. */
+const EVERY_FIELD: Scenario = {
+  seed: 3,
+  secondaries: 2,
+  faults: NO_FAULTS,
+  steps: [
+    { kind: 'write', call: { method: 'writeWithReplication', relativePath: 'a', data: 'x', tags: ['t'], ttl: 60 }, context: { db: 'd', namespace: 'n' } },
+    { kind: 'write', call: { method: 'setTags', path: 'd:n:a', tags: ['u'] } },
+    { kind: 'write', call: { method: 'flush', db: 'd', namespace: null } },
+    { kind: 'runFor', ms: 1_000 },
+  ],
+};
+
+describe('wire formats in scenarios', () => {
+  it("a scenario's wire formats reach its nodes: the same scenario in binary runs another trace, and both pass", () => {
+    const json = runScenario(EVERY_FIELD);
+    const binary = runScenario({ ...EVERY_FIELD, wireFormats: { primary: 'binary', s1: 'binary', s2: 'json' } });
+    expect([json.verdict, binary.verdict]).toEqual(['pass', 'pass']);
+    expect(binary.sim.trace.hash()).not.toBe(json.sim.trace.hash());
+  });
+
+  it('scenarios are drawn in binary, JSON and mixed clusters, so that a failure shrinks in its format', () => {
+    const drawn = fc.sample(scenarioArb(), { numRuns: 200, seed: 1 });
+    const formats = new Set(drawn.map((scenario) => Object.values(scenario.wireFormats ?? {}).sort().join('+')));
+    expect(formats).toContain('json+json');
+    expect(formats).toContain('binary+binary');
+    expect([...formats].some((mix) => mix.includes('binary') && mix.includes('json'))).toBe(true);
+  });
+
+  it('a scenario naming a node it does not have in its wire formats is a mistake in the scenario', () => {
+    expect(() => runScenario({ ...EVERY_FIELD, wireFormats: { s9: 'binary' } })).toThrow(/wireFormats names s9/);
   });
 });

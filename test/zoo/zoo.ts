@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { FRAME_ENVELOPE_BYTES, type Limits } from '../../src/core/limits.js';
 import { Primary, type PrimaryOptions } from '../../src/core/primary/primary.js';
 import { Secondary, type SecondaryOptions } from '../../src/core/secondary/secondary.js';
-import { PATHS, runForStepArb, scenarioArb, scenarioFaultsArb, workloadArb } from '../../sim/arbitraries.js';
+import { PATHS, runForStepArb, scenarioArb, scenarioFaultsArb, wireFormatsArb, workloadArb } from '../../sim/arbitraries.js';
 import { SIM_LIMITS } from '../../sim/options.js';
 import type { Scenario, Step } from '../../sim/scenario.js';
 import type { NodeFactories } from '../../sim/simulation.js';
@@ -31,13 +31,18 @@ export interface ZooVariant {
 export const ZOO_SCENARIOS = scenarioArb({ maxSteps: 20 });
 
 /** Only corruption loses frames (no drops, reorders or partitions), so a gap comes from a skipped frame. */
+/** The original's framing, which these variants bring back, reads JSON frames only. */
+const JSON_ONLY = (secondaries: number): ReturnType<typeof wireFormatsArb> => wireFormatsArb(secondaries, ['json']);
+
 const CORRUPTION_ONLY = scenarioArb({
+  wireFormats: JSON_ONLY,
   faults: scenarioFaultsArb.map((faults) => ({ ...faults, network: { ...faults.network, dropProbability: 0, reorderProbability: 0, resetProbability: 0 } })),
   steps: () => workloadArb({ maxLength: 20 }),
 });
 
 /** Nothing garbles a stream (no corruption, no reordering) but a partial frame kept across a reconnect. */
 const STREAMS_INTACT = scenarioArb({
+  wireFormats: JSON_ONLY,
   maxSteps: 20,
   faults: scenarioFaultsArb.map((faults) => ({ ...faults, network: { ...faults.network, corruptProbability: 0, reorderProbability: 0 } })),
 });
