@@ -8,8 +8,9 @@ const MS_PER_SECOND = 1000;
 /** Longest TTLs the workload sets, in ms: short enough that runs see expiries come due. */
 const SET_TTL_MS_MAX = 20_000;
 const SET_TTL_CALL_MS_MAX = 30_000;
-const PLAIN_DBS = ['app'];
-const PLAIN_NAMESPACES = ['ns0', 'ns1', 'ns2'];
+// The default db and namespace are what writeData writes to: the most common entry of all.
+const PLAIN_DBS = [DEFAULT_CONTEXT.db, 'app'];
+const PLAIN_NAMESPACES = [DEFAULT_CONTEXT.namespace, 'ns1', 'ns2'];
 const PLAIN_TAGS = ['tag0', 'tag1', 'tag2', 'tag3', 'tag4'];
 const PLAIN_KEYS = ['key0', 'key1'];
 

@@ -144,6 +144,13 @@ async function burst(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'b
   return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp };
 }
 
+/**
+ * Writes that a late tick owes are held back once this many are unanswered: on a machine too busy
+ * to keep the rate, the writes come late (and the lag shows it) instead of overrunning the
+ * primary's pendingWritesMax.
+ */
+const STEADY_OUTSTANDING_MAX = 1_000;
+
 /** Writes at `ratePerS`, in ticks, catching up on a late tick rather than drifting. */
 async function steady(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'steady' }>): Promise<{ lag: LagFigures; writes: number }> {
   const value = randomBytes(task.valueBytes);
@@ -151,11 +158,15 @@ async function steady(primary: NetworkSyncBackend, task: Extract<Task, { kind: '
   const startMs = epochMs();
   const pending: Promise<void>[] = [];
   let issued = 0;
+  let outstanding = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const elapsedMs = Math.min(epochMs() - startMs, task.durationMs);
       const due = Math.floor((elapsedMs * task.ratePerS) / 1_000);
-      for (; issued < due; issued += 1) pending.push(trackedWrite(primary, tracker, `steady/${issued}`, value));
+      for (; issued < due && outstanding < STEADY_OUTSTANDING_MAX; issued += 1) {
+        outstanding += 1;
+        pending.push(trackedWrite(primary, tracker, `steady/${issued}`, value).finally(() => (outstanding -= 1)));
+      }
       if (elapsedMs >= task.durationMs) {
         clearInterval(timer);
         resolve();

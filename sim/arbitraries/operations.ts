@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { StorageContext } from '../../src/core/api-operations.js';
+import { DEFAULT_CONTEXT, type StorageContext } from '../../src/core/api-operations.js';
 import type { ScenarioCall, WriteStep } from '../scenario.js';
 import { nameArb } from './names.js';
 
@@ -8,15 +8,19 @@ import { nameArb } from './names.js';
 export const PATHS = ['p0', 'p1', 'p2', 'p3'] as const;
 const path = nameArb(PATHS);
 const key = nameArb(['k0', 'k1']);
-const db = nameArb(['d0', 'd1']);
-const namespace = nameArb(['n0', 'n1']);
+// The default db and namespace are what writeData writes to: the most common entry of all.
+const db = nameArb([DEFAULT_CONTEXT.db, 'd1']);
+const namespace = nameArb([DEFAULT_CONTEXT.namespace, 'n1']);
 const value = fc.constantFrom('a', 'b', 'c', 'd', 'é\u{1f600}');
 const tags = fc.uniqueArray(nameArb(['t0', 't1', 't2']), { maxLength: 2 });
 /** Half the writes set an expiry: 0 to 5 s away, in quarter seconds (see runForStepArb). */
 const ttl = fc.option(fc.integer({ min: 0, max: 20 }).map((quarters) => quarters / 4), { nil: null, freq: 2 });
 
-/** The context a write runs under, as setContext sets it. */
-export const contextArb: fc.Arbitrary<StorageContext> = fc.record({ db, namespace });
+/** The context a write runs under, as setContext sets it: a third of the time, the default one. */
+export const contextArb: fc.Arbitrary<StorageContext> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(DEFAULT_CONTEXT) },
+  { weight: 2, arbitrary: fc.record({ db, namespace }) },
+);
 
 // Optional fields are absent, not undefined, so that a call and its JSON are the same thing.
 export const setArb: fc.Arbitrary<ScenarioCall> = fc.record(

@@ -1,5 +1,6 @@
 import { assert } from './assert.js';
 import { operationWireBytesMax } from './codec/index.js';
+import { loadEntry, SharedNames, storedScope, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
 import { ResumableScans } from './resumable-scans.js';
 
@@ -38,9 +39,13 @@ export function isExpired(entry: Entry, nowMs: number): boolean {
   return entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs;
 }
 
-/** A keyspace in memory: the semantics of every operation, in one place. */
+/**
+ * A keyspace in memory: the semantics of every operation, in one place. It holds entries compact
+ * (compact-entry.ts) and hands out each as a new Entry.
+ */
 export class Keyspace {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, StoredEntry>();
+  private readonly names = new SharedNames();
   private readonly scans = new ResumableScans<ScanOrder>();
 
   get size(): number {
@@ -48,21 +53,22 @@ export class Keyspace {
   }
 
   get(path: string): Entry | undefined {
-    return this.entries.get(path);
+    const stored = this.entries.get(path);
+    return stored === undefined ? undefined : loadEntry(path, stored);
   }
 
   paths(): IterableIterator<string> {
     return this.entries.keys();
   }
 
-  values(): IterableIterator<Entry> {
-    return this.entries.values();
+  *values(): IterableIterator<Entry> {
+    for (const [path, stored] of this.entries) yield loadEntry(path, stored);
   }
 
   apply(op: Operation): void {
     switch (op.type) {
       case 'SET':
-        this.entries.set(op.path, op);
+        this.entries.set(op.path, storeEntry(op, this.names));
         return;
       case 'DELETE':
         this.entries.delete(op.path);
@@ -75,7 +81,7 @@ export class Keyspace {
         return;
       case 'FLUSH':
         for (const [path, entry] of this.entries) {
-          if (matchesFlush(entry, op.db, op.namespace)) this.entries.delete(path);
+          if (matchesFlush(storedScope(entry), op.db, op.namespace)) this.entries.delete(path);
         }
         return;
     }
@@ -103,7 +109,7 @@ export class Keyspace {
     const entries: Entry[] = [];
     let bytes = 0;
     for (; order.next < order.paths.length; order.next += 1) {
-      const entry = this.entries.get(order.paths[order.next] as string);
+      const entry = this.get(order.paths[order.next] as string);
       if (entry === undefined) continue; // removed since the order was made
       const size = operationWireBytesMax(entry);
       if (entries.length > 0 && (entries.length >= request.entriesMax || bytes + size > request.bytesMax)) break;
@@ -127,8 +133,8 @@ export class Keyspace {
   }
 
   private update(path: string, change: (entry: Entry) => Entry): void {
-    const entry = this.entries.get(path);
-    if (entry !== undefined) this.entries.set(path, change(entry));
+    const entry = this.get(path);
+    if (entry !== undefined) this.entries.set(path, storeEntry(change(entry), this.names));
   }
 }
 

@@ -130,6 +130,16 @@ export const FRAME_ENVELOPE_BYTES = 4096;
  * dropped, and its scan starts over from its next page's afterPath.
  */
 export const RESUMABLE_SCANS_MAX = 8;
+/**
+ * A keyspace keeps a value up to this size as one-byte text (compact-entry.ts): about 20 bytes
+ * of overhead where a Uint8Array of its own costs about 300. Larger values stay bytes.
+ */
+export const COMPACT_VALUE_BYTES_MAX = 1_024;
+/**
+ * Distinct dbs, namespaces and tags a keyspace shares one copy of. Beyond it a name is kept as
+ * it came: memory, not meaning, depends on it.
+ */
+export const SHARED_NAMES_MAX = 4_096;
 
 export function validateLimits(limits: Limits): void {
   for (const [name, value] of Object.entries(limits)) {

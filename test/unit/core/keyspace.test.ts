@@ -270,7 +270,7 @@ describe('Keyspace.scan', () => {
           const followingBytes = operationWireBytesMax(keyspace.get(following) as Entry);
           expect(page.entries.length >= entriesMax || bytes + followingBytes > bytesMax).toBe(true);
         }
-        for (const entry of page.entries) expect(entry).toBe(keyspace.get(entry.path));
+        for (const entry of page.entries) expect(entry).toEqual(keyspace.get(entry.path));
         seen.push(...page.entries.map((entry) => entry.path));
         if (page.done) break;
         afterPath = page.entries[page.entries.length - 1]?.path ?? null;
