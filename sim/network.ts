@@ -32,6 +32,8 @@ interface Segment {
   readonly bytes: Uint8Array | null; // null: the FIN that closes the stream
   readonly sentMs: number;
   readonly id: number;
+  /** What the transmit it is part of carried, when the trace keeps events (sim/frame-label.ts). */
+  readonly frames?: string | undefined;
 }
 
 interface Connection {
@@ -189,7 +191,8 @@ export class SimNetwork {
   }
 
   /** Bytes a node transmits on a connection (its own connection id). */
-  send(node: string, connectionId: number, bytes: Uint8Array): void {
+  /** `frames` describes what the bytes carry, for the trace; it changes nothing on the way. */
+  send(node: string, connectionId: number, bytes: Uint8Array, frames?: string): void {
     const connection = this.find(node, connectionId);
     if (connection === undefined || !connection.open) return;
     const direction: Direction = node === PRIMARY ? 'toSecondary' : 'toPrimary';
@@ -200,13 +203,13 @@ export class SimNetwork {
     }
     const fate = this.filters.get(connection.secondary)?.(bytes, direction) ?? 'deliver';
     if (fate === 'drop' || this.prng.nextFloat() < faults.dropProbability) {
-      this.hooks.trace({ t: this.now(), kind: 'drop', from: node, to: peerOf(connection, node), conn: connection.primaryConnectionId, bytes: bytes.length });
+      this.hooks.trace({ t: this.now(), kind: 'drop', from: node, to: peerOf(connection, node), conn: connection.primaryConnectionId, bytes: bytes.length, frames });
       return;
     }
     const payload = this.prng.nextFloat() < faults.corruptProbability ? this.corrupt(bytes) : bytes;
     const copies = fate === 'duplicate' || this.prng.nextFloat() < faults.duplicateProbability ? 2 : 1;
     for (let copy = 0; copy < copies; copy += 1) {
-      for (const piece of this.rechunk(payload, faults)) this.enqueue(connection, direction, piece);
+      for (const piece of this.rechunk(payload, faults)) this.enqueue(connection, direction, piece, frames);
     }
   }
 
@@ -241,14 +244,14 @@ export class SimNetwork {
     this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId));
   }
 
-  private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array): void {
+  private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array, frames: string | undefined): void {
     const t = this.now();
     const faults = this.faultsOf(connection.secondary);
     const reordered = this.prng.nextFloat() < faults.reorderProbability;
     const pipe = connection.pipes[direction];
     const arrivalMs = reordered ? t + this.delayMs(faults) : Math.max(pipe.lastArrivalMs, t + this.delayMs(faults));
     pipe.lastArrivalMs = Math.max(pipe.lastArrivalMs, arrivalMs);
-    const segment: Segment = { bytes, sentMs: t, id: this.nextSegmentId };
+    const segment: Segment = { bytes, sentMs: t, id: this.nextSegmentId, frames };
     this.nextSegmentId += 1;
     const epoch = connection.epoch;
     this.scheduler.at(arrivalMs, () => this.arrive(connection, direction, segment, epoch));
@@ -268,7 +271,7 @@ export class SimNetwork {
     if (connection.epoch !== epoch) return; // lost in a reset
     const [from, to] = endpoints(connection, direction);
     if (this.isCut(from, to)) {
-      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs });
+      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs, frames: segment.frames });
       return;
     }
     const pipe = connection.pipes[direction];
@@ -293,7 +296,7 @@ export class SimNetwork {
     const connectionId = to === PRIMARY ? connection.primaryConnectionId : connection.secondaryConnectionId;
     // Its socket died with the process: a restarted one may reuse the connection id, never the connection.
     if (this.hooks.generationOf(to) !== (to === PRIMARY ? connection.generations.primary : connection.generations.secondary)) {
-      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs });
+      this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs, frames: segment.frames });
       return;
     }
     if (segment.bytes === null) {
@@ -302,7 +305,7 @@ export class SimNetwork {
       return;
     }
     this.delivered += 1;
-    this.hooks.trace({ t: this.now(), kind: 'deliver', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes.length, sentMs: segment.sentMs, segment: segment.id });
+    this.hooks.trace({ t: this.now(), kind: 'deliver', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes.length, sentMs: segment.sentMs, segment: segment.id, frames: segment.frames });
     this.hooks.deliverBytes(to, connectionId, segment.bytes);
   }
 

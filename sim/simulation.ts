@@ -3,7 +3,7 @@ import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
 import type { WireFormatSetting } from '../src/core/codec/index.js';
-import type { Limits, Timing } from '../src/core/limits.js';
+import { DEFAULT_LIMITS, type Limits, type Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
@@ -11,6 +11,7 @@ import { pump, type Effects } from '../src/core/pump.js';
 import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
 import type { StorageRequest } from '../src/core/storage-request.js';
 import { NodeClock } from './clock.js';
+import { describeFrames } from './frame-label.js';
 import { keyspaceDifference } from './keyspace-compare.js';
 import { PRIMARY, SimNetwork, type SegmentFilter } from './network.js';
 import { NO_FAULTS, type FaultOptions, type NodeFaults } from './options.js';
@@ -102,6 +103,8 @@ export class Simulation {
   private readonly nodes: NodeFactories;
   private readonly checkInvariants: boolean;
   private readonly eventsMax: number;
+  /** The nodes' limits: the trace's frame descriptions decode with them. */
+  private readonly limits: Limits;
   private readonly effects = new Map<string, Effects>();
   private stepsAtSameTime = 0;
   private stepCount = 0;
@@ -112,6 +115,7 @@ export class Simulation {
     this.nodes = options.nodes ?? REAL_NODES;
     this.checkInvariants = options.checkInvariants ?? true;
     this.eventsMax = options.eventsMax ?? 100_000;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.trace = new Trace(options.traceEventsMax ?? 0);
     this.network = new SimNetwork(this.scheduler, this.prng.fork(), this.faults.network, this.networkHooks(), () => this.nowMs);
     this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host));
@@ -363,7 +367,7 @@ export class Simulation {
 
   private newEffects(host: Host<Primary | Secondary>): Effects {
     return {
-      transmit: (connectionId, bytes) => this.network.send(host.name, connectionId, bytes),
+      transmit: (connectionId, bytes) => this.network.send(host.name, connectionId, bytes, this.trace.keepsEvents ? describeFrames(bytes, this.limits) : undefined),
       close: (connectionId) => this.network.close(host.name, connectionId),
       connect: (connectionId) => this.network.connect(host.name, connectionId),
       storage: (requestId, request) => this.runStorage(host, requestId, request),

@@ -12,6 +12,11 @@ export interface TraceEvent {
   readonly segment?: number;
   readonly bit?: number;
   readonly detail?: string;
+  /**
+   * What a segment's transmit carried (sim/frame-label.ts). Left out of the hash: it is only
+   * recorded when events are kept, and a run must hash the same either way.
+   */
+  readonly frames?: string;
 }
 
 /**
@@ -29,6 +34,11 @@ export class Trace {
 
   get eventCount(): number {
     return this.count;
+  }
+
+  /** Whether events are kept at all: describing them is wasted work otherwise. */
+  get keepsEvents(): boolean {
+    return this.eventsMax > 0;
   }
 
   get eventsDropped(): number {
