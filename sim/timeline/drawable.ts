@@ -11,4 +11,6 @@ export interface Drawable {
   /** Delivered segments are by far the most numerous: when the cap bites they are sampled, the rest kept. */
   readonly sampled: boolean;
   draw(canvas: Canvas): string;
+  /** A label drawn above every layer, so that no arrow drawn later runs over it. */
+  label?(canvas: Canvas): string;
 }
