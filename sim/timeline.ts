@@ -7,7 +7,7 @@ import { markDrawables } from './timeline/marks.js';
 import { OVERVIEW_PLOT_PX, overview } from './timeline/overview.js';
 import { page } from './timeline/page.js';
 import { quietStretches, type QuietStretch } from './timeline/quiet.js';
-import { element, escapeXml } from './timeline/svg.js';
+import { element, escapeXml, titled } from './timeline/svg.js';
 import { TimeMap } from './timeline/time-map.js';
 
 /** Past this many drawn elements a browser grows sluggish; the page says when it was reached. */
@@ -117,8 +117,9 @@ function breakBand(canvas: Canvas, stretch: QuietStretch): string {
   const y2 = canvas.y(stretch.toMs);
   const seconds = ((stretch.toMs - stretch.fromMs) / 1_000).toFixed(1);
   const zig = `M4 ${y1 + 8}l5 -5l5 5l5 -5M4 ${y2 - 4}l5 -5l5 5l5 -5`;
-  const text = `${seconds} s compressed (${canvas.time(stretch.fromMs)} to ${canvas.time(stretch.toMs)}): nothing but heartbeats and acknowledgements, ${stretch.hidden} segments not drawn`;
-  return element('g', { class: 'break' }, element('rect', { x: 0, y: y1, width: canvas.width, height: y2 - y1 }) + element('path', { d: zig }) + element('text', { x: canvas.axisX + 8, y: (y1 + y2) / 2 + 4 }, escapeXml(text)));
+  const title = `${seconds} s compressed (${canvas.time(stretch.fromMs)} to ${canvas.time(stretch.toMs)}): nothing but heartbeats and acknowledgements, ${stretch.hidden} segments not drawn`;
+  const text = `${seconds} s of heartbeats only, compressed`;
+  return titled('g', { class: 'break' }, title, element('rect', { x: 0, y: y1, width: canvas.width, height: y2 - y1 }) + element('path', { d: zig }) + element('text', { x: canvas.axisX + 8, y: (y1 + y2) / 2 + 4 }, escapeXml(text)));
 }
 
 function lanes(canvas: Canvas): string {

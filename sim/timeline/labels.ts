@@ -1,5 +1,5 @@
-/** An estimate of a 10 px label's advance per character: wide enough for digits and capitals. */
-export const LABEL_CHAR_PX = 6;
+/** An estimate of a 10 px label's advance per character: a digit's, wider than most letters. */
+export const LABEL_CHAR_PX = 5.6;
 export const LABEL_HEIGHT_PX = 11;
 
 /** Where a label's text sits: its baseline is 3 px above the bottom. */
@@ -19,7 +19,8 @@ export function labelBox(x: number, baselineY: number, text: string, anchor: 'st
 
 /** Text cut to what fits `widthPx`, with an ellipsis when it was cut (the hover title keeps it whole). */
 export function fitText(text: string, widthPx: number): string {
-  const chars = Math.floor(widthPx / LABEL_CHAR_PX);
+  // The epsilon keeps 24 × 5.6 / 5.6 from coming out a hair under 24.
+  const chars = Math.floor(widthPx / LABEL_CHAR_PX + 1e-9);
   return text.length <= chars ? text : `${text.slice(0, Math.max(0, chars - 1))}…`;
 }
 

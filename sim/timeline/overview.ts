@@ -51,7 +51,8 @@ function sequenceOf(event: TraceEvent, node: string): number | undefined {
  * were on and which node they hit in a row per node beneath, the heal, and the stretches compressed.
  */
 export function overview(input: OverviewInput): string {
-  const series = input.nodes.map((node) => ({ node, points: sequenceSeries(input.events, node) }));
+  // The primary's last, on top: the line the others are measured against.
+  const series = [...input.nodes.filter((node) => node !== PRIMARY), PRIMARY].map((node) => ({ node, points: sequenceSeries(input.events, node) }));
   const sequenceMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.sequence)));
   const chart = new OverviewChart(input.map, sequenceMax, input.nodes, input.originMs);
   const parts = [

@@ -35,8 +35,8 @@ function scriptedTrace(): TraceEvent[] {
 const count = (html: string, pattern: RegExp): number => html.match(pattern)?.length ?? 0;
 const diagramOf = (html: string): string => html.slice(html.indexOf('<svg class="diagram"'));
 const overviewOf = (html: string): string => html.slice(html.indexOf('<svg class="overview"'), html.indexOf('</svg>', html.indexOf('<svg class="overview"')));
-/** Every drawn element of the diagram carries one hover title. */
-const drawn = (html: string): number => count(diagramOf(html), /<title>/g);
+/** Every drawn element of the diagram carries one hover title; so does each break, which is no element of the trace. */
+const drawn = (html: string): number => count(diagramOf(html), /<title>/g) - count(diagramOf(html), /<g class="break">/g);
 const titlesOf = (html: string, element: RegExp): string[] => [...html.matchAll(element)].map((match) => match[1] ?? '');
 const MSG_TITLE = /<line[^>]*class="msg [^"]*"[^>]*><title>([^<]*)<\/title>/g;
 
@@ -106,6 +106,7 @@ describe('timeline', () => {
     const quietMs = breaks.reduce((sum, b) => sum + b.toMs - b.fromMs, 0);
     expect(quietMs).toBeGreaterThan(QUIET_AFTER_CONVERGED_MS / 2);
     expect(count(body, /<g class="break">/g)).toBe(breaks.length);
+    expect(count(body, /s of heartbeats only, compressed<\/text>/g)).toBe(breaks.length);
     expect(body).toMatch(/\d+\.\d s compressed \([\d.]+ s to [\d.]+ s\): nothing but heartbeats and acknowledgements, \d+ segments not drawn/);
     expect(overviewOf(html)).toContain('class="break"');
     // No tick inside a break, and the page says how much it compressed.
