@@ -91,7 +91,8 @@ function drawBand(canvas: Canvas, window: FaultWindow): string {
   const title = `${window.kind === 'down' ? '' : `${window.node}: `}${describeFault(window)} from ${canvas.time(window.fromMs)} to ${canvas.time(window.toMs)}`;
   const rects = window.kind === 'down' ? crashRects(canvas, window.node, y, height) : linkRects(canvas, window, y, height);
   if (rects === '') return '';
-  const label = canvas.gutterLabel(window.node, y + 8, window.kind === 'down' ? 'crashed' : describeFault(window).replace(/ \(.*\)|, segments wait/g, ''));
+  // A window that began before the diagram's is labelled at its top.
+  const label = canvas.gutterLabel(window.node, Math.max(y, canvas.y(canvas.fromMs)) + 8, window.kind === 'down' ? 'crashed' : describeFault(window).replace(/ \(.*\)|, segments wait/g, ''));
   return titled('g', { class: `band ${window.kind}` }, title, rects + label);
 }
 
