@@ -95,6 +95,11 @@ export class Canvas {
     return this.links.get(secondary)?.primaryX;
   }
 
+  /** The time map's pieces at the diagram's offsets, for the page's script. */
+  pieces(): [number, number, number, number][] {
+    return this.map.pieces(TOP_PX);
+  }
+
   y(t: number): number {
     return TOP_PX + this.map.offsetPx(t);
   }

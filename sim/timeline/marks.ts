@@ -32,7 +32,7 @@ export function markDrawables(events: readonly TraceEvent[]): Drawable[] {
 }
 
 /** A machine event in words, saying what its number is. */
-export function describeMachineEvent(kind: string, detail: string): string {
+function describeMachineEvent(kind: string, detail: string): string {
   const [first = '', second = ''] = detail.split(' ');
   switch (kind) {
     case 'resync':

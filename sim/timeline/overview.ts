@@ -5,7 +5,7 @@ import { element, escapeXml, titled } from './svg.js';
 import type { TimeMap } from './time-map.js';
 
 /** Fits a 1400 px wide window with room to spare. */
-export const OVERVIEW_WIDTH_PX = 1200;
+const OVERVIEW_WIDTH_PX = 1200;
 const LEFT_PX = 64;
 const RIGHT_PX = 24;
 const LEGEND_PX = 22;
@@ -15,7 +15,7 @@ const AXIS_PX = 18;
 const TICK_SPACING_PX = 70;
 const BREAK_LABEL_PX_MIN = 60;
 /** One colour per secondary, told apart at a glance; past the eighth they repeat, with the legend to tell. */
-export const SERIES_COLORS = ['#2563eb', '#16a34a', '#db2777', '#ca8a04', '#7c3aed', '#0891b2', '#ea580c', '#65a30d'];
+const SERIES_COLORS = ['#2563eb', '#16a34a', '#db2777', '#ca8a04', '#7c3aed', '#0891b2', '#ea580c', '#65a30d'];
 
 export interface OverviewInput {
   readonly events: readonly TraceEvent[];
@@ -29,7 +29,7 @@ export interface OverviewInput {
 }
 
 /** Where a node's sequence stood over the run: one step line per node, the primary's as written. */
-export function sequenceSeries(events: readonly TraceEvent[], node: string): { t: number; sequence: number }[] {
+function sequenceSeries(events: readonly TraceEvent[], node: string): { t: number; sequence: number }[] {
   const points: { t: number; sequence: number }[] = [];
   for (const event of events) {
     if (event.node !== node) continue;
@@ -65,7 +65,8 @@ export function overview(input: OverviewInput): string {
     heal(chart, input.events),
     input.window === undefined ? '' : element('rect', { class: 'window', x: chart.x(input.window.fromMs), y: LEGEND_PX, width: Math.max(2, chart.x(input.window.toMs) - chart.x(input.window.fromMs)), height: CHART_PX }),
   ];
-  return element('svg', { class: 'overview', xmlns: 'http://www.w3.org/2000/svg', width: OVERVIEW_WIDTH_PX, height: chart.height, viewBox: `0 0 ${OVERVIEW_WIDTH_PX} ${chart.height}` }, parts.join(''));
+  const pieces = JSON.stringify(input.map.pieces(LEFT_PX));
+  return element('svg', { class: 'overview', 'data-pieces': pieces, xmlns: 'http://www.w3.org/2000/svg', width: OVERVIEW_WIDTH_PX, height: chart.height, viewBox: `0 0 ${OVERVIEW_WIDTH_PX} ${chart.height}` }, parts.join(''));
 }
 
 class OverviewChart {

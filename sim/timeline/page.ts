@@ -11,7 +11,7 @@ p{margin:2px 0}
 #lanes{position:sticky;top:0;height:22px;background:#fffe;border-bottom:1px solid #ddd;z-index:1}
 #lanes span{position:absolute;transform:translateX(-50%);font-weight:600;top:3px}
 #lanes span.end{font-weight:400;color:#888;font-size:11px;top:5px}
-.overview{margin:6px 16px 0}
+.overview{margin:6px 16px 0;cursor:crosshair}
 .overview text{font-size:10px;fill:#333}.overview .grid line{stroke:#eee}.overview .grid text{fill:#888}.overview .unit{fill:#888}
 .overview .series{fill:none;stroke-width:1.6}.overview .series.written,.overview line.written{stroke-width:2.4;stroke-dasharray:5 2}
 .overview legend line,.overview line[stroke]{stroke-width:3}
@@ -44,9 +44,22 @@ svg.dim [data-conn]:not(.on){opacity:.08}
 `;
 
 // Hovering shows an element's title in the bar at the bottom (tooltips are slow and small);
-// clicking a message keeps only its connection lit, clicking it again lights everything.
+// clicking a message keeps only its connection lit, clicking it again lights everything; clicking
+// the overview scrolls the diagram to that moment, through each chart's pieces of its time map.
 const SCRIPT = `
 const svg = document.querySelector('svg.diagram'), info = document.getElementById('info');
+const overview = document.querySelector('svg.overview');
+const across = (pieces, v, from, to) => {
+  const p = pieces.find((piece) => v >= piece[from] && v <= piece[from + 1]);
+  return p && p[to] + ((v - p[from]) / Math.max(1e-9, p[from + 1] - p[from])) * (p[to + 1] - p[to]);
+};
+overview.addEventListener('click', (e) => {
+  const box = overview.getBoundingClientRect();
+  const t = across(JSON.parse(overview.dataset.pieces), ((e.clientX - box.left) * overview.viewBox.baseVal.width) / box.width, 2, 0);
+  const y = t === undefined ? undefined : across(JSON.parse(svg.dataset.pieces), t, 0, 2);
+  if (y === undefined) info.textContent = t === undefined ? '' : 'That moment is outside the slice drawn below (--window).';
+  else window.scrollTo({ top: svg.getBoundingClientRect().top + window.scrollY + y - 60 });
+});
 document.addEventListener('mouseover', (e) => {
   if (!(e.target instanceof SVGElement)) return;
   const title = e.target.closest('[class]')?.closest(':has(> title)')?.querySelector(':scope > title');
@@ -88,13 +101,13 @@ export function page(parts: PageParts): string {
   const { canvas } = parts;
   const legend = LEGEND.map(([color, label]) => `<span><i style="background:${color}"></i>${escapeXml(label)}</span>`).join('');
   const notes = parts.notes.map((note) => `<p>${escapeXml(note)}</p>`).join('\n');
-  const svg = element('svg', { class: 'diagram', xmlns: 'http://www.w3.org/2000/svg', width: canvas.width, height: canvas.height, viewBox: `0 0 ${canvas.width} ${canvas.height}` }, parts.body);
+  const svg = element('svg', { class: 'diagram', 'data-pieces': JSON.stringify(canvas.pieces()), xmlns: 'http://www.w3.org/2000/svg', width: canvas.width, height: canvas.height, viewBox: `0 0 ${canvas.width} ${canvas.height}` }, parts.body);
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeXml(parts.title)}</title><style>${STYLE}</style></head>
 <body>
 <header><h1>${escapeXml(parts.title)}</h1>
 ${notes}
-<p>Overview: each node's sequence over the run (the primary's as written, dashed), faults shaded, the heal, quiet stretches compressed. Below it, the diagram.</p>
+<p>Overview: each node's sequence over the run (the primary's as written, dashed), faults shaded, the heal, quiet stretches compressed. Click it to go to that moment in the diagram below.</p>
 </header>
 ${parts.overview}
 <header><p class="legend">${legend}</p>

@@ -24,16 +24,17 @@ export function quietStretches(events: readonly TraceEvent[], fromMs: number, to
   const healMs = events.find((event) => event.kind === 'heal')?.t;
   if (healMs === undefined) return [];
   const busy = busyTimes(events, Math.max(fromMs, healMs), toMs);
-  const stretches: QuietStretch[] = [];
+  const spans: { fromMs: number; toMs: number }[] = [];
   for (let i = 1; i < busy.length; i += 1) {
     const start = (busy[i - 1] ?? 0) + QUIET_MARGIN_MS;
     const end = (busy[i] ?? 0) - QUIET_MARGIN_MS;
-    if (end - start >= QUIET_MS_MIN) stretches.push({ fromMs: start, toMs: end, hidden: keepalivesWithin(events, start, end) });
+    if (end - start >= QUIET_MS_MIN) spans.push({ fromMs: start, toMs: end });
   }
-  return stretches;
+  const hidden = keepalivesWithin(events, spans);
+  return spans.map((span, i) => ({ ...span, hidden: hidden[i] ?? 0 }));
 }
 
-export function isKeepalive(event: TraceEvent): boolean {
+function isKeepalive(event: TraceEvent): boolean {
   if (event.kind === 'event:replicaAcked') return true;
   if (event.kind !== 'deliver' || event.frames === undefined) return false;
   return frameHeads(event.frames)
@@ -53,6 +54,15 @@ function busyTimes(events: readonly TraceEvent[], fromMs: number, toMs: number):
   return times.sort((a, b) => a - b);
 }
 
-function keepalivesWithin(events: readonly TraceEvent[], fromMs: number, toMs: number): number {
-  return events.filter((event) => event.kind === 'deliver' && (event.sentMs ?? event.t) > fromMs && event.t < toMs && isKeepalive(event)).length;
+/** How many keep-alive deliveries fall wholly inside each span (sorted, disjoint), in one pass. */
+function keepalivesWithin(events: readonly TraceEvent[], spans: readonly { fromMs: number; toMs: number }[]): number[] {
+  const counts = spans.map(() => 0);
+  let i = 0;
+  for (const event of events) {
+    while (i < spans.length && (spans[i]?.toMs ?? 0) <= event.t) i += 1;
+    const span = spans[i];
+    if (span === undefined) break;
+    if (event.kind === 'deliver' && (event.sentMs ?? event.t) > span.fromMs && isKeepalive(event)) counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -54,6 +54,20 @@ export class TimeMap {
     return spans;
   }
 
+  /**
+   * The map as pieces, each linear: [fromMs, toMs, fromPx, toPx] for every span at scale and every
+   * break. The page's script inverts it to go from a point on the overview to the same time below.
+   */
+  pieces(startPx: number): [number, number, number, number][] {
+    const edges = [this.fromMs, ...this.breaks.flatMap((b) => [b.fromMs, b.toMs]), this.toMs];
+    const pieces: [number, number, number, number][] = [];
+    for (let i = 1; i < edges.length; i += 1) {
+      const [from, to] = [edges[i - 1] ?? 0, edges[i] ?? 0];
+      pieces.push([from, to, round(startPx + this.offsetPx(from)), round(startPx + this.offsetPx(to))]);
+    }
+    return pieces;
+  }
+
   /** Tick times at a round step leaving at least `spacingPx` between ticks, none inside a break. */
   ticks(originMs: number, spacingPx: number): number[] {
     const stepMs = TICK_STEPS_MS.find((step) => step * this.pxPerMs >= spacingPx) ?? TICK_STEP_MS_MAX;
@@ -63,6 +77,10 @@ export class TimeMap {
       return ticks;
     });
   }
+}
+
+function round(px: number): number {
+  return Math.round(px * 10) / 10;
 }
 
 const TICK_STEPS_MS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1_000, 10_000, 100_000].map((p) => m * p)).sort((a, b) => a - b);

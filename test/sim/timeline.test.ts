@@ -120,6 +120,15 @@ describe('timeline', () => {
     expect(quietShare).toBeLessThan(0.05);
   });
 
+  it('gives both charts their time maps, so that a click on the overview finds the same moment below', () => {
+    const piecesOf = (svgClass: string): number[][] => JSON.parse((new RegExp(`<svg class="${svgClass}" data-pieces="([^"]*)"`).exec(html)?.[1] ?? '[]').replace(/&quot;/g, '"')) as number[][];
+    const [overview, diagram] = [piecesOf('overview'), piecesOf('diagram')];
+    const { canvas } = layoutTimeline(events, OPTIONS);
+    expect(overview.length).toBeGreaterThan(1);
+    expect(overview.map(([from, to]) => [from, to])).toEqual(diagram.map(([from, to]) => [from, to]));
+    for (const [from, , fromPx] of diagram) expect(fromPx).toBeCloseTo(canvas.y(from ?? 0), 1);
+  });
+
   it('escapes what it is given', () => {
     expect(html).toContain('test &lt;run&gt;');
     expect(html).toContain('a &amp; b');

@@ -31,6 +31,19 @@ describe('TimeMap', () => {
     expect(map.hides(7_990, 8_010)).toBe(false);
   });
 
+  it('comes apart into linear pieces that give back every offset, for the page to invert', () => {
+    const pieces = map.pieces(10);
+    expect(pieces.map(([from, to]) => [from, to])).toEqual([
+      [0, 2_000],
+      [2_000, 8_000],
+      [8_000, 10_000],
+    ]);
+    for (let t = 0; t <= 10_000; t += 125) {
+      const [from, to, fromPx, toPx] = pieces.find(([a, b]) => t >= a && t <= b) ?? [0, 0, 0, 0];
+      expect(fromPx + ((t - from) / (to - from)) * (toPx - fromPx)).toBeCloseTo(10 + map.offsetPx(t), 1);
+    }
+  });
+
   it('keeps a short range from spreading thin', () => {
     expect(new TimeMap(0, 10, [], BREAK_PX, 16_000, 10).pxPerMs).toBe(10);
   });
