@@ -1,6 +1,7 @@
 import { PRIMARY } from '../network.js';
 import type { TraceEvent } from '../trace.js';
 import { describeFault, type FaultWindow } from './bands.js';
+import { LABEL_CHAR_PX } from './labels.js';
 import { element, escapeXml, titled } from './svg.js';
 import type { TimeMap } from './time-map.js';
 
@@ -8,7 +9,7 @@ import type { TimeMap } from './time-map.js';
 const OVERVIEW_WIDTH_PX = 1200;
 const LEFT_PX = 64;
 const RIGHT_PX = 24;
-const LEGEND_PX = 22;
+const LEGEND_ROW_PX = 16;
 const CHART_PX = 170;
 const ROW_PX = 11;
 const AXIS_PX = 18;
@@ -54,16 +55,17 @@ export function overview(input: OverviewInput): string {
   // The primary's last, on top: the line the others are measured against.
   const series = [...input.nodes.filter((node) => node !== PRIMARY), PRIMARY].map((node) => ({ node, points: sequenceSeries(input.events, node) }));
   const sequenceMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.sequence)));
-  const chart = new OverviewChart(input.map, sequenceMax, input.nodes, input.originMs);
+  const key = legend(input.nodes);
+  const chart = new OverviewChart(input.map, sequenceMax, input.nodes, input.originMs, key.heightPx);
   const parts = [
-    legend(input.nodes),
+    key.svg,
     ...input.faults.map((fault) => faultShade(chart, fault)),
     ...clockJumps(chart, input.events),
     ...input.map.breaks.map((b) => breakMark(chart, b)),
     axes(chart),
     ...series.map((s) => seriesPath(chart, s.node, s.points)),
     heal(chart, input.events),
-    input.window === undefined ? '' : element('rect', { class: 'window', x: chart.x(input.window.fromMs), y: LEGEND_PX, width: Math.max(2, chart.x(input.window.toMs) - chart.x(input.window.fromMs)), height: CHART_PX }),
+    input.window === undefined ? '' : element('rect', { class: 'window', x: chart.x(input.window.fromMs), y: chart.top, width: Math.max(2, chart.x(input.window.toMs) - chart.x(input.window.fromMs)), height: CHART_PX }),
   ];
   const pieces = JSON.stringify(input.map.pieces(LEFT_PX));
   return element('svg', { class: 'overview', 'data-pieces': pieces, xmlns: 'http://www.w3.org/2000/svg', width: OVERVIEW_WIDTH_PX, height: chart.height, viewBox: `0 0 ${OVERVIEW_WIDTH_PX} ${chart.height}` }, parts.join(''));
@@ -75,6 +77,8 @@ class OverviewChart {
     private readonly sequenceMax: number,
     readonly nodes: readonly string[],
     readonly originMs: number,
+    /** Below the legend. */
+    readonly top: number,
   ) {}
 
   x(t: number): number {
@@ -82,11 +86,11 @@ class OverviewChart {
   }
 
   y(sequence: number): number {
-    return LEGEND_PX + CHART_PX - (sequence / this.sequenceMax) * CHART_PX;
+    return this.top + CHART_PX - (sequence / this.sequenceMax) * CHART_PX;
   }
 
   row(node: string): number {
-    return LEGEND_PX + CHART_PX + 6 + this.nodes.indexOf(node) * ROW_PX;
+    return this.top + CHART_PX + 6 + this.nodes.indexOf(node) * ROW_PX;
   }
 
   get right(): number {
@@ -94,7 +98,7 @@ class OverviewChart {
   }
 
   get height(): number {
-    return LEGEND_PX + CHART_PX + 6 + this.nodes.length * ROW_PX + AXIS_PX;
+    return this.top + CHART_PX + 6 + this.nodes.length * ROW_PX + AXIS_PX;
   }
 
   get sequenceTop(): number {
@@ -105,20 +109,28 @@ class OverviewChart {
 /** The width the overview's time axis may take: what is left of its width after the margins. */
 export const OVERVIEW_PLOT_PX = OVERVIEW_WIDTH_PX - LEFT_PX - RIGHT_PX;
 
-function color(nodes: readonly string[], node: string): string {
-  return node === PRIMARY ? '#111' : (SERIES_COLORS[(nodes.indexOf(node) - 1) % SERIES_COLORS.length] ?? '#111');
+/** A colour per secondary; past the eighth the colours come round again, dashed. */
+function seriesStyle(nodes: readonly string[], node: string): Record<string, string> {
+  if (node === PRIMARY) return { stroke: '#111', class: 'written' };
+  const index = nodes.filter((n) => n !== PRIMARY).indexOf(node);
+  const stroke = SERIES_COLORS[index % SERIES_COLORS.length] ?? '#111';
+  return index < SERIES_COLORS.length ? { stroke } : { stroke, 'stroke-dasharray': '2 2' };
 }
 
-function legend(nodes: readonly string[]): string {
+/** One entry per node, wrapped onto as many rows as the width needs. */
+function legend(nodes: readonly string[]): { svg: string; heightPx: number } {
   let x = LEFT_PX;
-  return nodes
-    .map((node) => {
-      const text = node === PRIMARY ? 'primary: sequence written' : `${node}: applied`;
-      const item = element('line', { x1: x, y1: 10, x2: x + 16, y2: 10, stroke: color(nodes, node), class: node === PRIMARY ? 'written' : '' }) + element('text', { x: x + 20, y: 14 }, escapeXml(text));
-      x += 28 + text.length * 6;
-      return item;
-    })
-    .join('');
+  let row = 0;
+  const entries = nodes.map((node) => {
+    const text = node === PRIMARY ? 'primary: sequence written' : `${node}: applied`;
+    const widthPx = 28 + text.length * LABEL_CHAR_PX;
+    if (x + widthPx > OVERVIEW_WIDTH_PX - RIGHT_PX && x > LEFT_PX) [x, row] = [LEFT_PX, row + 1];
+    const y = 10 + row * LEGEND_ROW_PX;
+    const entry = element('line', { x1: x, y1: y, x2: x + 16, y2: y, ...seriesStyle(nodes, node) }) + element('text', { x: x + 20, y: y + 4 }, escapeXml(text));
+    x += widthPx;
+    return entry;
+  });
+  return { svg: entries.join(''), heightPx: (row + 1) * LEGEND_ROW_PX + 6 };
 }
 
 /** A step line, thinned to the last point in each pixel column, carried on to the end of the run. */
@@ -131,14 +143,15 @@ function seriesPath(chart: OverviewChart, node: string, points: readonly { t: nu
   const d = `M${first[0]} ${round(chart.y(first[1]))}` + steps.slice(1).map(([x, sequence]) => `H${x}V${round(chart.y(sequence))}`).join('') + `H${round(chart.right)}`;
   const last = steps.at(-1)?.[1] ?? 0;
   const title = `${node}: ${node === PRIMARY ? 'written' : 'applied'} up to ${last} by the end (${points.length} steps)`;
-  return titled('path', { class: `series${node === PRIMARY ? ' written' : ''}`, 'data-node': node, d, stroke: color(chart.nodes, node) }, title);
+  const { class: written, ...style } = seriesStyle(chart.nodes, node);
+  return titled('path', { class: written === undefined ? 'series' : `series ${written}`, 'data-node': node, d, ...style }, title);
 }
 
 function faultShade(chart: OverviewChart, fault: FaultWindow): string {
   const x = chart.x(fault.fromMs);
   const width = Math.max(1, chart.x(fault.toMs) - x);
   const title = `${fault.kind === 'down' ? '' : `${fault.node}: `}${describeFault(fault)}, ${seconds(chart, fault.fromMs)} to ${seconds(chart, fault.toMs)}`;
-  const shade = element('rect', { x, y: LEGEND_PX, width, height: CHART_PX });
+  const shade = element('rect', { x, y: chart.top, width, height: CHART_PX });
   const row = element('rect', { class: 'row', x, y: chart.row(fault.node), width, height: ROW_PX - 2 });
   return titled('g', { class: `fault ${fault.kind}`, 'data-node': fault.node }, title, shade + row);
 }
@@ -149,7 +162,7 @@ function clockJumps(chart: OverviewChart, events: readonly TraceEvent[]): string
     .map((event) => {
       const x = chart.x(event.t);
       const title = `${event.node}: clock jumped ${Number(event.detail) > 0 ? '+' : ''}${event.detail} ms at ${seconds(chart, event.t)}`;
-      return titled('g', { class: 'fault clock', 'data-node': event.node ?? '' }, title, element('rect', { x: x - 1, y: LEGEND_PX, width: 2, height: CHART_PX }) + element('rect', { class: 'row', x: x - 2, y: chart.row(event.node ?? ''), width: 4, height: ROW_PX - 2 }));
+      return titled('g', { class: 'fault clock', 'data-node': event.node ?? '' }, title, element('rect', { x: x - 1, y: chart.top, width: 2, height: CHART_PX }) + element('rect', { class: 'row', x: x - 2, y: chart.row(event.node ?? ''), width: 4, height: ROW_PX - 2 }));
     });
 }
 
@@ -157,14 +170,14 @@ function heal(chart: OverviewChart, events: readonly TraceEvent[]): string {
   const healMs = events.find((event) => event.kind === 'heal')?.t;
   if (healMs === undefined) return '';
   const x = chart.x(healMs);
-  return titled('g', { class: 'heal' }, `every fault healed at ${seconds(chart, healMs)}: the liveness phase begins`, element('line', { x1: x, y1: LEGEND_PX, x2: x, y2: LEGEND_PX + CHART_PX }) + element('text', { x: x + 3, y: LEGEND_PX + CHART_PX - 4 }, 'heal'));
+  return titled('g', { class: 'heal' }, `every fault healed at ${seconds(chart, healMs)}: the liveness phase begins`, element('line', { x1: x, y1: chart.top, x2: x, y2: chart.top + CHART_PX }) + element('text', { x: x + 3, y: chart.top + CHART_PX - 4 }, 'heal'));
 }
 
 /** A compressed stretch: a gap in the axis with a zigzag, saying how long it was and what it hid. */
 function breakMark(chart: OverviewChart, stretch: { fromMs: number; toMs: number; hidden: number }): string {
   const x1 = chart.x(stretch.fromMs);
   const x2 = chart.x(stretch.toMs);
-  const top = LEGEND_PX;
+  const top = chart.top;
   const bottom = chart.height - AXIS_PX;
   const zig = `M${round(x1)} ${top}` + Array.from({ length: 8 }, (_, i) => `L${round(x1 + (i % 2 === 0 ? 4 : 0))} ${round(top + ((i + 1) * (bottom - top)) / 8)}`).join('');
   const title = `${((stretch.toMs - stretch.fromMs) / 1_000).toFixed(1)} s compressed: only heartbeats and acknowledgements (${stretch.hidden} segments not drawn)`;
@@ -181,7 +194,7 @@ function axes(chart: OverviewChart): string {
   const ticks = chart.map.ticks(chart.originMs, TICK_SPACING_PX).map((t) => {
     const x = chart.x(t);
     const s = (t - chart.originMs) / 1_000;
-    return element('line', { x1: x, y1: LEGEND_PX, x2: x, y2: bottom }) + element('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, `${Number.isInteger(s) ? s : s.toFixed(1)} s`);
+    return element('line', { x1: x, y1: chart.top, x2: x, y2: bottom }) + element('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, `${Number.isInteger(s) ? s : s.toFixed(1)} s`);
   });
   const sequences = [0, Math.round(chart.sequenceTop / 2), chart.sequenceTop].map((s) => element('text', { x: LEFT_PX - 6, y: chart.y(s) + 3, 'text-anchor': 'end' }, String(s)));
   const rows = chart.nodes.map((node) => element('text', { x: LEFT_PX - 6, y: chart.row(node) + ROW_PX - 2, 'text-anchor': 'end', class: 'row-name' }, escapeXml(node)));
