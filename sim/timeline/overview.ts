@@ -54,7 +54,8 @@ function sequenceOf(event: TraceEvent, node: string): number | undefined {
 export function overview(input: OverviewInput): string {
   // The primary's last, on top: the line the others are measured against.
   const series = [...input.nodes.filter((node) => node !== PRIMARY), PRIMARY].map((node) => ({ node, points: sequenceSeries(input.events, node) }));
-  const sequenceMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.sequence)));
+  // A loop, not Math.max(...points): a long run has more points than a call takes arguments.
+  const sequenceMax = series.reduce((max, s) => s.points.reduce((m, p) => Math.max(m, p.sequence), max), 1);
   const key = legend(input.nodes);
   const chart = new OverviewChart(input.map, sequenceMax, input.nodes, input.originMs, key.heightPx);
   const parts = [
@@ -74,7 +75,7 @@ export function overview(input: OverviewInput): string {
 class OverviewChart {
   constructor(
     readonly map: TimeMap,
-    private readonly sequenceMax: number,
+    readonly sequenceMax: number,
     readonly nodes: readonly string[],
     readonly originMs: number,
     /** Below the legend. */
@@ -100,16 +101,12 @@ class OverviewChart {
   get height(): number {
     return this.top + CHART_PX + 6 + this.nodes.length * ROW_PX + AXIS_PX;
   }
-
-  get sequenceTop(): number {
-    return this.sequenceMax;
-  }
 }
 
 /** The width the overview's time axis may take: what is left of its width after the margins. */
 export const OVERVIEW_PLOT_PX = OVERVIEW_WIDTH_PX - LEFT_PX - RIGHT_PX;
 
-/** A colour per secondary; past the eighth the colours come round again, dashed. */
+/** A colour per secondary; past the eighth the colours come round again, dotted. */
 function seriesStyle(nodes: readonly string[], node: string): Record<string, string> {
   if (node === PRIMARY) return { stroke: '#111', class: 'written' };
   const index = nodes.filter((n) => n !== PRIMARY).indexOf(node);
@@ -196,7 +193,7 @@ function axes(chart: OverviewChart): string {
     const s = (t - chart.originMs) / 1_000;
     return element('line', { x1: x, y1: chart.top, x2: x, y2: bottom }) + element('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, `${Number.isInteger(s) ? s : s.toFixed(1)} s`);
   });
-  const sequences = [0, Math.round(chart.sequenceTop / 2), chart.sequenceTop].map((s) => element('text', { x: LEFT_PX - 6, y: chart.y(s) + 3, 'text-anchor': 'end' }, String(s)));
+  const sequences = [0, Math.round(chart.sequenceMax / 2), chart.sequenceMax].map((s) => element('text', { x: LEFT_PX - 6, y: chart.y(s) + 3, 'text-anchor': 'end' }, String(s)));
   const rows = chart.nodes.map((node) => element('text', { x: LEFT_PX - 6, y: chart.row(node) + ROW_PX - 2, 'text-anchor': 'end', class: 'row-name' }, escapeXml(node)));
   return element('g', { class: 'grid' }, ticks.join('') + sequences.join('') + rows.join(''));
 }
