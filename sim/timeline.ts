@@ -3,6 +3,7 @@ import { arrowDrawables } from './timeline/arrows.js';
 import { bandDrawables, faultWindows } from './timeline/bands.js';
 import { Canvas } from './timeline/canvas.js';
 import { LAYERS, type Drawable } from './timeline/drawable.js';
+import { LABEL_HEIGHT_PX } from './timeline/labels.js';
 import { markDrawables } from './timeline/marks.js';
 import { OVERVIEW_PLOT_PX, overview } from './timeline/overview.js';
 import { page } from './timeline/page.js';
@@ -64,7 +65,8 @@ export function layoutTimeline(events: readonly TraceEvent[], options: TimelineO
   const all = [...bandDrawables(events, endMs), ...arrowDrawables(events), ...markDrawables(events)];
   const shown = all.filter((d) => d.toMs >= fromMs && d.fromMs <= toMs && !map.hides(d.fromMs, d.toMs));
   const { kept, note } = withinCap(shown, options.elementsMax ?? TIMELINE_ELEMENTS_MAX);
-  const clip = element('clipPath', { id: 'plot' }, element('rect', { x: 0, y: canvas.y(fromMs), width: canvas.width, height: canvas.y(toMs) - canvas.y(fromMs) }));
+  // What lies outside the window is cut off, but not a label on an event at its very edge.
+  const clip = element('clipPath', { id: 'plot' }, element('rect', { x: 0, y: canvas.y(fromMs) - LABEL_HEIGHT_PX, width: canvas.width, height: canvas.y(toMs) - canvas.y(fromMs) + 2 * LABEL_HEIGHT_PX }));
   const layers = LAYERS.map((layer) => element('g', { 'clip-path': 'url(#plot)' }, kept.filter((d) => d.layer === layer).map((d) => d.draw(canvas)).join('\n'))).join('\n');
   const labels = element('g', { 'clip-path': 'url(#plot)' }, kept.map((d) => d.label?.(canvas) ?? '').join(''));
   const overviewMap = new TimeMap(options.originMs, endMs, quietStretches(events, options.originMs, endMs), OVERVIEW_BREAK_PX, OVERVIEW_PLOT_PX, Infinity);

@@ -129,6 +129,21 @@ describe('timeline', () => {
     for (const [from, , fromPx] of diagram) expect(fromPx).toBeCloseTo(canvas.y(from ?? 0), 1);
   });
 
+  it('clips no label of an event at the very top or bottom of what it draws', () => {
+    const edges: TraceEvent[] = [
+      { t: 0, kind: 'event:ready', node: 'primary', detail: '' },
+      { t: 1_000, kind: 'event:resync', node: 's1', detail: 'continue 5' },
+    ];
+    const { canvas, body } = layoutTimeline(edges, { ...OPTIONS, originMs: 0 });
+    const [, top = '0', height = '0'] = /<clipPath id="plot"><rect x="0" y="([\d.-]+)" width="[\d.]+" height="([\d.]+)"\/>/.exec(body) ?? [];
+    const boxes = canvas.labels.boxes();
+    expect(boxes).toHaveLength(2);
+    for (const box of boxes) {
+      expect(box.y).toBeGreaterThanOrEqual(Number(top));
+      expect(box.y + box.height).toBeLessThanOrEqual(Number(top) + Number(height));
+    }
+  });
+
   it('escapes what it is given', () => {
     expect(html).toContain('test &lt;run&gt;');
     expect(html).toContain('a &amp; b');
