@@ -188,10 +188,13 @@ function breakMark(chart: OverviewChart, stretch: { fromMs: number; toMs: number
 /** Time along the bottom, sequences up the side, and each fault row named. */
 function axes(chart: OverviewChart): string {
   const bottom = chart.height - AXIS_PX;
-  const ticks = chart.map.ticks(chart.originMs, TICK_SPACING_PX).map((t) => {
+  const times = chart.map.ticks(chart.originMs, TICK_SPACING_PX);
+  // As many decimals as the step between ticks needs: a 20 ms run is not "0.0 s" all along.
+  const stepMs = (times[1] ?? 0) - (times[0] ?? 0);
+  const decimals = stepMs > 0 ? Math.max(0, Math.min(3, Math.ceil(-Math.log10(stepMs / 1_000)))) : 0;
+  const ticks = times.map((t) => {
     const x = chart.x(t);
-    const s = (t - chart.originMs) / 1_000;
-    return element('line', { x1: x, y1: chart.top, x2: x, y2: bottom }) + element('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, `${Number.isInteger(s) ? s : s.toFixed(1)} s`);
+    return element('line', { x1: x, y1: chart.top, x2: x, y2: bottom }) + element('text', { x, y: bottom + 13, 'text-anchor': 'middle' }, `${((t - chart.originMs) / 1_000).toFixed(decimals)} s`);
   });
   const sequences = [0, Math.round(chart.sequenceMax / 2), chart.sequenceMax].map((s) => element('text', { x: LEFT_PX - 6, y: chart.y(s) + 3, 'text-anchor': 'end' }, String(s)));
   const rows = chart.nodes.map((node) => element('text', { x: LEFT_PX - 6, y: chart.row(node) + ROW_PX - 2, 'text-anchor': 'end', class: 'row-name' }, escapeXml(node)));

@@ -19,6 +19,15 @@ describe('overview', () => {
     expect(new Set(entries.map(([, , y]) => y)).size).toBeGreaterThan(1);
   });
 
+  it('labels its time axis with as many decimals as its ticks need', () => {
+    const ticks = (toMs: number): string[] => [...overview({ events: [], nodes: nodesOf(1), faults: [], map: map(toMs), originMs: 0 }).matchAll(/text-anchor="middle">([\d.]+ s)<\/text>/g)].map(([, text]) => text ?? '');
+    const short = ticks(24);
+    expect(short.length).toBeGreaterThan(3);
+    expect(new Set(short).size).toBe(short.length);
+    expect(short).toContain('0.010 s');
+    expect(ticks(30_000)).toContain('10 s');
+  });
+
   it('plots each node from its own events: written on the primary, applied and installed on a secondary', () => {
     const events: TraceEvent[] = [
       { t: 100, kind: 'event:writeApplied', node: 'primary', detail: '5' },
