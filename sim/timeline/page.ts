@@ -12,9 +12,9 @@ p{margin:2px 0}
 #lanes span{position:absolute;transform:translateX(-50%);font-weight:600;top:3px}
 #lanes span.end{font-weight:400;color:#888;font-size:11px;top:5px}
 .overview{margin:6px 16px 0;cursor:crosshair}
-.overview text{font-size:10px;fill:#333}.overview .grid line{stroke:#eee}.overview .grid text{fill:#888}.overview .unit{fill:#888}
+.overview text{font-size:10px;fill:#333}.overview .grid line{stroke:#eee}.overview .grid text{fill:#888}
 .overview .series{fill:none;stroke-width:1.6}.overview .series.written,.overview line.written{stroke-width:2.4;stroke-dasharray:5 2}
-.overview legend line,.overview line[stroke]{stroke-width:3}
+.overview line[stroke]{stroke-width:3}
 .fault rect{fill:#dc2626;opacity:.12}.fault rect.row{opacity:.8}
 .fault.held rect{fill:#f59e0b;opacity:.18}.fault.held rect.row{opacity:.9}
 .fault.down rect{fill:#6b7280;opacity:.18}.fault.down rect.row{opacity:.8}
