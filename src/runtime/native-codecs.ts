@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { portableBase64, useBase64, type Base64Codec } from '../core/codec/base64.js';
 import { useSha256, useSha256Bytes } from '../core/codec/sha256.js';
 
@@ -7,8 +7,22 @@ import { useSha256, useSha256Bytes } from '../core/codec/sha256.js';
  * give the same results as the core's portable ones, several times faster. Importing this module
  * installs them.
  */
-useSha256((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
-useSha256Bytes((bytes) => createHash('sha256').update(bytes).digest());
+useSha256(nativeSha256Hex);
+useSha256Bytes(nativeSha256Bytes);
+
+/**
+ * crypto.hash (Node 20.12 and later) hashes in one call, without a Hash object: 2 to 2.5 times
+ * faster on frames of a few hundred bytes (createHash 1.4 µs, hash 0.56 µs per text frame here).
+ */
+export function nativeSha256Hex(text: string): string {
+  if (typeof crypto.hash === 'function') return crypto.hash('sha256', text, 'hex');
+  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function nativeSha256Bytes(bytes: Uint8Array): Uint8Array {
+  if (typeof crypto.hash === 'function') return crypto.hash('sha256', bytes, 'buffer');
+  return crypto.createHash('sha256').update(bytes).digest();
+}
 
 export const nativeBase64: Base64Codec = Object.freeze({
   encode: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),

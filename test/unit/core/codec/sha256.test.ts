@@ -1,16 +1,21 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frameChecksum, portableSha256Hex, sha256Hex, useSha256 } from '../../../../src/core/codec/index.js';
+import { portableSha256Bytes } from '../../../../src/core/codec/sha256.js';
 import { AssertionError } from '../../../../src/core/assert.js';
-
-const nativeSha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+import { nativeSha256Bytes, nativeSha256Hex } from '../../../../src/runtime/native-codecs.js';
 
 describe('sha256Hex', () => {
   afterEach(() => useSha256(portableSha256Hex));
 
   it('the portable and the native implementation agree on any text', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => portableSha256Hex(text) === nativeSha256Hex(text)), { numRuns: 300 });
+  });
+
+  it('the portable and the native implementation agree on any bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      expect([...nativeSha256Bytes(bytes)]).toEqual([...portableSha256Bytes(bytes)]);
+    }), { numRuns: 300 });
   });
 
   it('a known answer', () => {
