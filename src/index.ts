@@ -1,7 +1,8 @@
 /** Public API. The runtime (TCP, storage backends, NetworkSyncBackend) builds on these. */
 export { DEFAULT_CONTEXT, operationOf, type ApiCall, type ApiData, type ApiMethod, type FlushScope } from './core/api-operations.js';
 export { AssertionError } from './core/assert.js';
-export { authProof } from './core/auth.js';
+export { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from './core/auth.js';
+export { portableHmacSha256Hex, useHmacSha256, type HmacSha256Hex } from './core/hmac.js';
 export { backoffDelayMs, type BackoffOptions } from './core/backoff.js';
 export {
   BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax, type WireFormat, type WireFormatSetting,

@@ -28,8 +28,13 @@ export interface HelloFrame {
   readonly protocolVersion: number;
   /** Persistent: the same across restarts of the secondary, so statistics follow it. */
   readonly replicaId: string;
-  /** Room for an authentication proof; null when the primary asks for none. */
+  /**
+   * Always null: protocol 1's static proof went here, and it could be replayed. A primary with a
+   * token refuses a HELLO that still carries one (see CHALLENGE and AUTH).
+   */
   readonly auth: string | null;
+  /** The secondary's fresh nonce, when it holds a token: the primary proves itself over it in WELCOME. */
+  readonly nonce?: string;
   /** Data frame formats offered beside JSON (names a primary does not know are ignored); absent offers none. */
   readonly wireFormats?: readonly string[];
 }
@@ -43,6 +48,22 @@ export interface WelcomeFrame {
   readonly lastSequence: number;
   /** The offered format the data frames of this link take from now on; absent: JSON. */
   readonly wireFormat?: typeof BINARY_WIRE_FORMAT;
+  /** With a token: primaryProof over both nonces, the replica id and this history. */
+  readonly proof?: string;
+}
+
+/** Primary → secondary, answer to a HELLO when the primary holds a token: a fresh nonce to prove the token over. */
+export interface ChallengeFrame {
+  readonly kind: 'challenge';
+  readonly timestampMs: number;
+  readonly nonce: string;
+}
+
+/** Secondary → primary, answer to CHALLENGE: secondaryProof over both nonces and its replica id. */
+export interface AuthFrame {
+  readonly kind: 'auth';
+  readonly timestampMs: number;
+  readonly proof: string;
 }
 
 /** Secondary → primary: "I hold history `replicationId` up to `fromSequence - 1`". */
@@ -138,6 +159,8 @@ export type Frame =
   | OperationFrame
   | BatchFrame
   | HelloFrame
+  | ChallengeFrame
+  | AuthFrame
   | WelcomeFrame
   | SyncRequestFrame
   | SyncResponseFrame

@@ -53,15 +53,15 @@ export interface Limits {
   snapshotChunkBytesMax: number;
   /** Secondaries the primary tracks (connected or not) in its statistics. */
   replicasMax: number;
-  /** Secondaries connected at once, past their HELLO (authenticated when auth is on). */
+  /** Secondaries connected at once, past their HELLO (and their AUTH when auth is on). */
   connectionsMax: number;
   /**
-   * Connections that have not sent their HELLO yet, beside connectionsMax: a flood of them cannot
-   * take a secondary's slot. One more closes the oldest of them (a secondary's HELLO follows its
-   * connect within a round trip; a stranger's never comes).
+   * Connections that have not sent their HELLO (with a token: proved it in AUTH) yet, beside
+   * connectionsMax: a flood of them cannot take a secondary's slot. One more closes the oldest of
+   * them (a secondary's HELLO follows its connect within a round trip; a stranger's never comes).
    */
   handshakesMax: number;
-  /** Connections from one host that have not sent their HELLO yet; one more is refused. */
+  /** Connections from one host that have not finished their HELLO (and AUTH) yet; one more is refused. */
   handshakesPerHostMax: number;
   /** Keys with an expiry that the primary indexes. */
   expiringKeysMax: number;
@@ -101,8 +101,8 @@ export interface Timing {
   /** Time from connect to the end of the handshake. */
   handshakeTimeoutMs: number;
   /**
-   * Time from connect to the HELLO, on the primary (at most handshakeTimeoutMs): a connection
-   * that says nothing is closed soon, and its slot freed.
+   * Time from connect to the HELLO, and with a token to its AUTH, on the primary (at most
+   * handshakeTimeoutMs): a connection that does not prove itself is closed soon, and its slot freed.
    */
   helloTimeoutMs: number;
   /** Reconnection backoff: full jitter over min(cap, base * 2^attempt). */
@@ -122,6 +122,10 @@ export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
 /** The length prefix: 4 bytes, unsigned, big-endian. */
 export const FRAME_HEADER_BYTES = 4;
 export const PROTOCOL_VERSION = 1;
+/** A handshake nonce (HELLO, CHALLENGE): 128 random bits as lowercase hex, as randomHexId draws them. */
+export const AUTH_NONCE_HEX_CHARS = 32;
+/** An HMAC-SHA256 proof (AUTH, WELCOME) as lowercase hex. */
+export const AUTH_PROOF_HEX_CHARS = 64;
 /** Room for a frame's envelope around its operations: an operation is accepted only if it fits. */
 export const FRAME_ENVELOPE_BYTES = 4096;
 /**

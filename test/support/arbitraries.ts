@@ -12,6 +12,7 @@ import type {
   DeleteOperation, FlushOperation, LogEntry, MetadataOperation, Operation, SetOperation, SetTtlOperation,
 } from '../../src/core/operation.js';
 import { LONGEST_NAME, WIDE_NAMES } from '../../sim/arbitraries/alphabets.js';
+import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS } from '../../src/core/limits.js';
 import { nameArb as simulatorNameArb } from '../../sim/arbitraries/names.js';
 
 /** Wire timestamps are float seconds; up to 2^50 ms they convert back exactly. */
@@ -125,10 +126,16 @@ export const frameArbs = {
   operation: logEntryArb.map((entry): Frame => ({ kind: 'operation', ...entry })),
   batch: fc.record({ timestampMs: timestampMsArb, entries: consecutiveEntriesArb() })
     .map((batch): Frame => ({ kind: 'batch', ...batch })),
-  hello: fc.record({ timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }) })
-    .map((hello): Frame => ({ kind: 'hello', ...hello })),
-  welcome: fc.record({ timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicationId: idArb, lastSequence: sequenceArb })
-    .map((welcome): Frame => ({ kind: 'welcome', ...welcome })),
+  hello: fc.record(
+    { timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }), nonce: hexArb(AUTH_NONCE_HEX_CHARS) },
+    { requiredKeys: ['timestampMs', 'protocolVersion', 'replicaId', 'auth'] },
+  ).map((hello): Frame => ({ kind: 'hello', ...hello })),
+  challenge: fc.record({ timestampMs: timestampMsArb, nonce: hexArb(AUTH_NONCE_HEX_CHARS) }).map((challenge): Frame => ({ kind: 'challenge', ...challenge })),
+  auth: fc.record({ timestampMs: timestampMsArb, proof: hexArb(AUTH_PROOF_HEX_CHARS) }).map((auth): Frame => ({ kind: 'auth', ...auth })),
+  welcome: fc.record(
+    { timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicationId: idArb, lastSequence: sequenceArb, proof: hexArb(AUTH_PROOF_HEX_CHARS) },
+    { requiredKeys: ['timestampMs', 'protocolVersion', 'replicationId', 'lastSequence'] },
+  ).map((welcome): Frame => ({ kind: 'welcome', ...welcome })),
   syncRequest: fc.record({ timestampMs: timestampMsArb, replicationId: fc.option(idArb, { nil: null }), fromSequence: sequenceArb })
     .map((request): Frame => ({ kind: 'syncRequest', ...request })),
   syncResponse: fc.record({

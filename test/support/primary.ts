@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { secondaryProof } from '../../src/core/auth.js';
 import type { Frame } from '../../src/core/frame.js';
 import type { Entry } from '../../src/core/keyspace.js';
 import type { Output } from '../../src/core/output.js';
@@ -34,6 +35,25 @@ export function connect(primary: Primary, connectionId: number, replicaId = `r${
   primary.handleConnected(connectionId, `test:${connectionId}`, nowMs);
   primary.handleBytes(connectionId, helloBytes(replicaId, nowMs), nowMs);
   return sentFrames(drain(primary));
+}
+
+/** The nonce the tests' secondaries put in their HELLO. */
+export const SECONDARY_NONCE = 'c'.repeat(32);
+
+/**
+ * Opens connectionId from `address`, says hello as replicaId with a nonce, and answers the
+ * CHALLENGE with a proof of `token`; returns the CHALLENGE and the frames the AUTH is answered with.
+ */
+export function connectWithToken(primary: Primary, connectionId: number, replicaId: string, token: string, address = `test:${connectionId}`): { challenge: Frame; answer: Frame[] } {
+  primary.handleConnected(connectionId, address, T0);
+  primary.handleBytes(connectionId, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId, auth: null, nonce: SECONDARY_NONCE }), T0);
+  const [challenge, ...rest] = sentFrames(drain(primary));
+  expect(rest).toEqual([]);
+  if (challenge?.kind !== 'challenge') throw new Error(`expected a CHALLENGE, got ${challenge?.kind ?? 'nothing'}`);
+  const proof = secondaryProof(token, { primaryNonce: challenge.nonce, secondaryNonce: SECONDARY_NONCE }, replicaId);
+  primary.handleBytes(connectionId, bytesOf({ kind: 'auth', timestampMs: T0, proof }), T0);
+  primary.invariants();
+  return { challenge, answer: sentFrames(drain(primary)) };
 }
 
 export function helloBytes(replicaId: string, nowMs = T0): Uint8Array {

@@ -1,6 +1,6 @@
 import type {
-  AckFrame, ErrorFrame, HeartbeatFrame, HelloFrame, SnapshotEndFrame, SyncRequestFrame,
-  SyncResponseFrame, WelcomeFrame,
+  AckFrame, AuthFrame, ChallengeFrame, ErrorFrame, HeartbeatFrame, HelloFrame, SnapshotEndFrame,
+  SyncRequestFrame, SyncResponseFrame, WelcomeFrame,
 } from '../frame.js';
 import { isErrorCode } from './frame-rules.js';
 import type { JsonObject } from './json.js';
@@ -12,11 +12,13 @@ import type { WireObject } from './wire-reader.js';
  * the exact field set and the JSON types; frame-rules.ts checks the ranges.
  */
 export type ControlFrame =
-  | HelloFrame | WelcomeFrame | SyncRequestFrame | SyncResponseFrame | SnapshotEndFrame
+  | HelloFrame | ChallengeFrame | AuthFrame | WelcomeFrame | SyncRequestFrame | SyncResponseFrame | SnapshotEndFrame
   | AckFrame | HeartbeatFrame | ErrorFrame;
 
 export const CONTROL_WIRE_TYPES = {
   hello: 'HELLO',
+  challenge: 'CHALLENGE',
+  auth: 'AUTH',
   welcome: 'WELCOME',
   syncRequest: 'SYNC_REQUEST',
   syncResponse: 'SYNC_RESPONSE',
@@ -34,11 +36,17 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
       return {
         protocol_version: frame.protocolVersion, replica_id: frame.replicaId, auth: frame.auth,
         ...(frame.wireFormats === undefined ? {} : { wire_formats: frame.wireFormats }),
+        ...(frame.nonce === undefined ? {} : { nonce: frame.nonce }),
       };
+    case 'challenge':
+      return { nonce: frame.nonce };
+    case 'auth':
+      return { proof: frame.proof };
     case 'welcome':
       return {
         protocol_version: frame.protocolVersion, replication_id: frame.replicationId, last_sequence: frame.lastSequence,
         ...(frame.wireFormat === undefined ? {} : { wire_format: frame.wireFormat }),
+        ...(frame.proof === undefined ? {} : { proof: frame.proof }),
       };
     case 'syncRequest':
       return { replication_id: frame.replicationId, from_sequence: frame.fromSequence };
@@ -64,12 +72,19 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats']);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce']);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
         ...(data.has('wire_formats') ? { wireFormats: data.stringArray('wire_formats') } : {}),
+        ...(data.has('nonce') ? { nonce: data.string('nonce') } : {}),
       };
+    case 'CHALLENGE':
+      data.keys(['nonce']);
+      return { kind: 'challenge', timestampMs, nonce: data.string('nonce') };
+    case 'AUTH':
+      data.keys(['proof']);
+      return { kind: 'auth', timestampMs, proof: data.string('proof') };
     case 'WELCOME':
       return welcomeFromWire(data, timestampMs);
     case 'SYNC_REQUEST':
@@ -106,10 +121,11 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
 }
 
 function welcomeFromWire(data: WireObject, timestampMs: number): WelcomeFrame {
-  data.keys(['protocol_version', 'replication_id', 'last_sequence'], ['wire_format']);
+  data.keys(['protocol_version', 'replication_id', 'last_sequence'], ['wire_format', 'proof']);
   const welcome: WelcomeFrame = {
     kind: 'welcome', timestampMs, protocolVersion: data.number('protocol_version'),
     replicationId: data.string('replication_id'), lastSequence: data.number('last_sequence'),
+    ...(data.has('proof') ? { proof: data.string('proof') } : {}),
   };
   if (!data.has('wire_format')) return welcome;
   if (data.string('wire_format') !== BINARY_WIRE_FORMAT) throw data.error('wire_format', `must be "${BINARY_WIRE_FORMAT}" when present`);

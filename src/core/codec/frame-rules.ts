@@ -1,5 +1,5 @@
 import type { ErrorCode, Frame, SnapshotChunkFrame } from '../frame.js';
-import type { Limits } from '../limits.js';
+import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
 import { isHex64 } from './checksum.js';
 import { BINARY_WIRE_FORMAT, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX } from './wire-format.js';
@@ -34,11 +34,17 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
       rules.sequence(frame.protocolVersion, 'HELLO data.protocol_version');
       rules.name(frame.replicaId, 'HELLO data.replica_id', true);
       rules.nullableName(frame.auth, 'HELLO data.auth');
+      if (frame.nonce !== undefined) rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'HELLO data.nonce');
       return rules.wireFormats(frame.wireFormats);
+    case 'challenge':
+      return rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'CHALLENGE data.nonce');
+    case 'auth':
+      return rules.hex(frame.proof, AUTH_PROOF_HEX_CHARS, 'AUTH data.proof');
     case 'welcome':
       rules.sequence(frame.protocolVersion, 'WELCOME data.protocol_version');
       rules.name(frame.replicationId, 'WELCOME data.replication_id', true);
       rules.require(frame.wireFormat === undefined || frame.wireFormat === BINARY_WIRE_FORMAT, `WELCOME data.wire_format must be "${BINARY_WIRE_FORMAT}" when present`);
+      if (frame.proof !== undefined) rules.hex(frame.proof, AUTH_PROOF_HEX_CHARS, 'WELCOME data.proof');
       return rules.sequence(frame.lastSequence, 'WELCOME data.last_sequence');
     case 'syncRequest':
       rules.nullableName(frame.replicationId, 'SYNC_REQUEST data.replication_id', true);
@@ -118,6 +124,11 @@ class Rules {
       const ok = typeof format === 'string' && format.length > 0 && format.length <= WIRE_FORMAT_NAME_LENGTH_MAX;
       this.require(ok, `${field}[${index}] must be a non-empty string of at most ${WIRE_FORMAT_NAME_LENGTH_MAX} UTF-16 code units`);
     });
+  }
+
+  /** Nonces and proofs: exactly `length` lowercase hex characters. */
+  hex(value: string, length: number, field: string): void {
+    this.require(typeof value === 'string' && value.length === length && /^[0-9a-f]*$/.test(value), `${field} must be ${length} lowercase hex characters`);
   }
 
   expiresAtMs(value: number | null, field: string): void {

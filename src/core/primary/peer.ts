@@ -1,3 +1,4 @@
+import type { HelloFrame } from '../frame.js';
 import type { ScanRequest } from '../keyspace.js';
 import type { Link } from '../link.js';
 
@@ -19,12 +20,17 @@ export interface SnapshotSession {
   digest: string;
 }
 
-export type PeerPhase = 'hello' | 'sync' | 'snapshot' | 'stream';
+/** 'auth': the HELLO was answered with a CHALLENGE, whose proof (AUTH) has not come yet. */
+export type PeerPhase = 'hello' | 'auth' | 'sync' | 'snapshot' | 'stream';
 
 /** The primary's view of one connected secondary. */
 export class Peer {
   phase: PeerPhase = 'hello';
   replicaId: string | null = null;
+  /** While in 'auth': the HELLO the proof must be for, and the nonce sent in CHALLENGE. */
+  pendingHello: { readonly hello: HelloFrame; readonly primaryNonce: string } | null = null;
+  /** Set only once the peer has proved the token (or when the primary holds none): nothing but the handshake goes before. */
+  authenticated = false;
   /** The next operation to send on this connection. */
   nextSequence = 0;
   /**
@@ -44,6 +50,11 @@ export class Peer {
     readonly link: Link,
     readonly address: string,
   ) {}
+
+  /** Not yet admitted as a secondary: it holds a handshake slot, never a secondary's. */
+  get isStranger(): boolean {
+    return this.phase === 'hello' || this.phase === 'auth';
+  }
 
   get unackedBytes(): number {
     return this.link.bytesSent - this.bytesAcked;

@@ -1,11 +1,11 @@
 import { assert } from '../assert.js';
-import { authProof } from '../auth.js';
+import { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from '../auth.js';
 import {
   BINARY_WIRE_FORMAT, chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting,
 } from '../codec/index.js';
 import { LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
-import { operationFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
+import { operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
 import type { ScanPage } from '../keyspace.js';
 import {
   DEFAULT_LIMITS,
@@ -34,7 +34,10 @@ export interface PrimaryOptions {
   readonly random: Random;
   readonly limits?: Partial<Limits>;
   readonly timing?: Partial<Timing>;
-  /** When set, a secondary's hello must carry authProof(authToken, replicaId). */
+  /**
+   * When set, a HELLO is answered with a CHALLENGE and the secondary must prove the token over
+   * both nonces (AUTH) before anything else; WELCOME then carries the primary's own proof.
+   */
   readonly authToken?: string | null;
   /**
    * Refuse writes (NotEnoughReplicasError) while fewer secondaries than this are streaming and
@@ -65,6 +68,8 @@ export class Primary implements StateMachine {
   private readonly limits: Limits;
   private readonly timing: Timing;
   private readonly authToken: string | null;
+  /** Draws each connection's CHALLENGE nonce. */
+  private readonly random: Random;
   private readonly writeQuorum: { readonly replicasMin: number; readonly lagMsMax: number };
   private readonly wireFormat: WireFormatSetting;
   private readonly outputs = new OutputQueue();
@@ -94,6 +99,8 @@ export class Primary implements StateMachine {
     validateLimits(this.limits);
     validateTiming(this.timing);
     this.authToken = options.authToken ?? null;
+    assert(this.authToken !== '', 'authToken must not be empty');
+    this.random = options.random;
     this.writeQuorum = { replicasMin: options.minReplicasToWrite ?? 0, lagMsMax: options.minReplicasMaxLagMs ?? MIN_REPLICAS_MAX_LAG_MS_DEFAULT };
     assert(Number.isSafeInteger(this.writeQuorum.replicasMin) && this.writeQuorum.replicasMin >= 0, 'minReplicasToWrite must be a non-negative integer');
     assert(Number.isSafeInteger(this.writeQuorum.lagMsMax) && this.writeQuorum.lagMsMax > 0, 'minReplicasMaxLagMs must be a positive integer');
@@ -208,7 +215,7 @@ export class Primary implements StateMachine {
     let oldest: Peer | undefined;
     let count = 0;
     for (const other of this.peers.values()) {
-      if (other.phase !== 'hello') continue;
+      if (!other.isStranger) continue;
       count += 1;
       if (hostOf(other.address) === host) fromHost += 1;
       if (oldest === undefined || other.link.openedAtMs < oldest.link.openedAtMs) oldest = other;
@@ -310,13 +317,16 @@ export class Primary implements StateMachine {
     assert(this.issuedSequence + this.pending.length === this.log.lastSequence, 'pending writes do not close the gap to the log');
     assert(this.pending.length <= this.limits.pendingWritesMax, 'pending writes above pendingWritesMax');
     let handshaking = 0;
-    for (const peer of this.peers.values()) if (peer.phase === 'hello') handshaking += 1;
+    for (const peer of this.peers.values()) if (peer.isStranger) handshaking += 1;
     assert(handshaking <= this.limits.handshakesMax, 'more connections without a HELLO than handshakesMax');
     assert(this.peers.size - handshaking <= this.limits.connectionsMax, 'more secondaries connected than connectionsMax');
     assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
     const unackedMax = unackedBytesMax(this.limits);
     const inboundMax = secondaryFrameBytesMaxOf(this.limits);
     for (const peer of this.peers.values()) {
+      // Nothing past the handshake, not even a WELCOME, goes to a peer that has not proved the token.
+      assert(peer.isStranger || peer.authenticated, `connection ${peer.link.connectionId} past its handshake without authenticating`);
+      assert((peer.phase === 'auth') === (peer.pendingHello !== null), 'a pending HELLO outside the auth phase');
       assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
       assert(peer.unackedBytes <= unackedMax, `${peer.unackedBytes} bytes unacknowledged on a link, above the outbound budget plus one frame`);
       if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
@@ -442,6 +452,11 @@ export class Primary implements StateMachine {
       this.handleHello(peer, frame);
       return;
     }
+    if (peer.phase === 'auth') {
+      if (frame.kind !== 'auth') throw new ProtocolError(`expected AUTH, got ${frame.kind}`);
+      this.handleAuth(peer, frame);
+      return;
+    }
     if (peer.phase === 'sync') {
       if (frame.kind !== 'syncRequest') throw new ProtocolError(`expected SYNC_REQUEST, got ${frame.kind}`);
       this.handleSyncRequest(peer, frame);
@@ -475,10 +490,39 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'version', `protocol version ${hello.protocolVersion} not supported (want ${PROTOCOL_VERSION})`);
       return;
     }
-    if (this.authToken !== null && hello.auth !== authProof(this.authToken, hello.replicaId)) {
-      this.closePeer(peer, 'auth', `authentication failed for replica ${hello.replicaId}`);
+    if (this.authToken === null) {
+      peer.authenticated = true;
+      this.admit(peer, hello, null);
       return;
     }
+    if (hello.auth !== null) {
+      this.closePeer(peer, 'auth', `replica ${hello.replicaId} sent a static proof (protocol 1's, replayable): upgrade it to answer a CHALLENGE`);
+    } else if (hello.nonce === undefined) {
+      this.closePeer(peer, 'auth', `replica ${hello.replicaId} sent no nonce: it holds no token, and this primary requires one`);
+    } else {
+      const primaryNonce = randomHexId(this.random);
+      peer.pendingHello = { hello, primaryNonce };
+      peer.phase = 'auth';
+      peer.link.send({ kind: 'challenge', timestampMs: this.clockMs, nonce: primaryNonce }, this.outputs);
+    }
+  }
+
+  /** Only a proof over this connection's own nonce admits the peer: one replayed from another meets another nonce. */
+  private handleAuth(peer: Peer, auth: AuthFrame): void {
+    const pending = peer.pendingHello;
+    assert(pending !== null && this.authToken !== null && pending.hello.nonce !== undefined, 'auth phase without a challenge');
+    const nonces = { primaryNonce: pending.primaryNonce, secondaryNonce: pending.hello.nonce };
+    if (!proofsEqual(secondaryProof(this.authToken, nonces, pending.hello.replicaId), auth.proof)) {
+      this.closePeer(peer, 'auth', `authentication failed for replica ${pending.hello.replicaId}`);
+      return;
+    }
+    peer.pendingHello = null;
+    peer.authenticated = true;
+    this.admit(peer, pending.hello, nonces);
+  }
+
+  /** A secondary that has said HELLO (and proved the token): a slot, its record, the WELCOME. */
+  private admit(peer: Peer, hello: HelloFrame, nonces: AuthNonces | null): void {
     if (!this.hasReplicaSlot(hello.replicaId)) {
       this.closePeer(peer, 'capacity', `too many secondaries connected (connectionsMax ${this.limits.connectionsMax})`);
       return;
@@ -486,10 +530,12 @@ export class Primary implements StateMachine {
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
     const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
+    const lastSequence = this.log.lastSequence;
+    const proof = nonces === null || this.authToken === null ? null : primaryProof(this.authToken, nonces, hello.replicaId, this.replicationId, lastSequence);
     peer.link.send(
       {
         kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId,
-        lastSequence: this.log.lastSequence, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}),
+        lastSequence, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}), ...(proof === null ? {} : { proof }),
       },
       this.outputs,
     );
@@ -505,7 +551,7 @@ export class Primary implements StateMachine {
   /** A secondary past its HELLO takes a slot, unless it replaces its own older connection. */
   private hasReplicaSlot(replicaId: string): boolean {
     let connected = 0;
-    for (const peer of this.peers.values()) if (peer.phase !== 'hello') connected += 1;
+    for (const peer of this.peers.values()) if (!peer.isStranger) connected += 1;
     return connected < this.limits.connectionsMax || this.replicas.get(replicaId)?.connectionId != null;
   }
 
@@ -693,9 +739,9 @@ export class Primary implements StateMachine {
 
   private checkPeerTimers(peer: Peer, nowMs: number): void {
     const link = peer.link;
-    const handshaking = peer.phase === 'hello' || peer.phase === 'sync';
-    if (peer.phase === 'hello' && nowMs - link.openedAtMs >= this.helloTimeoutMs) {
-      this.closePeer(peer, 'timeout', `no HELLO in ${this.helloTimeoutMs} ms`);
+    const handshaking = peer.isStranger || peer.phase === 'sync';
+    if (peer.isStranger && nowMs - link.openedAtMs >= this.helloTimeoutMs) {
+      this.closePeer(peer, 'timeout', `${peer.phase === 'hello' ? 'no HELLO' : 'no AUTH'} in ${this.helloTimeoutMs} ms`);
     } else if (handshaking && nowMs - link.openedAtMs >= this.timing.handshakeTimeoutMs) {
       this.closePeer(peer, 'timeout', `handshake not finished in ${this.timing.handshakeTimeoutMs} ms`);
     } else if (nowMs - link.lastReceivedMs >= this.timing.replicationTimeoutMs) {
@@ -710,7 +756,7 @@ export class Primary implements StateMachine {
 
   private peerWakeMs(peer: Peer): number {
     const link = peer.link;
-    if (peer.phase === 'hello') return link.openedAtMs + this.helloTimeoutMs;
+    if (peer.isStranger) return link.openedAtMs + this.helloTimeoutMs;
     if (peer.phase === 'sync') {
       return Math.min(link.openedAtMs + this.timing.handshakeTimeoutMs, link.lastReceivedMs + this.timing.replicationTimeoutMs);
     }

@@ -1,9 +1,10 @@
 import { assert } from '../assert.js';
-import { authProof } from '../auth.js';
+import { primaryProof, proofsEqual, secondaryProof } from '../auth.js';
 import { backoffDelayMs } from '../backoff.js';
 import { BINARY_WIRE_FORMAT, chainDigest, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting } from '../codec/index.js';
 import { ProtocolError, ReadOnlyError } from '../errors.js';
 import type {
+  ChallengeFrame,
   ErrorCode,
   Frame,
   HeartbeatFrame,
@@ -16,7 +17,7 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, valid
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import type { LogEntry } from '../operation.js';
 import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
-import type { Random } from '../random.js';
+import { randomHexId, type Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
 import { frameBytesOf, operationCount, type IssuedWork, type Work } from './work.js';
@@ -30,13 +31,17 @@ export interface SecondaryOptions {
   readonly cursor: Cursor | null;
   readonly limits?: Partial<Limits>;
   readonly timing?: Partial<Timing>;
-  /** The primary's shared token, when it asks for one. */
+  /**
+   * The shared token: with it the secondary answers the primary's CHALLENGE and refuses a primary
+   * that cannot prove the token in its WELCOME (or asks for none). Without it, it refuses a CHALLENGE.
+   */
   readonly authToken?: string | null;
   /** 'binary': offer binary-1 for the data frames in every HELLO. Default 'json', the original's. */
   readonly wireFormat?: WireFormatSetting;
 }
 
-type Phase = 'idle' | 'connecting' | 'hello' | 'sync' | 'snapshot' | 'stream' | 'closed';
+/** 'auth': AUTH sent in answer to a CHALLENGE; the WELCOME must prove the primary holds the token too. */
+type Phase = 'idle' | 'connecting' | 'hello' | 'auth' | 'sync' | 'snapshot' | 'stream' | 'closed';
 
 interface Staging {
   readonly replicationId: string;
@@ -59,6 +64,8 @@ export class Secondary implements StateMachine {
   private readonly timing: Timing;
   private readonly random: Random;
   private readonly authToken: string | null;
+  /** The current connection's nonces: ours from the HELLO, the primary's from its CHALLENGE. */
+  private nonces: { readonly secondaryNonce: string; primaryNonce: string | null } | null = null;
   private readonly wireFormat: WireFormatSetting;
   private readonly outputs = new OutputQueue();
   /** Protected for the test-only bug zoo (test/zoo). */
@@ -114,6 +121,7 @@ export class Secondary implements StateMachine {
     this.replicaId = options.replicaId;
     this.random = options.random;
     this.authToken = options.authToken ?? null;
+    assert(this.authToken !== '', 'authToken must not be empty');
     this.wireFormat = options.wireFormat ?? 'json';
     assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
@@ -141,10 +149,11 @@ export class Secondary implements StateMachine {
     }
     this.link = new Link(connectionId, this.limits, nowMs);
     this.phase = 'hello';
-    const auth = this.authToken === null ? null : authProof(this.authToken, this.replicaId);
-    // A JSON-only HELLO is the original's, byte for byte: no empty offer.
+    this.nonces = this.authToken === null ? null : { secondaryNonce: randomHexId(this.random), primaryNonce: null };
+    // A JSON-only HELLO without a token is the original's, byte for byte: no empty offer.
     const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth, ...offer });
+    const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
@@ -201,6 +210,7 @@ export class Secondary implements StateMachine {
         return;
       case 'connecting':
       case 'hello':
+      case 'auth':
       case 'sync':
         if (nowMs - this.connectStartedMs >= this.timing.handshakeTimeoutMs) {
           this.closeLink('timeout', `handshake not finished in ${this.timing.handshakeTimeoutMs} ms`);
@@ -239,6 +249,7 @@ export class Secondary implements StateMachine {
         return this.inflight === null ? this.reconnectAtMs : undefined;
       case 'connecting':
       case 'hello':
+      case 'auth':
       case 'sync':
         return this.connectStartedMs + this.timing.handshakeTimeoutMs;
       case 'snapshot':
@@ -264,7 +275,7 @@ export class Secondary implements StateMachine {
       const { storageRequestEntriesMax, batchEntriesMax, snapshotChunkEntriesMax } = this.limits;
       assert(request.operations.length <= Math.max(storageRequestEntriesMax, batchEntriesMax, snapshotChunkEntriesMax), 'a storage request above storageRequestEntriesMax');
     }
-    const linked = this.phase === 'hello' || this.phase === 'sync' || this.phase === 'snapshot' || this.phase === 'stream';
+    const linked = this.phase === 'hello' || this.phase === 'auth' || this.phase === 'sync' || this.phase === 'snapshot' || this.phase === 'stream';
     assert(linked === (this.link !== null), `phase ${this.phase} and link disagree`);
     assert(this.phase !== 'snapshot' || this.staging !== null, 'snapshot phase without staging');
     if (this.link !== null) assert(this.processedBytes <= this.link.bytesReceived, 'processed more bytes than received');
@@ -338,6 +349,11 @@ export class Secondary implements StateMachine {
     switch (this.phase) {
       case 'hello':
         this.release(received.frameBytes);
+        if (frame.kind === 'challenge') this.handleChallenge(frame);
+        else this.handleWelcome(expectKind(frame, 'welcome'));
+        return;
+      case 'auth':
+        this.release(received.frameBytes);
         this.handleWelcome(expectKind(frame, 'welcome'));
         return;
       case 'sync':
@@ -355,9 +371,25 @@ export class Secondary implements StateMachine {
     }
   }
 
+  private handleChallenge(challenge: ChallengeFrame): void {
+    if (this.authToken === null || this.nonces === null) {
+      this.closeLink('auth', 'primary requires a token, and this secondary holds none');
+      return;
+    }
+    this.nonces.primaryNonce = challenge.nonce;
+    const nonces = { primaryNonce: challenge.nonce, secondaryNonce: this.nonces.secondaryNonce };
+    this.phase = 'auth';
+    this.send({ kind: 'auth', timestampMs: this.clockMs, proof: secondaryProof(this.authToken, nonces, this.replicaId) });
+  }
+
   private handleWelcome(welcome: WelcomeFrame): void {
     if (welcome.protocolVersion !== PROTOCOL_VERSION) {
       this.closeLink('version', `primary speaks protocol ${welcome.protocolVersion}, we speak ${PROTOCOL_VERSION}`);
+      return;
+    }
+    const refusal = this.primaryRefusal(welcome);
+    if (refusal !== null) {
+      this.closeLink('auth', refusal);
       return;
     }
     if (welcome.wireFormat !== undefined) {
@@ -367,6 +399,17 @@ export class Secondary implements StateMachine {
     }
     this.phase = 'sync';
     this.send({ kind: 'syncRequest', timestampMs: this.clockMs, replicationId: this.historyId, fromSequence: this.appliedSequence + 1 });
+  }
+
+  /** Why the WELCOME does not prove the primary holds our token; null when it does or we hold none. */
+  private primaryRefusal(welcome: WelcomeFrame): string | null {
+    if (this.authToken === null) return welcome.proof === undefined ? null : 'primary sent a proof, and this secondary holds no token';
+    const nonces = this.nonces;
+    assert(nonces !== null, 'a token without nonces');
+    if (nonces.primaryNonce === null) return 'primary asked for no token: refusing a primary that cannot prove it holds ours';
+    const expected = primaryProof(this.authToken, { primaryNonce: nonces.primaryNonce, secondaryNonce: nonces.secondaryNonce }, this.replicaId, welcome.replicationId, welcome.lastSequence);
+    if (welcome.proof === undefined || !proofsEqual(expected, welcome.proof)) return 'primary failed to prove the token';
+    return null;
   }
 
   /** Protected for the test-only bug zoo (test/zoo). */

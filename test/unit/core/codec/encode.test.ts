@@ -47,12 +47,14 @@ describe('encodeFrame', () => {
   it('uses the wire type and fields of each kind', () => {
     const types = Object.fromEntries(Object.entries(sampleFrames).map(([kind, frame]) => [kind, wire(frame).type]));
     expect(types).toEqual({
-      operation: 'SET', batch: 'BATCH', hello: 'HELLO', welcome: 'WELCOME', syncRequest: 'SYNC_REQUEST',
+      operation: 'SET', batch: 'BATCH', hello: 'HELLO', challenge: 'CHALLENGE', auth: 'AUTH', welcome: 'WELCOME', syncRequest: 'SYNC_REQUEST',
       syncResponse: 'SYNC_RESPONSE', snapshotChunk: 'SNAPSHOT_CHUNK', snapshotEnd: 'SNAPSHOT_END', ack: 'ACK',
       heartbeat: 'HEARTBEAT', error: 'ERROR',
     });
     expect(wire(sampleFrames.hello).data).toEqual({ auth: null, protocol_version: 1, replica_id: 'replica-1' });
     expect(wire(sampleFrames.welcome).data).toEqual({ last_sequence: 41, protocol_version: 1, replication_id: 'f'.repeat(32) });
+    expect(wire(sampleFrames.challenge).data).toEqual({ nonce: '0123456789abcdef'.repeat(2) });
+    expect(wire(sampleFrames.auth).data).toEqual({ proof: 'b'.repeat(64) });
     expect(wire(sampleFrames.syncRequest).data).toEqual({ from_sequence: 1, replication_id: null });
     expect(wire(sampleFrames.syncResponse).data).toEqual({ from_sequence: 42, mode: 'full_resync', replication_id: 'f'.repeat(32) });
     expect(wire(sampleFrames.snapshotEnd).data).toEqual({ chunk_count: 1, consistent_sequence: 41, digest: 'a'.repeat(64), entry_count: 2 });

@@ -13,7 +13,7 @@ describe('docs/PROTOCOL.md', () => {
   it('has an example of every frame type', () => {
     const types = new Set(exampleBodies.map((line) => (JSON.parse(line) as { type: string }).type));
     expect([...types].sort()).toEqual([
-      'ACK', 'BATCH', 'DELETE', 'ERROR', 'FLUSH', 'HEARTBEAT', 'HELLO', 'METADATA', 'SET', 'SET_TTL', 'SNAPSHOT_CHUNK',
+      'ACK', 'AUTH', 'BATCH', 'CHALLENGE', 'DELETE', 'ERROR', 'FLUSH', 'HEARTBEAT', 'HELLO', 'METADATA', 'SET', 'SET_TTL', 'SNAPSHOT_CHUNK',
       'SNAPSHOT_END', 'SYNC_REQUEST', 'SYNC_RESPONSE', 'WELCOME',
     ]);
   });

@@ -21,6 +21,8 @@ export const sampleFrames: Record<Frame['kind'], Frame> = {
   operation: { kind: 'operation', sequence: 42, timestampMs: T, op: sampleSet },
   batch: { kind: 'batch', timestampMs: T + 5, entries: sampleEntries },
   hello: { kind: 'hello', timestampMs: T, protocolVersion: 1, replicaId: 'replica-1', auth: null },
+  challenge: { kind: 'challenge', timestampMs: T, nonce: '0123456789abcdef'.repeat(2) },
+  auth: { kind: 'auth', timestampMs: T, proof: 'b'.repeat(64) },
   welcome: { kind: 'welcome', timestampMs: T, protocolVersion: 1, replicationId: 'f'.repeat(32), lastSequence: 41 },
   syncRequest: { kind: 'syncRequest', timestampMs: T, replicationId: null, fromSequence: 1 },
   syncResponse: { kind: 'syncResponse', timestampMs: T, mode: 'full_resync', replicationId: 'f'.repeat(32), fromSequence: 42 },

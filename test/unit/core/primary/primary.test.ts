@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { authProof } from '../../../../src/core/auth.js';
 import { InvalidOperationError, LimitExceededError, NotReadyError } from '../../../../src/core/errors.js';
 import { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
-import { complete, connect, ready, sync } from '../../../support/primary.js';
+import { complete, connect, connectWithToken, ready, sync } from '../../../support/primary.js';
 
 describe('Primary', () => {
   it('takes no write before its start-up scan', () => {
@@ -83,12 +82,8 @@ describe('Primary', () => {
     primary.handleConnected(1, 'test', T0);
     primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 99, replicaId: 'r', auth: null }), T0);
     expect(ofKind(drain(primary), 'close')).toMatchObject([{ code: 'version' }]);
-    primary.handleConnected(2, 'test', T0);
-    primary.handleBytes(2, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r', auth: 'wrong' }), T0);
-    expect(ofKind(drain(primary), 'close')).toMatchObject([{ code: 'auth' }]);
-    primary.handleConnected(3, 'test', T0);
-    primary.handleBytes(3, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r', auth: authProof('secret', 'r') }), T0);
-    expect(sentFrames(drain(primary))).toMatchObject([{ kind: 'welcome' }]);
+    expect(connectWithToken(primary, 2, 'r', 'wrong').answer).toMatchObject([{ kind: 'error', code: 'auth' }]);
+    expect(connectWithToken(primary, 3, 'r', 'secret').answer).toMatchObject([{ kind: 'welcome' }]);
   });
 
   it('heartbeats consume no data sequence (original failure 10)', () => {

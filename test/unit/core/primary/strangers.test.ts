@@ -3,14 +3,13 @@
  * found by trying it against a running primary (issue 11).
  */
 import { describe, expect, it } from 'vitest';
-import { authProof } from '../../../../src/core/auth.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
 import { lengthPrefix } from '../../../support/hostile-bytes.js';
-import { connect, helloBytes, ready, sync } from '../../../support/primary.js';
+import { connect, connectWithToken, helloBytes, ready, sync } from '../../../support/primary.js';
 
 function hello(primary: Primary, connectionId: number, atMs = T0): void {
   primary.handleBytes(connectionId, helloBytes(`r${connectionId}`, atMs), atMs);
@@ -133,13 +132,9 @@ describe('Primary, against strangers', () => {
 
   it('with authentication on, a peer without the token cannot take over a connected replica\'s id', () => {
     const primary = ready({ authToken: 'secret' });
-    primary.handleConnected(1, '10.0.0.1:1', T0);
-    primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: authProof('secret', 'r1') }), T0);
-    drain(primary);
-    // The id is in /stats for anyone to read; the proof is not.
-    primary.handleConnected(2, '10.6.6.6:1', T0);
-    primary.handleBytes(2, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: authProof('guess', 'r1') }), T0);
-    expect(closed(primary)).toEqual([2]);
+    connectWithToken(primary, 1, 'r1', 'secret', '10.0.0.1:1');
+    // The id is in /stats for anyone to read; the token is not.
+    expect(connectWithToken(primary, 2, 'r1', 'guess', '10.6.6.6:1').answer).toMatchObject([{ kind: 'error', code: 'auth' }]);
     expect(primary.getStats(T0).replicas).toMatchObject([{ replicaId: 'r1', connected: true, address: '10.0.0.1:1' }]);
   });
 });

@@ -3,7 +3,6 @@
  * one still delivers, backs off before asking again, and once closed asks for none.
  */
 import { describe, expect, it } from 'vitest';
-import { authProof } from '../../../../src/core/auth.js';
 import { AssertionError } from '../../../../src/core/assert.js';
 import { DEFAULT_TIMING } from '../../../../src/core/limits.js';
 import type { Output } from '../../../../src/core/output.js';
@@ -24,13 +23,6 @@ describe("a secondary's connections", () => {
   it('refuses an empty replicaId, and has no position before it has data', () => {
     expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: '', cursor: null })).toThrow(AssertionError);
     expect(new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null }).position).toBeNull();
-  });
-
-  it('says hello with the proof of its token', () => {
-    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: null, authToken: 'secret' });
-    expect(connects(secondary, T0)).toEqual([1]);
-    secondary.handleConnected(1, T0);
-    expect(sentFrames(drain(secondary))).toMatchObject([{ kind: 'hello', auth: authProof('secret', 'r1') }]);
   });
 
   it('closes a connection it did not ask for, or no longer wants', () => {
