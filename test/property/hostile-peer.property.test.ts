@@ -5,7 +5,8 @@
  * must never throw, and must keep every invariant after every input: its decoder holds no more
  * than part of one frame a secondary may send (length prefixes of any size, half-sent bodies of
  * about that size), and no connection is believed to hold a sequence
- * it was never sent. Nor may it let go of a connection without asking for it to be closed.
+ * it was never sent. Nor may it let go of a connection without asking for it to be closed. With a
+ * token, a peer that does not hold it gets nothing but a CHALLENGE and an ERROR, whatever it sends.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import type { Frame } from '../../src/core/frame.js';
 import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
 import { Primary } from '../../src/core/primary/primary.js';
 import { set } from '../support/ops.js';
-import { frameArb } from '../support/arbitraries.js';
+import { secondaryProof } from '../../src/core/auth.js';
+import { frameArb, frameArbs } from '../support/arbitraries.js';
 import { flippedFrameArb, lengthPrefixArb } from '../support/hostile-bytes.js';
 import { bytesOf, drain, random, sentFrames, T0 } from '../support/machine.js';
 
@@ -43,8 +45,17 @@ const announcedArb = fc.integer({ min: 60 * 1024, max: 256 * 1024 }).map((length
   return bytes;
 });
 
+const TOKEN = 'the token';
+const NONCE = 'c'.repeat(32);
+
+/** A HELLO with a nonce and a random AUTH: what a peer that has no token can send past the CHALLENGE. */
+const guessArb: fc.Arbitrary<Frame> = fc.oneof(
+  frameArbs.auth,
+  fc.constant<Frame>({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'liar', auth: null, nonce: NONCE }),
+);
+
 const inputArb: fc.Arbitrary<Input> = fc.oneof(
-  { weight: 4, arbitrary: fc.oneof(frameArb, ackArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
+  { weight: 4, arbitrary: fc.oneof(frameArb, ackArb, guessArb).map((frame) => ({ kind: 'bytes' as const, bytes: bytesOf(frame) })) },
   { weight: 1, arbitrary: flippedFrameArb.map((bytes) => ({ kind: 'bytes' as const, bytes })) },
   { weight: 1, arbitrary: fc.oneof(lengthPrefixArb, announcedArb).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
@@ -54,13 +65,17 @@ const inputArb: fc.Arbitrary<Input> = fc.oneof(
 
 /** A primary whose every storage request completes at once, as a FIFO storage would. */
 class Harness {
-  readonly primary = new Primary({ nowMs: T0, random: random() });
+  readonly primary: Primary;
   nowMs = T0;
   private writes = 0;
   private open = false;
   replicationId = '';
+  lastNonce = '';
+  /** The kinds of every frame the primary sent this connection. */
+  readonly sentKinds = new Set<Frame['kind']>();
 
-  constructor() {
+  constructor(authToken: string | null = null) {
+    this.primary = new Primary({ nowMs: T0, random: random(), authToken });
     this.settle();
     this.primary.handleConnected(CONNECTION, '10.0.0.66:4000', this.nowMs);
     this.open = true;
@@ -81,7 +96,11 @@ class Harness {
   private settle(): void {
     for (let outputs = drain(this.primary); outputs.length > 0; outputs = drain(this.primary)) {
       if (outputs.some((output) => output.kind === 'close' && output.connectionId === CONNECTION)) this.open = false;
-      for (const frame of sentFrames(outputs)) if (frame.kind === 'welcome') this.replicationId = frame.replicationId;
+      for (const frame of sentFrames(outputs)) {
+        this.sentKinds.add(frame.kind);
+        if (frame.kind === 'welcome') this.replicationId = frame.replicationId;
+        if (frame.kind === 'challenge') this.lastNonce = frame.nonce;
+      }
       for (const output of outputs) {
         if (output.kind !== 'storage') continue;
         const result = output.request.kind === 'scan' ? { kind: 'scanned' as const, entries: [], done: true } : { kind: 'done' as const, durable: true };
@@ -98,15 +117,30 @@ class Harness {
 describe('a primary against a hostile peer', () => {
   it('keeps its invariants whatever a connection sends, at any phase, while writes go on', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.array(inputArb, { maxLength: 40 }), (handshake, inputs) => {
-        const harness = new Harness();
+      fc.property(fc.boolean(), fc.boolean(), fc.array(inputArb, { maxLength: 40 }), (handshake, withToken, inputs) => {
+        const harness = new Harness(withToken ? TOKEN : null);
         // Half the runs first take the connection past its handshake, where the stream's frames count.
         if (handshake) {
-          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'liar', auth: null }) });
+          harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'liar', auth: null, ...(withToken ? { nonce: NONCE } : {}) }) });
+          if (withToken) {
+            const proof = secondaryProof(TOKEN, { primaryNonce: harness.lastNonce, secondaryNonce: NONCE }, 'liar');
+            harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'auth', timestampMs: T0, proof }) });
+          }
           harness.run({ kind: 'write' });
           harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId: harness.replicationId, fromSequence: 1 }) });
         }
         for (const input of inputs) harness.run(input);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('with a token, sends a peer that does not hold it nothing but a CHALLENGE and an ERROR', () => {
+    fc.assert(
+      fc.property(fc.array(inputArb, { maxLength: 40 }), (inputs) => {
+        const harness = new Harness(TOKEN);
+        for (const input of inputs) harness.run(input);
+        expect([...harness.sentKinds].filter((kind) => kind !== 'challenge' && kind !== 'error')).toEqual([]);
       }),
       { numRuns: RUNS },
     );
