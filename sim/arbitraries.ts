@@ -5,6 +5,7 @@
 export { clockFaultsArb, networkFaultsArb, scenarioFaultsArb, storageFaultsArb } from './arbitraries/faults.js';
 export { deleteArb, flushArb, metadataArb, operationArb, PATHS, setArb, setTtlArb } from './arbitraries/operations.js';
 export { assertScenarioPasses, convergenceProperty, ScenarioFailure, scenarioReport, scenarioReporter } from './arbitraries/property.js';
+export { authTokensArb } from './arbitraries/auth.js';
 export { burstResyncScenarioArb } from './arbitraries/burst-resync.js';
 export { scenarioArb, wireFormatsArb, type ScenarioArbOptions } from './arbitraries/scenario.js';
 export { faultScheduleArb, faultStepArb, runForStepArb, secondaryNames, stepsArb, workloadArb, writeStepArb } from './arbitraries/steps.js';

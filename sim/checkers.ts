@@ -181,6 +181,21 @@ export class DurableAckChecker {
   }
 }
 
+/**
+ * A secondary the handshake refuses (a wrong token, or none where the primary wants one) never
+ * gets past it: it never learns a history, receives an operation or holds data.
+ */
+export function refusedPeerViolation(sim: Simulation): string | null {
+  for (const host of sim.secondaries) {
+    if (!host.up || !sim.isRefused(host.name)) continue;
+    const link = host.machine.getStats(sim.localNow(host)).primary;
+    if (link.phase === 'sync' || link.phase === 'snapshot' || link.phase === 'stream') return `${host.name}, refused by the handshake, reached phase ${link.phase}`;
+    if (link.operationsReceived > 0) return `${host.name}, refused by the handshake, received ${link.operationsReceived} operations`;
+    if (host.store.cursor !== null || host.store.live.size > 0) return `${host.name}, refused by the handshake, holds data`;
+  }
+  return null;
+}
+
 /** Every secondary refuses a write with ReadOnlyError. */
 export function readOnlyViolation(sim: Simulation): string | null {
   for (const host of sim.secondaries) {
@@ -206,7 +221,7 @@ export class SafetyCheckers {
   }
 
   check(sim: Simulation): void {
-    const violation = this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim);
+    const violation = this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? refusedPeerViolation(sim);
     if (violation !== null) throw new SafetyViolation(violation);
   }
 }

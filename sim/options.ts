@@ -94,6 +94,8 @@ export interface SwarmOptions {
   readonly timing: Partial<Timing>;
   /** Each node's data frame format ('primary', 's1', ...): binary, JSON and mixed clusters. */
   readonly wireFormats: Readonly<Record<string, WireFormatSetting>>;
+  /** Each node's shared token ('primary', 's1', ...), absent for none: some seeds run with auth and a secondary that is refused. */
+  readonly authTokens: Readonly<Record<string, string>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
@@ -127,6 +129,12 @@ export const NO_FAULTS: FaultOptions = Object.freeze({
 const NODE_FAULTS_SALT = 0x5bd1e995;
 /** Salts the wire formats' draw, apart from every other, so that seeds keep their faults. */
 const WIRE_FORMATS_SALT = 0x27d4eb2f;
+/** Salts the tokens' draw, apart from every other, so that seeds keep their faults. */
+const AUTH_TOKENS_SALT = 0x165667b1;
+/** How often a seed's cluster runs with a token, and how often one of its secondaries then has the wrong one or none. */
+const AUTH_PROBABILITY = 0.3;
+const REFUSED_SECONDARY_PROBABILITY = 0.15;
+export const SIM_AUTH_TOKEN = 'sim-token';
 /** How often a node is configured for binary data frames: binary links, JSON links and mixed clusters all come up. */
 const BINARY_PROBABILITY = 0.7;
 /** How often a seed makes one secondary's disk slow, one's disk stall, one's link slow. */
@@ -219,6 +227,7 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
     timing: SIM_TIMING,
     wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
+    authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
 }
@@ -229,6 +238,22 @@ function drawWireFormats(prng: Prng, secondaries: number): Record<string, WireFo
   const formats: Record<string, WireFormatSetting> = { primary: draw() };
   for (let index = 1; index <= secondaries; index += 1) formats[`s${index}`] = draw();
   return formats;
+}
+
+/**
+ * Auth on in some seeds: then each secondary holds the primary's token, or now and then a wrong
+ * one or none, and must be refused while the others replicate.
+ */
+function drawAuthTokens(prng: Prng, secondaries: number): Record<string, string> {
+  if (prng.nextFloat() >= AUTH_PROBABILITY) return {};
+  const tokens: Record<string, string> = { primary: SIM_AUTH_TOKEN };
+  for (let index = 1; index <= secondaries; index += 1) {
+    const refused = prng.nextFloat() < REFUSED_SECONDARY_PROBABILITY;
+    // A refused secondary holds a wrong token half the time, none the other half.
+    if (!refused) tokens[`s${index}`] = SIM_AUTH_TOKEN;
+    else if (prng.nextFloat() < 0.5) tokens[`s${index}`] = 'wrong-token';
+  }
+  return tokens;
 }
 
 /**

@@ -92,6 +92,7 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     timing: options.timing,
     faults: options.faults,
     wireFormats: options.wireFormats,
+    authTokens: options.authTokens,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

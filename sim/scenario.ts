@@ -80,6 +80,8 @@ export interface Scenario {
    */
   readonly wireFormats?: Readonly<Record<string, WireFormatSetting>>;
   readonly steps: readonly Step[];
+  /** Each node's shared token, by name; absent: no node holds one. */
+  readonly authTokens?: Readonly<Record<string, string>>;
   /** Virtual time allowed for convergence once every fault is healed (60 s when absent). */
   readonly livenessBoundMs?: number;
   /**
@@ -141,6 +143,7 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
     timing: scenario.timing ?? SIM_TIMING,
     faults: { ...scenario.faults, scheduled: NO_FAULTS.scheduled },
     wireFormats: scenario.wireFormats,
+    ...(scenario.authTokens === undefined ? {} : { authTokens: scenario.authTokens }),
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

@@ -43,6 +43,11 @@ export interface SimulationOptions {
   readonly faults?: FaultOptions;
   /** Each node's data frame format, by name ('primary', 's1', ...); 'json' for a node absent from it. */
   readonly wireFormats?: Readonly<Record<string, WireFormatSetting>>;
+  /**
+   * Each node's shared token, by name ('primary', 's1', ...); a node absent from it holds none. A
+   * secondary whose token is not the primary's is refused, and must never receive data.
+   */
+  readonly authTokens?: Readonly<Record<string, string>>;
   /** Check every machine's invariants after every input (default true). */
   readonly checkInvariants?: boolean;
   /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
@@ -291,6 +296,7 @@ export class Simulation {
     if (!primary.isReady) return 'primary is loading';
     if (stats.pendingWrites > 0 || stats.appliedSequence !== stats.sequenceNumber) return 'primary has writes in flight';
     for (const host of this.secondaries) {
+      if (this.isRefused(host.name)) continue;
       if (!host.up) return `${host.name} is down`;
       const position = host.machine.position;
       if (position?.replicationId !== primary.replicationId || position.sequence !== stats.appliedSequence) {
@@ -300,6 +306,11 @@ export class Simulation {
       if (difference !== null) return `${host.name}: ${difference}`;
     }
     return null;
+  }
+
+  /** A secondary whose token differs from the primary's (or who holds one alone): the handshake refuses it, and convergence leaves it out. */
+  isRefused(secondary: string): boolean {
+    return this.authTokenOf(secondary) !== this.authTokenOf(PRIMARY);
   }
 
   eventsOf(node: string, kind: ReplicationEvent['kind']): RecordedEvent[] {
@@ -414,11 +425,14 @@ export class Simulation {
     return this.faults.nodeFaults?.[node];
   }
 
-  /** Faults for a node the cluster does not have are a mistake in the options, not a verdict. */
+  /** Faults or a token for a node the cluster does not have are a mistake in the options, not a verdict. */
   private checkNodeFaults(): void {
     const names = this.hosts().map((host) => host.name);
-    for (const node of Object.keys(this.faults.nodeFaults ?? {})) {
-      if (!names.includes(node)) throw new RangeError(`nodeFaults names ${node}, not one of ${names.join(', ')}`);
+    const named: [string, object | undefined][] = [['nodeFaults', this.faults.nodeFaults], ['authTokens', this.options.authTokens]];
+    for (const [option, byNode] of named) {
+      for (const node of Object.keys(byNode ?? {})) {
+        if (!names.includes(node)) throw new RangeError(`${option} names ${node}, not one of ${names.join(', ')}`);
+      }
     }
   }
 
@@ -471,6 +485,7 @@ export class Simulation {
       limits: this.options.limits,
       timing: this.options.timing,
       wireFormat: this.wireFormatOf(host.name),
+      authToken: this.authTokenOf(host.name),
     });
     this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
     return primary;
@@ -485,7 +500,12 @@ export class Simulation {
       limits: this.options.limits,
       timing: this.options.timing,
       wireFormat: this.wireFormatOf(host.name),
+      authToken: this.authTokenOf(host.name),
     });
+  }
+
+  private authTokenOf(node: string): string | null {
+    return this.options.authTokens?.[node] ?? null;
   }
 
   private wireFormatOf(node: string): WireFormatSetting {

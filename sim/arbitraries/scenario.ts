@@ -18,6 +18,8 @@ export interface ScenarioArbOptions {
   readonly wireFormats?: (secondaries: number) => fc.Arbitrary<Record<string, WireFormatSetting>>;
   readonly limits?: Partial<Limits>;
   readonly timing?: Partial<Timing>;
+  /** Each node's token for a cluster size (authTokensArb, say); no tokens when absent. */
+  readonly authTokens?: (secondaries: number) => fc.Arbitrary<Record<string, string>>;
 }
 
 /** Whole scenarios: a seed for the network's and disks' dice, probabilistic faults, and the steps. */
@@ -38,8 +40,9 @@ function scenarioOfSize(secondaries: number, options: ScenarioArbOptions): fc.Ar
     faults: options.faults ?? scenarioFaultsArb,
     wireFormats: (options.wireFormats ?? wireFormatsArb)(secondaries),
     steps: options.steps?.(secondaries) ?? stepsArb(secondaries, { maxLength: options.maxSteps }),
+    authTokens: options.authTokens?.(secondaries) ?? fc.constant(undefined),
   });
-  return drawn.map(({ seed, faults, wireFormats, steps }) => ({ seed, ...settings, faults, wireFormats, steps }));
+  return drawn.map(({ seed, faults, wireFormats, steps, authTokens }) => ({ seed, ...settings, faults, wireFormats, steps, ...(authTokens === undefined ? {} : { authTokens }) }));
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { FRAME_ENVELOPE_BYTES, type Limits } from '../../src/core/limits.js';
 import { Primary, type PrimaryOptions } from '../../src/core/primary/primary.js';
 import { Secondary, type SecondaryOptions } from '../../src/core/secondary/secondary.js';
-import { PATHS, runForStepArb, scenarioArb, scenarioFaultsArb, wireFormatsArb, workloadArb } from '../../sim/arbitraries.js';
+import { authTokensArb, PATHS, runForStepArb, scenarioArb, scenarioFaultsArb, wireFormatsArb, workloadArb } from '../../sim/arbitraries.js';
 import { SIM_LIMITS } from '../../sim/options.js';
 import type { Scenario, Step } from '../../sim/scenario.js';
 import type { NodeFactories } from '../../sim/simulation.js';
@@ -15,6 +15,7 @@ import { HistoryBlindPrimary, HistoryBlindSecondary } from './variants/history-b
 import { KeptBufferSecondary } from './variants/kept-buffer.js';
 import { LastNCatchUpPrimary } from './variants/last-n-catch-up.js';
 import { ReorderingPrimary } from './variants/reordering.js';
+import { ProofBlindSecondary, TokenBlindPrimary } from './variants/token-blind.js';
 import { UnreplicatedExpiryPrimary } from './variants/unreplicated-expiry.js';
 
 /** A broken variant of our core, and the failure of the original it brings back. */
@@ -82,6 +83,9 @@ const ONE_SLOW_DISK = scenarioArb({
   steps: () => fc.array(fc.oneof({ weight: 3, arbitrary: largeWriteArb }, { weight: 1, arbitrary: runForStepArb }), { maxLength: 20, size: 'max' }),
 });
 
+/** Auth on, and now and then a secondary with the wrong token or none: the one the handshake must keep out. */
+const WITH_TOKENS = scenarioArb({ maxSteps: 20, authTokens: authTokensArb });
+
 function nodes(
   primary: new (options: PrimaryOptions) => Primary = Primary,
   secondary: new (options: SecondaryOptions) => Secondary = Secondary,
@@ -100,4 +104,5 @@ export const ZOO: readonly ZooVariant[] = [
   { name: 'expiry not replicated', original: [12], nodes: nodes(UnreplicatedExpiryPrimary) },
   { name: 'concurrent writes applied out of sequence order', original: [5], nodes: nodes(ReorderingPrimary) },
   { name: 'data frames acknowledged on receipt, not when applied (issue 8)', original: [2, 16], nodes: nodes(Primary, EarlyAckSecondary), scenarios: ONE_SLOW_DISK },
+  { name: 'any AUTH taken as proof of the token', original: [19], nodes: nodes(TokenBlindPrimary, ProofBlindSecondary), scenarios: WITH_TOKENS },
 ];

@@ -67,7 +67,8 @@ export class Primary implements StateMachine {
   readonly replicationId: string;
   private readonly limits: Limits;
   private readonly timing: Timing;
-  private readonly authToken: string | null;
+  /** Protected for the test-only bug zoo (test/zoo). */
+  protected readonly authToken: string | null;
   /** Draws each connection's CHALLENGE nonce. */
   private readonly random: Random;
   private readonly writeQuorum: { readonly replicasMin: number; readonly lagMsMax: number };
@@ -507,8 +508,11 @@ export class Primary implements StateMachine {
     }
   }
 
-  /** Only a proof over this connection's own nonce admits the peer: one replayed from another meets another nonce. */
-  private handleAuth(peer: Peer, auth: AuthFrame): void {
+  /**
+   * Only a proof over this connection's own nonce admits the peer: one replayed from another meets
+   * another nonce. Protected for the test-only bug zoo (test/zoo).
+   */
+  protected handleAuth(peer: Peer, auth: AuthFrame): void {
     const pending = peer.pendingHello;
     assert(pending !== null && this.authToken !== null && pending.hello.nonce !== undefined, 'auth phase without a challenge');
     const nonces = { primaryNonce: pending.primaryNonce, secondaryNonce: pending.hello.nonce };

@@ -401,8 +401,11 @@ export class Secondary implements StateMachine {
     this.send({ kind: 'syncRequest', timestampMs: this.clockMs, replicationId: this.historyId, fromSequence: this.appliedSequence + 1 });
   }
 
-  /** Why the WELCOME does not prove the primary holds our token; null when it does or we hold none. */
-  private primaryRefusal(welcome: WelcomeFrame): string | null {
+  /**
+   * Why the WELCOME does not prove the primary holds our token; null when it does or we hold none.
+   * Protected for the test-only bug zoo (test/zoo).
+   */
+  protected primaryRefusal(welcome: WelcomeFrame): string | null {
     if (this.authToken === null) return welcome.proof === undefined ? null : 'primary sent a proof, and this secondary holds no token';
     const nonces = this.nonces;
     assert(nonces !== null, 'a token without nonces');
