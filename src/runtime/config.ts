@@ -46,7 +46,10 @@ export interface NetworkSyncConfig {
    */
   readonly minReplicasToWrite?: number;
   readonly minReplicasMaxLagMs?: number;
-  /** TLS on the replication link (primary: key and cert; secondary: ca). */
+  /**
+   * TLS on the replication link (primary: key and cert; secondary: ca). Mutual TLS: the primary
+   * adds requestCert and the ca that signs secondaries' certificates, each secondary its key and cert.
+   */
   readonly tls?: TlsOptions;
   /**
    * The data frames' format (default 'binary'): a secondary offers binary frames, a primary accepts
@@ -105,9 +108,9 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     primaryPort: port('primaryPort', config.primaryPort ?? DEFAULT_PORT),
     replicaId: config.replicaId === undefined ? null : nonEmpty('replicaId', config.replicaId),
     replicaIdFile: config.replicaIdFile ?? null,
-    authToken: config.authToken ?? null,
+    authToken: config.authToken === undefined ? null : nonEmpty('authToken', config.authToken),
     writeQuorum: writeQuorumOf(config),
-    tls: config.tls ?? null,
+    tls: tlsOf(mode, config.tls),
     wireFormat: wireFormat(config.wireFormat ?? 'binary'),
     limits: checked(() => resolveLimits(config)),
     timing: checked(() => resolveTiming(config)),
@@ -151,6 +154,15 @@ function port(name: string, value: number): number {
 function wireFormat(value: WireFormatSetting): WireFormatSetting {
   if (value !== 'binary' && value !== 'json') throw new ConfigError(`wireFormat must be 'binary' or 'json', got ${String(value)}`);
   return value;
+}
+
+function tlsOf(mode: ReplicationMode, tls: TlsOptions | undefined): TlsOptions | null {
+  if (tls === undefined) return null;
+  if (mode === 'primary' && (tls.key === undefined || tls.cert === undefined)) throw new ConfigError('tls on a primary needs key and cert');
+  if (tls.requestCert === true && mode !== 'primary') throw new ConfigError('tls.requestCert is the primary\'s: a secondary gives its own key and cert');
+  if (tls.requestCert === true && tls.ca === undefined) throw new ConfigError('tls.requestCert needs tls.ca: the authority that signs the secondaries\' certificates');
+  if ((tls.key === undefined) !== (tls.cert === undefined)) throw new ConfigError('tls.key and tls.cert go together');
+  return tls;
 }
 
 function nonEmpty(name: string, value: string): string {

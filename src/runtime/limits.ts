@@ -15,6 +15,8 @@ export interface RuntimeLimits {
   replicaWaitTimeoutMs: number;
   /** Writes waiting for secondaries at once; one more is refused with LimitExceededError (it is applied on the primary). */
   replicaWaitsMax: number;
+  /** Primary over TLS: a handshake not finished by then is dropped (node's default is 120 s). */
+  tlsHandshakeTimeoutMs: number;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
@@ -23,6 +25,7 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   statsRequestTimeoutMs: 5_000,
   replicaWaitTimeoutMs: 10_000,
   replicaWaitsMax: 100_000,
+  tlsHandshakeTimeoutMs: 5_000,
 });
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms: wake-ups further off are re-armed. */

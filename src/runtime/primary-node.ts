@@ -10,8 +10,12 @@ import { cryptoRandom } from './crypto-random.js';
 import { NodeDriver, type DriverObserver } from './node-driver.js';
 import { ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
 import type { NodeOptions } from './node-options.js';
-import { boundPort, listen } from './transport.js';
+import { exposureWarning } from './exposure-warning.js';
+import { boundPort, listen, type ListenOptions } from './transport.js';
 import { WriteWaiters } from './write-waiters.js';
+
+/** The code of the process warning an exposed primary emits at start. */
+export const INSECURE_LISTEN_WARNING_CODE = 'NADB_INSECURE_LISTEN';
 
 export interface PrimaryNodeOptions extends NodeOptions {
   readonly host: string;
@@ -49,13 +53,31 @@ export class PrimaryNode {
     const node = new PrimaryNode(options, { ...DEFAULT_LIMITS, ...options.limits });
     try {
       await node.load();
-      node.server = await listen(options.host, options.port, options.tls, (socket) => node.accept(socket));
+      node.server = await listen(options.host, options.port, node.listenOptions(), (socket) => node.accept(socket));
     } catch (error) {
       await node.driver.close();
       throw error;
     }
     options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId }, 'primary listening');
+    node.warnIfExposed();
     return node;
+  }
+
+  private listenOptions(): ListenOptions {
+    const { tls, runtimeLimits, logger } = this.options;
+    return {
+      tls,
+      tlsHandshakeTimeoutMs: runtimeLimits.tlsHandshakeTimeoutMs,
+      onTlsRefused: (address, reason) => logger.warn({ event: 'tlsRefused', address, reason }, `TLS handshake refused: ${reason}`),
+    };
+  }
+
+  /** Logged and emitted as a process warning: a library's logger is silent by default, and this must not go unseen. */
+  private warnIfExposed(): void {
+    const warning = exposureWarning(this.options.host, this.options.tls, this.options.authToken);
+    if (warning === null) return;
+    this.options.logger.warn({ event: 'insecureListen', host: this.options.host, port: this.port }, warning);
+    process.emitWarning(warning, { code: INSECURE_LISTEN_WARNING_CODE });
   }
 
   get replicationId(): string {

@@ -34,6 +34,11 @@ describe('resolveConfig', () => {
     ['primary', { broadcastAsync: false }, 'broadcastAsync: false is not supported: replication never blocks writers'],
     ['primary', { limits: { frameBytesMax: 1024 } }, 'frameBytesMax must hold the largest value'],
     ['secondary', { primaryHost: 'h', replicaId: '' }, 'replicaId must be a non-empty string'],
+    ['primary', { authToken: '' }, 'authToken must be a non-empty string'],
+    ['primary', { tls: { ca: 'x' } }, 'tls on a primary needs key and cert'],
+    ['primary', { tls: { key: 'k', cert: 'c', requestCert: true } }, "tls.requestCert needs tls.ca: the authority that signs the secondaries' certificates"],
+    ['secondary', { primaryHost: 'h', tls: { ca: 'x', requestCert: true } }, "tls.requestCert is the primary's: a secondary gives its own key and cert"],
+    ['secondary', { primaryHost: 'h', tls: { ca: 'x', cert: 'c' } }, 'tls.key and tls.cert go together'],
   ] as const)('refuses %s with %j', (mode, config, message) => {
     expect(() => resolveConfig(mode, config)).toThrow(new ConfigError(message));
   });
