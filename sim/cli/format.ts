@@ -18,6 +18,8 @@ export function formatOptions(options: SwarmOptions): string[] {
     ['limits', options.limits],
     ['timing', options.timing],
     ['wire', options.wireFormats],
+    // Only seeds that drew auth: a secondary whose token differs from the primary's is one the handshake refuses.
+    ...(Object.keys(options.authTokens).length === 0 ? [] : [['auth', options.authTokens] as [string, object]]),
   ];
   return [
     `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,

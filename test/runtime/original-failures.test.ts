@@ -123,6 +123,15 @@ describe('the original failures that concern the runtime do not happen here', ()
     expect((await good.readData('secret'))?.toString()).toBe('do not leak');
   });
 
+  it('original failure 19: a secondary with a token refuses a primary that cannot prove it', async () => {
+    const [primaryStorage, secondaryStorage] = [new MemoryStorage(), new MemoryStorage()];
+    const impostor = await primaryOn(primaryStorage);
+    await impostor.writeData('planted', 'from an impostor');
+    const secondary = startSecondary(portOf(impostor), secondaryStorage, { authToken: 'right token', runtimeLimits: { startupTimeoutMs: 1_000 } }, { keepBackendOpen: true });
+    await expect(secondary).rejects.toThrow(/asked for no token/);
+    expect(await secondaryStorage.read('planted')).toBeUndefined();
+  });
+
   const cert = selfSignedCert();
   it.skipIf(typeof cert === 'string')('original failure 19: over TLS the stream is encrypted and the primary authenticated', async () => {
     if (typeof cert === 'string') return;
