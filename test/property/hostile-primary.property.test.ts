@@ -6,18 +6,19 @@
  * every invariant after every input, and must hand storage only what continues its history: each
  * apply's cursor moves by exactly its operations on the history it holds (a snapshot's commit
  * starts another). What cannot be believed closes the link. The same on a link that negotiated
- * binary data frames, where the hostile frames are binary too.
+ * binary data frames, where the hostile frames are binary too. A secondary with a token, dialling
+ * something that does not hold it, never asks it for data, nor takes any.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BINARY_WIRE_FORMAT, encodeFrame, type WireFormat } from '../../src/core/codec/index.js';
 import type { Frame } from '../../src/core/frame.js';
-import { DEFAULT_LIMITS } from '../../src/core/limits.js';
+import { DEFAULT_LIMITS, PROTOCOL_VERSION } from '../../src/core/limits.js';
 import type { Cursor } from '../../src/core/storage-request.js';
 import { Secondary } from '../../src/core/secondary/secondary.js';
-import { consecutiveEntriesArb, frameArb, wellFormed, wellFormedFrameArb } from '../support/arbitraries.js';
+import { consecutiveEntriesArb, frameArb, frameArbs, wellFormed, wellFormedFrameArb } from '../support/arbitraries.js';
 import { lengthPrefixArb } from '../support/hostile-bytes.js';
-import { bytesOf, drain, ofKind, random, T0 } from '../support/machine.js';
+import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../support/machine.js';
 
 const RUNS = 300;
 const HISTORY = 'a'.repeat(32);
@@ -55,10 +56,13 @@ class Harness {
   private connectionId: number | undefined;
   /** Where storage stands, as the requests handed to it say. */
   private cursor: Cursor = { replicationId: HISTORY, sequence: 0 };
+  /** The kinds of every frame the secondary sent, and how many storage requests it made. */
+  readonly sentKinds = new Set<Frame['kind']>();
+  storageRequests = 0;
 
-  constructor(format: WireFormat) {
+  constructor(format: WireFormat, authToken: string | null = null) {
     const wireFormat = format === 'json' ? 'json' : 'binary';
-    this.secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 }, wireFormat });
+    this.secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 }, wireFormat, authToken });
     this.secondary.handleTimeout(T0);
     this.settle();
   }
@@ -80,7 +84,9 @@ class Harness {
         this.secondary.handleConnected(connect.connectionId, this.nowMs);
       }
       for (const close of ofKind(outputs, 'close')) if (close.connectionId === this.connectionId) this.connectionId = undefined;
+      for (const frame of sentFrames(outputs)) this.sentKinds.add(frame.kind);
       for (const request of ofKind(outputs, 'storage')) {
+        this.storageRequests += 1;
         this.follow(request.request);
         const result = request.request.kind === 'scan' ? { kind: 'scanned' as const, entries: [], done: true } : { kind: 'done' as const, durable: true };
         this.secondary.handleStorageDone(request.requestId, result, this.nowMs);
@@ -110,6 +116,23 @@ describe.each(['json', BINARY_WIRE_FORMAT] as const)('a secondary against a host
           harness.run({ kind: 'bytes', bytes: bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }) });
         }
         for (const input of inputs) harness.run(input);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('a secondary with a token against a primary that does not hold it', () => {
+  it('never asks it to sync, and hands storage nothing, whatever it sends (CHALLENGEs and WELCOMEs with any proof included)', () => {
+    fc.assert(
+      fc.property(frameArbs.challenge, frameArbs.welcome, fc.array(inputArbOf('json'), { maxLength: 40 }), (challenge, welcome, inputs) => {
+        const harness = new Harness('json', 'the token');
+        // An impostor that knows the protocol but not the token: a CHALLENGE, a WELCOME with a proof of its own making.
+        harness.run({ kind: 'bytes', bytes: bytesOf(challenge) });
+        harness.run({ kind: 'bytes', bytes: bytesOf(welcome.kind === 'welcome' ? { ...welcome, protocolVersion: PROTOCOL_VERSION } : welcome) });
+        for (const input of inputs) harness.run(input);
+        expect(harness.sentKinds.has('syncRequest')).toBe(false);
+        expect(harness.storageRequests).toBe(0);
       }),
       { numRuns: RUNS },
     );
