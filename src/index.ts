@@ -64,5 +64,6 @@ export {
   type StorageContext,
   type WriteWithReplicationRequest,
 } from './runtime/network-sync-backend.js';
+export { INSECURE_LISTEN_WARNING_CODE } from './runtime/primary-node.js';
 export type { ReplicatedWriteOptions } from './runtime/replica-waits.js';
 export type { TlsOptions } from './runtime/transport.js';
