@@ -109,13 +109,18 @@ describe('the original failures that concern the runtime do not happen here', ()
 
   it('original failure 19: without the shared token a peer gets an ERROR and no data', async () => {
     const [primaryStorage, goodStorage, badStorage] = [new MemoryStorage(), new MemoryStorage(), new MemoryStorage()];
-    const primary = await primaryOn(primaryStorage, { authToken: 'right token' });
+    const logs = captureLogs('warn');
+    const primary = await primaryOn(primaryStorage, { authToken: 'right token', logger: logs.logger });
     await primary.writeData('secret', 'do not leak');
     const raw = await rawConnect(portOf(primary));
+    const from = `${raw.socket.localAddress ?? ''}:${raw.socket.localPort ?? 0}`;
     raw.socket.write(Buffer.concat([frameBytes(hello('intruder', null)), frameBytes(syncFromScratch)]));
     await raw.closed;
     expect(raw.frames()).toEqual([expect.objectContaining({ kind: 'error', code: 'auth' })]);
     expect(raw.received().includes(Buffer.from('secret'))).toBe(false);
+    // The refusal is logged with the address it came from.
+    const refusal = logs.records().find((record) => record.event === 'connectionClosed' && record.code === 'auth');
+    expect(refusal).toMatchObject({ level: 40, address: from });
     const bad = startSecondary(portOf(primary), badStorage, { authToken: 'wrong token', runtimeLimits: { startupTimeoutMs: 1_000 } });
     await expect(bad).rejects.toThrow(ConnectionError);
     await expect(bad).rejects.toThrow(/authentication failed/);
