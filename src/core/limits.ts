@@ -126,6 +126,8 @@ export const PROTOCOL_VERSION = 1;
 export const AUTH_NONCE_HEX_CHARS = 32;
 /** An HMAC-SHA256 proof (AUTH, WELCOME) as lowercase hex. */
 export const AUTH_PROOF_HEX_CHARS = 64;
+/** Tokens a primary accepts at once (a rotation needs two): each costs an HMAC per AUTH. */
+export const AUTH_TOKENS_MAX = 8;
 /** Room for a frame's envelope around its operations: an operation is accepted only if it fits. */
 export const FRAME_ENVELOPE_BYTES = 4096;
 /**

@@ -1,6 +1,6 @@
 import { AssertionError } from '../core/assert.js';
 import type { WireFormatSetting } from '../core/codec/index.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, validateLimits, validateTiming, type Limits, type Timing } from '../core/limits.js';
+import { AUTH_TOKENS_MAX, DEFAULT_LIMITS, DEFAULT_TIMING, validateLimits, validateTiming, type Limits, type Timing } from '../core/limits.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -38,8 +38,11 @@ export interface NetworkSyncConfig {
   readonly replicaId?: string;
   /** Secondary: a file holding its id, created on first start: keeps the id across restarts. */
   readonly replicaIdFile?: string;
-  /** A shared secret: the primary refuses secondaries whose hello does not prove it. */
-  readonly authToken?: string;
+  /**
+   * A shared secret each side proves to the other (docs/PROTOCOL.md, Authentication). A primary
+   * may take a list (at most 8): any one admits a secondary, so tokens rotate without a stop.
+   */
+  readonly authToken?: string | readonly string[];
   /**
    * Primary: refuse writes (NotEnoughReplicasError) while fewer secondaries than this stream and
    * were heard from within minReplicasMaxLagMs (default 10,000), as Redis' min-replicas-to-write.
@@ -80,7 +83,7 @@ export interface ResolvedConfig {
   readonly primaryPort: number;
   readonly replicaId: string | null;
   readonly replicaIdFile: string | null;
-  readonly authToken: string | null;
+  readonly authToken: string | readonly string[] | null;
   readonly writeQuorum: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
   readonly tls: TlsOptions | null;
   readonly wireFormat: WireFormatSetting;
@@ -108,7 +111,7 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     primaryPort: port('primaryPort', config.primaryPort ?? DEFAULT_PORT),
     replicaId: config.replicaId === undefined ? null : nonEmpty('replicaId', config.replicaId),
     replicaIdFile: config.replicaIdFile ?? null,
-    authToken: config.authToken === undefined ? null : nonEmpty('authToken', config.authToken),
+    authToken: authTokenOf(mode, config.authToken),
     writeQuorum: writeQuorumOf(config),
     tls: tlsOf(mode, config.tls),
     wireFormat: wireFormat(config.wireFormat ?? 'binary'),
@@ -154,6 +157,16 @@ function port(name: string, value: number): number {
 function wireFormat(value: WireFormatSetting): WireFormatSetting {
   if (value !== 'binary' && value !== 'json') throw new ConfigError(`wireFormat must be 'binary' or 'json', got ${String(value)}`);
   return value;
+}
+
+function authTokenOf(mode: ReplicationMode, token: string | readonly string[] | undefined): string | readonly string[] | null {
+  if (token === undefined) return null;
+  if (typeof token === 'string') return nonEmpty('authToken', token);
+  if (mode !== 'primary') throw new ConfigError('authToken of a secondary is one token: only a primary takes a list');
+  if (!Array.isArray(token) || token.length === 0 || token.length > AUTH_TOKENS_MAX || !token.every((each) => typeof each === 'string' && each.length > 0)) {
+    throw new ConfigError(`authToken must be a non-empty string, or a list of 1 to ${AUTH_TOKENS_MAX} of them`);
+  }
+  return token;
 }
 
 function tlsOf(mode: ReplicationMode, tls: TlsOptions | undefined): TlsOptions | null {

@@ -4,7 +4,7 @@ import type { TlsOptions } from './transport.js';
  * What a primary listening on `host` lacks to be safe there, as one sentence; null when nothing
  * (or when it listens on loopback only, where no other host can reach it).
  */
-export function exposureWarning(host: string, tls: TlsOptions | null, authToken: string | null): string | null {
+export function exposureWarning(host: string, tls: TlsOptions | null, authToken: string | readonly string[] | null): string | null {
   if (isLoopback(host)) return null;
   const missing = [
     ...(tls === null ? ['without TLS (the data travels in clear)'] : []),

@@ -11,7 +11,8 @@ export interface NodeOptions {
   readonly limits: Partial<Limits>;
   readonly timing: Partial<Timing>;
   readonly runtimeLimits: RuntimeLimits;
-  readonly authToken: string | null;
+  /** A list only on a primary (rotation); a secondary proves one. */
+  readonly authToken: string | readonly string[] | null;
   readonly tls: TlsOptions | null;
   readonly wireFormat: WireFormatSetting;
   readonly logger: Logger;

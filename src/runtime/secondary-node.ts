@@ -1,3 +1,4 @@
+import { assert } from '../core/assert.js';
 import { ConnectionError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { ReplicationEvent } from '../core/output.js';
@@ -44,7 +45,7 @@ export class SecondaryNode {
       cursor,
       limits,
       timing: options.timing,
-      authToken: options.authToken,
+      authToken: soleToken(options.authToken),
       wireFormat: options.wireFormat,
     });
     const node = new SecondaryNode(options, machine, limits);
@@ -118,4 +119,10 @@ export class SecondaryNode {
     this.synced = true;
     for (const resolve of this.syncWaiters.splice(0)) resolve();
   }
+}
+
+/** A secondary proves one token: resolveConfig refuses a list for it (only a primary rotates). */
+function soleToken(token: string | readonly string[] | null): string | null {
+  assert(token === null || typeof token === 'string', 'a secondary was given a list of auth tokens');
+  return token;
 }

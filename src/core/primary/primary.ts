@@ -8,6 +8,7 @@ import { ExpiryIndex } from '../expiry-index.js';
 import { operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
 import type { ScanPage } from '../keyspace.js';
 import {
+  AUTH_TOKENS_MAX,
   DEFAULT_LIMITS,
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
@@ -36,9 +37,11 @@ export interface PrimaryOptions {
   readonly timing?: Partial<Timing>;
   /**
    * When set, a HELLO is answered with a CHALLENGE and the secondary must prove the token over
-   * both nonces (AUTH) before anything else; WELCOME then carries the primary's own proof.
+   * both nonces (AUTH) before anything else; WELCOME then carries the primary's own proof. Several
+   * tokens (at most AUTH_TOKENS_MAX): any one admits a secondary, which the primary answers with
+   * a proof of the same one, so tokens rotate without a stop (old and new, then the new alone).
    */
-  readonly authToken?: string | null;
+  readonly authToken?: string | readonly string[] | null;
   /**
    * Refuse writes (NotEnoughReplicasError) while fewer secondaries than this are streaming and
    * have been heard from within minReplicasMaxLagMs, as Redis' min-replicas-to-write (default 0: never).
@@ -67,8 +70,8 @@ export class Primary implements StateMachine {
   readonly replicationId: string;
   private readonly limits: Limits;
   private readonly timing: Timing;
-  /** Protected for the test-only bug zoo (test/zoo). */
-  protected readonly authToken: string | null;
+  /** Empty: no authentication. Protected for the test-only bug zoo (test/zoo). */
+  protected readonly authTokens: readonly string[];
   /** Draws each connection's CHALLENGE nonce. */
   private readonly random: Random;
   private readonly writeQuorum: { readonly replicasMin: number; readonly lagMsMax: number };
@@ -99,8 +102,7 @@ export class Primary implements StateMachine {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     validateLimits(this.limits);
     validateTiming(this.timing);
-    this.authToken = options.authToken ?? null;
-    assert(this.authToken !== '', 'authToken must not be empty');
+    this.authTokens = authTokensOf(options.authToken ?? null);
     this.random = options.random;
     this.writeQuorum = { replicasMin: options.minReplicasToWrite ?? 0, lagMsMax: options.minReplicasMaxLagMs ?? MIN_REPLICAS_MAX_LAG_MS_DEFAULT };
     assert(Number.isSafeInteger(this.writeQuorum.replicasMin) && this.writeQuorum.replicasMin >= 0, 'minReplicasToWrite must be a non-negative integer');
@@ -491,7 +493,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'version', `protocol version ${hello.protocolVersion} not supported (want ${PROTOCOL_VERSION})`);
       return;
     }
-    if (this.authToken === null) {
+    if (this.authTokens.length === 0) {
       peer.authenticated = true;
       this.admit(peer, hello, null);
       return;
@@ -514,19 +516,20 @@ export class Primary implements StateMachine {
    */
   protected handleAuth(peer: Peer, auth: AuthFrame): void {
     const pending = peer.pendingHello;
-    assert(pending !== null && this.authToken !== null && pending.hello.nonce !== undefined, 'auth phase without a challenge');
+    assert(pending !== null && pending.hello.nonce !== undefined, 'auth phase without a challenge');
     const nonces = { primaryNonce: pending.primaryNonce, secondaryNonce: pending.hello.nonce };
-    if (!proofsEqual(secondaryProof(this.authToken, nonces, pending.hello.replicaId), auth.proof)) {
+    const token = this.authTokens.find((candidate) => proofsEqual(secondaryProof(candidate, nonces, pending.hello.replicaId), auth.proof));
+    if (token === undefined) {
       this.closePeer(peer, 'auth', `authentication failed for replica ${pending.hello.replicaId}`);
       return;
     }
     peer.pendingHello = null;
     peer.authenticated = true;
-    this.admit(peer, pending.hello, nonces);
+    this.admit(peer, pending.hello, { token, nonces });
   }
 
-  /** A secondary that has said HELLO (and proved the token): a slot, its record, the WELCOME. */
-  private admit(peer: Peer, hello: HelloFrame, nonces: AuthNonces | null): void {
+  /** A secondary that has said HELLO (and proved a token): a slot, its record, the WELCOME. */
+  private admit(peer: Peer, hello: HelloFrame, proved: { readonly token: string; readonly nonces: AuthNonces } | null): void {
     if (!this.hasReplicaSlot(hello.replicaId)) {
       this.closePeer(peer, 'capacity', `too many secondaries connected (connectionsMax ${this.limits.connectionsMax})`);
       return;
@@ -535,7 +538,7 @@ export class Primary implements StateMachine {
     peer.phase = 'sync';
     const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
     const lastSequence = this.log.lastSequence;
-    const proof = nonces === null || this.authToken === null ? null : primaryProof(this.authToken, nonces, hello.replicaId, this.replicationId, lastSequence);
+    const proof = proved === null ? null : primaryProof(proved.token, proved.nonces, hello.replicaId, this.replicationId, lastSequence);
     peer.link.send(
       {
         kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId,
@@ -855,6 +858,13 @@ function newReplicaRecord(replicaId: string): ReplicaRecord {
     bytesSent: 0,
     errors: 0,
   };
+}
+
+function authTokensOf(setting: string | readonly string[] | null): readonly string[] {
+  const tokens = setting === null ? [] : typeof setting === 'string' ? [setting] : [...setting];
+  assert(tokens.every((token) => typeof token === 'string' && token.length > 0), 'authToken must be a non-empty string, or a list of them');
+  assert(tokens.length <= AUTH_TOKENS_MAX, `at most ${AUTH_TOKENS_MAX} auth tokens`);
+  return tokens;
 }
 
 function truncate(text: string, lengthMax: number): string {

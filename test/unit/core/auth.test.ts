@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { primaryProof, proofsEqual, secondaryProof } from '../../../src/core/auth.js';
 import type { Frame } from '../../../src/core/frame.js';
 import { portableHmacSha256Hex } from '../../../src/core/hmac.js';
-import { DEFAULT_TIMING } from '../../../src/core/limits.js';
+import { AssertionError } from '../../../src/core/assert.js';
+import { AUTH_TOKENS_MAX, DEFAULT_TIMING } from '../../../src/core/limits.js';
+import { Primary } from '../../../src/core/primary/primary.js';
 import { Secondary, type SecondaryOptions } from '../../../src/core/secondary/secondary.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../support/machine.js';
 import { closeCodes, connectWithToken, events, ready, SECONDARY_NONCE } from '../../support/primary.js';
@@ -121,6 +123,24 @@ describe('a primary with a token', () => {
       expect(sentFrames(outputs).every((frame) => frame.kind === 'challenge' || frame.kind === 'error')).toBe(true);
       expect(closeCodes(outputs)).toEqual([`${connectionId}:${code}`]);
     });
+  });
+
+  it('with two tokens (a rotation), admits a proof of either and proves back the same one', () => {
+    const primary = ready({ authToken: ['old token', 'new token'] });
+    for (const [connectionId, token] of [[1, 'old token'], [2, 'new token']] as const) {
+      const { challenge, answer } = connectWithToken(primary, connectionId, `r${connectionId}`, token);
+      const [welcome] = answer;
+      if (welcome?.kind !== 'welcome' || challenge.kind !== 'challenge') throw new Error(`connection ${connectionId} not welcomed`);
+      const nonces = { primaryNonce: challenge.nonce, secondaryNonce: SECONDARY_NONCE };
+      expect(welcome.proof).toBe(primaryProof(token, nonces, `r${connectionId}`, primary.replicationId, welcome.lastSequence));
+    }
+    expect(connectWithToken(primary, 3, 'r3', 'retired token').answer).toMatchObject([{ kind: 'error', code: 'auth' }]);
+  });
+
+  it('refuses an empty token, and more than AUTH_TOKENS_MAX', () => {
+    expect(() => new Primary({ nowMs: T0, random: random(), authToken: '' })).toThrow(AssertionError);
+    expect(() => new Primary({ nowMs: T0, random: random(), authToken: ['a', ''] })).toThrow(AssertionError);
+    expect(() => new Primary({ nowMs: T0, random: random(), authToken: Array.from({ length: AUTH_TOKENS_MAX + 1 }, (_, i) => `t${i}`) })).toThrow(AssertionError);
   });
 
   it('gives a peer between CHALLENGE and AUTH a handshake slot and helloTimeoutMs, no more', () => {

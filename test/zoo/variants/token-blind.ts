@@ -14,9 +14,10 @@ import { Secondary } from '../../../src/core/secondary/secondary.js';
 export class TokenBlindPrimary extends Primary {
   protected override handleAuth(peer: Peer, auth: AuthFrame): void {
     const pending = peer.pendingHello;
-    if (pending === null || this.authToken === null || pending.hello.nonce === undefined) return super.handleAuth(peer, auth);
+    const token = this.authTokens[0];
+    if (pending === null || token === undefined || pending.hello.nonce === undefined) return super.handleAuth(peer, auth);
     const nonces = { primaryNonce: pending.primaryNonce, secondaryNonce: pending.hello.nonce };
-    super.handleAuth(peer, { ...auth, proof: secondaryProof(this.authToken, nonces, pending.hello.replicaId) });
+    super.handleAuth(peer, { ...auth, proof: secondaryProof(token, nonces, pending.hello.replicaId) });
   }
 }
 
