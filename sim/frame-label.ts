@@ -60,6 +60,10 @@ function describeFrame(frame: Frame): string {
       return `ACK ${frame.appliedSequence}: applied ${frame.appliedSequence}, durable ${frame.durableSequence}, received ${frame.receivedSequence}, ${frame.bytesReceived} bytes in`;
     case 'heartbeat':
       return `HEARTBEAT ${frame.lastSequence}: last sequence ${frame.lastSequence}`;
+    case 'challenge':
+      return 'CHALLENGE: the primary\'s nonce';
+    case 'auth':
+      return 'AUTH: the secondary\'s proof';
     case 'error':
       // A message with "; " in it would read as two frames.
       return `ERROR ${frame.code}: ${frame.message.replace(/;/g, ',')}`;
