@@ -45,6 +45,11 @@ export default tseslint.config(
     },
   },
   {
+    // The bins' launchers and the package test's script are plain JavaScript run by node.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noHarnessImports] },
   },

@@ -1,40 +1,9 @@
 /**
  * The simulator as a library (`nadb-replication/sim`): the deterministic simulation, its checkers,
- * seeded swarm runs, JSON scenarios, and fast-check arbitraries (fast-check must be installed) for
- * writing your own properties.
+ * seeded swarm runs and JSON scenarios. It loads without fast-check: the arbitraries, the default
+ * property and its reporter are `nadb-replication/sim/arbitraries`, which needs fast-check installed.
  */
-export {
-  assertScenarioPasses,
-  clockFaultsArb,
-  convergenceProperty,
-  deleteArb,
-  faultScheduleArb,
-  faultStepArb,
-  flushArb,
-  freshNameArb,
-  LONGEST_NAME,
-  longNameArb,
-  metadataArb,
-  nameArb,
-  networkFaultsArb,
-  operationArb,
-  PATHS,
-  runForStepArb,
-  scenarioArb,
-  scenarioFaultsArb,
-  ScenarioFailure,
-  scenarioReport,
-  scenarioReporter,
-  secondaryNames,
-  setArb,
-  setTtlArb,
-  stepsArb,
-  storageFaultsArb,
-  workloadArb,
-  writeStepArb,
-  WIDE_NAMES,
-  type ScenarioArbOptions,
-} from './arbitraries.js';
+export { LONGEST_NAME, WIDE_NAMES } from './arbitraries/alphabets.js';
 export { MonotonicChecker, PrefixChecker, readOnlyViolation, SafetyCheckers, SafetyViolation } from './checkers.js';
 export { PRIMARY, type SegmentFilter } from './network.js';
 export {
