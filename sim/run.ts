@@ -1,4 +1,5 @@
 import { AssertionError } from '../src/core/assert.js';
+import { nadbSimCommand } from './replay-command.js';
 import { ReplicationError } from '../src/core/errors.js';
 import { SafetyCheckers, SafetyViolation, readOnlyViolation } from './checkers.js';
 import type { Operation } from '../src/core/operation.js';
@@ -148,6 +149,6 @@ export function checkReadOnly(sim: Simulation): void {
 /** The command that replays a run exactly. */
 export function replayCommand(options: SwarmOptions): string {
   const faults = options.faultKinds === undefined ? '' : ` --faults ${options.faultKinds.length === 0 ? 'none' : options.faultKinds.join(',')}`;
-  return `npm run sim -- run --seed ${options.seed} --secondaries ${options.secondaries} --ops ${options.workload.operations}${faults}`;
+  return nadbSimCommand(`run --seed ${options.seed} --secondaries ${options.secondaries} --ops ${options.workload.operations}${faults}`);
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTEXT, operationOf, type ApiCall, type StorageContext } from '../src/core/api-operations.js';
 import type { WireFormatSetting } from '../src/core/codec/index.js';
+import { nadbSimCommand } from './replay-command.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import { PRIMARY } from './network.js';
@@ -65,7 +66,7 @@ export type Step = WriteStep | OperationWriteStep | RunForStep | FaultStep;
 /** The probabilistic faults; the scheduled ones are the steps. */
 export type ScenarioFaults = Omit<FaultOptions, 'scheduled'>;
 
-/** A whole run as JSON: what `npm run sim -- scenario '<json>'` replays. */
+/** A whole run as JSON: what `npx nadb-sim scenario '<json>'` replays. */
 export interface Scenario {
   readonly seed: number;
   readonly secondaries: number;
@@ -225,5 +226,5 @@ function nodesOf(step: Step): string[] {
 /** The one-line shell command that replays a scenario. */
 export function scenarioCommand(scenario: Scenario): string {
   const json = JSON.stringify(scenario).replaceAll("'", "'\\''");
-  return `npm run sim -- scenario '${json}'`;
+  return nadbSimCommand(`scenario '${json}'`);
 }

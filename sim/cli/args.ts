@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseFaultKinds, type FaultKind } from '../fault-kinds.js';
 import { WHOLE_RANGE, type Shard } from '../sweep/shard.js';
 import { parseSeed } from './seed.js';
-import { UsageError } from './usage.js';
+import { COMMAND_NAMES, UsageError, type CommandName } from './usage.js';
 
 /** The seconds of virtual time a timeline shows, from the start of the run. */
 export interface WindowSeconds {
@@ -50,7 +50,13 @@ export interface MergeArgs {
   readonly jsonPath: string | undefined;
 }
 
-export type Command = RunArgs | SweepArgs | ScenarioArgs | MergeArgs | { readonly name: 'help' };
+/** `nadb-sim --help`, or `nadb-sim COMMAND --help` for that command's usage. */
+export interface HelpArgs {
+  readonly name: 'help';
+  readonly command: CommandName | undefined;
+}
+
+export type Command = RunArgs | SweepArgs | ScenarioArgs | MergeArgs | HelpArgs;
 
 /** The environment variables the CLI reads: a Kubernetes Indexed Job's pod index, from 0. */
 export interface CliEnv {
@@ -74,13 +80,21 @@ const SHARDS_MAX = 100_000;
 /** `replay` is `run` that must write the trace and the timeline. */
 export function parseCommand(argv: readonly string[], env: CliEnv = {}): Command {
   const [name, ...rest] = argv;
-  if (name === 'help' || name === '--help' || name === '-h') return { name: 'help' };
+  if (name === 'help' || name === '--help' || name === '-h') return { name: 'help', command: commandName(rest[0]) };
+  if (rest.includes('--help') || rest.includes('-h')) return { name: 'help', command: commandName(name) };
   if (name === undefined) throw new UsageError('a command is needed: run, replay, sweep or scenario');
   if (name === 'run' || name === 'replay') return parseRun(rest, name === 'replay');
   if (name === 'sweep') return parseSweep(rest, env);
   if (name === 'scenario') return parseScenario(rest);
   if (name === 'merge') return parseMerge(rest);
   throw new UsageError(`unknown command '${name}'`);
+}
+
+function commandName(text: string | undefined): CommandName | undefined {
+  if (text === undefined) return undefined;
+  const name = COMMAND_NAMES.find((candidate) => candidate === text);
+  if (name === undefined) throw new UsageError(`unknown command '${text}'`);
+  return name;
 }
 
 function parseRun(argv: readonly string[], outputsRequired: boolean): RunArgs {

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CliEnv } from './args.js';
 
 /** Everything the CLI does to the outside world, so that tests can run it in-process. */
@@ -11,6 +12,10 @@ export interface CliIo {
   nowMs(): number;
   writeFile(path: string, text: string): void;
   readFile(path: string): string;
+  /** Why a file cannot be written at `path` (its directory missing, or a directory in its place); null when it can. */
+  outputProblem(path: string): string | null;
+  /** Running from the repository's sources, where `npm run sim` exists too. */
+  readonly fromRepository: boolean;
   readonly env: CliEnv;
 }
 
@@ -22,6 +27,17 @@ export function processIo(): CliIo {
     nowMs: () => performance.now(),
     writeFile: (path, text) => writeFileSync(path, text),
     readFile: (path) => readFileSync(path, 'utf8'),
+    outputProblem,
+    // The build is JavaScript; only a clone of the repository runs the TypeScript.
+    fromRepository: import.meta.url.endsWith('.ts'),
     env: { JOB_COMPLETION_INDEX: process.env.JOB_COMPLETION_INDEX },
   };
+}
+
+function outputProblem(path: string): string | null {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) return `${path} is a directory`;
+  const directory = dirname(path);
+  const stats = statSync(directory, { throwIfNoEntry: false });
+  if (stats === undefined) return `directory ${directory} does not exist`;
+  return stats.isDirectory() ? null : `${directory} is not a directory`;
 }

@@ -1,6 +1,7 @@
 import { mergeSweepFiles, parseSweepFile, SweepFileError, type SweepFile } from '../sweep/sweep-file.js';
 import type { MergeArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { checkOutputPaths, writeOutput } from './outputs.js';
 import { formatSummary } from './summary.js';
 import { UsageError } from './usage.js';
 
@@ -9,11 +10,12 @@ import { UsageError } from './usage.js';
  * what that sweep prints but its wall-clock line; exit 0 when every seed passed, 1 otherwise.
  */
 export function mergeCommand(args: MergeArgs, io: CliIo): number {
+  checkOutputPaths(io, { '--json': args.jsonPath });
   const files = args.paths.map((path) => readSweepFile(path, io));
   const merged = refuseBad(() => mergeSweepFiles(files, args.paths));
   io.out(`merge     ${files.length} shards of ${merged.count} seeds from ${merged.from}`);
   for (const line of formatSummary(merged.results)) io.out(line);
-  if (args.jsonPath !== undefined) io.writeFile(args.jsonPath, `${JSON.stringify(merged)}\n`);
+  if (args.jsonPath !== undefined) writeOutput(io, args.jsonPath, `${JSON.stringify(merged)}\n`);
   return merged.results.every((result) => result.verdict === 'pass') ? 0 : 1;
 }
 

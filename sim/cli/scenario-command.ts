@@ -3,11 +3,13 @@ import { runScenario, scenarioCommand, type Scenario } from '../scenario.js';
 import type { ScenarioArgs } from './args.js';
 import { formatStats } from './format.js';
 import type { CliIo } from './io.js';
-import { FULL_TRACE_EVENTS, writeOutputs } from './run-command.js';
+import { replayLines } from './replay-lines.js';
+import { checkOutputs, FULL_TRACE_EVENTS, writeOutputs } from './run-command.js';
 import { UsageError } from './usage.js';
 
 /** `nadb-sim scenario '<json>'`: replays a scenario a failing property printed. */
 export function replayScenario(args: ScenarioArgs, io: CliIo): number {
+  checkOutputs(args, io);
   const scenario = parseScenario(args.json);
   const keepsTrace = args.tracePath !== undefined || args.timelinePath !== undefined;
   const startedMs = io.nowMs();
@@ -18,7 +20,7 @@ export function replayScenario(args: ScenarioArgs, io: CliIo): number {
   io.out(`trace     ${result.traceHash}`);
   io.out(`stats     ${formatStats(result.stats, wallMs)}`);
   const title = `nadb-sim scenario (seed ${scenario.seed}, ${scenario.steps.length} steps): ${result.verdict}`;
-  if (keepsTrace) writeOutputs(args, { ...result, title, replay: scenarioCommand(scenario) }, io);
+  if (keepsTrace) writeOutputs(args, { ...result, title, replay: replayLines(scenarioCommand(scenario), io) }, io);
   return VERDICT_EXIT_CODES[result.verdict];
 }
 

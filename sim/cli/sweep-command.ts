@@ -2,11 +2,13 @@ import { runSweep } from '../sweep/pool.js';
 import { shardSeeds, toSweepFile } from '../sweep/sweep-file.js';
 import type { SweepArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { checkOutputPaths, writeOutput } from './outputs.js';
 import { Progress } from './progress.js';
 import { formatSummary, formatThroughput } from './summary.js';
 
 /** `nadb-sim sweep`: exit 0 when every seed passes, 1 otherwise. */
 export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> {
+  checkOutputPaths(io, { '--json': args.jsonPath });
   const seeds = shardSeeds(args.from, args.count, args.shard);
   const drawn = (value: number | undefined): string => (value === undefined ? 'from each seed' : String(value));
   const range = `${args.count} seeds from ${args.from}`;
@@ -20,7 +22,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo): Promise<number> 
   for (const line of formatSummary(results)) io.out(line);
   io.out(formatThroughput(results, io.nowMs() - startedMs));
   if (args.jsonPath !== undefined) {
-    io.writeFile(args.jsonPath, `${JSON.stringify(toSweepFile({ from: args.from, count: args.count, shard: args.shard, overrides }, results))}\n`);
+    writeOutput(io, args.jsonPath, `${JSON.stringify(toSweepFile({ from: args.from, count: args.count, shard: args.shard, overrides }, results))}\n`);
   }
   return results.every((result) => result.verdict === 'pass') ? 0 : 1;
 }

@@ -43,7 +43,7 @@ describe('scenario properties: the real core under arbitrary workloads and fault
       report = error instanceof Error ? error.message : String(error);
     }
     expect(report).toMatch(/\{ seed: 7, path: "[\d:]+", endOnFailure: true \}/);
-    const commands = report.match(/npm run sim -- scenario '([^']*)'/g) ?? [];
+    const commands = report.match(/npx nadb-sim scenario '([^']*)'/g) ?? [];
     expect(commands).toHaveLength(1);
     const replayed = runScenario(JSON.parse(/'([^']*)'/.exec(commands[0] ?? '')?.[1] ?? 'null') as Scenario);
     expect(replayed.scenario.steps).toEqual([]);

@@ -1,7 +1,13 @@
 import type { CliIo } from '../../../sim/cli/io.js';
 
-/** A CliIo that records what the CLI prints and writes (and reads back), with a clock that never moves. */
-export function fakeIo(env: CliIo['env'] = {}): { io: CliIo; out: string[]; err: string[]; files: Map<string, string> } {
+/** The one directory a fake CliIo cannot write into. */
+export const MISSING_DIRECTORY = '/nonexistent';
+
+/**
+ * A CliIo that records what the CLI prints and writes (and reads back), with a clock that never
+ * moves; it runs from the repository only when asked to.
+ */
+export function fakeIo(env: CliIo['env'] = {}, fromRepository = false): { io: CliIo; out: string[]; err: string[]; files: Map<string, string> } {
   const out: string[] = [];
   const err: string[] = [];
   const files = new Map<string, string>();
@@ -16,6 +22,8 @@ export function fakeIo(env: CliIo['env'] = {}): { io: CliIo; out: string[]; err:
       if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
       return text;
     },
+    outputProblem: (path) => (path.startsWith(`${MISSING_DIRECTORY}/`) ? `directory ${MISSING_DIRECTORY} does not exist` : null),
+    fromRepository,
     env,
   };
   return { io, out, err, files };

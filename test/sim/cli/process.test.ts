@@ -11,4 +11,11 @@ describe('nadb-sim as a process', () => {
     expect(child.stdout).toBe('');
     expect(child.stderr).toBe("nadb-sim: Unknown option '--bogus' (nadb-sim --help for usage)\n");
   });
+
+  it('through the bin a clone runs (npx nadb-sim): a missing output directory is refused before the run, exit 64', () => {
+    const child = spawnSync(process.execPath, ['bin/nadb-sim.js', 'run', '--seed', '7', '--timeline', '/nonexistent/x.html'], { cwd: ROOT, encoding: 'utf8' });
+    expect(child.stderr).toBe('nadb-sim: cannot write --timeline /nonexistent/x.html: directory /nonexistent does not exist (nadb-sim --help for usage)\n');
+    expect(child.stdout).toBe('');
+    expect(child.status).toBe(64);
+  });
 });

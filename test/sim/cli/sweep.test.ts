@@ -27,16 +27,16 @@ describe('sweep', () => {
       traceHash: '0123456789abcdef',
       virtualMs: 1_000,
       segmentsDelivered: 10,
-      replay: `npm run sim -- run --seed ${seed} --secondaries 1 --ops 5`,
+      replay: `npx nadb-sim run --seed ${seed} --secondaries 1 --ops 5`,
     });
     const lines = formatSummary([result(1, 'pass'), result(2, 'liveness'), result(3, 'pass'), result(4, 'crash')]);
     expect(lines[0]).toBe('verdicts  pass 2  safety 0  liveness 1  crash 1');
     expect(lines.slice(3)).toEqual([
       'failed    2 of 4 seeds:',
       '  seed 2  liveness: liveness at 2',
-      '    npm run sim -- run --seed 2 --secondaries 1 --ops 5',
+      '    npx nadb-sim run --seed 2 --secondaries 1 --ops 5',
       '  seed 4  crash: crash at 4',
-      '    npm run sim -- run --seed 4 --secondaries 1 --ops 5',
+      '    npx nadb-sim run --seed 4 --secondaries 1 --ops 5',
     ]);
   });
 });

@@ -15,7 +15,7 @@ function result(seed: number): SeedResult {
     traceHash: (seed * 2_654_435_761).toString(16).padStart(16, '0').slice(-16),
     virtualMs: 1_000 + seed,
     segmentsDelivered: seed % 1_000,
-    replay: `npm run sim -- run --seed ${seed}`,
+    replay: `npx nadb-sim run --seed ${seed}`,
   };
 }
 
