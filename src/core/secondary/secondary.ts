@@ -111,6 +111,10 @@ export class Secondary implements StateMachine {
   };
   private lastOperationTimeMs: number | null = null;
   private lastOperationReceivedMs: number | null = null;
+  /** The highest sequence the primary is known to have (operations received, heartbeats), in the stream's history. */
+  private primaryKnownSequence = 0;
+  /** Since when (this node's clock) the applied sequence has been below primaryKnownSequence; null when caught up. */
+  private behindSinceMs: number | null = null;
 
   constructor(options: SecondaryOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -319,6 +323,9 @@ export class Secondary implements StateMachine {
         lastOperationTime: this.lastOperationTimeMs,
         secondsSinceLastOperation: since,
         lastAppliedSequence: this.appliedSequence,
+        knownPrimarySequence: this.primaryKnownSequence,
+        lagOperations: Math.max(0, this.primaryKnownSequence - this.appliedSequence),
+        behindForMs: this.behindSinceMs === null ? 0 : nowMs - this.behindSinceMs,
         receivedSequence: this.receivedSequence,
         durableSequence: this.durableSequence,
         operationsApplied: this.counters.operationsApplied,
@@ -418,8 +425,10 @@ export class Secondary implements StateMachine {
   /** Protected for the test-only bug zoo (test/zoo). */
   protected handleSyncResponse(response: SyncResponseFrame): void {
     this.attempt = 0;
+    if (response.replicationId !== this.streamHistoryId) this.primaryKnownSequence = 0;
     this.streamHistoryId = response.replicationId;
     this.receivedSequence = response.fromSequence - 1;
+    this.noteLag();
     const link = this.link;
     assert(link !== null, 'sync response without a link');
     this.emit({ kind: 'resync', connectionId: link.connectionId, mode: response.mode, fromSequence: response.fromSequence });
@@ -491,7 +500,17 @@ export class Secondary implements StateMachine {
     } else if (this.phase === 'stream' && heartbeat.lastSequence > this.receivedSequence) {
       this.counters.gapsDetected += 1;
       this.closeLink('gap', `primary sent up to ${heartbeat.lastSequence}, received ${this.receivedSequence}`);
+    } else {
+      this.primaryKnownSequence = Math.max(this.primaryKnownSequence, heartbeat.lastSequence);
+      this.noteLag();
     }
+  }
+
+  /** Keeps the lag the stats report: how far behind the primary this node knows it is, and since when. */
+  private noteLag(): void {
+    this.primaryKnownSequence = Math.max(this.primaryKnownSequence, this.receivedSequence);
+    if (this.appliedSequence >= this.primaryKnownSequence) this.behindSinceMs = null;
+    else this.behindSinceMs ??= this.clockMs;
   }
 
   /** Protected for the test-only bug zoo (test/zoo). */
@@ -518,6 +537,7 @@ export class Secondary implements StateMachine {
       this.release(frameBytes);
       return;
     }
+    this.noteLag();
     this.ackDirty = true;
     this.routeEntries(fresh, frameBytes);
   }
@@ -692,6 +712,7 @@ export class Secondary implements StateMachine {
       this.durableSequence = durable ? request.cursor.sequence : 0;
       this.emit({ kind: 'snapshotInstalled', replicationId: request.cursor.replicationId, sequence: request.cursor.sequence });
     }
+    this.noteLag();
     this.ackDirty = this.link !== null;
   }
 

@@ -20,6 +20,12 @@ export interface SecondaryStats {
     lastOperationTime: number | null;
     secondsSinceLastOperation: number | null;
     lastAppliedSequence: number;
+    /** The highest sequence this node knows the primary has (from operations and heartbeats); kept while disconnected. */
+    knownPrimarySequence: number;
+    /** knownPrimarySequence minus the applied sequence: operations behind, as far as this node knows. */
+    lagOperations: number;
+    /** How long the applied sequence has been below knownPrimarySequence; 0 when caught up. */
+    behindForMs: number;
     receivedSequence: number;
     durableSequence: number;
     operationsApplied: number;
