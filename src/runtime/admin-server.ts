@@ -1,5 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { serveData, type AdminData } from './admin-data.js';
+import { answer } from './http-answer.js';
+import type { RuntimeLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { bind, boundPort } from './transport.js';
 
@@ -8,23 +12,41 @@ export interface AdminRoutes {
   stats(): unknown;
   /** Prometheus metrics served at /metrics. */
   readonly registry: Registry;
+  /** The node's data, read and written at /data/PATH and listed at /list. */
+  readonly data: AdminData;
 }
 
-/** The admin HTTP endpoint: GET /stats (JSON) and GET /metrics (Prometheus text). */
+export interface AdminOptions {
+  readonly host: string;
+  readonly port: number;
+  /** When set, every request must carry `Authorization: Bearer TOKEN`. */
+  readonly token: string | null;
+  readonly limits: Pick<RuntimeLimits, 'adminConnectionsMax' | 'adminHeadersTimeoutMs' | 'adminRequestTimeoutMs' | 'adminListPathsMax'>;
+}
+
+/**
+ * The admin HTTP endpoint: GET (and HEAD, for health probes) /stats and /metrics, the node's data
+ * under /data and /list (admin-data.ts). Bounded: connections, the time to send headers and the
+ * whole request, and (in admin-data.ts) bodies and listings.
+ */
 export class AdminServer {
   private constructor(private readonly server: Server) {}
 
-  static async start(host: string, port: number, routes: AdminRoutes, logger: Logger): Promise<AdminServer> {
-    const server = createServer((request, response) => {
-      serve(request, response, routes).catch((error: unknown) => {
+  static async start(options: AdminOptions, routes: AdminRoutes, logger: Logger): Promise<AdminServer> {
+    const { adminHeadersTimeoutMs, adminRequestTimeoutMs } = options.limits;
+    // Node checks both timeouts on a timer of its own (30 s by default): as often as the shorter needs.
+    const timeouts = { headersTimeout: adminHeadersTimeoutMs, requestTimeout: adminRequestTimeoutMs, connectionsCheckingInterval: Math.min(adminHeadersTimeoutMs, 1_000) };
+    const server = createServer(timeouts, (request, response) => {
+      serve(request, response, routes, options).catch((error: unknown) => {
         logger.warn({ error: String(error), url: request.url }, 'admin request failed');
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
     });
-    await bind(server, host, port, 'admin endpoint cannot listen');
+    server.maxConnections = options.limits.adminConnectionsMax;
+    await bind(server, options.host, options.port, 'admin endpoint cannot listen');
     const admin = new AdminServer(server);
-    logger.info({ host, port: admin.port }, 'admin endpoint listening');
+    logger.info({ host: options.host, port: admin.port, token: options.token !== null }, 'admin endpoint listening');
     return admin;
   }
 
@@ -39,16 +61,36 @@ export class AdminServer {
   }
 }
 
-async function serve(request: IncomingMessage, response: ServerResponse, routes: AdminRoutes): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://admin').pathname;
-  if (request.method !== 'GET') {
-    response.writeHead(405, { allow: 'GET' }).end();
-  } else if (path === '/stats') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(routes.stats()));
-  } else if (path === '/metrics') {
-    const body = await routes.registry.metrics();
-    response.writeHead(200, { 'content-type': routes.registry.contentType }).end(body);
-  } else {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /stats or /metrics\n');
+async function serve(request: IncomingMessage, response: ServerResponse, routes: AdminRoutes, options: AdminOptions): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://admin');
+  if (options.token !== null && !bearerMatches(request.headers.authorization, options.token)) {
+    answer(response, 401, 'text/plain', 'this admin endpoint wants Authorization: Bearer TOKEN (nadb-repl reads it from NADB_ADMIN_TOKEN)\n', { 'www-authenticate': 'Bearer' });
+    return;
   }
+  const caller = { mayWrite: mayWrite(options.token, request.socket.remoteAddress) };
+  if (await serveData(request, response, url, routes.data, caller, options.limits.adminListPathsMax)) return;
+  const method = request.method ?? '';
+  if (method !== 'GET' && method !== 'HEAD') {
+    answer(response, 405, 'text/plain', `${method} is not served at ${url.pathname}\n`, { allow: 'GET, HEAD' });
+  } else if (url.pathname === '/stats') {
+    answer(response, 200, 'application/json', JSON.stringify(routes.stats()));
+  } else if (url.pathname === '/metrics') {
+    answer(response, 200, routes.registry.contentType, await routes.registry.metrics());
+  } else {
+    answer(response, 404, 'text/plain', 'not found: try /stats, /metrics, /data/PATH or /list\n');
+  }
+}
+
+/** Compared as digests, in constant time, so neither the length nor a prefix of the token leaks. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  if (given === undefined) return false;
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/** A caller may write once it proved the token (checked before this), or without a token from this machine. */
+export function mayWrite(token: string | null, remoteAddress: string | undefined): boolean {
+  if (token !== null) return true;
+  return remoteAddress !== undefined && (remoteAddress === '::1' || remoteAddress.startsWith('127.') || remoteAddress.startsWith('::ffff:127.'));
 }

@@ -73,6 +73,13 @@ export interface NetworkSyncConfig {
   readonly adminPort?: number;
   /** Admin endpoint bind address (default '127.0.0.1'). */
   readonly adminHost?: string;
+  /** When set, every admin request must carry `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string;
+  /**
+   * A primary takes writes (PUT and DELETE under /data) through its admin endpoint: from loopback
+   * clients, or from any client that proves adminToken. Off by default.
+   */
+  readonly adminWrites?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -91,7 +98,14 @@ export interface ResolvedConfig {
   readonly timing: Timing;
   readonly runtimeLimits: RuntimeLimits;
   readonly logger: Logger;
-  readonly admin: { readonly host: string; readonly port: number } | null;
+  readonly admin: AdminConfig | null;
+}
+
+export interface AdminConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly token: string | null;
+  readonly writes: boolean;
 }
 
 export const DEFAULT_PORT = 9000;
@@ -119,8 +133,14 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     timing: checked(() => resolveTiming(config)),
     runtimeLimits: { ...DEFAULT_RUNTIME_LIMITS, ...config.runtimeLimits },
     logger: config.logger ?? createLogger(config.logLevel),
-    admin: config.adminPort === undefined ? null : { host: config.adminHost ?? '127.0.0.1', port: port('adminPort', config.adminPort) },
+    admin: adminOf(config),
   };
+}
+
+function adminOf(config: NetworkSyncConfig): AdminConfig | null {
+  if (config.adminPort === undefined) return null;
+  if (config.adminToken === '') throw new ConfigError('adminToken must not be empty: leave it out for no token');
+  return { host: config.adminHost ?? '127.0.0.1', port: port('adminPort', config.adminPort), token: config.adminToken ?? null, writes: config.adminWrites ?? false };
 }
 
 function resolveLimits(config: NetworkSyncConfig): Limits {

@@ -17,6 +17,14 @@ export interface RuntimeLimits {
   replicaWaitsMax: number;
   /** Primary over TLS: a handshake not finished by then is dropped (node's default is 120 s). */
   tlsHandshakeTimeoutMs: number;
+  /** Open connections to the admin endpoint; past it new ones are closed at once. */
+  adminConnectionsMax: number;
+  /** Time a client of the admin endpoint has to send its request headers (slowloris). */
+  adminHeadersTimeoutMs: number;
+  /** Time a client of the admin endpoint has to send its whole request, body included. */
+  adminRequestTimeoutMs: number;
+  /** Paths one `GET /list` answers with; the answer says when there were more. */
+  adminListPathsMax: number;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
@@ -26,6 +34,10 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   replicaWaitTimeoutMs: 10_000,
   replicaWaitsMax: 100_000,
   tlsHandshakeTimeoutMs: 5_000,
+  adminConnectionsMax: 64,
+  adminHeadersTimeoutMs: 5_000,
+  adminRequestTimeoutMs: 30_000,
+  adminListPathsMax: 10_000,
 });
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms: wake-ups further off are re-armed. */

@@ -13,9 +13,10 @@ import { isExpired, type Entry } from '../core/keyspace.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
 import type { EntryMetadata, StorageBackend } from '../storage/backend.js';
+import type { AdminData, ListQuery } from './admin-data.js';
 import { AdminServer } from './admin-server.js';
 import { systemNowMs } from './clock.js';
-import { resolveConfig, type NetworkSyncConfig, type ReplicationMode, type ResolvedConfig } from './config.js';
+import { resolveConfig, type AdminConfig, type NetworkSyncConfig, type ReplicationMode, type ResolvedConfig } from './config.js';
 import { NodeMetrics } from './metrics.js';
 import { PrimaryNode } from './primary-node.js';
 import type { ReplicatedWriteOptions } from './replica-waits.js';
@@ -199,10 +200,40 @@ export class NetworkSyncBackend {
     return this.closing;
   }
 
-  private async startAdmin(address: { readonly host: string; readonly port: number }): Promise<AdminServer> {
+  private async startAdmin(admin: AdminConfig): Promise<AdminServer> {
     const metrics = new NodeMetrics(() => this.role.node.getStats());
     this.role.node.observe(metrics);
-    return AdminServer.start(address.host, address.port, { stats: () => this.getReplicationStats(), registry: metrics.registry }, this.config.logger);
+    const routes = { stats: () => this.getReplicationStats(), registry: metrics.registry, data: this.adminData(admin) };
+    return AdminServer.start({ host: admin.host, port: admin.port, token: admin.token, limits: this.config.runtimeLimits }, routes, this.config.logger);
+  }
+
+  /** The admin endpoint's /data and /list: reads hide expired entries as readData does; writes go through the API. */
+  private adminData(admin: AdminConfig): AdminData {
+    const writesRefused =
+      this.role.mode === 'secondary'
+        ? 'this node is a secondary: write to its primary'
+        : admin.writes
+          ? null
+          : 'this primary takes no writes through its admin endpoint: start it with adminWrites (nadb-repl primary --admin-writes)';
+    return {
+      read: (path) => this.readData(path),
+      list: (query, pathsMax) => this.listLive(query, pathsMax),
+      writesRefused,
+      valueBytesMax: this.config.limits.valueBytesMax,
+      put: (path, data, options) => this.writeWithReplication({ relativePath: path, data, tags: [...options.tags], ttl: options.ttlSeconds ?? undefined }),
+      delete: (path) => this.deleteFile(path),
+    };
+  }
+
+  /** At most `pathsMax` live paths: each is read to hide expired entries, so no more are read than are answered. */
+  private async listLive(query: ListQuery, pathsMax: number): Promise<string[]> {
+    const paths = 'tag' in query ? await this.baseBackend.listTagged(query.tag) : await this.baseBackend.list(query.prefix);
+    const live: string[] = [];
+    for (const path of paths) {
+      if (live.length === pathsMax) break;
+      if ((await this.readLive(path)) !== undefined) live.push(path);
+    }
+    return live;
   }
 
   private async shutDown(): Promise<void> {
