@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchStats } from '../../src/cli/stats-command.js';
+import { fetchStats } from '../../src/cli/admin-client.js';
 import type { PrimaryReplicationStats, ReplicationStats, SecondaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { spawnScript } from '../../test/runtime/support/child.js';
 import { waitUntil } from '../../test/runtime/support/nodes.js';

@@ -5,6 +5,7 @@ import type { LogLevel } from '../runtime/logger.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { parseStorageSpec, type StorageSpec } from './storage-spec.js';
 import { UsageError } from './usage-error.js';
+import { VERB_OPTIONS, VERBS, type Verb } from './usage.js';
 
 interface NodeCommand {
   readonly storage: StorageSpec;
@@ -14,23 +15,15 @@ interface NodeCommand {
 }
 
 export type Command =
-  | ({ readonly kind: 'primary'; readonly listen: Endpoint; readonly maxOperationLog: number | undefined } & NodeCommand)
+  | ({ readonly kind: 'primary'; readonly listen: Endpoint; readonly maxOperationLog: number | undefined; readonly adminWrites: boolean } & NodeCommand)
   | ({ readonly kind: 'secondary'; readonly primary: Endpoint; readonly replicaId: string | null; readonly startupTimeoutMs: number } & NodeCommand)
   | { readonly kind: 'stats'; readonly node: Endpoint }
-  | { readonly kind: 'help' };
-
-export const USAGE = `usage:
-  nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--max-operation-log N]
-                      [--log-level LEVEL] [--wire-format FORMAT]
-  nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
-                      [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]
-  nadb-repl stats     --node HOST:PORT        (the admin endpoint of a running node)
-SPEC: memory | fs:DIR (a file per entry) | aof:DIR (in memory, an append-only file on disk)
-  | redis://HOST:PORT[/DB]; LEVEL: ${levels().join(' | ')} (default info)
-MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | always (fs: also
-  every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
-FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
-NADB_AUTH_TOKEN in the environment sets the shared authentication token.`;
+  | { readonly kind: 'status'; readonly node: Endpoint; readonly json: boolean; readonly watchMs: number | null }
+  | { readonly kind: 'put'; readonly node: Endpoint; readonly path: string; readonly value: string; readonly tags: string[]; readonly ttlSeconds: number | null }
+  | { readonly kind: 'get'; readonly node: Endpoint; readonly path: string; readonly waitMs: number }
+  | { readonly kind: 'del'; readonly node: Endpoint; readonly path: string }
+  | { readonly kind: 'ls'; readonly node: Endpoint; readonly prefix: string; readonly tag: string | null }
+  | { readonly kind: 'help'; readonly verb: Verb | null };
 
 const OPTIONS = {
   listen: { type: 'string' },
@@ -38,26 +31,55 @@ const OPTIONS = {
   storage: { type: 'string' },
   fsync: { type: 'string' },
   admin: { type: 'string' },
+  'admin-writes': { type: 'boolean' },
   node: { type: 'string' },
   'replica-id': { type: 'string' },
   'startup-timeout-ms': { type: 'string' },
   'max-operation-log': { type: 'string' },
   'log-level': { type: 'string' },
   'wire-format': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  ttl: { type: 'string' },
+  prefix: { type: 'string' },
+  'wait-ms': { type: 'string' },
+  watch: { type: 'boolean' },
+  'interval-ms': { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** How often `status --watch` reads the node unless --interval-ms says. */
+const WATCH_INTERVAL_MS = 1_000;
+
 type Values = ReturnType<typeof parse>['values'];
+type Parsed = { readonly values: Values; readonly operands: readonly string[] };
 
 export function parseCommand(args: readonly string[]): Command {
   const { values, positionals } = parse(args);
-  if (values.help === true) return { kind: 'help' };
-  const [verb, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra.join(' ')}'`);
+  const [verbText, ...operands] = positionals;
+  const verb = verbText === undefined ? null : verbOf(verbText);
+  if (values.help === true || verb === 'help') return { kind: 'help', verb: verb === 'help' ? (operands[0] === undefined ? null : verbOf(operands[0])) : verb };
+  if (verb === null) throw new UsageError(`a command is required: ${VERBS.join(', ')}`);
+  const foreign = Object.keys(values).filter((name) => !VERB_OPTIONS[verb].includes(name));
+  if (foreign.length > 0) throw new UsageError(`${foreign.map((name) => `--${name}`).join(', ')} does not apply to ${verb} (nadb-repl ${verb} --help)`);
+  return commandOf(verb, { values, operands });
+}
+
+function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
+  const { values } = parsed;
   switch (verb) {
     case 'primary':
-      return { kind: 'primary', listen: parseEndpoint('--listen', required(values, 'listen')), maxOperationLog: optionalInteger(values, 'max-operation-log'), ...nodeCommand(values) };
+      operandsOf(parsed, 0);
+      if (values['admin-writes'] === true && values.admin === undefined) throw new UsageError('--admin-writes needs --admin HOST:PORT');
+      return {
+        kind: 'primary',
+        listen: parseEndpoint('--listen', required(values, 'listen')),
+        maxOperationLog: optionalInteger(values, 'max-operation-log'),
+        adminWrites: values['admin-writes'] === true,
+        ...nodeCommand(values),
+      };
     case 'secondary':
+      operandsOf(parsed, 0);
       return {
         kind: 'secondary',
         primary: parseEndpoint('--primary', required(values, 'primary')),
@@ -66,12 +88,50 @@ export function parseCommand(args: readonly string[]): Command {
         ...nodeCommand(values),
       };
     case 'stats':
-      return { kind: 'stats', node: parseEndpoint('--node', required(values, 'node')) };
-    case undefined:
-      throw new UsageError('a command is required: primary, secondary or stats');
+      operandsOf(parsed, 0);
+      return { kind: 'stats', node: nodeOf(values) };
+    case 'status':
+      operandsOf(parsed, 0);
+      return { kind: 'status', node: nodeOf(values), json: values.json === true, watchMs: values.watch === true ? (optionalInteger(values, 'interval-ms') ?? WATCH_INTERVAL_MS) : null };
     default:
-      throw new UsageError(`unknown command '${verb}': use primary, secondary or stats`);
+      return dataCommand(verb, parsed);
   }
+}
+
+function dataCommand(verb: 'put' | 'get' | 'del' | 'ls', parsed: Parsed): Command {
+  const { values } = parsed;
+  switch (verb) {
+    case 'put': {
+      const [path, value] = operandsOf(parsed, 2, 'PATH VALUE');
+      return { kind: 'put', node: nodeOf(values), path, value, tags: values.tag ?? [], ttlSeconds: optionalSeconds(values.ttl) };
+    }
+    case 'get':
+      return { kind: 'get', node: nodeOf(values), path: operandsOf(parsed, 1, 'PATH')[0], waitMs: optionalInteger(values, 'wait-ms') ?? 0 };
+    case 'del':
+      return { kind: 'del', node: nodeOf(values), path: operandsOf(parsed, 1, 'PATH')[0] };
+    case 'ls':
+      operandsOf(parsed, 0);
+      if (values.prefix !== undefined && values.tag !== undefined) throw new UsageError('ls takes --prefix P or --tag T, not both');
+      if ((values.tag?.length ?? 0) > 1) throw new UsageError('ls takes one --tag');
+      return { kind: 'ls', node: nodeOf(values), prefix: values.prefix ?? '', tag: values.tag?.[0] ?? null };
+  }
+}
+
+function verbOf(text: string): Verb {
+  const verb = VERBS.find((candidate) => candidate === text);
+  if (verb === undefined) throw new UsageError(`unknown command '${text}': use ${VERBS.join(', ')}`);
+  return verb;
+}
+
+/** Exactly `count` operands after the verb (`what` names them in the message). */
+function operandsOf(parsed: Parsed, count: 2, what: string): [string, string];
+function operandsOf(parsed: Parsed, count: 1, what: string): [string];
+function operandsOf(parsed: Parsed, count: 0): [];
+function operandsOf(parsed: Parsed, count: number, what = ''): string[] {
+  const { operands } = parsed;
+  if (operands.length > count) throw new UsageError(`unexpected argument '${operands.slice(count).join(' ')}'`);
+  if (operands.length < count) throw new UsageError(`${what} ${count === 1 ? 'is' : 'are'} required`);
+  return [...operands];
 }
 
 function parse(args: readonly string[]) {
@@ -92,17 +152,28 @@ function nodeCommand(values: Values): NodeCommand {
   };
 }
 
+function nodeOf(values: Values): Endpoint {
+  return parseEndpoint('--node', required(values, 'node'));
+}
+
 function required(values: Values, name: 'listen' | 'primary' | 'storage' | 'node'): string {
   const value = values[name];
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
 }
 
-function optionalInteger(values: Values, name: 'startup-timeout-ms' | 'max-operation-log'): number | undefined {
+function optionalInteger(values: Values, name: 'startup-timeout-ms' | 'max-operation-log' | 'wait-ms' | 'interval-ms'): number | undefined {
   const text = values[name];
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) throw new UsageError(`--${name} wants a positive integer, got '${text}'`);
+  return value;
+}
+
+function optionalSeconds(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0)) throw new UsageError(`--ttl wants a positive number of seconds, got '${text}'`);
   return value;
 }
 

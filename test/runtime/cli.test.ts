@@ -41,7 +41,7 @@ describe('nadb-repl', () => {
   it('stats against an unreachable node: exit 1 and one line', async () => {
     const result = await runCli(['stats', '--node', `127.0.0.1:${await freePort()}`]);
     expect(result.code).toBe(1);
-    expectOneLine(result.stderr, /^nadb-repl: cannot read \/stats: ECONNREFUSED \(127\.0\.0\.1:\d+\)$/m);
+    expectOneLine(result.stderr, /^nadb-repl: cannot reach the admin endpoint: ECONNREFUSED \(127\.0\.0\.1:\d+\)$/m);
   });
 
   it('a secondary that never reaches its primary: exit 1 and one line after --startup-timeout-ms', async () => {

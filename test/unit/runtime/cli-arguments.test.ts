@@ -10,6 +10,7 @@ describe('nadb-repl arguments', () => {
       kind: 'primary',
       listen: { host: '0.0.0.0', port: 9000 },
       maxOperationLog: undefined,
+      adminWrites: false,
       storage: { kind: 'memory' },
       admin: { host: '127.0.0.1', port: 9100 },
       logLevel: 'info',
@@ -24,7 +25,24 @@ describe('nadb-repl arguments', () => {
       admin: null,
     });
     expect(parseCommand(['stats', '--node', 'localhost:9100'])).toEqual({ kind: 'stats', node: { host: 'localhost', port: 9100 } });
-    expect(parseCommand(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCommand(['--help'])).toEqual({ kind: 'help', verb: null });
+  });
+
+  it('parses the shell verbs: put, get, del, ls, status', () => {
+    const node = { host: '127.0.0.1', port: 9100 };
+    expect(parseCommand(['put', '--node', '127.0.0.1:9100', 'a/b', 'v', '--tag', 't1', '--tag', 't2', '--ttl', '1.5'])).toEqual({ kind: 'put', node, path: 'a/b', value: 'v', tags: ['t1', 't2'], ttlSeconds: 1.5 });
+    expect(parseCommand(['get', '--node', '127.0.0.1:9100', 'a/b', '--wait-ms', '500'])).toEqual({ kind: 'get', node, path: 'a/b', waitMs: 500 });
+    expect(parseCommand(['del', '--node', '127.0.0.1:9100', 'a/b'])).toEqual({ kind: 'del', node, path: 'a/b' });
+    expect(parseCommand(['ls', '--node', '127.0.0.1:9100', '--prefix', 'a/'])).toEqual({ kind: 'ls', node, prefix: 'a/', tag: null });
+    expect(parseCommand(['ls', '--node', '127.0.0.1:9100', '--tag', 't1'])).toEqual({ kind: 'ls', node, prefix: '', tag: 't1' });
+    expect(parseCommand(['status', '--node', '127.0.0.1:9100', '--watch'])).toEqual({ kind: 'status', node, json: false, watchMs: 1_000 });
+    expect(parseCommand(['status', '--node', '127.0.0.1:9100', '--json'])).toEqual({ kind: 'status', node, json: true, watchMs: null });
+  });
+
+  it('answers --help after any command with that command, and help VERB the same', () => {
+    expect(parseCommand(['put', '--help'])).toEqual({ kind: 'help', verb: 'put' });
+    expect(parseCommand(['status', '-h'])).toEqual({ kind: 'help', verb: 'status' });
+    expect(parseCommand(['help', 'ls'])).toEqual({ kind: 'help', verb: 'ls' });
   });
 
   it('takes --wire-format binary or json, and refuses anything else', () => {
@@ -48,6 +66,13 @@ describe('nadb-repl arguments', () => {
     [['secondary', '--primary', 'h:1', '--storage', 'memory', 'extra'], "unexpected argument 'extra'"],
     [['primary', '--listen', 'h:1', '--storage', 'memory', '--log-level', 'loud'], "--log-level wants one of fatal, error, warn, info, debug, trace, silent, got 'loud'"],
     [['primary', '--listen', 'h:1', '--storage', 'redis://h'], '--storage wants memory, fs:DIR, aof:DIR or redis://HOST:PORT[/DB]'],
+    [['put', '--node', 'h:1', 'path'], 'PATH VALUE are required'],
+    [['get', '--node', 'h:1'], 'PATH is required'],
+    [['get', '--node', 'h:1', 'a', 'b'], "unexpected argument 'b'"],
+    [['put', '--node', 'h:1', 'k', 'v', '--ttl', '0'], "--ttl wants a positive number of seconds, got '0'"],
+    [['ls', '--node', 'h:1', '--prefix', 'a', '--tag', 't'], 'ls takes --prefix P or --tag T, not both'],
+    [['get', '--node', 'h:1', 'k', '--storage', 'memory'], '--storage does not apply to get'],
+    [['primary', '--listen', 'h:1', '--storage', 'memory', '--admin-writes'], '--admin-writes needs --admin HOST:PORT'],
   ])('refuses %j', (args, message) => {
     expect(() => parseCommand(args)).toThrow(message);
   });

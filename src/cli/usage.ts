@@ -1,0 +1,49 @@
+export const VERBS = ['primary', 'secondary', 'status', 'stats', 'put', 'get', 'del', 'ls', 'help'] as const;
+export type Verb = (typeof VERBS)[number];
+
+const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format'];
+
+/** The options each command takes; any other is a usage error. */
+export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly string[]>> = {
+  primary: ['listen', 'max-operation-log', 'admin-writes', ...NODE],
+  secondary: ['primary', 'replica-id', 'startup-timeout-ms', ...NODE],
+  status: ['node', 'json', 'watch', 'interval-ms'],
+  stats: ['node'],
+  put: ['node', 'tag', 'ttl'],
+  get: ['node', 'wait-ms'],
+  del: ['node'],
+  ls: ['node', 'prefix', 'tag'],
+};
+
+const SYNOPSES: Readonly<Record<Exclude<Verb, 'help'>, string>> = {
+  primary: `nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
+                      [--max-operation-log N] [--log-level LEVEL] [--wire-format FORMAT]`,
+  secondary: `nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
+                      [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]`,
+  status: 'nadb-repl status    --node ADMIN [--watch [--interval-ms MS]] [--json]',
+  stats: 'nadb-repl stats     --node ADMIN        (the JSON of /stats, as status --json)',
+  put: 'nadb-repl put       --node ADMIN PATH VALUE [--tag TAG]... [--ttl SECONDS]',
+  get: 'nadb-repl get       --node ADMIN PATH [--wait-ms MS]',
+  del: 'nadb-repl del       --node ADMIN PATH',
+  ls: 'nadb-repl ls        --node ADMIN [--prefix P | --tag TAG]',
+};
+
+const LEGEND = `ADMIN: HOST:PORT of a running node's admin endpoint (its --admin)
+SPEC: memory | fs:DIR (a file per entry) | aof:DIR (in memory, an append-only file on disk)
+  | redis://HOST:PORT[/DB]; LEVEL: fatal | error | warn | info | debug | trace | silent (default info)
+MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | always (fs: also
+  every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
+FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
+put and del need a primary started with --admin-writes, and a client on the same machine or the
+  admin token; get --wait-ms waits that long for an entry to appear (on a secondary, for it to arrive)
+status: mode, history, applied sequence and, per secondary, its lag; --watch reads it again every
+  --interval-ms (default 1000) until interrupted
+NADB_AUTH_TOKEN in the environment sets the replication token; NADB_ADMIN_TOKEN the admin endpoint's
+  bearer token (a node then wants it on every request, and the commands send it)
+exit codes: 0 done, 1 failed (unreachable, refused, not found), 2 bad arguments`;
+
+/** The usage of one command, or of all of them. */
+export function usage(verb: Verb | null): string {
+  const synopses = verb === null || verb === 'help' ? Object.values(SYNOPSES) : [SYNOPSES[verb]];
+  return `usage:\n  ${synopses.join('\n  ')}\n${LEGEND}`;
+}
