@@ -2,6 +2,16 @@ import { assert } from './assert.js';
 import type { ErrorCode } from './frame.js';
 import type { StorageRequest } from './storage-request.js';
 
+/**
+ * Why a connection ended, as this node saw it: an ERROR code (sent or received), or one of the
+ * endings no frame names, which never go on the wire: a dial that failed (refused, unreachable),
+ * the peer's orderly close (FIN), a reset (RST or another socket error).
+ */
+export type CloseCode = ErrorCode | 'connect_failed' | 'peer_closed' | 'reset';
+
+/** How a connection that no frame closed was lost: an orderly close by the peer, or a reset. */
+export type LostHow = 'peer_closed' | 'reset';
+
 /** Something that happened, for observers: logs, metrics, tests. Never needed for correctness. */
 export type ReplicationEvent =
   | { readonly kind: 'ready'; readonly replicationId: string }
@@ -11,7 +21,7 @@ export type ReplicationEvent =
   /** A secondary acknowledged more of the primary's history: applied, and durable on its storage. */
   | { readonly kind: 'replicaAcked'; readonly replicaId: string; readonly appliedSequence: number; readonly durableSequence: number }
   /** `address`: the peer's, on the primary (a secondary knows whom it dialled). */
-  | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: ErrorCode; readonly reason: string; readonly address?: string }
+  | { readonly kind: 'connectionClosed'; readonly connectionId: number; readonly code: CloseCode; readonly reason: string; readonly address?: string }
   | { readonly kind: 'resync'; readonly connectionId: number; readonly mode: 'continue' | 'full_resync'; readonly fromSequence: number }
   | { readonly kind: 'snapshotSent'; readonly connectionId: number; readonly entryCount: number; readonly consistentSequence: number }
   | { readonly kind: 'snapshotInstalled'; readonly replicationId: string; readonly sequence: number }
@@ -61,4 +71,8 @@ export interface StateMachine {
   /** When handleTimeout must be called next, in the machine's clock; undefined when never. */
   nextWakeMs(): number | undefined;
   invariants(): void;
+}
+
+export function lostReason(how: LostHow): string {
+  return how === 'reset' ? 'connection reset by the peer or the network' : 'connection closed by the peer';
 }

@@ -16,7 +16,7 @@ export function logEvent(logger: Logger, event: ReplicationEvent): void {
       logger.debug({ event: kind, ...fields }, kind);
       return;
     case 'connectionClosed':
-      if (event.code === 'shutdown') logger.info({ event: kind, ...fields }, `connection closed: ${event.reason}`);
+      if (event.code === 'shutdown' || event.code === 'peer_closed') logger.info({ event: kind, ...fields }, `connection closed: ${event.reason}`);
       else logger.warn({ event: kind, ...fields }, `connection closed (${event.code}): ${event.reason}`);
       return;
     case 'storageFailed':

@@ -1,7 +1,7 @@
 import './native-codecs.js';
 import type { Socket } from 'node:net';
 import type { Limits } from '../core/limits.js';
-import type { ReplicationEvent, StateMachine } from '../core/output.js';
+import type { LostHow, ReplicationEvent, StateMachine } from '../core/output.js';
 import { pump, type Effects } from '../core/pump.js';
 import type { StorageRequest, StorageResult } from '../core/storage-request.js';
 import type { StorageBackend } from '../storage/backend.js';
@@ -16,7 +16,7 @@ import { WakeTimer } from './wake-timer.js';
 /** The inputs every state machine takes besides its own (connects, writes). */
 export interface DrivenMachine extends StateMachine {
   handleBytes(connectionId: number, bytes: Uint8Array, nowMs: number): void;
-  handleDisconnected(connectionId: number, nowMs: number): void;
+  handleDisconnected(connectionId: number, nowMs: number, how: LostHow): void;
   handleStorageDone(requestId: number, result: StorageResult, nowMs: number): void;
   handleTimeout(nowMs: number): void;
   close(nowMs: number): void;
@@ -41,6 +41,11 @@ export interface NodeDriverOptions<M extends DrivenMachine> {
 
 /** Tells the machine that a socket it knew is gone. */
 export type LostInput<M> = (machine: M, nowMs: number, error: Error | null) => void;
+
+/** A socket that ended on an error (a reset, a broken pipe) was reset; one that ended without one was closed by its peer. */
+export function lostHow(error: Error | null): LostHow {
+  return error === null ? 'peer_closed' : 'reset';
+}
 
 /**
  * Owns one state machine and everything real around it: sockets, one timer, the storage chain.

@@ -7,7 +7,7 @@ import { Primary } from '../core/primary/primary.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
-import { NodeDriver, type DriverObserver } from './node-driver.js';
+import { lostHow, NodeDriver, type DriverObserver } from './node-driver.js';
 import { ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
 import type { NodeOptions } from './node-options.js';
 import { exposureWarning } from './exposure-warning.js';
@@ -161,7 +161,7 @@ export class PrimaryNode {
     const connectionId = this.nextConnectionId;
     this.nextConnectionId += 1;
     const address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    this.driver.adopt(connectionId, socket, true, (machine, nowMs) => machine.handleDisconnected(connectionId, nowMs));
+    this.driver.adopt(connectionId, socket, true, (machine, nowMs, error) => machine.handleDisconnected(connectionId, nowMs, lostHow(error)));
     this.driver.drive((machine, nowMs) => machine.handleConnected(connectionId, address, nowMs));
   }
 }

@@ -6,7 +6,7 @@ import { Secondary } from '../core/secondary/secondary.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
-import { NodeDriver, type DriverObserver } from './node-driver.js';
+import { lostHow, NodeDriver, type DriverObserver } from './node-driver.js';
 import type { NodeOptions } from './node-options.js';
 import { dial } from './transport.js';
 
@@ -102,7 +102,7 @@ export class SecondaryNode {
     const { socket, readyEvent } = dial(primaryHost, primaryPort, tls);
     let established = false;
     const connection = this.driver.adopt(connectionId, socket, false, (machine, nowMs, error) => {
-      if (established) machine.handleDisconnected(connectionId, nowMs);
+      if (established) machine.handleDisconnected(connectionId, nowMs, lostHow(error));
       else machine.handleConnectFailed(connectionId, error?.message ?? 'closed before connecting', nowMs);
     });
     socket.once(readyEvent, () => {

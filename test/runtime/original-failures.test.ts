@@ -57,7 +57,7 @@ describe('the original failures that concern the runtime do not happen here', ()
     expect(secondary.getReplicationStats()).toMatchObject({ partialResyncs: 1 });
     // The new connection decoded cleanly from its first byte: no protocol or checksum error.
     const codes = logs.records().filter((record) => record['event'] === 'connectionClosed').map((record) => record['code']);
-    expect(codes).toEqual(['shutdown']);
+    expect(codes).toEqual(['peer_closed']);
   });
 
   it('original failure 15: a silent, half-open link to the primary is detected and replaced', async () => {

@@ -23,7 +23,7 @@ import {
 import { Link, protocolErrorCode, unackedBytesMax } from '../link.js';
 import { OperationLog } from '../op-log.js';
 import type { LogEntry, Operation } from '../operation.js';
-import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
+import { lostReason, OutputQueue, type CloseCode, type LostHow, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import { randomHexId, type Random } from '../random.js';
 import type { StorageRequest, StorageResult } from '../storage-request.js';
 import { validateOperation } from '../validate-operation.js';
@@ -246,11 +246,11 @@ export class Primary implements StateMachine {
     }
   }
 
-  handleDisconnected(connectionId: number, nowMs: number): void {
+  handleDisconnected(connectionId: number, nowMs: number, how: LostHow = 'peer_closed'): void {
     this.clockMs = nowMs;
     const peer = this.peers.get(connectionId);
     if (peer === undefined) return;
-    this.forgetPeer(peer, 'shutdown', 'connection closed by the peer or the network');
+    this.forgetPeer(peer, how, lostReason(how));
   }
 
   handleStorageDone(requestId: number, result: StorageResult, nowMs: number): void {
@@ -779,13 +779,13 @@ export class Primary implements StateMachine {
     this.forgetPeer(peer, code, reason);
   }
 
-  private forgetPeer(peer: Peer, code: ErrorCode, reason: string): void {
+  private forgetPeer(peer: Peer, code: CloseCode, reason: string): void {
     this.peers.delete(peer.link.connectionId);
     if (peer.replicaId !== null) {
       const record = this.replicas.get(peer.replicaId);
       if (record !== undefined && record.connectionId === peer.link.connectionId) {
         record.connectionId = null;
-        if (code !== 'shutdown') record.errors += 1;
+        if (code !== 'shutdown' && code !== 'peer_closed' && code !== 'reset') record.errors += 1;
       }
     }
     this.emit({ kind: 'connectionClosed', connectionId: peer.link.connectionId, code, reason, address: peer.address });

@@ -16,7 +16,7 @@ import type {
 import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import type { LogEntry } from '../operation.js';
-import { OutputQueue, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
+import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import { randomHexId, type Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
@@ -163,7 +163,7 @@ export class Secondary implements StateMachine {
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
     this.clockMs = nowMs;
     if (this.phase !== 'connecting' || connectionId !== this.connectingId) return;
-    this.emit({ kind: 'connectionClosed', connectionId, code: 'timeout', reason: `connect failed: ${reason}` });
+    this.emit({ kind: 'connectionClosed', connectionId, code: 'connect_failed', reason: `connect failed: ${reason}` });
     this.scheduleReconnect();
   }
 
@@ -184,11 +184,11 @@ export class Secondary implements StateMachine {
     }
   }
 
-  handleDisconnected(connectionId: number, nowMs: number): void {
+  handleDisconnected(connectionId: number, nowMs: number, how: LostHow = 'peer_closed'): void {
     this.clockMs = nowMs;
     if (this.link?.connectionId !== connectionId) return;
     this.link = null;
-    this.emit({ kind: 'connectionClosed', connectionId, code: 'shutdown', reason: 'connection closed by the peer or the network' });
+    this.emit({ kind: 'connectionClosed', connectionId, code: how, reason: lostReason(how) });
     this.scheduleReconnect();
   }
 

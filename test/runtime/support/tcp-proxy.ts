@@ -62,6 +62,11 @@ export class TcpProxy {
     for (const pair of this.pairs) for (const socket of [pair.client, pair.upstream]) socket.resume();
   }
 
+  /** Every current link is reset (RST) both ways, as a middlebox or a crashed host would. */
+  reset(): void {
+    for (const pair of this.pairs) for (const socket of [pair.client, pair.upstream]) socket.resetAndDestroy();
+  }
+
   async close(): Promise<void> {
     for (const pair of this.pairs) destroy(pair);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

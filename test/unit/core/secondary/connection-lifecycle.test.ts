@@ -43,7 +43,8 @@ describe("a secondary's connections", () => {
     expect(drain(secondary)).toEqual([]);
     secondary.handleConnectFailed(1, 'refused', T0);
     const [closed, scheduled] = events(drain(secondary));
-    expect(closed).toEqual({ kind: 'connectionClosed', connectionId: 1, code: 'timeout', reason: 'connect failed: refused' });
+    // A refused dial is not a timeout: the close code says what happened.
+    expect(closed).toEqual({ kind: 'connectionClosed', connectionId: 1, code: 'connect_failed', reason: 'connect failed: refused' });
     expect(scheduled).toMatchObject({ kind: 'reconnectScheduled', attempt: 1 });
     const atMs = scheduled?.kind === 'reconnectScheduled' ? scheduled.atMs : 0;
     expect(atMs).toBeGreaterThan(T0);
@@ -67,11 +68,17 @@ describe("a secondary's connections", () => {
     expect(drain(secondary)).toEqual([]);
   });
 
+  it('tells a reset from an orderly close by the peer, and neither from its own shutdown', () => {
+    const secondary = streaming();
+    secondary.handleDisconnected(1, T0, 'reset');
+    expect(events(drain(secondary))[0]).toEqual({ kind: 'connectionClosed', connectionId: 1, code: 'reset', reason: 'connection reset by the peer or the network' });
+  });
+
   it('reports a disconnection, and the storage failure that follows it closes nothing more', () => {
     const secondary = streaming();
     const [apply] = ofKind(receive(secondary, entryFrame(1)), 'storage');
     secondary.handleDisconnected(1, T0);
-    expect(events(drain(secondary))).toMatchObject([{ kind: 'connectionClosed', connectionId: 1, code: 'shutdown' }, { kind: 'reconnectScheduled' }]);
+    expect(events(drain(secondary))).toMatchObject([{ kind: 'connectionClosed', connectionId: 1, code: 'peer_closed', reason: 'connection closed by the peer' }, { kind: 'reconnectScheduled' }]);
     secondary.handleStorageDone(apply?.requestId ?? 0, { kind: 'failed', message: 'disk' }, T0);
     expect(events(drain(secondary))).toEqual([{ kind: 'storageFailed', message: 'disk' }]);
   });

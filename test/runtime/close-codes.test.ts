@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { MemoryStorage } from '../../src/storage/memory.js';
+import { freePort } from '../support/redis-server.js';
+import { captureLogs, type CapturedLogs } from './support/logs.js';
+import { portOf, startPrimary, startSecondary, waitCaughtUp, waitUntil } from './support/nodes.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+/** The close codes logged, in order. */
+function closeCodes(logs: CapturedLogs): unknown[] {
+  return logs.records().filter((record) => record['event'] === 'connectionClosed').map((record) => record['code']);
+}
+
+describe('close codes in the logs say what happened to a real socket', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('a refused dial is connect_failed, not timeout', async () => {
+    const logs = captureLogs();
+    const start = startSecondary(await freePort(), new MemoryStorage(), { logger: logs.logger, runtimeLimits: { startupTimeoutMs: 300 } });
+    await expect(start).rejects.toThrow(/ECONNREFUSED/);
+    expect(closeCodes(logs)[0]).toBe('connect_failed');
+    expect(closeCodes(logs)).not.toContain('timeout');
+  });
+
+  it('a reset (RST) is logged as reset on both sides, not as shutdown', async () => {
+    const primaryLogs = captureLogs();
+    const secondaryLogs = captureLogs();
+    const primary: NetworkSyncBackend = await startPrimary(new MemoryStorage(), { logger: primaryLogs.logger });
+    cleanups.push(() => primary.close());
+    const proxy = await TcpProxy.start(portOf(primary));
+    cleanups.push(() => proxy.close());
+    const secondary = await startSecondary(proxy.port, new MemoryStorage(), { logger: secondaryLogs.logger });
+    cleanups.push(() => secondary.close());
+    await primary.writeData('k', 'v');
+    await waitCaughtUp(primary, [secondary]);
+
+    proxy.reset();
+    await waitUntil(() => closeCodes(primaryLogs).length > 0 && closeCodes(secondaryLogs).length > 0, 'both sides to see the reset');
+    expect(closeCodes(primaryLogs)).toEqual(['reset']);
+    expect(closeCodes(secondaryLogs)).toEqual(['reset']);
+  });
+});
