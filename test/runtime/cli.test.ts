@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
@@ -10,6 +13,7 @@ import { freePort } from '../support/redis-server.js';
 import { finished, runCli, spawnCli } from './support/child.js';
 import { portOf, startPrimary, storageDifference, waitWhileProgressing } from './support/nodes.js';
 
+const run = promisify(execFile);
 const WRITE_PAUSE_MS = 2;
 /** The waits below fail on a lack of progress; this only guards against a hang. */
 const HANG_TIMEOUT_MS = 600_000;
@@ -37,6 +41,17 @@ describe('nadb-repl', () => {
     expect(result.code).toBe(2);
     expectOneLine(result.stderr, message);
   });
+
+  it('runs in a clone as npx nadb-repl (the launcher runs the sources), and every command answers --help with exit 0', async () => {
+    const npx = await run('npx', ['nadb-repl', 'put', '--help'], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(npx.stdout).toMatch(/^usage:\n {2}nadb-repl put {7}--node ADMIN PATH VALUE/);
+    for (const verb of ['primary', 'secondary', 'status', 'stats', 'get', 'del', 'ls']) {
+      const help = await runCli([verb, '--help']);
+      expect(help.code, verb).toBe(0);
+      expect(help.stdout.split('\n')[1], verb).toMatch(new RegExp(`^ {2}nadb-repl ${verb} `));
+    }
+    // Eight processes through tsx: slow on a busy machine, never stuck.
+  }, HANG_TIMEOUT_MS);
 
   it('stats against an unreachable node: exit 1 and one line', async () => {
     const result = await runCli(['stats', '--node', `127.0.0.1:${await freePort()}`]);
