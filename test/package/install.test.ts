@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * install is offline: the project gets a lockfile made from ours, so npm takes every dependency
  * from the cache that `npm ci` filled and never asks a registry.
  */
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/**
+ * npm run under `npm test` passes its settings down as npm_* variables (npm_config_local_prefix
+ * names this repository): the children get none of them, so the empty project is theirs alone.
+ */
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+
+function run(file: string, args: readonly string[], options: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(file, [...args], { ...options, env: CLEAN_ENV });
+}
 const ROOT = new URL('../..', import.meta.url).pathname;
 // Packing builds the whole project: minutes on a busy 2-core machine, not seconds.
 const SLOW_MS = 300_000;
