@@ -27,6 +27,12 @@ export class NodeMetrics implements DriverObserver {
       stats.mode === 'primary' ? stats.replicaCount : Number(stats.primary.connected),
     );
     this.gauge('operation_log_size', 'Operations held in the primary\'s log.', (stats) => stats.operationLogSize);
+    this.gauge('behind_operations', 'Secondary: operations behind the last sequence it knows the primary has (0 on a primary).', (stats) =>
+      stats.mode === 'primary' ? 0 : stats.primary.lagOperations,
+    );
+    this.gauge('behind_seconds', 'Secondary: how long it has been behind the primary (0 when caught up, and on a primary).', (stats) =>
+      stats.mode === 'primary' ? 0 : stats.primary.behindForMs / 1_000,
+    );
     this.replicaGauge('lag_operations', 'Operations the replica has not applied yet.', (replica) => replica.lagOperations);
     this.replicaGauge('lag_bytes', 'Encoded bytes of the operations the replica has not applied yet.', (replica) => replica.lagBytes);
     this.replicaGauge('lag_seconds', 'Age of the oldest operation the replica has not applied yet.', (replica) => replica.lagSeconds);

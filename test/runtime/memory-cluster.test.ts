@@ -108,6 +108,8 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     expect(metrics).toMatch(/^nadb_replication_bytes_sent_total [1-9]\d*$/m);
     const secondaryMetrics = await (await fetch(`http://127.0.0.1:${secondary.adminPort}/metrics`)).text();
     expect(secondaryMetrics).toMatch(/^nadb_replication_connected_peers 1$/m);
+    expect(secondaryMetrics).toMatch(/^nadb_replication_behind_operations 0$/m);
+    expect(secondaryMetrics).toMatch(/^nadb_replication_behind_seconds 0$/m);
     expect((await fetch(`http://127.0.0.1:${primary.adminPort}/nothing`)).status).toBe(404);
   });
 
