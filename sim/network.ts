@@ -1,3 +1,4 @@
+import type { LostHow } from '../src/core/output.js';
 import { NO_NETWORK_FAULTS, type NetworkFaults } from './options.js';
 import type { Prng } from './prng.js';
 import type { Scheduler } from './scheduler.js';
@@ -8,7 +9,8 @@ export const PRIMARY = 'primary';
 /** What the network does to the nodes: the simulation routes these to its machines. */
 export interface NetworkHooks {
   deliverBytes(node: string, connectionId: number, bytes: Uint8Array): void;
-  deliverClose(node: string, connectionId: number): void;
+  /** The connection ended: by the peer's FIN, or by a reset. */
+  deliverClose(node: string, connectionId: number, how: LostHow): void;
   connected(secondary: string, secondaryConnectionId: number, primaryConnectionId: number): void;
   connectFailed(secondary: string, secondaryConnectionId: number): void;
   isUp(node: string): boolean;
@@ -240,8 +242,8 @@ export class SimNetwork {
     const t = this.now();
     this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: PRIMARY, conn: primaryConnectionId });
     const delayMs = this.delayMs(this.faultsOf(connection.secondary));
-    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(PRIMARY, primaryConnectionId));
-    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId));
+    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(PRIMARY, primaryConnectionId, 'reset'));
+    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId, 'reset'));
   }
 
   private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array, frames: string | undefined): void {
@@ -301,7 +303,7 @@ export class SimNetwork {
     }
     if (segment.bytes === null) {
       this.hooks.trace({ t: this.now(), kind: 'fin', from, to, conn: connection.primaryConnectionId, sentMs: segment.sentMs });
-      this.hooks.deliverClose(to, connectionId);
+      this.hooks.deliverClose(to, connectionId, 'peer_closed');
       return;
     }
     this.delivered += 1;

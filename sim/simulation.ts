@@ -408,7 +408,7 @@ export class Simulation {
   private networkHooks(): ConstructorParameters<typeof SimNetwork>[3] {
     return {
       deliverBytes: (node, connectionId, bytes) => this.input(this.host(node), (machine, localMs) => machine.handleBytes(connectionId, bytes, localMs)),
-      deliverClose: (node, connectionId) => this.input(this.host(node), (machine, localMs) => machine.handleDisconnected(connectionId, localMs)),
+      deliverClose: (node, connectionId, how) => this.input(this.host(node), (machine, localMs) => machine.handleDisconnected(connectionId, localMs, how)),
       connected: (secondary, secondaryConnectionId, primaryConnectionId) => {
         this.input(this.primary, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim-${secondary}:${primaryConnectionId}`, localMs));
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnected(secondaryConnectionId, localMs));

@@ -65,6 +65,20 @@ describe('in-memory cluster: one primary, two secondaries, the real pump', () =>
     expect(cluster.secondary('s1').store.live.get('ttl')).toBeUndefined();
   });
 
+  it('a reset is seen as reset at both ends, a crash of the other end as its close', () => {
+    const cluster = new Simulation({ seed: 1, secondaries: 1, traceEventsMax: 100_000 });
+    cluster.write(set('k', 'v'));
+    expectConverged(cluster);
+    const closes = (): string[] => cluster.trace.events.filter((event) => event.kind === 'event:connectionClosed').map((event) => `${event.node} ${event.detail?.split(' ')[1] ?? ''}`);
+    cluster.reset('s1');
+    cluster.runFor(1_000);
+    expect(closes()).toEqual(['primary reset', 's1 reset']);
+    expectConverged(cluster);
+    cluster.crash('s1');
+    cluster.runFor(1_000);
+    expect(closes().slice(2)).toEqual(['primary peer_closed']);
+  });
+
   it('catches up a secondary after a short outage from the log, without a full resync', () => {
     const cluster = new Simulation({ seed: 3, secondaries: 2 });
     writeMany(cluster, 100);
