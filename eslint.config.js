@@ -34,6 +34,13 @@ const noHarnessImports = {
     { group: ['**/sim/**', '**/chaos/**', '**/test/**'], message: 'src/ never imports sim/, chaos/ or test/.' },
   ],
 };
+// The chaos lab ships to release managers without the tests: what both need lives in harness/.
+const noTestImports = {
+  patterns: [{ group: ['**/test/**'], message: 'chaos/ never imports test/: shared helpers live in harness/.' }],
+};
+const noChaosImports = {
+  patterns: [{ group: ['**/test/**', '**/chaos/**'], message: 'harness/ is shared by test/ and chaos/ and imports neither.' }],
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'tmp/**'] },
@@ -52,6 +59,14 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noHarnessImports] },
+  },
+  {
+    files: ['chaos/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', noTestImports] },
+  },
+  {
+    files: ['harness/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', noChaosImports] },
   },
   {
     files: ['src/core/**/*.ts'],

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../harness/redis-process.js';
 import { openToxiproxy } from './cluster/toxiproxy.js';
 import { writeReport } from './report.js';
 import { SCENARIOS } from './scenarios/all.js';

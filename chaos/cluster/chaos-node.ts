@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStats } from '../../src/cli/admin-client.js';
 import type { PrimaryReplicationStats, ReplicationStats, SecondaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
-import { spawnScript } from '../../test/runtime/support/child.js';
-import { waitUntil } from '../../test/runtime/support/nodes.js';
+import { spawnScript } from '../../harness/spawn-script.js';
+import { waitUntil } from '../../harness/waits.js';
 import type { NodeEvent } from './workload.js';
 
 const SCRIPT = 'chaos/cluster/node-process.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import { freePort, type RedisServer } from '../../test/support/redis-server.js';
+import { freePort, type RedisServer } from '../../harness/redis-process.js';
 import { ChaosNode } from './chaos-node.js';
 
 const HOST = '127.0.0.1';

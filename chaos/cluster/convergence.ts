@@ -1,6 +1,7 @@
 import { openStorage, parseStorageSpec } from '../../src/cli/storage-spec.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
-import { storageDifference, waitUntil } from '../../test/runtime/support/nodes.js';
+import { storageDifference } from '../../harness/storage-difference.js';
+import { waitUntil } from '../../harness/waits.js';
 import type { ChaosNode } from './chaos-node.js';
 import type { Cluster } from './cluster.js';
 import { pathOf, valueOf } from './workload.js';

@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStorage, parseStorageSpec, replicaIdFileOf, type StorageSpec } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
-import { FAST_TIMING } from '../../test/runtime/support/nodes.js';
+import { FAST_TIMING } from '../../harness/fast-timing.js';
 import { pathOf, valueOf, type NodeEvent } from './workload.js';
 
 const HOST = '127.0.0.1';

@@ -1,5 +1,5 @@
 import type { ChaosNode } from '../cluster/chaos-node.js';
-import { waitUntil } from '../../test/runtime/support/nodes.js';
+import { waitUntil } from '../../harness/waits.js';
 import { LOG_HOLDING_WORKLOAD, type Scenario } from './scenario.js';
 import { waitAcked, WORKLOAD_TIMEOUT_MS } from './waits.js';
 

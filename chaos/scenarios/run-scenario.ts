@@ -1,4 +1,4 @@
-import type { RedisServer } from '../../test/support/redis-server.js';
+import type { RedisServer } from '../../harness/redis-process.js';
 import { Cluster } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
 import type { ToxiproxyHandle } from '../cluster/toxiproxy.js';

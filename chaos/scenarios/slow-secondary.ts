@@ -1,4 +1,4 @@
-import { waitUntil } from '../../test/runtime/support/nodes.js';
+import { waitUntil } from '../../harness/waits.js';
 import { LOG_HOLDING_WORKLOAD, type Scenario } from './scenario.js';
 import { WORKLOAD_TIMEOUT_MS } from './waits.js';
 

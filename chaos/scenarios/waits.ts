@@ -1,4 +1,4 @@
-import { waitUntil } from '../../test/runtime/support/nodes.js';
+import { waitUntil } from '../../harness/waits.js';
 import type { Cluster } from '../cluster/cluster.js';
 
 /** The whole workload, faults included, must be written within this; so must a fault show its effect (a stall noticed, a link cut). */

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedisServer, type RedisServer } from '../../test/support/redis-process.js';
+import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { median } from './figures.js';
 import type { BurstFigures, NodeConfig, NodeMessage, Task } from './node-process.js';
 import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRedisServer, type RedisServer } from '../../test/support/redis-process.js';
+import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { epochMs, lagFigures, median, type LagFigures } from './figures.js';
 import type { BenchPlan, ResyncFigures, RoundFigures } from './plan.js';
 import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';

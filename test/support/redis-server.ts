@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startRedisServer, type RedisServer } from './redis-process.js';
+import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 
-export { freePort, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-process.js';
+export { freePort, startRedisServer, type RedisServer, type RedisServerOptions } from '../../harness/redis-process.js';
 
 /**
  * Declares `body` under a suite that starts a server before it and stops it after; `server()`

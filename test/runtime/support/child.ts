@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { spawnScript } from '../../../harness/spawn-script.js';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+export { spawnScript } from '../../../harness/spawn-script.js';
+
 const CLI = 'src/cli/nadb-repl.ts';
 /** A command that should end by itself is killed after this long. */
 const RUN_TIMEOUT_MS = 20_000;
@@ -10,11 +11,6 @@ export interface Finished {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** Starts a TypeScript script of this repository (through tsx), from the repository's root. */
-export function spawnScript(script: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Starts `nadb-repl` from the sources, as a user would run the built one. */
