@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Providers } from './lab.js';
 import type { ScenarioResult } from './scenarios/run-scenario.js';
 
 export interface Report {
   readonly startedAt: string;
-  readonly proxy: 'stand-in' | 'external';
-  readonly redis: string;
+  readonly providers: Providers;
   readonly scenarios: readonly ScenarioResult[];
 }
 
@@ -21,15 +21,15 @@ export async function writeReport(dir: string, report: Report): Promise<string[]
 
 function toMarkdown(report: Report): string {
   const rows = report.scenarios.map((result) =>
-    `| ${result.name} | ${result.passed ? 'passed' : 'FAILED'} | ${result.faults.join('; ')} | ${result.convergenceMs ?? '-'} | ${result.ackedWrites}/${result.writes} | ${result.secondary1Storage} | ${figuresText(result.figures)} |`,
+    `| ${result.name} | ${result.passed ? 'passed' : 'FAILED'} | ${result.faults.join('; ')} | ${result.convergenceMs ?? '-'} | ${result.ackedWrites}/${result.writes} | ${result.redisNodes.join(', ') || '-'} | ${figuresText(result.figures)} |`,
   );
   const problems = report.scenarios.flatMap((result) => result.problems.map((problem) => `- ${result.name}: ${problem}`));
   return [
     `# Chaos lab report`,
     ``,
-    `Started ${report.startedAt}; proxy: ${report.proxy}; Redis: ${report.redis}.`,
+    `Started ${report.startedAt}. Redis: ${report.providers.redis}. toxiproxy: ${report.providers.toxiproxy}.`,
     ``,
-    `| scenario | outcome | faults | convergence (ms) | acknowledged writes checked | secondary-1 storage | figures |`,
+    `| scenario | outcome | faults | convergence (ms) | acknowledged writes checked | on Redis | figures |`,
     `| --- | --- | --- | --- | --- | --- | --- |`,
     ...rows,
     ``,

@@ -98,7 +98,8 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   }
 }
 
-function pings(port: number): Promise<boolean> {
+/** Whether a Redis server on loopback `port` answers PING. */
+export function pings(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, HOST);
     let reply = '';

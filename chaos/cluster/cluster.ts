@@ -1,40 +1,53 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
-import { freePort, type RedisServer } from '../../harness/redis-process.js';
+import { Redis } from 'ioredis';
+import type { Proxy } from 'toxiproxy-node-client';
+import { freePort } from '../../harness/redis-process.js';
+import type { Lab } from '../lab.js';
 import { ChaosNode } from './chaos-node.js';
 
-const HOST = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 export const SECONDARY_NAMES = ['secondary-1', 'secondary-2'] as const;
 type SecondaryName = (typeof SECONDARY_NAMES)[number];
+/** The nodes that may store on Redis: secondary-1 whenever there is a Redis, the primary when a scenario asks. */
+export type RedisNodeName = 'secondary-1' | 'primary';
+/** One proxy slot per link, so that a proxy container publishes a fixed set of ports. */
+const SLOTS = { 'secondary-1': 0, 'secondary-2': 1, 'secondary-1-redis': 2, 'primary-redis': 3 } as const;
+/** Each Redis-backed node has its own database, emptied when the cluster starts. */
+const REDIS_DATABASES: Readonly<Record<RedisNodeName, number>> = { 'secondary-1': 1, primary: 2 };
 
 export interface ClusterOptions {
   readonly scenario: string;
   readonly writes: number;
   readonly maxOperationLog: number;
-  /** Storage for secondary-1 (a Redis URL when redis-server runs), or null for fs like the others. */
-  readonly secondary1Storage: string | null;
-  /** The redis-server secondary-1 stores on, for scenarios that kill it; absent when secondary-1 stores on fs. */
-  readonly secondary1Redis?: RedisServer;
+  /** The nodes that store on the lab's Redis, each through its own proxy; the others store on fs. */
+  readonly redisNodes: readonly RedisNodeName[];
 }
 
-/** A primary on fs storage and two secondaries, each reaching the primary through its own proxy. */
+interface Link {
+  readonly node: ChaosNode;
+  readonly link: Proxy;
+}
+
+/** A primary and two secondaries; each secondary reaches the primary, and each Redis-backed node its Redis, through its own proxy. */
 export class Cluster {
   private started: ChaosNode | null = null;
-  private readonly members: { readonly node: ChaosNode; readonly link: Proxy }[] = [];
+  private readonly members: Link[] = [];
+  private readonly redisLinks = new Map<RedisNodeName, Proxy>();
 
   private constructor(
     private readonly dir: string,
+    private readonly lab: Lab,
     private readonly options: ClusterOptions,
   ) {}
 
   /** Starts every node; a cluster that fails half-way is taken down again before the error is thrown. */
-  static async start(toxiproxy: Toxiproxy, options: ClusterOptions): Promise<Cluster> {
-    const cluster = new Cluster(await mkdtemp(join(tmpdir(), `nadb-chaos-${options.scenario}-`)), options);
+  static async start(lab: Lab, options: ClusterOptions): Promise<Cluster> {
+    const cluster = new Cluster(await mkdtemp(join(tmpdir(), `nadb-chaos-${options.scenario}-`)), lab, options);
     try {
       const primaryPort = await cluster.startPrimary();
-      for (const name of SECONDARY_NAMES) await cluster.startSecondary(toxiproxy, name, primaryPort);
+      for (const name of SECONDARY_NAMES) await cluster.startSecondary(name, primaryPort);
     } catch (error) {
       await cluster.dispose();
       throw error;
@@ -47,19 +60,22 @@ export class Cluster {
     return this.started;
   }
 
-  get secondary1Redis(): RedisServer | null {
-    return this.options.secondary1Redis ?? null;
-  }
-
   get secondaries(): readonly ChaosNode[] {
     return this.members.map((member) => member.node);
   }
 
   /** A secondary and its link to the primary. */
-  secondary(name: SecondaryName): { readonly node: ChaosNode; readonly link: Proxy } {
+  secondary(name: SecondaryName): Link {
     const member = this.members[SECONDARY_NAMES.indexOf(name)];
     if (member === undefined) throw new Error(`the cluster has no ${name}`);
     return member;
+  }
+
+  /** The proxy between `name` and its Redis. */
+  redisLink(name: RedisNodeName): Proxy {
+    const link = this.redisLinks.get(name);
+    if (link === undefined) throw new Error(`${name} does not store on Redis in this scenario`);
+    return link;
   }
 
   async stopNodes(): Promise<void> {
@@ -68,34 +84,60 @@ export class Cluster {
 
   async dispose(): Promise<void> {
     await this.stopNodes();
-    for (const { link } of this.members) await link.remove();
+    for (const link of [...this.members.map((member) => member.link), ...this.redisLinks.values()]) await link.remove();
     await rm(this.dir, { recursive: true, force: true });
   }
 
   private async startPrimary(): Promise<number> {
     const port = await freePort();
-    const storage = `fs:${join(this.dir, 'primary')}`;
+    const storage = await this.storageOf('primary');
     const adminPort = await freePort();
-    const args = ['primary', String(port), String(adminPort), storage, String(this.options.maxOperationLog), String(this.options.writes)];
+    // The proxies dial the primary at the lab's address of this host (a container network's gateway, or loopback).
+    const listen = `${this.lab.toxiproxy.hostAddress}:${port}`;
+    const args = ['primary', listen, String(adminPort), storage, String(this.options.maxOperationLog), String(this.options.writes)];
     this.started = new ChaosNode('primary', storage, adminPort, args);
     await this.started.start();
     return port;
   }
 
-  private async startSecondary(toxiproxy: Toxiproxy, name: SecondaryName, primaryPort: number): Promise<void> {
+  private async startSecondary(name: SecondaryName, primaryPort: number): Promise<void> {
     const proxyName = `${this.options.scenario}-${name}`;
-    const link = await createLink(toxiproxy, proxyName, primaryPort);
-    const storage = name === 'secondary-1' && this.options.secondary1Storage !== null ? this.options.secondary1Storage : `fs:${join(this.dir, name)}`;
+    const { link, dialPort } = await this.createLink(proxyName, SLOTS[name], `${this.lab.toxiproxy.hostAddress}:${primaryPort}`);
+    const storage = await this.storageOf(name);
     const adminPort = await freePort();
-    const node = new ChaosNode(name, storage, adminPort, ['secondary', link.listen.split(':')[1] ?? '', String(adminPort), storage, proxyName]);
+    const node = new ChaosNode(name, storage, adminPort, ['secondary', `${LOOPBACK}:${dialPort}`, String(adminPort), storage, proxyName]);
     this.members.push({ node, link });
     await node.start();
   }
+
+  /** fs in the cluster's directory, or an emptied Redis database behind a proxy of its own. */
+  private async storageOf(name: RedisNodeName | SecondaryName): Promise<string> {
+    const redisNode = this.options.redisNodes.find((candidate) => candidate === name);
+    if (redisNode === undefined) return `fs:${join(this.dir, name)}`;
+    if (this.lab.redisUpstream === null) throw new Error(`${name} stores on Redis in this scenario, and the lab has no Redis (${this.lab.providers.redis})`);
+    const { link, dialPort } = await this.createLink(`${this.options.scenario}-${name}-redis`, SLOTS[`${redisNode}-redis`], this.lab.redisUpstream);
+    this.redisLinks.set(redisNode, link);
+    const url = `redis://${LOOPBACK}:${dialPort}/${REDIS_DATABASES[redisNode]}`;
+    await flushDatabase(url);
+    return url;
+  }
+
+  /** A fresh proxy; one left over by an earlier run against a real toxiproxy is replaced. */
+  private async createLink(name: string, slot: number, upstream: string): Promise<{ readonly link: Proxy; readonly dialPort: number }> {
+    const { client } = this.lab.toxiproxy;
+    const existing = await client.getAll();
+    await existing[name]?.remove();
+    const { listen, dialPort } = await this.lab.toxiproxy.listenAddress(slot);
+    return { link: await client.createProxy({ name, listen, upstream, enabled: true }), dialPort };
+  }
 }
 
-/** A fresh proxy on a free port; one left over by an earlier run against a real toxiproxy is replaced. */
-async function createLink(toxiproxy: Toxiproxy, name: string, primaryPort: number): Promise<Proxy> {
-  const existing = await toxiproxy.getAll();
-  await existing[name]?.remove();
-  return toxiproxy.createProxy({ name, listen: `${HOST}:${await freePort()}`, upstream: `${HOST}:${primaryPort}`, enabled: true });
+/** Scenarios share one Redis: each starts on empty databases. */
+async function flushDatabase(url: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -2,8 +2,8 @@
  * One node of a chaos cluster, as its own process. A primary writes the known workload when it
  * receives SIGUSR2 and prints each acknowledgement; SIGTERM (or LIFETIME_MAX_MS) closes either role cleanly, and the
  * scenarios use SIGKILL for the unclean end.
- *   node-process.ts primary   PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES [FIRST_WRITE]
- *   node-process.ts secondary PRIMARY_PORT ADMIN_PORT STORAGE REPLICA_ID
+ *   node-process.ts primary   LISTEN_HOST:PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES [FIRST_WRITE]
+ *   node-process.ts secondary PRIMARY_HOST:PORT ADMIN_PORT STORAGE REPLICA_ID
  * A primary restarted after a kill writes from FIRST_WRITE on (default 0): what the killed one
  * acknowledged is then checked as that process left it, never written again.
  */
@@ -11,9 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openStorage, parseStorageSpec, replicaIdFileOf, type StorageSpec } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { FAST_TIMING } from '../../harness/fast-timing.js';
+import { splitHostPort } from '../fault-proxy/proxy.js';
 import { pathOf, valueOf, type NodeEvent } from './workload.js';
 
-const HOST = '127.0.0.1';
+const ADMIN_HOST = '127.0.0.1';
 /** Writes in flight at once; the pause between batches spreads the workload over the faults. */
 const BATCH_WRITES = 10;
 const BATCH_PAUSE_MS = 20;
@@ -21,6 +22,8 @@ const BATCH_PAUSE_MS = 20;
 const STARTUP_TIMEOUT_MS = 30_000;
 /** A node whose runner died without stopping it still ends by itself. */
 const LIFETIME_MAX_MS = 10 * 60_000;
+/** How often a node looks whether its runner is still there (one interrupted by Ctrl-C leaves it orphaned). */
+const ORPHAN_CHECK_MS = 1_000;
 
 function emit(event: NodeEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -32,13 +35,14 @@ interface Workload {
 }
 
 async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBackend; workload: Workload }> {
-  const [role, port, adminPort, storageText, extra, writes, first] = args;
+  const [role, address, adminPort, storageText, extra, writes, first] = args;
+  const { host, port } = splitHostPort(address ?? '');
   const spec: StorageSpec = parseStorageSpec(storageText ?? '');
-  const common = { timing: FAST_TIMING, adminHost: HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
+  const common = { timing: FAST_TIMING, adminHost: ADMIN_HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
   const config =
     role === 'primary'
-      ? { ...common, listenHost: HOST, listenPort: Number(port), maxOperationLog: Number(extra) }
-      : { ...common, primaryHost: HOST, primaryPort: Number(port), replicaId: extra, replicaIdFile: replicaIdFileOf(spec) ?? undefined, runtimeLimits: { startupTimeoutMs: STARTUP_TIMEOUT_MS } };
+      ? { ...common, listenHost: host, listenPort: port, maxOperationLog: Number(extra) }
+      : { ...common, primaryHost: host, primaryPort: port, replicaId: extra, replicaIdFile: replicaIdFileOf(spec) ?? undefined, runtimeLimits: { startupTimeoutMs: STARTUP_TIMEOUT_MS } };
   const mode = role === 'primary' ? 'primary' : 'secondary';
   const node = await NetworkSyncBackend.create({ baseBackend: await openStorage(spec), mode, config });
   return { node, workload: { first: Number(first ?? 0), writes: Number(writes ?? 0) } };
@@ -56,6 +60,15 @@ async function writeWorkload(node: NetworkSyncBackend, { first, writes }: Worklo
   emit({ event: 'done' });
 }
 
+/** A node whose runner is gone (Ctrl-C, a crash) ends at once, even while it starts: nothing will stop it otherwise. */
+function exitWhenOrphaned(): void {
+  const runner = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== runner) process.exit(1);
+  }, ORPHAN_CHECK_MS).unref();
+}
+
+exitWhenOrphaned();
 const { node, workload } = await startNode(process.argv.slice(2));
 process.once('SIGUSR2', () => void writeWorkload(node, workload));
 emit({ event: 'ready' });

@@ -10,3 +10,19 @@ import { slowSecondary } from './slow-secondary.js';
 
 /** Every scenario `npm run chaos` runs, smallest first. */
 export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis];
+
+/** What CI runs (`--profile short`): a replication-link fault, a Redis killed, in about a minute on 2 cores. */
+const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis];
+const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE };
+
+/** The scenarios named, else the profile's (full by default); an unknown name is an error, not an empty run. */
+export function chosenScenarios(names: readonly string[] | undefined, profile = 'full'): readonly Scenario[] {
+  const pool = PROFILES[profile];
+  if (pool === undefined) throw new Error(`no profile '${profile}'; there are ${Object.keys(PROFILES).join(', ')}`);
+  if (names === undefined) return pool;
+  return names.map((name) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    if (scenario === undefined) throw new Error(`no scenario '${name}'; there are ${SCENARIOS.map((candidate) => candidate.name).join(', ')}`);
+    return scenario;
+  });
+}

@@ -15,10 +15,9 @@ export const killRedis: Scenario = {
   faults: ["kill -9 of secondary-1's redis-server (appendonly, fsync always) at 1/4 of the workload", 'its restart on the same files at 3/4'],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  needsRedis: true,
-  async inject(cluster, _toxiproxy, figures) {
-    const redis = cluster.secondary1Redis;
-    if (redis === null) throw new Error('kill-redis needs redis-server: secondary-1 stores on fs (the runner skips it then)');
+  redisNodes: ['secondary-1'],
+  async inject(cluster, { redis }, figures) {
+    if (redis === null) throw new Error('kill-redis needs a Redis to kill, and the lab has none');
     const { node: secondary } = cluster.secondary('secondary-1');
     cluster.primary.startWorkload();
     await waitAcked(cluster, WRITES / 4);

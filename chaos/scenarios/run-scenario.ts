@@ -1,7 +1,6 @@
-import type { RedisServer } from '../../harness/redis-process.js';
-import { Cluster } from '../cluster/cluster.js';
+import { Cluster, type RedisNodeName } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
-import type { ToxiproxyHandle } from '../cluster/toxiproxy.js';
+import type { Lab } from '../lab.js';
 import type { Figures, Scenario } from './scenario.js';
 import { waitWorkloadDone } from './waits.js';
 
@@ -16,16 +15,13 @@ export interface ScenarioResult {
   /** Acknowledged writes, each checked in every node's storage. */
   readonly ackedWrites: number;
   readonly figures: Readonly<Figures>;
-  readonly secondary1Storage: 'redis' | 'fs';
+  /** The nodes that stored on Redis; the others stored on fs. */
+  readonly redisNodes: readonly RedisNodeName[];
   readonly durationMs: number;
 }
 
 export interface RunContext {
-  readonly toxiproxy: ToxiproxyHandle;
-  /** Where secondary-1 stores (a Redis URL with a database of its own), or null for fs. */
-  readonly secondary1Storage: string | null;
-  /** The server behind secondary1Storage, for scenarios that kill it. */
-  readonly secondary1Redis?: RedisServer;
+  readonly lab: Lab;
   readonly log: (line: string) => void;
 }
 
@@ -40,9 +36,10 @@ interface Outcome {
 export async function runScenario(scenario: Scenario, context: RunContext): Promise<ScenarioResult> {
   const startedMs = Date.now();
   const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {} };
+  const redisNodes = redisNodesOf(scenario, context.lab);
   try {
-    context.log(`${scenario.name}: starting a primary and two secondaries`);
-    const cluster = await Cluster.start(context.toxiproxy.client, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, secondary1Storage: context.secondary1Storage, secondary1Redis: context.secondary1Redis });
+    context.log(`${scenario.name}: starting a primary and two secondaries (on Redis: ${redisNodes.join(', ') || 'none'})`);
+    const cluster = await Cluster.start(context.lab, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, redisNodes });
     try {
       await faultHealAndCheck(scenario, cluster, context, outcome);
     } finally {
@@ -60,18 +57,28 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     writes: scenario.writes,
     ackedWrites: outcome.ackedWrites,
     figures: outcome.figures,
-    secondary1Storage: context.secondary1Storage?.startsWith('redis') === true ? 'redis' : 'fs',
+    redisNodes,
     durationMs: Date.now() - startedMs,
   };
 }
 
-async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { toxiproxy, log }: RunContext, outcome: Outcome): Promise<void> {
+/**
+ * secondary-1 stores on Redis whenever the lab has one; the nodes a scenario needs on Redis do
+ * anyway, so that without Redis the scenario fails rather than tests something else.
+ */
+function redisNodesOf(scenario: Scenario, lab: Lab): RedisNodeName[] {
+  const wanted = new Set<RedisNodeName>(scenario.redisNodes ?? []);
+  if (lab.redis !== null) wanted.add('secondary-1');
+  return [...wanted];
+}
+
+async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { lab, log }: RunContext, outcome: Outcome): Promise<void> {
   log(`${scenario.name}: injecting ${scenario.faults.join('; ')}`);
-  const check = await scenario.inject(cluster, toxiproxy.client, outcome.figures);
+  const check = await scenario.inject(cluster, { toxiproxy: lab.toxiproxy.client, redis: lab.redis }, outcome.figures);
   await waitWorkloadDone(cluster);
   outcome.ackedWrites = cluster.primary.acked.size;
   log(`${scenario.name}: workload done (${outcome.ackedWrites} acknowledged), healing`);
-  await toxiproxy.client.reset();
+  await lab.toxiproxy.client.reset();
   outcome.convergenceMs = await waitConverged(cluster);
   log(`${scenario.name}: converged in ${outcome.convergenceMs} ms, checking storages`);
   outcome.problems.push(...cluster.primary.failed, ...(await check()));

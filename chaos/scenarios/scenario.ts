@@ -1,8 +1,16 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { Cluster } from '../cluster/cluster.js';
+import type { Cluster, RedisNodeName } from '../cluster/cluster.js';
+import type { RedisHandle } from '../cluster/redis.js';
 
 /** A scenario's own check on the healed, converged cluster (nodes still running): the problems found. */
 export type HealedCheck = () => Promise<string[]>;
+
+/** What a scenario may act on besides the cluster. */
+export interface FaultTools {
+  readonly toxiproxy: Toxiproxy;
+  /** The lab's Redis server, or null where there is none. */
+  readonly redis: RedisHandle | null;
+}
 
 /** What a scenario measured, by name, for the report (e.g. the secondaries' lags); filled by inject(). */
 export type Figures = Record<string, number>;
@@ -13,10 +21,10 @@ export interface Scenario {
   readonly faults: readonly string[];
   readonly writes: number;
   readonly maxOperationLog: number;
-  /** Kills secondary-1's redis-server: skipped, with a line saying so, where redis-server is not installed. */
-  readonly needsRedis?: boolean;
+  /** Nodes that must store on Redis: without a Redis the scenario fails, it is not skipped. */
+  readonly redisNodes?: readonly RedisNodeName[];
   /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
-  inject(cluster: Cluster, toxiproxy: Toxiproxy, figures: Figures): Promise<HealedCheck>;
+  inject(cluster: Cluster, faults: FaultTools, figures: Figures): Promise<HealedCheck>;
 }
 
 /** An operation log longer than any scenario's workload: a reconnecting secondary can always resume. */
