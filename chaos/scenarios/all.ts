@@ -6,10 +6,11 @@ import { linkFaults } from './link-faults.js';
 import { linkStall } from './link-stall.js';
 import { partitionPastLog } from './partition-past-log.js';
 import type { Scenario } from './scenario.js';
+import { redisLinkFaults } from './redis-link-faults.js';
 import { slowSecondary } from './slow-secondary.js';
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis, redisLinkFaults('secondary-1'), redisLinkFaults('primary')];
 
 /** What CI runs (`--profile short`): a replication-link fault, a Redis killed, in about a minute on 2 cores. */
 const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis];

@@ -13,7 +13,7 @@ export const dataLimit: Scenario = {
   faults: [`limit_data ${LIMIT_BYTES} B on secondary-1 downstream, added at 1/4, 2/4 and 3/4 of the workload and removed once it has cut the link`],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  async inject(cluster, _toxiproxy, figures) {
+  async inject(cluster, { timeline }, figures) {
     const { node: secondary, link } = cluster.secondary('secondary-1');
     const before = await secondary.secondaryStats();
     cluster.primary.startWorkload();
@@ -21,11 +21,13 @@ export const dataLimit: Scenario = {
     for (let round = 1; round <= ROUNDS; round += 1) {
       await waitAcked(cluster, (round * WRITES) / (ROUNDS + 1));
       const reconnections = (await secondary.secondaryStats()).primary.reconnections;
+      const limitEnded = timeline.begin(`limit_data on secondary-1 downstream, round ${round}`);
       const limit = await link.addToxic({ name: 'limit', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: LIMIT_BYTES } });
       // Bounded by the workload rather than a clock: a limit the stream never reaches is a failed check, not a hang.
       await waitUntil(async () => (await secondary.secondaryStats()).primary.reconnections > reconnections || cluster.primary.done, 'limit_data to cut the link', WORKLOAD_TIMEOUT_MS);
       if ((await secondary.secondaryStats()).primary.reconnections > reconnections) cuts += 1;
       await limit.remove();
+      limitEnded();
     }
     figures['rounds in which limit_data cut the link'] = cuts;
     return async () => {

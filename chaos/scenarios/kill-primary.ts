@@ -21,8 +21,9 @@ export const killPrimary: Scenario = {
   ],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  async inject(cluster, _toxiproxy, figures) {
+  async inject(cluster, { timeline }, figures) {
     const { node: unwarned, link } = cluster.secondary('secondary-1');
+    timeline.begin('slow_close on secondary-1 downstream');
     await link.addToxic({ name: 'slow_close', type: 'slow_close', stream: 'downstream', toxicity: 1, attributes: { delay: SLOW_CLOSE_MS } });
     const primary = cluster.primary;
     const historyBefore = (await primary.primaryStats()).replicationId;
@@ -31,11 +32,13 @@ export const killPrimary: Scenario = {
     primary.startWorkload();
     // Past half the workload, at a moment /stats shows writes waiting for the primary's storage: it dies under load, not between two batches.
     await waitUntil(async () => primary.acked.size >= WRITES / 2 && (await primary.primaryStats()).pendingWrites > 0, 'the primary to have writes in flight past half the workload', WORKLOAD_TIMEOUT_MS);
+    const down = timeline.begin('primary killed');
     await primary.kill9();
     figures['writes acknowledged before the kill'] = primary.acked.size;
     await waitUntil(async () => (await unwarned.timedOutLinks()) > timedOutBefore, 'secondary-1 to notice the dead primary on its own timer', WORKLOAD_TIMEOUT_MS);
     // Past the largest acknowledged index, the restarted primary writes none of the acknowledged writes again.
     await primary.start([String(Math.max(...primary.acked) + 1)]);
+    down();
     primary.startWorkload();
     return async () => {
       const historyAfter = (await primary.primaryStats()).replicationId;

@@ -16,17 +16,19 @@ export const killRedis: Scenario = {
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
   redisNodes: ['secondary-1'],
-  async inject(cluster, { redis }, figures) {
+  async inject(cluster, { redis, timeline }, figures) {
     if (redis === null) throw new Error('kill-redis needs a Redis to kill, and the lab has none');
     const { node: secondary } = cluster.secondary('secondary-1');
     cluster.primary.startWorkload();
     await waitAcked(cluster, WRITES / 4);
+    const down = timeline.begin("secondary-1's Redis killed");
     await redis.kill();
     await waitAcked(cluster, (3 * WRITES) / 4);
     const [primary, stalled] = await Promise.all([cluster.primary.primaryStats(), secondary.secondaryStats()]);
     const lagAtRestart = primary.appliedSequence - stalled.sequenceNumber;
     figures['secondary-1 lag when its Redis restarted (operations)'] = lagAtRestart;
     await redis.restart();
+    down();
     return async () => {
       figures['secondary-1 storage failures'] = (await secondary.secondaryStats()).primary.storageFailures;
       return lagAtRestart > BEHIND_OPERATIONS ? [] : [`secondary-1 was only ${lagAtRestart} operations behind when its Redis restarted: it went on without it`];

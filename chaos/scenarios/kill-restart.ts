@@ -9,13 +9,15 @@ export const killRestart: Scenario = {
   faults: ['kill -9 of secondary-2 (fs storage) at 1/4 of the workload', 'restart of secondary-2 on the same storage at 1/2'],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  async inject(cluster) {
+  async inject(cluster, { timeline }) {
     const { node: secondary } = cluster.secondary('secondary-2');
     cluster.primary.startWorkload();
     await waitAcked(cluster, WRITES / 4);
+    const down = timeline.begin('secondary-2 killed');
     await secondary.kill9();
     await waitAcked(cluster, WRITES / 2);
     await secondary.start();
+    down();
     // The operation log holds the whole workload: the restarted process resumes from its stored cursor.
     return async () => {
       const stats = await secondary.stats();

@@ -17,19 +17,23 @@ export const linkStall: Scenario = {
   ],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  async inject(cluster) {
+  async inject(cluster, { timeline }) {
     const { node: first, link: firstLink } = cluster.secondary('secondary-1');
     const { node: second, link: secondLink } = cluster.secondary('secondary-2');
     const reconnectionsBefore = await Promise.all([first, second].map(async (node) => (await node.secondaryStats()).primary.reconnections));
     cluster.primary.startWorkload();
     await waitAcked(cluster, WRITES / 4);
     // Nothing closes these links but the nodes' own timers; removing a timeout toxic would close them, so the wait comes first.
+    const downstreamEnded = timeline.begin('timeout 0 on secondary-1 downstream');
     const downstream = await firstLink.addToxic({ name: 'stall', type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
     await waitTimedOut(first, 'secondary-1 to close its silent link on its own timer');
     await downstream.remove();
+    downstreamEnded();
+    const upstreamEnded = timeline.begin('timeout 0 on secondary-2 upstream');
     const upstream = await secondLink.addToxic({ name: 'stall', type: 'timeout', stream: 'upstream', toxicity: 1, attributes: { timeout: 0 } });
     await waitTimedOut(cluster.primary, "the primary to close secondary-2's silent link on its own timer");
     await upstream.remove();
+    upstreamEnded();
     return async () => {
       const reconnectionsAfter = await Promise.all([first, second].map(async (node) => (await node.secondaryStats()).primary.reconnections));
       return [first, second].flatMap((node, index) =>

@@ -9,9 +9,10 @@ export const partitionPastLog: Scenario = {
   faults: [`secondary-2's proxy disabled (connections refused and cut) during the whole workload, 4× the operation log of ${OPERATION_LOG_MAX}`],
   writes: 4 * OPERATION_LOG_MAX,
   maxOperationLog: OPERATION_LOG_MAX,
-  async inject(cluster) {
+  async inject(cluster, { timeline }) {
     const { node: secondary, link } = cluster.secondary('secondary-2');
     const before = await secondary.stats();
+    timeline.begin("secondary-2's link disabled");
     await link.update({ enabled: false, listen: link.listen, upstream: link.upstream });
     cluster.primary.startWorkload();
     await waitWorkloadDone(cluster);

@@ -1,7 +1,9 @@
 import { Cluster, type RedisNodeName } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
 import type { Lab } from '../lab.js';
-import type { Figures, Scenario } from './scenario.js';
+import { FaultTimeline, type FaultWindow } from './fault-timeline.js';
+import { LagSampler, type LagSample } from './lag-sampler.js';
+import type { Figures, HealedCheck, Scenario } from './scenario.js';
 import { waitWorkloadDone } from './waits.js';
 
 export interface ScenarioResult {
@@ -18,6 +20,12 @@ export interface ScenarioResult {
   /** The nodes that stored on Redis; the others stored on fs. */
   readonly redisNodes: readonly RedisNodeName[];
   readonly durationMs: number;
+  /** The faults as they ran, in ms since they began to be injected. */
+  readonly faultWindows: readonly FaultWindow[];
+  /** Each secondary's lag over the same time, from injection to convergence. */
+  readonly lagSamples: readonly LagSample[];
+  /** The command that runs this scenario again, when it is a seeded schedule. */
+  readonly replay?: string;
 }
 
 export interface RunContext {
@@ -30,12 +38,14 @@ interface Outcome {
   convergenceMs: number | null;
   ackedWrites: number;
   readonly figures: Figures;
+  faultWindows: readonly FaultWindow[];
+  lagSamples: readonly LagSample[];
 }
 
 /** Builds the cluster, injects the faults, heals, and checks convergence and every acknowledged write. */
 export async function runScenario(scenario: Scenario, context: RunContext): Promise<ScenarioResult> {
   const startedMs = Date.now();
-  const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {} };
+  const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {}, faultWindows: [], lagSamples: [] };
   const redisNodes = redisNodesOf(scenario, context.lab);
   try {
     context.log(`${scenario.name}: starting a primary and two secondaries (on Redis: ${redisNodes.join(', ') || 'none'})`);
@@ -59,6 +69,9 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
     figures: outcome.figures,
     redisNodes,
     durationMs: Date.now() - startedMs,
+    faultWindows: outcome.faultWindows,
+    lagSamples: outcome.lagSamples,
+    ...(scenario.replay === undefined ? {} : { replay: scenario.replay }),
   };
 }
 
@@ -74,12 +87,28 @@ function redisNodesOf(scenario: Scenario, lab: Lab): RedisNodeName[] {
 
 async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { lab, log }: RunContext, outcome: Outcome): Promise<void> {
   log(`${scenario.name}: injecting ${scenario.faults.join('; ')}`);
-  const check = await scenario.inject(cluster, { toxiproxy: lab.toxiproxy.client, redis: lab.redis }, outcome.figures);
-  await waitWorkloadDone(cluster);
-  outcome.ackedWrites = cluster.primary.acked.size;
-  log(`${scenario.name}: workload done (${outcome.ackedWrites} acknowledged), healing`);
-  await lab.toxiproxy.client.reset();
-  outcome.convergenceMs = await waitConverged(cluster);
+  const originMs = Date.now();
+  const timeline = new FaultTimeline(originMs, () => cluster.primary.acked.size);
+  outcome.faultWindows = timeline.windows;
+  const sampler = new LagSampler(cluster, () => Date.now() - originMs);
+  outcome.lagSamples = sampler.samples;
+  let check: HealedCheck;
+  try {
+    check = await scenario.inject(cluster, { toxiproxy: lab.toxiproxy.client, redis: lab.redis, timeline }, outcome.figures);
+    await waitWorkloadDone(cluster);
+    outcome.ackedWrites = cluster.primary.acked.size;
+    log(`${scenario.name}: workload done (${outcome.ackedWrites} acknowledged), healing`);
+    await lab.toxiproxy.client.reset();
+    timeline.closeAll();
+    outcome.convergenceMs = await waitConverged(cluster);
+  } finally {
+    // Before the checks stop the nodes: the chart ends at convergence.
+    await sampler.stop();
+  }
+  await checkHealed(scenario, cluster, check, log, outcome);
+}
+
+async function checkHealed(scenario: Scenario, cluster: Cluster, check: HealedCheck, log: (line: string) => void, outcome: Outcome): Promise<void> {
   log(`${scenario.name}: converged in ${outcome.convergenceMs} ms, checking storages`);
   outcome.problems.push(...cluster.primary.failed, ...(await check()));
   await cluster.stopNodes();

@@ -1,6 +1,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { Cluster, RedisNodeName } from '../cluster/cluster.js';
 import type { RedisHandle } from '../cluster/redis.js';
+import type { FaultTimeline } from './fault-timeline.js';
 
 /** A scenario's own check on the healed, converged cluster (nodes still running): the problems found. */
 export type HealedCheck = () => Promise<string[]>;
@@ -10,6 +11,8 @@ export interface FaultTools {
   readonly toxiproxy: Toxiproxy;
   /** The lab's Redis server, or null where there is none. */
   readonly redis: RedisHandle | null;
+  /** Where each fault's window is noted, for the report. */
+  readonly timeline: FaultTimeline;
 }
 
 /** What a scenario measured, by name, for the report (e.g. the secondaries' lags); filled by inject(). */
@@ -23,6 +26,8 @@ export interface Scenario {
   readonly maxOperationLog: number;
   /** Nodes that must store on Redis: without a Redis the scenario fails, it is not skipped. */
   readonly redisNodes?: readonly RedisNodeName[];
+  /** The command that runs this scenario again (a seeded schedule's). */
+  readonly replay?: string;
   /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
   inject(cluster: Cluster, faults: FaultTools, figures: Figures): Promise<HealedCheck>;
 }

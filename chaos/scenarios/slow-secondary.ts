@@ -14,9 +14,10 @@ export const slowSecondary: Scenario = {
   faults: [`bandwidth ${RATE_KB_PER_S} KB/s on secondary-1 downstream during the whole workload`],
   writes: WRITES,
   maxOperationLog: LOG_HOLDING_WORKLOAD,
-  async inject(cluster, _toxiproxy, figures) {
+  async inject(cluster, { timeline }, figures) {
     const { node: slow, link } = cluster.secondary('secondary-1');
     const { node: other } = cluster.secondary('secondary-2');
+    timeline.begin('bandwidth on secondary-1 downstream');
     await link.addToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate: RATE_KB_PER_S } });
     cluster.primary.startWorkload();
     let otherLagMax = 0;
