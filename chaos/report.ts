@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Providers } from './lab.js';
+import { toHtml } from './report-html.js';
 import type { ScenarioResult } from './scenarios/run-scenario.js';
 
 export interface Report {
@@ -9,14 +10,16 @@ export interface Report {
   readonly scenarios: readonly ScenarioResult[];
 }
 
-/** Writes report.json and report.md into `dir`; returns their paths. */
+/** Writes report.json, report.md and report.html into `dir`; returns their paths. */
 export async function writeReport(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const markdown = join(dir, 'report.md');
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+  const html = join(dir, 'report.html');
   await writeFile(markdown, toMarkdown(report));
-  return [json, markdown];
+  await writeFile(html, toHtml(report));
+  return [json, markdown, html];
 }
 
 function toMarkdown(report: Report): string {

@@ -1,14 +1,17 @@
 /**
- * `npm run chaos [-- --report DIR] [--profile short|full] [--scenario NAME ...]`: opens the lab
+ * `npm run chaos [-- --report DIR] [--profile short|full] [--scenario NAME ...] [--seed S]`: opens the lab
  * (toxiproxy and Redis in containers, else processes), runs the scenarios against real node
  * processes, prints progress and which provider served what, writes DIR/report.json and
- * DIR/report.md (default chaos/report) and exits 1 unless every scenario passed.
+ * DIR/report.md (default chaos/report) and exits 1 unless every scenario passed. `--seed S` runs
+ * the schedule S draws instead, and prints S and the command that replays it.
  */
 import { parseArgs } from 'node:util';
 import { openLab, type Lab } from './lab.js';
 import { writeReport } from './report.js';
 import { chosenScenarios } from './scenarios/all.js';
 import { runScenario, type ScenarioResult } from './scenarios/run-scenario.js';
+import type { Scenario } from './scenarios/scenario.js';
+import { parseSeed, seededScenario } from './scenarios/seeded.js';
 
 const DEFAULT_REPORT_DIR = 'chaos/report';
 /** The exit code of a run ended by Ctrl-C, as a shell reports it. */
@@ -28,9 +31,9 @@ function closeOnSignal(lab: Lab): void {
   }
 }
 
-async function runAll(lab: Lab, names: readonly string[] | undefined, profile: string | undefined): Promise<ScenarioResult[]> {
+async function runAll(lab: Lab, scenarios: readonly Scenario[]): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  for (const scenario of chosenScenarios(names, profile)) {
+  for (const scenario of scenarios) {
     const result = await runScenario(scenario, { lab, log });
     log(`${scenario.name}: ${result.passed ? 'passed' : `FAILED: ${result.problems.join('; ')}`}`);
     for (const [name, value] of Object.entries(result.figures)) log(`${scenario.name}: ${name}: ${value}`);
@@ -40,8 +43,9 @@ async function runAll(lab: Lab, names: readonly string[] | undefined, profile: s
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { report: { type: 'string' }, scenario: { type: 'string', multiple: true }, profile: { type: 'string' } } });
-  chosenScenarios(values.scenario, values.profile);
+  const { values } = parseArgs({ options: { report: { type: 'string' }, scenario: { type: 'string', multiple: true }, profile: { type: 'string' }, seed: { type: 'string' } } });
+  const scenarios = values.seed === undefined ? chosenScenarios(values.scenario, values.profile) : [seededScenario(parseSeed(values.seed))];
+  for (const scenario of scenarios) if (scenario.replay !== undefined) log(`${scenario.name}: ${scenario.faults.join('; ')}; replay: ${scenario.replay}`);
   const startedAt = new Date().toISOString();
   const lab = await openLab(log);
   closeOnSignal(lab);
@@ -49,15 +53,22 @@ async function main(): Promise<number> {
   log(`toxiproxy: ${lab.providers.toxiproxy}`);
   let results: ScenarioResult[];
   try {
-    results = await runAll(lab, values.scenario, values.profile);
+    results = await runAll(lab, scenarios);
   } finally {
     await lab.close();
   }
   const paths = await writeReport(values.report ?? DEFAULT_REPORT_DIR, { startedAt, providers: lab.providers, scenarios: results });
   log(`report: ${paths.join(', ')}`);
   const failed = results.filter((result) => !result.passed).map((result) => result.name);
+  for (const scenario of scenarios) if (scenario.replay !== undefined) log(`${scenario.name}: replay with ${scenario.replay} (same schedule; the processes' timing varies)`);
   log(failed.length === 0 ? `all ${results.length} scenarios passed` : `${failed.length} of ${results.length} scenarios FAILED: ${failed.join(', ')}`);
   return failed.length === 0 ? 0 : 1;
 }
 
-process.exit(await main());
+// A refused argument or a missing container runtime is said in one line, not as a stack trace.
+process.exit(
+  await main().catch((error: unknown) => {
+    log(`chaos: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }),
+);
