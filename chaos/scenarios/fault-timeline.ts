@@ -1,4 +1,4 @@
-/** A fault as it actually ran: from and to, in ms since the scenario's workload started. */
+/** A fault as it actually ran: from and to, in ms (monotonic clock) since its scenario began to inject faults. */
 export interface FaultWindow {
   readonly label: string;
   readonly startMs: number;
@@ -18,7 +18,7 @@ export class FaultTimeline {
   ) {}
 
   nowMs(): number {
-    return Date.now() - this.originMs;
+    return Math.round(performance.now() - this.originMs);
   }
 
   /** Notes that `label` began now; the function returned notes its end. */

@@ -87,10 +87,11 @@ function redisNodesOf(scenario: Scenario, lab: Lab): RedisNodeName[] {
 
 async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { lab, log }: RunContext, outcome: Outcome): Promise<void> {
   log(`${scenario.name}: injecting ${scenario.faults.join('; ')}`);
-  const originMs = Date.now();
+  // A monotonic clock: the wall clock of a shared machine may be stepped while a scenario runs.
+  const originMs = performance.now();
   const timeline = new FaultTimeline(originMs, () => cluster.primary.acked.size);
   outcome.faultWindows = timeline.windows;
-  const sampler = new LagSampler(cluster, () => Date.now() - originMs);
+  const sampler = new LagSampler(cluster, () => timeline.nowMs());
   outcome.lagSamples = sampler.samples;
   let check: HealedCheck;
   try {
