@@ -13,6 +13,8 @@ const HOST = '127.0.0.1';
 /** How long the server may take to answer PING after it is spawned. */
 const START_TIMEOUT_MS = 10_000;
 const PING_RETRY_DELAY_MS = 20;
+/** How long one PING may go unanswered before it counts as no answer (a proxy that accepted and never forwarded). */
+const PING_TIMEOUT_MS = 1_000;
 /** How long the server may take to exit after SIGTERM, before SIGKILL. */
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -98,7 +100,10 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   }
 }
 
-/** Whether a Redis server on loopback `port` answers PING. */
+/**
+ * Whether a Redis server on loopback `port` answers PING. A connection closed or silent without
+ * an answer is a no: Docker's port proxy accepts while the container's Redis is not up yet.
+ */
 export function pings(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, HOST);
@@ -113,6 +118,8 @@ export function pings(port: number): Promise<boolean> {
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
     });
     socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+    socket.setTimeout(PING_TIMEOUT_MS, () => finish(false));
   });
 }
 

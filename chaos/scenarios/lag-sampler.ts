@@ -24,9 +24,11 @@ export class LagSampler {
     this.finished = this.loop();
   }
 
+  /** Ends with one more reading, so that the chart shows the lags at convergence. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.finished;
+    if (this.samples.length < SAMPLES_MAX) this.samples.push(await this.sample());
   }
 
   private async loop(): Promise<void> {
