@@ -40,7 +40,7 @@ function expectReportOf(report: string, details: fc.RunDetails<[Scenario]>, coun
   expect(lines[0]).toBe(`Property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s).`);
   expect(lines[1]).toBe(`fast-check: { seed: ${SEED}, path: ${JSON.stringify(details.counterexamplePath)}, endOnFailure: true }`);
   expect(lines.filter((line) => line.startsWith('replay: '))).toEqual([`replay: ${scenarioCommand(counterexample as Scenario)}`]);
-  const json = /^replay: npx nadb-sim scenario '(.*)'$/.exec(lines[2] ?? '')?.[1]?.replaceAll("'\\''", "'");
+  const json = /^replay: npx nadb-sim scenario '(.*)'$/s.exec(lines[2] ?? '')?.[1]?.replaceAll("'\\''", "'");
   expect(JSON.parse(json ?? 'null')).toEqual(counterexample);
   expect(lines.slice(3).join('\n')).toBe(details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance));
 }
