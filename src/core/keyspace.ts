@@ -112,24 +112,19 @@ export class Keyspace {
       const entry = this.get(order.paths[order.next] as string);
       if (entry === undefined) continue; // removed since the order was made
       const size = operationWireBytesMax(entry);
+      // A page ends only at an entry present now: the next page starts with it.
       if (entries.length > 0 && (entries.length >= request.entriesMax || bytes + size > request.bytesMax)) break;
       entries.push(entry);
       bytes += size;
     }
     const last = entries[entries.length - 1];
-    if (!this.hasEntryFrom(order) || last === undefined) return { entries, done: true };
+    if (order.next === order.paths.length || last === undefined) return { entries, done: true };
     return { entries, done: false, resumeId: this.scans.keep(last.path, order) };
   }
 
   private orderAfter(afterPath: string | null): ScanOrder {
     const paths = [...this.entries.keys()].filter((path) => afterPath === null || path > afterPath).sort(compareCodeUnits);
     return { paths, next: 0 };
-  }
-
-  /** Whether the order still names a present entry from its position on (skipping removed ones). */
-  private hasEntryFrom(order: ScanOrder): boolean {
-    while (order.next < order.paths.length && !this.entries.has(order.paths[order.next] as string)) order.next += 1;
-    return order.next < order.paths.length;
   }
 
   private update(path: string, change: (entry: Entry) => Entry): void {

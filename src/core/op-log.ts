@@ -2,6 +2,9 @@ import { assert, assertSequence } from './assert.js';
 import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
 import type { LogEntry } from './operation.js';
 
+/** Evicted slots kept before the arrays are compacted: compaction is amortised O(1) per append. */
+const COMPACT_AFTER_EVICTED = 1024;
+
 export interface OperationLogLimits {
   readonly logEntriesMax: number;
   readonly logBytesMax: number;
@@ -100,6 +103,8 @@ export class OperationLog {
   invariants(): void {
     assert(!this.abovePlainBounds() || this.firstSequence >= this.neededFrom, 'log beyond its bounds holds what no secondary needs');
     assert(!this.aboveBacklogBound(), 'log holds more bytes than logBytesMax plus replicaBacklogBytesMax');
+    // Evicted slots are compacted away, so memory follows what is retained, not the history's length.
+    assert(this.entries.length <= 2 * this.size + COMPACT_AFTER_EVICTED, 'log arrays hold too many evicted slots');
     if (this.size === 0) return;
     // Appends are checked one by one; the ends pin the index arithmetic in O(1).
     assert(this.entries[this.head]?.sequence === this.firstSequence, 'log head does not hold firstSequence');
@@ -109,7 +114,7 @@ export class OperationLog {
   private evict(): void {
     while (this.abovePlainBounds() && this.firstSequence < this.neededFrom) this.evictOldest();
     while (this.aboveBacklogBound()) this.evictOldest();
-    if (this.head > 1024 && this.head * 2 > this.entries.length) this.compact();
+    if (this.head > COMPACT_AFTER_EVICTED && this.head * 2 > this.entries.length) this.compact();
   }
 
   /** The newest entry always stays, even when it alone is above logBytesMax. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../src/core/assert.js';
 import { ExpiryIndex } from '../../../src/core/expiry-index.js';
 import { compareCodeUnits, Keyspace } from '../../../src/core/keyspace.js';
 import type { Operation, SetOperation } from '../../../src/core/operation.js';
@@ -142,6 +143,13 @@ describe('ExpiryIndex', () => {
     index.observe({ type: 'DELETE', path: 'p' });
     expect(index.wouldOverflow(set('r', 30))).toBe(false);
     index.invariants();
+  });
+
+  it('holds its invariants at entriesMax, and fails them past it (a caller that skipped wouldOverflow)', () => {
+    const index = indexOf([set('p', 10), set('q', 20)], 2);
+    expect(() => index.invariants()).not.toThrow();
+    index.observe(set('r', 30));
+    expect(() => index.invariants()).toThrow(new AssertionError('expiry index above expiringKeysMax'));
   });
 
   it('keeps its heap bounded across many updates of the same path', () => {

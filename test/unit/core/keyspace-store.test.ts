@@ -158,5 +158,13 @@ describe('KeyspaceStore', () => {
     expect(copy.staged).toBeNull();
     expect(pathsOf(store.staged)).toEqual(['staged', 'staged-later']);
   });
+
+  it('clones a store that has no staging area', () => {
+    const store = new KeyspaceStore();
+    store.execute({ kind: 'apply', operations: [set('a')], cursor: cursorA });
+    const copy = store.clone();
+    expect(pathsOf(copy.live)).toEqual(['a']);
+    expect(copy.staged).toBeNull();
+  });
 });
 

@@ -236,6 +236,24 @@ describe('Keyspace.scan', () => {
     expect(next.done).toBe(true);
   });
 
+  it('resumes a kept scan, skipping entries removed since it began and saying done only at its end', () => {
+    const keyspace = keyspaceOf(['a', 'b', 'c', 'd', 'e'].map((path) => set(path)));
+    const first = keyspace.scan({ afterPath: null, entriesMax: 2, bytesMax: 1_000_000 });
+    expect(first.entries.map((entry) => entry.path)).toEqual(['a', 'b']);
+    expect(first.resumeId).toBeDefined();
+    keyspace.apply({ type: 'DELETE', path: 'd' });
+    const second = keyspace.scan({ afterPath: 'b', resumeId: first.resumeId, entriesMax: 2, bytesMax: 1_000_000 });
+    expect(second.entries.map((entry) => entry.path)).toEqual(['c', 'e']);
+    expect(second).toMatchObject({ done: true });
+    expect(second.resumeId).toBeUndefined();
+  });
+
+  it('compareCodeUnits is a comparator: 0 for equal strings', () => {
+    expect(compareCodeUnits('a', 'a')).toBe(0);
+    expect(compareCodeUnits('a', 'b')).toBe(-1);
+    expect(compareCodeUnits('b', 'a')).toBe(1);
+  });
+
   it('refuses non-positive limits', () => {
     const keyspace = keyspaceOf([set('a')]);
     expect(() => keyspace.scan({ afterPath: null, entriesMax: 0, bytesMax: 100 })).toThrow(AssertionError);

@@ -27,6 +27,16 @@ describe('validateLimits', () => {
     expect(() => validateLimits(AT_EVERY_BOUNDARY)).not.toThrow();
   });
 
+  it('accepts a frame as long as the 4-byte length prefix can say', () => {
+    expect(() => validateLimits({ ...DEFAULT_LIMITS, frameBytesMax: 0xffff_ffff, outboundBudgetBytes: 0xffff_ffff })).not.toThrow();
+  });
+
+  it("keeps the log's default bounds the README states (16 MiB, and 64 MiB more for a connected secondary)", () => {
+    expect(DEFAULT_LIMITS.logBytesMax).toBe(16 * 1024 * 1024);
+    expect(DEFAULT_LIMITS.replicaBacklogBytesMax).toBe(64 * 1024 * 1024);
+    expect(DEFAULT_LIMITS.logEntriesMax).toBe(1_000_000);
+  });
+
   it.each<[string, Partial<Limits>, RegExp]>([
     ['a zero limit', { tagsMax: 0 }, /limit tagsMax must be a positive integer, got 0/],
     ['a fractional limit', { tagsMax: 1.5 }, /limit tagsMax must be a positive integer/],

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../src/core/assert.js';
+import { operationBinary } from '../../../src/core/codec/operation-encodings.js';
 import { OperationLog, type OperationLogLimits } from '../../../src/core/op-log.js';
 import type { LogEntry } from '../../../src/core/operation.js';
 
@@ -75,6 +76,19 @@ describe('OperationLog', () => {
     const log = new OperationLog(roomy);
     expect(() => log.append(entry(1), size)).toThrow(AssertionError);
     expect(log.size).toBe(0);
+  });
+
+  it.each([0, -1])('refuses a neededFrom of %s: it must be a sequence', (neededFrom) => {
+    const log = new OperationLog(roomy);
+    expect(() => log.append(entry(1), 10, neededFrom)).toThrow(new AssertionError('neededFrom must be a sequence'));
+  });
+
+  it("keeps an operation's encodings while it is in the log, and lets them go when it is evicted", () => {
+    const log = logWith({ logEntriesMax: 1, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [10]);
+    const { op } = log.entryAt(1);
+    expect(operationBinary(op)).toBe(operationBinary(op));
+    log.append(entry(2), 10);
+    expect(operationBinary(op)).not.toBe(operationBinary(op));
   });
 
   it('evicts the oldest entries beyond logEntriesMax', () => {

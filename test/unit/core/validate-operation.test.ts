@@ -4,6 +4,7 @@ import { InvalidOperationError, LimitExceededError } from '../../../src/core/err
 import { DEFAULT_LIMITS, FRAME_ENVELOPE_BYTES, type Limits } from '../../../src/core/limits.js';
 import type { Operation, SetOperation } from '../../../src/core/operation.js';
 import { validateOperation } from '../../../src/core/validate-operation.js';
+import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { operationArb } from '../../support/arbitraries.js';
 
 const small: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 8, tagsMax: 2, valueBytesMax: 16 };
@@ -92,6 +93,35 @@ describe('validateOperation', () => {
     const limits: Limits = { ...DEFAULT_LIMITS, frameBytesMax: FRAME_ENVELOPE_BYTES + 1024 };
     accepts(set({ value: new Uint8Array(300) }), limits);
     refuses(set({ value: new Uint8Array(600) }), LimitExceededError, limits);
+  });
+
+  it('accepts an operation that fills a frame exactly, and refuses it one byte short', () => {
+    const op = set({ value: new Uint8Array(300) });
+    const exact: Limits = { ...DEFAULT_LIMITS, frameBytesMax: FRAME_ENVELOPE_BYTES + operationWireBytesMax(op) };
+    accepts(op, exact);
+    refuses(op, LimitExceededError, { ...exact, frameBytesMax: exact.frameBytesMax - 1 });
+  });
+
+  it.each<[string, Operation, string]>([
+    ['an empty path', { type: 'DELETE', path: '' }, 'path must not be empty'],
+    ['a long path', { type: 'DELETE', path: 'p'.repeat(9) }, 'path of 9 characters exceeds nameLengthMax (8)'],
+    ['a long key', set({ key: 'k'.repeat(9) }), 'key of 9 characters exceeds nameLengthMax (8)'],
+    ['a long db', set({ db: 'd'.repeat(9) }), 'db of 9 characters exceeds nameLengthMax (8)'],
+    ['a long namespace', set({ namespace: 'n'.repeat(9) }), 'namespace of 9 characters exceeds nameLengthMax (8)'],
+    ['a long tag', set({ tags: ['t'.repeat(9)] }), 'tag of 9 characters exceeds nameLengthMax (8)'],
+    ['too many tags', set({ tags: ['a', 'b', 'c'] }), '3 tags exceed tagsMax (2)'],
+    ['a value too large', set({ value: new Uint8Array(17) }), 'value of 17 bytes exceeds valueBytesMax (16)'],
+    ['a key that is not a string', set({ key: 42 as unknown as string }), 'key must be a string'],
+    ['a lone surrogate', { type: 'DELETE', path: 'a\ud800' }, 'path is not well-formed Unicode (a lone surrogate)'],
+    ['a negative expiry', { type: 'SET_TTL', path: 'p', expiresAtMs: -1 }, 'expiresAtMs must be null or a non-negative integer, got -1'],
+  ])('says what is wrong with %s', (_what, op, message) => {
+    expect(() => validateOperation(op, small)).toThrow(message);
+  });
+
+  it('says by how much an operation misses its frame', () => {
+    const limits: Limits = { ...DEFAULT_LIMITS, frameBytesMax: FRAME_ENVELOPE_BYTES + 1024 };
+    const op = set({ value: new Uint8Array(600) });
+    expect(() => validateOperation(op, limits)).toThrow(`operation of up to ${operationWireBytesMax(op)} wire bytes does not fit frameBytesMax (${limits.frameBytesMax})`);
   });
 
   it('accepts every operation of the shared arbitraries whose names are well-formed Unicode', () => {
