@@ -172,6 +172,12 @@ describe('OperationLog', () => {
     expect(log.bytesAfter(1)).toBe(log.bytes);
   });
 
+  it('compacts its arrays when it retains many entries too', () => {
+    const log = logWith({ logEntriesMax: 2000, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, new Array<number>(6000).fill(1));
+    log.invariants();
+    expect(retainedSequences(log)).toEqual(Array.from({ length: 2000 }, (_, index) => 4001 + index));
+  });
+
   it('keeps what a connected secondary still needs beyond its bounds, up to replicaBacklogBytesMax more', () => {
     const log = new OperationLog({ logEntriesMax: 2, logBytesMax: 25, replicaBacklogBytesMax: 30 });
     for (let sequence = 1; sequence <= 6; sequence += 1) log.append(entry(sequence), 10, 2);
