@@ -1,4 +1,8 @@
-/** Drives a FrameDecoder the ways a socket can: everything at once, or byte by byte. */
+/**
+ * Drives a FrameDecoder the ways a socket can: everything at once, byte by byte, or in chunks of
+ * seven bytes (prime to the frames' lengths, so chunks end inside headers and bodies, and a chunk
+ * holds the end of one frame and the start of the next).
+ */
 import { expect } from 'vitest';
 import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
 import { FrameDecoder, type DecodedFrame } from '../../../../src/core/codec/frame-decoder.js';
@@ -11,15 +15,16 @@ export interface FeedResult {
   readonly decoder: FrameDecoder;
 }
 
-export type Chunking = 'whole' | 'byte-by-byte';
-export const CHUNKINGS: readonly Chunking[] = ['whole', 'byte-by-byte'];
+export type Chunking = 'whole' | 'byte-by-byte' | 'seven-byte';
+export const CHUNKINGS: readonly Chunking[] = ['whole', 'byte-by-byte', 'seven-byte'];
+const STEP_BYTES: Record<Exclude<Chunking, 'whole'>, number> = { 'byte-by-byte': 1, 'seven-byte': 7 };
 
 /** Pushes `bytes` in chunks, draining next() after each push, until the end or an error. */
 export function feed(bytes: Uint8Array, chunking: Chunking, limits: Limits = DEFAULT_LIMITS, wireFormat: WireFormat = 'json'): FeedResult {
   const decoder = new FrameDecoder(limits);
   decoder.wireFormat = wireFormat;
   const frames: DecodedFrame[] = [];
-  const step = chunking === 'whole' ? Math.max(1, bytes.length) : 1;
+  const step = chunking === 'whole' ? Math.max(1, bytes.length) : STEP_BYTES[chunking];
   try {
     for (let offset = 0; offset < bytes.length; offset += step) {
       decoder.push(bytes.subarray(offset, offset + step));

@@ -153,6 +153,32 @@ describe('FrameDecoder', () => {
     expect(decoder.bufferedBytes).toBe(0);
   });
 
+  it('decodes every frame whatever offset a stream of them is split at, taking frames between the two pushes', () => {
+    const frames = [sampleFrames.ack, sampleFrames.hello, sampleFrames.heartbeat];
+    const stream = concat(...frames.map(encode));
+    for (let cut = 0; cut <= stream.length; cut += 1) {
+      const decoder = new FrameDecoder(DEFAULT_LIMITS);
+      const decoded: Frame[] = [];
+      for (const chunk of [stream.subarray(0, cut), stream.subarray(cut)]) {
+        decoder.push(chunk);
+        for (let next = decoder.next(); next !== undefined; next = decoder.next()) decoded.push(next.frame);
+      }
+      expect(decoded, `cut at ${cut}`).toEqual(frames);
+      expect(decoder.bufferedBytes).toBe(0);
+    }
+  });
+
+  it('counts the complete frames buffered, and holds none after a failure', () => {
+    const decoder = new FrameDecoder(DEFAULT_LIMITS);
+    decoder.push(concat(encode(sampleFrames.hello), encode(sampleFrames.ack)));
+    expect(decoder.framesBuffered).toBe(2);
+    decoder.next();
+    expect(decoder.framesBuffered).toBe(1);
+    expect(() => decoder.push(header(0))).toThrow(ProtocolError);
+    expect(decoder.framesBuffered).toBe(0);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
   it('drains many small frames pushed at once', () => {
     const one = encode(sampleFrames.heartbeat);
     const count = 20_000;

@@ -1,0 +1,62 @@
+/** The binary frames' primitives on their own, at the boundaries where their encodings change. */
+import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
+import { ByteReader, ByteWriter, utf8Bytes, varintBytes } from '../../../../src/core/codec/binary-bytes.js';
+import { ProtocolError } from '../../../../src/core/errors.js';
+
+/** What `write` puts in a writer sized `sizeBytes`, which it must fill exactly. */
+function written(sizeBytes: number, write: (writer: ByteWriter) => void): number[] {
+  const writer = new ByteWriter(new Uint8Array(sizeBytes));
+  write(writer);
+  writer.finish(sizeBytes);
+  return [...writer.bytes];
+}
+
+describe('varints', () => {
+  it('take one byte up to 127 and two from 128', () => {
+    expect([varintBytes(0), varintBytes(127), varintBytes(128), varintBytes(16_383), varintBytes(16_384)]).toEqual([1, 1, 2, 2, 3]);
+    expect(written(1, (writer) => writer.varint(127))).toEqual([0x7f]);
+    expect(written(2, (writer) => writer.varint(128))).toEqual([0x80, 0x01]);
+    expect(written(2, (writer) => writer.varint(300))).toEqual([0xac, 0x02]);
+  });
+
+  it.each([-1, 1.5, 2 ** 53])('are not made of %s', (value) => {
+    expect(() => varintBytes(value)).toThrow(new AssertionError('varint: not a non-negative safe integer'));
+  });
+});
+
+describe('utf8Bytes', () => {
+  it.each([
+    'a', '\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', 'zo\u00eb \u{1f600}!',
+  ])('counts %j as TextEncoder encodes it', (text) => {
+    expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it.each(['\ud800', 'a\udc00', '\udfff', '\ud800a', '\udbff\ud800'])('refuses the lone surrogate in %j', (text) => {
+    expect(() => utf8Bytes(text)).toThrow(new AssertionError('binary frames carry well-formed names only: a lone surrogate has no UTF-8'));
+  });
+
+  it('sizes what ByteWriter.text writes', () => {
+    const text = '\u0800\u{10000}';
+    expect(written(8, (writer) => writer.text(text))).toEqual([7, ...new TextEncoder().encode(text)]);
+  });
+});
+
+describe('ByteReader', () => {
+  it('reads no byte past its end, though the array goes on', () => {
+    const reader = new ByteReader(Uint8Array.from([5, 99]), 1, 'frame');
+    expect(reader.u8('first')).toBe(5);
+    expect(() => reader.u8('second')).toThrow(new ProtocolError('frame .second is missing: the frame ends before it'));
+  });
+
+  it('may end where its bytes end, never beyond', () => {
+    expect(new ByteReader(Uint8Array.from([5]), 1, 'frame').u8('only')).toBe(5);
+    expect(() => new ByteReader(Uint8Array.from([5]), 2, 'frame')).toThrow(new AssertionError('ByteReader: end beyond the bytes'));
+  });
+
+  it('takes a length-prefixed field of exactly bytesMax, and refuses one byte more', () => {
+    const bytes = Uint8Array.from([3, 1, 2, 3]);
+    expect(new ByteReader(bytes, bytes.length, 'frame').lengthPrefixed('value', 3)).toEqual(Uint8Array.from([1, 2, 3]));
+    expect(() => new ByteReader(bytes, bytes.length, 'frame').lengthPrefixed('value', 2)).toThrow('.value is 3 bytes, above 2');
+  });
+});
