@@ -49,6 +49,11 @@ describe('ByteReader', () => {
     expect(() => reader.u8('second')).toThrow(new ProtocolError('frame .second is missing: the frame ends before it'));
   });
 
+  it.each([[0x80], [0x61, 0xff], [0xc3]])('refuses a name that is not UTF-8 (first byte %i), on the short path for ASCII too', (...bytes) => {
+    const body = Uint8Array.from([bytes.length, ...bytes]);
+    expect(() => new ByteReader(body, body.length, 'frame').string('path', 16)).toThrow('.path is not valid UTF-8');
+  });
+
   it('may end where its bytes end, never beyond', () => {
     expect(new ByteReader(Uint8Array.from([5]), 1, 'frame').u8('only')).toBe(5);
     expect(() => new ByteReader(Uint8Array.from([5]), 2, 'frame')).toThrow(new AssertionError('ByteReader: end beyond the bytes'));
