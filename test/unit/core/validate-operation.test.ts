@@ -109,6 +109,8 @@ describe('validateOperation', () => {
     ['a long db', set({ db: 'd'.repeat(9) }), 'db of 9 characters exceeds nameLengthMax (8)'],
     ['a long namespace', set({ namespace: 'n'.repeat(9) }), 'namespace of 9 characters exceeds nameLengthMax (8)'],
     ['a long tag', set({ tags: ['t'.repeat(9)] }), 'tag of 9 characters exceeds nameLengthMax (8)'],
+    ['a FLUSH of a long db', { type: 'FLUSH', db: 'd'.repeat(9), namespace: null }, 'db of 9 characters exceeds nameLengthMax (8)'],
+    ['a FLUSH of a long namespace', { type: 'FLUSH', db: null, namespace: 'n'.repeat(9) }, 'namespace of 9 characters exceeds nameLengthMax (8)'],
     ['too many tags', set({ tags: ['a', 'b', 'c'] }), '3 tags exceed tagsMax (2)'],
     ['a value too large', set({ value: new Uint8Array(17) }), 'value of 17 bytes exceeds valueBytesMax (16)'],
     ['a key that is not a string', set({ key: 42 as unknown as string }), 'key must be a string'],
