@@ -32,7 +32,7 @@ describe('utf8Bytes', () => {
     expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length);
   });
 
-  it.each(['\ud800', 'a\udc00', '\udfff', '\ud800a', '\udbff\ud800'])('refuses the lone surrogate in %j', (text) => {
+  it.each(['\ud800', 'a\udc00', '\udfff', '\ud800a', '\udbff\ud800', '\ud800\ue000', '\udc00\udc00'])('refuses the lone surrogate in %j', (text) => {
     expect(() => utf8Bytes(text)).toThrow(new AssertionError('binary frames carry well-formed names only: a lone surrogate has no UTF-8'));
   });
 
