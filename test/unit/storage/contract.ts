@@ -44,6 +44,7 @@ export interface ContractOptions {
 
 /** Paths that collide often, nest without a path being both a file and a directory, and leave the BMP. */
 const PATHS = ['a', 'b/c', 'b/d', 'b-c', 'b0', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
+const TAGS = ['t1', 't2', 't3'];
 /** 2100-01-01: never expires while the tests run, in any backend. */
 const FAR_FUTURE_MS = 4_102_444_800_000;
 const WHOLE_PAGE: ScanRequest = { afterPath: null, entriesMax: 1_000, bytesMax: 1 << 30 };
@@ -56,7 +57,7 @@ const setArb: fc.Arbitrary<Extract<Operation, { type: 'SET' }>> = fc.record({
   value: fc.uint8Array({ maxLength: 12 }),
   db: fc.constantFrom('d1', 'd2'),
   namespace: fc.constantFrom('n1', 'n2'),
-  tags: fc.array(fc.constantFrom('t1', 't2', 't3'), { maxLength: 3 }),
+  tags: fc.array(fc.constantFrom(...TAGS), { maxLength: 3 }),
   expiresAtMs: fc.constantFrom(null, FAR_FUTURE_MS, FAR_FUTURE_MS + 1),
 });
 /** The operations that name one path: all but FLUSH. */
@@ -373,6 +374,10 @@ async function expectSameEntries(storage: StorageBackend, model: Keyspace, compa
     expect(await storage.exists(path)).toBe(want !== undefined);
     expect(await storage.size(path)).toBe(want?.value.length);
     expect((await storage.metadata(path))?.tags).toEqual(want?.tags);
+  }
+  for (const tag of TAGS) {
+    const tagged = expected.filter((entry) => entry.tags.includes(tag)).map((entry) => entry.path);
+    expect(await storage.listTagged(tag)).toEqual(tagged.sort(compareCodeUnits));
   }
   const scanned = await scanAll(storage, { afterPath: null, entriesMax: 3, bytesMax: 1 << 20 });
   expect(scanned.map(comparable)).toEqual(expected.sort((a, b) => comparePaths(a.path, b.path)).map(comparable));
