@@ -103,13 +103,14 @@ function parseHeader(json: string, where: string): { cursor: string | null; ops:
 }
 
 function operationOf(raw: unknown, where: string): OpHeader {
+  if (typeof raw !== 'object' || raw === null) throw invalidOperation(raw, where);
   const op = raw as Record<string, unknown>;
   const isString = (field: string): boolean => typeof op[field] === 'string';
   const isStrings = (field: string): boolean => Array.isArray(op[field]) && (op[field] as unknown[]).every((item) => typeof item === 'string');
   const isExpiry = op.expiresAtMs === null || Number.isSafeInteger(op.expiresAtMs);
   const isNameOrAll = (field: string): boolean => op[field] === null || isString(field);
   let valid: boolean;
-  switch (op?.type) {
+  switch (op.type) {
     case 'SET':
       valid = isString('path') && isString('key') && isString('db') && isString('namespace') && isStrings('tags') && isExpiry
         && Number.isSafeInteger(op.valueBytes) && (op.valueBytes as number) >= 0;
@@ -129,8 +130,13 @@ function operationOf(raw: unknown, where: string): OpHeader {
     default:
       valid = false;
   }
-  if (!valid) throw corrupt(where, `it holds an invalid operation ${JSON.stringify(raw).slice(0, 200)}`);
+  if (!valid) throw invalidOperation(raw, where);
   return op as unknown as OpHeader;
+}
+
+/** Quotes at most 200 characters of what it found. */
+function invalidOperation(raw: unknown, where: string): StorageFailedError {
+  return corrupt(where, `it holds an invalid operation ${JSON.stringify(raw).slice(0, 200)}`);
 }
 
 function corrupt(where: string, why: string): StorageFailedError {

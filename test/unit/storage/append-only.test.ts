@@ -1,11 +1,12 @@
 import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StorageFailedError } from '../../../src/core/errors.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { AppendOnlyStorage } from '../../../src/storage/append-only.js';
-import { READ_CHUNK_BYTES } from '../../../src/storage/append-only/limits.js';
+import { READ_CHUNK_BYTES, RECORD_BYTES_MAX } from '../../../src/storage/append-only/limits.js';
 import { decodeRecord, encodeRecord, frameAt } from '../../../src/storage/append-only/record.js';
 import { del, set, text } from '../../support/ops.js';
 import { describeDurabilityByFsync, describeStorageContract, openedFrom } from './contract.js';
@@ -178,7 +179,17 @@ describe('AppendOnlyStorage', () => {
 describe('append-only records', () => {
   // An empty value between others: a CRC chained over chunks once restarted at zero there.
   const record = {
-    operations: [set('p', 'v', { tags: ['t'], expiresAtMs: 9 }), set('empty', ''), set('r', 'w'), del('q'), { type: 'FLUSH', db: null, namespace: 'n' } as const],
+    operations: [
+      set('p', 'v', { tags: ['t'], expiresAtMs: 9 }),
+      set('empty', ''),
+      set('r', 'w'),
+      del('q'),
+      { type: 'SET_TTL', path: 'p', expiresAtMs: null } as const,
+      { type: 'SET_TTL', path: 'r', expiresAtMs: 5 } as const,
+      { type: 'METADATA', path: 'r', tags: ['a', 'b'] } as const,
+      { type: 'FLUSH', db: null, namespace: 'n' } as const,
+      { type: 'FLUSH', db: 'd', namespace: null } as const,
+    ],
     cursor: cursorOld,
   };
 
@@ -199,5 +210,68 @@ describe('append-only records', () => {
       flipped.writeUInt8(flipped.readUInt8(index) ^ 0x10, index);
       expect(frameAt(flipped).kind, `byte ${index}`).not.toBe('record');
     }
+  });
+
+  /** A record framed and checksummed as the file holds it, around a payload made by hand. */
+  function framedPayload(headerJson: string, values = ''): Buffer {
+    const header = Buffer.from(headerJson);
+    const headerLength = Buffer.alloc(4);
+    headerLength.writeUInt32LE(header.length);
+    const payload = Buffer.concat([headerLength, header, Buffer.from(values)]);
+    const framed = frameAt(Buffer.concat([frameHeader(payload.length, crc32(payload)), payload]));
+    if (framed.kind !== 'record') throw new Error(`not a record: ${framed.kind}`);
+    return framed.payload;
+  }
+
+  function frameHeader(payloadBytes: number, crc: number): Buffer {
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(payloadBytes, 0);
+    header.writeUInt32LE(crc, 4);
+    return header;
+  }
+
+  const SET_HEADER = { type: 'SET', path: 'p', key: 'p', db: 'd', namespace: 'n', tags: [], expiresAtMs: null, valueBytes: 1 };
+  it.each([
+    ['a header past its end', Buffer.from([0xff, 0, 0, 0, 0x7b]), /its header runs past its end/],
+    ['a header that is not JSON', framedPayload('{cursor'), /its header is not JSON/],
+    ['no ops', framedPayload('{"cursor":null}'), /its header has no cursor and ops/],
+    ['a cursor that is not a string', framedPayload('{"cursor":3,"ops":[]}'), /its header has no cursor and ops/],
+    ['values short of the header', framedPayload(JSON.stringify({ cursor: null, ops: [SET_HEADER] })), /its values do not fill it/],
+    ['bytes beyond the values', framedPayload(JSON.stringify({ cursor: null, ops: [SET_HEADER] }), 'vx'), /its values do not fill it/],
+    ['a SET without a key', framedPayload(JSON.stringify({ cursor: null, ops: [{ ...SET_HEADER, key: 1 }] }), 'v'), /invalid operation/],
+    ['a SET of -1 bytes', framedPayload(JSON.stringify({ cursor: null, ops: [{ ...SET_HEADER, valueBytes: -1 }] })), /invalid operation/],
+    ['a SET with a tag that is not text', framedPayload(JSON.stringify({ cursor: null, ops: [{ ...SET_HEADER, tags: [1] }] }), 'v'), /invalid operation/],
+    ['a DELETE without a path', framedPayload('{"cursor":null,"ops":[{"type":"DELETE"}]}'), /invalid operation/],
+    ['a SET_TTL with an expiry that is text', framedPayload('{"cursor":null,"ops":[{"type":"SET_TTL","path":"p","expiresAtMs":"9"}]}'), /invalid operation/],
+    ['a SET_TTL without a path', framedPayload('{"cursor":null,"ops":[{"type":"SET_TTL","expiresAtMs":9}]}'), /invalid operation/],
+    ['a METADATA whose tags are not a list', framedPayload('{"cursor":null,"ops":[{"type":"METADATA","path":"p","tags":"t"}]}'), /invalid operation/],
+    ['a FLUSH of db 1', framedPayload('{"cursor":null,"ops":[{"type":"FLUSH","db":1,"namespace":null}]}'), /invalid operation/],
+    ['an operation of no known type', framedPayload('{"cursor":null,"ops":[{"type":"RENAME","path":"p"}]}'), /invalid operation \{"type":"RENAME","path":"p"\}/],
+    ['an operation that is null', framedPayload('{"cursor":null,"ops":[null]}'), /invalid operation null/],
+  ])('refuse a record whose checksum holds but whose content is not a batch: %s', (_, payload, why) => {
+    expect(() => decodeRecord(payload, 'f at byte 8')).toThrow(StorageFailedError);
+    expect(() => decodeRecord(payload, 'f at byte 8')).toThrow(new RegExp(`^corrupt record in f at byte 8: (it holds an )?${why.source}`));
+  });
+
+  it('quote at most 200 characters of an invalid operation', () => {
+    const payload = framedPayload(JSON.stringify({ cursor: null, ops: [{ type: 'DELETE', path: 7, pad: 'x'.repeat(500) }] }));
+    const message = (() => {
+      try {
+        decodeRecord(payload, 'f');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message.length).toBe('corrupt record in f: it holds an invalid operation '.length + 200);
+  });
+
+  it('call a length below its own header or above RECORD_BYTES_MAX bad, before reading on', () => {
+    for (const payloadBytes of [0, 3, RECORD_BYTES_MAX + 1]) {
+      expect(frameAt(frameHeader(payloadBytes, 0)), `${payloadBytes}`).toEqual({ kind: 'bad', why: `a record length of ${payloadBytes} bytes`, frameBytes: 8 + payloadBytes });
+    }
+    expect(frameAt(frameHeader(4, 0)).kind).toBe('incomplete');
+    expect(frameAt(frameHeader(RECORD_BYTES_MAX, 0)).kind).toBe('incomplete');
+    expect(frameAt(Buffer.concat([frameHeader(4, 1), Buffer.alloc(4)]))).toEqual({ kind: 'bad', why: 'a CRC-32 mismatch', frameBytes: 12 });
   });
 });
