@@ -63,15 +63,15 @@ describe('AppendOnlyStorage', () => {
     await third.close();
   });
 
-  it('cuts a torn last record (cut short, or zeros) and keeps every record before it', async () => {
-    for (const tear of ['short', 'zeros'] as const) {
+  it('cuts a torn last record (cut short, zeros, or whole but garbled) and keeps every record before it', async () => {
+    for (const tear of ['short', 'zeros', 'garbled'] as const) {
       const basePath = await tempDir();
       const storage = await AppendOnlyStorage.open({ basePath });
       await storage.apply([set('kept', 'yes')], cursorOld);
       await storage.close();
       const file = join(basePath, FILE_NAME);
       const record = Buffer.concat(encodeRecord({ operations: [set('torn', 'no')], cursor: cursorNew }));
-      await appendFile(file, tear === 'short' ? record.subarray(0, record.length - 3) : Buffer.alloc(record.length));
+      await appendFile(file, tornAs(tear, record));
       const sizeTorn = (await stat(file)).size;
       const again = await AppendOnlyStorage.open({ basePath });
       expect(await again.list(), tear).toEqual(['kept']);
@@ -87,6 +87,15 @@ describe('AppendOnlyStorage', () => {
       await third.close();
     }
   });
+
+  /** What a crash mid-append can leave: fewer bytes, zeros where the page was not written, or other bytes. */
+  function tornAs(tear: 'short' | 'zeros' | 'garbled', record: Buffer): Buffer {
+    if (tear === 'short') return record.subarray(0, record.length - 3);
+    if (tear === 'zeros') return Buffer.alloc(record.length);
+    const garbled = Buffer.from(record);
+    garbled.writeUInt8(garbled.readUInt8(garbled.length - 1) ^ 0x5a, garbled.length - 1);
+    return garbled;
+  }
 
   it('refuses to open a file with a bad record followed by good ones, and a file that is not its own', async () => {
     const basePath = await tempDir();
