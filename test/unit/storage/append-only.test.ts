@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageFailedError } from '../../../src/core/errors.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { AppendOnlyStorage } from '../../../src/storage/append-only.js';
-import { READ_CHUNK_BYTES, RECORD_BYTES_MAX } from '../../../src/storage/append-only/limits.js';
+import { READ_CHUNK_BYTES, RECORD_BYTES_MAX, REWRITE_ENTRIES_PER_RECORD } from '../../../src/storage/append-only/limits.js';
+import { recordsOf } from '../../../src/storage/append-only/rewrite.js';
+import { Keyspace } from '../../../src/core/keyspace.js';
 import { decodeRecord, encodeRecord, frameAt } from '../../../src/storage/append-only/record.js';
 import { del, set, text } from '../../support/ops.js';
 import { describeDurabilityByFsync, describeStorageContract, openedFrom } from './contract.js';
@@ -284,5 +286,23 @@ describe('append-only records', () => {
     expect(frameAt(frameHeader(4, 0)).kind).toBe('incomplete');
     expect(frameAt(frameHeader(RECORD_BYTES_MAX, 0)).kind).toBe('incomplete');
     expect(frameAt(Buffer.concat([frameHeader(4, 1), Buffer.alloc(4)]))).toEqual({ kind: 'bad', why: 'a CRC-32 mismatch', frameBytes: 12 });
+  });
+
+  it('hold a keyspace as records of at most REWRITE_ENTRIES_PER_RECORD SETs, the cursor in the last one only', () => {
+    const keyspaceOf = (entries: number): Keyspace => {
+      const keyspace = new Keyspace();
+      for (let index = 0; index < entries; index += 1) keyspace.apply(set(`k${index}`, 'v'));
+      return keyspace;
+    };
+    const shape = (entries: number, cursor: Cursor | null): Array<[number, Cursor | null]> =>
+      [...recordsOf(keyspaceOf(entries), cursor)].map((record) => [record.operations.length, record.cursor]);
+    expect(shape(0, null)).toEqual([]);
+    expect(shape(0, cursorOld)).toEqual([[0, cursorOld]]);
+    expect(shape(2, null)).toEqual([[2, null]]);
+    expect(shape(REWRITE_ENTRIES_PER_RECORD, null)).toEqual([[REWRITE_ENTRIES_PER_RECORD, null]]);
+    expect(shape(REWRITE_ENTRIES_PER_RECORD, cursorOld)).toEqual([[REWRITE_ENTRIES_PER_RECORD, null], [0, cursorOld]]);
+    expect(shape(REWRITE_ENTRIES_PER_RECORD + 1, cursorNew)).toEqual([[REWRITE_ENTRIES_PER_RECORD, null], [1, cursorNew]]);
+    const written = [...recordsOf(keyspaceOf(REWRITE_ENTRIES_PER_RECORD + 1), null)].flatMap((record) => record.operations);
+    expect(written).toEqual([...keyspaceOf(REWRITE_ENTRIES_PER_RECORD + 1).values()]);
   });
 });
