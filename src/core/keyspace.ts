@@ -1,6 +1,6 @@
 import { assert } from './assert.js';
 import { operationWireBytesMax } from './codec/index.js';
-import { loadEntry, SharedNames, storedScope, storeEntry, type StoredEntry } from './compact-entry.js';
+import { loadEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
 import { ResumableScans } from './resumable-scans.js';
 
@@ -63,6 +63,11 @@ export class Keyspace {
 
   *values(): IterableIterator<Entry> {
     for (const [path, stored] of this.entries) yield loadEntry(path, stored);
+  }
+
+  /** The paths of the entries holding `tag`, in no order, without loading a value. */
+  *pathsTagged(tag: string): IterableIterator<string> {
+    for (const [path, stored] of this.entries) if (storedTags(stored).includes(tag)) yield path;
   }
 
   apply(op: Operation): void {

@@ -13,7 +13,5 @@ export function listPaths(keyspace: Keyspace, prefix: string): string[] {
 }
 
 export function listTaggedPaths(keyspace: Keyspace, tag: string): string[] {
-  const tagged: string[] = [];
-  for (const entry of keyspace.values()) if (entry.tags.includes(tag)) tagged.push(entry.path);
-  return tagged.sort(compareCodeUnits);
+  return [...keyspace.pathsTagged(tag)].sort(compareCodeUnits);
 }

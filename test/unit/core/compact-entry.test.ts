@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTEXT } from '../../../src/core/api-operations.js';
-import { loadEntry, SharedNames, storedScope, storeEntry } from '../../../src/core/compact-entry.js';
+import { loadEntry, SharedNames, storedScope, storedTags, storeEntry } from '../../../src/core/compact-entry.js';
 import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from '../../../src/core/limits.js';
 import type { SetOperation } from '../../../src/core/operation.js';
 
@@ -36,6 +36,7 @@ describe('stored entries', () => {
       const stored = storeEntry(written, new SharedNames());
       expect(loadEntry(written.path, stored)).toEqual(written);
       expect(storedScope(stored)).toMatchObject({ db: written.db, namespace: written.namespace });
+      expect(storedTags(stored)).toEqual(written.tags);
     }), { numRuns: 1_000 });
   });
 
