@@ -207,9 +207,6 @@ export function applyStep(sim: Simulation, step: ActionStep): void {
 /** A scenario naming a node it does not have is a mistake in the scenario, not a verdict. */
 function checkNodes(scenario: Scenario): void {
   const known = new Set([PRIMARY, ...Array.from({ length: scenario.secondaries }, (_, i) => `s${i + 1}`)]);
-  for (const node of Object.keys(scenario.wireFormats ?? {})) {
-    if (!known.has(node)) throw new RangeError(`wireFormats names ${node}, not one of ${[...known].join(', ')}`);
-  }
   for (const step of scenario.steps) {
     for (const node of nodesOf(step)) {
       if (!known.has(node)) throw new RangeError(`step ${JSON.stringify(step)} names ${node}, not one of ${[...known].join(', ')}`);

@@ -425,10 +425,14 @@ export class Simulation {
     return this.faults.nodeFaults?.[node];
   }
 
-  /** Faults or a token for a node the cluster does not have are a mistake in the options, not a verdict. */
+  /** Faults, a token or a wire format for a node the cluster does not have are a mistake in the options, not a verdict. */
   private checkNodeFaults(): void {
     const names = this.hosts().map((host) => host.name);
-    const named: [string, object | undefined][] = [['nodeFaults', this.faults.nodeFaults], ['authTokens', this.options.authTokens]];
+    const named: [string, object | undefined][] = [
+      ['nodeFaults', this.faults.nodeFaults],
+      ['authTokens', this.options.authTokens],
+      ['wireFormats', this.options.wireFormats],
+    ];
     for (const [option, byNode] of named) {
       for (const node of Object.keys(byNode ?? {})) {
         if (!names.includes(node)) throw new RangeError(`${option} names ${node}, not one of ${names.join(', ')}`);
