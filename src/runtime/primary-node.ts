@@ -100,6 +100,7 @@ export class PrimaryNode {
   /** Resolves with the write's sequence once the primary's storage has applied it. */
   async write(op: Operation): Promise<number> {
     if (!this.driver.isRunning) throw new NotReadyError('primary is closed');
+    this.options.storage.checkStorable?.(op);
     let sequence = 0;
     this.driver.drive((machine, nowMs) => {
       sequence = machine.submitWrite(op, nowMs);

@@ -45,9 +45,12 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  *    entry removed before its page; one created meanwhile may be missed (the snapshot's replay
  *    carries it).
  * 8. Refusals: a backend may refuse names it cannot store (the filesystem: a path that would be
- *    a file and a directory, `.`/`..` segments, `.nadb`; Redis: lone surrogates) with an
- *    InvalidOperationError, applying nothing of that batch. Any other failure rejects the
- *    promise with an Error; the caller stops applying.
+ *    a file and a directory, `.`/`..` segments, `.nadb`, a segment over 255 bytes; Redis: lone
+ *    surrogates) with an InvalidOperationError, applying nothing of that batch. Any other
+ *    failure rejects the promise with an Error; the caller stops applying. A backend that
+ *    refuses names by their form alone says so in `checkStorable` too, synchronously: a primary
+ *    calls it before a write enters its log, since a write the log holds is streamed to the
+ *    secondaries and can no longer be refused (its storage refusing it then stops the primary).
  */
 export interface StorageBackend {
   /** `durable`: the operations survive a crash of this process once the promise resolves. */
@@ -58,6 +61,11 @@ export interface StorageBackend {
   stageCommit(cursor: Cursor): Promise<{ durable: boolean }>;
   /** Where a secondary's data stands, as last persisted; null for storage that never held any. */
   loadCursor(): Promise<Cursor | null>;
+  /**
+   * Throws InvalidOperationError for an operation whose names this backend refuses by their form
+   * alone (rule 8), whatever it holds; absent for a backend that stores every name the core accepts.
+   */
+  checkStorable?(op: Operation): void;
 
   read(path: string): Promise<Entry | undefined>;
   exists(path: string): Promise<boolean>;

@@ -13,7 +13,7 @@ import { Changes, Durability, type FsyncMode } from './filesystem/durability.js'
 import { syncPath } from './filesystem/file-io.js';
 import { FileWriters } from './filesystem/file-writers.js';
 import { layoutOf, type FsLayout } from './filesystem/layout.js';
-import { planBatch } from './filesystem/plan.js';
+import { checkStorablePath, planBatch } from './filesystem/plan.js';
 import { clearJournal } from './filesystem/redo-journal.js';
 import { EntryTree } from './filesystem/tree.js';
 import { SerializedStorage } from './serialized-storage.js';
@@ -84,6 +84,10 @@ export class FileSystemStorage extends SerializedStorage {
       throw error;
     }
     return new FileSystemStorage(live, writers);
+  }
+
+  checkStorable(op: Operation): void {
+    checkStorablePath(op);
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {

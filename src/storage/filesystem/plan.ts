@@ -29,6 +29,11 @@ export interface PlanSource {
   filesUnder(path: string): AsyncIterable<string>;
 }
 
+/** Throws InvalidPathError for an operation whose path no file can hold (paths.ts), whatever the tree holds. */
+export function checkStorablePath(op: Operation): void {
+  if (op.type !== 'FLUSH') checkPath(op.path);
+}
+
 const ABSENT: FinalState = Object.freeze({ kind: 'absent' });
 
 /**
@@ -38,7 +43,7 @@ const ABSENT: FinalState = Object.freeze({ kind: 'absent' });
  * file and a directory of other entries: a refused batch writes nothing.
  */
 export async function planBatch(source: PlanSource, operations: readonly Operation[]): Promise<FinalStates> {
-  for (const op of operations) if (op.type !== 'FLUSH') checkPath(op.path);
+  for (const op of operations) checkStorablePath(op);
   const plan = new BatchPlan(source);
   for (const op of operations) await applyOperation(plan, op);
   return plan.states;
