@@ -4,7 +4,8 @@ import { fetchStats } from '../../src/cli/admin-client.js';
 import type { PrimaryReplicationStats, ReplicationStats, SecondaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { spawnScript } from '../../harness/spawn-script.js';
 import { waitUntil } from '../../harness/waits.js';
-import type { NodeEvent } from './workload.js';
+import { nodeOptionsEnv, type NodeOptions } from './node-options.js';
+import type { NodeEvent, WorkloadCommand } from './workload.js';
 
 const SCRIPT = 'chaos/cluster/node-process.ts';
 const HOST = '127.0.0.1';
@@ -18,6 +19,10 @@ export class ChaosNode {
   private child: ChildProcess | null = null;
   private stderr = '';
   readonly acked = new Set<number>();
+  /** Writes sent on stdin (a simulator scenario's), whatever became of them. */
+  readonly sent = new Set<number>();
+  /** Writes the library refused (a limit), as the simulator counts them: not a failure. */
+  readonly refused = new Set<number>();
   readonly failed: string[] = [];
   done = false;
 
@@ -26,11 +31,12 @@ export class ChaosNode {
     readonly storage: string,
     readonly adminPort: number,
     private readonly args: readonly string[],
+    private readonly options?: NodeOptions,
   ) {}
 
   /** `extraArgs` follow the node's own (a restarted primary's FIRST_WRITE). */
   async start(extraArgs: readonly string[] = []): Promise<void> {
-    const child = spawnScript(SCRIPT, [...this.args, ...extraArgs]);
+    const child = spawnScript(SCRIPT, [...this.args, ...extraArgs], nodeOptionsEnv(this.options), 'pipe');
     this.child = child;
     let ready = false;
     let partial = '';
@@ -40,6 +46,8 @@ export class ChaosNode {
       for (const line of lines) ready = this.record(line) || ready;
     });
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    // A command racing the process's SIGKILL is lost with the process (EPIPE), as a write in flight is.
+    child.stdin?.on('error', () => undefined);
     await waitUntil(() => {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode}: ${this.stderr.trim()}`);
       return ready;
@@ -49,6 +57,15 @@ export class ChaosNode {
   /** Only a primary acts on it: the workload starts. */
   startWorkload(): void {
     this.child?.kill('SIGUSR2');
+  }
+
+  /** Sends a primary a command on stdin; false when the process is not running (the command is not sent). */
+  send(command: WorkloadCommand): boolean {
+    const stdin = this.child?.stdin;
+    if (!this.running || stdin === null || stdin === undefined) return false;
+    if ('write' in command) this.sent.add(command.write);
+    stdin.write(`${JSON.stringify(command)}\n`);
+    return true;
   }
 
   async stats(): Promise<ReplicationStats> {
@@ -115,6 +132,7 @@ export class ChaosNode {
       return false;
     }
     if (event.event === 'acked') this.acked.add(event.index);
+    if (event.event === 'refused') this.refused.add(event.index);
     if (event.event === 'failed') this.failed.push(`write ${event.index}: ${event.error}`);
     if (event.event === 'done') this.done = true;
     return event.event === 'ready';

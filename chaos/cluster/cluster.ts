@@ -5,15 +5,28 @@ import { Redis } from 'ioredis';
 import type { Proxy } from 'toxiproxy-node-client';
 import { freePort } from '../../harness/redis-process.js';
 import type { Lab } from '../lab.js';
+import { PROXY_SLOTS } from '../containers/fault-proxy-container.js';
 import { ChaosNode } from './chaos-node.js';
+import type { NodeOptions } from './node-options.js';
 
 const LOOPBACK = '127.0.0.1';
-export const SECONDARY_NAMES = ['secondary-1', 'secondary-2'] as const;
-type SecondaryName = (typeof SECONDARY_NAMES)[number];
+export type SecondaryName = `secondary-${number}`;
 /** The nodes that may store on Redis: secondary-1 whenever there is a Redis, the primary when a scenario asks. */
 export type RedisNodeName = 'secondary-1' | 'primary';
-/** One proxy slot per link, so that a proxy container publishes a fixed set of ports. */
-const SLOTS = { 'secondary-1': 0, 'secondary-2': 1, 'secondary-1-redis': 2, 'primary-redis': 3 } as const;
+/** Two secondaries unless a scenario asks for another number. */
+const SECONDARIES_DEFAULT = 2;
+/** One proxy slot per link, so that a proxy container publishes a fixed set of ports; secondaries past the second take the slots after Redis'. */
+const REDIS_SLOTS: Readonly<Record<RedisNodeName, number>> = { 'secondary-1': 2, primary: 3 };
+/** The most secondaries a cluster has: the proxy container's slots less the two Redis links. */
+export const SECONDARIES_MAX = PROXY_SLOTS - Object.keys(REDIS_SLOTS).length;
+
+export function secondaryName(index: number): SecondaryName {
+  return `secondary-${index + 1}`;
+}
+
+function secondarySlot(index: number): number {
+  return index < 2 ? index : index + Object.keys(REDIS_SLOTS).length;
+}
 /** Each Redis-backed node has its own database, emptied when the cluster starts. */
 const REDIS_DATABASES: Readonly<Record<RedisNodeName, number>> = { 'secondary-1': 1, primary: 2 };
 
@@ -23,6 +36,10 @@ export interface ClusterOptions {
   readonly maxOperationLog: number;
   /** The nodes that store on the lab's Redis, each through its own proxy; the others store on fs. */
   readonly redisNodes: readonly RedisNodeName[];
+  /** SECONDARIES_DEFAULT when absent, at most SECONDARIES_MAX. */
+  readonly secondaries?: number;
+  /** What every node process is configured with beyond its role (node-options.ts); the lab's defaults when absent. */
+  readonly nodeOptions?: (name: string) => NodeOptions;
 }
 
 interface Link {
@@ -45,9 +62,11 @@ export class Cluster {
   /** Starts every node; a cluster that fails half-way is taken down again before the error is thrown. */
   static async start(lab: Lab, options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster(await mkdtemp(join(tmpdir(), `nadb-chaos-${options.scenario}-`)), lab, options);
+    const secondaries = options.secondaries ?? SECONDARIES_DEFAULT;
     try {
+      if (!Number.isInteger(secondaries) || secondaries < 1 || secondaries > SECONDARIES_MAX) throw new RangeError(`a cluster has 1 to ${SECONDARIES_MAX} secondaries, not ${secondaries}`);
       const primaryPort = await cluster.startPrimary();
-      for (const name of SECONDARY_NAMES) await cluster.startSecondary(name, primaryPort);
+      for (let index = 0; index < secondaries; index += 1) await cluster.startSecondary(index, primaryPort);
     } catch (error) {
       await cluster.dispose();
       throw error;
@@ -66,7 +85,7 @@ export class Cluster {
 
   /** A secondary and its link to the primary. */
   secondary(name: SecondaryName): Link {
-    const member = this.members[SECONDARY_NAMES.indexOf(name)];
+    const member = this.members.find((candidate) => candidate.node.name === name);
     if (member === undefined) throw new Error(`the cluster has no ${name}`);
     return member;
   }
@@ -95,17 +114,19 @@ export class Cluster {
     // The proxies dial the primary at the lab's address of this host (a container network's gateway, or loopback).
     const listen = `${this.lab.toxiproxy.hostAddress}:${port}`;
     const args = ['primary', listen, String(adminPort), storage, String(this.options.maxOperationLog), String(this.options.writes)];
-    this.started = new ChaosNode('primary', storage, adminPort, args);
+    this.started = new ChaosNode('primary', storage, adminPort, args, this.options.nodeOptions?.('primary'));
     await this.started.start();
     return port;
   }
 
-  private async startSecondary(name: SecondaryName, primaryPort: number): Promise<void> {
+  private async startSecondary(index: number, primaryPort: number): Promise<void> {
+    const name = secondaryName(index);
     const proxyName = `${this.options.scenario}-${name}`;
-    const { link, dialPort } = await this.createLink(proxyName, SLOTS[name], `${this.lab.toxiproxy.hostAddress}:${primaryPort}`);
+    const { link, dialPort } = await this.createLink(proxyName, secondarySlot(index), `${this.lab.toxiproxy.hostAddress}:${primaryPort}`);
     const storage = await this.storageOf(name);
     const adminPort = await freePort();
-    const node = new ChaosNode(name, storage, adminPort, ['secondary', `${LOOPBACK}:${dialPort}`, String(adminPort), storage, proxyName]);
+    const args = ['secondary', `${LOOPBACK}:${dialPort}`, String(adminPort), storage, proxyName];
+    const node = new ChaosNode(name, storage, adminPort, args, this.options.nodeOptions?.(name));
     this.members.push({ node, link });
     await node.start();
   }
@@ -115,7 +136,7 @@ export class Cluster {
     const redisNode = this.options.redisNodes.find((candidate) => candidate === name);
     if (redisNode === undefined) return `fs:${join(this.dir, name)}`;
     if (this.lab.redisUpstream === null) throw new Error(`${name} stores on Redis in this scenario, and the lab has no Redis (${this.lab.providers.redis})`);
-    const { link, dialPort } = await this.createLink(`${this.options.scenario}-${name}-redis`, SLOTS[`${redisNode}-redis`], this.lab.redisUpstream);
+    const { link, dialPort } = await this.createLink(`${this.options.scenario}-${name}-redis`, REDIS_SLOTS[redisNode], this.lab.redisUpstream);
     this.redisLinks.set(redisNode, link);
     const url = `redis://${LOOPBACK}:${dialPort}/${REDIS_DATABASES[redisNode]}`;
     await flushDatabase(url);

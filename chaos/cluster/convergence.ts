@@ -4,7 +4,7 @@ import { storageDifference } from '../../harness/storage-difference.js';
 import { waitUntil } from '../../harness/waits.js';
 import type { ChaosNode } from './chaos-node.js';
 import type { Cluster } from './cluster.js';
-import { pathOf, valueOf } from './workload.js';
+import type { ExpectedEntry } from './workload.js';
 
 /** How long a healed cluster may take to converge before the scenario fails. */
 const CONVERGE_TIMEOUT_MS = 60_000;
@@ -25,36 +25,37 @@ async function converged(cluster: Cluster): Promise<boolean> {
 
 /**
  * With every node stopped: each secondary's storage equals the primary's path by path, and every
- * acknowledged write is in every storage with its value. Returns the problems found.
+ * acknowledged write is in every storage as `expected` says. Returns the problems found.
  */
-export async function storageProblems(cluster: Cluster, acked: ReadonlySet<number>): Promise<string[]> {
+export async function storageProblems(cluster: Cluster, expected: readonly ExpectedEntry[]): Promise<string[]> {
   const primary = await open(cluster.primary);
   const problems: string[] = [];
   try {
-    problems.push(...(await lostWrites(cluster.primary.name, primary, acked)));
-    for (const node of cluster.secondaries) problems.push(...(await secondaryProblems(node, primary, acked)));
+    problems.push(...(await lostWrites(cluster.primary.name, primary, expected)));
+    for (const node of cluster.secondaries) problems.push(...(await secondaryProblems(node, primary, expected)));
   } finally {
     await primary.close();
   }
   return problems;
 }
 
-async function secondaryProblems(node: ChaosNode, primary: StorageBackend, acked: ReadonlySet<number>): Promise<string[]> {
+async function secondaryProblems(node: ChaosNode, primary: StorageBackend, expected: readonly ExpectedEntry[]): Promise<string[]> {
   const storage = await open(node);
   try {
     const difference = await storageDifference(primary, storage);
-    return [...(difference === null ? [] : [`${node.name} differs from the primary: ${difference}`]), ...(await lostWrites(node.name, storage, acked))];
+    return [...(difference === null ? [] : [`${node.name} differs from the primary: ${difference}`]), ...(await lostWrites(node.name, storage, expected))];
   } finally {
     await storage.close();
   }
 }
 
-/** One problem per acknowledged write missing from `storage` or holding another value. */
-export async function lostWrites(name: string, storage: StorageBackend, acked: ReadonlySet<number>): Promise<string[]> {
+/** One problem per expected entry that `storage` does not hold as expected (another value, or one where none should be). */
+export async function lostWrites(name: string, storage: StorageBackend, expected: readonly ExpectedEntry[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const index of acked) {
-    const entry = await storage.read(pathOf(index));
-    if (entry === undefined || Buffer.from(entry.value).toString('utf8') !== valueOf(index)) problems.push(`${name} lost acknowledged write ${index}`);
+  for (const { label, path, value } of expected) {
+    const entry = await storage.read(path);
+    const held = entry === undefined ? null : Buffer.from(entry.value).toString('utf8');
+    if (held !== value) problems.push(`${name} lost ${label}`);
   }
   return problems;
 }

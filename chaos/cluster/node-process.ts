@@ -5,14 +5,20 @@
  *   node-process.ts primary   LISTEN_HOST:PORT ADMIN_PORT STORAGE MAX_OPERATION_LOG WRITES [FIRST_WRITE]
  *   node-process.ts secondary PRIMARY_HOST:PORT ADMIN_PORT STORAGE REPLICA_ID
  * A primary restarted after a kill writes from FIRST_WRITE on (default 0): what the killed one
- * acknowledged is then checked as that process left it, never written again.
+ * acknowledged is then checked as that process left it, never written again. A primary also takes
+ * writes of the user's API on stdin (WorkloadCommand, one JSON line each), for a simulator's
+ * scenario. CHAOS_NODE_OPTIONS (node-options.ts) overrides the limits, timing, wire format and token.
  */
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStorage, parseStorageSpec, replicaIdFileOf, type StorageSpec } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { ReplicationError } from '../../src/core/errors.js';
 import { FAST_TIMING } from '../../harness/fast-timing.js';
 import { splitHostPort } from '../fault-proxy/proxy.js';
-import { pathOf, valueOf, type NodeEvent } from './workload.js';
+import { callApi } from './api-call.js';
+import { nodeOptionsOf } from './node-options.js';
+import { pathOf, valueOf, type NodeEvent, type WorkloadCommand } from './workload.js';
 
 const ADMIN_HOST = '127.0.0.1';
 /** Writes in flight at once; the pause between batches spreads the workload over the faults. */
@@ -38,7 +44,8 @@ async function startNode(args: readonly string[]): Promise<{ node: NetworkSyncBa
   const [role, address, adminPort, storageText, extra, writes, first] = args;
   const { host, port } = splitHostPort(address ?? '');
   const spec: StorageSpec = parseStorageSpec(storageText ?? '');
-  const common = { timing: FAST_TIMING, adminHost: ADMIN_HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
+  const { timing = FAST_TIMING, ...options } = nodeOptionsOf(process.env);
+  const common = { ...options, timing, adminHost: ADMIN_HOST, adminPort: Number(adminPort), logLevel: 'silent' as const };
   const config =
     role === 'primary'
       ? { ...common, listenHost: host, listenPort: port, maxOperationLog: Number(extra) }
@@ -60,6 +67,23 @@ async function writeWorkload(node: NetworkSyncBackend, { first, writes }: Worklo
   emit({ event: 'done' });
 }
 
+function settle(index: number, write: Promise<void>): Promise<void> {
+  return write.then(
+    () => emit({ event: 'acked', index }),
+    (error: unknown) => emit({ event: error instanceof ReplicationError ? 'refused' : 'failed', index, error: String(error) }),
+  );
+}
+
+/** Makes each write the runner sends, at once and in order, as a scenario's steps do; `done` once they have all settled. */
+function takeCommands(node: NetworkSyncBackend): void {
+  const pending: Promise<void>[] = [];
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const command = JSON.parse(line) as WorkloadCommand;
+    if ('done' in command) void Promise.all(pending).then(() => emit({ event: 'done' }));
+    else pending.push(settle(command.write, callApi(node, command.call, command.context)));
+  });
+}
+
 /** A node whose runner is gone (Ctrl-C, a crash) ends at once, even while it starts: nothing will stop it otherwise. */
 function exitWhenOrphaned(): void {
   const runner = process.ppid;
@@ -71,6 +95,7 @@ function exitWhenOrphaned(): void {
 exitWhenOrphaned();
 const { node, workload } = await startNode(process.argv.slice(2));
 process.once('SIGUSR2', () => void writeWorkload(node, workload));
+if (process.argv[2] === 'primary') takeCommands(node);
 emit({ event: 'ready' });
 await Promise.race([new Promise((resolve) => process.once('SIGTERM', resolve)), sleep(LIFETIME_MAX_MS)]);
 await node.close();

@@ -1,5 +1,6 @@
 import { Cluster, type RedisNodeName } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
+import { workloadEntries } from '../cluster/workload.js';
 import type { Lab } from '../lab.js';
 import { FaultTimeline, type FaultWindow } from './fault-timeline.js';
 import { LagSampler, type LagSample } from './lag-sampler.js';
@@ -49,7 +50,8 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   const redisNodes = redisNodesOf(scenario, context.lab);
   try {
     context.log(`${scenario.name}: starting a primary and two secondaries (on Redis: ${redisNodes.join(', ') || 'none'})`);
-    const cluster = await Cluster.start(context.lab, { scenario: scenario.name, writes: scenario.writes, maxOperationLog: scenario.maxOperationLog, redisNodes });
+    const { name, writes, maxOperationLog, secondaries, nodeOptions } = scenario;
+    const cluster = await Cluster.start(context.lab, { scenario: name, writes, maxOperationLog, redisNodes, ...(secondaries === undefined ? {} : { secondaries }), ...(nodeOptions === undefined ? {} : { nodeOptions }) });
     try {
       await faultHealAndCheck(scenario, cluster, context, outcome);
     } finally {
@@ -113,5 +115,6 @@ async function checkHealed(scenario: Scenario, cluster: Cluster, check: HealedCh
   log(`${scenario.name}: converged in ${outcome.convergenceMs} ms, checking storages`);
   outcome.problems.push(...cluster.primary.failed, ...(await check()));
   await cluster.stopNodes();
-  outcome.problems.push(...(await storageProblems(cluster, cluster.primary.acked)));
+  const expected = scenario.expectedEntries?.(cluster.primary) ?? workloadEntries(cluster.primary.acked);
+  outcome.problems.push(...(await storageProblems(cluster, expected)));
 }

@@ -1,5 +1,7 @@
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { Cluster, RedisNodeName } from '../cluster/cluster.js';
+import type { ChaosNode } from '../cluster/chaos-node.js';
+import type { Cluster, ClusterOptions, RedisNodeName } from '../cluster/cluster.js';
+import type { ExpectedEntry } from '../cluster/workload.js';
 import type { RedisHandle } from '../cluster/redis.js';
 import type { FaultTimeline } from './fault-timeline.js';
 
@@ -28,6 +30,15 @@ export interface Scenario {
   readonly redisNodes?: readonly RedisNodeName[];
   /** The command that runs this scenario again (a seeded schedule's). */
   readonly replay?: string;
+  /** Two when absent. */
+  readonly secondaries?: number;
+  /** Each node's options by name (a simulator scenario's limits, timing, wire formats, token); the lab's defaults when absent. */
+  readonly nodeOptions?: ClusterOptions['nodeOptions'];
+  /**
+   * What every storage must hold at the end, from what the primary acknowledged: the known
+   * workload's values (workloadEntries) when absent.
+   */
+  readonly expectedEntries?: (primary: ChaosNode) => readonly ExpectedEntry[];
   /** Starts the primary's workload and injects the faults around it; healing (toxiproxy /reset) is the runner's. */
   inject(cluster: Cluster, faults: FaultTools, figures: Figures): Promise<HealedCheck>;
 }
