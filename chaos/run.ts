@@ -1,9 +1,10 @@
 /**
- * `npm run chaos [-- --report DIR] [--profile short|full] [--scenario NAME ...] [--seed S]`: opens the lab
- * (toxiproxy and Redis in containers, else processes), runs the scenarios against real node
- * processes, prints progress and which provider served what, writes DIR/report.json and
+ * `npm run chaos [-- --report DIR] [--profile short|full] [--scenario NAME ...] [--seed S] [--from-sim JSON|FILE]`:
+ * opens the lab (toxiproxy and Redis in containers, else processes), runs the scenarios against
+ * real node processes, prints progress and which provider served what, writes DIR/report.json and
  * DIR/report.md (default chaos/report) and exits 1 unless every scenario passed. `--seed S` runs
- * the schedule S draws instead, and prints S and the command that replays it.
+ * the schedule S draws instead, and prints S and the command that replays it; `--from-sim` runs a
+ * simulator's scenario, and exits 64 when it is not one.
  */
 import { parseArgs } from 'node:util';
 import { openLab, type Lab } from './lab.js';
@@ -12,10 +13,14 @@ import { chosenScenarios } from './scenarios/all.js';
 import { runScenario, type ScenarioResult } from './scenarios/run-scenario.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { parseSeed, seededScenario } from './scenarios/seeded.js';
+import { SimScenarioError } from './from-sim/error.js';
+import { loadFromSim } from './from-sim/scenario.js';
 
 const DEFAULT_REPORT_DIR = 'chaos/report';
 /** The exit code of a run ended by Ctrl-C, as a shell reports it. */
 const INTERRUPTED_EXIT_CODE = 130;
+/** A `--from-sim` text that is not a scenario: a usage error, as nadb-sim's (EX_USAGE). */
+const USAGE_EXIT_CODE = 64;
 
 function log(line: string): void {
   process.stdout.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -42,9 +47,20 @@ async function runAll(lab: Lab, scenarios: readonly Scenario[]): Promise<Scenari
   return results;
 }
 
+type Options = { readonly scenario?: string[]; readonly profile?: string; readonly seed?: string; readonly 'from-sim'?: string };
+
+/** What the options ask for: a simulator's scenario, a seeded schedule, or named scenarios (a profile by default); one of them. */
+async function scenariosOf(values: Options): Promise<readonly Scenario[]> {
+  const fromSim = values['from-sim'];
+  if (fromSim === undefined) return values.seed === undefined ? chosenScenarios(values.scenario, values.profile) : [seededScenario(parseSeed(values.seed))];
+  if (values.seed !== undefined || values.scenario !== undefined || values.profile !== undefined) throw new Error('--from-sim runs one scenario: leave out --seed, --scenario and --profile');
+  return [await loadFromSim(fromSim)];
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { report: { type: 'string' }, scenario: { type: 'string', multiple: true }, profile: { type: 'string' }, seed: { type: 'string' } } });
-  const scenarios = values.seed === undefined ? chosenScenarios(values.scenario, values.profile) : [seededScenario(parseSeed(values.seed))];
+  const options = { report: { type: 'string' }, scenario: { type: 'string', multiple: true }, profile: { type: 'string' }, seed: { type: 'string' }, 'from-sim': { type: 'string' } } as const;
+  const { values } = parseArgs({ options });
+  const scenarios = await scenariosOf(values);
   for (const scenario of scenarios) if (scenario.replay !== undefined) log(`${scenario.name}: ${scenario.faults.join('; ')}; replay: ${scenario.replay}`);
   const startedAt = new Date().toISOString();
   const lab = await openLab(log);
@@ -69,6 +85,6 @@ async function main(): Promise<number> {
 process.exit(
   await main().catch((error: unknown) => {
     log(`chaos: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return error instanceof SimScenarioError ? USAGE_EXIT_CODE : 1;
   }),
 );

@@ -102,8 +102,14 @@ const MS_PER_SECOND = 1000;
 
 /** The operation a write step stands for, made when the primary's clock reads `nowMs`. */
 export function operationOfStep(step: WriteStep | OperationWriteStep, nowMs: number): Operation {
-  const { call, context = DEFAULT_CONTEXT } = 'op' in step ? callOfSpec(step.op) : step;
+  const { call, context } = callOfStep(step);
   return operationOf(call, context, nowMs);
+}
+
+/** The API call a write step makes and the context it makes it under, whichever form the step has. */
+export function callOfStep(step: WriteStep | OperationWriteStep): { readonly call: ScenarioCall; readonly context: StorageContext } {
+  const { call, context = DEFAULT_CONTEXT } = 'op' in step ? callOfSpec(step.op) : step;
+  return { call, context };
 }
 
 /** The operation an older spec stands for, written when the primary's clock reads `nowMs`. */

@@ -49,7 +49,8 @@ export class ChaosNode {
     // A command racing the process's SIGKILL is lost with the process (EPIPE), as a write in flight is.
     child.stdin?.on('error', () => undefined);
     await waitUntil(() => {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode}: ${this.stderr.trim()}`);
+      // A signal too: a node killed while it starts (a scenario's crash) is not waited for.
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${this.stderr.trim()}`);
       return ready;
     }, `${this.name} to start`, READY_TIMEOUT_MS);
   }
