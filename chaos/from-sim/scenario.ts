@@ -4,7 +4,8 @@
  */
 import type { Scenario as SimScenario } from '../../sim/scenario.js';
 import type { ChaosNode } from '../cluster/chaos-node.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { Figures, Scenario } from '../scenarios/scenario.js';
 import { describePlan } from './describe.js';
 import { PlanExecutor } from './execute.js';
 import { expectedEntries } from './expected.js';
@@ -44,10 +45,20 @@ export function fromSimScenario(simScenario: SimScenario): Scenario {
       cluster.primary.send({ done: true });
       return async () => {
         found['writes refused by the library'] = cluster.primary.refused.size;
+        await recordReconnections(cluster, found);
         return [...startProblems, ...(await resyncProblems(cluster.primary, simScenario.fullResyncsMax))];
       };
     },
   };
+}
+
+/** What the faults did to each secondary's link, for the report: how often it reconnected, and by full resync (counts of its current process). */
+async function recordReconnections(cluster: Cluster, found: Figures): Promise<void> {
+  for (const node of cluster.secondaries) {
+    const stats = await node.secondaryStats();
+    found[`${node.name} reconnections`] = stats.primary.reconnections;
+    found[`${node.name} full resyncs`] = stats.fullResyncs;
+  }
 }
 
 /** The scenario's bound on full resyncs, when it has one, held against the primary's count since it last started. */
