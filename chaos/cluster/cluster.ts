@@ -14,7 +14,7 @@ export type SecondaryName = `secondary-${number}`;
 /** The nodes that may store on Redis: secondary-1 whenever there is a Redis, the primary when a scenario asks. */
 export type RedisNodeName = 'secondary-1' | 'primary';
 /** Two secondaries unless a scenario asks for another number. */
-const SECONDARIES_DEFAULT = 2;
+export const SECONDARIES_DEFAULT = 2;
 /** One proxy slot per link, so that a proxy container publishes a fixed set of ports; secondaries past the second take the slots after Redis'. */
 const REDIS_SLOTS: Readonly<Record<RedisNodeName, number>> = { 'secondary-1': 2, primary: 3 };
 /** The most secondaries a cluster has: the proxy container's slots less the two Redis links. */

@@ -6,6 +6,7 @@ import type { Scenario as SimScenario } from '../../sim/scenario.js';
 import type { ChaosNode } from '../cluster/chaos-node.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { Figures, Scenario } from '../scenarios/scenario.js';
+import { waitWorkloadDone } from '../scenarios/waits.js';
 import { describePlan } from './describe.js';
 import { PlanExecutor } from './execute.js';
 import { expectedEntries } from './expected.js';
@@ -43,8 +44,10 @@ export function fromSimScenario(simScenario: SimScenario): Scenario {
       await executor.run(plan);
       const startProblems = await executor.startProblems();
       cluster.primary.send({ done: true });
+      // Counted before healing, so that a run that never converges still says what the library refused.
+      await waitWorkloadDone(cluster);
+      found['writes refused by the library'] = cluster.primary.refused.size;
       return async () => {
-        found['writes refused by the library'] = cluster.primary.refused.size;
         await recordReconnections(cluster, found);
         return [...startProblems, ...(await resyncProblems(cluster.primary, simScenario.fullResyncsMax))];
       };

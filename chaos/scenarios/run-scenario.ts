@@ -1,4 +1,4 @@
-import { Cluster, type RedisNodeName } from '../cluster/cluster.js';
+import { Cluster, SECONDARIES_DEFAULT, type RedisNodeName } from '../cluster/cluster.js';
 import { storageProblems, waitConverged } from '../cluster/convergence.js';
 import { workloadEntries } from '../cluster/workload.js';
 import type { Lab } from '../lab.js';
@@ -49,7 +49,7 @@ export async function runScenario(scenario: Scenario, context: RunContext): Prom
   const outcome: Outcome = { problems: [], convergenceMs: null, ackedWrites: 0, figures: {}, faultWindows: [], lagSamples: [] };
   const redisNodes = redisNodesOf(scenario, context.lab);
   try {
-    context.log(`${scenario.name}: starting a primary and two secondaries (on Redis: ${redisNodes.join(', ') || 'none'})`);
+    context.log(`${scenario.name}: starting a primary and ${scenario.secondaries ?? SECONDARIES_DEFAULT} secondaries (on Redis: ${redisNodes.join(', ') || 'none'})`);
     const { name, writes, maxOperationLog, secondaries, nodeOptions } = scenario;
     const cluster = await Cluster.start(context.lab, { scenario: name, writes, maxOperationLog, redisNodes, ...(secondaries === undefined ? {} : { secondaries }), ...(nodeOptions === undefined ? {} : { nodeOptions }) });
     try {
