@@ -107,7 +107,9 @@ function section(result: ScenarioResult): string {
   const replay = result.replay === undefined ? '' : `<p>Replay: <code>${escape(result.replay)}</code> (the same schedule; real processes' timing varies, so the windows below are what ran this time).</p>`;
   return [
     `<section><h2>${escape(result.name)} — ${verdict}</h2>`,
-    `<p>Faults: ${result.faults.map(escape).join('; ')}. On Redis: ${escape(result.redisNodes.join(', ') || 'none')}. ${(result.durationMs / 1000).toFixed(1)} s.</p>`,
+    // One item a fault: a simulator's scenario lists dozens, with how each was mapped.
+    `<p>Faults:</p><ul class="faults">${result.faults.map((fault) => `<li>${escape(fault)}</li>`).join('')}</ul>`,
+    `<p>On Redis: ${escape(result.redisNodes.join(', ') || 'none')}. ${(result.durationMs / 1000).toFixed(1)} s.</p>`,
     replay,
     chart(result),
     windowList(result.faultWindows),
@@ -126,7 +128,8 @@ section { border-top: 1px solid #ccc; padding-top: 8px; margin-top: 16px; }
 .pass { color: #1e8449; } .fail { color: #c0392b; font-weight: bold; }
 .legend { font-size: 12px; margin: 2px 0 6px ${MARGIN.left}px; }
 ol.windows { list-style: none; padding-left: 0; font-size: 12px; }
-code { background: #f4f4f4; padding: 1px 4px; }
+code { background: #f4f4f4; padding: 1px 4px; overflow-wrap: anywhere; }
+ul.faults { font-size: 12px; }
 </style></head><body>
 <h1>Chaos lab report</h1>
 <p>Started ${escape(report.startedAt)}. ${passed} of ${report.scenarios.length} scenarios passed.</p>

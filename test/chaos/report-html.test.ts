@@ -35,6 +35,7 @@ describe('chaos report.html', () => {
     // secondary-1 is one line of three points; secondary-2's missing reading splits it into two.
     expect(html.match(/<polyline /g)).toHaveLength(3);
     expect(html).toContain('cut &amp; &lt;reset&gt;');
+    expect(html).toContain('<ul class="faults"><li>a &lt;fault&gt;</li></ul>');
     expect(html).not.toContain('<reset>');
     expect(html).toContain('container: r');
   });
