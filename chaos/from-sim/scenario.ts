@@ -42,14 +42,14 @@ export function fromSimScenario(simScenario: SimScenario): Scenario {
       Object.assign(found, figures);
       const executor = new PlanExecutor(cluster, tools);
       await executor.run(plan);
-      const startProblems = await executor.startProblems();
       cluster.primary.send({ done: true });
       // Counted before healing, so that a run that never converges still says what the library refused.
       await waitWorkloadDone(cluster);
       found['writes refused by the library'] = cluster.primary.refused.size;
       return async () => {
         await recordReconnections(cluster, found);
-        return [...startProblems, ...(await resyncProblems(cluster.primary, simScenario.fullResyncsMax))];
+        // Waited for only now: a secondary restarted behind a cut link syncs once the runner has healed it.
+        return [...(await executor.startProblems()), ...(await resyncProblems(cluster.primary, simScenario.fullResyncsMax))];
       };
     },
   };

@@ -39,4 +39,18 @@ describe('chaos lab --from-sim smoke', () => {
       await lab.close();
     }
   });
+
+  it('heals what the scenario leaves broken: a secondary restarted behind a link still cut syncs once the lab heals it', async () => {
+    const cutAtTheEnd: Step[] = [...writes(0, 3), { kind: 'partition', node: 's2' }, { kind: 'crash', node: 's2' }, ...writes(3, 3), { kind: 'restart', node: 's2' }, { kind: 'runFor', ms: 100 }];
+    const scenario = await loadFromSim(JSON.stringify(simScenario(cutAtTheEnd)));
+    const lab = await openLab(() => undefined);
+    try {
+      const result = await runScenario(scenario, { lab, log: () => undefined });
+      expect(result.problems).toEqual([]);
+      expect(result.ackedWrites).toBe(6);
+      expect(result.faultWindows.map((window) => window.label)).toEqual([expect.stringMatching(/^step 3 partition/), expect.stringMatching(/^step 4 crash/)]);
+    } finally {
+      await lab.close();
+    }
+  });
 });
