@@ -22,4 +22,7 @@ export type PlanAction =
   | { readonly kind: 'disable' | 'enable' | 'cut'; readonly link: SecondaryName }
   | { readonly kind: 'addToxic'; readonly link: SecondaryName; readonly toxic: ToxicSpec }
   | { readonly kind: 'removeToxic'; readonly link: SecondaryName; readonly name: string }
-  | { readonly kind: 'kill' | 'start'; readonly node: string };
+  | { readonly kind: 'kill' | 'start'; readonly node: LabNode };
+
+/** A node as the lab names it. */
+export type LabNode = 'primary' | SecondaryName;

@@ -5,15 +5,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Proxy, Toxic } from 'toxiproxy-node-client';
 import type { ChaosNode } from '../cluster/chaos-node.js';
-import type { Cluster } from '../cluster/cluster.js';
+import type { Cluster, SecondaryName } from '../cluster/cluster.js';
 import type { FaultTools } from '../scenarios/scenario.js';
-import type { PlanAction } from './actions.js';
+import type { LabNode, PlanAction } from './actions.js';
 import { describeAction, describeStep } from './describe.js';
 import type { Plan } from './plan.js';
 
 /** A secondary's start, in the background: the scenario goes on while it syncs, as in the simulator. */
 interface Start {
-  readonly node: string;
+  readonly node: LabNode;
   readonly finished: Promise<string | null>;
   superseded: boolean;
 }
@@ -77,27 +77,27 @@ export class PlanExecutor {
     }
   }
 
-  private proxy(link: string): Proxy {
-    return this.cluster.secondary(link as `secondary-${number}`).link;
+  private proxy(link: SecondaryName): Proxy {
+    return this.cluster.secondary(link).link;
   }
 
-  private async setEnabled(link: string, enabled: boolean): Promise<void> {
+  private async setEnabled(link: SecondaryName, enabled: boolean): Promise<void> {
     const proxy = this.proxy(link);
     await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
   }
 
-  private node(name: string): ChaosNode {
-    return name === 'primary' ? this.cluster.primary : this.cluster.secondary(name as `secondary-${number}`).node;
+  private node(name: LabNode): ChaosNode {
+    return name === 'primary' ? this.cluster.primary : this.cluster.secondary(name).node;
   }
 
-  private async kill(name: string, label: string): Promise<void> {
+  private async kill(name: LabNode, label: string): Promise<void> {
     for (const start of this.starts) if (start.node === name) start.superseded = true;
     await this.node(name).kill9();
     this.window(`${name}/down`, true, label);
   }
 
   /** The primary is waited for (the writes after need it); a secondary starts in the background. */
-  private async start(name: string, label: string): Promise<void> {
+  private async start(name: LabNode, label: string): Promise<void> {
     this.window(`${name}/down`, false, label);
     const started = this.node(name).start();
     if (name === 'primary') return started;

@@ -1,5 +1,6 @@
 import { secondaryName, type SecondaryName } from '../cluster/cluster.js';
 import { PRIMARY } from '../../sim/network.js';
+import type { LabNode } from './actions.js';
 
 /** A simulator's node names ('primary', 's1', ...) in a scenario of `secondaries`. */
 export function simNodeNames(secondaries: number): string[] {
@@ -12,6 +13,6 @@ export function labSecondary(simName: string): SecondaryName {
 }
 
 /** The lab's name for any simulator's node. */
-export function labNode(simName: string): string {
+export function labNode(simName: string): LabNode {
   return simName === PRIMARY ? PRIMARY : labSecondary(simName);
 }
