@@ -10,6 +10,7 @@ import { NetworkSyncBackend, type ReplicationStats } from '../runtime/network-sy
 import { createLogger } from '../runtime/logger.js';
 import { AppendOnlyStorage } from '../storage/append-only.js';
 import { fetchStats } from './admin-client.js';
+import { exitQuietlyWhenStdoutCloses } from './closed-pipe.js';
 import { parseCommand, type Command } from './arguments.js';
 import { runDataCommand } from './data-commands.js';
 import { renderStatus } from './status-view.js';
@@ -109,6 +110,7 @@ function report(error: unknown): number {
   return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE;
 }
 
+exitQuietlyWhenStdoutCloses();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => process.exit(report(error)),

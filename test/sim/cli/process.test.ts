@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -17,5 +18,16 @@ describe('nadb-sim as a process', () => {
     expect(child.stderr).toBe('nadb-sim: cannot write --timeline /nonexistent/x.html: directory /nonexistent does not exist (nadb-sim --help for usage)\n');
     expect(child.stdout).toBe('');
     expect(child.status).toBe(64);
+  });
+
+  it('a reader that stops early (| head) ends it quietly, as SIGPIPE would: exit 141, no EPIPE stack', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sim/cli/nadb-sim.ts', 'sweep', '--seeds', '4'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
   });
 });
