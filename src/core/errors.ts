@@ -45,6 +45,15 @@ export class StorageFailedError extends ReplicationError {
   override name = 'StorageFailedError';
 }
 
+/**
+ * The storage no longer holds what the node stored in it (a Redis restarted empty, or flushed):
+ * never served as if nothing had happened. A secondary forgets its position and resyncs in full;
+ * a primary refuses writes, since its storage no longer holds the history it streams.
+ */
+export class StorageLostError extends StorageFailedError {
+  override name = 'StorageLostError';
+}
+
 /** A write request that is not a valid operation (empty path, non-integer expiry, ...). */
 export class InvalidOperationError extends ReplicationError {
   override name = 'InvalidOperationError';

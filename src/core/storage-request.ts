@@ -26,4 +26,5 @@ export type StorageResult =
   /** `durable`: the effects survive a crash of the process (fsync, Redis AOF); memory says false. */
   | { readonly kind: 'done'; readonly durable: boolean }
   | ({ readonly kind: 'scanned' } & ScanPage)
-  | { readonly kind: 'failed'; readonly message: string };
+  /** `lost`: the storage no longer holds what was stored in it (StorageLostError), not merely a failed call. */
+  | { readonly kind: 'failed'; readonly message: string; readonly lost?: true };

@@ -51,6 +51,13 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  *    refuses names by their form alone says so in `checkStorable` too, synchronously: a primary
  *    calls it before a write enters its log, since a write the log holds is streamed to the
  *    secondaries and can no longer be refused (its storage refusing it then stops the primary).
+ * 9. Lost data: a backend whose store can lose its data behind a running instance (a Redis
+ *    restarted with persistence off, or flushed) detects it and rejects every call from then on
+ *    with StorageLostError, also in the next instance opened on that store, never serving what
+ *    is left as if nothing had happened; `loadCursor` resolves null (there is no position), and
+ *    a full resync (stageBegin ... stageCommit) ends the loss. A secondary then forgets its
+ *    position and resyncs in full; a primary refuses writes (its storage no longer holds the
+ *    history it streams). RedisStorage detects it with a token key (redis/data-guard.ts).
  */
 export interface StorageBackend {
   /** `durable`: the operations survive a crash of this process once the promise resolves. */

@@ -1,3 +1,4 @@
+import { StorageLostError } from '../core/errors.js';
 import type { StorageRequest, StorageResult } from '../core/storage-request.js';
 import type { StorageBackend } from './backend.js';
 
@@ -19,6 +20,7 @@ export async function executeRequest(backend: StorageBackend, request: StorageRe
         return { kind: 'done', ...(await backend.stageCommit(request.cursor)) };
     }
   } catch (error) {
-    return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    return error instanceof StorageLostError ? { kind: 'failed', message, lost: true } : { kind: 'failed', message };
   }
 }

@@ -12,6 +12,9 @@
  *   P:entries                        HASH    path → metadata JSON {key, db, namespace, tags,
  *                                            expiresAtMs}: an entry's exact record, by path
  *   P:cursor                         STRING  JSON {replicationId, sequence}
+ *   P:instance                       STRING  a random token: gone when the server lost its data
+ *   P:lost                           STRING  why the data was found lost; nothing is served until a
+ *                                            full resync commits (see redis/data-guard.ts)
  *   P:staging:…                      the staging area of a full resync: the same layout (without a
  *                                    cursor) under the prefix P:staging, swapped in by one script
  *
@@ -40,6 +43,7 @@ import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata } from './backend.js';
 import { applyBatch, execChecked } from './redis/batch.js';
+import { DataGuard } from './redis/data-guard.js';
 import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
 import { clearArea, commitStaged } from './redis/scripts.js';
@@ -67,6 +71,7 @@ export class RedisStorage extends SerializedStorage {
     prefix: string,
     /** The server logs every write and fsyncs before replying (appendonly yes, appendfsync always). */
     private readonly durable: boolean,
+    private readonly guard: DataGuard,
   ) {
     super();
     this.live = new AreaKeys(prefix);
@@ -91,7 +96,7 @@ export class RedisStorage extends SerializedStorage {
       await persistDataKeys(redis, new AreaKeys(prefix));
       // A staging area does not survive a restart: the resync it belonged to starts over.
       await clearArea(redis, stagingPrefix(prefix));
-      return new RedisStorage(redis, prefix, await isDurable(redis));
+      return new RedisStorage(redis, prefix, await isDurable(redis), await DataGuard.open(redis, prefix));
     } catch (error) {
       redis.disconnect();
       throw error;
@@ -99,11 +104,18 @@ export class RedisStorage extends SerializedStorage {
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
-    await applyBatch(this.redis, this.live, operations, cursor);
-    return { durable: this.durable };
+    return this.guard.run(async () => {
+      const [token] = await applyBatch(this.redis, this.live, operations, cursor, (transaction) => this.guard.fence(transaction));
+      await this.guard.checkReply(token);
+      return { durable: this.durable };
+    });
   }
 
-  protected async scanNow(request: ScanRequest): Promise<ScanPage> {
+  protected scanNow(request: ScanRequest): Promise<ScanPage> {
+    return this.guard.run(() => this.scanArea(request));
+  }
+
+  private async scanArea(request: ScanRequest): Promise<ScanPage> {
     const start = request.afterPath === null ? '-' : `(${request.afterPath}`;
     const { picked, done } = await pickPage(this.reader.entries(start), request);
     const entries = await this.reader.read(picked.map(({ path }) => path));
@@ -118,35 +130,60 @@ export class RedisStorage extends SerializedStorage {
   }
 
   protected async stageBeginNow(): Promise<void> {
-    await clearArea(this.redis, this.staged.prefix);
+    // A full resync is how a secondary recovers lost data: it starts on an empty prefix.
+    if (this.guard.isLost) await this.guard.rearm();
+    await this.guard.checked(() => clearArea(this.redis, this.staged.prefix));
   }
 
-  protected async stageApplyNow(operations: readonly Operation[]): Promise<void> {
-    await applyBatch(this.redis, this.staged, operations, null);
+  protected stageApplyNow(operations: readonly Operation[]): Promise<void> {
+    return this.guard.checked(async () => {
+      await applyBatch(this.redis, this.staged, operations, null);
+    });
   }
 
   protected async stageCommitNow(cursor: Cursor): Promise<{ durable: boolean }> {
-    await commitStaged(this.redis, this.live.prefix, this.staged.prefix, cursor);
+    await this.guard.checked(async () => {
+      // No MULTI fences the commit's script: the token is read just before it.
+      await this.guard.verify();
+      await commitStaged(this.redis, this.live.prefix, this.staged.prefix, cursor);
+    });
+    if (this.guard.isLost) await this.guard.recovered();
     return { durable: this.durable };
   }
 
   protected async loadCursorNow(): Promise<Cursor | null> {
-    const key = cursorKey(this.live.prefix);
-    const json = await this.redis.get(key);
-    return json === null ? null : decodeCursor(json, key);
+    // Lost data holds no position: a secondary started on it resyncs in full.
+    if (this.guard.isLost) return null;
+    return this.guard.run(async () => {
+      const key = cursorKey(this.live.prefix);
+      const json = await this.redis.get(key);
+      return json === null ? null : decodeCursor(json, key);
+    });
   }
 
-  protected async readNow(path: string): Promise<Entry | undefined> {
-    const [entry] = await this.reader.read([path]);
-    return entry;
+  protected readNow(path: string): Promise<Entry | undefined> {
+    return this.guard.run(async () => {
+      const [entry] = await this.reader.read([path]);
+      return entry;
+    });
   }
 
-  protected async probeNow(path: string): Promise<EntryMetadata | undefined> {
-    const [metadata] = await this.reader.probe([path]);
-    return metadata;
+  protected probeNow(path: string): Promise<EntryMetadata | undefined> {
+    return this.guard.run(async () => {
+      const [metadata] = await this.reader.probe([path]);
+      return metadata;
+    });
   }
 
-  protected async listNow(prefix: string): Promise<string[]> {
+  protected listNow(prefix: string): Promise<string[]> {
+    return this.guard.run(() => this.listArea(prefix));
+  }
+
+  protected listTaggedNow(tag: string): Promise<string[]> {
+    return this.guard.run(() => this.listAreaTagged(tag));
+  }
+
+  private async listArea(prefix: string): Promise<string[]> {
     const paths: string[] = [];
     for await (const { path } of this.reader.entries(prefix === '' ? '-' : `[${prefix}`)) {
       // Paths with a prefix are contiguous in byte order, as in code-unit order.
@@ -156,7 +193,7 @@ export class RedisStorage extends SerializedStorage {
     return paths.sort(compareCodeUnits);
   }
 
-  protected async listTaggedNow(tag: string): Promise<string[]> {
+  private async listAreaTagged(tag: string): Promise<string[]> {
     const members = await this.redis.smembers(this.live.tag(tag));
     const present = await this.reader.probe(members);
     return members.filter((_, index) => present[index]?.tags.includes(tag) === true).sort(compareCodeUnits);

@@ -87,6 +87,8 @@ export class Primary implements StateMachine {
   private pending: LogEntry[] = [];
   /** Protected for the test-only bug zoo (test/zoo). */
   protected state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
+  /** Why storage failed, given with every write refused since. */
+  private storageFailure = '';
   private loadPosition: ScanPosition = SCAN_START;
   /** Protected for the test-only bug zoo (test/zoo). */
   protected issuedSequence = 0;
@@ -136,7 +138,7 @@ export class Primary implements StateMachine {
   submitWrite(op: Operation, nowMs: number): number {
     this.clockMs = nowMs;
     if (this.state === 'loading') throw new NotReadyError('primary is still loading its storage');
-    if (this.state === 'failed') throw new StorageFailedError('primary storage failed; restart the primary');
+    if (this.state === 'failed') throw new StorageFailedError(`primary storage failed (${this.storageFailure}); writes are refused until the primary is restarted`);
     if (this.state === 'closed') throw new NotReadyError('primary is closed');
     validateOperation(op, this.limits);
     // An entry past its expiry is already gone for readers: delete it before a write can revive it.
@@ -424,6 +426,7 @@ export class Primary implements StateMachine {
 
   private failStorage(message: string): void {
     this.state = 'failed';
+    this.storageFailure = message;
     this.emit({ kind: 'storageFailed', message });
     for (const peer of [...this.peers.values()]) this.closePeer(peer, 'storage', `primary storage failed: ${message}`);
   }

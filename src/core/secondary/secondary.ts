@@ -106,6 +106,7 @@ export class Secondary implements StateMachine {
     duplicatesIgnored: 0,
     gapsDetected: 0,
     storageFailures: 0,
+    storageLosses: 0,
     fullResyncs: 0,
     partialResyncs: 0,
   };
@@ -198,6 +199,7 @@ export class Secondary implements StateMachine {
     assert(done !== null && done.requestId === requestId, `storage completed out of order: ${requestId}`);
     this.inflight = null;
     if (result.kind === 'failed') {
+      if (result.lost === true) this.forgetPosition();
       this.failStorage(result.message);
       return;
     }
@@ -332,6 +334,7 @@ export class Secondary implements StateMachine {
         duplicatesIgnored: this.counters.duplicatesIgnored,
         gapsDetected: this.counters.gapsDetected,
         storageFailures: this.counters.storageFailures,
+        storageLosses: this.counters.storageLosses,
       },
     };
   }
@@ -714,6 +717,14 @@ export class Secondary implements StateMachine {
     }
     this.noteLag();
     this.ackDirty = this.link !== null;
+  }
+
+  /** Storage that lost its data holds no position in any history: the next sync is a full resync. */
+  private forgetPosition(): void {
+    this.historyId = null;
+    this.appliedSequence = 0;
+    this.durableSequence = 0;
+    this.counters.storageLosses += 1;
   }
 
   private failStorage(message: string): void {

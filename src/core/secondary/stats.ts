@@ -32,5 +32,7 @@ export interface SecondaryStats {
     duplicatesIgnored: number;
     gapsDetected: number;
     storageFailures: number;
+    /** Storage failures that were a loss of the stored data (StorageLostError): each forgot the position and resynced in full. */
+    storageLosses: number;
   };
 }

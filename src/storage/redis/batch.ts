@@ -11,19 +11,29 @@ import { cursorKey, type AreaKeys } from './keys.js';
  * Applies a batch to an area in one MULTI/EXEC, with the cursor when given: all of it or none.
  * What the batch touches is read first; calls are serialized and this process is the only writer
  * of its prefix, and Redis expires none of its keys, so nothing changes it before EXEC.
+ * `fence` queues commands first in the MULTI, whose replies are returned (the batch's own are not).
  */
-export async function applyBatch(redis: Redis, keys: AreaKeys, operations: readonly Operation[], cursor: Cursor | null): Promise<void> {
+export async function applyBatch(
+  redis: Redis,
+  keys: AreaKeys,
+  operations: readonly Operation[],
+  cursor: Cursor | null,
+  fence: (transaction: ChainableCommander) => void = () => undefined,
+): Promise<unknown[]> {
   for (const op of operations) checkNames(op);
   const start = await loadStart(redis, keys, operations);
   const state = new BatchState(keys, start);
   for (const op of operations) applyOperation(state, op);
   const transaction = redis.multi();
+  const queued = transaction.length;
+  fence(transaction);
+  const fenceLength = transaction.length - queued;
   for (const [path, after] of state.current) {
     writePath(transaction, keys, path, { before: start.records.get(path) ?? null, after, value: state.values.get(path) });
   }
   for (const [metaKey, path] of state.metaPaths) writeMeta(transaction, metaKey, path, state);
   if (cursor !== null) transaction.set(cursorKey(keys.prefix), encodeCursor(cursor));
-  await execChecked(transaction);
+  return (await execChecked(transaction)).slice(0, fenceLength);
 }
 
 /** Runs a pipeline or transaction and returns its replies, or throws the first error. */

@@ -8,6 +8,7 @@ import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { compareCodeUnits, Keyspace, type Entry, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
+import { StorageLostError } from '../../../src/core/errors.js';
 import type { StorageBackend } from '../../../src/storage/backend.js';
 import type { FsyncMode } from '../../../src/storage/filesystem.js';
 import { del, set, text } from '../../support/ops.js';
@@ -40,6 +41,12 @@ export async function openedFrom(openAt: () => Promise<StorageBackend>): Promise
 export interface ContractOptions {
   /** The backend's scan order; code-unit order by default. */
   readonly comparePaths?: (a: string, b: string) => number;
+  /**
+   * Ways the backend's store can lose its data behind a running instance (a Redis restarted
+   * empty, or flushed), by name; each must be detected (contract 9). Memory gives none: its
+   * process is its store.
+   */
+  readonly vanishes?: Readonly<Record<string, (opened: OpenedStorage) => Promise<void>>>;
 }
 
 /** Paths that collide often, nest without a path being both a file and a directory, and leave the BMP. */
@@ -341,6 +348,8 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     expect(results[11]).toEqual(cursor(2));
   });
 
+  for (const [how, vanish] of Object.entries(options.vanishes ?? {})) describeVanishedData(test, how, vanish);
+
   test('close waits for earlier calls and refuses later ones', async ({ storage }) => {
     const applied = storage.apply([set('a', '1')], cursor(1));
     const closed = storage.close();
@@ -392,6 +401,44 @@ async function scanAll(storage: StorageBackend, first: ScanRequest): Promise<Ent
     done = page.done;
   }
   return entries;
+}
+
+type ContractTest = (title: string, body: (opened: OpenedStorage) => Promise<void>) => void;
+
+/** Contract 9: data that vanished is reported, to this instance and to the next, until a full resync. */
+function describeVanishedData(test: ContractTest, how: string, vanish: (opened: OpenedStorage) => Promise<void>): void {
+  test(`data ${how} behind it is reported, never served: every call refuses, the cursor is gone, also after a reopen`, async (opened) => {
+    const { storage } = opened;
+    await storage.apply([set('a', '1'), set('b/c', '2')], cursor(1));
+    await vanish(opened);
+    await expect(storage.apply([set('d', '3')], cursor(2))).rejects.toThrow(StorageLostError);
+    await expect(storage.read('a')).rejects.toThrow(/lost the data/);
+    await expect(storage.exists('b/c')).rejects.toThrow(StorageLostError);
+    await expect(storage.list()).rejects.toThrow(StorageLostError);
+    await expect(storage.scan(WHOLE_PAGE)).rejects.toThrow(StorageLostError);
+    expect(await storage.loadCursor()).toBeNull();
+    const reopened = await opened.reopen?.();
+    if (reopened === undefined) return;
+    await expect(reopened.read('d')).rejects.toThrow(StorageLostError);
+    expect(await reopened.loadCursor()).toBeNull();
+  });
+
+  test(`data ${how} behind it comes back through a full resync, and only then`, async (opened) => {
+    const { storage } = opened;
+    await storage.apply([set('a', '1')], cursor(1));
+    await vanish(opened);
+    await expect(storage.apply([set('b', '2')], cursor(2))).rejects.toThrow(StorageLostError);
+    await storage.stageBegin();
+    await storage.stageApply([set('x', 'snap'), set('y', 'snap')]);
+    await expect(storage.read('x')).rejects.toThrow(StorageLostError);
+    await storage.stageCommit(cursor(7));
+    expect(await storage.list()).toEqual(['x', 'y']);
+    expect(await storage.loadCursor()).toEqual(cursor(7));
+    await storage.apply([del('y')], cursor(8));
+    expect(await storage.list()).toEqual(['x']);
+    const reopened = await opened.reopen?.();
+    if (reopened !== undefined) expect(await reopened.loadCursor()).toEqual(cursor(8));
+  });
 }
 
 /** Page by page from `first`: the backend's pages are the model's, within their limits, each entry once. */

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConnectionError, InvalidOperationError } from '../../../src/core/errors.js';
+import { ConnectionError, InvalidOperationError, StorageLostError } from '../../../src/core/errors.js';
 import { RedisStorage } from '../../../src/storage/redis.js';
-import { describeWithRedis, freePort } from '../../support/redis-server.js';
+import { describeWithRedis, freePort, startRedisServer } from '../../support/redis-server.js';
 import { set, text } from '../../support/ops.js';
 import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
 
@@ -28,6 +28,8 @@ describeWithRedis('RedisStorage', (server) => {
 
   beforeAll(() => {
     raw = new Redis(server().url);
+    // The contract restarts the server: the reconnection is ioredis' to make, not an error.
+    raw.on('error', () => undefined);
   });
   afterAll(async () => {
     await raw.quit();
@@ -42,7 +44,11 @@ describeWithRedis('RedisStorage', (server) => {
     return (await raw.keys(`${prefix}:*`)).sort();
   }
 
-  describeStorageContract('RedisStorage', () => openRedis(), { comparePaths: compareUtf8 });
+  describeStorageContract('RedisStorage', () => openRedis(), {
+    comparePaths: compareUtf8,
+    // The server runs with persistence off: a restart loses everything, as a container's would.
+    vanishes: { 'restarted empty': () => server().restart(), flushed: async () => void (await raw.flushdb()) },
+  });
 
   it('keeps the original key layout, and a DELETE removes every key of the entry', async () => {
     const { storage, cleanup } = await openRedis('layout');
@@ -60,7 +66,7 @@ describeWithRedis('RedisStorage', (server) => {
       key: 'k', db: 'd', namespace: 'n', tags: ['t1'], expiresAtMs: FAR_FUTURE_MS,
     });
     await storage.apply([{ type: 'DELETE', path: 'dir/p' }], { replicationId: 'h', sequence: 2 });
-    expect(await keysOf('layout')).toEqual(['layout:cursor']);
+    expect(await keysOf('layout')).toEqual(['layout:cursor', 'layout:instance']);
     await cleanup();
   });
 
@@ -74,7 +80,7 @@ describeWithRedis('RedisStorage', (server) => {
     expect(await raw.exists('shared:meta:db:ns:k')).toBe(0);
     expect(text((await storage.read('one'))?.value)).toBe('1');
     await storage.apply([{ type: 'DELETE', path: 'one' }], null);
-    expect(await keysOf('shared')).toEqual([]);
+    expect(await keysOf('shared')).toEqual(['shared:instance']);
     await cleanup();
   });
 
@@ -116,7 +122,7 @@ describeWithRedis('RedisStorage', (server) => {
     for (const batch of [[set('ok', '1'), set('a\ud800', 'x')], [set('ok', '1'), set('b', 'x', { tags: ['\udc00'] })]]) {
       await expect(storage.apply(batch, null)).rejects.toThrow(InvalidOperationError);
     }
-    expect(await keysOf('surrogate')).toEqual([]);
+    expect(await keysOf('surrogate')).toEqual(['surrogate:instance']);
     await storage.apply([set('\u{1F600}', 'a pair is fine')], null);
     expect(await storage.list()).toEqual(['\u{1F600}']);
     await cleanup();
@@ -129,7 +135,7 @@ describeWithRedis('RedisStorage', (server) => {
     await storage.stageApply([set('b', 'new', { tags: ['u'] })]);
     expect(await keysOf('swap:staging')).not.toEqual([]);
     await storage.stageCommit({ replicationId: 'h', sequence: 5 });
-    expect(await keysOf('swap')).toEqual(['swap:cursor', 'swap:data:b', 'swap:entries', 'swap:meta:db:ns:b', 'swap:paths', 'swap:tag:u']);
+    expect(await keysOf('swap')).toEqual(['swap:cursor', 'swap:data:b', 'swap:entries', 'swap:instance', 'swap:meta:db:ns:b', 'swap:paths', 'swap:tag:u']);
     await storage.stageBegin();
     await storage.stageApply([set('c', 'staged')]);
     await (await reopen?.())?.loadCursor();
@@ -148,6 +154,29 @@ describeWithRedis('RedisStorage', (server) => {
       await synced.cleanup();
     } finally {
       await raw.config('SET', 'appendonly', 'no', 'appendfsync', 'everysec');
+    }
+  });
+
+  it('notices a restart that lost the data from a read, with no write since: the connection closed', async () => {
+    const { storage, cleanup } = await openRedis();
+    await storage.apply([set('a', '1')], cursor(1));
+    await server().restart();
+    await expect(storage.read('a')).rejects.toThrow(StorageLostError);
+    await cleanup();
+  });
+
+  it('serves on after a restart that kept the data (appendonly): the token is still there', async () => {
+    const persistent = await startRedisServer({ appendFsyncAlways: true });
+    try {
+      const { storage, cleanup } = await openedFrom(() => RedisStorage.open({ url: persistent.url }));
+      await storage.apply([set('a', '1')], cursor(1));
+      await persistent.restart();
+      expect(text((await storage.read('a'))?.value)).toBe('1');
+      await storage.apply([set('b', '2')], cursor(2));
+      expect(await storage.loadCursor()).toEqual(cursor(2));
+      await cleanup();
+    } finally {
+      await persistent.stop();
     }
   });
 

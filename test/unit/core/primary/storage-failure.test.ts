@@ -21,6 +21,8 @@ describe('a primary whose storage fails', () => {
     expect(closeCodes(outputs)).toEqual(['1:storage']);
     expect(sentFrames(outputs)).toMatchObject([{ kind: 'error', code: 'storage', message: 'primary storage failed: disk full' }]);
     expect(() => primary.submitWrite(set('b', '2'), T0)).toThrow(StorageFailedError);
+    // The refusal says why, long after the failure's own event.
+    expect(() => primary.submitWrite(set('b', '2'), T0)).toThrow(/storage failed \(disk full\)/);
     expect(primary.nextWakeMs()).toBeUndefined();
   });
 

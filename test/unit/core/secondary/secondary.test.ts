@@ -93,6 +93,26 @@ describe('Secondary', () => {
     expect(secondary.getStats(T0).primary.storageFailures).toBe(1);
   });
 
+  it.each([
+    { result: { kind: 'failed', message: 'disk full' } as const, asks: HISTORY, from: 2 },
+    { result: { kind: 'failed', message: 'Redis lost the data', lost: true } as const, asks: null, from: 1 },
+  ])('after a storage failure (lost: $result.lost) asks to resume from $asks at $from', ({ result, asks, from }) => {
+    const secondary = streaming();
+    const [first] = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    secondary.handleStorageDone(first?.requestId ?? 0, { kind: 'done', durable: true }, T0);
+    const [second] = ofKind(receive(secondary, entryFrame(2)), 'storage');
+    secondary.handleStorageDone(second?.requestId ?? 0, result, T0);
+    expect(ofKind(drain(secondary), 'close')).toMatchObject([{ code: 'storage' }]);
+    expect(secondary.getStats(T0).primary.storageLosses).toBe(asks === null ? 1 : 0);
+    const reconnectAtMs = secondary.nextWakeMs() ?? 0;
+    secondary.handleTimeout(reconnectAtMs);
+    const [connect] = ofKind(drain(secondary), 'connect');
+    secondary.handleConnected(connect?.connectionId ?? 0, reconnectAtMs);
+    drain(secondary);
+    secondary.handleBytes(connect?.connectionId ?? 0, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 2 }), reconnectAtMs);
+    expect(sentFrames(drain(secondary))).toMatchObject([{ kind: 'syncRequest', replicationId: asks, fromSequence: from }]);
+  });
+
   it('rejects a corrupted frame: closes, and applies nothing of it (original failure 8)', () => {
     const secondary = streaming();
     const bytes = encodeFrame(entryFrame(1), DEFAULT_LIMITS).bytes.slice();
