@@ -3,7 +3,7 @@
  * benchmark; no test framework here, so that plain scripts can start one too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,12 @@ export interface RedisServer {
    * once it answers PING: it has loaded what the last one persisted.
    */
   restart(): Promise<void>;
+  /** restart() on an emptied directory: a server that comes back without its data (persistence off, a new container). */
+  restartEmpty(): Promise<void>;
+  /** SIGSTOP: the server neither answers nor closes its connections, as under `docker pause`. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  unpause(): void;
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -64,6 +70,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await killChild(child);
       child = await spawnServer(args, port);
     },
+    restartEmpty: async () => {
+      await killChild(child);
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir);
+      child = await spawnServer(args, port);
+    },
+    pause: () => child.kill('SIGSTOP'),
+    unpause: () => child.kill('SIGCONT'),
   };
 }
 

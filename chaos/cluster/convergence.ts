@@ -39,6 +39,24 @@ export async function storageProblems(cluster: Cluster, expected: readonly Expec
   return problems;
 }
 
+/**
+ * With every node stopped, after the primary's storage lost its data: every acknowledged write is
+ * on each secondary that stores on fs (the Redis-backed ones shared the loss) as `expected` says.
+ * Returns the problems.
+ */
+export async function refusalProblems(cluster: Cluster, expected: readonly ExpectedEntry[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const node of cluster.secondaries.filter((secondary) => secondary.storage.startsWith('fs:'))) {
+    const storage = await open(node);
+    try {
+      problems.push(...(await lostWrites(node.name, storage, expected)));
+    } finally {
+      await storage.close();
+    }
+  }
+  return problems;
+}
+
 async function secondaryProblems(node: ChaosNode, primary: StorageBackend, expected: readonly ExpectedEntry[]): Promise<string[]> {
   const storage = await open(node);
   try {

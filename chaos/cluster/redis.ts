@@ -12,6 +12,14 @@ export interface RedisHandle {
   kill(): Promise<void>;
   /** A new server on the same files, once it answers PING. */
   restart(): Promise<void>;
+  /**
+   * SIGKILL, then a server without the old one's files (a new container: what a Redis without
+   * persistence or volume comes back as), once it answers PING; it persists again from then on.
+   */
+  restartEmpty(): Promise<void>;
+  /** Frozen (`docker pause`, SIGSTOP): connections stay open and nothing is answered. */
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +32,9 @@ export async function startRedisProcess(): Promise<RedisHandle> {
     networkUpstream: null,
     kill: () => server.kill(),
     restart: () => server.restart(),
+    restartEmpty: () => server.restartEmpty(),
+    pause: async () => server.pause(),
+    unpause: async () => server.unpause(),
     stop: () => server.stop(),
   };
 }

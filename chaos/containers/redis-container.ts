@@ -22,18 +22,22 @@ export function redisImage(): string {
 export async function startRedisContainer(client: ContainerRuntimeClient, network: StartedNetwork, labels: Record<string, string>): Promise<RedisHandle> {
   const image = redisImage();
   const hostPort = await freePort();
-  const started = await new GenericContainer(image)
-    .withNetwork(network)
-    .withNetworkAliases(REDIS_ALIAS)
-    .withLabels(labels)
-    .withExposedPorts({ container: REDIS_PORT, host: hostPort })
-    .withCommand(['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', '/data'])
-    .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-    .withStartupTimeout(START_TIMEOUT_MS)
-    .start();
-  const container = client.container.getById(started.getId());
+  const create = async (): Promise<string> => {
+    const started = await new GenericContainer(image)
+      .withNetwork(network)
+      .withNetworkAliases(REDIS_ALIAS)
+      .withLabels(labels)
+      .withExposedPorts({ container: REDIS_PORT, host: hostPort })
+      .withCommand(['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', '/data'])
+      .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
+      .withStartupTimeout(START_TIMEOUT_MS)
+      .start();
+    return started.getId();
+  };
+  const firstId = await create();
+  let container = client.container.getById(firstId);
   return {
-    provider: `container: ${image} through testcontainers (${started.getId().slice(0, 12)})`,
+    provider: `container: ${image} through testcontainers (${firstId.slice(0, 12)})`,
     hostUpstream: `127.0.0.1:${hostPort}`,
     networkUpstream: `${REDIS_ALIAS}:${REDIS_PORT}`,
     kill: () => container.kill({ signal: 'SIGKILL' }),
@@ -41,6 +45,13 @@ export async function startRedisContainer(client: ContainerRuntimeClient, networ
       await container.start();
       await waitUntil(() => pings(hostPort), `${image} to answer PING after its restart`, START_TIMEOUT_MS);
     },
+    // Same alias and host port, no files: the proxies' next connections reach the new server.
+    restartEmpty: async () => {
+      await container.remove({ force: true, v: true });
+      container = client.container.getById(await create());
+    },
+    pause: () => container.pause(),
+    unpause: () => container.unpause(),
     stop: () => container.remove({ force: true, v: true }),
   };
 }

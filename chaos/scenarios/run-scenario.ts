@@ -1,6 +1,6 @@
 import { Cluster, SECONDARIES_DEFAULT, type RedisNodeName } from '../cluster/cluster.js';
-import { storageProblems, waitConverged } from '../cluster/convergence.js';
-import { workloadEntries } from '../cluster/workload.js';
+import { refusalProblems, storageProblems, waitConverged } from '../cluster/convergence.js';
+import { workloadEntries, type ExpectedEntry } from '../cluster/workload.js';
 import type { Lab } from '../lab.js';
 import { FaultTimeline, type FaultWindow } from './fault-timeline.js';
 import { LagSampler, type LagSample } from './lag-sampler.js';
@@ -103,7 +103,7 @@ async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { lab, lo
     log(`${scenario.name}: workload done (${outcome.ackedWrites} acknowledged), healing`);
     await lab.toxiproxy.client.reset();
     timeline.closeAll();
-    outcome.convergenceMs = await waitConverged(cluster);
+    if (scenario.ends !== 'refusing writes') outcome.convergenceMs = await waitConverged(cluster);
   } finally {
     // Before the checks stop the nodes: the chart ends at convergence.
     await sampler.stop();
@@ -112,9 +112,19 @@ async function faultHealAndCheck(scenario: Scenario, cluster: Cluster, { lab, lo
 }
 
 async function checkHealed(scenario: Scenario, cluster: Cluster, check: HealedCheck, log: (line: string) => void, outcome: Outcome): Promise<void> {
+  if (scenario.ends === 'refusing writes') {
+    log(`${scenario.name}: the primary refuses writes (${cluster.primary.failed.length} refused), checking the secondaries on fs`);
+    outcome.problems.push(...(await check()));
+    await cluster.stopNodes();
+    outcome.problems.push(...(await refusalProblems(cluster, expectedEntries(scenario, cluster))));
+    return;
+  }
   log(`${scenario.name}: converged in ${outcome.convergenceMs} ms, checking storages`);
   outcome.problems.push(...cluster.primary.failed, ...(await check()));
   await cluster.stopNodes();
-  const expected = scenario.expectedEntries?.(cluster.primary) ?? workloadEntries(cluster.primary.acked);
-  outcome.problems.push(...(await storageProblems(cluster, expected)));
+  outcome.problems.push(...(await storageProblems(cluster, expectedEntries(scenario, cluster))));
+}
+
+function expectedEntries(scenario: Scenario, cluster: Cluster): readonly ExpectedEntry[] {
+  return scenario.expectedEntries?.(cluster.primary) ?? workloadEntries(cluster.primary.acked);
 }

@@ -28,6 +28,13 @@ export interface Scenario {
   readonly maxOperationLog: number;
   /** Nodes that must store on Redis: without a Redis the scenario fails, it is not skipped. */
   readonly redisNodes?: readonly RedisNodeName[];
+  /**
+   * How the cluster ends. `converged` (the default): every secondary equal to the primary. `refusing
+   * writes`: the fault took the primary's stored history away (a Redis that came back empty), so
+   * the primary must refuse writes and nothing converges; the runner checks instead that every
+   * secondary on fs still holds every acknowledged write, and the scenario that the refusals say why.
+   */
+  readonly ends?: 'converged' | 'refusing writes';
   /** The command that runs this scenario again (a seeded schedule's). */
   readonly replay?: string;
   /** Two when absent. */
