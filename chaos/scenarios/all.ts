@@ -8,12 +8,13 @@ import { partitionPastLog } from './partition-past-log.js';
 import type { Scenario } from './scenario.js';
 import { redisComesBackEmpty } from './redis-empty.js';
 import { redisLinkFaults } from './redis-link-faults.js';
+import { redisPaused } from './redis-pause.js';
 import { slowSecondary } from './slow-secondary.js';
 
 const redisLinkSecondary = redisLinkFaults('secondary-1');
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis, redisLinkSecondary, redisLinkFaults('primary'), redisComesBackEmpty('secondary-1'), redisComesBackEmpty('primary')];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis, redisLinkSecondary, redisLinkFaults('primary'), redisComesBackEmpty('secondary-1'), redisComesBackEmpty('primary'), redisPaused('secondary-1'), redisPaused('primary')];
 
 /** What CI runs (`--profile short`): replication-link faults, a Redis killed, faults on a node→Redis link; about a minute on 2 cores. */
 const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis, redisLinkSecondary];

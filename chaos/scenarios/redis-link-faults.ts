@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Cluster, RedisNodeName } from '../cluster/cluster.js';
-import { waitUntil } from '../../harness/waits.js';
-import { LOG_HOLDING_WORKLOAD, type Figures, type Scenario } from './scenario.js';
-import { WORKLOAD_TIMEOUT_MS } from './waits.js';
+import type { RedisNodeName } from '../cluster/cluster.js';
+import { outageProblems, recordOutage, sequences, waitApplied } from './redis-outage.js';
+import { LOG_HOLDING_WORKLOAD, type Scenario } from './scenario.js';
 
 const WRITES = 400;
 /** Shorter than ioredis' retries (about 20 s) and the nodes' replication timeout (2 s): a stall, not a storage failure. */
@@ -10,18 +9,6 @@ const OUTAGE_MS = 1_500;
 /** Long enough for several commands to be reset and sent again. */
 const RESET_MS = 500;
 const STALL_MS = 1_000;
-
-/** The applied sequences of the primary and of `node` (its own, when it is the primary). */
-async function sequences(cluster: Cluster, node: RedisNodeName): Promise<{ primary: number; node: number }> {
-  const primary = (await cluster.primary.primaryStats()).appliedSequence;
-  if (node === 'primary') return { primary, node: primary };
-  return { primary, node: (await cluster.secondary('secondary-1').node.secondaryStats()).sequenceNumber };
-}
-
-/** Waits until `node` has applied `count` operations: each fault hits while it writes to its Redis (a secondary catching up, too). */
-async function waitApplied(cluster: Cluster, node: RedisNodeName, count: number): Promise<void> {
-  await waitUntil(async () => (await sequences(cluster, node)).node >= count, `${node} to apply ${count} operations`, WORKLOAD_TIMEOUT_MS);
-}
 
 /**
  * The link between `node` and its Redis, through a proxy: slow and sliced throughout, cut
@@ -54,7 +41,7 @@ export function redisLinkFaults(node: RedisNodeName): Scenario {
       const after = await sequences(cluster, node);
       await link.update({ enabled: true, listen: link.listen, upstream: link.upstream });
       outageEnded();
-      recordOutage(figures, node, before, after);
+      recordOutage(figures, node, WRITES, before, after);
       await waitApplied(cluster, node, WRITES / 2);
       const resetEnded = timeline.begin('reset_peer on the Redis link');
       const reset = await link.addToxic({ name: 'reset', type: 'reset_peer', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } });
@@ -71,25 +58,3 @@ export function redisLinkFaults(node: RedisNodeName): Scenario {
     },
   };
 }
-
-const ADVANCE_FIGURE = 'operations applied during the outage';
-const PENDING_FIGURE = 'operations it had to apply when the outage began';
-
-/** What `node` applied during the outage, and what it had left to apply when it began (the rest of the workload, or its lag). */
-function recordOutage(figures: Figures, node: RedisNodeName, before: { primary: number; node: number }, after: { primary: number; node: number }): void {
-  figures[`${node} ${ADVANCE_FIGURE}`] = after.node - before.node;
-  figures[`${node} ${PENDING_FIGURE}`] = node === 'primary' ? WRITES - before.node : before.primary - before.node;
-}
-
-/** Without its storage a node must stop applying, though it had operations to apply (or the outage tested nothing). */
-function outageProblems(figures: Figures, node: RedisNodeName): string[] {
-  const advance = figures[`${node} ${ADVANCE_FIGURE}`] ?? 0;
-  const pending = figures[`${node} ${PENDING_FIGURE}`] ?? 0;
-  return [
-    ...(pending > OUTAGE_SLACK_OPERATIONS ? [] : [`${node} had only ${pending} operations to apply when its Redis link went down: the outage tested nothing`]),
-    ...(advance <= OUTAGE_SLACK_OPERATIONS ? [] : [`${node} applied ${advance} operations while its Redis was unreachable`]),
-  ];
-}
-
-/** Writes whose storage round trip finished as the link went down: at most one batch of the workload. */
-const OUTAGE_SLACK_OPERATIONS = 10;
