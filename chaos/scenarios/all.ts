@@ -1,5 +1,5 @@
 import { dataLimit } from './data-limit.js';
-import { killPrimary } from './kill-primary.js';
+import { killPrimary, killPrimaryOn } from './kill-primary.js';
 import { killRedis } from './kill-redis.js';
 import { killRestart } from './kill-restart.js';
 import { linkFaults } from './link-faults.js';
@@ -14,10 +14,10 @@ import { slowSecondary } from './slow-secondary.js';
 const redisLinkSecondary = redisLinkFaults('secondary-1');
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, dataLimit, killRedis, redisLinkSecondary, redisLinkFaults('primary'), redisComesBackEmpty('secondary-1'), redisComesBackEmpty('primary'), redisPaused('secondary-1'), redisPaused('primary')];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killRedis('secondary-1'), killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisComesBackEmpty('secondary-1'), redisComesBackEmpty('primary'), redisPaused('secondary-1'), redisPaused('primary')];
 
 /** What CI runs (`--profile short`): replication-link faults, a Redis killed, faults on a node→Redis link; about a minute on 2 cores. */
-const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis, redisLinkSecondary];
+const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis('secondary-1'), redisLinkSecondary];
 const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE };
 
 /** The scenarios named, else the profile's (full by default); an unknown name is an error, not an empty run. */
