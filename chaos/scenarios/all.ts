@@ -12,12 +12,15 @@ import { redisPaused } from './redis-pause.js';
 import { slowSecondary } from './slow-secondary.js';
 
 const redisLinkSecondary = redisLinkFaults('secondary-1');
+const killSecondaryRedis = killRedis('secondary-1');
+const redisEmptySecondary = redisComesBackEmpty('secondary-1');
+const redisEmptyPrimary = redisComesBackEmpty('primary');
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killRedis('secondary-1'), killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisComesBackEmpty('secondary-1'), redisComesBackEmpty('primary'), redisPaused('secondary-1'), redisPaused('primary')];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killSecondaryRedis, killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisEmptySecondary, redisEmptyPrimary, redisPaused('secondary-1'), redisPaused('primary')];
 
-/** What CI runs (`--profile short`): replication-link faults, a Redis killed, faults on a node→Redis link; about a minute on 2 cores. */
-const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killRedis('secondary-1'), redisLinkSecondary];
+/** What CI runs (`--profile short`): replication-link faults, a Redis killed, a Redis that comes back empty, faults on a node→Redis link; about two minutes on 2 cores. */
+const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killSecondaryRedis, redisLinkSecondary, redisEmptySecondary, redisEmptyPrimary];
 const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE };
 
 /** The scenarios named, else the profile's (full by default); an unknown name is an error, not an empty run. */

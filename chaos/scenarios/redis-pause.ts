@@ -26,9 +26,10 @@ export function redisPaused(node: RedisNodeName): Scenario {
       if (redis === null) throw new Error(`redis-pause-${node} needs a Redis to pause, and the lab has none`);
       cluster.primary.startWorkload();
       await waitApplied(cluster, node, WRITES / 4);
-      const before = await sequences(cluster, node);
       const paused = timeline.begin(`${who} Redis paused`);
       await redis.pause();
+      // Read once frozen: what the node applies from here on, beyond the request whose reply was already on its way, went through a frozen Redis.
+      const before = await sequences(cluster, node);
       await sleep(PAUSE_MS);
       const after = await sequences(cluster, node);
       await redis.unpause();
