@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStats } from '../../src/cli/admin-client.js';
 import type { PrimaryReplicationStats, ReplicationStats, SecondaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
@@ -93,6 +94,16 @@ export class ChaosNode {
     const response = await fetch(`http://${HOST}:${this.adminPort}/metrics`);
     const match = /^nadb_replication_connections_closed_total\{code="timeout"\} (\d+)$/m.exec(await response.text());
     return Number(match?.[1] ?? 0);
+  }
+
+  /** The node process's resident set (VmRSS in /proc: Linux, as the lab's hosts are). */
+  async rssBytes(): Promise<number> {
+    const pid = this.child?.pid;
+    if (pid === undefined || !this.running) throw new Error(`${this.name} is not running: no RSS to read`);
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+    if (match === null) throw new Error(`no VmRSS in /proc/${pid}/status`);
+    return Number(match[1]) * 1024;
   }
 
   get running(): boolean {
