@@ -1,0 +1,50 @@
+/**
+ * A Redis that comes back empty under a running node, end to end (storage, driver, core): the
+ * storage contract shows the backend refusing, these that each role does what the refusal is for.
+ */
+import { expect, it } from 'vitest';
+import { MemoryStorage } from '../../src/storage/memory.js';
+import { RedisStorage } from '../../src/storage/redis.js';
+import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { describeWithRedis } from '../support/redis-server.js';
+import { portOf, startPrimary, startSecondary, waitCaughtUp } from './support/nodes.js';
+
+const WRITES = 20;
+
+async function writeRange(primary: NetworkSyncBackend, from: number, to: number): Promise<void> {
+  for (let index = from; index < to; index += 1) await primary.writeData(`p/${index}`, `value ${index}`);
+}
+
+describeWithRedis('a Redis that comes back empty under a running node', (server) => {
+  it('a secondary on it notices, forgets its position, resyncs in full and holds every write again', async () => {
+    const primary = await startPrimary(new MemoryStorage());
+    const secondary = await startSecondary(portOf(primary), await RedisStorage.open({ url: server().url, keyPrefix: 'lost-secondary' }));
+    try {
+      await writeRange(primary, 0, WRITES);
+      await waitCaughtUp(primary, [secondary]);
+      const resyncsBefore = secondary.getReplicationStats().fullResyncs;
+      await server().restart();
+      await writeRange(primary, WRITES, 2 * WRITES);
+      await waitCaughtUp(primary, [secondary]);
+      const stats = secondary.getReplicationStats();
+      expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
+      expect(stats.fullResyncs).toBe(resyncsBefore + 1);
+      for (let index = 0; index < 2 * WRITES; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
+    } finally {
+      await secondary.close();
+      await primary.close();
+    }
+  });
+
+  it('a primary on it refuses every write from then on, saying that its storage lost the data', async () => {
+    const primary = await startPrimary(await RedisStorage.open({ url: server().url, keyPrefix: 'lost-primary' }));
+    try {
+      await primary.writeData('a', '1');
+      await server().restart();
+      await expect(primary.writeData('b', '2')).rejects.toThrow(/lost the data/);
+      await expect(primary.writeData('c', '3')).rejects.toThrow(/storage failed \(Redis lost the data/);
+    } finally {
+      await primary.close();
+    }
+  });
+});
