@@ -43,6 +43,7 @@ import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata } from './backend.js';
 import { applyBatch, execChecked } from './redis/batch.js';
+import { retryAborted } from './redis/aborted-batch.js';
 import { DataGuard } from './redis/data-guard.js';
 import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
@@ -104,11 +105,13 @@ export class RedisStorage extends SerializedStorage {
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
-    return this.guard.run(async () => {
-      const [token] = await applyBatch(this.redis, this.live, operations, cursor, (transaction) => this.guard.fence(transaction));
-      await this.guard.checkReply(token);
-      return { durable: this.durable };
-    });
+    return retryAborted(() =>
+      this.guard.run(async () => {
+        const [token] = await applyBatch(this.redis, this.live, operations, cursor, (transaction) => this.guard.fence(transaction));
+        await this.guard.checkReply(token);
+        return { durable: this.durable };
+      }),
+    );
   }
 
   protected scanNow(request: ScanRequest): Promise<ScanPage> {
@@ -136,9 +139,11 @@ export class RedisStorage extends SerializedStorage {
   }
 
   protected stageApplyNow(operations: readonly Operation[]): Promise<void> {
-    return this.guard.checked(async () => {
-      await applyBatch(this.redis, this.staged, operations, null);
-    });
+    return retryAborted(() =>
+      this.guard.checked(async () => {
+        await applyBatch(this.redis, this.staged, operations, null);
+      }),
+    );
   }
 
   protected async stageCommitNow(cursor: Cursor): Promise<{ durable: boolean }> {

@@ -18,6 +18,19 @@ function cursor(sequence: number): { replicationId: string; sequence: number } {
   return { replicationId: 'h', sequence };
 }
 
+/** The ids of the clients, other than `ownId`, blocked inside a MULTI (flags x and b in CLIENT LIST). */
+function clientsBlockedInMulti(list: unknown, ownId: number): number[] {
+  return String(list)
+    .split('\n')
+    .filter((line) => line.includes(' flags=xb '))
+    .map((line) => Number(/\bid=(\d+)/.exec(line)?.[1]))
+    .filter((id) => id !== ownId);
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await sleep(5);
+}
+
 async function waitUntilPast(timeMs: number): Promise<void> {
   while (Date.now() <= timeMs) await sleep(timeMs + 1 - Date.now());
 }
@@ -178,6 +191,22 @@ describeWithRedis('RedisStorage', (server) => {
     } finally {
       await persistent.stop();
     }
+  });
+
+  it('runs a batch again when its connection closed under its transaction, instead of failing the storage', async () => {
+    const { storage, cleanup } = await openRedis();
+    const id = Number(await raw.client('ID'));
+    // Writes wait while paused: the batch's reads pass, its MULTI blocks at its first write until its connection is killed.
+    await raw.client('PAUSE', 10_000, 'WRITE');
+    const applied = storage.apply([set('a', '1'), set('b', '2')], cursor(1));
+    await waitFor(async () => clientsBlockedInMulti(await raw.client('LIST'), id).length === 1);
+    const [victim] = clientsBlockedInMulti(await raw.client('LIST'), id);
+    await raw.client('KILL', 'ID', String(victim));
+    await raw.client('UNPAUSE');
+    await expect(applied).resolves.toMatchObject({ durable: false });
+    expect(await storage.list()).toEqual(['a', 'b']);
+    expect(await storage.loadCursor()).toEqual(cursor(1));
+    await cleanup();
   });
 
   it('fails to open with a ConnectionError when nothing listens', async () => {

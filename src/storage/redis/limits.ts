@@ -1,0 +1,12 @@
+/**
+ * The Redis storage's limits, in one place (the core's are in src/core/limits.ts, the runtime's in
+ * src/runtime/limits.ts, the append-only storage's in src/storage/append-only/limits.ts).
+ */
+
+/**
+ * Attempts of one batch whose transaction a closed connection aborted. ioredis rejects a MULTI
+ * cut before EXEC's reply (AbortError) and resends nothing of it; each attempt waits in ioredis'
+ * queue for the next connection, so this is how many connections in a row may be cut under one
+ * batch (a flapping link) before the storage counts as failed.
+ */
+export const ABORTED_BATCH_ATTEMPTS_MAX = 100;
