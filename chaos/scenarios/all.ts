@@ -10,18 +10,21 @@ import { redisComesBackEmpty } from './redis-empty.js';
 import { redisLinkFaults } from './redis-link-faults.js';
 import { redisPaused } from './redis-pause.js';
 import { slowSecondary } from './slow-secondary.js';
+import { toxicMatrix } from './toxic-matrix.js';
 
 const redisLinkSecondary = redisLinkFaults('secondary-1');
+/** Each toxic on each link in each direction, fixed: part of the full profile, and a profile of its own. */
+const MATRIX = toxicMatrix();
 const killSecondaryRedis = killRedis('secondary-1');
 const redisEmptySecondary = redisComesBackEmpty('secondary-1');
 const redisEmptyPrimary = redisComesBackEmpty('primary');
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killSecondaryRedis, killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisEmptySecondary, redisEmptyPrimary, redisPaused('secondary-1'), redisPaused('primary')];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killSecondaryRedis, killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisEmptySecondary, redisEmptyPrimary, redisPaused('secondary-1'), redisPaused('primary'), ...MATRIX];
 
 /** What CI runs (`--profile short`): replication-link faults, a Redis killed, a Redis that comes back empty, faults on a node→Redis link; about two minutes on 2 cores. */
 const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killSecondaryRedis, redisLinkSecondary, redisEmptySecondary, redisEmptyPrimary];
-const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE };
+const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE, matrix: MATRIX };
 
 /** The scenarios named, else the profile's (full by default); an unknown name is an error, not an empty run. */
 export function chosenScenarios(names: readonly string[] | undefined, profile = 'full'): readonly Scenario[] {
