@@ -15,6 +15,8 @@
  *   P:instance                       STRING  a random token: gone when the server lost its data
  *   P:lost                           STRING  why the data was found lost; nothing is served until a
  *                                            full resync commits (see redis/data-guard.ts)
+ *   P:staging:begun                  STRING  set by stageBegin, deleted by the commit that installs
+ *                                            the staging area, so that a commit runs once
  *   P:staging:…                      the staging area of a full resync: the same layout (without a
  *                                    cursor) under the prefix P:staging, swapped in by one script
  *
@@ -47,7 +49,7 @@ import { retryAborted } from './redis/aborted-batch.js';
 import { DataGuard } from './redis/data-guard.js';
 import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
-import { clearArea, commitStaged } from './redis/scripts.js';
+import { beginStaging, commitStaged, discardStaging } from './redis/scripts.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 import { decodeCursor } from './stored-json.js';
@@ -96,7 +98,7 @@ export class RedisStorage extends SerializedStorage {
       await refuseEviction(redis);
       await persistDataKeys(redis, new AreaKeys(prefix));
       // A staging area does not survive a restart: the resync it belonged to starts over.
-      await clearArea(redis, stagingPrefix(prefix));
+      await discardStaging(redis, stagingPrefix(prefix));
       return new RedisStorage(redis, prefix, await isDurable(redis), await DataGuard.open(redis, prefix));
     } catch (error) {
       redis.disconnect();
@@ -135,7 +137,7 @@ export class RedisStorage extends SerializedStorage {
   protected async stageBeginNow(): Promise<void> {
     // A full resync is how a secondary recovers lost data: it starts on an empty prefix.
     if (this.guard.isLost) await this.guard.rearm();
-    await this.guard.checked(() => clearArea(this.redis, this.staged.prefix));
+    await this.guard.checked(() => beginStaging(this.redis, this.staged.prefix));
   }
 
   protected stageApplyNow(operations: readonly Operation[]): Promise<void> {

@@ -36,6 +36,11 @@ export function cursorKey(prefix: string): string {
   return `${prefix}:cursor`;
 }
 
+/** Set by stageBegin, deleted by the commit that installs the staging area: a commit runs once. */
+export function stagingBegunKey(stagedPrefix: string): string {
+  return `${stagedPrefix}:begun`;
+}
+
 export function stagingPrefix(prefix: string): string {
   return `${prefix}:staging`;
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Cursor } from '../../core/storage-request.js';
 import { encodeCursor } from '../stored-json.js';
-import { cursorKey } from './keys.js';
+import { cursorKey, stagingBegunKey } from './keys.js';
 
 /**
  * Every key of an area, found from its entries HASH (metadata JSON, decoded by Redis' cjson),
@@ -28,10 +28,13 @@ for _, key in ipairs(areaKeys(ARGV[1])) do redis.call('DEL', key) end
 `;
 
 /**
- * ARGV: live prefix, staging prefix, cursor key, cursor JSON. One script runs atomically, so
- * readers see the old keys or the new ones, and the cursor with them.
+ * ARGV: live prefix, staging prefix, cursor key, cursor JSON, the staging area's begun key. One
+ * script runs atomically, so readers see the old keys or the new ones, and the cursor with them.
+ * It runs once per stageBegin: ioredis sends a script again when a closed connection lost its
+ * reply, and a second run would delete the live keys the first one installed.
  */
 const COMMIT = `${AREA_KEYS}
+if redis.call('DEL', ARGV[5]) == 0 then return 0 end
 for _, key in ipairs(areaKeys(ARGV[1])) do redis.call('DEL', key) end
 local stagedLength = #ARGV[2]
 for _, key in ipairs(areaKeys(ARGV[2])) do
@@ -48,5 +51,17 @@ export async function clearArea(redis: Redis, prefix: string): Promise<void> {
 
 /** Replaces the live area with the staged one (live keys absent from it go) and sets the cursor. */
 export async function commitStaged(redis: Redis, livePrefix: string, stagedPrefix: string, cursor: Cursor): Promise<void> {
-  await redis.eval(COMMIT, 0, livePrefix, stagedPrefix, cursorKey(livePrefix), encodeCursor(cursor));
+  await redis.eval(COMMIT, 0, livePrefix, stagedPrefix, cursorKey(livePrefix), encodeCursor(cursor), stagingBegunKey(stagedPrefix));
+}
+
+/** Removes a staging area, begun or not (a staging area does not survive a restart). */
+export async function discardStaging(redis: Redis, stagedPrefix: string): Promise<void> {
+  await clearArea(redis, stagedPrefix);
+  await redis.del(stagingBegunKey(stagedPrefix));
+}
+
+/** Clears the staging area and marks it begun: the next commitStaged installs it, once. */
+export async function beginStaging(redis: Redis, stagedPrefix: string): Promise<void> {
+  await clearArea(redis, stagedPrefix);
+  await redis.set(stagingBegunKey(stagedPrefix), '1');
 }

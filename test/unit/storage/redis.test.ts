@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConnectionError, InvalidOperationError, StorageLostError } from '../../../src/core/errors.js';
 import { RedisStorage } from '../../../src/storage/redis.js';
+import { commitStaged } from '../../../src/storage/redis/scripts.js';
 import { describeWithRedis, freePort, startRedisServer } from '../../support/redis-server.js';
 import { set, text } from '../../support/ops.js';
 import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
@@ -191,6 +192,18 @@ describeWithRedis('RedisStorage', (server) => {
     } finally {
       await persistent.stop();
     }
+  });
+
+  it('installs a staging area once, though its commit script runs again (ioredis resends one whose reply a closed connection lost)', async () => {
+    const { storage, cleanup } = await openRedis('twice');
+    await storage.apply([set('old', '0')], cursor(1));
+    await storage.stageBegin();
+    await storage.stageApply([set('a', '1'), set('b', '2')]);
+    await storage.stageCommit(cursor(5));
+    await commitStaged(raw, 'twice', 'twice:staging', cursor(5));
+    expect(await storage.list()).toEqual(['a', 'b']);
+    expect(await storage.loadCursor()).toEqual(cursor(5));
+    await cleanup();
   });
 
   it('runs a batch again when its connection closed under its transaction, instead of failing the storage', async () => {
