@@ -73,3 +73,8 @@ export class NotEnoughReplicasError extends ReplicationError {
 export class ReplicationTimeoutError extends ReplicationError {
   override name = 'ReplicationTimeoutError';
 }
+
+/** A persisted operation log that cannot be read as written (docs/OPERATION-LOG.md): the node does not start. */
+export class LogCorruptError extends StorageFailedError {
+  override name = 'LogCorruptError';
+}

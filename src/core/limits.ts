@@ -181,3 +181,36 @@ export function validateTiming(timing: Timing): void {
   assert(timing.heartbeatIntervalMs < timing.replicationTimeoutMs, 'heartbeatIntervalMs must be below replicationTimeoutMs');
   assert(timing.reconnectBaseMs <= timing.reconnectCapMs, 'reconnectBaseMs must not exceed reconnectCapMs');
 }
+
+/** The persisted operation log's bounds (docs/OPERATION-LOG.md); the in-memory log's are in Limits. */
+export interface PersistedLogLimits {
+  /** A segment past this is closed (synced) and the next one begun. */
+  logSegmentBytesMax: number;
+  /** Encoded operations in one record; a single larger operation goes alone. */
+  logRecordBytesMax: number;
+  /** Retention: closed segments are removed, oldest first, while the log holds more bytes than this. */
+  persistedLogBytesMax: number;
+  /** Retention by count: the in-memory log's logEntriesMax, as persisted records. */
+  persistedLogEntriesMax: number;
+  /** Retention by age: a closed segment whose last record is older is removed (Redis' repl-backlog-ttl, 1 h). */
+  persistedLogAgeMsMax: number;
+  /** `everysec`: the log is synced this often. */
+  logSyncIntervalMs: number;
+}
+
+export const DEFAULT_PERSISTED_LOG_LIMITS: Readonly<PersistedLogLimits> = Object.freeze({
+  logSegmentBytesMax: 16 * 1024 * 1024,
+  logRecordBytesMax: 4 * 1024 * 1024,
+  persistedLogBytesMax: 64 * 1024 * 1024,
+  persistedLogEntriesMax: DEFAULT_LIMITS.logEntriesMax,
+  persistedLogAgeMsMax: 60 * 60 * 1000,
+  logSyncIntervalMs: 1_000,
+});
+
+export function validatePersistedLogLimits(limits: PersistedLogLimits): void {
+  for (const [name, value] of Object.entries(limits)) {
+    assert(Number.isSafeInteger(value) && value > 0, `persisted log limit ${name} must be a positive integer, got ${value}`);
+  }
+  assert(limits.logRecordBytesMax <= limits.logSegmentBytesMax, 'logRecordBytesMax must not exceed logSegmentBytesMax');
+  assert(limits.logSegmentBytesMax <= limits.persistedLogBytesMax, 'logSegmentBytesMax must not exceed persistedLogBytesMax');
+}

@@ -121,6 +121,10 @@ export class ByteReader {
     assert(end <= bytes.length, 'ByteReader: end beyond the bytes');
   }
 
+  get remainingBytes(): number {
+    return this.end - this.offset;
+  }
+
   /** Names the fields read from now on in errors: `part[index].field`. */
   at(part: string, index: number | null = null): void {
     this.part = part;

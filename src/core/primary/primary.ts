@@ -5,6 +5,7 @@ import {
 } from '../codec/index.js';
 import { LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
+import { assertRecoveredHistory, type RecoveredHistory } from '../log-persistence/history.js';
 import { operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
 import type { ScanPage } from '../keyspace.js';
 import {
@@ -51,6 +52,8 @@ export interface PrimaryOptions {
   readonly minReplicasMaxLagMs?: number;
   /** 'binary': a secondary that offers binary-1 gets its data frames in it. Default 'json', the original's. */
   readonly wireFormat?: WireFormatSetting;
+  /** The history a persisted log recovered (docs/OPERATION-LOG.md); without it every start is a new history. */
+  readonly history?: RecoveredHistory | null;
 }
 
 const MIN_REPLICAS_MAX_LAG_MS_DEFAULT = 10_000;
@@ -112,9 +115,11 @@ export class Primary implements StateMachine {
     this.wireFormat = options.wireFormat ?? 'json';
     assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
-    // Without a persisted log nothing can continue an earlier history: every start is a new one.
-    this.replicationId = randomHexId(options.random);
-    this.log = new OperationLog(this.limits);
+    const history = options.history ?? null;
+    this.replicationId = history?.replicationId ?? randomHexId(options.random);
+    this.log = history === null ? new OperationLog(this.limits) : recoveredLog(history, this.limits);
+    this.issuedSequence = this.log.lastSequence;
+    this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
     this.requestLoadScan();
   }
@@ -382,7 +387,9 @@ export class Primary implements StateMachine {
     const last = batch[batch.length - 1];
     assert(last !== undefined && batch[0]?.sequence === this.issuedSequence + 1, 'pending writes out of order');
     this.issuedSequence = last.sequence;
-    this.request({ kind: 'apply', operations: batch.map((entry) => entry.op), cursor: null }, (requestId) => ({
+    // The cursor names the history in the storage, so a persisted log can be reconciled with it.
+    const cursor = { replicationId: this.replicationId, sequence: last.sequence };
+    this.request({ kind: 'apply', operations: batch.map((entry) => entry.op), cursor }, (requestId) => ({
       requestId,
       kind: 'apply',
       lastSequence: last.sequence,
@@ -845,6 +852,14 @@ export class Primary implements StateMachine {
   private emit(event: ReplicationEvent): void {
     this.outputs.push({ kind: 'event', event });
   }
+}
+
+/** The in-memory log of a recovered history: its newest entries, within the log's own bounds. */
+function recoveredLog(history: RecoveredHistory, limits: Limits): OperationLog {
+  assertRecoveredHistory(history);
+  const log = new OperationLog(limits, history.lastSequence - history.entries.length);
+  for (const entry of history.entries) log.append(entry, operationWireBytesMax(entry.op));
+  return log;
 }
 
 function newReplicaRecord(replicaId: string): ReplicaRecord {

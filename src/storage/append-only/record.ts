@@ -36,7 +36,11 @@ export function encodeRecord(record: BatchRecord): Uint8Array[] {
   const header = Buffer.from(JSON.stringify({ cursor: record.cursor === null ? null : encodeCursor(record.cursor), ops }));
   const headerLength = Buffer.alloc(U32_BYTES);
   headerLength.writeUInt32LE(header.length);
-  const payload = [headerLength, header, ...values];
+  return framed([headerLength, header, ...values]);
+}
+
+/** A payload's frame: its length and CRC-32, then the payload (the operation log frames its records so too). */
+export function framed(payload: Uint8Array[]): Uint8Array[] {
   const payloadBytes = payload.reduce((total, chunk) => total + chunk.length, 0);
   assert(payloadBytes <= RECORD_BYTES_MAX, `a record of ${payloadBytes} bytes exceeds RECORD_BYTES_MAX`);
   const frame = Buffer.alloc(FRAME_HEADER_BYTES);

@@ -1,0 +1,72 @@
+import { assert } from '../../core/assert.js';
+import { operationFromBinary, operationToBinary } from '../../core/codec/operation-binary.js';
+import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '../../core/codec/binary-bytes.js';
+import { LogCorruptError, ProtocolError } from '../../core/errors.js';
+import type { Limits } from '../../core/limits.js';
+import type { LogEntry, Operation } from '../../core/operation.js';
+import { framed } from '../append-only/record.js';
+
+/** A record of the operation log (docs/OPERATION-LOG.md): consecutive operations, or the mark of a clean shutdown. */
+export type LogRecord =
+  | { readonly kind: 'operations'; readonly writtenAtMs: number; readonly firstSequence: number; readonly operations: readonly Operation[] }
+  | { readonly kind: 'closed'; readonly writtenAtMs: number; readonly lastSequence: number };
+
+/**
+ * Begins every record: after a bad record, a later marker followed by a good frame shows that good
+ * records follow, so a damaged length in the middle of a segment cannot pass for a torn tail.
+ */
+export const RECORD_MARKER = Buffer.from('NLR1');
+
+const KIND_OPERATIONS = 1;
+const KIND_CLOSED = 2;
+
+/** The record's frame as chunks for one gathered write. */
+export function encodeLogRecord(record: LogRecord): Uint8Array[] {
+  const parts: Part[] = record.kind === 'closed'
+    ? [KIND_CLOSED, record.writtenAtMs, record.lastSequence]
+    : [KIND_OPERATIONS, record.writtenAtMs, record.firstSequence, record.operations.length, ...record.operations.map((op) => new Raw(operationToBinary(op)))];
+  const size = partsBytes(parts);
+  const writer = new ByteWriter(new Uint8Array(size));
+  writeParts(writer, parts);
+  writer.finish(size);
+  return [RECORD_MARKER, ...framed([writer.bytes])];
+}
+
+/** A payload whose CRC matched: anything wrong in it is a bug or tampering, never a torn write. */
+export function decodeLogRecord(payload: Uint8Array, limits: Limits, where: string): LogRecord {
+  // A plain view, so that values come out as Uint8Array copies, not Buffers.
+  const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.length);
+  const reader = new ByteReader(bytes, bytes.length, where);
+  try {
+    const record = readRecord(reader, limits);
+    reader.finish();
+    return record;
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new LogCorruptError(`corrupt record in ${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readRecord(reader: ByteReader, limits: Limits): LogRecord {
+  const kind = reader.varint('kind');
+  const writtenAtMs = reader.varint('writtenAtMs');
+  if (kind === KIND_CLOSED) return { kind: 'closed', writtenAtMs, lastSequence: reader.varint('lastSequence') };
+  if (kind !== KIND_OPERATIONS) throw reader.error('kind', `${kind} is not a record kind`);
+  const firstSequence = reader.varint('firstSequence');
+  if (firstSequence < 1) throw reader.error('firstSequence', 'is 0');
+  const count = reader.varint('count');
+  // Each operation takes at least one byte: a count beyond the bytes left is refused before any allocation.
+  if (count < 1 || count > reader.remainingBytes) throw reader.error('count', `${count} does not fit the record`);
+  const operations: Operation[] = [];
+  for (let index = 0; index < count; index += 1) {
+    reader.at('operations', index);
+    operations.push(operationFromBinary(reader, limits));
+  }
+  return { kind: 'operations', writtenAtMs, firstSequence, operations };
+}
+
+/** The log entries of an OPERATIONS record. */
+export function entriesOf(record: Extract<LogRecord, { kind: 'operations' }>): LogEntry[] {
+  assert(record.operations.length > 0, 'an operations record holds operations');
+  return record.operations.map((op, index) => ({ sequence: record.firstSequence + index, timestampMs: record.writtenAtMs, op }));
+}

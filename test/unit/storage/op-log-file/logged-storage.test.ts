@@ -1,0 +1,122 @@
+import { readdir } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LogCorruptError } from '../../../../src/core/errors.js';
+import { MemoryStorage } from '../../../../src/storage/memory.js';
+import { text } from '../../../support/ops.js';
+import { batchOf, openLogged, removeTempDirs, tempDir, writeBatches } from './support.js';
+
+afterEach(removeTempDirs);
+
+describe('LoggedStorage', () => {
+  it('continues its history after a clean shutdown, with the log\'s entries to serve', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const first = await openLogged(base, dir, { fsync: 'no' });
+    expect(first.history).toBeNull();
+    await writeBatches(first, 'h1', 3);
+    await first.closeLog();
+    const again = await openLogged(base, dir, { fsync: 'no' });
+    expect(again.recovery.plan).toEqual({ kind: 'continue', replayFrom: 7 });
+    expect(again.history?.replicationId).toBe('h1');
+    expect(again.history?.lastSequence).toBe(6);
+    expect(again.history?.entries.map((entry) => entry.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(again.history?.entries[5]?.op).toEqual(batchOf(3)[1]);
+    await again.closeLog();
+    // Restarts without a write in between leave no empty segments behind, and still continue.
+    await (await openLogged(base, dir, { fsync: 'no' })).closeLog();
+    const third = await openLogged(base, dir, { fsync: 'no' });
+    await writeBatches(third, 'h1', 1, 2, 4);
+    await third.closeLog();
+    expect((await openLogged(base, dir, { fsync: 'no' })).history?.lastSequence).toBe(8);
+  });
+
+  it('with always, continues after a crash (no clean shutdown) and replays what the storage lacks', async () => {
+    const dir = await tempDir();
+    const crashed = await openLogged(new MemoryStorage(), dir);
+    await writeBatches(crashed, 'h1', 3);
+    // The storage kept only the first two batches: the log is ahead of it.
+    const storage = new MemoryStorage();
+    await writeBatches(storage, 'h1', 2);
+    const recovered = await openLogged(storage, dir);
+    expect(recovered.recovery).toMatchObject({ plan: { kind: 'continue', replayFrom: 5 }, replayed: 2 });
+    expect(await storage.loadCursor()).toEqual({ replicationId: 'h1', sequence: 6 });
+    expect(text((await storage.read('k3-1'))?.value)).toBe('v3-1');
+    await writeBatches(recovered, 'h1', 1, 2, 4);
+    expect(recovered.logSegments).toBe(2); // the crashed run's and this run's
+    await recovered.closeLog();
+  });
+
+  it('with everysec, ends the history after a crash: the next write begins another, whose base is where the storage stood', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const crashed = await openLogged(base, dir, { fsync: 'everysec' });
+    await writeBatches(crashed, 'h1', 2);
+    const recovered = await openLogged(base, dir, { fsync: 'everysec' });
+    expect(recovered.recovery.plan.kind).toBe('newHistory');
+    expect(recovered.history).toBeNull();
+    await writeBatches(recovered, 'h2', 1);
+    await recovered.closeLog();
+    const next = await openLogged(base, dir, { fsync: 'everysec' });
+    expect(next.history).toMatchObject({ replicationId: 'h2', lastSequence: 2 });
+    expect((await readdir(dir)).length).toBe(2); // h1's segments are gone
+    await crashed.closeLog();
+    await next.closeLog();
+  });
+
+  it('ends the history when the storage holds more of it than the log', async () => {
+    const dir = await tempDir();
+    const logged = await openLogged(new MemoryStorage(), dir);
+    await writeBatches(logged, 'h1', 1);
+    await logged.closeLog();
+    const ahead = new MemoryStorage();
+    await writeBatches(ahead, 'h1', 2);
+    const recovered = await openLogged(ahead, dir);
+    expect(recovered.recovery).toMatchObject({ plan: { kind: 'newHistory' }, replayed: 0 });
+    await recovered.closeLog();
+  });
+
+  it('refuses to start when the log lacks records the storage needs', async () => {
+    const dir = await tempDir();
+    const logged = await openLogged(new MemoryStorage(), dir, { limits: { logSegmentBytesMax: 64, logRecordBytesMax: 64, persistedLogBytesMax: 64 } });
+    await writeBatches(logged, 'h1', 6);
+    await logged.closeLog();
+    // A storage that never saw this history, and a log whose first segments retention removed.
+    await expect(openLogged(new MemoryStorage(), dir)).rejects.toThrow(LogCorruptError);
+  });
+
+  it('starts a segment past logSegmentBytesMax and removes old ones past persistedLogBytesMax, keeping the newest', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const limits = { logSegmentBytesMax: 200, logRecordBytesMax: 100, persistedLogBytesMax: 600 };
+    const logged = await openLogged(base, dir, { limits });
+    await writeBatches(logged, 'h1', 40);
+    expect(logged.logSegments).toBeGreaterThan(1);
+    expect(logged.logBytes).toBeLessThanOrEqual(600 + 200 + 100);
+    await logged.closeLog();
+    const again = await openLogged(base, dir, { limits });
+    const entries = again.history?.entries ?? [];
+    expect(entries[entries.length - 1]?.sequence).toBe(80);
+    expect(entries[0]?.sequence).toBeGreaterThan(1);
+    await again.closeLog();
+  });
+
+  it('removes segments older than persistedLogAgeMsMax and those past persistedLogEntriesMax', async () => {
+    const dir = await tempDir();
+    let nowMs = 0;
+    const limits = { logSegmentBytesMax: 100, logRecordBytesMax: 100, persistedLogAgeMsMax: 5_000 };
+    const logged = await openLogged(new MemoryStorage(), dir, { limits, nowMs: () => nowMs });
+    await writeBatches(logged, 'h1', 10);
+    const segments = logged.logSegments;
+    nowMs = 10_000;
+    await writeBatches(logged, 'h1', 1, 2, 11);
+    expect(segments).toBeGreaterThan(2);
+    expect(logged.logSegments).toBeLessThanOrEqual(2);
+    await logged.closeLog();
+    const counted = await openLogged(new MemoryStorage(), await tempDir(), { limits: { logSegmentBytesMax: 100, logRecordBytesMax: 100, persistedLogEntriesMax: 6 } });
+    await writeBatches(counted, 'h1', 20);
+    const { history } = counted;
+    expect(history).toBeNull();
+    expect(counted.logSegments).toBeLessThanOrEqual(4);
+    await counted.closeLog();
+  });
+});
