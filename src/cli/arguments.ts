@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../core/log-persistence/recovery.js';
 import type { WireFormatSetting } from '../core/codec/index.js';
 import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import type { LogLevel } from '../runtime/logger.js';
@@ -15,7 +16,7 @@ interface NodeCommand {
 }
 
 export type Command =
-  | ({ readonly kind: 'primary'; readonly listen: Endpoint; readonly maxOperationLog: number | undefined; readonly adminWrites: boolean } & NodeCommand)
+  | ({ readonly kind: 'primary'; readonly listen: Endpoint; readonly maxOperationLog: number | undefined; readonly adminWrites: boolean; readonly logFsync: LogFsyncPolicy } & NodeCommand)
   | ({ readonly kind: 'secondary'; readonly primary: Endpoint; readonly replicaId: string | null; readonly startupTimeoutMs: number } & NodeCommand)
   | { readonly kind: 'stats'; readonly node: Endpoint }
   | { readonly kind: 'status'; readonly node: Endpoint; readonly json: boolean; readonly watchMs: number | null }
@@ -36,6 +37,7 @@ const OPTIONS = {
   'replica-id': { type: 'string' },
   'startup-timeout-ms': { type: 'string' },
   'max-operation-log': { type: 'string' },
+  'log-fsync': { type: 'string' },
   'log-level': { type: 'string' },
   'wire-format': { type: 'string' },
   tag: { type: 'string', multiple: true },
@@ -76,6 +78,7 @@ function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
         listen: parseEndpoint('--listen', required(values, 'listen')),
         maxOperationLog: optionalInteger(values, 'max-operation-log'),
         adminWrites: values['admin-writes'] === true,
+        logFsync: logFsync(values['log-fsync'] ?? 'always'),
         ...nodeCommand(values),
       };
     case 'secondary':
@@ -186,6 +189,12 @@ function logLevel(text: string): LogLevel {
 function wireFormat(text: string): WireFormatSetting {
   if (text !== 'binary' && text !== 'json') throw new UsageError(`--wire-format wants binary or json, got '${text}'`);
   return text;
+}
+
+function logFsync(text: string): LogFsyncPolicy {
+  const policy = LOG_FSYNC_POLICIES.find((candidate) => candidate === text);
+  if (policy === undefined) throw new UsageError(`--log-fsync wants one of ${LOG_FSYNC_POLICIES.join(', ')}, got '${text}'`);
+  return policy;
 }
 
 function levels(): LogLevel[] {

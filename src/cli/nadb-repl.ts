@@ -14,7 +14,7 @@ import { exitQuietlyWhenStdoutCloses } from './closed-pipe.js';
 import { parseCommand, type Command } from './arguments.js';
 import { runDataCommand } from './data-commands.js';
 import { renderStatus } from './status-view.js';
-import { openStorage, replicaIdFileOf } from './storage-spec.js';
+import { openStorage, operationLogOf, replicaIdFileOf } from './storage-spec.js';
 import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -73,7 +73,13 @@ async function runNode(command: NodeCommand): Promise<number> {
     adminPort: command.admin?.port,
     adminToken: process.env.NADB_ADMIN_TOKEN,
     ...(command.kind === 'primary'
-      ? { listenHost: command.listen.host, listenPort: command.listen.port, maxOperationLog: command.maxOperationLog, adminWrites: command.adminWrites }
+      ? {
+          listenHost: command.listen.host,
+          listenPort: command.listen.port,
+          maxOperationLog: command.maxOperationLog,
+          adminWrites: command.adminWrites,
+          operationLog: operationLogOf(command.storage, command.logFsync),
+        }
       : {
           primaryHost: command.primary.host,
           primaryPort: command.primary.port,

@@ -5,6 +5,8 @@ import { FileSystemStorage, type FsyncMode } from '../storage/filesystem.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { RedisStorage } from '../storage/redis.js';
 import { UsageError } from './usage-error.js';
+import type { LogFsyncPolicy } from '../core/log-persistence/recovery.js';
+import type { OperationLogConfig } from '../runtime/config.js';
 
 export type StorageSpec =
   | { readonly kind: 'memory' }
@@ -47,4 +49,9 @@ export async function openStorage(spec: StorageSpec): Promise<StorageBackend> {
 export function replicaIdFileOf(spec: StorageSpec): string | null {
   if (spec.kind === 'fs') return join(spec.dir, '.nadb', 'replica-id');
   return spec.kind === 'aof' ? join(spec.dir, 'replica-id') : null;
+}
+
+/** fs:DIR and aof:DIR keep a primary's operation log beside the data (the backend says where); the others keep none. */
+export function operationLogOf(spec: StorageSpec, fsync: LogFsyncPolicy): OperationLogConfig | undefined {
+  return spec.kind === 'fs' || spec.kind === 'aof' ? { fsync } : undefined;
 }

@@ -5,7 +5,7 @@ const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format'];
 
 /** The options each command takes; any other is a usage error. */
 export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly string[]>> = {
-  primary: ['listen', 'max-operation-log', 'admin-writes', ...NODE],
+  primary: ['listen', 'max-operation-log', 'admin-writes', 'log-fsync', ...NODE],
   secondary: ['primary', 'replica-id', 'startup-timeout-ms', ...NODE],
   status: ['node', 'json', 'watch', 'interval-ms'],
   stats: ['node'],
@@ -17,7 +17,7 @@ export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly strin
 
 const SYNOPSES: Readonly<Record<Exclude<Verb, 'help'>, string>> = {
   primary: `nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
-                      [--max-operation-log N] [--log-level LEVEL] [--wire-format FORMAT]`,
+                      [--max-operation-log N] [--log-fsync POLICY] [--log-level LEVEL] [--wire-format FORMAT]`,
   secondary: `nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
                       [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]`,
   status: 'nadb-repl status    --node ADMIN [--watch [--interval-ms MS]] [--json]',
@@ -33,6 +33,9 @@ SPEC: memory | fs:DIR (a file per entry) | aof:DIR (in memory, an append-only fi
   | redis://HOST:PORT[/DB]; LEVEL: fatal | error | warn | info | debug | trace | silent (default info)
 MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | always (fs: also
   every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
+POLICY (primary on fs:DIR and aof:DIR, whose operation log is kept beside the data): always (default:
+  synced before each batch is applied; a restart continues the history) | everysec | no (a restart after
+  a crash begins a new history: secondaries resync in full)
 FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
 put and del need a primary started with --admin-writes, and a client on the same machine or the
   admin token; get --wait-ms waits that long for an entry to appear (on a secondary, for it to arrive)

@@ -1,6 +1,10 @@
 import { AssertionError } from '../core/assert.js';
 import type { WireFormatSetting } from '../core/codec/index.js';
-import { AUTH_TOKENS_MAX, DEFAULT_LIMITS, DEFAULT_TIMING, validateLimits, validateTiming, type Limits, type Timing } from '../core/limits.js';
+import {
+  AUTH_TOKENS_MAX, DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_TIMING, validateLimits, validatePersistedLogLimits, validateTiming,
+  type Limits, type PersistedLogLimits, type Timing,
+} from '../core/limits.js';
+import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../core/log-persistence/recovery.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -80,6 +84,27 @@ export interface NetworkSyncConfig {
    * clients, or from any client that proves adminToken. Off by default.
    */
   readonly adminWrites?: boolean;
+  /**
+   * Primary: where its operation log is persisted (docs/OPERATION-LOG.md), so that a restart
+   * continues the same history and secondaries resume from the log. Default: beside the data for
+   * FileSystemStorage and AppendOnlyStorage, none for the others; null: none.
+   */
+  readonly operationLog?: OperationLogConfig | null;
+}
+
+export interface OperationLogConfig {
+  /** Default: the backend's place for it (FileSystemStorage, AppendOnlyStorage); required for others. */
+  readonly dir?: string;
+  /** Default 'always': a restart after any crash continues the history. */
+  readonly fsync?: LogFsyncPolicy;
+  readonly limits?: Partial<PersistedLogLimits>;
+}
+
+export interface ResolvedOperationLog {
+  /** null: the backend's place. */
+  readonly dir: string | null;
+  readonly fsync: LogFsyncPolicy;
+  readonly limits: PersistedLogLimits;
 }
 
 export interface ResolvedConfig {
@@ -99,6 +124,8 @@ export interface ResolvedConfig {
   readonly runtimeLimits: RuntimeLimits;
   readonly logger: Logger;
   readonly admin: AdminConfig | null;
+  /** undefined: the backend's default place, if it has one. */
+  readonly operationLog: ResolvedOperationLog | null | undefined;
 }
 
 export interface AdminConfig {
@@ -134,7 +161,18 @@ export function resolveConfig(mode: ReplicationMode, config: NetworkSyncConfig =
     runtimeLimits: { ...DEFAULT_RUNTIME_LIMITS, ...config.runtimeLimits },
     logger: config.logger ?? createLogger(config.logLevel),
     admin: adminOf(config),
+    operationLog: operationLogOf(config.operationLog),
   };
+}
+
+function operationLogOf(config: OperationLogConfig | null | undefined): ResolvedOperationLog | null | undefined {
+  if (config === null || config === undefined) return config;
+  const fsync = config.fsync ?? 'always';
+  if (!LOG_FSYNC_POLICIES.includes(fsync)) throw new ConfigError(`operationLog.fsync must be one of ${LOG_FSYNC_POLICIES.join(', ')}, got ${String(fsync)}`);
+  if (config.dir !== undefined && (typeof config.dir !== 'string' || config.dir.length === 0)) throw new ConfigError('operationLog.dir must be a directory');
+  const limits = { ...DEFAULT_PERSISTED_LOG_LIMITS, ...config.limits };
+  checked(() => validatePersistedLogLimits(limits));
+  return { dir: config.dir ?? null, fsync, limits };
 }
 
 function adminOf(config: NetworkSyncConfig): AdminConfig | null {

@@ -22,6 +22,9 @@ import { PrimaryNode } from './primary-node.js';
 import type { ReplicatedWriteOptions } from './replica-waits.js';
 import { resolveReplicaId } from './replica-id.js';
 import { SecondaryNode } from './secondary-node.js';
+import { ConfigError } from './config-error.js';
+import { LoggedStorage } from '../storage/op-log-file/logged-storage.js';
+import { operationLogDirOf } from '../storage/op-log-file/log-home.js';
 
 export interface NetworkSyncBackendOptions {
   readonly baseBackend: StorageBackend;
@@ -46,7 +49,8 @@ export type SecondaryReplicationStats = Omit<SecondaryStats, 'primary'> & {
 };
 export type ReplicationStats = PrimaryReplicationStats | SecondaryReplicationStats;
 
-type Role = { readonly mode: 'primary'; readonly node: PrimaryNode } | { readonly mode: 'secondary'; readonly node: SecondaryNode };
+/** A primary's persisted log, when it has one, is closed (cleanly) after the node and before the storage. */
+type Role = { readonly mode: 'primary'; readonly node: PrimaryNode; readonly log: LoggedStorage | null } | { readonly mode: 'secondary'; readonly node: SecondaryNode };
 
 const READ_ONLY_WRITE = 'Cannot write to secondary replica';
 const READ_ONLY_DELETE = 'Cannot delete from secondary replica';
@@ -239,6 +243,7 @@ export class NetworkSyncBackend {
   private async shutDown(): Promise<void> {
     await this.admin?.close();
     await this.role.node.close();
+    if (this.role.mode === 'primary') await this.role.log?.closeLog();
     await this.releaseBackend();
   }
 
@@ -261,7 +266,31 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
   const { limits, timing, runtimeLimits, authToken, tls, wireFormat, logger } = config;
   const shared = { storage, limits, timing, runtimeLimits, authToken, tls, wireFormat, logger };
   if (config.mode === 'primary') {
-    return { mode: 'primary', node: await PrimaryNode.start({ ...shared, host: config.listenHost, port: config.listenPort, writeQuorum: config.writeQuorum }) };
+    const log = await openOperationLog(config, storage);
+    const primary = { ...shared, storage: log ?? storage, history: log?.history ?? null, host: config.listenHost, port: config.listenPort, writeQuorum: config.writeQuorum };
+    try {
+      return { mode: 'primary', node: await PrimaryNode.start(primary), log };
+    } catch (error) {
+      await log?.closeLog();
+      throw error;
+    }
   }
   return { mode: 'secondary', node: await SecondaryNode.start({ ...shared, replicaId, primaryHost: config.primaryHost, primaryPort: config.primaryPort }) };
+}
+
+/** The primary's log where the config or the backend puts it (docs/OPERATION-LOG.md), recovered against the storage. */
+async function openOperationLog(config: ResolvedConfig, storage: StorageBackend): Promise<LoggedStorage | null> {
+  if (config.operationLog === null) return null;
+  const settings = config.operationLog ?? { dir: null, fsync: 'always' as const, limits: undefined };
+  const dir = settings.dir ?? operationLogDirOf(storage);
+  if (dir === null) {
+    if (config.operationLog === undefined) return null;
+    throw new ConfigError('operationLog has no dir, and this storage has no place of its own for it (FileSystemStorage and AppendOnlyStorage do)');
+  }
+  const log = await LoggedStorage.open(storage, { dir, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
+  const { plan, replayed, cutBytes } = log.recovery;
+  const fields = { event: 'operationLogRecovered', dir, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
+  if (plan.kind === 'continue') config.logger.info(fields, `operation log: continuing history ${log.history?.replicationId} from sequence ${log.history?.lastSequence}`);
+  else config.logger.warn(fields, `operation log: a new history begins (${plan.why})`);
+  return log;
 }

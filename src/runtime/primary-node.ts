@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'node:net';
 import { NotReadyError, StorageFailedError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import type { RecoveredHistory } from '../core/log-persistence/history.js';
 import type { Operation } from '../core/operation.js';
 import type { ReplicationEvent } from '../core/output.js';
 import { Primary } from '../core/primary/primary.js';
@@ -22,6 +23,8 @@ export interface PrimaryNodeOptions extends NodeOptions {
   /** 0 for an ephemeral port, then read `port`. */
   readonly port: number;
   readonly writeQuorum?: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
+  /** What a persisted log recovered: the history this primary continues (none: a new one). */
+  readonly history?: RecoveredHistory | null;
 }
 
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
@@ -37,8 +40,8 @@ export class PrimaryNode {
     private readonly options: PrimaryNodeOptions,
     limits: Limits,
   ) {
-    const { storage, runtimeLimits, logger, timing, authToken, wireFormat, writeQuorum } = options;
-    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, ...writeQuorum });
+    const { storage, runtimeLimits, logger, timing, authToken, wireFormat, writeQuorum, history } = options;
+    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, history, ...writeQuorum });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
     this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({
@@ -58,7 +61,7 @@ export class PrimaryNode {
       await node.driver.close();
       throw error;
     }
-    options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId }, 'primary listening');
+    options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId, sequence: node.driver.machine.lastSequence }, 'primary listening');
     node.warnIfExposed();
     return node;
   }

@@ -1,5 +1,5 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { assert } from '../core/assert.js';
 import { StorageFailedError } from '../core/errors.js';
 import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
@@ -60,6 +60,11 @@ export class AppendOnlyStorage extends SerializedStorage {
   ) {
     super();
     this.rewriteAtBytes = this.nextRewriteAt();
+  }
+
+  /** Where a primary on it persists its operation log (docs/OPERATION-LOG.md). */
+  get operationLogDir(): string {
+    return join(dirname(this.file), 'oplog');
   }
 
   static async open(options: AppendOnlyStorageOptions): Promise<AppendOnlyStorage> {

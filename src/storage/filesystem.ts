@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { assert } from '../core/assert.js';
 import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
@@ -60,6 +60,11 @@ export class FileSystemStorage extends SerializedStorage {
   ) {
     super();
     this.staged = new EntryTree(writers, live.layout.stagingData, live.layout.stagingMeta);
+  }
+
+  /** Where a primary on it persists its operation log (docs/OPERATION-LOG.md): under the reserved `.nadb`. */
+  get operationLogDir(): string {
+    return join(this.live.layout.nadb, 'oplog');
   }
 
   static async open(options: FileSystemStorageOptions): Promise<FileSystemStorage> {

@@ -11,6 +11,7 @@ describe('nadb-repl arguments', () => {
       listen: { host: '0.0.0.0', port: 9000 },
       maxOperationLog: undefined,
       adminWrites: false,
+      logFsync: 'always',
       storage: { kind: 'memory' },
       admin: { host: '127.0.0.1', port: 9100 },
       logLevel: 'info',
@@ -24,6 +25,9 @@ describe('nadb-repl arguments', () => {
       startupTimeoutMs: 500,
       admin: null,
     });
+    expect(parseCommand(['primary', '--listen', '0.0.0.0:9000', '--storage', 'aof:/tmp/x', '--log-fsync', 'everysec'])).toMatchObject({ logFsync: 'everysec' });
+    expect(() => parseCommand(['primary', '--listen', '0.0.0.0:9000', '--storage', 'aof:/tmp/x', '--log-fsync', 'often'])).toThrow(/--log-fsync wants one of always, everysec, no, got 'often'/);
+    expect(() => parseCommand(['secondary', '--primary', '127.0.0.1:9000', '--storage', 'aof:/tmp/x', '--log-fsync', 'no'])).toThrow(UsageError);
     expect(parseCommand(['stats', '--node', 'localhost:9100'])).toEqual({ kind: 'stats', node: { host: 'localhost', port: 9100 } });
     expect(parseCommand(['--help'])).toEqual({ kind: 'help', verb: null });
   });

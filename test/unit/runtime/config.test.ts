@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING } from '../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_TIMING } from '../../../src/core/limits.js';
 import { ConfigError } from '../../../src/runtime/config-error.js';
 import { resolveConfig } from '../../../src/runtime/config.js';
 
@@ -15,6 +15,14 @@ describe('resolveConfig', () => {
     expect(resolveConfig('primary', { wireFormat: 'json' }).wireFormat).toBe('json');
     // From JavaScript, or a config file: the type does not stop it.
     expect(() => resolveConfig('primary', { wireFormat: 'cbor' as 'json' })).toThrow(new ConfigError("wireFormat must be 'binary' or 'json', got cbor"));
+  });
+
+  it('resolves the operation log: the backend\'s place and always by default, a bad policy or limit refused', () => {
+    expect(resolveConfig('primary').operationLog).toBeUndefined();
+    expect(resolveConfig('primary', { operationLog: null }).operationLog).toBeNull();
+    expect(resolveConfig('primary', { operationLog: {} }).operationLog).toMatchObject({ dir: null, fsync: 'always', limits: DEFAULT_PERSISTED_LOG_LIMITS });
+    expect(() => resolveConfig('primary', { operationLog: { fsync: 'sometimes' as 'no' } })).toThrow(new ConfigError('operationLog.fsync must be one of always, everysec, no, got sometimes'));
+    expect(() => resolveConfig('primary', { operationLog: { limits: { logSegmentBytesMax: 0 } } })).toThrow(ConfigError);
   });
 
   it('takes heartbeatInterval in seconds and maxOperationLog as the log size, shrinking the pending writes with it', () => {
