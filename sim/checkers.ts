@@ -221,7 +221,7 @@ export class SafetyCheckers {
   }
 
   check(sim: Simulation): void {
-    const violation = this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? refusedPeerViolation(sim);
+    const violation = sim.logViolation ?? this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? refusedPeerViolation(sim);
     if (violation !== null) throw new SafetyViolation(violation);
   }
 }

@@ -1,4 +1,5 @@
 import type { WireFormatSetting } from '../src/core/codec/index.js';
+import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
 import type { Limits, Timing } from '../src/core/limits.js';
 import { keepFaults, type FaultKind } from './fault-kinds.js';
 import { Prng } from './prng.js';
@@ -96,6 +97,8 @@ export interface SwarmOptions {
   readonly wireFormats: Readonly<Record<string, WireFormatSetting>>;
   /** Each node's shared token ('primary', 's1', ...), absent for none: some seeds run with auth and a secondary that is refused. */
   readonly authTokens: Readonly<Record<string, string>>;
+  /** The primary's persisted operation log and its fsync policy (sim/operation-log.ts); null: none, every restart a new history. */
+  readonly persistedLog: LogFsyncPolicy | null;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
@@ -131,6 +134,10 @@ const NODE_FAULTS_SALT = 0x5bd1e995;
 const WIRE_FORMATS_SALT = 0x27d4eb2f;
 /** Salts the tokens' draw, apart from every other, so that seeds keep their faults. */
 const AUTH_TOKENS_SALT = 0x165667b1;
+/** Salts the persisted log's draw, apart from every other, so that seeds keep their faults. */
+const PERSISTED_LOG_SALT = 0x61c88647;
+/** How often a seed's primary persists its log (then with one of the three fsync policies). */
+const PERSISTED_LOG_PROBABILITY = 0.5;
 /** How often a seed's cluster runs with a token, and how often one of its secondaries then has the wrong one or none. */
 const AUTH_PROBABILITY = 0.3;
 const REFUSED_SECONDARY_PROBABILITY = 0.15;
@@ -228,8 +235,14 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     timing: SIM_TIMING,
     wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
     authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),
+    persistedLog: drawPersistedLog(new Prng(seed ^ PERSISTED_LOG_SALT)),
     livenessBoundMs: 120_000,
   };
+}
+
+function drawPersistedLog(prng: Prng): LogFsyncPolicy | null {
+  if (prng.nextFloat() >= PERSISTED_LOG_PROBABILITY) return null;
+  return LOG_FSYNC_POLICIES[prng.below(LOG_FSYNC_POLICIES.length)] ?? null;
 }
 
 /** Whether the primary accepts binary frames and whether each secondary offers them. */

@@ -94,6 +94,7 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     faults: options.faults,
     wireFormats: options.wireFormats,
     authTokens: options.authTokens,
+    persistedLog: options.persistedLog,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

@@ -3,7 +3,9 @@ import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
 import type { WireFormatSetting } from '../src/core/codec/index.js';
-import { DEFAULT_LIMITS, type Limits, type Timing } from '../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, type Limits, type Timing } from '../src/core/limits.js';
+import type { RecoveredHistory } from '../src/core/log-persistence/history.js';
+import { planRecovery, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
 import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
@@ -18,6 +20,7 @@ import { NO_FAULTS, type FaultOptions, type NodeFaults } from './options.js';
 import { Prng } from './prng.js';
 import { Scheduler } from './scheduler.js';
 import { SimStorage } from './storage.js';
+import { SimOperationLog } from './operation-log.js';
 import { Trace, type TraceEvent } from './trace.js';
 
 /** Far above what a burst of real work takes at one instant (a 10,000-write burst takes ~1,000). */
@@ -54,7 +57,15 @@ export interface SimulationOptions {
   readonly traceEventsMax?: number;
   readonly eventsMax?: number;
   readonly nodes?: NodeFactories;
+  /**
+   * The primary persists its operation log with this fsync policy (sim/operation-log.ts), and a
+   * restart continues its history when the recovery rules allow; none: every restart is a new history.
+   */
+  readonly persistedLog?: LogFsyncPolicy | null;
 }
+
+/** `everysec`'s period in the simulation, as in the runtime (logSyncIntervalMs). */
+const LOG_SYNC_INTERVAL_MS = DEFAULT_PERSISTED_LOG_LIMITS.logSyncIntervalMs;
 
 /** One history as the primary wrote it: the state it started from and its operations in order. */
 export interface History {
@@ -100,6 +111,10 @@ export class Simulation {
   readonly histories = new Map<string, History>();
   readonly trace: Trace;
   readonly network: SimNetwork;
+  /** The primary's persisted log, when it has one. */
+  readonly primaryLog: SimOperationLog | null;
+  /** What a primary's restart broke of the persisted log's rules; checked as a safety property. */
+  logViolation: string | null = null;
   /** Called after every event: where checkers hook in. */
   afterEachStep: (() => void) | null = null;
   private readonly scheduler = new Scheduler();
@@ -122,6 +137,7 @@ export class Simulation {
     this.eventsMax = options.eventsMax ?? 100_000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.trace = new Trace(options.traceEventsMax ?? 0);
+    this.primaryLog = options.persistedLog === undefined || options.persistedLog === null ? null : new SimOperationLog(options.persistedLog, LOG_SYNC_INTERVAL_MS);
     this.network = new SimNetwork(this.scheduler, this.prng.fork(), this.faults.network, this.networkHooks(), () => this.nowMs);
     this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host));
     for (let i = 1; i <= options.secondaries; i += 1) this.secondaries.push(this.newHost(`s${i}`, (host) => this.newSecondary(host)));
@@ -217,6 +233,7 @@ export class Simulation {
     host.wakeMs = undefined;
     this.network.nodeDown(node);
     host.storage.crash();
+    if (host === this.primary) this.primaryLog?.crash(this.nowMs);
     this.traceEvent({ t: this.nowMs, kind: 'crash', node });
   }
 
@@ -389,6 +406,8 @@ export class Simulation {
   private runStorage(host: Host<Primary | Secondary>, requestId: number, request: StorageRequest): void {
     if (host === this.primary && request.kind === 'apply') {
       this.histories.get(this.primary.machine.replicationId)?.operations.push(...request.operations);
+      // The log before the storage: a crash between them leaves the log ahead, to be replayed.
+      if (request.cursor !== null) this.primaryLog?.append(request.cursor, request.operations, host.store.cursor, this.nowMs);
     }
     const generation = host.generation;
     host.storage.submit(request, (result) => {
@@ -483,6 +502,7 @@ export class Simulation {
   }
 
   private newPrimary(host: Host<Primary>): Primary {
+    const history = this.primaryLog === null ? null : this.recoverPrimaryLog(host, this.primaryLog);
     const primary = this.nodes.primary({
       nowMs: this.localNow(host),
       random: this.prng.fork(),
@@ -490,9 +510,41 @@ export class Simulation {
       timing: this.options.timing,
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
+      history,
     });
-    this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
+    if (history === null) this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
     return primary;
+  }
+
+  /** The recovery rules of docs/OPERATION-LOG.md on the simulated disk: replay, then the history to continue (or none). */
+  private recoverPrimaryLog(host: Host<Primary>, log: SimOperationLog): RecoveredHistory | null {
+    const extent = log.extent;
+    const plan = planRecovery(extent, host.store.cursor, log.policy);
+    const replay = log.held.filter((entry) => entry.sequence >= plan.replayFrom);
+    const last = replay[replay.length - 1];
+    if (extent !== null && last !== undefined) {
+      host.storage.runAtOnce({ kind: 'apply', operations: replay.map((entry) => entry.op), cursor: { replicationId: extent.historyId, sequence: last.sequence } });
+    }
+    if (plan.kind !== 'continue' || extent === null) return null;
+    this.logViolation ??= this.continuedHistoryViolation(extent.historyId, extent.lastSequence);
+    return { replicationId: extent.historyId, lastSequence: extent.lastSequence, entries: log.held };
+  }
+
+  /**
+   * A restarted primary continues a history only from a log that holds everything it wrote in it:
+   * else it would serve another operation under a sequence of that history (one a secondary may
+   * hold), and a secondary could be ahead of it.
+   */
+  private continuedHistoryViolation(historyId: string, lastSequence: number): string | null {
+    const written = this.histories.get(historyId)?.operations.length ?? 0;
+    if (written > lastSequence) return `the restarted primary continues ${historyId} from sequence ${lastSequence}, and had written ${written} in it: sequences it did not make durable`;
+    for (const secondary of this.secondaries) {
+      const held = secondary.store.cursor;
+      if (held?.replicationId === historyId && held.sequence > lastSequence) {
+        return `${secondary.name} holds ${historyId}:${held.sequence}, ahead of the restarted primary's durable history (${lastSequence})`;
+      }
+    }
+    return null;
   }
 
   private newSecondary(host: Host<Secondary>): Secondary {

@@ -57,6 +57,12 @@ export class SimStorage {
     });
   }
 
+  /** Runs a request at once, as a process does before it serves anyone (the persisted log's replay at a restart). */
+  runAtOnce(request: StorageRequest): void {
+    const result = this.execute(request);
+    if (result.kind !== 'done') throw new Error(`a replay at restart failed: ${result.kind}`);
+  }
+
   /** The cursor a crash now would leave: what this disk has made durable. */
   durableCursor(): Cursor | null {
     if (this.faults.durability === 'immediate') return this.current.cursor;

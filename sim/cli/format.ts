@@ -20,6 +20,8 @@ export function formatOptions(options: SwarmOptions): string[] {
     ['wire', options.wireFormats],
     // Only seeds that drew auth: a secondary whose token differs from the primary's is one the handshake refuses.
     ...(Object.keys(options.authTokens).length === 0 ? [] : [['auth', options.authTokens] as [string, object]]),
+    // Only seeds whose primary persists its log: a restart may then continue its history.
+    ...(options.persistedLog === null ? [] : [['oplog', { fsync: options.persistedLog }] as [string, object]]),
   ];
   return [
     `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,
