@@ -35,7 +35,8 @@ MODE (fs:DIR and aof:DIR): batch (default: one fsync round per applied batch) | 
   every file as it is written) | never (no fsync: consistent after a process crash, not a power loss)
 POLICY (primary on fs:DIR and aof:DIR, whose operation log is kept beside the data): always (default:
   synced before each batch is applied; a restart continues the history) | everysec | no (a restart after
-  a crash begins a new history: secondaries resync in full)
+  a crash begins a new history: secondaries resync in full); on redis:// the log is in Redis and the
+  server's appendfsync is its policy
 FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
 put and del need a primary started with --admin-writes, and a client on the same machine or the
   admin token; get --wait-ms waits that long for an entry to appear (on a secondary, for it to arrive)

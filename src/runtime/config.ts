@@ -5,6 +5,7 @@ import {
   type Limits, type PersistedLogLimits, type Timing,
 } from '../core/limits.js';
 import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../core/log-persistence/recovery.js';
+import type { LogStore } from '../storage/op-log-file/log-store.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -93,16 +94,19 @@ export interface NetworkSyncConfig {
 }
 
 export interface OperationLogConfig {
-  /** Default: the backend's place for it (FileSystemStorage, AppendOnlyStorage); required for others. */
+  /** Default: the backend's place for it (FileSystemStorage, AppendOnlyStorage); for others, dir or store. */
   readonly dir?: string;
+  /** Another place for it: `redisLogStore({ url })` beside a RedisStorage (whose server then sets the policy). */
+  readonly store?: LogStore;
   /** Default 'always': a restart after any crash continues the history. */
   readonly fsync?: LogFsyncPolicy;
   readonly limits?: Partial<PersistedLogLimits>;
 }
 
 export interface ResolvedOperationLog {
-  /** null: the backend's place. */
+  /** Both null: the backend's place. */
   readonly dir: string | null;
+  readonly store: LogStore | null;
   readonly fsync: LogFsyncPolicy;
   readonly limits: PersistedLogLimits;
 }
@@ -170,9 +174,10 @@ function operationLogOf(config: OperationLogConfig | null | undefined): Resolved
   const fsync = config.fsync ?? 'always';
   if (!LOG_FSYNC_POLICIES.includes(fsync)) throw new ConfigError(`operationLog.fsync must be one of ${LOG_FSYNC_POLICIES.join(', ')}, got ${String(fsync)}`);
   if (config.dir !== undefined && (typeof config.dir !== 'string' || config.dir.length === 0)) throw new ConfigError('operationLog.dir must be a directory');
+  if (config.dir !== undefined && config.store !== undefined) throw new ConfigError('operationLog takes a dir or a store, not both');
   const limits = { ...DEFAULT_PERSISTED_LOG_LIMITS, ...config.limits };
   checked(() => validatePersistedLogLimits(limits));
-  return { dir: config.dir ?? null, fsync, limits };
+  return { dir: config.dir ?? null, store: config.store ?? null, fsync, limits };
 }
 
 function adminOf(config: NetworkSyncConfig): AdminConfig | null {

@@ -281,15 +281,16 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
 /** The primary's log where the config or the backend puts it (docs/OPERATION-LOG.md), recovered against the storage. */
 async function openOperationLog(config: ResolvedConfig, storage: StorageBackend): Promise<LoggedStorage | null> {
   if (config.operationLog === null) return null;
-  const settings = config.operationLog ?? { dir: null, fsync: 'always' as const, limits: undefined };
-  const dir = settings.dir ?? operationLogDirOf(storage);
+  const settings = config.operationLog ?? { dir: null, store: null, fsync: 'always' as const, limits: undefined };
+  const dir = settings.store === null ? (settings.dir ?? operationLogDirOf(storage)) : undefined;
   if (dir === null) {
     if (config.operationLog === undefined) return null;
-    throw new ConfigError('operationLog has no dir, and this storage has no place of its own for it (FileSystemStorage and AppendOnlyStorage do)');
+    throw new ConfigError('operationLog has no dir or store, and this storage has no place of its own for it (FileSystemStorage and AppendOnlyStorage do)');
   }
-  const log = await LoggedStorage.open(storage, { dir, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
+  const where = dir ?? 'redis';
+  const log = await LoggedStorage.open(storage, { dir, store: settings.store ?? undefined, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
   const { plan, replayed, cutBytes } = log.recovery;
-  const fields = { event: 'operationLogRecovered', dir, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
+  const fields = { event: 'operationLogRecovered', where, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
   if (plan.kind === 'continue') config.logger.info(fields, `operation log: continuing history ${log.history?.replicationId} from sequence ${log.history?.lastSequence}`);
   else config.logger.warn(fields, `operation log: a new history begins (${plan.why})`);
   return log;

@@ -7,6 +7,8 @@ import type { Limits, PersistedLogLimits } from '../../core/limits.js';
 import type { LogExtent } from '../../core/log-persistence/recovery.js';
 import type { LogEntry } from '../../core/operation.js';
 import { closeFd, fdatasyncFd, openFd, truncateFd } from '../fd-calls.js';
+import { LogWriter } from './log-writer.js';
+import type { LogSettings, LogStore, OpenedLog } from './log-store.js';
 import { entriesOf } from './record.js';
 import { firstSequenceOfName, parseSegment, type SegmentHeader } from './segment.js';
 
@@ -114,4 +116,14 @@ async function cutTail(file: string, bytes: number): Promise<void> {
   } finally {
     await closeFd(fd);
   }
+}
+
+/** The segment files of a directory as a primary's log. */
+export function fileLogStore(dir: string): LogStore {
+  return {
+    async open({ limits, coreLimits, policy }: LogSettings): Promise<OpenedLog> {
+      const read = await readLog(dir, limits, coreLimits);
+      return { extent: read.extent, entries: read.entries, cutBytes: read.cutBytes, policy, appender: new LogWriter(dir, limits, policy, read.segments, read.header) };
+    },
+  };
 }

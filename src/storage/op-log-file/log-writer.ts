@@ -2,7 +2,6 @@ import { constants } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '../../core/assert.js';
-import { operationWireBytesMax } from '../../core/codec/index.js';
 import { StorageFailedError } from '../../core/errors.js';
 import type { PersistedLogLimits } from '../../core/limits.js';
 import type { LogFsyncPolicy } from '../../core/log-persistence/recovery.js';
@@ -11,7 +10,8 @@ import type { Cursor } from '../../core/storage-request.js';
 import { closeFd, fdatasyncFd, openFd, writevFd } from '../fd-calls.js';
 import { syncPath } from '../filesystem/file-io.js';
 import type { SegmentInfo } from './log-reader.js';
-import { encodeLogRecord, type LogRecord } from './record.js';
+import type { LogAppender } from './log-store.js';
+import { encodeLogRecord, recordChunks, type LogRecord } from './record.js';
 import { encodeSegmentHeader, segmentFileName, type SegmentHeader } from './segment.js';
 
 /**
@@ -19,7 +19,7 @@ import { encodeSegmentHeader, segmentFileName, type SegmentHeader } from './segm
  * histories. Calls must not overlap: LoggedStorage chains them. After a failed write it refuses
  * every other (a torn tail must stay the tail, to be cut at the next open).
  */
-export class LogWriter {
+export class LogWriter implements LogAppender {
   private fd: number | null = null;
   private header: SegmentHeader | null;
   private dirty = false;
@@ -61,8 +61,13 @@ export class LogWriter {
     await this.startSegment(1);
   }
 
+  /** A restart continues the history in a segment of its own. */
+  continueFrom(firstSequence: number): Promise<void> {
+    return this.startSegment(firstSequence);
+  }
+
   /** A new segment from `firstSequence` on, of the same history: the previous one is synced first. */
-  async startSegment(firstSequence: number): Promise<void> {
+  private async startSegment(firstSequence: number): Promise<void> {
     const header = this.header;
     assert(header !== null, 'a segment without a history');
     assert(firstSequence === this.lastSequence + 1 || this.segments.length === 0, 'a segment that does not follow the log');
@@ -182,21 +187,3 @@ export class LogWriter {
   }
 }
 
-/** Consecutive slices of at most `bytesMax` encoded bytes each (an operation larger goes alone). */
-function recordChunks(operations: readonly Operation[], bytesMax: number): Operation[][] {
-  const chunks: Operation[][] = [];
-  let chunk: Operation[] = [];
-  let bytes = 0;
-  for (const op of operations) {
-    const size = operationWireBytesMax(op);
-    if (chunk.length > 0 && bytes + size > bytesMax) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(op);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}

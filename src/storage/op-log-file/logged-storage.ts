@@ -6,12 +6,14 @@ import { planRecovery, type LogFsyncPolicy, type RecoveryPlan } from '../../core
 import type { LogEntry, Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
 import type { EntryMetadata, StorageBackend } from '../backend.js';
-import { readLog } from './log-reader.js';
-import { LogWriter } from './log-writer.js';
+import { fileLogStore } from './log-reader.js';
+import type { LogAppender, LogStore } from './log-store.js';
 
 export interface LoggedStorageOptions {
-  /** The log's own directory, beside the data (docs/OPERATION-LOG.md). */
-  readonly dir: string;
+  /** The log's own directory, beside the data (docs/OPERATION-LOG.md); or `store`, another place for it. */
+  readonly dir?: string;
+  readonly store?: LogStore;
+  /** Where the place has a policy of its own (Redis), that one holds. */
   readonly fsync: LogFsyncPolicy;
   readonly limits?: Partial<PersistedLogLimits>;
   /** The primary's limits: what a logged operation may be, and how much of the log it loads. */
@@ -43,7 +45,7 @@ export class LoggedStorage implements StorageBackend {
 
   private constructor(
     private readonly base: StorageBackend,
-    private readonly writer: LogWriter,
+    private readonly writer: LogAppender,
     private readonly policy: LogFsyncPolicy,
     private readonly nowMs: () => number,
     /** Where the storage stands: the base of a history begun at the next write. */
@@ -57,22 +59,24 @@ export class LoggedStorage implements StorageBackend {
     const limits = { ...DEFAULT_PERSISTED_LOG_LIMITS, ...options.limits };
     validatePersistedLogLimits(limits);
     const nowMs = options.nowMs ?? Date.now;
-    const read = await readLog(options.dir, limits, options.coreLimits ?? DEFAULT_LIMITS);
-    const plan = planRecovery(read.extent, await base.loadCursor(), options.fsync);
+    assert((options.dir === undefined) !== (options.store === undefined), 'a logged storage has a dir or a store');
+    const store = options.store ?? fileLogStore(options.dir as string);
+    const read = await store.open({ limits, coreLimits: options.coreLimits ?? DEFAULT_LIMITS, policy: options.fsync });
+    const plan = planRecovery(read.extent, await base.loadCursor(), read.policy);
     const replay = read.entries.filter((entry) => entry.sequence >= plan.replayFrom);
     const historyId = read.extent?.historyId ?? '';
     for (let start = 0; start < replay.length; start += REPLAY_BATCH_ENTRIES) await applyEntries(base, historyId, replay.slice(start, start + REPLAY_BATCH_ENTRIES));
-    const writer = new LogWriter(options.dir, limits, options.fsync, read.segments, read.header);
+    const writer = read.appender;
     let history: RecoveredHistory | null = null;
     if (plan.kind === 'continue') {
       assert(read.extent !== null, 'a history continues from a log');
       history = { replicationId: read.extent.historyId, lastSequence: read.extent.lastSequence, entries: read.entries };
-      await writer.startSegment(read.extent.lastSequence + 1);
+      await writer.continueFrom(read.extent.lastSequence + 1);
       await writer.retain(read.extent.lastSequence, nowMs());
     }
     const recovery = { plan, replayed: replay.length, cutBytes: read.cutBytes };
-    const storage = new LoggedStorage(base, writer, options.fsync, nowMs, await base.loadCursor(), history, recovery);
-    if (options.fsync === 'everysec') storage.startSyncTimer(limits.logSyncIntervalMs);
+    const storage = new LoggedStorage(base, writer, read.policy, nowMs, await base.loadCursor(), history, recovery);
+    if (read.policy === 'everysec') storage.startSyncTimer(limits.logSyncIntervalMs);
     return storage;
   }
 

@@ -1,4 +1,5 @@
 import { assert } from '../../core/assert.js';
+import { operationWireBytesMax } from '../../core/codec/index.js';
 import { operationFromBinary, operationToBinary } from '../../core/codec/operation-binary.js';
 import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '../../core/codec/binary-bytes.js';
 import { LogCorruptError, ProtocolError } from '../../core/errors.js';
@@ -69,4 +70,23 @@ function readRecord(reader: ByteReader, limits: Limits): LogRecord {
 export function entriesOf(record: Extract<LogRecord, { kind: 'operations' }>): LogEntry[] {
   assert(record.operations.length > 0, 'an operations record holds operations');
   return record.operations.map((op, index) => ({ sequence: record.firstSequence + index, timestampMs: record.writtenAtMs, op }));
+}
+
+/** Consecutive slices of at most `bytesMax` encoded bytes each (an operation larger goes alone): one record each. */
+export function recordChunks(operations: readonly Operation[], bytesMax: number): Operation[][] {
+  const chunks: Operation[][] = [];
+  let chunk: Operation[] = [];
+  let bytes = 0;
+  for (const op of operations) {
+    const size = operationWireBytesMax(op);
+    if (chunk.length > 0 && bytes + size > bytesMax) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(op);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

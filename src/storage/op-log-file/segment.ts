@@ -95,7 +95,7 @@ function parseHeader(bytes: Buffer, file: string): SegmentHeader {
 }
 
 /** The record at `offset`: its marker, then a frame as the append-only file's. */
-function recordAt(bytes: Buffer, offset: number): Framed {
+export function recordAt(bytes: Buffer, offset: number): Framed {
   const marker = bytes.subarray(offset, offset + RECORD_MARKER.length);
   if (marker.length < RECORD_MARKER.length) return RECORD_MARKER.subarray(0, marker.length).equals(marker) ? { kind: 'incomplete' } : { kind: 'bad', why: 'no record marker', frameBytes: 0 };
   if (!marker.equals(RECORD_MARKER)) return { kind: 'bad', why: 'no record marker', frameBytes: 0 };

@@ -1,0 +1,203 @@
+import { Redis } from 'ioredis';
+import { assert } from '../../core/assert.js';
+import { ConnectionError, LogCorruptError, StorageFailedError } from '../../core/errors.js';
+import type { Limits, PersistedLogLimits } from '../../core/limits.js';
+import type { LogExtent, LogFsyncPolicy } from '../../core/log-persistence/recovery.js';
+import type { LogEntry, Operation } from '../../core/operation.js';
+import type { Cursor } from '../../core/storage-request.js';
+import { decodeCursor, encodeCursor } from '../stored-json.js';
+import type { LogAppender, LogSettings, LogStore, OpenedLog } from '../op-log-file/log-store.js';
+import { decodeLogRecord, encodeLogRecord, entriesOf, recordChunks } from '../op-log-file/record.js';
+import { RECORD_MARKER } from '../op-log-file/record.js';
+import { recordAt } from '../op-log-file/segment.js';
+
+export interface RedisLogOptions {
+  /** redis://host:port[/db]: the RedisStorage's own server and db. */
+  readonly url: string;
+  /** The RedisStorage's key prefix (default `nadb`). */
+  readonly keyPrefix?: string;
+}
+
+/** One record as the log holds it, for retention. */
+interface RecordInfo {
+  readonly lastSequence: number;
+  readonly bytes: number;
+  readonly writtenAtMs: number;
+}
+
+/**
+ * A primary's operation log in Redis' own structures, beside a RedisStorage (docs/OPERATION-LOG.md):
+ *   P:oplog:meta     HASH  historyId, base (cursor JSON, '' for none), firstSequence
+ *   P:oplog:records  LIST  the history's records, each as in a segment file (marker, length, CRC-32, payload)
+ * Redis stores a command whole or not at all, so there is no torn tail: any bad record is a
+ * LogCorruptError. The log is as durable as the server makes its writes (appendonly,
+ * appendfsync): that is its policy, read from the server at open, whatever was configured.
+ * Redis persists commands in order and the log's come first, so the storage is never ahead of it.
+ */
+export function redisLogStore(options: RedisLogOptions): LogStore {
+  return { open: async (settings) => openRedisLog(options, settings) };
+}
+
+/** The fsync policy a Redis server gives what it stores: its appendonly and appendfsync. */
+export async function redisLogPolicy(redis: Redis): Promise<LogFsyncPolicy> {
+  const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
+  const [, appendfsync] = (await redis.config('GET', 'appendfsync')) as string[];
+  if (appendonly !== 'yes') return 'no';
+  return appendfsync === 'always' ? 'always' : appendfsync === 'everysec' ? 'everysec' : 'no';
+}
+
+async function openRedisLog(options: RedisLogOptions, settings: LogSettings): Promise<OpenedLog> {
+  const redis = new Redis(options.url, { lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const url = new URL(options.url);
+    throw new ConnectionError(`cannot reach Redis for the operation log: ${(error as Error).message}`, url.hostname, Number(url.port || 6379));
+  }
+  try {
+    const keys = keysOf(options.keyPrefix ?? 'nadb');
+    const meta = await redis.hgetall(keys.meta);
+    const records = meta.historyId === undefined ? [] : await redis.lrangeBuffer(keys.records, 0, -1);
+    const read = decodeLog(meta, records, keys, settings.coreLimits);
+    const appender = new RedisLogAppender(redis, keys, settings.limits, read.extent, read.infos);
+    return { extent: read.extent, entries: read.entries, cutBytes: 0, policy: await redisLogPolicy(redis), appender };
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+}
+
+interface LogKeys {
+  readonly meta: string;
+  readonly records: string;
+}
+
+function keysOf(prefix: string): LogKeys {
+  return { meta: `${prefix}:oplog:meta`, records: `${prefix}:oplog:records` };
+}
+
+function decodeLog(meta: Record<string, string>, records: readonly Buffer[], keys: LogKeys, limits: Limits): { extent: LogExtent | null; entries: LogEntry[]; infos: RecordInfo[] } {
+  if (meta.historyId === undefined) return { extent: null, entries: [], infos: [] };
+  const firstSequence = Number(meta.firstSequence);
+  if (meta.historyId.length === 0 || !Number.isSafeInteger(firstSequence) || firstSequence < 1) throw new LogCorruptError(`${keys.meta} holds no history id and first sequence`);
+  const base = meta.base === undefined || meta.base === '' ? null : decodeCursor(meta.base, keys.meta);
+  const entries: LogEntry[] = [];
+  const infos: RecordInfo[] = [];
+  let last = firstSequence - 1;
+  let closed = false;
+  records.forEach((bytes, index) => {
+    const where = `${keys.records}[${index}]`;
+    const framed = recordAt(bytes, 0);
+    if (framed.kind !== 'record' || RECORD_MARKER.length + framed.frameBytes !== bytes.length) throw new LogCorruptError(`corrupt record at ${where}: ${framed.kind === 'bad' ? framed.why : 'not one whole record'}`);
+    const record = decodeLogRecord(framed.payload, limits, where);
+    closed = record.kind === 'closed';
+    if (record.kind === 'operations') {
+      if (record.firstSequence !== last + 1) throw new LogCorruptError(`${where}: sequence ${record.firstSequence} follows ${last}`);
+      entries.push(...entriesOf(record));
+      last += record.operations.length;
+    } else if (record.lastSequence !== last) {
+      throw new LogCorruptError(`${where}: a clean shutdown at sequence ${record.lastSequence}, after ${last}`);
+    }
+    infos.push({ lastSequence: last, bytes: bytes.length, writtenAtMs: record.writtenAtMs });
+  });
+  return { extent: { historyId: meta.historyId, base, firstSequence, lastSequence: last, closed }, entries, infos };
+}
+
+class RedisLogAppender implements LogAppender {
+  private history: string | null;
+  private firstSequence: number;
+  private lastSequence: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: LogKeys,
+    private readonly limits: PersistedLogLimits,
+    extent: LogExtent | null,
+    /** Oldest first, as the list holds them. */
+    private readonly infos: RecordInfo[],
+  ) {
+    this.history = extent?.historyId ?? null;
+    this.firstSequence = extent?.firstSequence ?? 1;
+    this.lastSequence = extent?.lastSequence ?? 0;
+  }
+
+  get historyId(): string | null {
+    return this.history;
+  }
+
+  get segmentCount(): number {
+    return this.infos.length;
+  }
+
+  get bytes(): number {
+    return this.infos.reduce((total, info) => total + info.bytes, 0);
+  }
+
+  async beginHistory(historyId: string, base: Cursor | null): Promise<void> {
+    const result = await this.redis.multi().del(this.keys.records).del(this.keys.meta)
+      .hset(this.keys.meta, 'historyId', historyId, 'base', base === null ? '' : encodeCursor(base), 'firstSequence', '1').exec();
+    checkExec(result);
+    this.history = historyId;
+    this.firstSequence = 1;
+    this.lastSequence = 0;
+    this.infos.length = 0;
+  }
+
+  async continueFrom(firstSequence: number): Promise<void> {
+    assert(firstSequence === this.lastSequence + 1, `the log continues from ${this.lastSequence + 1}, not ${firstSequence}`);
+  }
+
+  async append(firstSequence: number, operations: readonly Operation[], nowMs: number): Promise<void> {
+    assert(firstSequence === this.lastSequence + 1, `log append out of order: ${firstSequence} after ${this.lastSequence}`);
+    const records: Buffer[] = [];
+    let sequence = firstSequence;
+    for (const chunk of recordChunks(operations, this.limits.logRecordBytesMax)) {
+      records.push(Buffer.concat(encodeLogRecord({ kind: 'operations', writtenAtMs: nowMs, firstSequence: sequence, operations: chunk })));
+      sequence += chunk.length;
+      this.infos.push({ lastSequence: sequence - 1, bytes: records[records.length - 1]?.length ?? 0, writtenAtMs: nowMs });
+    }
+    await this.redis.rpush(this.keys.records, ...records);
+    this.lastSequence = sequence - 1;
+  }
+
+  /** Trims the oldest records while above a bound, keeping the newest and all the storage has not applied. */
+  async retain(appliedSequence: number, nowMs: number): Promise<void> {
+    let drop = 0;
+    let bytes = this.bytes;
+    while (drop < this.infos.length - 1) {
+      const oldest = this.infos[drop] as RecordInfo;
+      const entries = this.lastSequence - (drop === 0 ? this.firstSequence - 1 : (this.infos[drop - 1] as RecordInfo).lastSequence);
+      const above = bytes > this.limits.persistedLogBytesMax || entries > this.limits.persistedLogEntriesMax || nowMs - oldest.writtenAtMs > this.limits.persistedLogAgeMsMax;
+      if (!above || oldest.lastSequence > appliedSequence) break;
+      bytes -= oldest.bytes;
+      drop += 1;
+    }
+    if (drop === 0) return;
+    const firstSequence = (this.infos[drop - 1] as RecordInfo).lastSequence + 1;
+    checkExec(await this.redis.multi().ltrim(this.keys.records, drop, -1).hset(this.keys.meta, 'firstSequence', String(firstSequence)).exec());
+    this.infos.splice(0, drop);
+    this.firstSequence = firstSequence;
+  }
+
+  /** Redis syncs what it stores by its own appendfsync. */
+  async sync(): Promise<void> {}
+
+  async close(nowMs: number): Promise<void> {
+    try {
+      if (this.history !== null) {
+        const closed = Buffer.concat(encodeLogRecord({ kind: 'closed', writtenAtMs: nowMs, lastSequence: this.lastSequence }));
+        await this.redis.rpush(this.keys.records, closed);
+      }
+    } finally {
+      this.redis.disconnect();
+    }
+  }
+}
+
+function checkExec(result: [Error | null, unknown][] | null): void {
+  if (result === null) throw new StorageFailedError('operation log: a Redis transaction was discarded');
+  const failure = result.find(([error]) => error !== null)?.[0];
+  if (failure !== undefined && failure !== null) throw new StorageFailedError(`operation log: ${failure.message}`);
+}
