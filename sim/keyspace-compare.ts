@@ -19,6 +19,19 @@ export function keyspaceDifference(expected: Entries, actual: Entries): string |
   return null;
 }
 
+/** Whether two sets of entries differ in size or at any of `paths` (what changed since they were equal). */
+export function differAt(expected: Entries, actual: Entries, paths: Iterable<string>): boolean {
+  if (expected.size !== actual.size) return true;
+  for (const path of paths) {
+    const entry = expected.get(path);
+    const other = actual.get(path);
+    if (entry === undefined || other === undefined) {
+      if (entry !== other) return true;
+    } else if (entryDifference(entry, other) !== null) return true;
+  }
+  return false;
+}
+
 export function entryDifference(expected: Entry, actual: Entry): string | null {
   for (const field of ['key', 'db', 'namespace', 'expiresAtMs'] as const) {
     if (expected[field] !== actual[field]) return `${field} ${JSON.stringify(actual[field])} != ${JSON.stringify(expected[field])}`;

@@ -1,4 +1,5 @@
 import { assert } from './assert.js';
+import { ChangeJournal } from './change-journal.js';
 import { operationWireBytesMax } from './codec/index.js';
 import { loadEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
@@ -47,6 +48,7 @@ export class Keyspace {
   private readonly entries = new Map<string, StoredEntry>();
   private readonly names = new SharedNames();
   private readonly scans = new ResumableScans<ScanOrder>();
+  private journal: ChangeJournal | null = null;
 
   get size(): number {
     return this.entries.size;
@@ -70,13 +72,19 @@ export class Keyspace {
     for (const [path, stored] of this.entries) if (storedTags(stored).includes(tag)) yield path;
   }
 
+  /** Starts (or goes on) recording which paths change; a keyspace nobody journals records nothing. */
+  journalChanges(): ChangeJournal {
+    this.journal ??= new ChangeJournal();
+    return this.journal;
+  }
+
   apply(op: Operation): void {
     switch (op.type) {
       case 'SET':
-        this.entries.set(op.path, storeEntry(op, this.names));
+        this.put(op.path, storeEntry(op, this.names));
         return;
       case 'DELETE':
-        this.entries.delete(op.path);
+        this.remove(op.path);
         return;
       case 'SET_TTL':
         this.update(op.path, (entry) => ({ ...entry, expiresAtMs: op.expiresAtMs }));
@@ -86,7 +94,7 @@ export class Keyspace {
         return;
       case 'FLUSH':
         for (const [path, entry] of this.entries) {
-          if (matchesFlush(storedScope(entry), op.db, op.namespace)) this.entries.delete(path);
+          if (matchesFlush(storedScope(entry), op.db, op.namespace)) this.remove(path);
         }
         return;
     }
@@ -95,6 +103,7 @@ export class Keyspace {
   clear(): void {
     this.entries.clear();
     this.scans.clear();
+    this.journal?.noteAll();
   }
 
   /** An independent copy (entries are immutable, so sharing them is safe). */
@@ -134,7 +143,17 @@ export class Keyspace {
 
   private update(path: string, change: (entry: Entry) => Entry): void {
     const entry = this.get(path);
-    if (entry !== undefined) this.entries.set(path, storeEntry(change(entry), this.names));
+    if (entry !== undefined) this.put(path, storeEntry(change(entry), this.names));
+  }
+
+  private put(path: string, stored: StoredEntry): void {
+    this.entries.set(path, stored);
+    this.journal?.note(path);
+  }
+
+  private remove(path: string): void {
+    this.entries.delete(path);
+    this.journal?.note(path);
   }
 }
 

@@ -340,3 +340,24 @@ describe('replay over a fuzzy state', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('Keyspace.journalChanges', () => {
+  it('names every path whose entry changed since the last take, a FLUSH path by path', () => {
+    const keyspace = keyspaceOf([set('a'), set('b', { db: 'other' }), set('c')]);
+    const journal = keyspace.journalChanges();
+    keyspace.apply({ type: 'SET_TTL', path: 'a', expiresAtMs: 5 });
+    keyspace.apply({ type: 'DELETE', path: 'c' });
+    keyspace.apply({ type: 'FLUSH', db: 'other', namespace: null });
+    expect([...(journal.take() ?? [])].sort()).toEqual(['a', 'b', 'c']);
+    expect([...(journal.take() ?? [])]).toEqual([]);
+  });
+
+  it('says "every path" after a clear, and records nothing for a keyspace nobody journals', () => {
+    const keyspace = keyspaceOf([set('a')]);
+    const journal = keyspace.journalChanges();
+    keyspace.clear();
+    keyspace.apply(set('b'));
+    expect(journal.take()).toBeNull();
+    expect(keyspace.clone().journalChanges().take()).toEqual(new Set());
+  });
+});
