@@ -16,7 +16,8 @@ export function canonicalJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'number':
       assert(Number.isFinite(value), `canonicalJson: ${value} is not a finite number`);
-      return JSON.stringify(value);
+      // What JSON.stringify writes for a finite number (Number::toString), without its generic path.
+      return String(value);
     case 'string':
       return quoteAscii(value);
     default:

@@ -14,10 +14,16 @@ export interface ChecksumFields {
 /** The 64 zeros a snapshot's digest chain starts from. */
 export const SNAPSHOT_DIGEST_INITIAL = '0'.repeat(64);
 
-const HEX64 = /^[0-9a-f]{64}$/;
+const HEX64_CHARS = 64;
 
+/** A loop, not a regular expression: every frame's checksum passes here, and the loop is several times faster. */
 export function isHex64(text: unknown): text is string {
-  return typeof text === 'string' && HEX64.test(text);
+  if (typeof text !== 'string' || text.length !== HEX64_CHARS) return false;
+  for (let index = 0; index < HEX64_CHARS; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (!((unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x66))) return false;
+  }
+  return true;
 }
 
 /** SHA-256 (lowercase hex) of the canonical JSON of {type, sequence, timestamp, data}. */
