@@ -3,6 +3,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { median } from './figures.js';
 import type { BurstFigures, NodeConfig, NodeMessage, Task } from './node-process.js';
@@ -10,7 +12,19 @@ import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';
 import type { BenchPlan, RoundFigures, ResyncFigures } from './plan.js';
 import type { LagFigures } from './figures.js';
 
-const NODE_PROCESS = new URL('./node-process.ts', import.meta.url);
+const NODE_PROCESS = fileURLToPath(new URL('./node-process.ts', import.meta.url));
+/**
+ * The nodes run as compiled JavaScript, as a user's would: under tsx each process also carried its
+ * loader (a worker thread and the TypeScript transform), about 50 MiB of RSS and startup CPU that no
+ * deployment has. Inside node_modules, so that the bundle's imports of packages resolve.
+ */
+const NODE_BUNDLE = fileURLToPath(new URL('../../node_modules/.cache/nadb-bench/node-process.mjs', import.meta.url));
+let bundled: Promise<unknown> | null = null;
+
+function bundleNodeProcess(): Promise<unknown> {
+  bundled ??= build({ entryPoints: [NODE_PROCESS], bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', outfile: NODE_BUNDLE, logLevel: 'warning' });
+  return bundled;
+}
 /**
  * NADB_BENCH_CPU_PROF=DIR: every node runs under `node --cpu-prof` and writes its profile into DIR
  * when the round ends (stopped with SIGTERM, on which it exits, instead of SIGKILL).
@@ -34,9 +48,10 @@ class NodeProcess {
   }
 
   static async start(config: NodeConfig): Promise<{ node: NodeProcess; port: number | null; startingMs: number | null }> {
-    // A folder per node: node writes a profile per thread (tsx's loader has one of its own).
+    // A folder per node: node writes a profile per thread.
     const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, `${config.role}-${(profiled += 1)}`)}`];
-    const child = fork(NODE_PROCESS, [JSON.stringify(config)], { execArgv: ['--import', 'tsx', ...profiling], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await bundleNodeProcess();
+    const child = fork(NODE_BUNDLE, [JSON.stringify(config)], { execArgv: profiling, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node = new NodeProcess(child);
     const startingMs = config.role === 'secondary' ? ((await node.next('starting')) as { atMs: number }).atMs : null;
     const ready = (await node.next('ready')) as { port: number | null };
