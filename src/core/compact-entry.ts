@@ -49,7 +49,7 @@ export class SharedNames {
 }
 
 export function storeEntry(entry: SetOperation, names: SharedNames): StoredEntry {
-  const value = entry.value.length <= COMPACT_VALUE_BYTES_MAX ? bytesToText(entry.value) : entry.value;
+  const value = entry.value.length <= COMPACT_VALUE_BYTES_MAX ? bytesToText(entry.value) : ownBytes(entry.value);
   if (isPlain(entry)) return value;
   return {
     key: entry.key === entry.path ? null : entry.key,
@@ -104,6 +104,11 @@ function isCompactValue(stored: StoredEntry): stored is CompactValue {
 
 function valueBytes(value: CompactValue): Uint8Array {
   return typeof value === 'string' ? textToBytes(value) : value;
+}
+
+/** A view of a larger buffer (a decoded frame's) is copied: kept as it is, it would keep all of that buffer. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 function bytesToText(bytes: Uint8Array): string {

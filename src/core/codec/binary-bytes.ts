@@ -162,10 +162,14 @@ export class ByteReader {
     throw this.error(field, `is a varint of more than ${VARINT_BYTES_MAX} bytes`);
   }
 
-  /** `bytesMax` is checked before the bytes are taken; the result is a copy, never a view of the frame. */
+  /**
+   * `bytesMax` is checked before the bytes are taken. The result is a view of the frame, not a copy:
+   * a copy of every value cost an ArrayBuffer and a backing store per operation, garbage as soon as
+   * the keyspace stored its own compact form. What keeps a value keeps its own bytes (compact-entry.ts).
+   */
   lengthPrefixed(field: string, bytesMax: number): Uint8Array {
     const start = this.skipLengthPrefixed(field, bytesMax);
-    return this.bytes.slice(start, this.offset);
+    return this.bytes.subarray(start, this.offset);
   }
 
   /** Strict UTF-8: an invalid sequence (a lone surrogate's included) is refused, not replaced. */
