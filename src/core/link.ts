@@ -1,4 +1,4 @@
-import { encodeFrame, FrameDecoder, type WireFormat } from './codec/index.js';
+import { encodeFrame, FrameDecoder, type EncodedFrame, type WireFormat } from './codec/index.js';
 import { assert } from './assert.js';
 import type { ErrorCode, Frame } from './frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from './limits.js';
@@ -59,10 +59,14 @@ export class Link {
 
   /** Encodes and queues a frame; returns its checksum (snapshot digests chain them). */
   send(frame: Frame, outputs: OutputQueue): { checksum: string; frameBytes: number } {
-    const encoded = encodeFrame(frame, this.limits, this.decoder.wireFormat);
+    return this.sendEncoded(encodeFrame(frame, this.limits, this.decoder.wireFormat), frame.timestampMs, outputs);
+  }
+
+  /** Queues a frame encoded for this link's wire format already (one batch for every peer in step). */
+  sendEncoded(encoded: EncodedFrame, timestampMs: number, outputs: OutputQueue): { checksum: string; frameBytes: number } {
     outputs.push({ kind: 'transmit', connectionId: this.connectionId, bytes: encoded.bytes });
     this.bytesSent += encoded.bytes.length;
-    this.lastSentMs = frame.timestampMs;
+    this.lastSentMs = timestampMs;
     return { checksum: encoded.checksum, frameBytes: encoded.bytes.length };
   }
 

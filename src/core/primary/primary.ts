@@ -28,6 +28,7 @@ import { lostReason, OutputQueue, type CloseCode, type LostHow, type Output, typ
 import { randomHexId, type Random } from '../random.js';
 import type { StorageRequest, StorageResult } from '../storage-request.js';
 import { validateOperation } from '../validate-operation.js';
+import { DataFrames } from './data-frames.js';
 import { Peer, SCAN_START, type ScanPosition, type SnapshotSession } from './peer.js';
 import type { PrimaryStats, ReplicaRecord, ReplicaStats } from './stats.js';
 
@@ -84,6 +85,7 @@ export class Primary implements StateMachine {
   protected readonly log: OperationLog;
   /** Protected for the test-only bug zoo (test/zoo). */
   protected readonly expiry: ExpiryIndex;
+  private readonly dataFrames: DataFrames;
   private readonly peers = new Map<number, Peer>();
   private readonly replicas = new Map<string, ReplicaRecord>();
   private readonly inflight: Inflight[] = [];
@@ -121,6 +123,7 @@ export class Primary implements StateMachine {
     this.issuedSequence = this.log.lastSequence;
     this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
+    this.dataFrames = new DataFrames(this.limits);
     this.requestLoadScan();
   }
 
@@ -734,7 +737,8 @@ export class Primary implements StateMachine {
     const first = entries[0];
     assert(first !== undefined, 'empty batch');
     const frame: Frame = entries.length === 1 ? operationFrame(first) : { kind: 'batch', timestampMs: this.clockMs, entries };
-    const sent = peer.link.send(frame, this.outputs);
+    const encoded = this.dataFrames.encode(frame, from, entries.length, peer.link.wireFormat);
+    const sent = peer.link.sendEncoded(encoded, frame.timestampMs, this.outputs);
     peer.nextSequence = from + entries.length;
     peer.announcedThrough = peer.nextSequence - 1;
     const record = this.recordOf(peer);
