@@ -4,7 +4,6 @@ import type { StorageBackend } from '../storage/backend.js';
 import { FileSystemStorage, type FsyncMode } from '../storage/filesystem.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { RedisStorage } from '../storage/redis.js';
-import { redisLogStore } from '../storage/op-log-redis/redis-log.js';
 import { UsageError } from './usage-error.js';
 import type { LogFsyncPolicy } from '../core/log-persistence/recovery.js';
 import type { OperationLogConfig } from '../runtime/config.js';
@@ -57,6 +56,5 @@ export function replicaIdFileOf(spec: StorageSpec): string | null {
  * Redis in its own structures (its server's persistence is the policy); memory keeps none.
  */
 export function operationLogOf(spec: StorageSpec, fsync: LogFsyncPolicy): OperationLogConfig | undefined {
-  if (spec.kind === 'redis') return { fsync, store: redisLogStore({ url: spec.url }) };
-  return spec.kind === 'fs' || spec.kind === 'aof' ? { fsync } : undefined;
+  return spec.kind === 'fs' || spec.kind === 'aof' || spec.kind === 'redis' ? { fsync } : undefined;
 }

@@ -24,7 +24,7 @@ import { resolveReplicaId } from './replica-id.js';
 import { SecondaryNode } from './secondary-node.js';
 import { ConfigError } from './config-error.js';
 import { LoggedStorage } from '../storage/op-log-file/logged-storage.js';
-import { operationLogDirOf } from '../storage/op-log-file/log-home.js';
+import { operationLogDirOf, operationLogStoreOf } from '../storage/op-log-file/log-home.js';
 
 export interface NetworkSyncBackendOptions {
   readonly baseBackend: StorageBackend;
@@ -282,13 +282,14 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
 async function openOperationLog(config: ResolvedConfig, storage: StorageBackend): Promise<LoggedStorage | null> {
   if (config.operationLog === null) return null;
   const settings = config.operationLog ?? { dir: null, store: null, fsync: 'always' as const, limits: undefined };
-  const dir = settings.store === null ? (settings.dir ?? operationLogDirOf(storage)) : undefined;
+  const store = settings.store ?? (settings.dir === null ? operationLogStoreOf(storage) : null);
+  const dir = store === null ? (settings.dir ?? operationLogDirOf(storage)) : undefined;
   if (dir === null) {
     if (config.operationLog === undefined) return null;
-    throw new ConfigError('operationLog has no dir or store, and this storage has no place of its own for it (FileSystemStorage and AppendOnlyStorage do)');
+    throw new ConfigError('operationLog has no dir or store, and this storage has no place of its own for it (FileSystemStorage, AppendOnlyStorage and RedisStorage do)');
   }
   const where = dir ?? 'redis';
-  const log = await LoggedStorage.open(storage, { dir, store: settings.store ?? undefined, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
+  const log = await LoggedStorage.open(storage, { dir, store: store ?? undefined, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
   const { plan, replayed, cutBytes } = log.recovery;
   const fields = { event: 'operationLogRecovered', where, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
   if (plan.kind === 'continue') config.logger.info(fields, `operation log: continuing history ${log.history?.replicationId} from sequence ${log.history?.lastSequence}`);

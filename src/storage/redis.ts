@@ -53,6 +53,8 @@ import { beginStaging, commitStaged, discardStaging } from './redis/scripts.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 import { decodeCursor } from './stored-json.js';
+import { redisLogStore } from './op-log-redis/redis-log.js';
+import type { LogStore } from './op-log-file/log-store.js';
 
 export interface RedisStorageOptions {
   /** redis://host:port[/db] */
@@ -75,6 +77,8 @@ export class RedisStorage extends SerializedStorage {
     /** The server logs every write and fsyncs before replying (appendonly yes, appendfsync always). */
     private readonly durable: boolean,
     private readonly guard: DataGuard,
+    /** Where a primary on this storage keeps its operation log by default: beside the data, in the same server and db. */
+    readonly operationLogStore: LogStore,
   ) {
     super();
     this.live = new AreaKeys(prefix);
@@ -99,7 +103,8 @@ export class RedisStorage extends SerializedStorage {
       await persistDataKeys(redis, new AreaKeys(prefix));
       // A staging area does not survive a restart: the resync it belonged to starts over.
       await discardStaging(redis, stagingPrefix(prefix));
-      return new RedisStorage(redis, prefix, await isDurable(redis), await DataGuard.open(redis, prefix));
+      const logStore = redisLogStore({ url: options.url, keyPrefix: prefix });
+      return new RedisStorage(redis, prefix, await isDurable(redis), await DataGuard.open(redis, prefix), logStore);
     } catch (error) {
       redis.disconnect();
       throw error;
