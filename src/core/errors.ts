@@ -78,3 +78,11 @@ export class ReplicationTimeoutError extends ReplicationError {
 export class LogCorruptError extends StorageFailedError {
   override name = 'LogCorruptError';
 }
+
+/**
+ * This primary was deposed: a secondary or a promoted primary showed it a newer fencing epoch.
+ * It takes no more writes; its history ended. Rejoin it as a secondary of the new primary.
+ */
+export class DeposedError extends ReplicationError {
+  override name = 'DeposedError';
+}

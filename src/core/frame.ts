@@ -37,6 +37,14 @@ export interface HelloFrame {
   readonly nonce?: string;
   /** Data frame formats offered beside JSON (names a primary does not know are ignored); absent offers none. */
   readonly wireFormats?: readonly string[];
+  /** The fencing epoch of the history the secondary holds (see failover/fencing.ts); absent: 0. */
+  readonly epoch?: number;
+}
+
+/** The history a promoted primary continues: its sequences up to `endSequence` are this one's. */
+export interface PreviousHistory {
+  readonly replicationId: string;
+  readonly endSequence: number;
 }
 
 /** Primary → secondary, answer to hello. */
@@ -50,6 +58,10 @@ export interface WelcomeFrame {
   readonly wireFormat?: typeof BINARY_WIRE_FORMAT;
   /** With a token: primaryProof over both nonces, the replica id and this history. */
   readonly proof?: string;
+  /** The fencing epoch of this history; absent: 0. A secondary at a higher epoch refuses the primary. */
+  readonly epoch?: number;
+  /** Set by a promoted primary: the history it continues, so a secondary of it continues too. */
+  readonly previous?: PreviousHistory;
 }
 
 /** Primary → secondary, answer to a HELLO when the primary holds a token: a fresh nonce to prove the token over. */
@@ -145,7 +157,8 @@ export type ErrorCode =
   | 'storage'
   | 'snapshot'
   | 'capacity'
-  | 'shutdown';
+  | 'shutdown'
+  | 'fenced';
 
 /** Either direction, just before the sender closes the connection. */
 export interface ErrorFrame {

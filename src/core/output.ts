@@ -27,6 +27,10 @@ export type ReplicationEvent =
   | { readonly kind: 'snapshotInstalled'; readonly replicationId: string; readonly sequence: number }
   | { readonly kind: 'applied'; readonly sequence: number }
   | { readonly kind: 'storageFailed'; readonly message: string }
+  /** A primary saw a newer fencing epoch: it takes no more writes. */
+  | { readonly kind: 'deposed'; readonly epoch: number; readonly reason: string }
+  /** A secondary refused a primary of an older epoch than the history it holds. */
+  | { readonly kind: 'fenced'; readonly primaryEpoch: number; readonly epoch: number }
   | { readonly kind: 'reconnectScheduled'; readonly atMs: number; readonly attempt: number };
 
 /** What a state machine asks its driver to do, in the order it must be done. */

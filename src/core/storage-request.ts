@@ -5,6 +5,8 @@ import type { Operation } from './operation.js';
 export interface Cursor {
   readonly replicationId: string;
   readonly sequence: number;
+  /** The fencing epoch of that history (failover/fencing.ts); absent: 0. It only grows. */
+  readonly epoch?: number;
 }
 
 /**

@@ -11,7 +11,7 @@
  *                                            scans page through with ZRANGEBYLEX
  *   P:entries                        HASH    path → metadata JSON {key, db, namespace, tags,
  *                                            expiresAtMs}: an entry's exact record, by path
- *   P:cursor                         STRING  JSON {replicationId, sequence}
+ *   P:cursor                         STRING  JSON {replicationId, sequence, epoch when > 0}
  *   P:instance                       STRING  a random token: gone when the server lost its data
  *   P:lost                           STRING  why the data was found lost; nothing is served until a
  *                                            full resync commits (see redis/data-guard.ts)

@@ -22,16 +22,19 @@ export function decodeMetadata(json: string, where: string): StoredMetadata {
   return { key, db, namespace, tags, expiresAtMs } as StoredMetadata;
 }
 
+/** The epoch is written only above 0: a cursor of a node that never saw a failover keeps its bytes. */
 export function encodeCursor(cursor: Cursor): string {
-  return JSON.stringify({ replicationId: cursor.replicationId, sequence: cursor.sequence });
+  const epoch = cursor.epoch ?? 0;
+  return JSON.stringify({ replicationId: cursor.replicationId, sequence: cursor.sequence, ...(epoch > 0 ? { epoch } : {}) });
 }
 
 export function decodeCursor(json: string, where: string): Cursor {
-  const { replicationId, sequence } = parseObject(json, where);
-  if (typeof replicationId !== 'string' || !Number.isSafeInteger(sequence)) {
+  const { replicationId, sequence, epoch } = parseObject(json, where);
+  const epochValid = epoch === undefined || (Number.isSafeInteger(epoch) && (epoch as number) > 0);
+  if (typeof replicationId !== 'string' || !Number.isSafeInteger(sequence) || !epochValid) {
     throw new StorageFailedError(`corrupt cursor in ${where}: ${json}`);
   }
-  return { replicationId, sequence: sequence as number };
+  return { replicationId, sequence: sequence as number, ...(epoch === undefined ? {} : { epoch: epoch as number }) };
 }
 
 export function entryMetadataOf(path: string, stored: StoredMetadata, sizeBytes: number): EntryMetadata {

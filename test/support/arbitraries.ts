@@ -118,7 +118,7 @@ export function consecutiveEntriesArb(options: { minLength?: number; maxLength?:
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'protocol', 'checksum', 'frame_too_large', 'version', 'auth', 'unexpected_frame', 'gap', 'history',
-  'timeout', 'budget', 'log_overrun', 'storage', 'snapshot', 'capacity', 'shutdown',
+  'timeout', 'budget', 'log_overrun', 'storage', 'snapshot', 'capacity', 'shutdown', 'fenced',
 ];
 
 /** One arbitrary per frame kind, for tests that need a particular one. */
@@ -127,15 +127,25 @@ export const frameArbs = {
   batch: fc.record({ timestampMs: timestampMsArb, entries: consecutiveEntriesArb() })
     .map((batch): Frame => ({ kind: 'batch', ...batch })),
   hello: fc.record(
-    { timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }), nonce: hexArb(AUTH_NONCE_HEX_CHARS) },
+    {
+      timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }), nonce: hexArb(AUTH_NONCE_HEX_CHARS),
+      epoch: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    },
     { requiredKeys: ['timestampMs', 'protocolVersion', 'replicaId', 'auth'] },
   ).map((hello): Frame => ({ kind: 'hello', ...hello })),
   challenge: fc.record({ timestampMs: timestampMsArb, nonce: hexArb(AUTH_NONCE_HEX_CHARS) }).map((challenge): Frame => ({ kind: 'challenge', ...challenge })),
   auth: fc.record({ timestampMs: timestampMsArb, proof: hexArb(AUTH_PROOF_HEX_CHARS) }).map((auth): Frame => ({ kind: 'auth', ...auth })),
   welcome: fc.record(
-    { timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicationId: idArb, lastSequence: sequenceArb, proof: hexArb(AUTH_PROOF_HEX_CHARS) },
+    {
+      timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicationId: idArb, lastSequence: sequenceArb, proof: hexArb(AUTH_PROOF_HEX_CHARS),
+      epoch: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), previous: fc.record({ replicationId: idArb, endSequence: sequenceArb }),
+    },
     { requiredKeys: ['timestampMs', 'protocolVersion', 'replicationId', 'lastSequence'] },
-  ).map((welcome): Frame => ({ kind: 'welcome', ...welcome })),
+  ).map((welcome): Frame => ({
+    kind: 'welcome', ...welcome,
+    // A promoted primary's history starts where its predecessor's ended.
+    ...(welcome.previous === undefined ? {} : { lastSequence: Math.max(welcome.lastSequence, welcome.previous.endSequence) }),
+  })),
   syncRequest: fc.record({ timestampMs: timestampMsArb, replicationId: fc.option(idArb, { nil: null }), fromSequence: sequenceArb })
     .map((request): Frame => ({ kind: 'syncRequest', ...request })),
   syncResponse: fc.record({

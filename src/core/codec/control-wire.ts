@@ -1,5 +1,5 @@
 import type {
-  AckFrame, AuthFrame, ChallengeFrame, ErrorFrame, HeartbeatFrame, HelloFrame, SnapshotEndFrame,
+  AckFrame, AuthFrame, ChallengeFrame, ErrorFrame, HeartbeatFrame, HelloFrame, PreviousHistory, SnapshotEndFrame,
   SyncRequestFrame, SyncResponseFrame, WelcomeFrame,
 } from '../frame.js';
 import { isErrorCode } from './frame-rules.js';
@@ -37,6 +37,7 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
         protocol_version: frame.protocolVersion, replica_id: frame.replicaId, auth: frame.auth,
         ...(frame.wireFormats === undefined ? {} : { wire_formats: frame.wireFormats }),
         ...(frame.nonce === undefined ? {} : { nonce: frame.nonce }),
+        ...(frame.epoch === undefined ? {} : { epoch: frame.epoch }),
       };
     case 'challenge':
       return { nonce: frame.nonce };
@@ -47,6 +48,10 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
         protocol_version: frame.protocolVersion, replication_id: frame.replicationId, last_sequence: frame.lastSequence,
         ...(frame.wireFormat === undefined ? {} : { wire_format: frame.wireFormat }),
         ...(frame.proof === undefined ? {} : { proof: frame.proof }),
+        ...(frame.epoch === undefined ? {} : { epoch: frame.epoch }),
+        ...(frame.previous === undefined ? {} : {
+          previous_replication_id: frame.previous.replicationId, previous_end_sequence: frame.previous.endSequence,
+        }),
       };
     case 'syncRequest':
       return { replication_id: frame.replicationId, from_sequence: frame.fromSequence };
@@ -72,12 +77,13 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce']);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch']);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
         ...(data.has('wire_formats') ? { wireFormats: data.stringArray('wire_formats') } : {}),
         ...(data.has('nonce') ? { nonce: data.string('nonce') } : {}),
+        ...(data.has('epoch') ? { epoch: data.number('epoch') } : {}),
       };
     case 'CHALLENGE':
       data.keys(['nonce']);
@@ -121,15 +127,25 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
 }
 
 function welcomeFromWire(data: WireObject, timestampMs: number): WelcomeFrame {
-  data.keys(['protocol_version', 'replication_id', 'last_sequence'], ['wire_format', 'proof']);
+  data.keys(['protocol_version', 'replication_id', 'last_sequence'], ['wire_format', 'proof', 'epoch', 'previous_replication_id', 'previous_end_sequence']);
   const welcome: WelcomeFrame = {
     kind: 'welcome', timestampMs, protocolVersion: data.number('protocol_version'),
     replicationId: data.string('replication_id'), lastSequence: data.number('last_sequence'),
     ...(data.has('proof') ? { proof: data.string('proof') } : {}),
+    ...(data.has('epoch') ? { epoch: data.number('epoch') } : {}),
+    ...previousFromWire(data),
   };
   if (!data.has('wire_format')) return welcome;
   if (data.string('wire_format') !== BINARY_WIRE_FORMAT) throw data.error('wire_format', `must be "${BINARY_WIRE_FORMAT}" when present`);
   return { ...welcome, wireFormat: BINARY_WIRE_FORMAT };
+}
+
+/** Both previous fields or neither: a promoted primary names the history it continues and where it ended. */
+function previousFromWire(data: WireObject): { previous?: PreviousHistory } {
+  const named = data.has('previous_replication_id');
+  if (named !== data.has('previous_end_sequence')) throw data.error('previous_end_sequence', 'must come with previous_replication_id, and only with it');
+  if (!named) return {};
+  return { previous: { replicationId: data.string('previous_replication_id'), endSequence: data.number('previous_end_sequence') } };
 }
 
 function errorFromWire(data: WireObject, timestampMs: number): ErrorFrame {

@@ -15,7 +15,7 @@ export type Fail = (message: string) => Error;
 const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
   protocol: true, checksum: true, frame_too_large: true, version: true, auth: true,
   unexpected_frame: true, gap: true, history: true, timeout: true, budget: true,
-  log_overrun: true, storage: true, snapshot: true, capacity: true, shutdown: true,
+  log_overrun: true, storage: true, snapshot: true, capacity: true, shutdown: true, fenced: true,
 };
 
 export function isErrorCode(code: string): code is ErrorCode {
@@ -35,6 +35,7 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
       rules.name(frame.replicaId, 'HELLO data.replica_id', true);
       rules.nullableName(frame.auth, 'HELLO data.auth');
       if (frame.nonce !== undefined) rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'HELLO data.nonce');
+      if (frame.epoch !== undefined) rules.epoch(frame.epoch, 'HELLO data.epoch');
       return rules.wireFormats(frame.wireFormats);
     case 'challenge':
       return rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'CHALLENGE data.nonce');
@@ -45,6 +46,12 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
       rules.name(frame.replicationId, 'WELCOME data.replication_id', true);
       rules.require(frame.wireFormat === undefined || frame.wireFormat === BINARY_WIRE_FORMAT, `WELCOME data.wire_format must be "${BINARY_WIRE_FORMAT}" when present`);
       if (frame.proof !== undefined) rules.hex(frame.proof, AUTH_PROOF_HEX_CHARS, 'WELCOME data.proof');
+      if (frame.epoch !== undefined) rules.epoch(frame.epoch, 'WELCOME data.epoch');
+      if (frame.previous !== undefined) {
+        rules.name(frame.previous.replicationId, 'WELCOME data.previous_replication_id', true);
+        rules.sequence(frame.previous.endSequence, 'WELCOME data.previous_end_sequence');
+        rules.require(frame.previous.endSequence <= frame.lastSequence, 'WELCOME data.previous_end_sequence must not pass last_sequence');
+      }
       return rules.sequence(frame.lastSequence, 'WELCOME data.last_sequence');
     case 'syncRequest':
       rules.nullableName(frame.replicationId, 'SYNC_REQUEST data.replication_id', true);
@@ -93,6 +100,11 @@ class Rules {
 
   sequence(value: number, field: string, min = 0): void {
     this.require(Number.isSafeInteger(value) && value >= min, `${field} must be a safe integer >= ${min}, got ${value}`);
+  }
+
+  /** Present only above 0 (absent is 0), so every epoch has one encoding. */
+  epoch(value: number, field: string): void {
+    this.sequence(value, field, 1);
   }
 
   timestampMs(value: number, field: string): void {

@@ -3,10 +3,14 @@ import { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from '../a
 import {
   BINARY_WIRE_FORMAT, chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting,
 } from '../codec/index.js';
-import { LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
+import { DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import { assertRecoveredHistory, type RecoveredHistory } from '../log-persistence/history.js';
-import { operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type SyncRequestFrame } from '../frame.js';
+import { cursorOf, holdsPrefixOf } from '../failover/lineage.js';
+import { checkEntries, type Succession } from '../failover/promotion.js';
+import {
+  operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type PreviousHistory, type SyncRequestFrame,
+} from '../frame.js';
 import type { ScanPage } from '../keyspace.js';
 import {
   AUTH_TOKENS_MAX,
@@ -55,6 +59,13 @@ export interface PrimaryOptions {
   readonly wireFormat?: WireFormatSetting;
   /** The history a persisted log recovered (docs/OPERATION-LOG.md); without it every start is a new history. */
   readonly history?: RecoveredHistory | null;
+  /**
+   * The fencing epoch (default 0): the one persisted in this node's cursor, or for a promoted
+   * secondary, one above it (failover/promotion.ts). A secondary that shows a higher one deposes us.
+   */
+  readonly epoch?: number;
+  /** Set when a secondary is promoted: the history this primary continues, and its log of it. */
+  readonly succeeds?: Succession | null;
 }
 
 const MIN_REPLICAS_MAX_LAG_MS_DEFAULT = 10_000;
@@ -62,6 +73,7 @@ const MIN_REPLICAS_MAX_LAG_MS_DEFAULT = 10_000;
 type Inflight =
   | { readonly requestId: number; readonly kind: 'apply'; readonly lastSequence: number }
   | { readonly requestId: number; readonly kind: 'load' }
+  | { readonly requestId: number; readonly kind: 'cursor' }
   | { readonly requestId: number; readonly kind: 'snapshot'; readonly connectionId: number };
 
 /**
@@ -72,6 +84,9 @@ type Inflight =
  */
 export class Primary implements StateMachine {
   readonly replicationId: string;
+  readonly epoch: number;
+  /** The history this one continues (a promoted secondary's); null for a history of its own. */
+  readonly previous: PreviousHistory | null;
   private readonly limits: Limits;
   private readonly timing: Timing;
   /** Empty: no authentication. Protected for the test-only bug zoo (test/zoo). */
@@ -91,9 +106,11 @@ export class Primary implements StateMachine {
   private readonly inflight: Inflight[] = [];
   private pending: LogEntry[] = [];
   /** Protected for the test-only bug zoo (test/zoo). */
-  protected state: 'loading' | 'ready' | 'failed' | 'closed' = 'loading';
+  protected state: 'loading' | 'ready' | 'failed' | 'closed' | 'deposed' = 'loading';
   /** Why storage failed, given with every write refused since. */
   private storageFailure = '';
+  /** The newer epoch that deposed this primary; null while it is not deposed. */
+  private deposedByEpoch: number | null = null;
   private loadPosition: ScanPosition = SCAN_START;
   /** Protected for the test-only bug zoo (test/zoo). */
   protected issuedSequence = 0;
@@ -117,14 +134,43 @@ export class Primary implements StateMachine {
     this.wireFormat = options.wireFormat ?? 'json';
     assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
+    this.epoch = options.epoch ?? 0;
+    assert(Number.isSafeInteger(this.epoch) && this.epoch >= 0, 'epoch must be a non-negative integer');
     const history = options.history ?? null;
+    const succeeds = options.succeeds ?? null;
+    // A promoted secondary has no log of its own yet: it continues from what it applied, not from a recovered log.
+    assert(history === null || succeeds === null, 'a primary either recovers its log or succeeds another, not both');
     this.replicationId = history?.replicationId ?? randomHexId(options.random);
-    this.log = history === null ? new OperationLog(this.limits) : recoveredLog(history, this.limits);
+    this.previous = succeeds?.previous ?? null;
+    this.log = history === null ? this.logOf(succeeds) : recoveredLog(history, this.limits);
     this.issuedSequence = this.log.lastSequence;
     this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
     this.dataFrames = new DataFrames(this.limits);
+    // The new epoch is made durable before any write: a restart keeps it, and it only grows.
+    if (succeeds !== null) this.persistCursor();
     this.requestLoadScan();
+  }
+
+  /** Empty, or for a promoted secondary the tail of the history it continues, to serve its peers from. */
+  private logOf(succeeds: Succession | null): OperationLog {
+    if (succeeds === null) return new OperationLog(this.limits);
+    assert(this.epoch > 0, 'a promoted primary has an epoch above 0');
+    const { previous, entries } = succeeds;
+    checkEntries(entries, previous.endSequence);
+    const log = new OperationLog(this.limits, previous.endSequence - entries.length);
+    for (const entry of entries) log.append(entry, operationWireBytesMax(entry.op));
+    return log;
+  }
+
+  private persistCursor(): void {
+    const cursor = cursorOf(this.replicationId, this.appliedSequence, this.epoch);
+    this.request({ kind: 'apply', operations: [], cursor }, (requestId) => ({ requestId, kind: 'cursor' }));
+  }
+
+  /** True once a newer epoch has been seen: this primary's history ended, and it takes no writes. */
+  get isDeposed(): boolean {
+    return this.state === 'deposed';
   }
 
   get lastSequence(): number {
@@ -148,6 +194,7 @@ export class Primary implements StateMachine {
     if (this.state === 'loading') throw new NotReadyError('primary is still loading its storage');
     if (this.state === 'failed') throw new StorageFailedError(`primary storage failed (${this.storageFailure}); writes are refused until the primary is restarted`);
     if (this.state === 'closed') throw new NotReadyError('primary is closed');
+    if (this.state === 'deposed') throw new DeposedError(`primary deposed by epoch ${this.deposedByEpoch} (ours is ${this.epoch}): writes go to the new primary`);
     validateOperation(op, this.limits);
     // An entry past its expiry is already gone for readers: delete it before a write can revive it.
     this.expireKeys(nowMs);
@@ -214,6 +261,7 @@ export class Primary implements StateMachine {
     const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address);
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
+    else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
     else this.limitHandshakes(peer);
   }
 
@@ -278,6 +326,9 @@ export class Primary implements StateMachine {
         this.emit({ kind: 'writeApplied', sequence: head.lastSequence });
         this.issuePending();
         return;
+      case 'cursor':
+        assert(result.kind === 'done', 'a cursor write answered with a scan result');
+        return;
       case 'load':
         assert(result.kind === 'scanned', 'load scan answered without entries');
         this.continueLoad(result);
@@ -293,6 +344,20 @@ export class Primary implements StateMachine {
     this.clockMs = nowMs;
     for (const peer of [...this.peers.values()]) this.checkPeerTimers(peer, nowMs);
     this.expireKeys(nowMs);
+  }
+
+  /**
+   * A newer epoch exists: another primary was promoted over this one. Its history ends here: no
+   * more writes, and no secondary is streamed from it again. Writes already accepted still reach
+   * its own storage.
+   */
+  private depose(epoch: number, reason: string): void {
+    assert(epoch > this.epoch, 'deposed by an epoch not newer than ours');
+    if (this.state === 'deposed' || this.state === 'closed') return;
+    this.state = 'deposed';
+    this.deposedByEpoch = epoch;
+    this.emit({ kind: 'deposed', epoch, reason });
+    for (const peer of [...this.peers.values()]) this.closePeer(peer, 'fenced', `primary deposed by epoch ${epoch}: ${reason}`);
   }
 
   /** Stops accepting writes and closes every link. Outstanding storage requests still complete. */
@@ -355,6 +420,10 @@ export class Primary implements StateMachine {
     return {
       mode: 'primary',
       replicationId: this.replicationId,
+      epoch: this.epoch,
+      deposedByEpoch: this.deposedByEpoch,
+      previousReplicationId: this.previous?.replicationId ?? null,
+      previousEndSequence: this.previous?.endSequence ?? null,
       sequenceNumber: this.log.lastSequence,
       appliedSequence: this.appliedSequence,
       operationLogSize: this.log.size,
@@ -390,8 +459,10 @@ export class Primary implements StateMachine {
     const last = batch[batch.length - 1];
     assert(last !== undefined && batch[0]?.sequence === this.issuedSequence + 1, 'pending writes out of order');
     this.issuedSequence = last.sequence;
-    // The cursor names the history in the storage, so a persisted log can be reconciled with it.
-    const cursor = { replicationId: this.replicationId, sequence: last.sequence };
+    // The cursor names exactly what this storage holds, in which history: a persisted log is
+    // reconciled with it, and should it rejoin as a secondary (after a failover), it continues only
+    // where that is a prefix of the new history, and resyncs otherwise.
+    const cursor = cursorOf(this.replicationId, last.sequence, this.epoch);
     this.request({ kind: 'apply', operations: batch.map((entry) => entry.op), cursor }, (requestId) => ({
       requestId,
       kind: 'apply',
@@ -543,6 +614,11 @@ export class Primary implements StateMachine {
 
   /** A secondary that has said HELLO (and proved a token): a slot, its record, the WELCOME. */
   private admit(peer: Peer, hello: HelloFrame, proved: { readonly token: string; readonly nonces: AuthNonces } | null): void {
+    // Believed only here, past the token: a stranger must not depose the primary.
+    if ((hello.epoch ?? 0) > this.epoch) {
+      this.depose(hello.epoch ?? 0, `replica ${hello.replicaId} follows epoch ${hello.epoch}`);
+      return;
+    }
     if (!this.hasReplicaSlot(hello.replicaId)) {
       this.closePeer(peer, 'capacity', `too many secondaries connected (connectionsMax ${this.limits.connectionsMax})`);
       return;
@@ -556,6 +632,7 @@ export class Primary implements StateMachine {
       {
         kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId,
         lastSequence, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}), ...(proof === null ? {} : { proof }),
+        ...(this.epoch > 0 ? { epoch: this.epoch } : {}), ...(this.previous === null ? {} : { previous: this.previous }),
       },
       this.outputs,
     );
@@ -609,8 +686,9 @@ export class Primary implements StateMachine {
 
   /** Protected for the test-only bug zoo (test/zoo). */
   protected handleSyncRequest(peer: Peer, request: SyncRequestFrame): void {
-    const sameHistory = request.replicationId === this.replicationId;
-    if (sameHistory && request.fromSequence >= 1 && this.log.covers(request.fromSequence)) {
+    const lineage = { replicationId: this.replicationId, previous: this.previous };
+    const heldPrefix = request.fromSequence >= 1 && holdsPrefixOf(lineage, request.replicationId, request.fromSequence - 1);
+    if (heldPrefix && this.log.covers(request.fromSequence)) {
       this.partialResyncs += 1;
       peer.phase = 'stream';
       peer.nextSequence = request.fromSequence;

@@ -40,6 +40,13 @@ export interface ReplicaStats {
 export interface PrimaryStats {
   mode: 'primary';
   replicationId: string;
+  /** The fencing epoch of this history (0 before any failover). */
+  epoch: number;
+  /** The newer epoch that deposed this primary: it takes no writes. Null while it is the primary. */
+  deposedByEpoch: number | null;
+  /** A promoted primary's predecessor history and where it ended; null otherwise. */
+  previousReplicationId: string | null;
+  previousEndSequence: number | null;
   /** The last sequence assigned (the original's sequence_number). */
   sequenceNumber: number;
   appliedSequence: number;

@@ -3,6 +3,8 @@ import { primaryProof, proofsEqual, secondaryProof } from '../auth.js';
 import { backoffDelayMs } from '../backoff.js';
 import { BINARY_WIRE_FORMAT, chainDigest, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting } from '../codec/index.js';
 import { ProtocolError, ReadOnlyError } from '../errors.js';
+import { cursorOf, epochOf, holdsPrefixOf } from '../failover/lineage.js';
+import type { Handover } from '../failover/promotion.js';
 import type {
   ChallengeFrame,
   ErrorCode,
@@ -10,11 +12,14 @@ import type {
   HeartbeatFrame,
   SnapshotChunkFrame,
   SnapshotEndFrame,
+  PreviousHistory,
   SyncResponseFrame,
   WelcomeFrame,
 } from '../frame.js';
 import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
+import { operationWireBytesMax } from '../codec/index.js';
+import { OperationLog } from '../op-log.js';
 import type { LogEntry } from '../operation.js';
 import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import { randomHexId, type Random } from '../random.js';
@@ -45,6 +50,7 @@ type Phase = 'idle' | 'connecting' | 'hello' | 'auth' | 'sync' | 'snapshot' | 's
 
 interface Staging {
   readonly replicationId: string;
+  readonly epoch: number;
   nextChunkIndex: number;
   entryCount: number;
   digest: string;
@@ -81,10 +87,19 @@ export class Secondary implements StateMachine {
   // Where the live data stands.
   /** Protected for the test-only bug zoo (test/zoo). */
   protected historyId: string | null;
+  /** The fencing epoch of the history held, as persisted with it: a primary of an older one is refused. */
+  private epoch: number;
   private appliedSequence: number;
+  /**
+   * The last operations applied, bounded as the primary's log is: what this node serves its
+   * peers from should it be promoted, so that they continue instead of taking a full resync.
+   */
+  private appliedLog: OperationLog;
   private durableSequence = 0;
   // The current connection's stream.
   private streamHistoryId: string | null = null;
+  /** The epoch and the history the current connection's primary announced in its WELCOME. */
+  private offered: { readonly epoch: number; readonly previous: PreviousHistory | null } | null = null;
   /** Protected for the test-only bug zoo (test/zoo). */
   protected receivedSequence = 0;
   private staging: Staging | null = null;
@@ -133,10 +148,27 @@ export class Secondary implements StateMachine {
     this.reconnectAtMs = options.nowMs;
     this.historyId = options.cursor?.replicationId ?? null;
     this.appliedSequence = options.cursor?.sequence ?? 0;
+    this.epoch = epochOf(options.cursor);
+    this.appliedLog = new OperationLog(this.limits, this.appliedSequence);
   }
 
   get position(): Cursor | null {
-    return this.historyId === null ? null : { replicationId: this.historyId, sequence: this.appliedSequence };
+    return this.historyId === null ? null : cursorOf(this.historyId, this.appliedSequence, this.epoch);
+  }
+
+  /** No storage request in flight: a closed secondary can then hand over to the primary it becomes. */
+  get isIdle(): boolean {
+    return this.inflight === null;
+  }
+
+  /** Promotion (failover/promotion.ts): what the primary this node becomes starts from. Only once closed and idle. */
+  handover(): Handover {
+    assert(this.phase === 'closed' && this.inflight === null, 'hand over only a closed secondary with no storage work in flight');
+    const position = this.position;
+    if (position === null) return { position, entries: [] };
+    const entries: LogEntry[] = [];
+    for (let sequence = this.appliedLog.firstSequence; sequence <= this.appliedLog.lastSequence; sequence += 1) entries.push(this.appliedLog.entryAt(sequence));
+    return { position, entries };
   }
 
   /** A secondary is read-only: every write is refused. */
@@ -158,7 +190,9 @@ export class Secondary implements StateMachine {
     // A JSON-only HELLO without a token is the original's, byte for byte: no empty offer.
     const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
     const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce });
+    // An older primary learns from it that it was deposed; absent at 0, so the HELLO stays the original's.
+    const epoch = this.epoch > 0 ? { epoch: this.epoch } : {};
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
@@ -288,6 +322,8 @@ export class Secondary implements StateMachine {
     if (this.phase === 'stream' && this.staging === null && this.streamHistoryId === this.historyId) {
       assert(this.receivedSequence >= this.appliedSequence, 'received behind applied in a live stream');
     }
+    this.appliedLog.invariants();
+    assert(this.appliedLog.lastSequence === this.appliedSequence, 'the applied log does not end at the applied sequence');
     this.link?.invariants();
     this.workInvariants();
   }
@@ -402,6 +438,14 @@ export class Secondary implements StateMachine {
       this.closeLink('auth', refusal);
       return;
     }
+    const primaryEpoch = welcome.epoch ?? 0;
+    if (primaryEpoch < this.epoch) {
+      // A deposed primary: whatever it writes now belongs to no history this node may follow.
+      this.emit({ kind: 'fenced', primaryEpoch, epoch: this.epoch });
+      this.closeLink('fenced', `primary of epoch ${primaryEpoch}, and this secondary follows epoch ${this.epoch}`);
+      return;
+    }
+    this.offered = { epoch: primaryEpoch, previous: welcome.previous ?? null };
     if (welcome.wireFormat !== undefined) {
       if (this.wireFormat !== 'binary') throw new ProtocolError(`primary chose wire format ${welcome.wireFormat}, which was not offered`);
       assert(this.link !== null, 'welcome without a link');
@@ -435,18 +479,36 @@ export class Secondary implements StateMachine {
     const link = this.link;
     assert(link !== null, 'sync response without a link');
     this.emit({ kind: 'resync', connectionId: link.connectionId, mode: response.mode, fromSequence: response.fromSequence });
+    const offered = this.offered;
+    assert(offered !== null, 'sync response before a WELCOME');
     if (response.mode === 'continue') {
-      const asked = response.replicationId === this.historyId && response.fromSequence === this.appliedSequence + 1;
-      if (!asked) throw new ProtocolError(`continue from ${response.fromSequence} of another history than asked`);
-      this.counters.partialResyncs += 1;
-      this.phase = 'stream';
+      this.continueInto(response, offered);
       return;
     }
     this.counters.fullResyncs += 1;
     this.phase = 'snapshot';
     this.snapshotProgressMs = this.clockMs;
-    this.staging = { replicationId: response.replicationId, nextChunkIndex: 0, entryCount: 0, digest: SNAPSHOT_DIGEST_INITIAL, consistentSequence: null };
+    this.staging = {
+      replicationId: response.replicationId, epoch: offered.epoch, nextChunkIndex: 0, entryCount: 0, digest: SNAPSHOT_DIGEST_INITIAL, consistentSequence: null,
+    };
     this.enqueue({ kind: 'stageBegin' });
+  }
+
+  /**
+   * A continue is only believed where it makes sense: from our own next sequence, in our history
+   * or in one that continues it from at least where we stand (a promoted primary's). Moving to that
+   * history, the new position and epoch are persisted at once, before anything of it is applied.
+   */
+  private continueInto(response: SyncResponseFrame, offered: { readonly epoch: number; readonly previous: PreviousHistory | null }): void {
+    const lineage = { replicationId: response.replicationId, previous: offered.previous };
+    const asked = response.fromSequence === this.appliedSequence + 1 && holdsPrefixOf(lineage, this.historyId, this.appliedSequence);
+    if (!asked) throw new ProtocolError(`continue from ${response.fromSequence} of another history than asked`);
+    this.counters.partialResyncs += 1;
+    this.phase = 'stream';
+    if (response.replicationId === this.historyId && offered.epoch === this.epoch) return;
+    this.historyId = response.replicationId;
+    this.epoch = Math.max(this.epoch, offered.epoch);
+    this.enqueue({ kind: 'adopt', cursor: cursorOf(response.replicationId, this.appliedSequence, this.epoch) });
   }
 
   private handleSnapshotFrame(received: ReceivedFrame): void {
@@ -560,7 +622,7 @@ export class Secondary implements StateMachine {
   private commitStagingIfComplete(): void {
     const staging = this.staging;
     if (staging === null || staging.consistentSequence === null || this.receivedSequence < staging.consistentSequence) return;
-    this.enqueue({ kind: 'stageCommit', cursor: { replicationId: staging.replicationId, sequence: staging.consistentSequence } });
+    this.enqueue({ kind: 'stageCommit', cursor: cursorOf(staging.replicationId, staging.consistentSequence, staging.epoch) });
     this.staging = null;
   }
 
@@ -622,6 +684,7 @@ export class Secondary implements StateMachine {
     this.dropWork();
     this.staging = null;
     this.streamHistoryId = null;
+    this.offered = null;
     this.processedBytes = 0;
     this.ackDirty = false;
     if (this.phase === 'closed') return;
@@ -666,7 +729,8 @@ export class Secondary implements StateMachine {
     const items = this.work.splice(0, merged);
     const frameBytes = items.reduce((total, item) => total + frameBytesOf(item), 0);
     this.workBytes -= frameBytes;
-    this.issue(this.requestFor(items), connectionId, frameBytes);
+    const entries = items.flatMap((item) => (item.kind === 'apply' ? item.entries : []));
+    this.issue(this.requestFor(items), connectionId, frameBytes, entries);
   }
 
   private requestFor(items: Work[]): StorageRequest {
@@ -677,21 +741,23 @@ export class Secondary implements StateMachine {
         return { kind: 'stageBegin' };
       case 'stageCommit':
         return { kind: 'stageCommit', cursor: head.cursor };
+      case 'adopt':
+        return { kind: 'apply', operations: [], cursor: head.cursor };
       case 'stageApply':
         return { kind: 'stageApply', operations: items.flatMap((item) => (item.kind === 'stageApply' ? item.operations : [])) };
       case 'apply': {
         const entries = items.flatMap((item) => (item.kind === 'apply' ? item.entries : []));
         const last = entries[entries.length - 1];
         assert(last !== undefined && this.streamHistoryId !== null, 'apply without entries or history');
-        return { kind: 'apply', operations: entries.map((entry) => entry.op), cursor: { replicationId: this.streamHistoryId, sequence: last.sequence } };
+        return { kind: 'apply', operations: entries.map((entry) => entry.op), cursor: cursorOf(this.streamHistoryId, last.sequence, this.epoch) };
       }
     }
   }
 
-  private issue(request: StorageRequest, connectionId: number, frameBytes: number): void {
+  private issue(request: StorageRequest, connectionId: number, frameBytes: number, entries: readonly LogEntry[]): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    this.inflight = { requestId, connectionId, request, frameBytes };
+    this.inflight = { requestId, connectionId, request, frameBytes, entries };
     this.outputs.push({ kind: 'storage', requestId, request });
   }
 
@@ -700,7 +766,7 @@ export class Secondary implements StateMachine {
     this.snapshotProgressMs = this.clockMs;
     if (this.link?.connectionId === done.connectionId) this.release(done.frameBytes);
     const request = done.request;
-    if (request.kind === 'apply') {
+    if (request.kind === 'apply' && request.operations.length > 0) {
       assert(request.cursor !== null, 'apply without a cursor');
       const sequence = request.cursor.sequence;
       assert(request.cursor.replicationId === this.historyId, 'applied operations of another history');
@@ -708,11 +774,15 @@ export class Secondary implements StateMachine {
       this.appliedSequence = sequence;
       if (durable) this.durableSequence = sequence;
       this.counters.operationsApplied += request.operations.length;
+      for (const entry of done.entries) this.appliedLog.append(entry, operationWireBytesMax(entry.op));
       this.emit({ kind: 'applied', sequence });
     } else if (request.kind === 'stageCommit') {
       this.historyId = request.cursor.replicationId;
       this.appliedSequence = request.cursor.sequence;
       this.durableSequence = durable ? request.cursor.sequence : 0;
+      assert(epochOf(request.cursor) >= this.epoch, 'a snapshot of an older epoch installed');
+      this.epoch = epochOf(request.cursor);
+      this.appliedLog = new OperationLog(this.limits, request.cursor.sequence);
       this.emit({ kind: 'snapshotInstalled', replicationId: request.cursor.replicationId, sequence: request.cursor.sequence });
     }
     this.noteLag();

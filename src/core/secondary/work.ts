@@ -10,7 +10,9 @@ export type Work =
   | { readonly kind: 'apply'; readonly entries: readonly LogEntry[]; readonly frameBytes: number }
   | { readonly kind: 'stageBegin' }
   | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly frameBytes: number }
-  | { readonly kind: 'stageCommit'; readonly cursor: Cursor };
+  | { readonly kind: 'stageCommit'; readonly cursor: Cursor }
+  /** Persist a new position in a history that continues ours (a promoted primary's), with its epoch. */
+  | { readonly kind: 'adopt'; readonly cursor: Cursor };
 
 /** Operations a unit carries into its storage request. */
 export function operationCount(work: Work): number {
@@ -21,6 +23,7 @@ export function operationCount(work: Work): number {
       return work.operations.length;
     case 'stageBegin':
     case 'stageCommit':
+    case 'adopt':
       return 0;
   }
 }
@@ -36,4 +39,6 @@ export interface IssuedWork {
   readonly connectionId: number;
   readonly request: StorageRequest;
   readonly frameBytes: number;
+  /** The operations of an apply, with their sequences and times: the applied log keeps them. */
+  readonly entries: readonly LogEntry[];
 }

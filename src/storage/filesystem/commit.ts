@@ -72,8 +72,8 @@ export async function removeLeftovers(layout: FsLayout): Promise<void> {
 }
 
 async function writeJournal(layout: FsLayout, disk: Disk, journal: Journal): Promise<void> {
-  const { replicationId, sequence } = journal.cursor;
-  await disk.writeAtomic(layout.journal, JSON.stringify({ replicationId, sequence, phase: journal.phase }));
+  const { replicationId, sequence, epoch } = journal.cursor;
+  await disk.writeAtomic(layout.journal, JSON.stringify({ replicationId, sequence, ...(epoch === undefined ? {} : { epoch }), phase: journal.phase }));
   await disk.syncDirs();
 }
 

@@ -126,6 +126,19 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     expect(text((await again.read('b'))?.value)).toBe('2');
   });
 
+  test('keeps a cursor\'s fencing epoch: alone in an apply without operations, in a commit, and after a restart', async ({ storage, reopen }) => {
+    await storage.apply([set('a', '1')], cursor(3));
+    await storage.apply([], { replicationId: 'h2', sequence: 3, epoch: 2 });
+    expect(await storage.loadCursor()).toEqual({ replicationId: 'h2', sequence: 3, epoch: 2 });
+    expect(text((await storage.read('a'))?.value)).toBe('1');
+    await storage.stageBegin();
+    await storage.stageCommit({ replicationId: 'h3', sequence: 7, epoch: 5 });
+    expect(await storage.loadCursor()).toEqual({ replicationId: 'h3', sequence: 7, epoch: 5 });
+    if (reopen === undefined) return;
+    await storage.close();
+    expect(await (await reopen()).loadCursor()).toEqual({ replicationId: 'h3', sequence: 7, epoch: 5 });
+  });
+
   test('keeps every field of an entry across a restart', async ({ storage, reopen }) => {
     const entry = set('b/c', '', { key: 'k:1', db: 'd', namespace: 'n', tags: ['x', 'y', 'x'], expiresAtMs: FAR_FUTURE_MS, value: bytes(0, 255, 10, 0) });
     await storage.apply([entry], null);
