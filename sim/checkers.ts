@@ -1,4 +1,5 @@
 import { ReadOnlyError } from '../src/core/errors.js';
+import { epochOf } from '../src/core/failover/lineage.js';
 import type { Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
 import { differAt, keyspaceDifference } from './keyspace-compare.js';
@@ -147,9 +148,10 @@ class OracleBases {
   }
 
   private derive(sim: Simulation, history: History): OracleState | string {
-    if (history.index === 0) return new Map([...history.base.values()].map((entry) => [entry.path, entry]));
-    const [previousId, previous] = [...sim.histories].find(([, other]) => other.index === history.index - 1) ?? [];
-    if (previousId === undefined || previous === undefined) return `history ${history.index} has no predecessor`;
+    const previousId = history.predecessor;
+    if (previousId === null) return new Map([...history.base.values()].map((entry) => [entry.path, entry]));
+    const previous = sim.histories.get(previousId);
+    if (previous === undefined) return `history ${history.index} has no predecessor`;
     const previousBase = this.of(sim, previousId, previous);
     if (typeof previousBase === 'string') return previousBase;
     const state = new Map(previousBase);
@@ -172,21 +174,23 @@ function replay(state: OracleState, history: History, from: number, to: number):
 
 /**
  * Within one run of a secondary process, its position never goes back: not to an earlier sequence
- * of the same history, nor to an older history.
+ * of the same history, nor to an older history: one of a lower epoch, or of the same epoch and
+ * made earlier (a promoted primary's history is newer than one its deposed predecessor makes later).
  */
 export class MonotonicChecker {
-  private readonly last = new Map<string, { generation: number; historyIndex: number; sequence: number }>();
+  private readonly last = new Map<string, { generation: number; epoch: number; historyIndex: number; sequence: number }>();
 
   check(sim: Simulation): string | null {
     for (const host of sim.secondaries) {
       const position = host.machine.position;
       if (!host.up || position === null) continue;
-      const historyIndex = sim.histories.get(position.replicationId)?.index ?? -1;
-      const now = { generation: host.generation, historyIndex, sequence: position.sequence };
+      const history = sim.histories.get(position.replicationId);
+      const now = { generation: host.generation, epoch: history?.epoch ?? -1, historyIndex: history?.index ?? -1, sequence: position.sequence };
       const before = this.last.get(host.name);
       this.last.set(host.name, now);
       if (before === undefined || before.generation !== now.generation) continue;
-      if (now.historyIndex < before.historyIndex) return `${host.name} went back to an older history`;
+      const older = now.epoch < before.epoch || (now.epoch === before.epoch && now.historyIndex < before.historyIndex);
+      if (older) return `${host.name} went back to an older history`;
       if (now.historyIndex === before.historyIndex && now.sequence < before.sequence) {
         return `${host.name} went back from ${before.sequence} to ${now.sequence}`;
       }
@@ -216,6 +220,44 @@ export class DurableAckChecker {
     }
     return null;
   }
+}
+
+/**
+ * Fencing: once a secondary's disk has made a history of epoch E durable, its storage never holds
+ * a history of an older epoch again, across restarts too (a deposed primary's writes never reach
+ * it); and the epoch a secondary persists is the one its history's primary ran at.
+ */
+export class FencingChecker {
+  private readonly durableEpochs = new Map<string, number>();
+
+  check(sim: Simulation): string | null {
+    for (const host of sim.secondaries) {
+      const durable = host.storage.durableCursor();
+      const fenced = Math.max(this.durableEpochs.get(host.name) ?? 0, epochOf(durable));
+      this.durableEpochs.set(host.name, fenced);
+      const cursor = host.store.cursor;
+      if (cursor === null) continue;
+      const history = sim.histories.get(cursor.replicationId);
+      if (history !== undefined && history.epoch !== epochOf(cursor)) return `${host.name} persisted epoch ${epochOf(cursor)} with history ${cursor.replicationId} of epoch ${history.epoch}`;
+      if (history !== undefined && history.epoch < fenced) return `${host.name} holds history ${cursor.replicationId} of epoch ${history.epoch}, after epoch ${fenced} was durable on its disk`;
+    }
+    return null;
+  }
+}
+
+/**
+ * No acknowledged write is lost in a failover: the promoted primary's history continues the old
+ * one at least through the last sequence a secondary had acknowledged as durable. (That its data
+ * is exactly that history's state, the prefix checker sees.)
+ */
+export function lostAcknowledgedWrites(sim: Simulation): string | null {
+  for (const failover of sim.failovers) {
+    const reached = failover.continues?.replicationId === failover.fromReplicationId ? failover.continues.endSequence : 0;
+    if (reached < failover.acknowledgedThrough) {
+      return `failover to ${failover.promoted} lost acknowledged writes: ${failover.fromReplicationId} was acknowledged through ${failover.acknowledgedThrough}, the new history continues it through ${reached}`;
+    }
+  }
+  return null;
 }
 
 /**
@@ -252,13 +294,14 @@ export class SafetyCheckers {
   private readonly prefix = new PrefixChecker();
   private readonly monotonic = new MonotonicChecker();
   private readonly durableAcks = new DurableAckChecker();
+  private readonly fencing = new FencingChecker();
 
   attach(sim: Simulation): void {
     sim.afterEachStep = () => this.check(sim);
   }
 
   check(sim: Simulation): void {
-    const violation = sim.logViolation ?? this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? refusedPeerViolation(sim);
+    const violation = sim.logViolation ?? this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? this.fencing.check(sim) ?? lostAcknowledgedWrites(sim) ?? refusedPeerViolation(sim);
     if (violation !== null) throw new SafetyViolation(violation);
   }
 }

@@ -11,9 +11,10 @@ export interface NetworkHooks {
   deliverBytes(node: string, connectionId: number, bytes: Uint8Array): void;
   /** The connection ended: by the peer's FIN, or by a reset. */
   deliverClose(node: string, connectionId: number, how: LostHow): void;
-  connected(secondary: string, secondaryConnectionId: number, primaryConnectionId: number): void;
+  connected(secondary: string, secondaryConnectionId: number, primary: string, primaryConnectionId: number): void;
   connectFailed(secondary: string, secondaryConnectionId: number): void;
-  isUp(node: string): boolean;
+  /** The node runs a primary that takes connections (a secondary, or a node that is down, refuses them). */
+  listens(node: string): boolean;
   /** Which process of a node runs: bumped by every crash. */
   generationOf(node: string): number;
   trace(event: TraceEvent): void;
@@ -39,6 +40,8 @@ interface Segment {
 }
 
 interface Connection {
+  /** The node the secondary dialled: PRIMARY, or a promoted secondary it was pointed at. */
+  readonly primary: string;
   readonly secondary: string;
   readonly secondaryConnectionId: number;
   readonly primaryConnectionId: number;
@@ -66,6 +69,8 @@ export class SimNetwork {
   private readonly filters = new Map<string, SegmentFilter>();
   /** The faults of the links of secondaries that have their own, in place of the shared ones. */
   private readonly linkFaults = new Map<string, NetworkFaults>();
+  /** Whom each secondary dials, when not PRIMARY: a secondary re-pointed after a failover. */
+  private readonly targets = new Map<string, string>();
   private nextPrimaryConnectionId = 1;
   private nextSegmentId = 1;
   private delivered = 0;
@@ -154,6 +159,15 @@ export class SimNetwork {
     return this.cut.has(linkKey(from, to));
   }
 
+  /** Points a secondary's next connections at another node (a promoted one). */
+  setTarget(secondary: string, primary: string): void {
+    this.targets.set(secondary, primary);
+  }
+
+  targetOf(secondary: string): string {
+    return this.targets.get(secondary) ?? PRIMARY;
+  }
+
   /** Resets every connection of a secondary. */
   resetConnectionsOf(secondary: string): void {
     for (const [id, connection] of [...this.connections]) if (connection.secondary === secondary) this.reset(id);
@@ -163,11 +177,12 @@ export class SimNetwork {
 
   connect(secondary: string, secondaryConnectionId: number): void {
     const t = this.now();
-    this.hooks.trace({ t, kind: 'connect', from: secondary, to: PRIMARY, conn: secondaryConnectionId });
+    const primary = this.targetOf(secondary);
+    this.hooks.trace({ t, kind: 'connect', from: secondary, to: primary, conn: secondaryConnectionId });
     // A cut link swallows the handshake: the attempt hangs until the secondary gives up.
-    if (this.isCut(secondary, PRIMARY) || this.isCut(PRIMARY, secondary)) return;
+    if (this.isCut(secondary, primary) || this.isCut(primary, secondary)) return;
     const delayMs = this.delayMs(this.faultsOf(secondary));
-    if (!this.hooks.isUp(PRIMARY)) {
+    if (!this.hooks.listens(primary)) {
       this.scheduler.at(t + delayMs, () => this.hooks.connectFailed(secondary, secondaryConnectionId));
       return;
     }
@@ -176,10 +191,11 @@ export class SimNetwork {
     const arrivalMs = t + delayMs;
     const pipe = (): Pipe => ({ lastArrivalMs: arrivalMs, held: [] });
     const connection: Connection = {
+      primary,
       secondary,
       secondaryConnectionId,
       primaryConnectionId,
-      generations: { primary: this.hooks.generationOf(PRIMARY), secondary: this.hooks.generationOf(secondary) },
+      generations: { primary: this.hooks.generationOf(primary), secondary: this.hooks.generationOf(secondary) },
       open: true,
       epoch: 0,
       pipes: { toPrimary: pipe(), toSecondary: pipe() },
@@ -188,7 +204,7 @@ export class SimNetwork {
     this.bySecondary.set(secondaryKey(secondary, secondaryConnectionId), connection);
     // A connection that ended before it was established (its secondary crashed, say) never arrives.
     this.scheduler.at(arrivalMs, () => {
-      if (connection.open) this.hooks.connected(secondary, secondaryConnectionId, primaryConnectionId);
+      if (connection.open) this.hooks.connected(secondary, secondaryConnectionId, primary, primaryConnectionId);
     });
   }
 
@@ -197,7 +213,7 @@ export class SimNetwork {
   send(node: string, connectionId: number, bytes: Uint8Array, frames?: string): void {
     const connection = this.find(node, connectionId);
     if (connection === undefined || !connection.open) return;
-    const direction: Direction = node === PRIMARY ? 'toSecondary' : 'toPrimary';
+    const direction: Direction = node === connection.primary ? 'toSecondary' : 'toPrimary';
     const faults = this.faultsOf(connection.secondary);
     if (this.prng.nextFloat() < faults.resetProbability) {
       this.reset(connection.primaryConnectionId);
@@ -220,15 +236,15 @@ export class SimNetwork {
     const connection = this.find(node, connectionId);
     if (connection === undefined || !connection.open) return;
     this.forget(connection);
-    this.enqueueFin(connection, node === PRIMARY ? 'toSecondary' : 'toPrimary');
+    this.enqueueFin(connection, node === connection.primary ? 'toSecondary' : 'toPrimary');
   }
 
   /** A node's process died: the kernel closes its sockets, the peers see the streams end. */
   nodeDown(node: string): void {
     for (const connection of [...this.connections.values()]) {
-      if (node !== PRIMARY && connection.secondary !== node) continue;
+      if (connection.primary !== node && connection.secondary !== node) continue;
       this.forget(connection);
-      this.enqueueFin(connection, node === PRIMARY ? 'toSecondary' : 'toPrimary');
+      this.enqueueFin(connection, node === connection.primary ? 'toSecondary' : 'toPrimary');
     }
   }
 
@@ -240,9 +256,9 @@ export class SimNetwork {
     this.forget(connection);
     connection.epoch += 1;
     const t = this.now();
-    this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: PRIMARY, conn: primaryConnectionId });
+    this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: connection.primary, conn: primaryConnectionId });
     const delayMs = this.delayMs(this.faultsOf(connection.secondary));
-    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(PRIMARY, primaryConnectionId, 'reset'));
+    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.primary, primaryConnectionId, 'reset'));
     this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId, 'reset'));
   }
 
@@ -295,9 +311,10 @@ export class SimNetwork {
 
   private deliver(connection: Connection, direction: Direction, segment: Segment): void {
     const [from, to] = endpoints(connection, direction);
-    const connectionId = to === PRIMARY ? connection.primaryConnectionId : connection.secondaryConnectionId;
+    const toPrimary = direction === 'toPrimary';
+    const connectionId = toPrimary ? connection.primaryConnectionId : connection.secondaryConnectionId;
     // Its socket died with the process: a restarted one may reuse the connection id, never the connection.
-    if (this.hooks.generationOf(to) !== (to === PRIMARY ? connection.generations.primary : connection.generations.secondary)) {
+    if (this.hooks.generationOf(to) !== (toPrimary ? connection.generations.primary : connection.generations.secondary)) {
       this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs, frames: segment.frames });
       return;
     }
@@ -343,8 +360,10 @@ export class SimNetwork {
     return this.linkFaults.get(secondary) ?? this.faults;
   }
 
+  /** Primary connection ids are the network's own, unique across nodes: a node is the primary end of the one it names. */
   private find(node: string, connectionId: number): Connection | undefined {
-    return node === PRIMARY ? this.connections.get(connectionId) : this.bySecondary.get(secondaryKey(node, connectionId));
+    const asPrimary = this.connections.get(connectionId);
+    return asPrimary?.primary === node ? asPrimary : this.bySecondary.get(secondaryKey(node, connectionId));
   }
 
   private forget(connection: Connection): void {
@@ -364,15 +383,15 @@ function linkKey(from: string, to: string): string {
 }
 
 function endpoints(connection: Connection, direction: Direction): [string, string] {
-  return direction === 'toPrimary' ? [connection.secondary, PRIMARY] : [PRIMARY, connection.secondary];
+  return direction === 'toPrimary' ? [connection.secondary, connection.primary] : [connection.primary, connection.secondary];
 }
 
 function peerOf(connection: Connection, node: string): string {
-  return node === PRIMARY ? connection.secondary : PRIMARY;
+  return node === connection.primary ? connection.secondary : connection.primary;
 }
 
 function directionOf(connection: Connection, from: string, to: string): Direction | undefined {
-  if (from === connection.secondary && to === PRIMARY) return 'toPrimary';
-  if (from === PRIMARY && to === connection.secondary) return 'toSecondary';
+  if (from === connection.secondary && to === connection.primary) return 'toPrimary';
+  if (from === connection.primary && to === connection.secondary) return 'toSecondary';
   return undefined;
 }

@@ -130,9 +130,10 @@ function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progre
 }
 
 /** A write the primary refuses (loading, back-pressure) is not acknowledged: not a loss. */
-export function tryWrite(sim: Simulation, op: Operation, progress: Progress): void {
+/** `node`: the primary it goes to, the current one when absent. */
+export function tryWrite(sim: Simulation, op: Operation, progress: Progress, node: string = sim.primary.name): void {
   try {
-    sim.write(op);
+    sim.writeTo(node, op);
   } catch (error) {
     if (!(error instanceof ReplicationError)) throw error;
     progress.writesRefused += 1;

@@ -21,6 +21,8 @@ export interface WriteStep {
   readonly call: ScenarioCall;
   /** DEFAULT_CONTEXT when absent (only writeWithReplication reads it). */
   readonly context?: StorageContext;
+  /** The primary it is submitted to: the current one when absent; a former one (after a promote) by name. */
+  readonly node?: string;
 }
 
 /**
@@ -53,12 +55,17 @@ export interface RunForStep {
   readonly ms: number;
 }
 
-/** Nodes are 'primary', 's1', 's2', ...; partition and repair act on the link to the primary. */
+/**
+ * Nodes are 'primary', 's1', 's2', ...; partition and repair act on a secondary's link to the
+ * primary it follows. `promote` makes a running secondary the primary (failover); `repoint` points
+ * a secondary at another primary, restarting it on the same storage.
+ */
 export type FaultStep =
-  | { readonly kind: 'crash' | 'restart' | 'partition' | 'repair' | 'clog' | 'unclog' | 'reset'; readonly node: string }
+  | { readonly kind: 'crash' | 'restart' | 'partition' | 'repair' | 'clog' | 'unclog' | 'reset' | 'promote'; readonly node: string }
+  | { readonly kind: 'repoint'; readonly node: string; readonly primary: string }
   | { readonly kind: 'partitionOneway' | 'hold' | 'release'; readonly from: string; readonly to: string }
   | { readonly kind: 'skewClock'; readonly node: string; readonly deltaMs: number }
-  | { readonly kind: 'restartPrimary' };
+  | { readonly kind: 'restartPrimary' | 'failover' };
 
 /** One step of a scenario: a write, time passing, or a fault. */
 export type Step = WriteStep | OperationWriteStep | RunForStep | FaultStep;
@@ -176,7 +183,8 @@ function runStep(sim: Simulation, step: Step, progress: Progress): void {
 }
 
 function write(sim: Simulation, step: WriteStep | OperationWriteStep, progress: Progress): void {
-  if (sim.primary.up) tryWrite(sim, operationOfStep(step, sim.localNow(sim.primary)), progress);
+  const host = 'node' in step && step.node !== undefined ? sim.host(step.node) : sim.primary;
+  if (host.up && sim.isPrimaryHost(host)) tryWrite(sim, operationOfStep(step, sim.localNow(host)), progress, host.name);
   else progress.writesRefused += 1;
 }
 
@@ -203,6 +211,9 @@ const STEP_ACTIONS: StepActions = {
   release: (sim, step) => sim.release(step.from, step.to),
   skewClock: (sim, step) => sim.skewClock(step.node, step.deltaMs),
   restartPrimary: (sim) => sim.restartPrimary(),
+  failover: (sim) => sim.failover(),
+  promote: (sim, step) => (sim.isPrimaryHost(sim.host(step.node)) || !sim.host(step.node).up ? undefined : sim.promote(step.node)),
+  repoint: (sim, step) => (step.node === sim.primary.name || step.node === step.primary || !sim.isPrimaryHost(sim.host(step.primary)) ? undefined : sim.repoint(step.node, step.primary)),
 };
 
 /** Lets time pass or injects a fault. */
@@ -221,7 +232,8 @@ function checkNodes(scenario: Scenario): void {
 }
 
 function nodesOf(step: Step): string[] {
-  if ('node' in step) return [step.node];
+  if ('primary' in step) return [step.node, step.primary];
+  if ('node' in step) return step.node === undefined ? [] : [step.node];
   if ('from' in step) return [step.from, step.to];
   return [];
 }

@@ -8,6 +8,8 @@ import type { RecoveredHistory } from '../src/core/log-persistence/history.js';
 import { planRecovery, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
 import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
+import { epochOf } from '../src/core/failover/lineage.js';
+import { promotionOf, type Succession } from '../src/core/failover/promotion.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
 import { pump, type Effects } from '../src/core/pump.js';
 import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
@@ -71,9 +73,27 @@ const LOG_SYNC_INTERVAL_MS = DEFAULT_PERSISTED_LOG_LIMITS.logSyncIntervalMs;
 export interface History {
   /** 0 for the first history of the run, then 1, 2, ...: their order. */
   readonly index: number;
+  /**
+   * The history whose state `base` is a prefix of: the one the same node wrote before its restart
+   * (null for the first). A promoted primary's history copies its predecessor's base and takes
+   * its operations up to where it ended.
+   */
+  readonly predecessor: string | null;
+  /** The fencing epoch its primary ran at. */
+  readonly epoch: number;
   readonly base: Keyspace;
   /** operations[i] has sequence i + 1. */
   readonly operations: Operation[];
+}
+
+/** A failover as `failover()` made it: what was acknowledged in the old history, and where the new one continues it. */
+export interface Failover {
+  readonly fromReplicationId: string;
+  /** The highest sequence at least one secondary had acknowledged as durable (a write with minReplicas 1 returned). */
+  readonly acknowledgedThrough: number;
+  readonly promoted: string;
+  /** The history the promoted primary continues (null: none), and through which sequence. */
+  readonly continues: { readonly replicationId: string; readonly endSequence: number } | null;
 }
 
 export interface RecordedEvent {
@@ -104,8 +124,12 @@ export interface Host<M extends Primary | Secondary> {
  */
 export class Simulation {
   nowMs = SIM_EPOCH_MS;
-  readonly primary: Host<Primary>;
+  /** The primary the secondaries should follow: the first one, until a secondary is promoted. */
+  primary: Host<Primary>;
   readonly secondaries: Host<Secondary>[] = [];
+  /** Primaries a promotion replaced: still running (or restartable) under their own name, and fenced. */
+  readonly formerPrimaries: Host<Primary>[] = [];
+  readonly failovers: Failover[] = [];
   readonly events: RecordedEvent[] = [];
   /** Every history the primary has written, by replication id: the checkers' oracle. */
   readonly histories = new Map<string, History>();
@@ -126,6 +150,13 @@ export class Simulation {
   /** The nodes' limits: the trace's frame descriptions decode with them. */
   private readonly limits: Limits;
   private readonly effects = new Map<string, Effects>();
+  /**
+   * The host whose operation log primaryLog models: the first primary, until a failover ends its
+   * history (a promoted secondary starts without a log of its own, as in the runtime).
+   */
+  private logHost: Host<Primary> | null = null;
+  /** The last history each node wrote as a primary: the predecessor of its next one. */
+  private readonly lastHistoryOf = new Map<string, string>();
   private stepsAtSameTime = 0;
   private stepCount = 0;
 
@@ -139,7 +170,8 @@ export class Simulation {
     this.trace = new Trace(options.traceEventsMax ?? 0);
     this.primaryLog = options.persistedLog === undefined || options.persistedLog === null ? null : new SimOperationLog(options.persistedLog, LOG_SYNC_INTERVAL_MS);
     this.network = new SimNetwork(this.scheduler, this.prng.fork(), this.faults.network, this.networkHooks(), () => this.nowMs);
-    this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host));
+    this.primary = this.newHost(PRIMARY, (host) => this.newPrimary(host, null));
+    this.logHost = this.primaryLog === null ? null : this.primary;
     for (let i = 1; i <= options.secondaries; i += 1) this.secondaries.push(this.newHost(`s${i}`, (host) => this.newSecondary(host)));
     this.checkNodeFaults();
     this.setLinkFaults();
@@ -154,11 +186,7 @@ export class Simulation {
 
   /** Submits a write to the primary at its local time; returns its sequence. */
   write(op: Operation): number {
-    let sequence = 0;
-    this.drive(this.primary, () => {
-      sequence = this.primary.machine.submitWrite(op, this.localNow(this.primary));
-    });
-    return sequence;
+    return this.writeTo(this.primary.name, op);
   }
 
   /** A read on any node, as a reader there sees it: entries expired on its clock are hidden. */
@@ -179,12 +207,19 @@ export class Simulation {
   }
 
   host(name: string): Host<Primary | Secondary> {
-    return name === PRIMARY ? this.primary : this.secondary(name);
+    const host = this.hosts().find((candidate) => candidate.name === name);
+    assert(host !== undefined, `no node ${name}`);
+    return host;
+  }
+
+  isPrimaryHost(host: Host<Primary | Secondary>): host is Host<Primary> {
+    return host === this.primary || (this.formerPrimaries as Host<Primary | Secondary>[]).includes(host);
   }
 
   // ---- faults ----
 
-  partition(a: string, b: string = PRIMARY): void {
+  /** Without `b`, a secondary's link to the primary it follows. */
+  partition(a: string, b: string = this.network.targetOf(a)): void {
     this.network.partition(a, b);
   }
 
@@ -192,7 +227,7 @@ export class Simulation {
     this.network.partitionOneway(from, to);
   }
 
-  repair(a?: string, b: string = PRIMARY): void {
+  repair(a?: string, b: string = a === undefined ? PRIMARY : this.network.targetOf(a)): void {
     if (a === undefined) this.network.repair();
     else this.network.repair(a, b);
   }
@@ -233,7 +268,7 @@ export class Simulation {
     host.wakeMs = undefined;
     this.network.nodeDown(node);
     host.storage.crash();
-    if (host === this.primary) this.primaryLog?.crash(this.nowMs);
+    if (host === this.logHost) this.primaryLog?.crash(this.nowMs);
     this.traceEvent({ t: this.nowMs, kind: 'crash', node });
   }
 
@@ -241,7 +276,7 @@ export class Simulation {
     const host = this.host(node);
     assert(!host.up, `${node} is running`);
     host.up = true;
-    host.machine = node === PRIMARY ? this.newPrimary(host as Host<Primary>) : this.newSecondary(host as Host<Secondary>);
+    host.machine = this.isPrimaryHost(host) ? this.newPrimary(host, null) : this.newSecondary(host as Host<Secondary>);
     this.traceEvent({ t: this.nowMs, kind: 'restart', node });
     this.drive(host, () => undefined);
   }
@@ -253,6 +288,85 @@ export class Simulation {
     this.awaitPrimaryReady();
   }
 
+  /**
+   * Manual failover: a running secondary stops, lets its storage finish, and becomes a primary on
+   * the same storage (failover/promotion.ts), the one the secondaries should follow from now on.
+   * The primary it replaces keeps its name, running or not: re-point the secondaries (repoint).
+   */
+  promote(node: string): void {
+    const host = this.secondary(node);
+    assert(host.up, `${node} is down: only a running secondary is promoted`);
+    const secondary = host.machine;
+    this.drive(host, () => secondary.close(this.localNow(host)));
+    assert(this.runUntil(() => !host.up || secondary.isIdle, 60_000), `${node} kept its storage busy for 60 s`);
+    assert(host.up, `${node} crashed while it was being promoted`);
+    const handover = secondary.handover();
+    this.network.nodeDown(node);
+    host.generation += 1;
+    this.secondaries.splice(this.secondaries.indexOf(host), 1);
+    if (!this.formerPrimaries.includes(this.primary)) this.formerPrimaries.push(this.primary);
+    const promoted = host as unknown as Host<Primary>;
+    // The simulated disks of primaries never fail: a failed primary stays failed (a restart is the cure).
+    promoted.storage.stopFailing();
+    promoted.machine = this.newPrimary(promoted, promotionOf(handover));
+    this.logHost = null;
+    this.primary = promoted;
+    this.traceEvent({ t: this.nowMs, kind: 'promote', node });
+    this.drive(promoted, () => undefined);
+    this.awaitPrimaryReady();
+  }
+
+  /**
+   * The failover an operator runs when the primary dies: the primary crashes, every secondary is
+   * brought up, the most advanced one (furthest into the primary's history) is promoted, and the
+   * others are re-pointed at it. Recorded in `failovers` for the checkers.
+   */
+  failover(): void {
+    const old = this.primary;
+    const fromReplicationId = old.machine.replicationId;
+    const acknowledgedThrough = old.machine.sequenceHeldBy(1, true);
+    this.crash(old.name);
+    for (const host of this.secondaries) if (!host.up) this.restart(host.name);
+    const promoted = mostAdvanced(this.secondaries, fromReplicationId);
+    if (promoted === undefined) return;
+    this.promote(promoted.name);
+    const previous = this.primary.machine.previous;
+    this.failovers.push({ fromReplicationId, acknowledgedThrough, promoted: promoted.name, continues: previous });
+    for (const host of [...this.secondaries]) this.repoint(host.name, promoted.name);
+  }
+
+  /**
+   * Points a secondary at another primary: its process restarts on the same storage, as
+   * `nadb-repl secondary --primary` does. A former primary re-pointed rejoins as a secondary.
+   */
+  repoint(node: string, primary: string): void {
+    const host = this.host(node);
+    assert(host !== this.primary, `${node} is the primary the others follow`);
+    assert(this.isPrimaryHost(this.host(primary)), `${primary} is not a primary`);
+    this.network.setTarget(node, primary);
+    this.traceEvent({ t: this.nowMs, kind: 'repoint', node, detail: primary });
+    const wasUp = host.up;
+    this.crash(node);
+    if (this.isPrimaryHost(host)) this.demote(host);
+    if (wasUp) this.restart(node);
+  }
+
+  private demote(host: Host<Primary>): void {
+    this.formerPrimaries.splice(this.formerPrimaries.indexOf(host), 1);
+    this.secondaries.push(host as unknown as Host<Secondary>);
+  }
+
+  /** Submits a write to a named primary (a former one, say) at its local time; returns its sequence. */
+  writeTo(node: string, op: Operation): number {
+    const host = this.host(node);
+    assert(this.isPrimaryHost(host), `${node} is not a primary`);
+    let sequence = 0;
+    this.drive(host, () => {
+      sequence = host.machine.submitWrite(op, this.localNow(host));
+    });
+    return sequence;
+  }
+
   skewClock(node: string, deltaMs: number): void {
     const host = this.host(node);
     host.clock.jump(deltaMs);
@@ -260,13 +374,17 @@ export class Simulation {
     host.wakeMs = this.toVirtual(host, host.machine.nextWakeMs());
   }
 
-  /** Ends every fault: links repaired and released, crashed nodes restarted, a clean network. */
+  /**
+   * Ends every fault: links repaired and released, crashed nodes restarted, a clean network, and
+   * every secondary pointed at the primary (a stale configuration is a fault too).
+   */
   heal(): void {
     this.network.heal();
     for (const host of this.hosts()) {
       host.storage.heal();
       if (!host.up) this.restart(host.name);
     }
+    for (const host of [...this.secondaries]) if (this.network.targetOf(host.name) !== this.primary.name) this.repoint(host.name, this.primary.name);
     this.traceEvent({ t: this.nowMs, kind: 'heal' });
   }
 
@@ -364,7 +482,8 @@ export class Simulation {
   }
 
   private hosts(): Host<Primary | Secondary>[] {
-    return [this.primary, ...this.secondaries];
+    const formers = this.formerPrimaries.filter((host) => host !== this.primary);
+    return [this.primary, ...formers, ...this.secondaries];
   }
 
   /** Runs one input on a machine, checks its invariants, and pumps its outputs. */
@@ -404,10 +523,10 @@ export class Simulation {
   }
 
   private runStorage(host: Host<Primary | Secondary>, requestId: number, request: StorageRequest): void {
-    if (host === this.primary && request.kind === 'apply') {
-      this.histories.get(this.primary.machine.replicationId)?.operations.push(...request.operations);
+    if (this.isPrimaryHost(host) && request.kind === 'apply') {
+      this.histories.get(host.machine.replicationId)?.operations.push(...request.operations);
       // The log before the storage: a crash between them leaves the log ahead, to be replayed.
-      if (request.cursor !== null) this.primaryLog?.append(request.cursor, request.operations, host.store.cursor, this.nowMs);
+      if (host === this.logHost && request.cursor !== null) this.primaryLog?.append(request.cursor, request.operations, host.store.cursor, this.nowMs);
     }
     const generation = host.generation;
     host.storage.submit(request, (result) => {
@@ -428,13 +547,15 @@ export class Simulation {
     return {
       deliverBytes: (node, connectionId, bytes) => this.input(this.host(node), (machine, localMs) => machine.handleBytes(connectionId, bytes, localMs)),
       deliverClose: (node, connectionId, how) => this.input(this.host(node), (machine, localMs) => machine.handleDisconnected(connectionId, localMs, how)),
-      connected: (secondary, secondaryConnectionId, primaryConnectionId) => {
-        this.input(this.primary, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim-${secondary}:${primaryConnectionId}`, localMs));
+      connected: (secondary, secondaryConnectionId, primary, primaryConnectionId) => {
+        const host = this.host(primary);
+        assert(this.isPrimaryHost(host), `${secondary} connected to ${primary}, which is no primary`);
+        this.input(host, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim-${secondary}:${primaryConnectionId}`, localMs));
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnected(secondaryConnectionId, localMs));
       },
       connectFailed: (secondary, secondaryConnectionId) =>
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnectFailed(secondaryConnectionId, 'connection refused', localMs)),
-      isUp: (node) => this.host(node).up,
+      listens: (node) => this.host(node).up && this.isPrimaryHost(this.host(node)),
       generationOf: (node) => this.host(node).generation,
       trace: (event) => this.traceEvent(event),
     };
@@ -469,7 +590,9 @@ export class Simulation {
   }
 
   private linksOf(node: string): [string, string][] {
-    const peers = node === PRIMARY ? this.secondaries.map((host) => host.name) : [PRIMARY];
+    const peers = this.isPrimaryHost(this.host(node))
+      ? this.secondaries.filter((host) => this.network.targetOf(host.name) === node).map((host) => host.name)
+      : [this.network.targetOf(node)];
     return peers.flatMap((peer): [string, string][] => [[node, peer], [peer, node]]);
   }
 
@@ -501,8 +624,10 @@ export class Simulation {
     return partial;
   }
 
-  private newPrimary(host: Host<Primary>): Primary {
-    const history = this.primaryLog === null ? null : this.recoverPrimaryLog(host, this.primaryLog);
+  /** A primary process on the host's storage: a restart (its epoch from its cursor, its history from its log), or a promotion. */
+  private newPrimary(host: Host<Primary>, promotion: { readonly epoch: number; readonly succeeds: Succession | null } | null): Primary {
+    const log = promotion === null && host === this.logHost ? this.primaryLog : null;
+    const history = log === null ? null : this.recoverPrimaryLog(host, log);
     const primary = this.nodes.primary({
       nowMs: this.localNow(host),
       random: this.prng.fork(),
@@ -511,9 +636,23 @@ export class Simulation {
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
       history,
+      epoch: promotion?.epoch ?? epochOf(host.store.cursor),
+      succeeds: promotion?.succeeds ?? null,
     });
-    if (history === null) this.histories.set(primary.replicationId, { index: this.histories.size, base: host.store.live.clone(), operations: [] });
+    if (history === null) this.histories.set(primary.replicationId, this.historyOf(host, primary, promotion?.succeeds ?? null));
+    this.lastHistoryOf.set(host.name, primary.replicationId);
     return primary;
+  }
+
+  private historyOf(host: Host<Primary>, primary: Primary, succeeds: Succession | null): History {
+    const index = this.histories.size;
+    if (succeeds === null) {
+      return { index, predecessor: this.lastHistoryOf.get(host.name) ?? null, epoch: primary.epoch, base: host.store.live.clone(), operations: [] };
+    }
+    const previous = this.histories.get(succeeds.previous.replicationId);
+    assert(previous !== undefined, `promoted from history ${succeeds.previous.replicationId}, which no primary wrote`);
+    const operations = previous.operations.slice(0, succeeds.previous.endSequence);
+    return { index, predecessor: previous.predecessor, epoch: primary.epoch, base: previous.base, operations };
   }
 
   /** The recovery rules of docs/OPERATION-LOG.md on the simulated disk: replay, then the history to continue (or none). */
@@ -567,6 +706,17 @@ export class Simulation {
   private wireFormatOf(node: string): WireFormatSetting {
     return this.options.wireFormats?.[node] ?? 'json';
   }
+}
+
+/** The running secondary furthest into `replicationId` (then by name); one in another history counts as at 0. */
+function mostAdvanced(secondaries: readonly Host<Secondary>[], replicationId: string): Host<Secondary> | undefined {
+  const reach = (host: Host<Secondary>): number => {
+    const position = host.machine.position;
+    return position?.replicationId === replicationId ? position.sequence : -1;
+  };
+  let best: Host<Secondary> | undefined;
+  for (const host of secondaries) if (host.up && (best === undefined || reach(host) > reach(best))) best = host;
+  return best;
 }
 
 function eventDetail(event: ReplicationEvent): string {

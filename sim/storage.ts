@@ -33,6 +33,11 @@ export class SimStorage {
     this.stallProbability = faults.stallProbability ?? 0;
   }
 
+  /** The disk stops failing, as a primary's does in the simulation (a promoted secondary's, say). */
+  stopFailing(): void {
+    this.failProbability = 0;
+  }
+
   /** The disk stops failing and stalling (the liveness phase). */
   heal(): void {
     this.failProbability = 0;

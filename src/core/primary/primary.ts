@@ -147,8 +147,9 @@ export class Primary implements StateMachine {
     this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
     this.dataFrames = new DataFrames(this.limits);
-    // The new epoch is made durable before any write: a restart keeps it, and it only grows.
-    if (succeeds !== null) this.persistCursor();
+    // An epoch is made durable before any write: a restart keeps it, and it only grows. (A promoted
+    // secondary that held no history yet has no cursor to carry it otherwise.)
+    if (this.epoch > 0) this.persistCursor();
     this.requestLoadScan();
   }
 

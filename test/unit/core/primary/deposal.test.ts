@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeposedError } from '../../../../src/core/errors.js';
-import { bytesOf, drain, sentFrames, T0 } from '../../../support/machine.js';
-import { closeCodes, connect, connectWithToken, ready, SECONDARY_NONCE, write } from '../../../support/primary.js';
+import { Primary } from '../../../../src/core/primary/primary.js';
+import { bytesOf, drain, random, sentFrames, T0 } from '../../../support/machine.js';
+import { closeCodes, complete, connect, connectWithToken, ready, SECONDARY_NONCE, write } from '../../../support/primary.js';
 import { set } from '../../../support/ops.js';
 
 function helloAtEpoch(epoch: number, nonce?: string, replicaId = 'follower'): Uint8Array {
@@ -44,7 +45,8 @@ describe('a primary shown a newer epoch', () => {
   });
 
   it('takes a HELLO of its own epoch or an older one as an ordinary secondary', () => {
-    const primary = ready({ epoch: 2 });
+    const primary = new Primary({ nowMs: T0, random: random(), epoch: 2 });
+    complete(primary, drain(primary));
     primary.handleConnected(1, 'test:1', T0);
     primary.handleBytes(1, helloAtEpoch(2), T0);
     expect(sentFrames(drain(primary))[0]).toMatchObject({ kind: 'welcome', epoch: 2 });

@@ -67,3 +67,17 @@ describe('a promoted primary', () => {
     expect(apply?.request).toMatchObject({ kind: 'apply', cursor: { replicationId: primary.replicationId, sequence: 6, epoch: 1 } });
   });
 });
+
+describe('a primary above epoch 0', () => {
+  it('persists its epoch before anything else even when it continues no history: a secondary promoted before its first sync', () => {
+    const primary = new Primary({ nowMs: T0, random: random(), ...promotionOf({ position: null, entries: [] }) });
+    const [first] = ofKind(drain(primary), 'storage');
+    expect(first?.request).toEqual({ kind: 'apply', operations: [], cursor: { replicationId: primary.replicationId, sequence: 0, epoch: 1 } });
+  });
+
+  it('at epoch 0 asks storage for nothing but its start-up scan', () => {
+    const [first, ...rest] = ofKind(drain(new Primary({ nowMs: T0, random: random() })), 'storage');
+    expect(first?.request.kind).toBe('scan');
+    expect(rest).toEqual([]);
+  });
+});
