@@ -4,7 +4,7 @@ import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import type { Endpoint } from './endpoint.js';
 
 export interface AdminRequest {
-  readonly method: 'GET' | 'PUT' | 'DELETE';
+  readonly method: 'GET' | 'PUT' | 'DELETE' | 'POST';
   /** Path and query, already encoded. */
   readonly path: string;
   readonly body?: Buffer;

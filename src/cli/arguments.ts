@@ -17,7 +17,12 @@ interface NodeCommand {
 
 export type Command =
   | ({ readonly kind: 'primary'; readonly listen: Endpoint; readonly maxOperationLog: number | undefined; readonly adminWrites: boolean; readonly logFsync: LogFsyncPolicy } & NodeCommand)
-  | ({ readonly kind: 'secondary'; readonly primary: Endpoint; readonly replicaId: string | null; readonly startupTimeoutMs: number } & NodeCommand)
+  | ({
+      readonly kind: 'secondary'; readonly primary: Endpoint; readonly replicaId: string | null; readonly startupTimeoutMs: number;
+      /** Where it listens once promoted; null: the library's default. */
+      readonly listen: Endpoint | null; readonly adminWrites: boolean;
+    } & NodeCommand)
+  | { readonly kind: 'promote'; readonly node: Endpoint }
   | { readonly kind: 'stats'; readonly node: Endpoint }
   | { readonly kind: 'status'; readonly node: Endpoint; readonly json: boolean; readonly watchMs: number | null }
   | { readonly kind: 'put'; readonly node: Endpoint; readonly path: string; readonly value: string; readonly tags: string[]; readonly ttlSeconds: number | null }
@@ -83,9 +88,12 @@ function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
       };
     case 'secondary':
       operandsOf(parsed, 0);
+      if (values['admin-writes'] === true && values.admin === undefined) throw new UsageError('--admin-writes needs --admin HOST:PORT');
       return {
         kind: 'secondary',
         primary: parseEndpoint('--primary', required(values, 'primary')),
+        listen: values.listen === undefined ? null : parseEndpoint('--listen', values.listen),
+        adminWrites: values['admin-writes'] === true,
         replicaId: values['replica-id'] ?? null,
         startupTimeoutMs: optionalInteger(values, 'startup-timeout-ms') ?? DEFAULT_RUNTIME_LIMITS.startupTimeoutMs,
         ...nodeCommand(values),
@@ -93,6 +101,9 @@ function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
     case 'stats':
       operandsOf(parsed, 0);
       return { kind: 'stats', node: nodeOf(values) };
+    case 'promote':
+      operandsOf(parsed, 0);
+      return { kind: 'promote', node: nodeOf(values) };
     case 'status':
       operandsOf(parsed, 0);
       return { kind: 'status', node: nodeOf(values), json: values.json === true, watchMs: values.watch === true ? (optionalInteger(values, 'interval-ms') ?? WATCH_INTERVAL_MS) : null };

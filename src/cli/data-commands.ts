@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from './arguments.js';
+import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import { adminRequest, type AdminAnswer, type AdminRequest } from './admin-client.js';
 import type { Endpoint } from './endpoint.js';
 
-type DataCommand = Extract<Command, { kind: 'put' | 'get' | 'del' | 'ls' }>;
+type DataCommand = Extract<Command, { kind: 'put' | 'get' | 'del' | 'ls' | 'promote' }>;
 
 /** What the data commands print, and the admin token they send. */
 export interface DataIo {
@@ -20,7 +21,7 @@ export class AdminRefusedError extends Error {
 const RETRY_FIRST_MS = 20;
 const RETRY_MAX_MS = 250;
 
-/** put, get, del and ls: one request each to the node's admin endpoint (get --wait-ms: until the entry is there). */
+/** put, get, del, ls and promote: one request each to the node's admin endpoint (get --wait-ms: until the entry is there). */
 export async function runDataCommand(command: DataCommand, io: DataIo): Promise<void> {
   switch (command.kind) {
     case 'put': {
@@ -45,6 +46,11 @@ export async function runDataCommand(command: DataCommand, io: DataIo): Promise<
       const { paths, truncated } = JSON.parse(answer.body.toString('utf8')) as { paths: string[]; truncated: boolean };
       io.write(paths.map((path) => `${path}\n`).join(''));
       if (truncated) io.write(`(the first ${paths.length} only: narrow it with --prefix)\n`);
+      return;
+    }
+    case 'promote': {
+      const answer = await expect(command.node, { method: 'POST', path: '/promote', token: io.token, timeoutMs: DEFAULT_RUNTIME_LIMITS.promoteRequestTimeoutMs }, 200);
+      io.write(`${JSON.stringify(JSON.parse(answer.body.toString('utf8')))}\n`);
       return;
     }
   }

@@ -83,6 +83,9 @@ async function runNode(command: NodeCommand): Promise<number> {
       : {
           primaryHost: command.primary.host,
           primaryPort: command.primary.port,
+          listenHost: command.listen?.host,
+          listenPort: command.listen?.port,
+          adminWrites: command.adminWrites,
           replicaId: command.replicaId ?? undefined,
           replicaIdFile: replicaIdFileOf(command.storage) ?? undefined,
           runtimeLimits: { startupTimeoutMs: command.startupTimeoutMs },

@@ -1,4 +1,4 @@
-export const VERBS = ['primary', 'secondary', 'status', 'stats', 'put', 'get', 'del', 'ls', 'help'] as const;
+export const VERBS = ['primary', 'secondary', 'promote', 'status', 'stats', 'put', 'get', 'del', 'ls', 'help'] as const;
 export type Verb = (typeof VERBS)[number];
 
 const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format'];
@@ -6,7 +6,8 @@ const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format'];
 /** The options each command takes; any other is a usage error. */
 export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly string[]>> = {
   primary: ['listen', 'max-operation-log', 'admin-writes', 'log-fsync', ...NODE],
-  secondary: ['primary', 'replica-id', 'startup-timeout-ms', ...NODE],
+  secondary: ['primary', 'replica-id', 'startup-timeout-ms', 'listen', 'admin-writes', ...NODE],
+  promote: ['node'],
   status: ['node', 'json', 'watch', 'interval-ms'],
   stats: ['node'],
   put: ['node', 'tag', 'ttl'],
@@ -18,8 +19,9 @@ export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly strin
 const SYNOPSES: Readonly<Record<Exclude<Verb, 'help'>, string>> = {
   primary: `nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
                       [--max-operation-log N] [--log-fsync POLICY] [--log-level LEVEL] [--wire-format FORMAT]`,
-  secondary: `nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT] [--replica-id ID]
-                      [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]`,
+  secondary: `nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
+                      [--listen HOST:PORT] [--replica-id ID] [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]`,
+  promote: 'nadb-repl promote   --node ADMIN        (this secondary becomes the primary; it needs --admin-writes)',
   status: 'nadb-repl status    --node ADMIN [--watch [--interval-ms MS]] [--json]',
   stats: 'nadb-repl stats     --node ADMIN        (the JSON of /stats, as status --json)',
   put: 'nadb-repl put       --node ADMIN PATH VALUE [--tag TAG]... [--ttl SECONDS]',
@@ -39,7 +41,9 @@ POLICY (primary on fs:DIR and aof:DIR, whose operation log is kept beside the da
   server's appendfsync is its policy
 FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
 put and del need a primary started with --admin-writes, and a client on the same machine or the
-  admin token; get --wait-ms waits that long for an entry to appear (on a secondary, for it to arrive)
+  admin token; so does promote, on a secondary: it then listens on its --listen (default
+  0.0.0.0:9000) as the primary of a new history that continues its own; point the other
+  secondaries at it by restarting them with --primary on the same storage; get --wait-ms waits that long for an entry to appear (on a secondary, for it to arrive)
 status: mode, history, applied sequence and, per secondary, its lag; --watch reads it again every
   --interval-ms (default 1000) until interrupted
 NADB_AUTH_TOKEN in the environment sets the replication token; NADB_ADMIN_TOKEN the admin endpoint's

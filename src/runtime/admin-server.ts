@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { NotReadyError } from '../core/errors.js';
 import type { Registry } from 'prom-client';
 import { serveData, type AdminData } from './admin-data.js';
 import { answer } from './http-answer.js';
@@ -14,6 +15,8 @@ export interface AdminRoutes {
   readonly registry: Registry;
   /** The node's data, read and written at /data/PATH and listed at /list. */
   readonly data: AdminData;
+  /** POST /promote: this secondary becomes the primary; null when the node was started without admin writes. */
+  readonly promote: (() => Promise<unknown>) | null;
 }
 
 export interface AdminOptions {
@@ -70,6 +73,10 @@ async function serve(request: IncomingMessage, response: ServerResponse, routes:
   const caller = { mayWrite: mayWrite(options.token, request.socket.remoteAddress) };
   if (await serveData(request, response, url, routes.data, caller, options.limits.adminListPathsMax)) return;
   const method = request.method ?? '';
+  if (url.pathname === '/promote') {
+    await servePromote(response, method, routes.promote, caller.mayWrite);
+    return;
+  }
   if (method !== 'GET' && method !== 'HEAD') {
     answer(response, 405, 'text/plain', `${method} is not served at ${url.pathname}\n`, { allow: 'GET, HEAD' });
   } else if (url.pathname === '/stats') {
@@ -78,6 +85,27 @@ async function serve(request: IncomingMessage, response: ServerResponse, routes:
     answer(response, 200, routes.registry.contentType, await routes.registry.metrics());
   } else {
     answer(response, 404, 'text/plain', 'not found: try /stats, /metrics, /data/PATH or /list\n');
+  }
+}
+
+/**
+ * Promotion changes who takes writes: guarded as admin writes are (the node started with them, the
+ * caller on this machine or holding the token). 409 when the node cannot be promoted (already a primary).
+ */
+async function servePromote(response: ServerResponse, method: string, promote: AdminRoutes['promote'], mayWrite: boolean): Promise<void> {
+  if (method !== 'POST') {
+    answer(response, 405, 'text/plain', `${method} is not served at /promote: POST promotes this secondary\n`, { allow: 'POST' });
+  } else if (promote === null) {
+    answer(response, 403, 'text/plain', 'this node takes no promotion through its admin endpoint: start it with adminWrites (nadb-repl secondary --admin-writes)\n');
+  } else if (!mayWrite) {
+    answer(response, 403, 'text/plain', 'promotion is taken from this machine, or from a client that sends the admin token\n');
+  } else {
+    try {
+      answer(response, 200, 'application/json', JSON.stringify(await promote()));
+    } catch (error) {
+      if (!(error instanceof NotReadyError)) throw error;
+      answer(response, 409, 'text/plain', `${error.message}\n`);
+    }
   }
 }
 

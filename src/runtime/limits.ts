@@ -11,6 +11,8 @@ export interface RuntimeLimits {
   startupTimeoutMs: number;
   /** How long `nadb-repl stats` waits for a node's admin endpoint to answer. */
   statsRequestTimeoutMs: number;
+  /** How long `nadb-repl promote` waits: the secondary finishes its storage work, then loads its storage as a primary. */
+  promoteRequestTimeoutMs: number;
   /** How long a write with `minReplicas` waits for its secondaries unless it says (ReplicatedWriteOptions.timeoutMs). */
   replicaWaitTimeoutMs: number;
   /** Writes waiting for secondaries at once; one more is refused with LimitExceededError (it is applied on the primary). */
@@ -31,6 +33,7 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   closeFlushTimeoutMs: 5_000,
   startupTimeoutMs: 10_000,
   statsRequestTimeoutMs: 5_000,
+  promoteRequestTimeoutMs: 120_000,
   replicaWaitTimeoutMs: 10_000,
   replicaWaitsMax: 100_000,
   tlsHandshakeTimeoutMs: 5_000,

@@ -8,7 +8,8 @@ import {
   type StorageContext,
   type WriteWithReplicationRequest,
 } from '../core/api-operations.js';
-import { ReadOnlyError } from '../core/errors.js';
+import { NotReadyError, ReadOnlyError } from '../core/errors.js';
+import { promotionOf } from '../core/failover/promotion.js';
 import { isExpired, type Entry } from '../core/keyspace.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
@@ -21,6 +22,7 @@ import { NodeMetrics } from './metrics.js';
 import { PrimaryNode } from './primary-node.js';
 import type { ReplicatedWriteOptions } from './replica-waits.js';
 import { resolveReplicaId } from './replica-id.js';
+import type { NodeOptions } from './node-options.js';
 import { SecondaryNode } from './secondary-node.js';
 import { ConfigError } from './config-error.js';
 import { LoggedStorage } from '../storage/op-log-file/logged-storage.js';
@@ -49,6 +51,14 @@ export type SecondaryReplicationStats = Omit<SecondaryStats, 'primary'> & {
 };
 export type ReplicationStats = PrimaryReplicationStats | SecondaryReplicationStats;
 
+/** What a promotion made: the new history, its epoch, and the history it continues (null: none). */
+export interface Promotion {
+  readonly replicationId: string;
+  readonly epoch: number;
+  readonly previous: { readonly replicationId: string; readonly endSequence: number } | null;
+  readonly listenPort: number;
+}
+
 /** A primary's persisted log, when it has one, is closed (cleanly) after the node and before the storage. */
 type Role = { readonly mode: 'primary'; readonly node: PrimaryNode; readonly log: LoggedStorage | null } | { readonly mode: 'secondary'; readonly node: SecondaryNode };
 
@@ -71,10 +81,12 @@ const READ_ONLY_MESSAGES: Readonly<Record<ApiMethod, string>> = {
 export class NetworkSyncBackend {
   private context: StorageContext = DEFAULT_CONTEXT;
   private admin: AdminServer | null = null;
+  private metrics: NodeMetrics | null = null;
   private closing: Promise<void> | null = null;
+  private promoting: Promise<Promotion> | null = null;
 
   private constructor(
-    private readonly role: Role,
+    private role: Role,
     private readonly baseBackend: StorageBackend,
     private readonly config: ResolvedConfig,
     /** Closes the base backend, unless the caller keeps it (keepBackendOpen). */
@@ -198,6 +210,32 @@ export class NetworkSyncBackend {
     return { ...stats, primary: { host: this.config.primaryHost, port: this.config.primaryPort, ...stats.primary } };
   }
 
+  /**
+   * Manual failover: this secondary stops replicating, lets its storage finish, and becomes a
+   * primary on the same storage, listening on listenHost:listenPort. Its history is new (a new
+   * id, the next fencing epoch) and continues the one it held, so secondaries re-pointed at it
+   * continue without a full resync unless they are ahead of it. Only a secondary is promoted.
+   */
+  promote(): Promise<Promotion> {
+    if (this.closing !== null) return Promise.reject(new NotReadyError('this node is closed'));
+    if (this.role.mode === 'primary' && this.promoting === null) return Promise.reject(new NotReadyError('this node is already a primary'));
+    this.promoting ??= this.becomePrimary(this.role.node as SecondaryNode);
+    return this.promoting;
+  }
+
+  private async becomePrimary(secondary: SecondaryNode): Promise<Promotion> {
+    const promotion = promotionOf(await secondary.handOver());
+    const { listenHost: host, listenPort: port, writeQuorum } = this.config;
+    const node = await PrimaryNode.start({ ...nodeOptionsOf(this.config, this.baseBackend), host, port, writeQuorum, promotion });
+    // No persisted log until it restarts as a primary: its storage's cursor then starts a new log history (docs/OPERATION-LOG.md).
+    this.role = { mode: 'primary', node, log: null };
+    if (this.metrics !== null) node.observe(this.metrics);
+    const stats = node.getStats();
+    const previous = promotion.succeeds?.previous ?? null;
+    this.config.logger.warn({ event: 'promoted', replicationId: stats.replicationId, epoch: stats.epoch, previous, port: node.port }, 'promoted to primary');
+    return { replicationId: stats.replicationId, epoch: stats.epoch, previous, listenPort: node.port };
+  }
+
   /** Stops the admin endpoint and the node, then closes the base backend unless keepBackendOpen. Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -206,23 +244,24 @@ export class NetworkSyncBackend {
 
   private async startAdmin(admin: AdminConfig): Promise<AdminServer> {
     const metrics = new NodeMetrics(() => this.role.node.getStats());
+    this.metrics = metrics;
     this.role.node.observe(metrics);
-    const routes = { stats: () => this.getReplicationStats(), registry: metrics.registry, data: this.adminData(admin) };
+    const promote = admin.writes ? () => this.promote() : null;
+    const routes = { stats: () => this.getReplicationStats(), registry: metrics.registry, data: this.adminData(admin), promote };
     return AdminServer.start({ host: admin.host, port: admin.port, token: admin.token, limits: this.config.runtimeLimits }, routes, this.config.logger);
   }
 
   /** The admin endpoint's /data and /list: reads hide expired entries as readData does; writes go through the API. */
   private adminData(admin: AdminConfig): AdminData {
-    const writesRefused =
-      this.role.mode === 'secondary'
-        ? 'this node is a secondary: write to its primary'
-        : admin.writes
-          ? null
-          : 'this primary takes no writes through its admin endpoint: start it with adminWrites (nadb-repl primary --admin-writes)';
+    // Read at each request: a promoted secondary takes writes from then on.
+    const role = (): Role => this.role;
     return {
       read: (path) => this.readData(path),
       list: (query, pathsMax) => this.listLive(query, pathsMax),
-      writesRefused,
+      get writesRefused(): string | null {
+        if (role().mode === 'secondary') return 'this node is a secondary: write to its primary';
+        return admin.writes ? null : 'this primary takes no writes through its admin endpoint: start it with adminWrites (nadb-repl primary --admin-writes)';
+      },
       valueBytesMax: this.config.limits.valueBytesMax,
       put: (path, data, options) => this.writeWithReplication({ relativePath: path, data, tags: [...options.tags], ttl: options.ttlSeconds ?? undefined }),
       delete: (path) => this.deleteFile(path),
@@ -242,6 +281,7 @@ export class NetworkSyncBackend {
 
   private async shutDown(): Promise<void> {
     await this.admin?.close();
+    await this.promoting?.catch(() => undefined);
     await this.role.node.close();
     if (this.role.mode === 'primary') await this.role.log?.closeLog();
     await this.releaseBackend();
@@ -262,9 +302,13 @@ export class NetworkSyncBackend {
   }
 }
 
-async function startRole(config: ResolvedConfig, storage: StorageBackend, replicaId: string): Promise<Role> {
+function nodeOptionsOf(config: ResolvedConfig, storage: StorageBackend): NodeOptions {
   const { limits, timing, runtimeLimits, authToken, tls, wireFormat, logger } = config;
-  const shared = { storage, limits, timing, runtimeLimits, authToken, tls, wireFormat, logger };
+  return { storage, limits, timing, runtimeLimits, authToken, tls, wireFormat, logger };
+}
+
+async function startRole(config: ResolvedConfig, storage: StorageBackend, replicaId: string): Promise<Role> {
+  const shared = nodeOptionsOf(config, storage);
   if (config.mode === 'primary') {
     const log = await openOperationLog(config, storage);
     const primary = { ...shared, storage: log ?? storage, history: log?.history ?? null, host: config.listenHost, port: config.listenPort, writeQuorum: config.writeQuorum };

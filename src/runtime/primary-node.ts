@@ -4,6 +4,8 @@ import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { RecoveredHistory } from '../core/log-persistence/history.js';
 import type { Operation } from '../core/operation.js';
 import type { ReplicationEvent } from '../core/output.js';
+import { epochOf } from '../core/failover/lineage.js';
+import type { Succession } from '../core/failover/promotion.js';
 import { Primary } from '../core/primary/primary.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
@@ -25,6 +27,8 @@ export interface PrimaryNodeOptions extends NodeOptions {
   readonly writeQuorum?: { readonly minReplicasToWrite?: number; readonly minReplicasMaxLagMs?: number };
   /** What a persisted log recovered: the history this primary continues (none: a new one). */
   readonly history?: RecoveredHistory | null;
+  /** A promoted secondary's new epoch and the history it continues (failover/promotion.ts). */
+  readonly promotion?: { readonly epoch: number; readonly succeeds: Succession | null };
 }
 
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
@@ -39,9 +43,12 @@ export class PrimaryNode {
   private constructor(
     private readonly options: PrimaryNodeOptions,
     limits: Limits,
+    epoch: number,
   ) {
-    const { storage, runtimeLimits, logger, timing, authToken, wireFormat, writeQuorum, history } = options;
-    const machine = new Primary({ nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, history, ...writeQuorum });
+    const { storage, runtimeLimits, logger, timing, authToken, wireFormat, writeQuorum, history, promotion } = options;
+    const machine = new Primary({
+      nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, history, ...writeQuorum, epoch, succeeds: promotion?.succeeds ?? null,
+    });
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
     this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({
@@ -51,9 +58,10 @@ export class PrimaryNode {
     });
   }
 
-  /** Loads the storage (the primary indexes expiring keys first), then listens. */
+  /** Loads the storage (the primary indexes expiring keys first), then listens. Its fencing epoch is its cursor's, or a promotion's. */
   static async start(options: PrimaryNodeOptions): Promise<PrimaryNode> {
-    const node = new PrimaryNode(options, { ...DEFAULT_LIMITS, ...options.limits });
+    const epoch = options.promotion?.epoch ?? epochOf(await options.storage.loadCursor());
+    const node = new PrimaryNode(options, { ...DEFAULT_LIMITS, ...options.limits }, epoch);
     try {
       await node.load();
       node.server = await listen(options.host, options.port, node.listenOptions(), (socket) => node.accept(socket));
@@ -61,7 +69,7 @@ export class PrimaryNode {
       await node.driver.close();
       throw error;
     }
-    options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId, sequence: node.driver.machine.lastSequence }, 'primary listening');
+    options.logger.info({ host: options.host, port: node.port, replicationId: node.replicationId, sequence: node.driver.machine.lastSequence, epoch }, 'primary listening');
     node.warnIfExposed();
     return node;
   }

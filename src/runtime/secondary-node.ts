@@ -1,5 +1,6 @@
 import { assert } from '../core/assert.js';
 import { ConnectionError } from '../core/errors.js';
+import type { Handover } from '../core/failover/promotion.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { ReplicationEvent } from '../core/output.js';
 import { Secondary } from '../core/secondary/secondary.js';
@@ -92,9 +93,15 @@ export class SecondaryNode {
     return this.driver.machine.getStats(systemNowMs());
   }
 
-  /** Tells the primary (ERROR shutdown), waits for the storage work already issued, closes storage. */
+  /** Tells the primary (ERROR shutdown), waits for the storage work already issued; the storage stays open. */
   async close(): Promise<void> {
     await this.driver.close();
+  }
+
+  /** Promotion: stops as close() does, then hands over where its storage stands and the log it kept. */
+  async handOver(): Promise<Handover> {
+    await this.driver.close();
+    return this.driver.machine.handover();
   }
 
   private dial(connectionId: number): void {

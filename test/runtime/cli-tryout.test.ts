@@ -1,29 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finished, runCli, spawnCli } from './support/child.js';
+import { finished, runCli, spawnCli, startNode } from './support/child.js';
 
 /** Guards against a hang only: every wait below ends on an event. */
 const HANG_TIMEOUT_MS = 120_000;
-
-interface Ready {
-  readonly listenPort: number | null;
-  readonly adminPort: number;
-}
-
-/** Starts a node and resolves with its ports once it logs that it is ready (ports 0: the node picks). */
-async function startNode(args: readonly string[], children: ChildProcess[]): Promise<Ready> {
-  const child = spawnCli([...args, '--log-level', 'info']);
-  children.push(child);
-  const lines = createInterface({ input: child.stdout ?? process.stdin });
-  for await (const line of lines) {
-    const entry = JSON.parse(line) as { msg?: string; adminPort?: number; stats?: { server?: { port: number } } };
-    if (entry.msg?.endsWith(' ready') !== true) continue;
-    lines.close();
-    return { listenPort: entry.stats?.server?.port ?? null, adminPort: entry.adminPort ?? 0 };
-  }
-  throw new Error(`node ${args.join(' ')} ended before it was ready`);
-}
 
 /** The first `count` summaries `status --watch` prints, then stops it. */
 async function watchedReadings(node: string, count: number): Promise<string[]> {

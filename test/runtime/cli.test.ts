@@ -28,7 +28,7 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 describe('nadb-repl', () => {
   it.each([
     [[], /a command is required/],
-    [['promote'], /unknown command 'promote'/],
+    [['demote'], /unknown command 'demote'/],
     [['primary', '--storage', 'memory'], /--listen is required/],
     [['primary', '--listen', 'nowhere', '--storage', 'memory'], /--listen wants HOST:PORT, got 'nowhere'/],
     [['secondary', '--primary', '127.0.0.1:9000', '--storage', 'tape:/x'], /--storage wants memory, fs:DIR, aof:DIR or redis/],

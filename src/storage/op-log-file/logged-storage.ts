@@ -141,6 +141,11 @@ export class LoggedStorage implements StorageBackend {
     return this.base.loadCursor();
   }
 
+  /** The base backend's refusals: a name it cannot store must be refused before the log takes it. */
+  checkStorable(op: Operation): void {
+    this.base.checkStorable?.(op);
+  }
+
   read(path: string): Promise<Entry | undefined> {
     return this.base.read(path);
   }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { spawnScript } from '../../../harness/spawn-script.js';
 
 export { spawnScript } from '../../../harness/spawn-script.js';
@@ -36,3 +37,23 @@ export function finished(child: ChildProcess): Promise<Finished> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+export interface Ready {
+  readonly listenPort: number | null;
+  readonly adminPort: number;
+}
+
+/** Starts a node and resolves with its ports once it logs that it is ready (ports 0: the node picks). */
+export async function startNode(args: readonly string[], children: ChildProcess[]): Promise<Ready> {
+  const child = spawnCli([...args, '--log-level', 'info']);
+  children.push(child);
+  const lines = createInterface({ input: child.stdout ?? process.stdin });
+  for await (const line of lines) {
+    const entry = JSON.parse(line) as { msg?: string; adminPort?: number; stats?: { server?: { port: number } } };
+    if (entry.msg?.endsWith(' ready') !== true) continue;
+    lines.close();
+    return { listenPort: entry.stats?.server?.port ?? null, adminPort: entry.adminPort ?? 0 };
+  }
+  throw new Error(`node ${args.join(' ')} ended before it was ready`);
+}
+

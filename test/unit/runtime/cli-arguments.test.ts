@@ -32,6 +32,17 @@ describe('nadb-repl arguments', () => {
     expect(parseCommand(['--help'])).toEqual({ kind: 'help', verb: null });
   });
 
+  it('parses promote, and a secondary that may be promoted: where it then listens, and admin writes', () => {
+    expect(parseCommand(['promote', '--node', '127.0.0.1:9101'])).toEqual({ kind: 'promote', node: { host: '127.0.0.1', port: 9101 } });
+    expect(parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--admin', '127.0.0.1:9101', '--admin-writes', '--listen', '0.0.0.0:9001'])).toMatchObject({
+      kind: 'secondary', listen: { host: '0.0.0.0', port: 9001 }, adminWrites: true,
+    });
+    expect(parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory'])).toMatchObject({ listen: null, adminWrites: false });
+    expect(() => parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--admin-writes'])).toThrow(/--admin-writes needs --admin HOST:PORT/);
+    expect(() => parseCommand(['promote'])).toThrow(/--node is required/);
+    expect(() => parseCommand(['promote', '--node', '127.0.0.1:9101', '--listen', '0.0.0.0:1'])).toThrow(/--listen does not apply to promote/);
+  });
+
   it('parses the shell verbs: put, get, del, ls, status', () => {
     const node = { host: '127.0.0.1', port: 9100 };
     expect(parseCommand(['put', '--node', '127.0.0.1:9100', 'a/b', 'v', '--tag', 't1', '--tag', 't2', '--ttl', '1.5'])).toEqual({ kind: 'put', node, path: 'a/b', value: 'v', tags: ['t1', 't2'], ttlSeconds: 1.5 });
