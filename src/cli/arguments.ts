@@ -5,11 +5,13 @@ import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import type { LogLevel } from '../runtime/logger.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { parseStorageSpec, type StorageSpec } from './storage-spec.js';
+import { tlsFilesOf, type TlsFiles } from './tls-flags.js';
 import { UsageError } from './usage-error.js';
 import { VERB_OPTIONS, VERBS, type Verb } from './usage.js';
 
 interface NodeCommand {
   readonly storage: StorageSpec;
+  readonly tls: TlsFiles | null;
   readonly admin: Endpoint | null;
   readonly logLevel: LogLevel;
   readonly wireFormat: WireFormatSetting;
@@ -45,6 +47,10 @@ const OPTIONS = {
   'log-fsync': { type: 'string' },
   'log-level': { type: 'string' },
   'wire-format': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-require-client-cert': { type: 'boolean' },
   tag: { type: 'string', multiple: true },
   ttl: { type: 'string' },
   prefix: { type: 'string' },
@@ -84,7 +90,7 @@ function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
         maxOperationLog: optionalInteger(values, 'max-operation-log'),
         adminWrites: values['admin-writes'] === true,
         logFsync: logFsync(values['log-fsync'] ?? 'always'),
-        ...nodeCommand(values),
+        ...nodeCommand(values, 'primary'),
       };
     case 'secondary':
       operandsOf(parsed, 0);
@@ -96,7 +102,7 @@ function commandOf(verb: Exclude<Verb, 'help'>, parsed: Parsed): Command {
         adminWrites: values['admin-writes'] === true,
         replicaId: values['replica-id'] ?? null,
         startupTimeoutMs: optionalInteger(values, 'startup-timeout-ms') ?? DEFAULT_RUNTIME_LIMITS.startupTimeoutMs,
-        ...nodeCommand(values),
+        ...nodeCommand(values, 'secondary'),
       };
     case 'stats':
       operandsOf(parsed, 0);
@@ -156,10 +162,11 @@ function parse(args: readonly string[]) {
   }
 }
 
-function nodeCommand(values: Values): NodeCommand {
+function nodeCommand(values: Values, mode: 'primary' | 'secondary'): NodeCommand {
   const admin = values.admin;
   return {
     storage: parseStorageSpec(required(values, 'storage'), values.fsync),
+    tls: tlsFilesOf(values, mode),
     admin: admin === undefined ? null : parseEndpoint('--admin', admin),
     logLevel: logLevel(values['log-level'] ?? 'info'),
     wireFormat: wireFormat(values['wire-format'] ?? 'binary'),

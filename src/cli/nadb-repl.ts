@@ -15,6 +15,7 @@ import { parseCommand, type Command } from './arguments.js';
 import { runDataCommand } from './data-commands.js';
 import { renderStatus } from './status-view.js';
 import { openStorage, operationLogOf, replicaIdFileOf } from './storage-spec.js';
+import { loadTls } from './tls-flags.js';
 import { usage } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -72,6 +73,7 @@ async function runNode(command: NodeCommand): Promise<number> {
     adminHost: command.admin?.host,
     adminPort: command.admin?.port,
     adminToken: process.env.NADB_ADMIN_TOKEN,
+    ...(command.tls === null ? {} : { tls: await loadTls(command.tls) }),
     ...(command.kind === 'primary'
       ? {
           listenHost: command.listen.host,

@@ -1,11 +1,11 @@
 export const VERBS = ['primary', 'secondary', 'promote', 'status', 'stats', 'put', 'get', 'del', 'ls', 'help'] as const;
 export type Verb = (typeof VERBS)[number];
 
-const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format'];
+const NODE = ['storage', 'fsync', 'admin', 'log-level', 'wire-format', 'tls-cert', 'tls-key', 'tls-ca'];
 
 /** The options each command takes; any other is a usage error. */
 export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly string[]>> = {
-  primary: ['listen', 'max-operation-log', 'admin-writes', 'log-fsync', ...NODE],
+  primary: ['listen', 'max-operation-log', 'admin-writes', 'log-fsync', 'tls-require-client-cert', ...NODE],
   secondary: ['primary', 'replica-id', 'startup-timeout-ms', 'listen', 'admin-writes', ...NODE],
   promote: ['node'],
   status: ['node', 'json', 'watch', 'interval-ms'],
@@ -18,9 +18,11 @@ export const VERB_OPTIONS: Readonly<Record<Exclude<Verb, 'help'>, readonly strin
 
 const SYNOPSES: Readonly<Record<Exclude<Verb, 'help'>, string>> = {
   primary: `nadb-repl primary   --listen HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
-                      [--max-operation-log N] [--log-fsync POLICY] [--log-level LEVEL] [--wire-format FORMAT]`,
+                      [--max-operation-log N] [--log-fsync POLICY] [--log-level LEVEL] [--wire-format FORMAT]
+                      [--tls-cert FILE --tls-key FILE [--tls-ca FILE --tls-require-client-cert]]`,
   secondary: `nadb-repl secondary --primary HOST:PORT --storage SPEC [--fsync MODE] [--admin HOST:PORT [--admin-writes]]
-                      [--listen HOST:PORT] [--replica-id ID] [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]`,
+                      [--listen HOST:PORT] [--replica-id ID] [--startup-timeout-ms MS] [--log-level LEVEL] [--wire-format FORMAT]
+                      [--tls-ca FILE] [--tls-cert FILE --tls-key FILE]`,
   promote: 'nadb-repl promote   --node ADMIN        (this secondary becomes the primary; it needs --admin-writes)',
   status: 'nadb-repl status    --node ADMIN [--watch [--interval-ms MS]] [--json]',
   stats: 'nadb-repl stats     --node ADMIN        (the JSON of /stats, as status --json)',
@@ -40,6 +42,9 @@ POLICY (primary on fs:DIR and aof:DIR, whose operation log is kept beside the da
   a crash begins a new history: secondaries resync in full); on redis:// the log is in Redis and the
   server's appendfsync is its policy
 FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
+TLS (PEM files): a primary's --tls-cert and --tls-key encrypt the link; a secondary verifies it with
+  --tls-ca; with --tls-require-client-cert and --tls-ca the primary refuses every secondary without a
+  certificate from that authority (mutual TLS), which each secondary gives as its --tls-cert and --tls-key
 put and del need a primary started with --admin-writes, and a client on the same machine or the
   admin token; so does promote, on a secondary: it then listens on its --listen (default
   0.0.0.0:9000) as the primary of a new history that continues its own; point the other

@@ -13,6 +13,7 @@ describe('nadb-repl arguments', () => {
       adminWrites: false,
       logFsync: 'always',
       storage: { kind: 'memory' },
+      tls: null,
       admin: { host: '127.0.0.1', port: 9100 },
       logLevel: 'info',
       wireFormat: 'binary',
@@ -41,6 +42,16 @@ describe('nadb-repl arguments', () => {
     expect(() => parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--admin-writes'])).toThrow(/--admin-writes needs --admin HOST:PORT/);
     expect(() => parseCommand(['promote'])).toThrow(/--node is required/);
     expect(() => parseCommand(['promote', '--node', '127.0.0.1:9101', '--listen', '0.0.0.0:1'])).toThrow(/--listen does not apply to promote/);
+  });
+
+  it('parses TLS files: none, a primary\'s mutual TLS, a secondary\'s client certificate', () => {
+    expect(parseCommand(['primary', '--listen', '0.0.0.0:9000', '--storage', 'memory'])).toMatchObject({ tls: null });
+    expect(parseCommand(['primary', '--listen', '0.0.0.0:9000', '--storage', 'memory', '--tls-cert', 'c', '--tls-key', 'k', '--tls-ca', 'a', '--tls-require-client-cert'])).toMatchObject({
+      tls: { cert: 'c', key: 'k', ca: 'a', requireClientCert: true },
+    });
+    expect(parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--tls-ca', 'a'])).toMatchObject({ tls: { cert: null, key: null, ca: 'a', requireClientCert: false } });
+    expect(() => parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--tls-require-client-cert'])).toThrow(/does not apply to secondary/);
+    expect(() => parseCommand(['secondary', '--primary', '10.0.0.1:9000', '--storage', 'memory', '--tls-cert', 'c'])).toThrow(/--tls-cert and --tls-key go together/);
   });
 
   it('parses the shell verbs: put, get, del, ls, status', () => {
