@@ -10,6 +10,7 @@ function renderPrimary(stats: PrimaryReplicationStats): string[] {
   const replicas = stats.replicas;
   return [
     `primary    listening on ${stats.server.host}:${stats.server.port}, history ${stats.replicationId}`,
+    ...lineage(stats),
     `sequence   written ${stats.sequenceNumber}, applied ${stats.appliedSequence}, ${stats.pendingWrites} writes pending`,
     `log        ${stats.operationLogSize} operations (${bytes(stats.operationLogBytes)}), sequences ${stats.firstLogSequence}-${stats.lastLogSequence}`,
     `resyncs    ${stats.fullResyncs} full, ${stats.partialResyncs} partial`,
@@ -29,10 +30,18 @@ function renderSecondary(stats: SecondaryReplicationStats): string[] {
   const behind = primary.lagOperations === 0 ? 'caught up' : `${primary.lagOperations} operations behind for ${primary.behindForMs} ms`;
   return [
     `secondary  ${stats.replicaId}, primary ${primary.host}:${primary.port} ${link}`,
-    `history    ${stats.replicationId ?? '(none yet: no sync so far)'}`,
+    `history    ${stats.replicationId ?? '(none yet: no sync so far)'}${stats.epoch > 0 ? `, epoch ${stats.epoch}` : ''}`,
     `sequence   applied ${primary.lastAppliedSequence} of ${primary.knownPrimarySequence} known on the primary: ${behind}`,
     `resyncs    ${stats.fullResyncs} full, ${stats.partialResyncs} partial; ${primary.gapsDetected} gaps, ${primary.storageFailures} storage failures`,
   ];
+}
+
+/** Only after a failover: the epoch, the history it continues, and a deposal, which an operator must not miss. */
+function lineage(stats: PrimaryReplicationStats): string[] {
+  const lines: string[] = [];
+  if (stats.deposedByEpoch !== null) lines.push(`DEPOSED    by epoch ${stats.deposedByEpoch} (this one is ${stats.epoch}): it takes no writes; rejoin it as a secondary of the new primary`);
+  else if (stats.epoch > 0) lines.push(`epoch      ${stats.epoch}${stats.previousReplicationId === null ? '' : `, continuing history ${stats.previousReplicationId} after sequence ${stats.previousEndSequence}`}`);
+  return lines;
 }
 
 function bytes(count: number): string {

@@ -26,7 +26,7 @@ export class NodeMetrics implements DriverObserver {
     this.gauge('connected_peers', 'Connected replicas (primary), or 1 while connected to the primary (secondary).', (stats) =>
       stats.mode === 'primary' ? stats.replicaCount : Number(stats.primary.connected),
     );
-    this.gauge('operation_log_size', 'Operations held in the primary\'s log.', (stats) => stats.operationLogSize);
+    this.gauge('operation_log_size', 'Operations held in the log (a secondary\'s: those it applied, served once promoted).', (stats) => stats.operationLogSize);
     this.gauge('behind_operations', 'Secondary: operations behind the last sequence it knows the primary has (0 on a primary).', (stats) =>
       stats.mode === 'primary' ? 0 : stats.primary.lagOperations,
     );

@@ -348,8 +348,9 @@ export class Secondary implements StateMachine {
       mode: 'secondary',
       replicaId: this.replicaId,
       replicationId: this.historyId,
+      epoch: this.epoch,
       sequenceNumber: this.appliedSequence,
-      operationLogSize: 0,
+      operationLogSize: this.appliedLog.size,
       fullResyncs: this.counters.fullResyncs,
       partialResyncs: this.counters.partialResyncs,
       primary: {

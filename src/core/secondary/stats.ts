@@ -2,12 +2,14 @@
 export interface SecondaryStats {
   mode: 'secondary';
   replicaId: string;
+  /** The fencing epoch of that history: a primary of an older one is refused. */
+  epoch: number;
   /** The history this secondary's data belongs to; null before its first sync. */
   replicationId: string | null;
   /** The last applied sequence (the original's sequence_number on a secondary). */
   sequenceNumber: number;
-  /** A secondary keeps no operation log. */
-  operationLogSize: 0;
+  /** The operations it keeps of what it applied: what it serves its peers from once promoted. */
+  operationLogSize: number;
   fullResyncs: number;
   partialResyncs: number;
   primary: {

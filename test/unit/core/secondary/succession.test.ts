@@ -108,6 +108,7 @@ describe('what a secondary hands over when promoted', () => {
     const handover = secondary.handover();
     expect(handover.position).toEqual({ replicationId: HISTORY, sequence: 4 });
     expect(handover.entries.map((held) => held.sequence)).toEqual([1, 2, 3, 4]);
+    expect(secondary.getStats(T0).operationLogSize).toBe(4);
   });
 
   it('refuses to hand over while it still runs', () => {
