@@ -14,7 +14,7 @@ import { faultNotes, standingToxics } from './faults.js';
 import { FROM_SIM_LIMITS } from './limits.js';
 import { labNode, labSecondary, simNodeNames } from './names.js';
 import { settingsOf, type MappingNote, type Settings } from './settings.js';
-import { VERB_MAPPINGS, type Treatment } from './verbs.js';
+import { FAILOVER_REFUSED, VERB_MAPPINGS, type Treatment } from './verbs.js';
 
 export interface PlannedStep {
   /** The step's place in the scenario. */
@@ -120,6 +120,10 @@ class Planner {
         return [...this.crash(PRIMARY), ...this.restart(PRIMARY)];
       case 'skewClock':
         return [];
+      case 'promote':
+      case 'repoint':
+      case 'failover':
+        throw new SimScenarioError(`${step.kind}: ${FAILOVER_REFUSED}`);
     }
   }
 

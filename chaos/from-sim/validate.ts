@@ -9,6 +9,7 @@ import { SIM_LIMITS, SIM_TIMING } from '../../sim/options.js';
 import type { Scenario } from '../../sim/scenario.js';
 import { SimScenarioError } from './error.js';
 import { FROM_SIM_LIMITS } from './limits.js';
+import { FAILOVER_REFUSED } from './verbs.js';
 
 type Json = Readonly<Record<string, unknown>>;
 type Check = (value: unknown, where: string) => void;
@@ -108,6 +109,8 @@ function checkWrite(step: Json, where: string): void {
   if (step.context !== undefined) checkFields(objectAt(step.context, `${where}.context`), { db: text, namespace: text }, `${where}.context`);
 }
 
+const FAILOVER_VERBS: readonly string[] = ['promote', 'repoint', 'failover'];
+
 const STEP_FIELDS: Readonly<Record<string, (nodes: Check) => Readonly<Record<string, Check>>>> = {
   runFor: () => ({ ms: MS }),
   crash: (node) => ({ node }),
@@ -126,6 +129,8 @@ const STEP_FIELDS: Readonly<Record<string, (nodes: Check) => Readonly<Record<str
 
 function checkStep(value: unknown, where: string, node: Check): void {
   const step = objectAt(value, where);
+  if (FAILOVER_VERBS.includes(String(step.kind))) fail(`${where}.kind`, `${String(step.kind)}: ${FAILOVER_REFUSED}`);
+  if (step.kind === 'write' && step.node !== undefined) fail(`${where}.node`, `a write to a named primary: ${FAILOVER_REFUSED}`);
   oneOf('write', ...Object.keys(STEP_FIELDS))(step.kind, `${where}.kind`);
   if (step.kind === 'write') checkWrite(step, where);
   else checkFields(step, STEP_FIELDS[String(step.kind)]?.(node) ?? {}, where);

@@ -9,6 +9,9 @@ export interface VerbMapping {
   readonly how: string;
 }
 
+/** Why a scenario with a failover verb is refused (exit 64) rather than run without its failover. */
+export const FAILOVER_REFUSED = 'not run against real processes yet: a scenario holding it is refused (exit 64), since running the rest without the failover would test something else';
+
 /** Every verb of the scenario language and what it becomes against real processes (the README's table). */
 export const VERB_MAPPINGS: Readonly<Record<Step['kind'], VerbMapping>> = {
   write: { treatment: 'exact', how: "the same call of the API on the primary process, translated at its clock; refused while it is down, as in the simulator" },
@@ -25,4 +28,7 @@ export const VERB_MAPPINGS: Readonly<Record<Step['kind'], VerbMapping>> = {
   restart: { treatment: 'approximate', how: 'the process started again on the same storage; it takes a start-up (about a second), and a secondary syncs in the background' },
   restartPrimary: { treatment: 'approximate', how: 'SIGKILL of the primary and a start on the same storage (a new history, as in the simulator); writes wait for its start-up' },
   skewClock: { treatment: 'skipped', how: "no counterpart: every process reads this host's clock, and moving it needs root" },
+  promote: { treatment: 'skipped', how: FAILOVER_REFUSED },
+  repoint: { treatment: 'skipped', how: FAILOVER_REFUSED },
+  failover: { treatment: 'skipped', how: FAILOVER_REFUSED },
 };

@@ -34,6 +34,8 @@ describe('--from-sim checks the scenario before anything runs', () => {
     ['a negative pause', broken((json) => (json.steps = [{ kind: 'runFor', ms: -1 }])), /steps\[0\]\.ms: must be a number from 0/],
     ['limits the core refuses', broken((json) => (json.limits = { batchBytesMax: 1e9 })), /limits or timing: a full batch must fit a frame/],
     ['a wire format of no node', broken((json) => (json.wireFormats = { s9: 'json' })), /wireFormats key: must be one of/],
+    ['a failover verb, which the lab does not drive yet', broken((json) => (json.steps = [{ kind: 'promote', node: 's1' }])), /steps\[0\]\.kind: promote: not run against real processes yet/],
+    ['a write to a named primary', broken((json) => (json.steps = [{ kind: 'write', node: 's1', call: { method: 'setTags', path: 'a', tags: [] } }])), /steps\[0\]\.node: a write to a named primary/],
     ['too many steps', broken((json) => (json.steps = Array.from({ length: 1_001 }, () => ({ kind: 'runFor', ms: 0 })))), /1001 steps, more than the 1000/],
   ])('refuses %s, naming the field', (_, text, message) => {
     expect(() => parseSimScenario(text)).toThrow(SimScenarioError);
