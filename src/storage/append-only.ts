@@ -6,6 +6,7 @@ import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import { KeyspaceStore } from '../core/keyspace-store.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor, StorageRequest } from '../core/storage-request.js';
+import { ConfigError } from '../runtime/config-error.js';
 import { Appender, installTemp, replay, tempOf, writeWhole } from './append-only/append-file.js';
 import { REWRITE_GROWTH_FACTOR, REWRITE_MIN_BYTES } from './append-only/limits.js';
 import { encodeRecord } from './append-only/record.js';
@@ -72,7 +73,7 @@ export class AppendOnlyStorage extends SerializedStorage {
     const file = join(basePath, FILE_NAME);
     const sync = syncOf(options.fsync);
     const rewriteMinBytes = options.rewriteMinBytes ?? REWRITE_MIN_BYTES;
-    assert(rewriteMinBytes > 0, 'rewriteMinBytes must be positive');
+    if (!(rewriteMinBytes > 0)) throw new ConfigError(`rewriteMinBytes must be positive, got ${rewriteMinBytes}`);
     await mkdir(basePath, { recursive: true });
     // What a rewrite or a staged commit left when it did not reach its rename: never the data.
     await rm(tempOf(file), { force: true });

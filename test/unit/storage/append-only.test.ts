@@ -1,9 +1,11 @@
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/runtime/config-error.js';
+import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { AppendOnlyStorage } from '../../../src/storage/append-only.js';
 import { READ_CHUNK_BYTES, RECORD_BYTES_MAX, REWRITE_ENTRIES_PER_RECORD } from '../../../src/storage/append-only/limits.js';
@@ -11,7 +13,11 @@ import { recordsOf } from '../../../src/storage/append-only/rewrite.js';
 import { Keyspace } from '../../../src/core/keyspace.js';
 import { decodeRecord, encodeRecord, frameAt } from '../../../src/storage/append-only/record.js';
 import { del, set, text } from '../../support/ops.js';
+import { counted, resetCounts } from './append-only/counted-fd-calls.js';
 import { describeDurabilityByFsync, describeStorageContract, openedFrom } from './contract.js';
+
+// The real calls, counted: whether a rewrite started shows as its temp file opened.
+vi.mock('../../../src/storage/fd-calls.js', () => import('./append-only/counted-fd-calls.js'));
 
 const FILE_NAME = 'appendonly.nadb';
 const dirs: string[] = [];
@@ -22,9 +28,20 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+beforeEach(resetCounts);
+
 afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
+
+/** Rewrites begun since the counts were reset: each opens the temp file as it starts (as does opening a new file). */
+function rewritesStarted(): number {
+  return counted.opened.filter((path) => path.endsWith(`${FILE_NAME}.tmp`)).length;
+}
+
+function recordBytes(record: { operations: Operation[]; cursor: Cursor | null }): number {
+  return Buffer.concat(encodeRecord(record)).length;
+}
 
 const cursorOld: Cursor = { replicationId: 'h', sequence: 1 };
 const cursorNew: Cursor = { replicationId: 'h', sequence: 2 };
@@ -115,6 +132,125 @@ describe('AppendOnlyStorage', () => {
     await expect(AppendOnlyStorage.open({ basePath })).rejects.toThrow(StorageFailedError);
   });
 
+  it('refuses a rewriteMinBytes that is not positive, with a ConfigError', async () => {
+    for (const rewriteMinBytes of [0, -1, Number.NaN]) {
+      const opening = AppendOnlyStorage.open({ basePath: await tempDir(), rewriteMinBytes });
+      await expect(opening).rejects.toThrow(ConfigError);
+      await expect(opening).rejects.toThrow(`rewriteMinBytes must be positive, got ${rewriteMinBytes}`);
+    }
+  });
+
+  it('writes nothing for an apply of nothing, and answers it as any other', async () => {
+    const basePath = await tempDir();
+    const storage = await AppendOnlyStorage.open({ basePath });
+    const { size } = await stat(join(basePath, FILE_NAME));
+    expect(await storage.apply([], null)).toEqual({ durable: true });
+    expect((await stat(join(basePath, FILE_NAME))).size).toBe(size);
+    await storage.close();
+  });
+
+  it('starts a rewrite once the file reaches rewriteMinBytes, not before', async () => {
+    const operations = [set('a', 'value')];
+    const rewriteMinBytes = 8 + recordBytes({ operations, cursor: null }) * 2;
+    const storage = await AppendOnlyStorage.open({ basePath: await tempDir(), rewriteMinBytes });
+    const opened = rewritesStarted();
+    await storage.apply(operations, null);
+    expect(rewritesStarted()).toBe(opened);
+    await storage.apply(operations, null);
+    expect(rewritesStarted()).toBe(opened + 1);
+    await storage.close();
+  });
+
+  it('rewrites a small file only past the default threshold (64 MiB)', async () => {
+    const storage = await AppendOnlyStorage.open({ basePath: await tempDir() });
+    const opened = rewritesStarted();
+    for (let round = 0; round < 5; round += 1) await storage.apply([set(`k${round}`, 'v'.repeat(100))], null);
+    expect(rewritesStarted()).toBe(opened);
+    await storage.close();
+  });
+
+  it('at open, waits for the file to double (since its last rewrite) before rewriting it', async () => {
+    const basePath = await tempDir();
+    const big = [set('big', 'x'.repeat(4096))];
+    const storage = await AppendOnlyStorage.open({ basePath, rewriteMinBytes: 1024 ** 3 });
+    await storage.apply(big, null);
+    await storage.rewrite();
+    await storage.apply([set('small', 's')], null);
+    await storage.close();
+    const again = await AppendOnlyStorage.open({ basePath, rewriteMinBytes: 1024 });
+    const opened = rewritesStarted();
+    await again.apply([set('small', 's')], null);
+    expect(rewritesStarted()).toBe(opened);
+    await again.close();
+  });
+
+  it('after a failed rewrite, waits for the file to double before trying again', async () => {
+    const basePath = await tempDir();
+    const storage = await AppendOnlyStorage.open({ basePath, rewriteMinBytes: 1 });
+    await mkdir(join(basePath, `${FILE_NAME}.tmp`, 'in-the-way'), { recursive: true });
+    await storage.apply([set('a', 'x'.repeat(1024))], cursorOld);
+    await expect(storage.rewrite()).rejects.toThrow(/rewriting .* failed: EISDIR/);
+    const tried = rewritesStarted();
+    await storage.apply([set('b', '2')], cursorNew);
+    expect(rewritesStarted()).toBe(tried);
+    await storage.close();
+  });
+
+  it('reports a rewrite whose temp file fails to sync, removes it, and keeps appending to the old file', async () => {
+    const basePath = await tempDir();
+    const storage = await AppendOnlyStorage.open({ basePath, fsync: true });
+    await storage.apply([set('a', '1')], cursorOld);
+    counted.fsyncFails = true;
+    await expect(storage.rewrite()).rejects.toThrow(/rewriting .* failed: EIO: i\/o error, fsync/);
+    counted.fsyncFails = false;
+    await expect(stat(join(basePath, `${FILE_NAME}.tmp`))).rejects.toThrow(/ENOENT/);
+    await storage.apply([set('b', '2')], cursorNew);
+    await storage.close();
+    const again = await AppendOnlyStorage.open({ basePath });
+    expect(await again.list()).toEqual(['a', 'b']);
+    await again.close();
+  });
+
+  it('refuses every apply once a rewrite or a staged commit could not rename its file into place', async () => {
+    for (const replacing of ['rewrite', 'stageCommit'] as const) {
+      const basePath = await tempDir();
+      const storage = await AppendOnlyStorage.open({ basePath });
+      await storage.apply([set('a', '1')], cursorOld);
+      counted.renameFails = true;
+      if (replacing === 'rewrite') {
+        await expect(storage.rewrite()).rejects.toThrow(/rewriting .* failed: EIO: i\/o error, rename/);
+      } else {
+        await storage.stageBegin();
+        await storage.stageApply([set('c', '3')]);
+        await expect(storage.stageCommit(cursorNew)).rejects.toThrow(/EIO: i\/o error, rename/);
+      }
+      counted.renameFails = false;
+      await expect(storage.apply([set('b', '2')], cursorNew), replacing).rejects.toThrow(/an earlier append failed \(.*EIO: i\/o error, rename\); reopen the storage/);
+      await storage.close();
+      const again = await AppendOnlyStorage.open({ basePath });
+      expect(await again.list(), replacing).toEqual(['a']);
+      await again.close();
+    }
+  });
+
+  it('closes every file it opened', async () => {
+    const storage = await AppendOnlyStorage.open({ basePath: await tempDir() });
+    await storage.apply([set('a', '1')], cursorOld);
+    await storage.rewrite();
+    await storage.stageBegin();
+    await storage.stageCommit(cursorNew);
+    await storage.close();
+    expect(counted.open.size).toBe(0);
+  });
+
+  it('refuses to open where its file cannot be looked at, rather than writing a new one over it', async () => {
+    const basePath = await tempDir();
+    const file = join(basePath, FILE_NAME);
+    await symlink(file, file);
+    await expect(AppendOnlyStorage.open({ basePath })).rejects.toThrow(/ELOOP/);
+    expect(rewritesStarted()).toBe(0);
+  });
+
   it('rewrites its file on its own once it has grown past the threshold, keeping it bounded', async () => {
     const basePath = await tempDir();
     const rewriteMinBytes = 4096;
@@ -172,11 +308,14 @@ describe('AppendOnlyStorage', () => {
     const basePath = await tempDir();
     const storage = await AppendOnlyStorage.open({ basePath });
     await storage.apply(Array.from({ length: 5_000 }, (_, index) => set(`before/${index}`, 'x'.repeat(50))), cursorOld);
+    const { ino } = await stat(join(basePath, FILE_NAME));
     const rewritten = storage.rewrite();
     // Made while the snapshot is written: these reach the new file after it.
     const during = Array.from({ length: 20 }, (_, index) => storage.apply([set(`during/${index}`, String(index)), del(`before/${index}`)], { replicationId: 'h', sequence: index + 2 }));
     await Promise.all([rewritten, ...during]);
-    const { size } = await stat(join(basePath, FILE_NAME));
+    const { size, ino: inoRewritten } = await stat(join(basePath, FILE_NAME));
+    // Renamed into place, not given up (outrun: REWRITE_BUFFER_BYTES_MAX).
+    expect(inoRewritten).not.toBe(ino);
     await storage.close();
     const again = await AppendOnlyStorage.open({ basePath });
     expect(await again.list('during/')).toHaveLength(20);
