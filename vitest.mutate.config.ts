@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     include: narrowed?.length ? narrowed : ALL_TESTS,
     exclude: ['test/sim/cli/**'],
+    // Spawned children (the crash tests') run the active mutant too.
+    setupFiles: ['test/support/mutant-in-children.ts'],
     maxWorkers: 1,
     testTimeout: 60_000,
   },
