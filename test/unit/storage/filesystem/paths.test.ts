@@ -28,3 +28,7 @@ it.each([
   expect((refusal as Error).name).toBe('InvalidPathError');
   expect((refusal as Error).message).toBe(`path ${JSON.stringify(path)} refused: ${why}`);
 });
+
+it.each(['a', 'a/b/c', 'a/.nadb/b', '..a', 'x'.repeat(255), `${'é'.repeat(127)}x`])('accepts %j', (path) => {
+  expect(() => checkPath(path)).not.toThrow();
+});
