@@ -157,15 +157,25 @@ describeWithRedis('RedisStorage', (server) => {
     await cleanup();
   });
 
-  it('is durable only when the server logs with appendfsync always', async () => {
-    const { storage, cleanup } = await openRedis();
-    expect(await storage.apply([set('a', '1')], null)).toEqual({ durable: false });
-    await cleanup();
-    await raw.config('SET', 'appendonly', 'yes', 'appendfsync', 'always');
+  it('is durable only when the server logs with appendfsync always, for apply and stageCommit alike', async () => {
+    const answers = async (): Promise<Array<{ durable: boolean }>> => {
+      const { storage, cleanup } = await openRedis();
+      try {
+        const applied = await storage.apply([set('a', '1')], null);
+        await storage.stageBegin();
+        return [applied, await storage.stageCommit(cursor(1))];
+      } finally {
+        await cleanup();
+      }
+    };
+    const notDurable = [{ durable: false }, { durable: false }];
     try {
-      const synced = await openRedis();
-      expect(await synced.storage.apply([set('a', '1')], null)).toEqual({ durable: true });
-      await synced.cleanup();
+      await raw.config('SET', 'appendonly', 'no', 'appendfsync', 'always');
+      expect(await answers(), 'appendonly no').toEqual(notDurable);
+      await raw.config('SET', 'appendonly', 'yes', 'appendfsync', 'everysec');
+      expect(await answers(), 'appendfsync everysec').toEqual(notDurable);
+      await raw.config('SET', 'appendfsync', 'always');
+      expect(await answers(), 'appendfsync always').toEqual([{ durable: true }, { durable: true }]);
     } finally {
       await raw.config('SET', 'appendonly', 'no', 'appendfsync', 'everysec');
     }
