@@ -39,12 +39,13 @@
  */
 import { Redis } from 'ioredis';
 import { assert } from '../core/assert.js';
-import { ConnectionError, StorageFailedError } from '../core/errors.js';
+import { StorageFailedError } from '../core/errors.js';
 import { compareCodeUnits, type Entry, type ScanPage, type ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata } from './backend.js';
 import { applyBatch, execChecked } from './redis/batch.js';
+import { connectRedis } from './redis/connect.js';
 import { retryAborted } from './redis/aborted-batch.js';
 import { DataGuard } from './redis/data-guard.js';
 import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
@@ -87,16 +88,7 @@ export class RedisStorage extends SerializedStorage {
   }
 
   static async open(options: RedisStorageOptions): Promise<RedisStorage> {
-    const redis = new Redis(options.url, { lazyConnect: true });
-    // Failures reach the callers through their commands' promises; unheard, ioredis would log them.
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-    } catch (error) {
-      redis.disconnect();
-      const url = new URL(options.url);
-      throw new ConnectionError(`cannot reach Redis: ${(error as Error).message}`, url.hostname, Number(url.port || 6379));
-    }
+    const redis = await connectRedis(options.url, '');
     const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     try {
       await refuseEviction(redis);

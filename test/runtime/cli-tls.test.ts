@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { finished, runCli, startNode } from './support/child.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { childrenStoppedAfterEach, runCli, startNode } from './support/child.js';
 import { certificateAuthority, type SelfSigned } from './support/tls-cert.js';
 
 /** Guards against a hang only: every wait below ends on an event. */
@@ -15,16 +14,7 @@ const unavailable = [trusted, other].find((authority) => typeof authority === 's
 if (unavailable !== undefined) console.log(`skipping the CLI TLS tests: ${unavailable}`);
 
 describe.skipIf(unavailable !== undefined)('nadb-repl with TLS and mutual TLS flags, real processes', () => {
-  const children: ChildProcess[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const child of children.splice(0)) {
-      const exit = finished(child);
-      child.kill('SIGTERM');
-      await exit;
-    }
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-  });
+  const { children, dirs } = childrenStoppedAfterEach();
   afterAll(() => {
     for (const authority of [trusted, other]) if (typeof authority !== 'string') authority.dispose();
   });

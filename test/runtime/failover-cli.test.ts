@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { freePort } from '../support/redis-server.js';
-import { finished, runCli, startNode, type Ready } from './support/child.js';
+import { childrenStoppedAfterEach, finished, runCli, startNode, type Ready } from './support/child.js';
 
 /** Guards against a hang only: every wait below ends on an event. */
 const HANG_TIMEOUT_MS = 300_000;
@@ -27,16 +26,7 @@ async function put(node: Ready, path: string, value: string): Promise<void> {
 }
 
 describe('manual failover with real processes: nadb-repl promote, and a secondary re-pointed by a restart', () => {
-  const children: ChildProcess[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const child of children.splice(0)) {
-      const exit = finished(child);
-      child.kill('SIGTERM');
-      await exit;
-    }
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-  });
+  const { children, dirs } = childrenStoppedAfterEach();
 
   async function storage(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'nadb-failover-'));

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
 import { assert } from '../../core/assert.js';
-import { ConnectionError, LogCorruptError, StorageFailedError } from '../../core/errors.js';
+import { LogCorruptError, StorageFailedError } from '../../core/errors.js';
 import type { Limits, PersistedLogLimits } from '../../core/limits.js';
 import type { LogExtent, LogFsyncPolicy } from '../../core/log-persistence/recovery.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
+import { connectRedis } from '../redis/connect.js';
 import { decodeCursor, encodeCursor } from '../stored-json.js';
 import type { LogAppender, LogSettings, LogStore, OpenedLog } from '../op-log-file/log-store.js';
 import { decodeLogRecord, encodeLogRecord, entriesOf, recordChunks } from '../op-log-file/record.js';
@@ -47,15 +48,7 @@ export async function redisLogPolicy(redis: Redis): Promise<LogFsyncPolicy> {
 }
 
 async function openRedisLog(options: RedisLogOptions, settings: LogSettings): Promise<OpenedLog> {
-  const redis = new Redis(options.url, { lazyConnect: true });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    const url = new URL(options.url);
-    throw new ConnectionError(`cannot reach Redis for the operation log: ${(error as Error).message}`, url.hostname, Number(url.port || 6379));
-  }
+  const redis = await connectRedis(options.url, ' for the operation log');
   try {
     const keys = keysOf(options.keyPrefix ?? 'nadb');
     const meta = await redis.hgetall(keys.meta);

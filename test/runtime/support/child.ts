@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { afterEach } from 'vitest';
 import { createInterface } from 'node:readline';
 import { spawnScript } from '../../../harness/spawn-script.js';
 
@@ -57,3 +59,21 @@ export async function startNode(args: readonly string[], children: ChildProcess[
   throw new Error(`node ${args.join(' ')} ended before it was ready`);
 }
 
+
+/**
+ * The children and directories a describe block's tests start and create, stopped (SIGTERM, then
+ * their exit awaited) and removed after each test.
+ */
+export function childrenStoppedAfterEach(): { readonly children: ChildProcess[]; readonly dirs: string[] } {
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      const exit = finished(child);
+      child.kill('SIGTERM');
+      await exit;
+    }
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  return { children, dirs };
+}
