@@ -35,6 +35,13 @@ const SMOKE_PLAN: Partial<BenchPlan> = {
   resyncKeys: [1_000],
 };
 
+const USAGE = `usage: npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
+                     [--resync-keys 200000,1000000] [--systems ours,redis] [--json FILE] [--smoke]`;
+/** A command line it cannot run, as sysexits' EX_USAGE. */
+const EXIT_USAGE = 64;
+
+class BenchUsageError extends Error {}
+
 interface Settings {
   readonly plan: BenchPlan;
   readonly systems: readonly System[];
@@ -49,6 +56,14 @@ function positive(name: string, text: string | undefined, fallback: number): num
 }
 
 function parseSettings(argv: readonly string[]): Settings {
+  try {
+    return settingsOf(argv);
+  } catch (error) {
+    throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function settingsOf(argv: readonly string[]): Settings {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -60,8 +75,13 @@ function parseSettings(argv: readonly string[]): Settings {
       systems: { type: 'string' },
       json: { type: 'string' },
       smoke: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
+  if (values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const base: BenchPlan = { ...DEFAULT_PLAN, ...(values.smoke === true ? SMOKE_PLAN : {}) };
   const storage = values.storage ?? base.storage;
   if (storage !== 'memory' && storage !== 'fs' && storage !== 'aof' && storage !== 'redis') throw new Error(`--storage wants memory, fs, aof or redis, got '${storage}'`);
@@ -174,6 +194,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof BenchUsageError) {
+    process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
+    process.exit(EXIT_USAGE);
+  }
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -3,7 +3,7 @@
  * reports are the ones measured (every write's lag sampled, every byte of the stream counted).
  * The sizes are tiny; what the figures are worth is for the real run to say, not this test.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +66,18 @@ describe('npm run bench -- --smoke', () => {
 describeIfRedis('npm run bench -- --smoke, Redis', () => {
   it("measures every figure of Redis' own replication", { timeout: BENCH_TIMEOUT_MS }, async () => {
     expectMeasured((await smoke('redis')).rounds, 0);
+  });
+});
+
+describe('npm run bench, its command line', () => {
+  it('answers --help with its usage, and a bad option with one line and exit 64, no stack', () => {
+    const run = (args: string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run bench -- \[--rounds N\]/);
+    const bad = run(['--rounds', 'x']);
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toMatch(/^bench: --rounds wants a positive integer, got 'x'\nusage: /);
+    expect(bad.stderr).not.toContain('    at ');
   });
 });
