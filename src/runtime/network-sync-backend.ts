@@ -26,7 +26,6 @@ import type { NodeOptions } from './node-options.js';
 import { SecondaryNode } from './secondary-node.js';
 import { ConfigError } from './config-error.js';
 import { LoggedStorage } from '../storage/op-log-file/logged-storage.js';
-import { operationLogDirOf, operationLogStoreOf } from '../storage/op-log-file/log-home.js';
 
 export interface NetworkSyncBackendOptions {
   readonly baseBackend: StorageBackend;
@@ -326,8 +325,8 @@ async function startRole(config: ResolvedConfig, storage: StorageBackend, replic
 async function openOperationLog(config: ResolvedConfig, storage: StorageBackend): Promise<LoggedStorage | null> {
   if (config.operationLog === null) return null;
   const settings = config.operationLog ?? { dir: null, store: null, fsync: 'always' as const, limits: undefined };
-  const store = settings.store ?? (settings.dir === null ? operationLogStoreOf(storage) : null);
-  const dir = store === null ? (settings.dir ?? operationLogDirOf(storage)) : undefined;
+  const store = settings.store ?? (settings.dir === null ? (storage.operationLogStore ?? null) : null);
+  const dir = store === null ? (settings.dir ?? storage.operationLogDir ?? null) : undefined;
   if (dir === null) {
     if (config.operationLog === undefined) return null;
     throw new ConfigError('operationLog has no dir or store, and this storage has no place of its own for it (FileSystemStorage, AppendOnlyStorage and RedisStorage do)');

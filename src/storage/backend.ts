@@ -1,6 +1,7 @@
 import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
+import type { LogStore } from './op-log-file/log-store.js';
 
 /** An entry's metadata without its value (the original's metadata record). */
 export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes: number };
@@ -73,6 +74,10 @@ export interface StorageBackend {
    * alone (rule 8), whatever it holds; absent for a backend that stores every name the core accepts.
    */
   checkStorable?(op: Operation): void;
+  /** Where a primary on this backend keeps its operation log by default: a directory beside the data (FileSystemStorage, AppendOnlyStorage). */
+  readonly operationLogDir?: string;
+  /** ... or a store of the backend's own (RedisStorage: its server, db and key prefix). Absent on both: the log stays in memory. */
+  readonly operationLogStore?: LogStore;
 
   read(path: string): Promise<Entry | undefined>;
   exists(path: string): Promise<boolean>;

@@ -1,4 +1,3 @@
-import { assert, assertSequence } from '../assert.js';
 import type { LogEntry } from '../operation.js';
 
 /**
@@ -9,12 +8,4 @@ export interface RecoveredHistory {
   readonly replicationId: string;
   readonly lastSequence: number;
   readonly entries: readonly LogEntry[];
-}
-
-export function assertRecoveredHistory(history: RecoveredHistory): void {
-  assert(history.replicationId.length > 0, 'a recovered history has an id');
-  assertSequence(history.lastSequence, 'recovered lastSequence');
-  assert(history.entries.length <= history.lastSequence, 'more recovered entries than sequences');
-  const first = history.lastSequence - history.entries.length + 1;
-  history.entries.forEach((entry, index) => assert(entry.sequence === first + index, `recovered entry ${entry.sequence} out of order`));
 }

@@ -5,9 +5,9 @@ import {
 } from '../codec/index.js';
 import { DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
-import { assertRecoveredHistory, type RecoveredHistory } from '../log-persistence/history.js';
+import type { RecoveredHistory } from '../log-persistence/history.js';
 import { cursorOf, holdsPrefixOf } from '../failover/lineage.js';
-import { checkEntries, type Succession } from '../failover/promotion.js';
+import type { Succession } from '../failover/promotion.js';
 import {
   operationFrame, type AuthFrame, type ErrorCode, type Frame, type HelloFrame, type PreviousHistory, type SyncRequestFrame,
 } from '../frame.js';
@@ -142,7 +142,11 @@ export class Primary implements StateMachine {
     assert(history === null || succeeds === null, 'a primary either recovers its log or succeeds another, not both');
     this.replicationId = history?.replicationId ?? randomHexId(options.random);
     this.previous = succeeds?.previous ?? null;
-    this.log = history === null ? this.logOf(succeeds) : recoveredLog(history, this.limits);
+    assert(succeeds === null || this.epoch > 0, 'a promoted primary has an epoch above 0');
+    this.log =
+      history !== null ? logEndingAt(this.limits, history.entries, history.lastSequence)
+      : succeeds !== null ? logEndingAt(this.limits, succeeds.entries, succeeds.previous.endSequence)
+      : new OperationLog(this.limits);
     this.issuedSequence = this.log.lastSequence;
     this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
@@ -151,17 +155,6 @@ export class Primary implements StateMachine {
     // secondary that held no history yet has no cursor to carry it otherwise.)
     if (this.epoch > 0) this.persistCursor();
     this.requestLoadScan();
-  }
-
-  /** Empty, or for a promoted secondary the tail of the history it continues, to serve its peers from. */
-  private logOf(succeeds: Succession | null): OperationLog {
-    if (succeeds === null) return new OperationLog(this.limits);
-    assert(this.epoch > 0, 'a promoted primary has an epoch above 0');
-    const { previous, entries } = succeeds;
-    checkEntries(entries, previous.endSequence);
-    const log = new OperationLog(this.limits, previous.endSequence - entries.length);
-    for (const entry of entries) log.append(entry, operationWireBytesMax(entry.op));
-    return log;
   }
 
   private persistCursor(): void {
@@ -937,11 +930,13 @@ export class Primary implements StateMachine {
   }
 }
 
-/** The in-memory log of a recovered history: its newest entries, within the log's own bounds. */
-function recoveredLog(history: RecoveredHistory, limits: Limits): OperationLog {
-  assertRecoveredHistory(history);
-  const log = new OperationLog(limits, history.lastSequence - history.entries.length);
-  for (const entry of history.entries) log.append(entry, operationWireBytesMax(entry.op));
+/**
+ * A log holding `entries`, the newest of a history that ends at `lastSequence` (a recovered one, or
+ * the one a promoted secondary continues); its appends assert that they are consecutive.
+ */
+function logEndingAt(limits: Limits, entries: readonly LogEntry[], lastSequence: number): OperationLog {
+  const log = new OperationLog(limits, lastSequence - entries.length);
+  for (const entry of entries) log.append(entry, operationWireBytesMax(entry.op));
   return log;
 }
 
