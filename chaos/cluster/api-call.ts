@@ -1,5 +1,6 @@
 import type { ApiCall, StorageContext } from '../../src/core/api-operations.js';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { invokeApiCall } from '../../harness/api-call.js';
 
 /**
  * Makes one write call of the user's API under `context`. The call is translated before its first
@@ -8,16 +9,5 @@ import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.
  */
 export function callApi(node: NetworkSyncBackend, call: ApiCall<string>, context: StorageContext): Promise<void> {
   node.setContext(context);
-  switch (call.method) {
-    case 'writeWithReplication':
-      return node.writeWithReplication(call);
-    case 'deleteWithReplication':
-      return node.deleteWithReplication(call);
-    case 'setTtl':
-      return node.setTtl(call.path, call.ttl);
-    case 'setTags':
-      return node.setTags(call.path, call.tags);
-    case 'flush':
-      return node.flush(call);
-  }
+  return invokeApiCall(node, call);
 }

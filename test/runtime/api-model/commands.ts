@@ -9,6 +9,7 @@ import type { ApiCall, ApiData } from '../../../src/core/api-operations.js';
 import { ReadOnlyError } from '../../../src/core/errors.js';
 import type { NetworkSyncBackend } from '../../../src/runtime/network-sync-backend.js';
 import { nameArb } from '../../../sim/arbitraries/names.js';
+import { invokeApiCall } from '../../../harness/api-call.js';
 import { waitCaughtUp } from '../support/nodes.js';
 import type { ApiModel, ModelEntry, Span, Visible } from './model.js';
 import { WaitCommand } from '../../support/wait-command.js';
@@ -55,20 +56,8 @@ async function invoke(node: NetworkSyncBackend, invocation: WriteInvocation): Pr
       return node.writeData(invocation.path, invocation.data);
     case 'deleteFile':
       return node.deleteFile(invocation.path);
-    case 'writeWithReplication': {
-      const { method: _, ...request } = invocation;
-      return node.writeWithReplication(request);
-    }
-    case 'deleteWithReplication': {
-      const { method: _, ...request } = invocation;
-      return node.deleteWithReplication(request);
-    }
-    case 'setTtl':
-      return node.setTtl(invocation.path, invocation.ttl);
-    case 'setTags':
-      return node.setTags(invocation.path, invocation.tags);
-    case 'flush':
-      return node.flush({ db: invocation.db, namespace: invocation.namespace });
+    default:
+      return invokeApiCall(node, invocation);
   }
 }
 
