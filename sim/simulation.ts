@@ -281,10 +281,14 @@ export class Simulation {
     this.drive(host, () => undefined);
   }
 
-  /** Restarts the primary process: same storage, no log, so a new history. */
+  /**
+   * Restarts the process of the primary the secondaries follow (the promoted one after a
+   * failover): same storage; its history continues only as far as its durable log allows.
+   */
   restartPrimary(): void {
-    this.crash(PRIMARY);
-    this.restart(PRIMARY);
+    const name = this.primary.name;
+    this.crash(name);
+    this.restart(name);
     this.awaitPrimaryReady();
   }
 

@@ -98,6 +98,22 @@ describe('manual failover in the simulator', () => {
     expect(text(cluster.read('primary', 'k/19')?.value)).toBe('v19');
   });
 
+  it('after a failover, restartPrimary restarts the promoted primary, not the deposed one', () => {
+    const cluster = new Simulation({ seed: 24, secondaries: 2, traceEventsMax: 100_000 });
+    new SafetyCheckers().attach(cluster);
+    for (let i = 0; i < 10; i += 1) cluster.write(set(`k/${i}`, `v${i}`));
+    expectConverged(cluster);
+    cluster.failover();
+    const promoted = cluster.primary.name;
+    const restartedFrom = cluster.trace.events.length;
+    cluster.restartPrimary();
+    const restarts = cluster.trace.events.slice(restartedFrom).filter((event) => event.kind === 'crash' || event.kind === 'restart');
+    expect(restarts.map((event) => [event.kind, event.node])).toEqual([['crash', promoted], ['restart', promoted]]);
+    expect(cluster.host('primary').up).toBe(false);
+    cluster.write(set('k/after', 'x'));
+    expectConverged(cluster);
+  });
+
   it('records the failover: what was acknowledged, and where the new history continues the old', () => {
     const cluster = new Simulation({ seed: 22, secondaries: 2 });
     new SafetyCheckers().attach(cluster);

@@ -27,7 +27,9 @@ describe('nadb-sim as a process', () => {
     await once(child.stdout, 'data');
     child.stdout.destroy();
     const [code] = (await once(child, 'close')) as [number | null];
-    expect(stderr).toBe('');
+    // A slow machine may see a progress line before the reader stops; nothing else may appear.
+    const unexpected = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('sweep: '));
+    expect(unexpected).toEqual([]);
     expect(code).toBe(141);
   });
 });
