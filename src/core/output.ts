@@ -1,4 +1,4 @@
-import { assert } from './assert.js';
+import { Fifo } from './codec/fifo.js';
 import type { ErrorCode } from './frame.js';
 import type { StorageRequest } from './storage-request.js';
 
@@ -43,31 +43,8 @@ export type Output =
   | { readonly kind: 'storage'; readonly requestId: number; readonly request: StorageRequest }
   | { readonly kind: 'event'; readonly event: ReplicationEvent };
 
-/** A FIFO of outputs with an amortised O(1) shift. */
-export class OutputQueue {
-  private items: Output[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(output: Output): void {
-    this.items.push(output);
-  }
-
-  shift(): Output | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const output = this.items[this.head];
-    this.head += 1;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    }
-    assert(output !== undefined, 'output queue corrupt');
-    return output;
-  }
-}
+/** The outputs a machine has produced and its pump has not polled yet. */
+export class OutputQueue extends Fifo<Output> {}
 
 /** The interface every state machine offers its pump. */
 export interface StateMachine {
