@@ -34,6 +34,13 @@ const noHarnessImports = {
     { group: ['**/sim/**', '**/chaos/**', '**/test/**'], message: 'src/ never imports sim/, chaos/ or test/.' },
   ],
 };
+// Storage backends are used by the runtime and the simulator alike: they know neither.
+const noShellImports = {
+  patterns: [
+    ...noHarnessImports.patterns,
+    { group: ['**/runtime/**', '**/cli/**'], message: 'src/storage depends on src/core only: the runtime and the CLI use it, not the other way.' },
+  ],
+};
 // The chaos lab ships to release managers without the tests: what both need lives in harness/.
 const noTestImports = {
   patterns: [{ group: ['**/test/**'], message: 'chaos/ never imports test/: shared helpers live in harness/.' }],
@@ -59,6 +66,10 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noHarnessImports] },
+  },
+  {
+    files: ['src/storage/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', noShellImports] },
   },
   {
     files: ['chaos/**/*.ts'],

@@ -9,10 +9,13 @@ export {
 } from './core/codec/index.js';
 export {
   ChecksumMismatchError,
+  ConfigError,
   ConnectionError,
+  DeposedError,
   FrameTooLargeError,
   InvalidOperationError,
   LimitExceededError,
+  LogCorruptError,
   NotEnoughReplicasError,
   NotReadyError,
   ProtocolError,
@@ -20,6 +23,7 @@ export {
   ReplicationError,
   ReplicationTimeoutError,
   StorageFailedError,
+  StorageLostError,
 } from './core/errors.js';
 export type { ErrorCode, Frame, FrameKind } from './core/frame.js';
 export { isExpired, Keyspace, type Entry, type ScanPage, type ScanRequest } from './core/keyspace.js';
@@ -50,7 +54,6 @@ export { MemoryStorage } from './storage/memory.js';
 export { FileSystemStorage, type FileSystemStorageOptions } from './storage/filesystem.js';
 export { AppendOnlyStorage, type AppendOnlyStorageOptions } from './storage/append-only.js';
 export { RedisStorage, type RedisStorageOptions } from './storage/redis.js';
-export { ConfigError } from './runtime/config-error.js';
 export { DEFAULT_PORT, type NetworkSyncConfig, type ReplicationMode } from './runtime/config.js';
 export { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './runtime/limits.js';
 export type { LogLevel, Logger } from './runtime/logger.js';

@@ -86,3 +86,8 @@ export class LogCorruptError extends StorageFailedError {
 export class DeposedError extends ReplicationError {
   override name = 'DeposedError';
 }
+
+/** A configuration or command-line value that cannot work; nothing was started. */
+export class ConfigError extends ReplicationError {
+  override name = 'ConfigError';
+}

@@ -6,7 +6,7 @@ import {
 } from '../core/limits.js';
 import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../core/log-persistence/recovery.js';
 import type { LogStore } from '../storage/op-log-file/log-store.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/errors.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './limits.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { TlsOptions } from './transport.js';

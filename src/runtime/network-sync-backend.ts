@@ -24,7 +24,7 @@ import type { ReplicatedWriteOptions } from './replica-waits.js';
 import { resolveReplicaId } from './replica-id.js';
 import type { NodeOptions } from './node-options.js';
 import { SecondaryNode } from './secondary-node.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/errors.js';
 import { LoggedStorage } from '../storage/op-log-file/logged-storage.js';
 
 export interface NetworkSyncBackendOptions {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomHexId } from '../core/random.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '../core/errors.js';
 import { cryptoRandom } from './crypto-random.js';
 
 /**

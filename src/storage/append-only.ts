@@ -6,7 +6,7 @@ import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import { KeyspaceStore } from '../core/keyspace-store.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor, StorageRequest } from '../core/storage-request.js';
-import { ConfigError } from '../runtime/config-error.js';
+import { ConfigError } from '../core/errors.js';
 import { Appender, installTemp, replay, tempOf, writeWhole } from './append-only/append-file.js';
 import { REWRITE_GROWTH_FACTOR, REWRITE_MIN_BYTES } from './append-only/limits.js';
 import { encodeRecord } from './append-only/record.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/runtime/config-error.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { ReadOnlyError } from '../../src/core/errors.js';
 import { MemoryStorage } from '../../src/storage/memory.js';

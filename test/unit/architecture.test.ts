@@ -37,6 +37,12 @@ describe('architecture rules are lint rules', () => {
     expect(await ruleIdsFor("import { x } from '../chaos/x.js';\nexport const y = x;", 'src/example.ts')).toContain('no-restricted-imports');
   });
 
+  it('src/storage imports neither the runtime nor the CLI', async () => {
+    expect(await ruleIdsFor("import { x } from '../runtime/x.js';\nexport const y = x;", 'src/storage/example.ts')).toContain('no-restricted-imports');
+    expect(await ruleIdsFor("import { x } from '../../cli/x.js';\nexport const y = x;", 'src/storage/redis/example.ts')).toContain('no-restricted-imports');
+    expect(await ruleIdsFor("import { Cluster } from '../../sim/cluster.js';\nexport const c = Cluster;", 'src/storage/example.ts')).toContain('no-restricted-imports');
+  });
+
   it('plain deterministic code passes', async () => {
     expect(await ruleIdsFor('export const double = (n: number): number => n * 2;', 'src/core/example.ts')).toEqual([]);
   });

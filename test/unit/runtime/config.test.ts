@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_TIMING } from '../../../src/core/limits.js';
-import { ConfigError } from '../../../src/runtime/config-error.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { resolveConfig } from '../../../src/runtime/config.js';
 
 describe('resolveConfig', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../src/core/errors.js';
-import { ConfigError } from '../../../src/runtime/config-error.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { AppendOnlyStorage } from '../../../src/storage/append-only.js';
