@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import { cursorOf, epochOf, holdsPrefixOf } from '../../../../src/core/failover/lineage.js';
 
 const OLD = 'a'.repeat(32);
@@ -22,6 +23,11 @@ describe('holdsPrefixOf', () => {
     expect(holdsPrefixOf(promoted, 'c'.repeat(32), 0)).toBe(false);
     expect(holdsPrefixOf(promoted, null, 0)).toBe(false);
     expect(holdsPrefixOf({ replicationId: NEW, previous: null }, OLD, 0)).toBe(false);
+  });
+
+  it('asserts that the applied sequence is one', () => {
+    expect(() => holdsPrefixOf(promoted, NEW, -1)).toThrow(new AssertionError('appliedSequence must be a sequence'));
+    expect(() => holdsPrefixOf(promoted, NEW, 1.5)).toThrow(new AssertionError('appliedSequence must be a sequence'));
   });
 });
 

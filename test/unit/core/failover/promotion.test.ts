@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import { promotionOf } from '../../../../src/core/failover/promotion.js';
 import { entry, HISTORY } from '../../../support/secondary.js';
 
@@ -21,5 +22,17 @@ describe('promotionOf', () => {
 
   it('takes an empty log: the secondary kept none, its peers at its position still continue', () => {
     expect(promotionOf({ position: { replicationId: HISTORY, sequence: 9 }, entries: [] }).succeeds?.entries).toEqual([]);
+  });
+
+  it('takes a log that starts at sequence 1, and asserts on one that starts before it', () => {
+    const whole = promotionOf({ position: { replicationId: HISTORY, sequence: 2 }, entries: [entry(1), entry(2)] });
+    expect(whole.succeeds?.entries.map((held) => held.sequence)).toEqual([1, 2]);
+    expect(() => promotionOf({ position: { replicationId: HISTORY, sequence: 1 }, entries: [entry(0), entry(1)] })).toThrow(
+      new AssertionError('a handed-over log starts at sequence 1 or later'),
+    );
+  });
+
+  it('asserts that a secondary without a position hands over no log', () => {
+    expect(() => promotionOf({ position: null, entries: [entry(1)] })).toThrow(new AssertionError('a handover without a position holds no log'));
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { planRecovery, type LogExtent } from '../../../../src/core/log-persistence/recovery.js';
 
@@ -39,5 +40,35 @@ describe('planRecovery', () => {
     expect(planRecovery(log, { replicationId: 'other', sequence: 3 }, 'always').kind).toBe('newHistory');
     expect(planRecovery({ ...log, base: { replicationId: 'old', sequence: 1 } }, null, 'always').kind).toBe('newHistory');
     expect(planRecovery(null, { replicationId: 'x', sequence: 3 }, 'always')).toMatchObject({ kind: 'newHistory', replayFrom: Number.POSITIVE_INFINITY });
+  });
+
+  it('says why it starts a new history: the why is what an operator reads in the log', () => {
+    expect(planRecovery(null, null, 'always')).toEqual({ kind: 'newHistory', replayFrom: Number.POSITIVE_INFINITY, why: 'no persisted log' });
+    expect(planRecovery(log, { replicationId: 'other', sequence: 3 }, 'always')).toEqual({
+      kind: 'newHistory', replayFrom: Number.POSITIVE_INFINITY, why: 'the storage holds another history than the log (it was replaced since, as a secondary)',
+    });
+    expect(planRecovery(log, { replicationId: 'h', sequence: 7 }, 'no')).toEqual({
+      kind: 'newHistory', replayFrom: 8, why: 'log fsync \'no\' and no clean shutdown: secondaries may hold sequences the log lost',
+    });
+  });
+
+  it('names the records a log lacks', () => {
+    expect(() => planRecovery(log, { replicationId: 'h', sequence: 3 }, 'always')).toThrow(
+      new LogCorruptError('the storage stands at sequence 3 and the log begins at 5: the records between are missing; restore the log with its storage'),
+    );
+  });
+
+  it('matches the storage with the log\'s base on both the history and the sequence', () => {
+    const fromStart = { ...log, firstSequence: 1, base: { replicationId: 'old', sequence: 40 } };
+    expect(planRecovery(fromStart, { replicationId: 'old', sequence: 41 }, 'always').kind).toBe('newHistory');
+    expect(planRecovery(fromStart, { replicationId: 'other', sequence: 40 }, 'always').kind).toBe('newHistory');
+  });
+
+  it('takes a log that holds no record yet, and asserts on an extent that ends before it begins', () => {
+    const empty = { ...log, firstSequence: 1, lastSequence: 0 };
+    expect(planRecovery(empty, null, 'always')).toEqual({ kind: 'continue', replayFrom: 1 });
+    expect(() => planRecovery({ ...empty, lastSequence: -1 }, null, 'always')).toThrow(new AssertionError('a log extent ends before it begins'));
+    expect(() => planRecovery({ ...empty, firstSequence: 0, lastSequence: 0 }, null, 'always')).toThrow(new AssertionError('a log extent ends before it begins'));
+    expect(() => planRecovery({ ...log, firstSequence: 1.5 }, null, 'always')).toThrow(new AssertionError('log.firstSequence must be a non-negative safe integer, got 1.5'));
   });
 });
