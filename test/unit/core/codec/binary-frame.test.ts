@@ -1,40 +1,16 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
 import { encodeFrame } from '../../../../src/core/codec/encode.js';
+import { portableSha256Bytes, useSha256Bytes } from '../../../../src/core/codec/sha256.js';
 import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
+import { AssertionError } from '../../../../src/core/assert.js';
 import { ChecksumMismatchError, ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
+import { deleteOp, KIND, MARKER, OP, operationBody, sealed, T, text, varint } from './binary-bodies.js';
 import { decodeEveryWay } from './feed.js';
 import { sampleFrames, sampleSet } from './sample-frames.js';
-
-const MARKER = 0xb1;
-const KIND = { operation: 1, batch: 2, snapshotChunk: 3 };
-const OP = { SET: 1, DELETE: 2, SET_TTL: 3, FLUSH: 4, METADATA: 5 };
-const T = 1_700_000_000_123;
-
-/** Unsigned LEB128, as the encoder writes it. */
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 128) {
-    bytes.push((rest % 128) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  return [...bytes, rest];
-}
-
-function text(value: string): number[] {
-  const bytes = [...new TextEncoder().encode(value)];
-  return [...varint(bytes.length), ...bytes];
-}
-
-/** A body: the bytes given, then their SHA-256, as a sender that means them would seal them. */
-function sealed(bytes: readonly number[]): Uint8Array {
-  const digest = createHash('sha256').update(Uint8Array.from(bytes)).digest();
-  return Uint8Array.from([...bytes, ...digest]);
-}
 
 function flipLastBit(body: Uint8Array): Uint8Array {
   const flipped = body.slice();
@@ -42,8 +18,6 @@ function flipLastBit(body: Uint8Array): Uint8Array {
   return flipped;
 }
 
-const deleteOp = (path: string): number[] => [OP.DELETE, ...text(path)];
-const operationBody = (sequence: number, op: readonly number[]): Uint8Array => sealed([MARKER, KIND.operation, ...varint(sequence), ...varint(T), ...op]);
 const decode = (body: Uint8Array, limits: Limits = DEFAULT_LIMITS): Frame => decodeEveryWay(body, limits, BINARY_WIRE_FORMAT);
 
 describe('binary data frames', () => {
@@ -78,6 +52,7 @@ describe('binary data frames', () => {
   it('refuse a checksum that does not match, before reading a field', () => {
     const body = flipLastBit(operationBody(1, deleteOp('a')));
     expect(() => decode(body)).toThrow(ChecksumMismatchError);
+    expect(() => decode(body)).toThrow('binary frame checksum does not match its contents');
     // A field no reader would accept, sealed wrongly: the checksum is what is reported.
     const hostile = flipLastBit(sealed([MARKER, 99]));
     expect(() => decode(hostile)).toThrow(ChecksumMismatchError);
@@ -120,5 +95,47 @@ describe('binary data frames', () => {
       kind: 'operation', sequence: 3, timestampMs: T,
       op: { type: 'SET', path: 'p', key: 'k', db: 'db', namespace: 'ns', tags: ['t'], expiresAtMs: 9, value: new TextEncoder().encode('v') },
     });
+  });
+
+  // Exact messages: a reader that named the wrong part or field would send an operator to the wrong byte.
+  const named: [string, Uint8Array, string][] = [
+    ['an unknown kind', sealed([MARKER, 9]), 'envelope.kind 9 is not a data frame kind'],
+    ['an operation\'s timestamp', sealed([MARKER, KIND.operation, 1, 0x81, 0x00]), 'operation.timestamp is a varint longer than needed'],
+    ['a BATCH\'s timestamp', sealed([MARKER, KIND.batch, 0x81, 0x00]), 'BATCH.timestamp is a varint longer than needed'],
+    ['a BATCH\'s count', sealed([MARKER, KIND.batch, ...varint(T), 0x80, 0x00]), 'BATCH.operations is a varint longer than needed'],
+    ['an empty BATCH', sealed([MARKER, KIND.batch, ...varint(T), 0]), 'BATCH.operations must hold 1 to 2 operations, got 0'],
+    ['a BATCH above batchEntriesMax', sealed([MARKER, KIND.batch, ...varint(T), 3]), 'BATCH.operations must hold 1 to 2 operations, got 3'],
+    ['a BATCH\'s second operation', sealed([MARKER, KIND.batch, ...varint(T), 2, 5, ...varint(T), ...deleteOp('a'), 6, ...varint(T), 9]), 'BATCH.operations[1].type 9 is not an operation type'],
+    ['a SNAPSHOT_CHUNK\'s timestamp', sealed([MARKER, KIND.snapshotChunk, 0x81, 0x00]), 'SNAPSHOT_CHUNK.timestamp is a varint longer than needed'],
+    ['a SNAPSHOT_CHUNK\'s index', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0x80, 0x00]), 'SNAPSHOT_CHUNK.index is a varint longer than needed'],
+    ['a SNAPSHOT_CHUNK\'s count', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 0x80, 0x00]), 'SNAPSHOT_CHUNK.entries is a varint longer than needed'],
+    ['a SNAPSHOT_CHUNK above snapshotChunkEntriesMax', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 2]), 'SNAPSHOT_CHUNK.entries must hold at most 1 entries, got 2'],
+    ['a SNAPSHOT_CHUNK entry cut before its type', sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 1]), 'SNAPSHOT_CHUNK.entries[0].type is missing: the frame ends before it'],
+  ];
+
+  it.each(named)('name the part and field they refuse: %s', (_what, body, message) => {
+    expect(() => decode(body, limits)).toThrow(new ProtocolError(`binary frame ${message}`));
+  });
+
+  it('fit a body of exactly frameBytesMax, and assert on one byte more (the caller checked the frame, not its size)', () => {
+    const frame = sampleFrames.operation;
+    const bodyBytes = encodeFrame(frame, DEFAULT_LIMITS, BINARY_WIRE_FORMAT).bytes.length - 4;
+    const atLimit = { ...DEFAULT_LIMITS, frameBytesMax: bodyBytes };
+    expect(encodeFrame(frame, atLimit, BINARY_WIRE_FORMAT).bytes.length).toBe(bodyBytes + 4);
+    const below = { ...DEFAULT_LIMITS, frameBytesMax: bodyBytes - 1 };
+    expect(() => encodeFrame(frame, below, BINARY_WIRE_FORMAT)).toThrow(
+      new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${bodyBytes - 1})`),
+    );
+  });
+
+  it('refuse an installed SHA-256 whose digest is not 32 bytes, encoding and decoding', () => {
+    const body = encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT).bytes.subarray(4);
+    useSha256Bytes((bytes) => portableSha256Bytes(bytes).subarray(1));
+    try {
+      expect(() => encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT)).toThrow(new AssertionError('sha256Bytes: digest must be 32 bytes'));
+      expect(() => decodeFrameBody(body, DEFAULT_LIMITS, BINARY_WIRE_FORMAT)).toThrow(new AssertionError('sha256Bytes: digest must be 32 bytes'));
+    } finally {
+      useSha256Bytes(portableSha256Bytes);
+    }
   });
 });
