@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { frameChecksum } from '../../../../src/core/codec/checksum.js';
 import { encodeFrame } from '../../../../src/core/codec/encode.js';
-import { frameToWire, type WireEnvelope } from '../../../../src/core/codec/frame-wire.js';
+import { frameToWire } from '../../../../src/core/codec/frame-wire.js';
 import { ChecksumMismatchError, ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import { decodeEveryWay } from './feed.js';
 import { sampleFrames } from './sample-frames.js';
+import { bodyWith } from './wire-bodies.js';
 
 const promotedWelcome: Frame = { ...sampleFrames.welcome, epoch: 2, previous: { replicationId: 'e'.repeat(32), endSequence: 40 } } as Frame;
-
-/** A body with a correct checksum over data edited by `edit`, so the field checks are reached. */
-function bodyWith(frame: Frame, edit: (data: Record<string, unknown>) => void): Uint8Array {
-  const envelope = JSON.parse(JSON.stringify(frameToWire(frame))) as WireEnvelope & { data: Record<string, unknown> };
-  edit(envelope.data);
-  return new TextEncoder().encode(JSON.stringify({ ...envelope, checksum: frameChecksum(envelope) }));
-}
 
 function rejection(body: Uint8Array): Error {
   try {

@@ -72,6 +72,13 @@ describe('operationWireBytesMax', () => {
     expect(operationWireBytesMax({ type: 'DELETE', path: 'abcd\u00e9' }) - ascii).toBe(5 * 6 - 4);
   });
 
+  it('counts a FLUSH\'s names as any other, and a null one as an empty one', () => {
+    const none = operationWireBytesMax({ type: 'FLUSH', db: null, namespace: null });
+    expect(operationWireBytesMax({ type: 'FLUSH', db: 'abc', namespace: null }) - none).toBe(3);
+    expect(operationWireBytesMax({ type: 'FLUSH', db: null, namespace: 'abcd' }) - none).toBe(4);
+    expect(operationWireBytesMax({ type: 'FLUSH', db: '', namespace: '' })).toBe(none);
+  });
+
   it('is not wildly above the real size for an ordinary SET', () => {
     const op: SetOperation = { ...emptySet, path: 'users/alice', key: 'alice', value: new Uint8Array(100), db: 'main', namespace: 'users' };
     const real = frameBytes({ kind: 'operation', sequence: 1, timestampMs: 1_700_000_000_000, op });
