@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frameChecksum } from '../../../../src/core/codec/checksum.js';
 import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
 import { encodeFrame } from '../../../../src/core/codec/encode.js';
+import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
 import { frameToWire, type WireEnvelope } from '../../../../src/core/codec/frame-wire.js';
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
@@ -248,5 +249,30 @@ describe('decodeFrameBody: the two ways a checksum is verified', () => {
     const text = new TextDecoder().decode(encodeFrame(heartbeat, DEFAULT_LIMITS).bytes.subarray(4));
     const changed = text.replace('"last_sequence":42', '"last_sequence":43');
     expect(() => decodeFrameBody(new TextEncoder().encode(changed), DEFAULT_LIMITS)).toThrow(ChecksumMismatchError);
+  });
+});
+
+describe('decodeFrameBody: bounds', () => {
+  it('accepts a body of exactly frameBytesMax', () => {
+    const body = encodeFrame(sampleFrames.ack, DEFAULT_LIMITS).bytes.subarray(4);
+    expect(decodeFrameBody(body, { ...DEFAULT_LIMITS, frameBytesMax: body.length }).frame).toEqual(sampleFrames.ack);
+    expect(() => decodeFrameBody(body, { ...DEFAULT_LIMITS, frameBytesMax: body.length - 1 }))
+      .toThrow(`frame body of ${body.length} bytes exceeds frameBytesMax (${body.length - 1})`);
+  });
+
+  it('takes containers nested 8 deep (the envelope counts), and refuses a 9th before it reads a field', () => {
+    const nestedIn = (depth: number): unknown => (depth === 0 ? [] : [nestedIn(depth - 1)]);
+    rejects(bodyOf({ ...wireOf(sampleFrames.hello), data: { x: nestedIn(5) } }), 'HELLO data.x is not a known field');
+    rejects(bodyOf({ ...wireOf(sampleFrames.hello), data: { x: nestedIn(6) } }), 'frame body: the document is nested too deeply');
+  });
+
+  it('refuses a binary body on a link that did not negotiate binary-1', () => {
+    const { bytes } = encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
+    rejects(bytes.subarray(4), 'a binary frame on a link that did not negotiate binary-1');
+  });
+
+  it('cuts the frame type in a checksum mismatch to 64 characters', () => {
+    const body = bodyOf({ ...wireOf(sampleFrames.hello), type: 'T'.repeat(100) }, { checksum: 'a'.repeat(64) });
+    expect(() => decodeFrameBody(body, DEFAULT_LIMITS)).toThrow(new ChecksumMismatchError(`${'T'.repeat(64)} frame checksum does not match its contents`));
   });
 });
