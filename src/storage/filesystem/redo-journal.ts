@@ -98,11 +98,26 @@ function stateOf(record: StateRecord, value: Uint8Array, file: string): FinalSta
 }
 
 function parseHeader(json: string, file: string): { cursor: string | null; states: StateRecord[] } {
-  const header = JSON.parse(json) as { cursor?: unknown; states?: unknown };
-  const valid = (header.cursor === null || typeof header.cursor === 'string') && Array.isArray(header.states)
-    && header.states.every((record: Partial<StateRecord>) => typeof record.path === 'string'
-      && (record.kind === 'absent' || record.kind === 'entry' || record.kind === 'metadata')
-      && (record.valueBytes === undefined || Number.isSafeInteger(record.valueBytes)));
+  const header = parsedOrUndefined(json) as { cursor?: unknown; states?: unknown } | null | undefined;
+  const valid = typeof header === 'object' && header !== null
+    && (header.cursor === null || typeof header.cursor === 'string')
+    && Array.isArray(header.states) && header.states.every(isStateRecord);
   if (!valid) throw new StorageFailedError(`corrupt redo journal ${file}: ${json.slice(0, 200)}`);
   return header as { cursor: string | null; states: StateRecord[] };
+}
+
+/** The hash holds, so bad JSON is corruption or a bug, reported as the journal's, not a SyntaxError. */
+function parsedOrUndefined(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+function isStateRecord(record: unknown): boolean {
+  if (typeof record !== 'object' || record === null) return false;
+  const { path, kind, valueBytes } = record as Partial<StateRecord>;
+  return typeof path === 'string' && (kind === 'absent' || kind === 'entry' || kind === 'metadata')
+    && (valueBytes === undefined || (Number.isSafeInteger(valueBytes) && valueBytes >= 0));
 }
