@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { unlinkFile } from '../fd-calls.js';
+import { syncPath, writeFromStart } from './file-io.js';
 
 /**
  * The file system operations of what no journal covers (the cursor, the staged commit and its
@@ -19,10 +21,10 @@ export class Disk {
   ) {}
 
   /** `target` then holds the old bytes or the new ones, never a part, even after a crash. */
-  async writeAtomic(target: string, bytes: Uint8Array | string): Promise<void> {
+  async writeAtomic(target: string, text: string): Promise<void> {
     const temp = join(this.tmpDir, randomUUID());
     try {
-      await this.writeFile(temp, bytes);
+      await writeFromStart(temp, [Buffer.from(text)], { truncate: false, sync: this.fsync });
       await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
@@ -40,7 +42,7 @@ export class Disk {
   /** Removes a file; a missing one is already removed. */
   async remove(file: string): Promise<void> {
     try {
-      await unlink(file);
+      await unlinkFile(file);
     } catch (error) {
       if (isMissing(error)) return;
       throw error;
@@ -60,33 +62,8 @@ export class Disk {
     const dirs = [...this.dirtyDirs];
     this.dirtyDirs.clear();
     if (!this.fsync) return;
-    for (const dir of dirs) await this.syncDir(dir);
-  }
-
-  private async syncDir(dir: string): Promise<void> {
-    let handle;
-    try {
-      handle = await open(dir, 'r');
-    } catch (error) {
-      // Removed since it changed: its parent, which recorded the removal, is synced too.
-      if (isMissing(error)) return;
-      throw error;
-    }
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async writeFile(file: string, bytes: Uint8Array | string): Promise<void> {
-    const handle = await open(file, 'w');
-    try {
-      await handle.writeFile(bytes);
-      if (this.fsync) await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // One removed since it changed needs none: its parent, which recorded the removal, is synced too.
+    for (const dir of dirs) await syncPath(dir);
   }
 }
 
