@@ -27,7 +27,8 @@ export class Disk {
       await writeFromStart(temp, [Buffer.from(text)], { truncate: false, sync: this.fsync });
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
+      // The write's failure is the one to report: a temp file left behind goes at the next open.
+      await rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
     this.dirtyDirs.add(dirname(target));

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Disk } from '../../../../src/storage/filesystem/disk.js';
+import { Disk, readDir, readIfPresent } from '../../../../src/storage/filesystem/disk.js';
 import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
 
 vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
@@ -79,5 +79,28 @@ describe('Disk', () => {
     counted.unlinkFails = true;
     await expect(disk.remove(join(root, 'f'))).rejects.toThrow(/EIO/);
     expect(await synced(disk)).toEqual([]);
+  });
+
+  it('reports the failure to make its temp file, not the cleanup of a temp file never made', async () => {
+    const disk = new Disk(join(root, 'not-a-dir'), true);
+    await writeFile(join(root, 'not-a-dir'), 'x');
+    await expect(disk.writeAtomic(join(root, 'target'), 'x')).rejects.toThrow(/^ENOTDIR: not a directory, open/);
+  });
+});
+
+describe('reads of what may be missing', () => {
+  it('count nothing there, a file on the way (ENOTDIR) and a directory where a file was looked for (EISDIR) as missing', async () => {
+    await writeFile(join(root, 'file'), 'x');
+    expect(await readIfPresent(join(root, 'nothing'))).toBeUndefined();
+    expect(await readIfPresent(join(root, 'file', 'under'))).toBeUndefined();
+    expect(await readIfPresent(root)).toBeUndefined();
+    expect(await readDir(join(root, 'nothing'))).toEqual([]);
+    expect(await readDir(join(root, 'file', 'under'))).toEqual([]);
+  });
+
+  it('fail on any other error', async () => {
+    const tooLong = join(root, 'x'.repeat(300));
+    await expect(readIfPresent(tooLong)).rejects.toThrow(/ENAMETOOLONG/);
+    await expect(readDir(tooLong)).rejects.toThrow(/ENAMETOOLONG/);
   });
 });
