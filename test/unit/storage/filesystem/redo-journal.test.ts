@@ -90,6 +90,9 @@ describe('the redo journal', () => {
       await writeFile(file, bytes);
       expect(await readJournal(file)).toBeUndefined();
     }
+    // Too short for a header length, yet hashed: only the frame's minimum length keeps it from being read.
+    await writeFile(file, Buffer.concat([MAGIC, createHash('sha256').update(MAGIC).digest()]));
+    expect(await readJournal(file)).toBeUndefined();
     await writeFile(file, whole);
     expect(await readJournal(file)).toEqual({ cursor: null, states: new Map() });
   });
@@ -120,5 +123,11 @@ describe('the redo journal', () => {
     const read = readJournal(file);
     await expect(read).rejects.toThrow(StorageFailedError);
     await expect(read).rejects.toThrow(/^corrupt (redo journal|JSON in|metadata in|cursor in) .*redo\.journal/);
+  });
+
+  it('quotes at most 200 characters of a header it refuses', async () => {
+    const header = `{"cursor":1,"states":[],"padding":"${'x'.repeat(300)}"}`;
+    await writeFile(file, hashed(header));
+    await expect(readJournal(file)).rejects.toThrow(new StorageFailedError(`corrupt redo journal ${file}: ${header.slice(0, 200)}`));
   });
 });
