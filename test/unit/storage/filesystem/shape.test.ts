@@ -71,6 +71,7 @@ describe('paths as segments', () => {
   it.each([
     ['a/b/c', { parent: 'a/b', name: 'c' }],
     ['a', { parent: '', name: 'a' }],
+    ['top', { parent: '', name: 'top' }],
   ])('splits %j into its parent and name', (path, parts) => {
     expect(split(path)).toEqual(parts);
   });
