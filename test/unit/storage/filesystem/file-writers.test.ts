@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileWriters } from '../../../../src/storage/filesystem/file-writers.js';
+
+let dir: string;
+let writers: FileWriters;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'nadb-writers-'));
+  writers = new FileWriters();
+});
+
+afterEach(async () => {
+  await writers.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe('FileWriters', () => {
+  it('writes files over what was there, cutting a longer old value, and removes files, in every lane', async () => {
+    await writeFile(join(dir, 'a'), 'an old and longer value');
+    await writeFile(join(dir, 'gone'), 'x');
+    await writers.run([
+      [{ file: join(dir, 'a'), bytes: bytes('new') }, { file: join(dir, 'gone') }, { file: join(dir, 'never there') }],
+      [{ file: join(dir, 'b'), bytes: bytes('') }],
+      [{ file: join(dir, 'c'), bytes: bytes('third lane') }],
+    ], true);
+    expect(await readFile(join(dir, 'a'), 'utf8')).toBe('new');
+    expect(await readFile(join(dir, 'b'), 'utf8')).toBe('');
+    expect(await readFile(join(dir, 'c'), 'utf8')).toBe('third lane');
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
+  });
+
+  it("stops a lane at its first failure and rejects with it, its code kept, once every lane has stopped", async () => {
+    const failing = join(dir, 'missing', 'x');
+    const run = writers.run([
+      [{ file: failing, bytes: bytes('x') }, { file: join(dir, 'after'), bytes: bytes('x') }],
+      [{ file: join(dir, 'other lane'), bytes: bytes('x') }],
+    ], false);
+    await expect(run).rejects.toThrow(`ENOENT: no such file or directory, open '${failing}'`);
+    await expect(run).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(existsSync(join(dir, 'after'))).toBe(false);
+    expect(existsSync(join(dir, 'other lane'))).toBe(true);
+  });
+
+  it('counts a removal under a file (ENOTDIR) or of a directory (EISDIR) as done', async () => {
+    await writeFile(join(dir, 'file'), 'x');
+    await writers.run([[{ file: join(dir, 'file', 'under') }, { file: dir }]], false);
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('fails a removal for any reason but the file being gone', async () => {
+    await expect(writers.run([[{ file: join(dir, 'x'.repeat(300)) }]], false)).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+  });
+
+  it('runs nothing for empty lanes, and starts its threads again after close', async () => {
+    await writers.run([[], []], false);
+    await writers.close();
+    await writers.run([[{ file: join(dir, 'a'), bytes: bytes('after close') }]], false);
+    expect(await readFile(join(dir, 'a'), 'utf8')).toBe('after close');
+  });
+});
