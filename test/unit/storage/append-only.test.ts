@@ -13,11 +13,11 @@ import { recordsOf } from '../../../src/storage/append-only/rewrite.js';
 import { Keyspace } from '../../../src/core/keyspace.js';
 import { decodeRecord, encodeRecord, frameAt } from '../../../src/storage/append-only/record.js';
 import { del, set, text } from '../../support/ops.js';
-import { counted, resetCounts } from './append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../support/counted-fd-calls.js';
 import { describeDurabilityByFsync, describeStorageContract, openedFrom } from './contract.js';
 
 // The real calls, counted: whether a rewrite started shows as its temp file opened.
-vi.mock('../../../src/storage/fd-calls.js', () => import('./append-only/counted-fd-calls.js'));
+vi.mock('../../../src/storage/fd-calls.js', () => import('../../support/counted-fd-calls.js'));
 
 const FILE_NAME = 'appendonly.nadb';
 const dirs: string[] = [];

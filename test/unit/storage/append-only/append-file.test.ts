@@ -8,9 +8,9 @@ import { Appender, FileWriter, MAGIC, replay, writeWhole } from '../../../../src
 import { READ_CHUNK_BYTES } from '../../../../src/storage/append-only/limits.js';
 import { encodeRecord, type BatchRecord } from '../../../../src/storage/append-only/record.js';
 import { set } from '../../../support/ops.js';
-import { counted, resetCounts } from './counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('./counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 const dirs: string[] = [];
 let file: string;

@@ -1,14 +1,14 @@
 /**
  * The real fd calls, counted, for tests that mock `src/storage/fd-calls.js` with this module
- * (`vi.mock(..., () => import('./counted-fd-calls.js'))`): a sync left out loses data only when
- * the machine stops, and a descriptor left open only when they run out, which no test here can
- * wait for, so the calls are counted instead. A few failures (ENOSPC's short write, EIO) can be
- * switched on.
+ * (`vi.mock(..., () => import('.../test/support/counted-fd-calls.js'))`): a sync left out loses
+ * data only when the machine stops, and a descriptor left open only when they run out, which no
+ * test can wait for, so the calls are counted instead. A few failures (ENOSPC's short write, EIO)
+ * can be switched on. Used by the append-only file's tests and the operation log's.
  */
 import { vi } from 'vitest';
 
-type FdCalls = typeof import('../../../../src/storage/fd-calls.js');
-const real = await vi.importActual<FdCalls>('../../../../src/storage/fd-calls.js');
+type FdCalls = typeof import('../../src/storage/fd-calls.js');
+const real = await vi.importActual<FdCalls>('../../src/storage/fd-calls.js');
 
 export const counted = {
   fsyncs: 0,
@@ -22,6 +22,8 @@ export const counted = {
   writevShortBy: 0,
   /** fsync fails with EIO. */
   fsyncFails: false,
+  /** fdatasync fails with EIO. */
+  fdatasyncFails: false,
   /** rename fails with EIO. */
   renameFails: false,
   /** unlink fails with EIO. */
@@ -29,7 +31,7 @@ export const counted = {
 };
 
 export function resetCounts(): void {
-  Object.assign(counted, { bytesRead: 0, fsyncs: 0, fdatasyncs: 0, opened: [], open: new Set(), writevShortBy: 0, fsyncFails: false, renameFails: false, unlinkFails: false });
+  Object.assign(counted, { bytesRead: 0, fsyncs: 0, fdatasyncs: 0, opened: [], open: new Set(), writevShortBy: 0, fsyncFails: false, fdatasyncFails: false, renameFails: false, unlinkFails: false });
 }
 
 function eio(call: string): Error {
@@ -56,6 +58,7 @@ export const fsyncFd = async (fd: number): Promise<void> => {
 
 export const fdatasyncFd = async (fd: number): Promise<void> => {
   counted.fdatasyncs += 1;
+  if (counted.fdatasyncFails) throw eio('fdatasync');
   await real.fdatasyncFd(fd);
 };
 
