@@ -65,11 +65,12 @@ export type Framed =
   | { readonly kind: 'incomplete' }
   | { readonly kind: 'bad'; readonly why: string; readonly frameBytes: number };
 
-export function frameAt(bytes: Buffer): Framed {
+/** `payloadBytesMin`: the shortest payload a record can have (this file's: its header's length field). */
+export function frameAt(bytes: Buffer, payloadBytesMin = U32_BYTES): Framed {
   if (bytes.length < FRAME_HEADER_BYTES) return { kind: 'incomplete' };
   const payloadBytes = bytes.readUInt32LE(0);
   const frameBytes = FRAME_HEADER_BYTES + payloadBytes;
-  if (payloadBytes < U32_BYTES || payloadBytes > RECORD_BYTES_MAX) return { kind: 'bad', why: `a record length of ${payloadBytes} bytes`, frameBytes };
+  if (payloadBytes < payloadBytesMin || payloadBytes > RECORD_BYTES_MAX) return { kind: 'bad', why: `a record length of ${payloadBytes} bytes`, frameBytes };
   if (bytes.length < frameBytes) return { kind: 'incomplete' };
   const payload = bytes.subarray(FRAME_HEADER_BYTES, frameBytes);
   if (crc32(payload) !== bytes.readUInt32LE(U32_BYTES)) return { kind: 'bad', why: 'a CRC-32 mismatch', frameBytes };

@@ -20,6 +20,8 @@ export const RECORD_MARKER = Buffer.from('NLR1');
 
 const KIND_OPERATIONS = 1;
 const KIND_CLOSED = 2;
+/** A CLOSED record's payload is at least its kind, time and sequence, one byte each. */
+export const LOG_PAYLOAD_BYTES_MIN = 3;
 
 /** The record's frame as chunks for one gathered write. */
 export function encodeLogRecord(record: LogRecord): Uint8Array[] {

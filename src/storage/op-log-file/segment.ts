@@ -4,7 +4,7 @@ import type { Limits } from '../../core/limits.js';
 import type { Cursor } from '../../core/storage-request.js';
 import { frameAt, type Framed } from '../append-only/record.js';
 import { decodeCursor, encodeCursor } from '../stored-json.js';
-import { decodeLogRecord, RECORD_MARKER, type LogRecord } from './record.js';
+import { decodeLogRecord, LOG_PAYLOAD_BYTES_MIN, RECORD_MARKER, type LogRecord } from './record.js';
 
 /** The first bytes of every segment file: a file without them is not one. */
 export const SEGMENT_MAGIC = Buffer.from('NADBLOG1');
@@ -90,8 +90,18 @@ function parseHeader(bytes: Buffer, file: string): SegmentHeader {
   }
   const { historyId, firstSequence, base } = header;
   if (typeof historyId !== 'string' || historyId.length === 0 || !Number.isSafeInteger(firstSequence) || (firstSequence as number) < 1) throw corrupt('its header has no history id and first sequence');
-  if (base !== null && typeof base !== 'string') throw corrupt('its header\'s base is not a cursor');
-  return { historyId, firstSequence: firstSequence as number, base: base === null ? null : decodeCursor(base, file) };
+  return { historyId, firstSequence: firstSequence as number, base: baseOf(base, corrupt) };
+}
+
+/** A base that is not a cursor is a corrupt log too, not a corrupt storage. */
+function baseOf(base: unknown, corrupt: (why: string) => LogCorruptError): Cursor | null {
+  if (base === null) return null;
+  if (typeof base !== 'string') throw corrupt('its header\'s base is not a cursor');
+  try {
+    return decodeCursor(base, 'its header\'s base');
+  } catch (error) {
+    throw corrupt((error as Error).message);
+  }
 }
 
 /** The record at `offset`: its marker, then a frame as the append-only file's. */
@@ -99,7 +109,7 @@ export function recordAt(bytes: Buffer, offset: number): Framed {
   const marker = bytes.subarray(offset, offset + RECORD_MARKER.length);
   if (marker.length < RECORD_MARKER.length) return RECORD_MARKER.subarray(0, marker.length).equals(marker) ? { kind: 'incomplete' } : { kind: 'bad', why: 'no record marker', frameBytes: 0 };
   if (!marker.equals(RECORD_MARKER)) return { kind: 'bad', why: 'no record marker', frameBytes: 0 };
-  return frameAt(bytes.subarray(offset + RECORD_MARKER.length));
+  return frameAt(bytes.subarray(offset + RECORD_MARKER.length), LOG_PAYLOAD_BYTES_MIN);
 }
 
 /** Where the first good record after a bad one at `offset` begins; null when none does (a torn tail). */

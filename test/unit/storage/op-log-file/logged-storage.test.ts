@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { MemoryStorage } from '../../../../src/storage/memory.js';
-import { text } from '../../../support/ops.js';
+import { del, text } from '../../../support/ops.js';
 import { batchOf, openLogged, removeTempDirs, tempDir, writeBatches } from './support.js';
 
 afterEach(removeTempDirs);
@@ -118,5 +118,16 @@ describe('LoggedStorage', () => {
     expect(history).toBeNull();
     expect(counted.logSegments).toBeLessThanOrEqual(4);
     await counted.closeLog();
+  });
+
+  it('continues after a clean shutdown whose CLOSED is the shortest a record can be (a clock below 128 ms)', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const first = await openLogged(base, dir, { fsync: 'no', nowMs: () => 0 });
+    await first.apply([del('a')], { replicationId: 'h1', sequence: 1 });
+    await first.closeLog();
+    const again = await openLogged(base, dir, { fsync: 'no', nowMs: () => 0 });
+    expect(again.recovery).toMatchObject({ plan: { kind: 'continue' }, cutBytes: 0 });
+    await again.closeLog();
   });
 });

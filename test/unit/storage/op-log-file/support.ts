@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Operation } from '../../../../src/core/operation.js';
 import type { StorageBackend } from '../../../../src/storage/backend.js';
 import { LoggedStorage, type LoggedStorageOptions } from '../../../../src/storage/op-log-file/logged-storage.js';
+import { encodeLogRecord, type LogRecord } from '../../../../src/storage/op-log-file/record.js';
+import { encodeSegmentHeader, type SegmentHeader } from '../../../../src/storage/op-log-file/segment.js';
 import { set } from '../../../support/ops.js';
 
 const dirs: string[] = [];
@@ -35,4 +37,14 @@ export async function writeBatches(storage: StorageBackend, historyId: string, c
 
 export async function openLogged(base: StorageBackend, dir: string, extra: Partial<LoggedStorageOptions> = {}): Promise<LoggedStorage> {
   return LoggedStorage.open(base, { dir, fsync: 'always', nowMs: () => 1_000, ...extra });
+}
+
+/** A segment file's bytes as the writer would leave them: its header, then `records`. */
+export function segmentBytes(header: SegmentHeader, records: readonly LogRecord[]): Buffer {
+  return Buffer.concat([encodeSegmentHeader(header), ...records.flatMap((record) => encodeLogRecord(record))]);
+}
+
+/** An OPERATIONS record of one SET at `sequence`. */
+export function oneSet(sequence: number, value = 'v'): LogRecord {
+  return { kind: 'operations', writtenAtMs: 1, firstSequence: sequence, operations: [set(`k${sequence}`, value)] };
 }
