@@ -131,10 +131,7 @@ export class LogWriter implements LogAppender {
   /** A clean shutdown: CLOSED appended and synced, so the next start may continue the history. */
   async close(nowMs: number): Promise<void> {
     if (this.fd === null) return;
-    if (this.failure === null) {
-      await this.write({ kind: 'closed', writtenAtMs: nowMs, lastSequence: this.lastSequence });
-      await this.sync();
-    }
+    if (this.failure === null) await this.write({ kind: 'closed', writtenAtMs: nowMs, lastSequence: this.lastSequence });
     await this.closeSegment();
   }
 
@@ -178,10 +175,7 @@ export class LogWriter implements LogAppender {
   private async closeSegment(): Promise<void> {
     const fd = this.fd;
     if (fd === null) return;
-    if (this.failure === null) {
-      this.dirty = true;
-      await this.sync();
-    }
+    if (this.failure === null) await this.sync();
     this.fd = null;
     await closeFd(fd);
   }
