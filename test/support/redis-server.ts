@@ -3,6 +3,7 @@
  * unless NADB_REQUIRE_REDIS=1 (as CI sets), in which case they fail.
  */
 import { spawnSync } from 'node:child_process';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 
@@ -51,4 +52,9 @@ function missingRedisServer(): string | undefined {
   if (probe.error !== undefined) return `redis-server is not on PATH (${probe.error.message})`;
   if (probe.status !== 0) return `redis-server --version failed: ${probe.stderr}`;
   return undefined;
+}
+
+/** The ids of the clients a server serves, from CLIENT LIST. */
+export async function clientIdsOf(redis: Redis): Promise<Set<string>> {
+  return new Set([...String(await redis.client('LIST')).matchAll(/\bid=(\d+)/g)].map((match) => match[1] as string));
 }
