@@ -13,15 +13,20 @@ export interface Effects {
   event(event: ReplicationEvent): void;
 }
 
-const pumping = new WeakSet<StateMachine>();
+/**
+ * The machines being pumped, innermost last: a driver may pump another machine from an effect,
+ * rarely more than one deep. A WeakSet here cost a hash insert and delete in the collector's
+ * ephemeron table on every input a node takes.
+ */
+const pumping: StateMachine[] = [];
 
 /**
  * Drains every output of a machine, in the machine's order, and returns when it wants to be woken
  * next. Every driver (the TCP runtime, the simulator, the tests) goes through this one function.
  */
 export function pump(machine: StateMachine, effects: Effects, outputsMax = DEFAULT_LIMITS.pumpOutputsMax): number | undefined {
-  assert(!pumping.has(machine), 'pump re-entered: a driver called the machine from inside an effect');
-  pumping.add(machine);
+  assert(!pumping.includes(machine), 'pump re-entered: a driver called the machine from inside an effect');
+  pumping.push(machine);
   try {
     for (let count = 0; ; count += 1) {
       const output = machine.poll();
@@ -46,7 +51,7 @@ export function pump(machine: StateMachine, effects: Effects, outputsMax = DEFAU
       }
     }
   } finally {
-    pumping.delete(machine);
+    pumping.pop();
   }
   return machine.nextWakeMs();
 }
