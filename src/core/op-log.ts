@@ -11,6 +11,14 @@ export interface OperationLogLimits {
   readonly replicaBacklogBytesMax: number;
 }
 
+export interface OperationLogOptions {
+  /**
+   * False for a log no frame is encoded from (a secondary's applied log): keeping an operation's
+   * encodings costs a WeakMap entry per append, most of a secondary's time in its log.
+   */
+  readonly keepsEncodings?: boolean;
+}
+
 /**
  * The primary's recent history, bounded by count and by bytes. It serves ranges for catch-up and
  * knows its first retained sequence, which is how the primary tells "continue" from "full resync".
@@ -30,13 +38,16 @@ export class OperationLog {
   private last: number;
   /** The latest append's neededFrom: eviction by the plain bounds stops there. */
   private neededFrom = Number.POSITIVE_INFINITY;
+  private readonly keepsEncodings: boolean;
 
   constructor(
     private readonly limits: OperationLogLimits,
     startAfterSequence = 0,
+    options: OperationLogOptions = {},
   ) {
     assertSequence(startAfterSequence, 'startAfterSequence');
     this.last = startAfterSequence;
+    this.keepsEncodings = options.keepsEncodings ?? true;
   }
 
   get lastSequence(): number {
@@ -62,7 +73,7 @@ export class OperationLog {
     assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
     assert(neededFrom >= 1, 'neededFrom must be a sequence');
     this.neededFrom = neededFrom;
-    admitOperation(entry.op);
+    if (this.keepsEncodings) admitOperation(entry.op);
     const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
     this.entries.push(entry);
     this.sizes.push(sizeBytes);
@@ -128,7 +139,7 @@ export class OperationLog {
 
   private evictOldest(): void {
     const evicted = this.entries[this.head];
-    if (evicted !== undefined) releaseOperation(evicted.op);
+    if (evicted !== undefined && this.keepsEncodings) releaseOperation(evicted.op);
     this.retainedBytes -= this.sizes[this.head] ?? 0;
     this.head += 1;
   }

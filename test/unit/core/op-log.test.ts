@@ -91,6 +91,14 @@ describe('OperationLog', () => {
     expect(operationBinary(op)).not.toBe(operationBinary(op));
   });
 
+  it('keeps no encodings when told so (a log no frame is encoded from)', () => {
+    const log = new OperationLog({ logEntriesMax: 10, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, 0, { keepsEncodings: false });
+    log.append(entry(1), 10);
+    const { op } = log.entryAt(1);
+    expect(operationBinary(op)).not.toBe(operationBinary(op));
+    expect(operationBinary(op)).toEqual(operationBinary(op));
+  });
+
   it('evicts the oldest entries beyond logEntriesMax', () => {
     const log = logWith({ logEntriesMax: 3, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [1, 2, 3, 4, 5]);
     expect(log.size).toBe(3);
