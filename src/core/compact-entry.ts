@@ -1,5 +1,6 @@
 import { DEFAULT_CONTEXT } from './api-operations.js';
 import { assert } from './assert.js';
+import { bytesToText as byteText, textToBytes } from './byte-text.js';
 import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from './limits.js';
 import type { SetOperation } from './operation.js';
 
@@ -113,11 +114,5 @@ function ownBytes(bytes: Uint8Array): Uint8Array {
 
 function bytesToText(bytes: Uint8Array): string {
   assert(bytes.length <= COMPACT_VALUE_BYTES_MAX, 'only small values are kept as text');
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
-}
-
-function textToBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let index = 0; index < text.length; index += 1) bytes[index] = text.charCodeAt(index);
-  return bytes;
+  return byteText(bytes);
 }

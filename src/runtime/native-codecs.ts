@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { portableByteText, useByteText, type ByteTextCodec } from '../core/byte-text.js';
 import { portableBase64, useBase64, type Base64Codec } from '../core/codec/base64.js';
 import { useSha256, useSha256Bytes } from '../core/codec/sha256.js';
 import { useHmacSha256 } from '../core/hmac.js';
@@ -44,3 +45,18 @@ function decodeCanonicalBase64(text: string): Uint8Array {
   if (decoded.toString('base64') === text) return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
   return portableBase64.decode(text);
 }
+
+/**
+ * Latin-1 is a character per byte, as the keyspace's one-byte text is. Buffer's latin1Slice makes
+ * the string in one native call (about 0.2 µs for 100 B, where the portable one takes 1.5) and
+ * takes any Uint8Array; where it is missing, the portable codec stays. Bytes from text stay
+ * portable: Buffer.from would hand out views of its shared pool, which a stored value must not keep.
+ */
+const latin1Slice = (Buffer.prototype as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+
+export const nativeByteText: ByteTextCodec = Object.freeze({
+  toText: latin1Slice === undefined ? portableByteText.toText : (bytes: Uint8Array) => latin1Slice.call(bytes, 0, bytes.length),
+  toBytes: portableByteText.toBytes,
+});
+
+useByteText(nativeByteText);
