@@ -166,6 +166,21 @@ function table(plan: BenchPlan, results: Record<System, SystemRound[]>): { markd
   return { markdown: lines.join('\n'), medians };
 }
 
+/** Per round of ours: the steady phase's slow writes, and whose garbage collector covered them. */
+function lagCauseLines(rounds: readonly SystemRound[]): string {
+  return rounds
+    .map(({ round }, index) => {
+      const causes = round.steadyLagCauses;
+      if (causes === undefined) return '';
+      return (
+        `Round ${index + 1}, ours, steady rate: ${causes.slowWrites} of ${round.steadyLag.samples} writes took ${causes.slowMs} ms or more; ` +
+        `covered by GC pauses of the primary ${causes.primaryGc}, of a secondary ${causes.secondaryGc}, by neither ${causes.other}; ` +
+        `longest pause ${causes.primaryPauseMaxMs.toFixed(1)} ms on the primary, ${causes.secondaryPauseMaxMs.toFixed(1)} ms on a secondary.\n`
+      );
+    })
+    .join('');
+}
+
 function machine(): Record<string, string | number> {
   const redis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   return {
@@ -187,7 +202,7 @@ async function main(): Promise<void> {
   }
   const { markdown, medians } = table(plan, results);
   const about = machine();
-  process.stdout.write(`${markdown}\n\nMedians of ${plan.rounds} round(s); ours on ${plan.storage} storage; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
+  process.stdout.write(`${markdown}\n\n${lagCauseLines(results.ours)}Medians of ${plan.rounds} round(s); ours on ${plan.storage} storage; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
   await mkdir(dirname(settings.jsonPath), { recursive: true });
   await writeFile(settings.jsonPath, `${JSON.stringify({ plan, machine: about, results, medians }, null, 2)}\n`);
   process.stdout.write(`Every round's figures: ${settings.jsonPath}\n`);

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { parseStorageSpec, openStorage } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { epochMs, lagFigures, type LagFigures } from './figures.js';
+import { GcPauses } from './gc-pauses.js';
+import { STEADY_SLOW_MS, type SlowWrite } from './lag-causes.js';
 
 export type NodeConfig = { readonly role: 'primary'; readonly storage: string } | { readonly role: 'secondary'; readonly storage: string; readonly primaryPort: number };
 
@@ -17,7 +19,17 @@ export type Task =
   | { readonly kind: 'steady'; readonly ratePerS: number; readonly durationMs: number; readonly valueBytes: number; readonly replicas: number }
   | { readonly kind: 'big'; readonly valueBytes: number; readonly rounds: number; readonly replicas: number }
   | { readonly kind: 'load'; readonly keys: number; readonly valueBytes: number; readonly window: number }
-  | { readonly kind: 'caughtUp'; readonly replicas: number };
+  | { readonly kind: 'caughtUp'; readonly replicas: number }
+  | { readonly kind: 'pauses'; readonly fromMs: number; readonly toMs: number };
+
+export interface SteadyFigures {
+  readonly lag: LagFigures;
+  readonly writes: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The writes whose lag reached slowMs. */
+  readonly slow: SlowWrite[];
+}
 
 export interface BurstFigures {
   readonly startMs: number;
@@ -58,6 +70,7 @@ async function windowed(count: number, window: number, write: (i: number) => Pro
  */
 class AckTracker {
   readonly lagsMs: number[] = [];
+  readonly slow: SlowWrite[] = [];
   private acked: number;
   private readonly firstSequence: number;
   private readonly submittedMs: number[] = [];
@@ -67,6 +80,7 @@ class AckTracker {
   constructor(
     private readonly primary: NetworkSyncBackend,
     private readonly replicas: number,
+    private readonly slowMs = Number.POSITIVE_INFINITY,
   ) {
     this.acked = this.stats().sequenceNumber;
     this.firstSequence = this.acked + 1;
@@ -110,7 +124,9 @@ class AckTracker {
     const nowMs = epochMs();
     const lastSubmitted = this.nextSequence() - 1;
     for (let sequence = this.acked + 1; sequence <= Math.min(acked, lastSubmitted); sequence += 1) {
-      this.lagsMs.push(nowMs - (this.submittedMs[sequence - this.firstSequence] ?? nowMs));
+      const submittedMs = this.submittedMs[sequence - this.firstSequence] ?? nowMs;
+      this.lagsMs.push(nowMs - submittedMs);
+      if (nowMs - submittedMs >= this.slowMs) this.slow.push({ submittedMs, ackedMs: nowMs });
     }
     this.acked = Math.max(this.acked, Math.min(acked, lastSubmitted));
     if (this.waiter !== null && this.acked >= this.waiter.sequence) {
@@ -152,9 +168,9 @@ async function burst(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'b
 const STEADY_OUTSTANDING_MAX = 1_000;
 
 /** Writes at `ratePerS`, in ticks, catching up on a late tick rather than drifting. */
-async function steady(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'steady' }>): Promise<{ lag: LagFigures; writes: number }> {
+async function steady(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'steady' }>): Promise<SteadyFigures> {
   const value = randomBytes(task.valueBytes);
-  const tracker = new AckTracker(primary, task.replicas);
+  const tracker = new AckTracker(primary, task.replicas, STEADY_SLOW_MS);
   const startMs = epochMs();
   const pending: Promise<void>[] = [];
   let issued = 0;
@@ -174,9 +190,9 @@ async function steady(primary: NetworkSyncBackend, task: Extract<Task, { kind: '
     }, STEADY_TICK_MS);
   });
   await Promise.all(pending);
-  await tracker.until(tracker.nextSequence() - 1);
+  const endMs = await tracker.until(tracker.nextSequence() - 1);
   tracker.stop();
-  return { lag: lagFigures(tracker.lagsMs), writes: issued };
+  return { lag: lagFigures(tracker.lagsMs), writes: issued, startMs, endMs, slow: tracker.slow };
 }
 
 /** Milliseconds from each big write's submission until every secondary acknowledged it applied. */
@@ -221,6 +237,8 @@ async function perform(node: NetworkSyncBackend, task: Task): Promise<unknown> {
       return load(node, task);
     case 'caughtUp':
       return caughtUp(node, task.replicas);
+    case 'pauses':
+      return gcPauses.within(task.fromMs, task.toMs);
   }
 }
 
@@ -231,6 +249,7 @@ async function start(config: NodeConfig): Promise<NetworkSyncBackend> {
   return NetworkSyncBackend.create({ baseBackend, mode: 'secondary', config: { primaryHost: '127.0.0.1', primaryPort: config.primaryPort, runtimeLimits: { startupTimeoutMs: RESYNC_TIMEOUT_MS } } });
 }
 
+const gcPauses = new GcPauses();
 const node = await start(JSON.parse(process.argv[2] ?? '{}') as NodeConfig);
 send({ kind: 'ready', port: node.listenPort });
 process.on('SIGTERM', () => process.exit(0));

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { median } from './figures.js';
-import type { BurstFigures, NodeConfig, NodeMessage, Task } from './node-process.js';
+import type { GcPause } from './gc-pauses.js';
+import { lagCauses, STEADY_SLOW_MS, type LagCauses } from './lag-causes.js';
+import type { BurstFigures, NodeConfig, NodeMessage, SteadyFigures, Task } from './node-process.js';
 import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';
 import type { BenchPlan, RoundFigures, ResyncFigures } from './plan.js';
-import type { LagFigures } from './figures.js';
 
 const NODE_PROCESS = fileURLToPath(new URL('./node-process.ts', import.meta.url));
 /**
@@ -154,7 +155,8 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
     });
     if (burst === undefined) throw new Error('no burst figures');
     const rssMiB = nodes.map((node) => peakRssMiB(node.pid));
-    const steady = await primary.run<{ lag: LagFigures }>({ kind: 'steady', ratePerS: plan.steadyRatePerS, durationMs: plan.steadyDurationMs, valueBytes: plan.valueBytes, replicas: plan.secondaries });
+    const steady = await primary.run<SteadyFigures>({ kind: 'steady', ratePerS: plan.steadyRatePerS, durationMs: plan.steadyDurationMs, valueBytes: plan.valueBytes, replicas: plan.secondaries });
+    const steadyLagCauses = await causesOf(steady, nodes);
     const bigMs = await primary.run<number[]>({ kind: 'big', valueBytes: plan.bigValueBytes, rounds: plan.bigRounds, replicas: plan.secondaries });
     return {
       primaryWritesPerS: (plan.writes * 1_000) / (burst.primaryDoneMs - burst.startMs),
@@ -162,6 +164,7 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
       ...cpuPerWrite(cpuMicros, plan.writes),
       burstLag: burst.lag,
       steadyLag: steady.lag,
+      steadyLagCauses,
       bigValueMs: median(bigMs),
       wireBytesPerOp: burst.wireBytesPerOp,
       primaryRssMiB: rssMiB[0] ?? Number.NaN,
@@ -171,6 +174,13 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
     await Promise.all(nodes.map(async (node) => node.stop()));
     await storage.remove();
   }
+}
+
+/** Which process's garbage collector the steady phase's slow writes waited for (lag-causes.ts). */
+async function causesOf(steady: SteadyFigures, nodes: readonly NodeProcess[]): Promise<LagCauses> {
+  const window: Task = { kind: 'pauses', fromMs: steady.startMs, toMs: steady.endMs };
+  const [primaryPauses = [], ...secondariesPauses] = await Promise.all(nodes.map(async (node) => node.run<GcPause[]>(window)));
+  return lagCauses(STEADY_SLOW_MS, steady.slow, primaryPauses, secondariesPauses);
 }
 
 /** A secondary joining a primary that holds `keys` keys: from its start until it has them all. */

@@ -1,4 +1,5 @@
 import type { LagFigures } from './figures.js';
+import type { LagCauses } from './lag-causes.js';
 
 /** What `npm run bench` measures and how much: the defaults are issue 9's workload. */
 export interface BenchPlan {
@@ -44,6 +45,8 @@ export interface RoundFigures {
   readonly secondaryCpuMicrosPerOp: number;
   readonly burstLag: LagFigures;
   readonly steadyLag: LagFigures;
+  /** Ours only: where the steady phase's slow writes got their lag. */
+  readonly steadyLagCauses?: LagCauses;
   /** Median, write submitted to applied on every secondary. */
   readonly bigValueMs: number;
   /** Replication stream bytes per write and per secondary. */

@@ -60,6 +60,14 @@ describe('npm run bench -- --smoke', () => {
     // This library spends well over one tick on 2,000 writes.
     expectMeasured(rounds, Number.MIN_VALUE);
     expect(stdout).toContain('| replicated writes/s (every secondary applied) |');
+    // Every slow write of the steady phase is counted under exactly one cause, and there are some exactly when the slowest write was slow.
+    const [{ round }] = rounds as [SystemRound];
+    const causes = round.steadyLagCauses;
+    if (causes === undefined) throw new Error('no steadyLagCauses');
+    expect(causes.primaryGc + causes.secondaryGc + causes.other).toBe(causes.slowWrites);
+    expect(causes.slowWrites).toBeLessThanOrEqual(round.steadyLag.samples);
+    expect(causes.slowWrites > 0).toBe(round.steadyLag.maxMs >= causes.slowMs);
+    expect(stdout).toMatch(/^Round 1, ours, steady rate: \d+ of \d+ writes took 10 ms or more; covered by GC pauses of the primary \d+/m);
   });
 });
 
