@@ -156,7 +156,8 @@ export class SimNetwork {
   }
 
   isCut(from: string, to: string): boolean {
-    return this.cut.has(linkKey(from, to));
+    // Every segment asks: most of the time nothing is cut, and the key is not worth building.
+    return this.cut.size > 0 && this.cut.has(linkKey(from, to));
   }
 
   /** Points a secondary's next connections at another node (a promoted one). */
@@ -293,12 +294,16 @@ export class SimNetwork {
       return;
     }
     const pipe = connection.pipes[direction];
-    if (this.heldLinks.has(linkKey(from, to)) || pipe.held.length > 0) {
+    if (pipe.held.length > 0 || this.isHeld(from, to)) {
       pipe.held.push(segment);
       this.holding.add(connection);
       return;
     }
     this.deliver(connection, direction, segment);
+  }
+
+  private isHeld(from: string, to: string): boolean {
+    return this.heldLinks.size > 0 && this.heldLinks.has(linkKey(from, to));
   }
 
   private flushHeld(connection: Connection, direction: Direction): void {

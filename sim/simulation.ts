@@ -150,6 +150,8 @@ export class Simulation {
   /** The nodes' limits: the trace's frame descriptions decode with them. */
   private readonly limits: Limits;
   private readonly effects = new Map<string, Effects>();
+  /** Every node by name: a promotion or a re-pointing moves a host between roles, never replaces it. */
+  private readonly hostsByName = new Map<string, Host<Primary | Secondary>>();
   /**
    * The host whose operation log primaryLog models: the first primary, until a failover ends its
    * history (a promoted secondary starts without a log of its own, as in the runtime).
@@ -207,7 +209,7 @@ export class Simulation {
   }
 
   host(name: string): Host<Primary | Secondary> {
-    const host = this.hosts().find((candidate) => candidate.name === name);
+    const host = this.hostsByName.get(name);
     assert(host !== undefined, `no node ${name}`);
     return host;
   }
@@ -460,7 +462,8 @@ export class Simulation {
 
   private nextEventMs(): number | undefined {
     let nextMs = this.scheduler.peekMs();
-    for (const host of this.hosts()) {
+    // Every host, in no particular order (only the earliest time counts): the loop's hottest path allocates nothing.
+    for (const host of this.hostsByName.values()) {
       if (!host.up || host.wakeMs === undefined) continue;
       const wakeMs = Math.max(host.wakeMs, this.nowMs);
       if (nextMs === undefined || wakeMs < nextMs) nextMs = wakeMs;
@@ -479,7 +482,7 @@ export class Simulation {
     if (taskMs !== undefined && taskMs <= this.nowMs) {
       this.scheduler.pop()?.run();
     } else {
-      const host = this.hosts().find((candidate) => candidate.up && candidate.wakeMs !== undefined && candidate.wakeMs <= this.nowMs);
+      const host = this.firstHost((candidate) => candidate.up && candidate.wakeMs !== undefined && candidate.wakeMs <= this.nowMs);
       if (host !== undefined) this.drive(host, () => host.machine.handleTimeout(this.localNow(host)));
     }
     this.afterEachStep?.();
@@ -488,6 +491,13 @@ export class Simulation {
   private hosts(): Host<Primary | Secondary>[] {
     const formers = this.formerPrimaries.filter((host) => host !== this.primary);
     return [this.primary, ...formers, ...this.secondaries];
+  }
+
+  /** The first host in hosts()'s order that matches, without building the list (it runs at every timer). */
+  private firstHost(matches: (host: Host<Primary | Secondary>) => boolean): Host<Primary | Secondary> | undefined {
+    if (matches(this.primary)) return this.primary;
+    for (const host of this.formerPrimaries) if (host !== this.primary && matches(host)) return host;
+    return this.secondaries.find(matches);
   }
 
   /** Runs one input on a machine, checks its invariants, and pumps its outputs. */
@@ -623,6 +633,7 @@ export class Simulation {
         return storage.store;
       },
     } as Omit<Host<M>, 'machine'> as Host<M>;
+    this.hostsByName.set(name, partial);
     partial.machine = build(partial);
     this.drive(partial, () => undefined);
     return partial;
