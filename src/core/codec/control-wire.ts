@@ -165,6 +165,9 @@ function syncResponseFromWire(data: WireObject, timestampMs: number): SyncRespon
   };
 }
 
+/** Every decoded frame asks: a set made once, not a list of values made per call. */
+const CONTROL_WIRE_TYPE_SET: ReadonlySet<string> = new Set(Object.values(CONTROL_WIRE_TYPES));
+
 export function isControlWireType(type: string): type is ControlWireType {
-  return (Object.values(CONTROL_WIRE_TYPES) as string[]).includes(type);
+  return CONTROL_WIRE_TYPE_SET.has(type);
 }

@@ -1,4 +1,4 @@
-import type { Frame } from '../frame.js';
+import type { AckFrame, Frame } from '../frame.js';
 import type { LogEntry } from '../operation.js';
 import { canonicalJson, quoteAscii } from './canonical-json.js';
 import { frameToWire } from './frame-wire.js';
@@ -27,11 +27,21 @@ export function frameText(frame: Frame): FrameText {
       return { type: 'BATCH', sequence: frame.entries[0]?.sequence ?? 0, timestamp, data: `{"operations":[${frame.entries.map(batchItemText).join(',')}]}` };
     case 'snapshotChunk':
       return { type: 'SNAPSHOT_CHUNK', sequence: 0, timestamp, data: `{"entries":[${frame.entries.map(operationDataText).join(',')}],"index":${canonicalJson(frame.index)}}` };
+    case 'ack':
+      // A third of all frames: written directly rather than built as an object and sorted.
+      return { type: 'ACK', sequence: 0, timestamp, data: ackDataText(frame) };
     default: {
       const envelope = frameToWire(frame);
       return { ...envelope, data: canonicalJson(envelope.data) };
     }
   }
+}
+
+function ackDataText(ack: AckFrame): string {
+  const applied = canonicalJson(ack.appliedSequence);
+  const bytes = canonicalJson(ack.bytesReceived);
+  const durable = canonicalJson(ack.durableSequence);
+  return `{"applied_sequence":${applied},"bytes_received":${bytes},"durable_sequence":${durable},"received_sequence":${canonicalJson(ack.receivedSequence)}}`;
 }
 
 function batchItemText(entry: LogEntry): string {
