@@ -1,4 +1,4 @@
-import { assert } from '../assert.js';
+import { AssertionError, assert } from '../assert.js';
 import { ChecksumMismatchError, ProtocolError } from '../errors.js';
 import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
@@ -7,6 +7,7 @@ import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
+import { writeFrameLength } from './frame-length.js';
 import { operationFromBinary, setOperationFromBinary } from './operation-binary.js';
 import { operationBinary } from './operation-encodings.js';
 import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
@@ -30,9 +31,9 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
 export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
   const parts = frameParts(frame);
   const bodyBytes = partsBytes(parts) + SHA256_BYTES;
-  assert(bodyBytes <= limits.frameBytesMax, `encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
+  if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = new Uint8Array(FRAME_HEADER_BYTES + bodyBytes);
-  new DataView(bytes.buffer).setUint32(0, bodyBytes, false);
+  writeFrameLength(bytes, bodyBytes);
   const writer = new ByteWriter(bytes, FRAME_HEADER_BYTES);
   writeParts(writer, parts);
   const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, bytes.length - SHA256_BYTES));

@@ -1,4 +1,4 @@
-import { assert } from '../assert.js';
+import { AssertionError, assert } from '../assert.js';
 import { isJsonObject } from './json.js';
 
 /**
@@ -15,7 +15,8 @@ export function canonicalJson(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      assert(Number.isFinite(value), `canonicalJson: ${value} is not a finite number`);
+      // The message only on failure: every number of every frame passes here.
+      if (!Number.isFinite(value)) throw new AssertionError(`canonicalJson: ${value} is not a finite number`);
       // What JSON.stringify writes for a finite number (Number::toString), without its generic path.
       return String(value);
     case 'string':

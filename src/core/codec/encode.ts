@@ -6,6 +6,7 @@ import { encodeBinaryFrame, isDataFrame } from './binary-frame.js';
 import { checksumWithCanonicalData } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameText, type FrameText } from './frame-text.js';
+import { writeFrameLength } from './frame-length.js';
 import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
 
 export { operationWireBytesMax } from './wire-size.js';
@@ -26,17 +27,22 @@ const utf8 = new TextEncoder();
  * everything outside printable ASCII escaped), so it is pure ASCII and one byte per character.
  */
 export function encodeFrame(frame: Frame, limits: Limits, wireFormat: WireFormat = 'json'): EncodedFrame {
-  checkFrame(frame, limits, (message) => new AssertionError(`encodeFrame: ${message}`));
+  checkFrame(frame, limits, encoderFault);
   if (wireFormat === BINARY_WIRE_FORMAT && isDataFrame(frame)) return encodeBinaryFrame(frame, limits);
   const text = frameText(frame);
   const checksum = checksumWithCanonicalData(text, text.data);
   const body = envelopeJson(text, checksum);
-  assert(body.length <= limits.frameBytesMax, `encodeFrame: body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
+  // Messages made only on failure: a template with numbers costs a conversion on every frame.
+  if (body.length > limits.frameBytesMax) throw new AssertionError(`encodeFrame: body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = new Uint8Array(FRAME_HEADER_BYTES + body.length);
-  new DataView(bytes.buffer).setUint32(0, body.length, false);
+  writeFrameLength(bytes, body.length);
   const { written } = utf8.encodeInto(body, bytes.subarray(FRAME_HEADER_BYTES));
   assert(written === body.length, 'encodeFrame: the body must be pure ASCII');
   return { bytes, checksum };
+}
+
+function encoderFault(message: string): Error {
+  return new AssertionError(`encodeFrame: ${message}`);
 }
 
 function envelopeJson(text: FrameText, checksum: string): string {

@@ -3,6 +3,7 @@ import type { Frame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import { decodeFrameBody } from './decode.js';
 import { Fifo } from './fifo.js';
+import { readFrameLength } from './frame-length.js';
 import type { WireFormat } from './wire-format.js';
 
 export interface DecodedFrame {
@@ -69,7 +70,7 @@ export class FrameDecoder {
     const decoded = this.guard(() => decodeFrameBody(body, this.limits, this.wireFormat));
     const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
     this.consumed += frameBytes;
-    return { ...decoded, frameBytes };
+    return { frame: decoded.frame, checksum: decoded.checksum, frameBytes };
   }
 
   private scan(chunk: Uint8Array): void {
@@ -92,7 +93,7 @@ export class FrameDecoder {
   }
 
   private checkedBodyLength(): number {
-    const length = new DataView(this.header.buffer).getUint32(0, false);
+    const length = readFrameLength(this.header);
     if (length > this.limits.frameBytesMax) {
       throw new FrameTooLargeError(`frame length ${length} exceeds frameBytesMax (${this.limits.frameBytesMax})`);
     }

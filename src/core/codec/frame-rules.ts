@@ -98,8 +98,9 @@ class Rules {
     if (!condition) throw this.fail(message);
   }
 
+  // sequence and timestampMs make their message only on failure: every frame passes both, several times.
   sequence(value: number, field: string, min = 0): void {
-    this.require(Number.isSafeInteger(value) && value >= min, `${field} must be a safe integer >= ${min}, got ${value}`);
+    if (!(Number.isSafeInteger(value) && value >= min)) throw this.fail(`${field} must be a safe integer >= ${min}, got ${value}`);
   }
 
   /** Present only above 0 (absent is 0), so every epoch has one encoding. */
@@ -109,7 +110,7 @@ class Rules {
 
   timestampMs(value: number, field: string): void {
     const ok = Number.isSafeInteger(value) && value >= 0 && value <= TIMESTAMP_MS_MAX;
-    this.require(ok, `${field} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
+    if (!ok) throw this.fail(`${field} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
   }
 
   name(value: string, field: string, nonEmpty: boolean): void {
