@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileSystemStorage } from '../../../../src/storage/filesystem.js';
 import type { FsyncMode } from '../../../../src/storage/filesystem/durability.js';
 import { set } from '../../../support/ops.js';
-import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 let base: string;
 

@@ -6,9 +6,9 @@ import { StorageFailedError } from '../../../../src/core/errors.js';
 import { readCursor, writeCursor } from '../../../../src/storage/filesystem/cursor-file.js';
 import { Disk } from '../../../../src/storage/filesystem/disk.js';
 import { layoutOf, type FsLayout } from '../../../../src/storage/filesystem/layout.js';
-import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 let layout: FsLayout;
 

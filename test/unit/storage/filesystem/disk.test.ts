@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Disk, readDir, readIfPresent } from '../../../../src/storage/filesystem/disk.js';
-import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 let root: string;
 let tmp: string;

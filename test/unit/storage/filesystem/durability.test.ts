@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
 import { Changes, Durability, SYNCFS_FILES_MIN, type FsyncMode } from '../../../../src/storage/filesystem/durability.js';
-import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 let root: string;
 const pathBefore = process.env['PATH'];

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
 import type { FinalState } from '../../../../src/storage/filesystem/plan.js';
 import { clearJournal, readJournal, writeJournal, type JournaledBatch } from '../../../../src/storage/filesystem/redo-journal.js';
-import { counted, resetCounts } from '../append-only/counted-fd-calls.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
-vi.mock('../../../../src/storage/fd-calls.js', () => import('../append-only/counted-fd-calls.js'));
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
 
 const dirs: string[] = [];
 let file: string;
