@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
-import { chainDigest, frameChecksum, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/checksum.js';
+import { chainDigest, frameChecksum, isHex64, SNAPSHOT_DIGEST_INITIAL } from '../../../../src/core/codec/checksum.js';
 
 // Computed by CPython: sha256(json.dumps(envelope, sort_keys=True, separators=(',', ':'),
 // ensure_ascii=True).encode()).hexdigest(), with the same envelope.
@@ -55,5 +55,23 @@ describe('chainDigest', () => {
     expect(() => chainDigest('', PYTHON_CHECKSUM)).toThrow(AssertionError);
     expect(() => chainDigest(SNAPSHOT_DIGEST_INITIAL, PYTHON_CHECKSUM.toUpperCase())).toThrow(AssertionError);
     expect(() => chainDigest(SNAPSHOT_DIGEST_INITIAL, PYTHON_CHECKSUM.slice(1))).toThrow(AssertionError);
+  });
+});
+
+describe('isHex64', () => {
+  it('takes exactly 0-9 and a-f, first character to last', () => {
+    for (let code = 0; code < 0x80; code += 1) {
+      const unit = String.fromCharCode(code);
+      const hex = /[0-9a-f]/.test(unit);
+      expect(isHex64(unit + '0'.repeat(63)), `first ${code}`).toBe(hex);
+      expect(isHex64('0'.repeat(63) + unit), `last ${code}`).toBe(hex);
+    }
+  });
+
+  it('takes 64 characters only, and strings only', () => {
+    expect(isHex64('a'.repeat(63))).toBe(false);
+    expect(isHex64('a'.repeat(65))).toBe(false);
+    expect(isHex64(Array.from({ length: 64 }, () => 'a'))).toBe(false);
+    expect(isHex64(undefined)).toBe(false);
   });
 });
