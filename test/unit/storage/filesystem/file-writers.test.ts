@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileWriters } from '../../../../src/storage/filesystem/file-writers.js';
 
@@ -47,6 +48,11 @@ describe('FileWriters', () => {
     expect(existsSync(join(dir, 'other lane'))).toBe(true);
   });
 
+  it('rejects with the failure of a later lane when the first succeeds', async () => {
+    await expect(writers.run([[{ file: join(dir, 'ok'), bytes: bytes('x') }], [{ file: join(dir, 'missing', 'x'), bytes: bytes('x') }]], false))
+      .rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('counts a removal under a file (ENOTDIR) or of a directory (EISDIR) as done', async () => {
     await writeFile(join(dir, 'file'), 'x');
     await writers.run([[{ file: join(dir, 'file', 'under') }, { file: dir }]], false);
@@ -62,5 +68,22 @@ describe('FileWriters', () => {
     await writers.close();
     await writers.run([[{ file: join(dir, 'a'), bytes: bytes('after close') }]], false);
     expect(await readFile(join(dir, 'a'), 'utf8')).toBe('after close');
+  });
+});
+
+describe('FileWriters whose thread dies', () => {
+  /** Its threads: no call of its own kills one, as running out of memory would. */
+  const threadsOf = (of: FileWriters): Worker[] => (of as unknown as { threads: Worker[] }).threads;
+
+  it('fails every lane still waiting, then starts new threads for the next run', async () => {
+    await writers.run([[{ file: join(dir, 'warm'), bytes: bytes('x') }]], false);
+    const tasks = Array.from({ length: 2000 }, (_, index) => ({ file: join(dir, `f${index}`), bytes: bytes('x') }));
+    const run = writers.run([tasks, tasks], false);
+    const [first] = threadsOf(writers);
+    await first?.terminate();
+    await expect(run).rejects.toThrow(/^file writer thread failed: exited with code 1$/);
+    await writers.run([[{ file: join(dir, 'after'), bytes: bytes('again') }], [{ file: join(dir, 'other'), bytes: bytes('again') }]], false);
+    expect(await readFile(join(dir, 'after'), 'utf8')).toBe('again');
+    expect(await readFile(join(dir, 'other'), 'utf8')).toBe('again');
   });
 });
