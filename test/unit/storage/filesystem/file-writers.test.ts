@@ -19,6 +19,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Its threads: no call of its own shows them, or kills one as running out of memory would. */
+const threadsOf = (of: FileWriters): Worker[] => (of as unknown as { threads: Worker[] }).threads;
+
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('FileWriters', () => {
@@ -63,6 +66,14 @@ describe('FileWriters', () => {
     await expect(writers.run([[{ file: join(dir, 'x'.repeat(300)) }]], false)).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
   });
 
+  it('ends its threads on close', async () => {
+    await writers.run([[{ file: join(dir, 'a'), bytes: bytes('x') }]], false);
+    let exited = 0;
+    for (const thread of threadsOf(writers)) thread.once('exit', () => (exited += 1));
+    await writers.close();
+    expect(exited).toBe(2);
+  });
+
   it('runs nothing for empty lanes, and starts its threads again after close', async () => {
     await writers.run([[], []], false);
     await writers.close();
@@ -72,9 +83,6 @@ describe('FileWriters', () => {
 });
 
 describe('FileWriters whose thread dies', () => {
-  /** Its threads: no call of its own kills one, as running out of memory would. */
-  const threadsOf = (of: FileWriters): Worker[] => (of as unknown as { threads: Worker[] }).threads;
-
   it('fails every lane still waiting, then starts new threads for the next run', async () => {
     await writers.run([[{ file: join(dir, 'warm'), bytes: bytes('x') }]], false);
     const tasks = Array.from({ length: 2000 }, (_, index) => ({ file: join(dir, `f${index}`), bytes: bytes('x') }));
