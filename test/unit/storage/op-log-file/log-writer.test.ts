@@ -75,8 +75,8 @@ describe('LogWriter: syncs', () => {
 });
 
 describe('LogWriter: failures', () => {
-  it('after a short write refuses every append, and closes without CLOSED or a sync', async () => {
-    const { dir, writer } = await writtenLog('always', 1);
+  it('after a short write refuses every append, and closes without CLOSED or a sync (of what was written before it either)', async () => {
+    const { dir, writer } = await writtenLog('no', 1);
     const fdatasyncs = counted.fdatasyncs;
     counted.writevShortBy = 1;
     await expect(writer.append(2, [del('b')], WRITTEN_AT_MS)).rejects.toThrow(StorageFailedError);

@@ -1,10 +1,33 @@
 import { readdir } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { LogCorruptError } from '../../../../src/core/errors.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidOperationError, LogCorruptError } from '../../../../src/core/errors.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS } from '../../../../src/core/limits.js';
+import type { Operation } from '../../../../src/core/operation.js';
+import type { Cursor } from '../../../../src/core/storage-request.js';
 import { MemoryStorage } from '../../../../src/storage/memory.js';
-import { del, text } from '../../../support/ops.js';
+import { readLog } from '../../../../src/storage/op-log-file/log-reader.js';
+import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
+import { del, set, text } from '../../../support/ops.js';
 import { batchOf, openLogged, removeTempDirs, tempDir, writeBatches } from './support.js';
 
+vi.mock('../../../../src/storage/fd-calls.js', () => import('../../../support/counted-fd-calls.js'));
+
+/** Memory storage that says its writes are durable and remembers the batches it was given. */
+class DurableMemory extends MemoryStorage {
+  readonly applied: { readonly count: number; readonly cursor: Cursor | null }[] = [];
+
+  override async apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
+    await super.apply(operations, cursor);
+    this.applied.push({ count: operations.length, cursor });
+    return { durable: true };
+  }
+
+  checkStorable(op: Operation): void {
+    if (op.type === 'SET' && op.path === 'refused') throw new InvalidOperationError('refused by the base');
+  }
+}
+
+beforeEach(resetCounts);
 afterEach(removeTempDirs);
 
 describe('LoggedStorage', () => {
@@ -129,5 +152,94 @@ describe('LoggedStorage', () => {
     const again = await openLogged(base, dir, { fsync: 'no', nowMs: () => 0 });
     expect(again.recovery).toMatchObject({ plan: { kind: 'continue' }, cutBytes: 0 });
     await again.closeLog();
+  });
+
+  it('answers reads, scans and the cursor from the base backend', async () => {
+    const base = new MemoryStorage();
+    const logged = await openLogged(base, await tempDir());
+    await logged.apply([set('a/1', 'one', { tags: ['t'] }), set('b', 'two')], { replicationId: 'h1', sequence: 2 });
+    expect(text((await logged.read('a/1'))?.value)).toBe('one');
+    expect(await logged.exists('b')).toBe(true);
+    expect(await logged.exists('c')).toBe(false);
+    expect(await logged.size('b')).toBe(3);
+    expect(await logged.metadata('a/1')).toEqual(await base.metadata('a/1'));
+    expect(await logged.list('a/')).toEqual(['a/1']);
+    expect(await logged.listTagged('t')).toEqual(['a/1']);
+    const whole = { afterPath: null, entriesMax: 10, bytesMax: 1 << 20 };
+    expect(await logged.scan(whole)).toEqual(await base.scan(whole));
+    expect(await logged.loadCursor()).toEqual({ replicationId: 'h1', sequence: 2 });
+    await logged.closeLog();
+  });
+
+  it('refuses what the base backend refuses by name, and takes every name on a backend that refuses none', async () => {
+    const refusing = await openLogged(new DurableMemory(), await tempDir());
+    expect(() => refusing.checkStorable(set('refused', 'v'))).toThrow(InvalidOperationError);
+    expect(() => refusing.checkStorable(set('fine', 'v'))).not.toThrow();
+    const memory = await openLogged(new MemoryStorage(), await tempDir());
+    expect(() => memory.checkStorable(set('refused', 'v'))).not.toThrow();
+    await refusing.closeLog();
+    await memory.closeLog();
+  });
+
+  it('a full resync goes to the base backend, and its cursor is the base of the history begun next', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const logged = await openLogged(base, dir);
+    await logged.stageBegin();
+    await logged.stageApply([set('x', 'staged')]);
+    expect(await logged.exists('x')).toBe(false);
+    await logged.stageCommit({ replicationId: 'old', sequence: 5 });
+    expect(text((await base.read('x'))?.value)).toBe('staged');
+    await logged.apply([del('y')], { replicationId: 'h2', sequence: 1 });
+    await logged.closeLog();
+    expect((await readLog(dir, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_LIMITS)).header?.base).toEqual({ replicationId: 'old', sequence: 5 });
+  });
+
+  it('calls a write durable with always, and otherwise when the base backend does', async () => {
+    const cursor = { replicationId: 'h1', sequence: 1 };
+    const cases = [['always', new MemoryStorage(), true], ['everysec', new MemoryStorage(), false], ['no', new MemoryStorage(), false], ['no', new DurableMemory(), true]] as const;
+    for (const [fsync, base, durable] of cases) {
+      const logged = await openLogged(base, await tempDir(), { fsync });
+      expect(await logged.apply([del('a')], cursor), `${fsync} on ${base.constructor.name}`).toEqual({ durable });
+      await logged.closeLog();
+    }
+  });
+
+  it('replays the log into the storage in batches of at most 4,096 operations, each with its cursor', async () => {
+    const dir = await tempDir();
+    const logged = await openLogged(new MemoryStorage(), dir);
+    await logged.apply(Array.from({ length: 5_000 }, (_, index) => del(`p${index}`)), { replicationId: 'h1', sequence: 5_000 });
+    const base = new DurableMemory();
+    const recovered = await openLogged(base, dir);
+    expect(recovered.recovery.replayed).toBe(5_000);
+    expect(base.applied).toEqual([{ count: 4_096, cursor: { replicationId: 'h1', sequence: 4_096 } }, { count: 904, cursor: { replicationId: 'h1', sequence: 5_000 } }]);
+    await recovered.closeLog();
+  });
+
+  describe('the everysec timer', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('syncs what was appended every logSyncIntervalMs, and stops at closeLog', async () => {
+      const logged = await openLogged(new MemoryStorage(), await tempDir(), { fsync: 'everysec', limits: { logSyncIntervalMs: 200 } });
+      await writeBatches(logged, 'h1', 2);
+      const fdatasyncs = counted.fdatasyncs;
+      await vi.advanceTimersByTimeAsync(199);
+      expect(counted.fdatasyncs).toBe(fdatasyncs);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(counted.fdatasyncs).toBe(fdatasyncs + 1);
+      await logged.closeLog();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it.each(['always', 'no'] as const)('is not started with %s', async (fsync) => {
+      const logged = await openLogged(new MemoryStorage(), await tempDir(), { fsync });
+      expect(vi.getTimerCount()).toBe(0);
+      await logged.closeLog();
+    });
   });
 });

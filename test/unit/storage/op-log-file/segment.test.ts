@@ -45,6 +45,7 @@ describe('parseSegment', () => {
     ['a header past its end', () => HEADER().subarray(0, HEADER().length - 1), /its header runs past its end$/],
     ['a header that fails its CRC', () => Buffer.from(HEADER().toString('latin1').replace('"h"', '"i"'), 'latin1'), /its header fails its CRC-32$/],
     ['a header that is not JSON', () => headerOf('{historyId'), /its header is not JSON$/],
+    ['a header of no bytes', () => headerOf(''), /its header is not JSON$/],
     ['no history id', () => headerOf('{"firstSequence":1,"base":null}'), /its header has no history id and first sequence$/],
     ['an empty history id', () => headerOf('{"historyId":"","firstSequence":1,"base":null}'), /no history id and first sequence$/],
     ['a history id that is not text', () => headerOf('{"historyId":7,"firstSequence":1,"base":null}'), /no history id and first sequence$/],
