@@ -63,6 +63,13 @@ describe('LogWriter: syncs', () => {
     await writer.close(WRITTEN_AT_MS);
   });
 
+  it('syncs nothing right after a segment begins: its header was synced when written', async () => {
+    const { writer } = await writtenLog('no', 0);
+    await writer.sync();
+    expect(counted.fdatasyncs).toBe(0);
+    await writer.close(WRITTEN_AT_MS);
+  });
+
   it('syncs a segment before the next begins and at close, whatever the policy', async () => {
     const { dir, writer } = await writtenLog('no', 2, { logSegmentBytesMax: 1 });
     expect(writer.segmentCount).toBe(2);
@@ -79,7 +86,9 @@ describe('LogWriter: failures', () => {
     const { dir, writer } = await writtenLog('no', 1);
     const fdatasyncs = counted.fdatasyncs;
     counted.writevShortBy = 1;
-    await expect(writer.append(2, [del('b')], WRITTEN_AT_MS)).rejects.toThrow(StorageFailedError);
+    const append = writer.append(2, [del('b')], WRITTEN_AT_MS);
+    await expect(append).rejects.toThrow(StorageFailedError);
+    await expect(append).rejects.toThrow(/^operation log .*0000000000000001\.seg: short write: \d+ of \d+ bytes$/);
     counted.writevShortBy = 0;
     await expect(writer.append(2, [del('b')], WRITTEN_AT_MS)).rejects.toThrow(/^operation log: an earlier write failed \(short write: \d+ of \d+ bytes\); restart the primary$/);
     const segmentBytes = (await stat(`${dir}/0000000000000001.seg`)).size;

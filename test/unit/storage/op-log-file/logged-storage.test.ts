@@ -171,6 +171,16 @@ describe('LoggedStorage', () => {
     await logged.closeLog();
   });
 
+  it('close ends the log cleanly and closes the base backend', async () => {
+    const dir = await tempDir();
+    const base = new MemoryStorage();
+    const logged = await openLogged(base, dir);
+    await writeBatches(logged, 'h1', 1);
+    await logged.close();
+    await expect(base.list()).rejects.toThrow('storage is closed');
+    expect((await readLog(dir, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_LIMITS)).extent?.closed).toBe(true);
+  });
+
   it('refuses what the base backend refuses by name, and takes every name on a backend that refuses none', async () => {
     const refusing = await openLogged(new DurableMemory(), await tempDir());
     expect(() => refusing.checkStorable(set('refused', 'v'))).toThrow(InvalidOperationError);

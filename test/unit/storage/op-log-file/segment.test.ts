@@ -41,6 +41,7 @@ describe('parseSegment', () => {
 
   it.each([
     ['too short for its lengths', () => SEGMENT_MAGIC, /^seg is not a segment of the operation log: its first bytes are not NADBLOG1$/],
+    ['too short for its lengths, its magic whole', () => Buffer.concat([SEGMENT_MAGIC, Buffer.alloc(2)]), /its first bytes are not NADBLOG1$/],
     ['another magic', () => Buffer.concat([Buffer.from('NADBLOG2'), HEADER().subarray(8)]), /its first bytes are not NADBLOG1$/],
     ['a header past its end', () => HEADER().subarray(0, HEADER().length - 1), /its header runs past its end$/],
     ['a header that fails its CRC', () => Buffer.from(HEADER().toString('latin1').replace('"h"', '"i"'), 'latin1'), /its header fails its CRC-32$/],
