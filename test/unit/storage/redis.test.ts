@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ConnectionError, InvalidOperationError, StorageLostError } from '../../../src/core/errors.js';
+import { afterAll, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
+import { ConnectionError, InvalidOperationError, StorageFailedError, StorageLostError } from '../../../src/core/errors.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS } from '../../../src/core/limits.js';
 import { RedisStorage } from '../../../src/storage/redis.js';
 import { commitStaged } from '../../../src/storage/redis/scripts.js';
-import { describeWithRedis, freePort, startRedisServer } from '../../support/redis-server.js';
+import type { Operation } from '../../../src/core/operation.js';
+import { clientIdsOf, describeWithRedis, freePort, startRedisServer } from '../../support/redis-server.js';
 import { set, text } from '../../support/ops.js';
 import { describeStorageContract, openedFrom, type OpenedStorage } from './contract.js';
 
@@ -79,7 +81,9 @@ describeWithRedis('RedisStorage', (server) => {
     expect(JSON.parse((await raw.hget('layout:entries', 'dir/p')) ?? 'null')).toEqual({
       key: 'k', db: 'd', namespace: 'n', tags: ['t1'], expiresAtMs: FAR_FUTURE_MS,
     });
-    await storage.apply([{ type: 'DELETE', path: 'dir/p' }], { replicationId: 'h', sequence: 2 });
+    await storage.apply([set('forever', 'v', { key: 'f', db: 'd', namespace: 'n' })], null);
+    expect(await raw.hget('layout:meta:d:n:f', 'expiresAtMs')).toBe('');
+    await storage.apply([{ type: 'DELETE', path: 'dir/p' }, { type: 'DELETE', path: 'forever' }], { replicationId: 'h', sequence: 2 });
     expect(await keysOf('layout')).toEqual(['layout:cursor', 'layout:instance']);
     await cleanup();
   });
@@ -95,6 +99,10 @@ describeWithRedis('RedisStorage', (server) => {
     expect(text((await storage.read('one'))?.value)).toBe('1');
     await storage.apply([{ type: 'DELETE', path: 'one' }], null);
     expect(await keysOf('shared')).toEqual(['shared:instance']);
+    // The other way round: the path that goes is not the one the HASH describes.
+    await storage.apply([set('one', '1', { key: 'k' }), set('two', '2', { key: 'k' })], null);
+    await storage.apply([{ type: 'DELETE', path: 'one' }], null);
+    expect(await raw.hget('shared:meta:db:ns:k', 'path')).toBe('two');
     await cleanup();
   });
 
@@ -133,9 +141,21 @@ describeWithRedis('RedisStorage', (server) => {
 
   it('refuses names that UTF-8 keys cannot hold, applying nothing of the batch', async () => {
     const { storage, cleanup } = await openRedis('surrogate');
-    for (const batch of [[set('ok', '1'), set('a\ud800', 'x')], [set('ok', '1'), set('b', 'x', { tags: ['\udc00'] })]]) {
-      await expect(storage.apply(batch, null)).rejects.toThrow(InvalidOperationError);
+    const lone: Operation[] = [
+      set('a\ud800', 'x'),
+      set('b', 'x', { tags: ['\udc00'] }),
+      set('b', 'x', { key: '\udc00' }),
+      set('b', 'x', { db: '\udc00' }),
+      set('b', 'x', { namespace: '\udc00' }),
+      { type: 'METADATA', path: 'b', tags: ['\udc00'] },
+      { type: 'METADATA', path: 'b\udc00', tags: [] },
+      { type: 'DELETE', path: 'b\udc00' },
+      { type: 'SET_TTL', path: 'b\udc00', expiresAtMs: null },
+    ];
+    for (const op of lone) {
+      await expect(storage.apply([set('ok', '1'), op], null), JSON.stringify(op)).rejects.toThrow(InvalidOperationError);
     }
+    await expect(storage.apply([set('a\ud800', 'x')], null)).rejects.toThrow('SET refused: "a\\ud800" holds a lone surrogate');
     expect(await keysOf('surrogate')).toEqual(['surrogate:instance']);
     await storage.apply([set('\u{1F600}', 'a pair is fine')], null);
     expect(await storage.list()).toEqual(['\u{1F600}']);
@@ -146,6 +166,7 @@ describeWithRedis('RedisStorage', (server) => {
     const { storage, reopen, cleanup } = await openRedis('swap');
     await storage.apply([set('a', 'old', { tags: ['t'] }), set('b', 'old')], null);
     await storage.stageBegin();
+    expect(await keysOf('swap:staging')).toEqual(['swap:staging:begun']);
     await storage.stageApply([set('b', 'new', { tags: ['u'] })]);
     expect(await keysOf('swap:staging')).not.toEqual([]);
     await storage.stageCommit({ replicationId: 'h', sequence: 5 });
@@ -232,8 +253,112 @@ describeWithRedis('RedisStorage', (server) => {
     await cleanup();
   });
 
-  it('fails to open with a ConnectionError when nothing listens', async () => {
+  it('refuses an entry whose stored metadata is corrupt, naming its key and path', async () => {
+    const { storage, cleanup } = await openRedis('corrupt');
+    await storage.apply([set('a', '1')], null);
+    await raw.hset('corrupt:entries', 'a', '{"key":1}');
+    for (const call of [() => storage.read('a'), () => storage.metadata('a'), () => storage.apply([set('a', '2')], null)]) {
+      await expect(call()).rejects.toThrow('corrupt metadata in corrupt:entries a: {"key":1}');
+    }
+    await cleanup();
+  });
+
+  it('says why it counts the data as lost: its token gone, or another in its place', async () => {
+    const { storage, cleanup } = await openRedis('why');
+    await raw.set('why:instance', 'another');
+    await expect(storage.apply([set('a', '1')], null)).rejects.toThrow('Redis lost the data under why (its instance token changed: ');
+    await cleanup();
+    const again = await openRedis('why-gone');
+    await again.storage.apply([set('a', '1')], null);
+    await raw.del('why-gone:instance');
+    await expect(again.storage.apply([set('a', '1')], null)).rejects.toThrow('Redis lost the data under why-gone (its instance token is gone: ');
+    await again.cleanup();
+  });
+
+  it('offers its own server and key prefix as the place of its operation log; its prefix is nadb by default', async () => {
+    const { storage, cleanup } = await openedFrom(() => RedisStorage.open({ url: server().url }));
+    try {
+      await storage.apply([set('a', '1')], null);
+      expect(await raw.exists('nadb:data:a')).toBe(1);
+      const log = await (storage as RedisStorage).operationLogStore.open({ limits: DEFAULT_PERSISTED_LOG_LIMITS, coreLimits: DEFAULT_LIMITS, policy: 'always' });
+      await log.appender.beginHistory('h', null);
+      await log.appender.close(0);
+      expect(await raw.hget('nadb:oplog:meta', 'historyId')).toBe('h');
+    } finally {
+      await cleanup();
+      await raw.del(...await raw.keys('nadb:*'));
+    }
+  });
+
+  it('fails to open with a ConnectionError naming the server, on port 6379 when the URL names none', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    onTestFinished(() => consoleError.mockRestore());
     const port = await freePort();
     await expect(RedisStorage.open({ url: `redis://127.0.0.1:${port}` })).rejects.toThrow(ConnectionError);
+    await expect(RedisStorage.open({ url: `redis://127.0.0.1:${port}` })).rejects.toMatchObject({
+      host: '127.0.0.1', port, message: expect.stringMatching(new RegExp(`^cannot reach Redis: .+ \\(127\\.0\\.0\\.1:${port}\\)$`)),
+    });
+    // .invalid never resolves (RFC 6761).
+    await expect(RedisStorage.open({ url: 'redis://nadb.invalid' })).rejects.toMatchObject({ name: 'ConnectionError', host: 'nadb.invalid', port: 6379 });
+    // ioredis logs an error event no one listens to.
+    expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('lists and scans past one round trip of the ordered index (128 paths)', async () => {
+    const { storage, cleanup } = await openRedis();
+    const paths = Array.from({ length: 300 }, (_, index) => `${index % 2 === 0 ? 'even' : 'odd'}/${String(index).padStart(3, '0')}`);
+    await storage.apply(paths.map((path) => set(path, 'v')), null);
+    const sorted = [...paths].sort(compareUtf8);
+    expect(await storage.list()).toEqual(sorted);
+    expect(await storage.list('odd/')).toEqual(sorted.filter((path) => path.startsWith('odd/')));
+    const page = await storage.scan({ afterPath: 'even/100', entriesMax: 1_000, bytesMax: 1 << 20 });
+    expect(page.entries.map((entry) => entry.path)).toEqual(sorted.filter((path) => path > 'even/100'));
+    expect(page.done).toBe(true);
+    await cleanup();
+  });
+
+  it('serves no entry whose data key is gone and no tag-set member whose entry lacks the tag, and a batch starts such an entry afresh', async () => {
+    const { storage, cleanup } = await openRedis('stale');
+    await storage.apply([set('a', '1', { tags: ['t'] }), set('b', '2', { tags: ['t'] }), set('c', '3', { tags: ['u'] })], null);
+    await raw.del('stale:data:a');
+    await raw.set('stale:data:orphan', 'no record');
+    await raw.sadd('stale:tag:t', 'c', 'nowhere', 'orphan');
+    await raw.zadd('stale:paths', 0, 'orphan');
+    for (const gone of ['a', 'orphan']) {
+      expect(await storage.read(gone), gone).toBeUndefined();
+      expect(await storage.metadata(gone), gone).toBeUndefined();
+    }
+    expect(await storage.list()).toEqual(['b', 'c']);
+    expect(await storage.listTagged('t')).toEqual(['b']);
+    // A batch that touches it finds it absent: METADATA changes nothing, and what was left of it goes.
+    await storage.apply([{ type: 'METADATA', path: 'a', tags: ['v'] }], null);
+    expect(await storage.exists('a')).toBe(false);
+    expect(await raw.hexists('stale:entries', 'a')).toBe(0);
+    expect(await raw.exists('stale:meta:db:ns:a')).toBe(0);
+    await storage.apply([set('a', 'new')], null);
+    expect(await storage.metadata('a')).toMatchObject({ tags: [], sizeBytes: 3 });
+    expect(await storage.listTagged('t')).toEqual(['b']);
+    await cleanup();
+  });
+
+  it('fails a read or a batch with a StorageFailedError when Redis fails one of its commands', async () => {
+    const { storage, cleanup } = await openRedis('wrongtype');
+    await storage.apply([set('a', '1')], null);
+    await raw.set('wrongtype:tag:t', 'not a set');
+    await expect(storage.apply([set('b', '2', { tags: ['t'] })], null)).rejects.toThrow(StorageFailedError);
+    await expect(storage.apply([set('b', '2', { tags: ['t'] })], null)).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
+    await raw.set('wrongtype:entries', 'not a hash');
+    await expect(storage.read('a')).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
+    await cleanup();
+  });
+
+  it('closes its connection when closed', async () => {
+    const before = await clientIdsOf(raw);
+    const { storage } = await openRedis();
+    const own = [...await clientIdsOf(raw)].filter((id) => !before.has(id));
+    expect(own).toHaveLength(1);
+    await storage.close();
+    // The server drops the connection once it reads QUIT; a leaked one waits here until the test times out.
+    while ((await clientIdsOf(raw)).has(own[0] as string)) await sleep(5);
   });
 });
