@@ -11,14 +11,6 @@ export interface OperationLogLimits {
   readonly replicaBacklogBytesMax: number;
 }
 
-export interface OperationLogOptions {
-  /**
-   * False for a log no frame is encoded from (a secondary's applied log): keeping an operation's
-   * encodings costs a WeakMap entry per append, most of a secondary's time in its log.
-   */
-  readonly keepsEncodings?: boolean;
-}
-
 /**
  * The primary's recent history, bounded by count and by bytes. It serves ranges for catch-up and
  * knows its first retained sequence, which is how the primary tells "continue" from "full resync".
@@ -38,16 +30,26 @@ export class OperationLog {
   private last: number;
   /** The latest append's neededFrom: eviction by the plain bounds stops there. */
   private neededFrom = Number.POSITIVE_INFINITY;
-  private readonly keepsEncodings: boolean;
+  /** See keepEncodings(). */
+  private keepsEncodings = false;
 
   constructor(
     private readonly limits: OperationLogLimits,
     startAfterSequence = 0,
-    options: OperationLogOptions = {},
   ) {
     assertSequence(startAfterSequence, 'startAfterSequence');
     this.last = startAfterSequence;
-    this.keepsEncodings = options.keepsEncodings ?? true;
+  }
+
+  /**
+   * From now on each appended operation keeps its encodings while it is in the log, so that frames
+   * for several peers and catch-ups serialise it once. Off by default: admitting an operation is a
+   * WeakMap entry per append (about a tenth of a primary's CPU per write, and the collector's
+   * ephemeron work), worth it for the canonical JSON only; binary peers in step share one encoded
+   * frame (DataFrames), and a binary operation encoded again for a catch-up is cheap.
+   */
+  keepEncodings(): void {
+    this.keepsEncodings = true;
   }
 
   get lastSequence(): number {

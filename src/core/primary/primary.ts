@@ -632,6 +632,7 @@ export class Primary implements StateMachine {
     );
     // After the WELCOME, which is JSON whatever is chosen: every data frame follows it.
     if (binary) peer.link.useWireFormat(BINARY_WIRE_FORMAT);
+    else this.log.keepEncodings(); // canonical JSON is costly: each operation's text is made once for every peer and catch-up
     this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId, address: peer.address });
   }
 

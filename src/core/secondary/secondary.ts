@@ -19,7 +19,7 @@ import type {
 import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
-import { OperationLog, type OperationLogOptions } from '../op-log.js';
+import { OperationLog } from '../op-log.js';
 import type { LogEntry } from '../operation.js';
 import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import { randomHexId, type Random } from '../random.js';
@@ -44,9 +44,6 @@ export interface SecondaryOptions {
   /** 'binary': offer binary-1 for the data frames in every HELLO. Default 'json', the original's. */
   readonly wireFormat?: WireFormatSetting;
 }
-
-/** What this secondary applied, for a promotion to continue from: frames are never encoded from it. */
-const APPLIED_LOG_OPTIONS: OperationLogOptions = { keepsEncodings: false };
 
 /** 'auth': AUTH sent in answer to a CHALLENGE; the WELCOME must prove the primary holds the token too. */
 type Phase = 'idle' | 'connecting' | 'hello' | 'auth' | 'sync' | 'snapshot' | 'stream' | 'closed';
@@ -152,7 +149,7 @@ export class Secondary implements StateMachine {
     this.historyId = options.cursor?.replicationId ?? null;
     this.appliedSequence = options.cursor?.sequence ?? 0;
     this.epoch = epochOf(options.cursor);
-    this.appliedLog = new OperationLog(this.limits, this.appliedSequence, APPLIED_LOG_OPTIONS);
+    this.appliedLog = new OperationLog(this.limits, this.appliedSequence);
   }
 
   get position(): Cursor | null {
@@ -786,7 +783,7 @@ export class Secondary implements StateMachine {
       this.durableSequence = durable ? request.cursor.sequence : 0;
       assert(epochOf(request.cursor) >= this.epoch, 'a snapshot of an older epoch installed');
       this.epoch = epochOf(request.cursor);
-      this.appliedLog = new OperationLog(this.limits, request.cursor.sequence, APPLIED_LOG_OPTIONS);
+      this.appliedLog = new OperationLog(this.limits, request.cursor.sequence);
       this.emit({ kind: 'snapshotInstalled', replicationId: request.cursor.replicationId, sequence: request.cursor.sequence });
     }
     this.noteLag();

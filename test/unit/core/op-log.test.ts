@@ -83,20 +83,24 @@ describe('OperationLog', () => {
     expect(() => log.append(entry(1), 10, neededFrom)).toThrow(new AssertionError('neededFrom must be a sequence'));
   });
 
-  it("keeps an operation's encodings while it is in the log, and lets them go when it is evicted", () => {
-    const log = logWith({ logEntriesMax: 1, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, [10]);
+  it("once told to, keeps an operation's encodings while it is in the log, and lets them go when it is evicted", () => {
+    const log = new OperationLog({ logEntriesMax: 1, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 });
+    log.keepEncodings();
+    log.append(entry(1), 10);
     const { op } = log.entryAt(1);
     expect(operationBinary(op)).toBe(operationBinary(op));
     log.append(entry(2), 10);
     expect(operationBinary(op)).not.toBe(operationBinary(op));
   });
 
-  it('keeps no encodings when told so (a log no frame is encoded from)', () => {
-    const log = new OperationLog({ logEntriesMax: 10, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 }, 0, { keepsEncodings: false });
-    log.append(entry(1), 10);
-    const { op } = log.entryAt(1);
-    expect(operationBinary(op)).not.toBe(operationBinary(op));
-    expect(operationBinary(op)).toEqual(operationBinary(op));
+  it('keeps no encodings until told to, nor for what it held before', () => {
+    const log = logWith(roomy, [10]);
+    log.keepEncodings();
+    log.append(entry(2), 10);
+    const [before, after] = [log.entryAt(1).op, log.entryAt(2).op];
+    expect(operationBinary(before)).not.toBe(operationBinary(before));
+    expect(operationBinary(before)).toEqual(operationBinary(before));
+    expect(operationBinary(after)).toBe(operationBinary(after));
   });
 
   it('evicts the oldest entries beyond logEntriesMax', () => {

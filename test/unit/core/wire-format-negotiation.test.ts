@@ -3,6 +3,8 @@ import { BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, type WireFormatSettin
 import type { Frame, HelloFrame } from '../../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
 import type { Output } from '../../../src/core/output.js';
+import { operationBinary } from '../../../src/core/codec/operation-encodings.js';
+import type { OperationLog } from '../../../src/core/op-log.js';
 import { Primary } from '../../../src/core/primary/primary.js';
 import { Secondary } from '../../../src/core/secondary/secondary.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../support/machine.js';
@@ -75,6 +77,26 @@ describe('wire format negotiation, primary side', () => {
       const { welcome, operation } = handshake(primaryWithOneWrite('binary'), offer);
       expect(welcome).not.toHaveProperty('wireFormat');
       expect(operation[4]).toBe('{'.charCodeAt(0));
+    }
+  });
+});
+
+/** A primary whose log a test can read (the bug zoo's way in). */
+class LogViewPrimary extends Primary {
+  get heldLog(): OperationLog {
+    return this.log;
+  }
+}
+
+describe('wire format negotiation, what the primary keeps', () => {
+  it("keeps each operation's encodings once a JSON secondary has joined, and not for binary ones", () => {
+    for (const [offer, kept] of [[[BINARY_WIRE_FORMAT], false], [undefined, true]] as const) {
+      const primary = new LogViewPrimary({ nowMs: T0, random: random(), wireFormat: 'binary' });
+      const [load] = ofKind(drain(primary), 'storage');
+      primary.handleStorageDone(load?.requestId ?? 0, { kind: 'scanned', entries: [], done: true }, T0);
+      handshake(primary, offer);
+      const { op } = primary.heldLog.entryAt(primary.submitWrite(set('b', '2'), T0));
+      expect(operationBinary(op) === operationBinary(op)).toBe(kept);
     }
   });
 });
