@@ -5,7 +5,7 @@
  * median of the rounds. A benchmark to read, not a test: nothing here passes or fails.
  *
  *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
- *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--json FILE] [--smoke]
+ *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--json FILE] [--smoke]
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
@@ -36,7 +36,7 @@ const SMOKE_PLAN: Partial<BenchPlan> = {
 };
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
-                     [--resync-keys 200000,1000000] [--systems ours,redis] [--json FILE] [--smoke]`;
+                     [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--json FILE] [--smoke]`;
 /** A command line it cannot run, as sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;
 
@@ -73,6 +73,7 @@ function settingsOf(argv: readonly string[]): Settings {
       storage: { type: 'string' },
       'resync-keys': { type: 'string' },
       systems: { type: 'string' },
+      'steady-rate': { type: 'string' },
       json: { type: 'string' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -92,6 +93,7 @@ function settingsOf(argv: readonly string[]): Settings {
     rounds: positive('rounds', values.rounds, base.rounds),
     writes: positive('writes', values.writes, base.writes),
     secondaries: positive('secondaries', values.secondaries, base.secondaries),
+    steadyRatePerS: positive('steady-rate', values['steady-rate'], base.steadyRatePerS),
     storage,
     resyncKeys: values['resync-keys'] === undefined ? base.resyncKeys : values['resync-keys'].split(',').map((text) => positive('resync-keys', text, 0)),
   };

@@ -87,5 +87,9 @@ describe('npm run bench, its command line', () => {
     expect(bad.status).toBe(64);
     expect(bad.stderr).toMatch(/^bench: --rounds wants a positive integer, got 'x'\nusage: /);
     expect(bad.stderr).not.toContain('    at ');
+    expect(help.stdout).toContain('[--steady-rate N]');
+    const badRate = run(['--steady-rate', '0']);
+    expect(badRate.status).toBe(64);
+    expect(badRate.stderr).toMatch(/^bench: --steady-rate wants a positive integer, got '0'\n/);
   });
 });
