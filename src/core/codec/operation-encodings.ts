@@ -5,9 +5,11 @@ import { operationToWire } from './operation-wire.js';
 
 /**
  * An operation's encodings (the canonical JSON of its wire data, its binary form), each made once
- * for an operation in the primary's log however many frames carry it (every peer's stream, every
- * catch-up, every snapshot chunk that holds the same SET): serialising and base64-encoding each
- * operation per frame was most of a busy primary's time. Only admitted operations keep theirs, and
+ * for an admitted operation however many frames carry it (every peer's stream, every catch-up,
+ * every snapshot chunk that holds the same SET): serialising and base64-encoding each operation per
+ * frame was most of a busy primary's time. The primary's log admits its operations once a JSON
+ * secondary has joined (binary peers in step share one encoded frame instead, and admitting cost
+ * more than it saved there); a secondary's applied log never does. Only admitted operations keep theirs, and
  * only until released, so what is kept is bounded by the log's own bounds; any other operation is
  * encoded each time. Each form is made the first time a frame needs it: a log streamed only in
  * binary never holds the JSON. One map for both forms: a WeakMap operation costs a hash lookup in
