@@ -360,4 +360,13 @@ describe('Keyspace.journalChanges', () => {
     expect(journal.take()).toBeNull();
     expect(keyspace.clone().journalChanges().take()).toEqual(new Set());
   });
+
+  it('names paths one by one again once "every path" was taken', () => {
+    const keyspace = keyspaceOf([set('a')]);
+    const journal = keyspace.journalChanges();
+    keyspace.clear();
+    expect(journal.take()).toBeNull();
+    keyspace.apply(set('c'));
+    expect(journal.take()).toEqual(new Set(['c']));
+  });
 });
