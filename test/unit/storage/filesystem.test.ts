@@ -85,6 +85,29 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
+  it('removes the directories a DELETE empties, deepest first, in the data and the metadata, and keeps those still needed', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    const dirsOf = (path: string): boolean[] => [existsSync(join(basePath, path)), existsSync(join(basePath, '.nadb', 'meta', path))];
+    await storage.apply([set('x/y/z', '1'), set('x/w', '2'), set('p/q/r', '3')], null);
+    await storage.apply([del('x/y/z'), del('p/q/r')], null);
+    expect([dirsOf('x/y'), dirsOf('x'), dirsOf('p/q'), dirsOf('p')]).toEqual([[false, false], [true, true], [false, false], [false, false]]);
+    await storage.apply([del('x/w')], null);
+    expect(dirsOf('x')).toEqual([false, false]);
+    await storage.apply([set('x', '4')], null);
+    expect(await storage.list()).toEqual(['x']);
+    await storage.close();
+  });
+
+  it('refuses by its form alone, before any apply, a name no file can hold', async () => {
+    const storage = await FileSystemStorage.open({ basePath: await tempDir(), fsync: false });
+    expect(() => storage.checkStorable(set('a/../b', 'x'))).toThrow(InvalidPathError);
+    expect(() => storage.checkStorable(set('.nadb/x', 'x'))).toThrow(InvalidPathError);
+    expect(() => storage.checkStorable(set('a/b', 'x'))).not.toThrow();
+    expect(() => storage.checkStorable({ type: 'FLUSH', db: null, namespace: null })).not.toThrow();
+    await storage.close();
+  });
+
   describeDurabilityByFsync(async (fsync) => FileSystemStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) }));
 
   it('makes a batch too large for a round of fsyncs durable at once (syncfs where it works)', async () => {
