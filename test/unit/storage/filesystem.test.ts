@@ -99,6 +99,19 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
+  it('replaces a directory by an entry when only empty directories are left in it, in the data and the metadata', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    await storage.apply([set('c/d', '1')], null);
+    await mkdir(join(basePath, 'c', 'empty', 'deeper'), { recursive: true });
+    await mkdir(join(basePath, '.nadb', 'meta', 'c', 'empty'), { recursive: true });
+    await storage.apply([del('c/d'), set('c', '2')], null);
+    expect(text((await storage.read('c'))?.value)).toBe('2');
+    expect(await storage.list()).toEqual(['c']);
+    expect(existsSync(join(basePath, '.nadb', 'meta', 'c', 'empty'))).toBe(false);
+    await storage.close();
+  });
+
   it('refuses by its form alone, before any apply, a name no file can hold', async () => {
     const storage = await FileSystemStorage.open({ basePath: await tempDir(), fsync: false });
     expect(() => storage.checkStorable(set('a/../b', 'x'))).toThrow(InvalidPathError);
