@@ -48,12 +48,21 @@ export function entryOf(metadata: EntryMetadata, value: Uint8Array): Entry {
 }
 
 function parseObject(json: string, where: string): Record<string, unknown> {
+  return parseJsonObject(json, () => new StorageFailedError(`corrupt JSON in ${where}: ${json}`));
+}
+
+/**
+ * A stored JSON object, or `corrupt()` thrown for text that is not one (not JSON, or `null`, a
+ * number, ...): what a store wrote and a checksum vouches for is reported as the store's
+ * corruption, never as a SyntaxError or a TypeError further on.
+ */
+export function parseJsonObject(json: string, corrupt: () => Error): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
-    throw new StorageFailedError(`corrupt JSON in ${where}: ${json}`);
+    throw corrupt();
   }
-  if (typeof value !== 'object' || value === null) throw new StorageFailedError(`corrupt JSON in ${where}: ${json}`);
+  if (typeof value !== 'object' || value === null) throw corrupt();
   return value as Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import { assert } from '../../core/assert.js';
 import { StorageFailedError } from '../../core/errors.js';
 import type { Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
-import { decodeCursor, encodeCursor } from '../stored-json.js';
+import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
 import { RECORD_BYTES_MAX } from './limits.js';
 
 /**
@@ -97,12 +97,7 @@ export function decodeRecord(payload: Buffer, where: string): BatchRecord {
 }
 
 function parseHeader(json: string, where: string): { cursor: string | null; ops: unknown[] } {
-  let header: { cursor?: unknown; ops?: unknown };
-  try {
-    header = JSON.parse(json) as typeof header;
-  } catch {
-    throw corrupt(where, 'its header is not JSON');
-  }
+  const header = parseJsonObject(json, () => corrupt(where, 'its header is not a JSON object'));
   if (!(header.cursor === null || typeof header.cursor === 'string') || !Array.isArray(header.ops)) throw corrupt(where, 'its header has no cursor and ops');
   return { cursor: header.cursor, ops: header.ops };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StorageFailedError } from '../../core/errors.js';
 import type { Cursor } from '../../core/storage-request.js';
-import { decodeCursor, decodeMetadata, encodeCursor, encodeMetadata } from '../stored-json.js';
+import { decodeCursor, decodeMetadata, encodeCursor, encodeMetadata, parseJsonObject } from '../stored-json.js';
 import { readIfPresent } from './disk.js';
 import { writeFromStart } from './file-io.js';
 import type { FinalState, FinalStates } from './plan.js';
@@ -98,21 +98,11 @@ function stateOf(record: StateRecord, value: Uint8Array, file: string): FinalSta
 }
 
 function parseHeader(json: string, file: string): { cursor: string | null; states: StateRecord[] } {
-  const header = parsedOrUndefined(json) as { cursor?: unknown; states?: unknown } | null | undefined;
-  const valid = typeof header === 'object' && header !== null
-    && (header.cursor === null || typeof header.cursor === 'string')
-    && Array.isArray(header.states) && header.states.every(isStateRecord);
-  if (!valid) throw new StorageFailedError(`corrupt redo journal ${file}: ${json.slice(0, 200)}`);
+  const corrupt = (): StorageFailedError => new StorageFailedError(`corrupt redo journal ${file}: ${json.slice(0, 200)}`);
+  const header = parseJsonObject(json, corrupt);
+  const valid = (header.cursor === null || typeof header.cursor === 'string') && Array.isArray(header.states) && header.states.every(isStateRecord);
+  if (!valid) throw corrupt();
   return header as { cursor: string | null; states: StateRecord[] };
-}
-
-/** The hash holds, so bad JSON is corruption or a bug, reported as the journal's, not a SyntaxError. */
-function parsedOrUndefined(json: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch {
-    return undefined;
-  }
 }
 
 function isStateRecord(record: unknown): boolean {

@@ -3,7 +3,7 @@ import { LogCorruptError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import type { Cursor } from '../../core/storage-request.js';
 import { frameAt, type Framed } from '../append-only/record.js';
-import { decodeCursor, encodeCursor } from '../stored-json.js';
+import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
 import { decodeLogRecord, LOG_PAYLOAD_BYTES_MIN, RECORD_MARKER, type LogRecord } from './record.js';
 
 /** The first bytes of every segment file: a file without them is not one. */
@@ -82,13 +82,7 @@ function parseHeader(bytes: Buffer, file: string): SegmentHeader {
   if (end > bytes.length) throw corrupt('its header runs past its end');
   const json = bytes.subarray(SEGMENT_MAGIC.length + 2 * U32_BYTES, end);
   if (crc32(json) !== bytes.readUInt32LE(SEGMENT_MAGIC.length + U32_BYTES)) throw corrupt('its header fails its CRC-32');
-  let header: { historyId?: unknown; firstSequence?: unknown; base?: unknown };
-  try {
-    header = JSON.parse(json.toString('utf8')) as typeof header;
-  } catch {
-    throw corrupt('its header is not JSON');
-  }
-  const { historyId, firstSequence, base } = header;
+  const { historyId, firstSequence, base } = parseJsonObject(json.toString('utf8'), () => corrupt('its header is not a JSON object'));
   if (typeof historyId !== 'string' || historyId.length === 0 || !Number.isSafeInteger(firstSequence) || (firstSequence as number) < 1) throw corrupt('its header has no history id and first sequence');
   return { historyId, firstSequence: firstSequence as number, base: baseOf(base, corrupt) };
 }

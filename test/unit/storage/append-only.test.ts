@@ -383,7 +383,8 @@ describe('append-only records', () => {
   const SET_HEADER = { type: 'SET', path: 'p', key: 'p', db: 'd', namespace: 'n', tags: [], expiresAtMs: null, valueBytes: 1 };
   it.each([
     ['a header past its end', () => Buffer.from([0xff, 0, 0, 0, 0x7b]), /its header runs past its end/],
-    ['a header that is not JSON', () => framedPayload('{cursor'), /its header is not JSON/],
+    ['a header that is not JSON', () => framedPayload('{cursor'), /its header is not a JSON object/],
+    ['a header that is JSON null', () => framedPayload('null'), /its header is not a JSON object/],
     ['no ops', () => framedPayload('{"cursor":null}'), /its header has no cursor and ops/],
     ['a cursor that is not a string', () => framedPayload('{"cursor":3,"ops":[]}'), /its header has no cursor and ops/],
     ['values short of the header', () => framedPayload(JSON.stringify({ cursor: null, ops: [SET_HEADER] })), /its values do not fill it/],
