@@ -34,13 +34,14 @@ export function tlsFilesOf(values: TlsFlagValues, mode: 'primary' | 'secondary')
   return files;
 }
 
-/** Reads the files; one that cannot be read is a one-line error naming the flag and the file. */
+/**
+ * Reads the files one after another, so that of two that cannot be read the error names the first in
+ * flag order, whichever the disk answers first (in parallel, the error depended on the race).
+ */
 export async function loadTls(files: TlsFiles): Promise<TlsOptions> {
-  const [cert, key, ca] = await Promise.all([
-    readFlag('--tls-cert', files.cert),
-    readFlag('--tls-key', files.key),
-    readFlag('--tls-ca', files.ca),
-  ]);
+  const cert = await readFlag('--tls-cert', files.cert);
+  const key = await readFlag('--tls-key', files.key);
+  const ca = await readFlag('--tls-ca', files.ca);
   return {
     ...(cert === undefined ? {} : { cert }),
     ...(key === undefined ? {} : { key }),
