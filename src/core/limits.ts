@@ -147,6 +147,11 @@ export const COMPACT_VALUE_BYTES_MAX = 1_024;
  */
 export const SHARED_NAMES_MAX = 4_096;
 
+/** Nesting of a JSON frame's body the decoder walks: deeper than any valid frame (envelope, data, operations, item, data, tags). */
+export const JSON_DEPTH_MAX = 8;
+/** Operations a persisted log's replay at open() hands the storage in one apply. */
+export const REPLAY_BATCH_ENTRIES = 4_096;
+
 export function validateLimits(limits: Limits): void {
   for (const [name, value] of Object.entries(limits)) {
     assert(Number.isSafeInteger(value) && value > 0, `limit ${name} must be a positive integer, got ${value}`);

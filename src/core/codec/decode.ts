@@ -1,6 +1,6 @@
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../errors.js';
 import type { Frame } from '../frame.js';
-import type { Limits } from '../limits.js';
+import { JSON_DEPTH_MAX, type Limits } from '../limits.js';
 import { BINARY_MARKER, decodeBinaryBody } from './binary-frame.js';
 import { checksumWithCanonicalData, frameChecksum, isHex64 } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
@@ -14,8 +14,6 @@ export interface DecodedBody {
   readonly checksum: string;
 }
 
-/** Deeper than any valid frame (envelope, data, operations, item, data, tags). */
-const JSON_DEPTH_MAX = 8;
 const ENVELOPE_KEYS = ['type', 'sequence', 'timestamp', 'data', 'checksum'];
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

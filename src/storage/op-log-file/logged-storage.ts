@@ -1,6 +1,6 @@
 import { assert } from '../../core/assert.js';
 import type { Entry, ScanPage, ScanRequest } from '../../core/keyspace.js';
-import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, validatePersistedLogLimits, type Limits, type PersistedLogLimits } from '../../core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, REPLAY_BATCH_ENTRIES, validatePersistedLogLimits, type Limits, type PersistedLogLimits } from '../../core/limits.js';
 import type { RecoveredHistory } from '../../core/log-persistence/history.js';
 import { planRecovery, type LogFsyncPolicy, type RecoveryPlan } from '../../core/log-persistence/recovery.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
@@ -28,9 +28,6 @@ export interface LogRecovery {
   readonly replayed: number;
   readonly cutBytes: number;
 }
-
-/** Operations a replay hands the storage at once. */
-const REPLAY_BATCH_ENTRIES = 4_096;
 
 /**
  * A primary's storage with its operation log persisted beside it: every apply is appended to the
