@@ -12,7 +12,7 @@ import { Disk } from './filesystem/disk.js';
 import { Changes, Durability, type FsyncMode } from './filesystem/durability.js';
 import { syncPath } from './filesystem/file-io.js';
 import { FileWriters } from './filesystem/file-writers.js';
-import { layoutOf, type FsLayout } from './filesystem/layout.js';
+import { layoutOf, liveRootsOf, stagingRootsOf, type FsLayout } from './filesystem/layout.js';
 import { checkStorablePath, planBatch } from './filesystem/plan.js';
 import { clearJournal } from './filesystem/redo-journal.js';
 import { EntryTree } from './filesystem/tree.js';
@@ -59,7 +59,7 @@ export class FileSystemStorage extends SerializedStorage {
     private readonly writers: FileWriters,
   ) {
     super();
-    this.staged = new EntryTree(writers, live.layout.stagingData, live.layout.stagingMeta);
+    this.staged = new EntryTree(writers, stagingRootsOf(live.layout));
   }
 
   /** Where a primary on it persists its operation log (docs/OPERATION-LOG.md): under the reserved `.nadb`. */
@@ -77,9 +77,10 @@ export class FileSystemStorage extends SerializedStorage {
     await completeJournaledCommit(layout, disk);
     await removeLeftovers(layout);
     await disk.makeDirs(layout.meta);
+    await disk.makeDirs(layout.dirEntries);
     await disk.syncDirs();
     const writers = new FileWriters();
-    const live: LiveParts = { layout, disk, tree: new EntryTree(writers, layout.base, layout.meta), durability: new Durability(mode, layout.base) };
+    const live: LiveParts = { layout, disk, tree: new EntryTree(writers, liveRootsOf(layout)), durability: new Durability(mode, layout.base) };
     try {
       await redoJournaled(live);
       // The journal's name, made on the first open, survives from then on.
@@ -122,6 +123,7 @@ export class FileSystemStorage extends SerializedStorage {
     this.staged.forget();
     await this.live.disk.makeDirs(this.live.layout.stagingData);
     await this.live.disk.makeDirs(this.live.layout.stagingMeta);
+    await this.live.disk.makeDirs(this.live.layout.stagingDirEntries);
     await this.live.disk.syncDirs();
   }
 

@@ -13,10 +13,10 @@ export type Step =
   | { readonly kind: 'stageCommit'; readonly cursor: Cursor };
 
 /**
- * Few paths, so operations collide, nested so directories are made and pruned; none is the
- * directory of another (a path is a file or a directory of entries, never both).
+ * Few paths, so operations collide, nested so directories are made and pruned, and some the
+ * directory of others (`e`, `e/f`, `b`), so that entries move in and out of directories.
  */
-export const PATHS = ['a', 'b/c', 'b/d', 'e/f/g', 'e/f/h', 'e/i', 'j'];
+export const PATHS = ['a', 'b', 'b/c', 'b/d', 'e', 'e/f', 'e/f/g', 'e/f/h', 'e/i', 'j'];
 const KEYS = ['k1', 'k2'];
 const DBS = ['d1', 'd2'];
 const NAMESPACES = ['n1', 'n2'];

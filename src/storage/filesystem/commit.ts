@@ -11,8 +11,9 @@ import { RESERVED_SEGMENT } from './paths.js';
 /**
  * The staged commit, crash-safe. The journal is written (atomically, durably) once the staging
  * area is durable; from then on the commit is decided, and open() completes it before serving.
- * Phase `clear` moves the live top-level names and the metadata tree into the trash; phase
- * `install` moves the staged ones into place and writes the cursor; then the journal goes.
+ * Phase `clear` moves the live top-level names, the metadata tree and the directories' entries
+ * (entry-form.ts) into the trash; phase `install` moves the staged ones into place and writes
+ * the cursor; then the journal goes.
  * A phase is recorded before the next starts, because once installing has begun the base holds
  * new names that clearing again would throw away. Every step is a rename of a whole top-level
  * name, so the cost is in the number of top-level names, not of entries.
@@ -40,6 +41,7 @@ export async function* completeSteps(layout: FsLayout, disk: Disk, journal: Jour
   if (journal.phase === 'clear') {
     yield* moveAll(disk, await liveNames(layout), layout.base, layout.trashData);
     yield* moveIfPresent(disk, layout.meta, layout.trashMeta);
+    yield* moveIfPresent(disk, layout.dirEntries, layout.trashDirEntries);
     // Cleared for good before the journal says so: installing onto old names would fail.
     await disk.syncDirs();
     await writeJournal(layout, disk, { ...journal, phase: 'install' });
@@ -47,6 +49,7 @@ export async function* completeSteps(layout: FsLayout, disk: Disk, journal: Jour
   }
   yield* moveAll(disk, await names(layout.stagingData), layout.stagingData, layout.base);
   yield* moveIfPresent(disk, layout.stagingMeta, layout.meta);
+  yield* moveIfPresent(disk, layout.stagingDirEntries, layout.dirEntries);
   await disk.syncDirs();
   await writeCursor(layout, disk, journal.cursor);
   yield;

@@ -78,6 +78,17 @@ export async function readIfPresent(file: string): Promise<Buffer | undefined> {
   }
 }
 
+/** The file's content; 'directory' when a directory is there; undefined when nothing is. */
+export async function readUnlessDir(file: string): Promise<Buffer | 'directory' | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if (isCode(error, 'EISDIR')) return 'directory';
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** A directory's entries; none when it (or a directory on its way) does not exist. */
 export async function readDir(dir: string): Promise<Dirent[]> {
   try {

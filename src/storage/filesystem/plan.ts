@@ -1,26 +1,31 @@
-import { matchesFlush } from '../../core/keyspace.js';
+import { assert } from '../../core/assert.js';
+import { matchesFlush, type Entry } from '../../core/keyspace.js';
 import type { Operation, SetOperation } from '../../core/operation.js';
 import type { EntryMetadata } from '../backend.js';
 import { applyOperation, type OperationTarget } from '../operation-target.js';
 import type { StoredMetadata } from '../stored-json.js';
+import { formOf, type EntryForm } from './entry-form.js';
 import { checkPath, InvalidPathError } from './paths.js';
-import { ancestorsOf } from './shape.js';
+import { ancestorsOf, segmentsOf } from './shape.js';
 
 /**
- * What a batch leaves at a path it touches, absolutely (so writing it twice is writing it once):
- * no entry; an entry, value and record; or an entry that was on disk with a new record only.
- * `replacesDir`: the path was a directory whose every entry the batch removes, to clear first.
+ * What a batch leaves at a path it touches, absolutely (so writing it twice is writing it once),
+ * and where (entry-form.ts): no entry (`form`: where one was); an entry, value and record; or an
+ * entry that was on disk with a new record only. `moved`: the entry's form changes in this batch
+ * (`a` becomes a directory of other entries too, or stops being one), so whatever is at its other
+ * place goes first; a move always carries the value, so that the journal holds it.
  */
 export type FinalState =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'entry'; readonly stored: StoredMetadata; readonly value: Uint8Array; readonly replacesDir: boolean }
-  | { readonly kind: 'metadata'; readonly stored: StoredMetadata };
+  | { readonly kind: 'absent'; readonly form: EntryForm }
+  | { readonly kind: 'entry'; readonly stored: StoredMetadata; readonly value: Uint8Array; readonly form: EntryForm; readonly moved: boolean }
+  | { readonly kind: 'metadata'; readonly stored: StoredMetadata; readonly form: EntryForm };
 
 export type FinalStates = ReadonlyMap<string, FinalState>;
 
 /** What planning reads of the tree as it was before the batch. */
 export interface PlanSource {
   probe(path: string): Promise<EntryMetadata | undefined>;
+  read(path: string): Promise<Entry | undefined>;
   entries(afterPath: null): AsyncIterable<EntryMetadata>;
   isDir(path: string): Promise<boolean>;
   /** A file (entry or not) on the data side, where a directory would have to be. */
@@ -34,34 +39,37 @@ export function checkStorablePath(op: Operation): void {
   if (op.type !== 'FLUSH') checkPath(op.path);
 }
 
-const ABSENT: FinalState = Object.freeze({ kind: 'absent' });
+/** A state before it is placed: the same, without where. */
+type Draft =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'entry'; readonly stored: StoredMetadata; readonly value: Uint8Array }
+  | { readonly kind: 'metadata'; readonly stored: StoredMetadata };
+
+const ABSENT: Draft = Object.freeze({ kind: 'absent' });
 
 /**
  * The final states of a batch: what applying its operations in order with Keyspace semantics
- * leaves, read from the tree and from what the batch did before, touching nothing. Throws
- * InvalidPathError for a path that cannot be stored, or a SET that would make a path both a
- * file and a directory of other entries: a refused batch writes nothing.
+ * leaves, read from the tree and from what the batch did before, touching nothing; then where
+ * each goes, with the entries the batch does not touch but whose form it changes (`a` when the
+ * batch makes `a/b`, or removes the last entry under `a`). Throws InvalidPathError for a path
+ * that cannot be stored, or one under a file that is no entry: a refused batch writes nothing.
  */
 export async function planBatch(source: PlanSource, operations: readonly Operation[]): Promise<FinalStates> {
   for (const op of operations) checkStorablePath(op);
   const plan = new BatchPlan(source);
   for (const op of operations) await applyOperation(plan, op);
-  return plan.states;
+  return plan.placed();
 }
 
 class BatchPlan implements OperationTarget<Promise<void>> {
-  readonly states = new Map<string, FinalState>();
+  private readonly drafts = new Map<string, Draft>();
   /** Per directory, how many paths under it have a present state: the batch's own directories. */
   private readonly presentUnder = new Map<string, number>();
-  /** isFile answers, asked for the few directories paths lie under, once per batch. */
-  private readonly filesOnDisk = new Map<string, boolean>();
 
   constructor(private readonly source: PlanSource) {}
 
   async put(entry: SetOperation): Promise<void> {
-    await this.checkAncestors(entry.path);
-    const replacesDir = await this.checkNotDirectory(entry.path);
-    this.set(entry.path, { kind: 'entry', stored: storedOf(entry), value: entry.value, replacesDir });
+    this.set(entry.path, { kind: 'entry', stored: storedOf(entry), value: entry.value });
   }
 
   async remove(path: string): Promise<void> {
@@ -69,69 +77,93 @@ class BatchPlan implements OperationTarget<Promise<void>> {
   }
 
   async update(path: string, change: (stored: StoredMetadata) => StoredMetadata): Promise<void> {
-    const state = this.states.get(path);
-    if (state === undefined) {
+    const draft = this.drafts.get(path);
+    if (draft === undefined) {
       const onDisk = await this.source.probe(path);
       if (onDisk !== undefined) this.set(path, { kind: 'metadata', stored: change(storedOf(onDisk)) });
-    } else if (state.kind !== 'absent') {
-      this.set(path, { ...state, stored: change(state.stored) });
+    } else if (draft.kind !== 'absent') {
+      this.set(path, { ...draft, stored: change(draft.stored) });
     }
   }
 
   async flush(db: string | null, namespace: string | null): Promise<void> {
     const doomed: string[] = [];
-    for (const [path, state] of this.states) if (state.kind !== 'absent' && matchesFlush(state.stored, db, namespace)) doomed.push(path);
+    for (const [path, draft] of this.drafts) if (draft.kind !== 'absent' && matchesFlush(draft.stored, db, namespace)) doomed.push(path);
     for await (const entry of this.source.entries(null)) {
-      if (!this.states.has(entry.path) && matchesFlush(entry, db, namespace)) doomed.push(entry.path);
+      if (!this.drafts.has(entry.path) && matchesFlush(entry, db, namespace)) doomed.push(entry.path);
     }
     for (const path of doomed) this.set(path, ABSENT);
   }
 
-  /** No directory `path` lies under may be an entry, as the batch leaves it so far. */
-  private async checkAncestors(path: string): Promise<void> {
-    for (const dir of ancestorsOf(path)) {
-      const state = this.states.get(dir);
-      const isEntry = state === undefined ? await this.isFileOnDisk(dir) : state.kind !== 'absent';
-      if (isEntry) throw conflict(path, 'a path it lies under is an entry');
+  async placed(): Promise<FinalStates> {
+    await this.addMovedAncestors();
+    const states = new Map<string, FinalState>();
+    for (const [path, draft] of this.drafts) states.set(path, await this.place(path, draft));
+    return states;
+  }
+
+  /**
+   * The entries the batch leaves alone whose form it changes: a file under which it puts an
+   * entry, or a directory's entry under which it leaves none. Deepest first: `a/b` moving back to
+   * a file keeps `a` a directory, which is then neither read nor written.
+   */
+  private async addMovedAncestors(): Promise<void> {
+    const dirs = [...new Set([...this.drafts.keys()].flatMap(ancestorsOf))].filter((dir) => !this.drafts.has(dir));
+    dirs.sort((a, b) => segmentsOf(b).length - segmentsOf(a).length);
+    for (const dir of dirs) {
+      const moving = await this.movingEntry(dir);
+      if (moving !== undefined) this.set(dir, moving);
     }
   }
 
-  /** `path` may be a directory only of entries the batch has removed; true when it is one. */
-  private async checkNotDirectory(path: string): Promise<boolean> {
-    if ((this.presentUnder.get(path) ?? 0) > 0) throw conflict(path, 'it is the directory of other entries');
-    if (!(await this.source.isDir(path))) return false;
-    for await (const file of this.source.filesUnder(path)) {
-      if (this.states.get(file)?.kind !== 'absent') throw conflict(path, 'it is the directory of other entries');
-    }
-    return true;
+  private async movingEntry(dir: string): Promise<Draft | undefined> {
+    const filledByBatch = (this.presentUnder.get(dir) ?? 0) > 0;
+    const wasDir = await this.source.isDir(dir);
+    // Cheap answers first: a batch of SETs under existing directories reads nothing here.
+    if (filledByBatch === wasDir) return undefined;
+    if (wasDir && ((await this.source.probe(dir)) === undefined || (await this.filledOnDisk(dir)))) return undefined;
+    const entry = await this.source.read(dir);
+    if (entry !== undefined) return { kind: 'entry', stored: storedOf(entry), value: entry.value };
+    if (!wasDir && (await this.source.isFile(dir))) throw new InvalidPathError(`path ${JSON.stringify(dir)} is a file that is no entry, where a directory must be`);
+    return undefined;
   }
 
-  private async isFileOnDisk(dir: string): Promise<boolean> {
-    let isFile = this.filesOnDisk.get(dir);
-    if (isFile === undefined) {
-      isFile = !(await this.source.isDir(dir)) && (await this.source.isFile(dir));
-      this.filesOnDisk.set(dir, isFile);
-    }
-    return isFile;
+  private async place(path: string, draft: Draft): Promise<FinalState> {
+    const was = formOf(await this.source.isDir(path));
+    if (draft.kind === 'absent') return { kind: 'absent', form: was };
+    const form = formOf(await this.filled(path));
+    if (draft.kind === 'entry') return { ...draft, form, moved: form !== was };
+    if (form === was) return { ...draft, form };
+    const onDisk = await this.source.read(path);
+    assert(onDisk !== undefined, `entry ${JSON.stringify(path)} vanished while its batch was planned`);
+    return { kind: 'entry', stored: draft.stored, value: onDisk.value, form, moved: true };
   }
 
-  private set(path: string, state: FinalState): void {
-    const wasPresent = isPresent(this.states.get(path));
-    this.states.set(path, state);
-    const change = Number(isPresent(state)) - Number(wasPresent);
+  /** Some entry (or a file someone else left) lies under `path` after the batch. */
+  private async filled(path: string): Promise<boolean> {
+    if ((this.presentUnder.get(path) ?? 0) > 0) return true;
+    return (await this.source.isDir(path)) && (await this.filledOnDisk(path));
+  }
+
+  /** A file under `dir` that the batch does not touch (those it does are counted in presentUnder). */
+  private async filledOnDisk(dir: string): Promise<boolean> {
+    for await (const file of this.source.filesUnder(dir)) if (!this.drafts.has(file)) return true;
+    return false;
+  }
+
+  private set(path: string, draft: Draft): void {
+    const wasPresent = isPresent(this.drafts.get(path));
+    this.drafts.set(path, draft);
+    const change = Number(isPresent(draft)) - Number(wasPresent);
     if (change !== 0) for (const dir of ancestorsOf(path)) this.presentUnder.set(dir, (this.presentUnder.get(dir) ?? 0) + change);
   }
 }
 
-function isPresent(state: FinalState | undefined): boolean {
-  return state !== undefined && state.kind !== 'absent';
+function isPresent(draft: Draft | undefined): boolean {
+  return draft !== undefined && draft.kind !== 'absent';
 }
 
 function storedOf(entry: StoredMetadata): StoredMetadata {
   const { key, db, namespace, tags, expiresAtMs } = entry;
   return { key, db, namespace, tags, expiresAtMs };
-}
-
-function conflict(path: string, why: string): InvalidPathError {
-  return new InvalidPathError(`path ${JSON.stringify(path)} refused: ${why} (a path is a file or a directory, never both)`);
 }

@@ -4,6 +4,7 @@ import type { Cursor } from '../../core/storage-request.js';
 import { decodeCursor, decodeMetadata, encodeCursor, encodeMetadata, parseJsonObject } from '../stored-json.js';
 import { readIfPresent } from './disk.js';
 import { writeFromStart } from './file-io.js';
+import type { EntryForm } from './entry-form.js';
 import type { FinalState, FinalStates } from './plan.js';
 
 /**
@@ -27,8 +28,12 @@ const HASH_BYTES = 32;
 interface StateRecord {
   readonly path: string;
   readonly kind: FinalState['kind'];
+  /** Absent in a journal of a version before entry-form.ts: every entry was a file. */
+  readonly form?: EntryForm;
   readonly metadata?: string;
   readonly valueBytes?: number;
+  readonly moved?: boolean;
+  /** A journal of a version before entry-form.ts: an entry replacing a directory, a move to a file. */
   readonly replacesDir?: boolean;
 }
 
@@ -81,20 +86,21 @@ function isComplete(bytes: Buffer): boolean {
 function recordOf(path: string, state: FinalState): StateRecord {
   switch (state.kind) {
     case 'absent':
-      return { path, kind: state.kind };
+      return { path, kind: state.kind, form: state.form };
     case 'metadata':
-      return { path, kind: state.kind, metadata: encodeMetadata(state.stored) };
+      return { path, kind: state.kind, form: state.form, metadata: encodeMetadata(state.stored) };
     case 'entry':
-      return { path, kind: state.kind, metadata: encodeMetadata(state.stored), valueBytes: state.value.length, replacesDir: state.replacesDir };
+      return { path, kind: state.kind, form: state.form, metadata: encodeMetadata(state.stored), valueBytes: state.value.length, moved: state.moved };
   }
 }
 
 /** A record of a complete journal: a bad one is corruption (or a bug), never a torn write. */
 function stateOf(record: StateRecord, value: Uint8Array, file: string): FinalState {
-  if (record.kind === 'absent') return { kind: 'absent' };
+  const form = record.form ?? 'file';
+  if (record.kind === 'absent') return { kind: 'absent', form };
   const stored = decodeMetadata(record.metadata ?? '', file);
-  if (record.kind === 'metadata') return { kind: 'metadata', stored };
-  return { kind: 'entry', stored, value: new Uint8Array(value), replacesDir: record.replacesDir === true };
+  if (record.kind === 'metadata') return { kind: 'metadata', stored, form };
+  return { kind: 'entry', stored, value: new Uint8Array(value), form, moved: (record.moved ?? record.replacesDir) === true };
 }
 
 function parseHeader(json: string, file: string): { cursor: string | null; states: StateRecord[] } {
@@ -107,7 +113,8 @@ function parseHeader(json: string, file: string): { cursor: string | null; state
 
 function isStateRecord(record: unknown): boolean {
   if (typeof record !== 'object' || record === null) return false;
-  const { path, kind, valueBytes } = record as Partial<StateRecord>;
+  const { path, kind, form, valueBytes } = record as Partial<StateRecord>;
   return typeof path === 'string' && (kind === 'absent' || kind === 'entry' || kind === 'metadata')
+    && (form === undefined || form === 'file' || form === 'dir')
     && (valueBytes === undefined || (Number.isSafeInteger(valueBytes) && valueBytes >= 0));
 }

@@ -1,13 +1,13 @@
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { assert } from '../../core/assert.js';
 import { StorageFailedError } from '../../core/errors.js';
 import { compareCodeUnits, type Entry, type ScanRequest } from '../../core/keyspace.js';
 import { ResumableScans } from '../../core/resumable-scans.js';
 import type { EntryMetadata } from '../backend.js';
 import { decodeMetadata, encodeMetadata, entryMetadataOf, entryOf, type StoredMetadata } from '../stored-json.js';
 import { FILE_TASKS_IN_FLIGHT_MAX, forEachConcurrently } from './concurrency.js';
-import { isCode, isMissing, readDir, readIfPresent } from './disk.js';
+import { entryFilesOf, type EntryFiles, type EntryForm, type TreeRoots } from './entry-form.js';
+import { isCode, isMissing, readDir, readIfPresent, readUnlessDir } from './disk.js';
 import type { Changes } from './durability.js';
 import { FILE_TASKS_PER_STEP, type FileTask, type FileWriters } from './file-writers.js';
 import { pickPage } from '../scan-page.js';
@@ -16,14 +16,15 @@ import type { FinalStates, PlanSource } from './plan.js';
 import { ancestorsOf, DirShape, segmentsOf, split } from './shape.js';
 
 /**
- * A keyspace on disk: the value of `path` in `{dataRoot}/{path}`, its metadata (JSON) in
- * `{metaRoot}/{path}`; an entry counts only when both files exist. Batches are planned
- * (plan.ts) against it and written by writeSteps, which callers journal first: the files are
- * written in place, and a crash midway is redone from the journal.
+ * A keyspace on disk: the value of `path` in `{data}/{path}`, its metadata (JSON) in
+ * `{meta}/{path}`, or both in `{dirEntries}` when the path is also the directory of other entries
+ * (entry-form.ts); an entry counts only when both files exist. Batches are planned (plan.ts)
+ * against it and written by writeSteps, which callers journal first: the files are written in
+ * place, and a crash midway is redone from the journal.
  *
- * A path is a file or a directory of other entries, never both (plan.ts refuses the SET that
- * would make it both). Directories emptied by a removal are removed, so `a` is free again once
- * the last `a/...` entry is gone.
+ * Directories emptied by a removal are removed, and an entry whose path stops being a directory
+ * goes back to `{data}/{path}` (the batch that removes `a/b` moves `a` there): the original's
+ * layout holds wherever no path is another's directory.
  */
 export class EntryTree implements PlanSource {
   private readonly shape: DirShape;
@@ -31,24 +32,23 @@ export class EntryTree implements PlanSource {
 
   constructor(
     private readonly writers: FileWriters,
-    private readonly dataRoot: string,
-    private readonly metaRoot: string,
+    private readonly roots: TreeRoots,
   ) {
-    this.shape = new DirShape(dataRoot);
+    this.shape = new DirShape(roots.data);
   }
 
   async probe(path: string): Promise<EntryMetadata | undefined> {
-    const stored = await this.readStored(path);
-    if (stored === undefined) return undefined;
-    const sizeBytes = await fileSize(this.dataFile(path));
-    return sizeBytes === undefined ? undefined : entryMetadataOf(path, stored, sizeBytes);
+    const found = await this.readStored(path);
+    if (found === undefined) return undefined;
+    const sizeBytes = await fileSize(this.filesOf(path, found.form).data);
+    return sizeBytes === undefined ? undefined : entryMetadataOf(path, found.stored, sizeBytes);
   }
 
   async read(path: string): Promise<Entry | undefined> {
-    const stored = await this.readStored(path);
-    const value = stored === undefined ? undefined : await readIfPresent(this.dataFile(path));
-    if (stored === undefined || value === undefined) return undefined;
-    return entryOf(entryMetadataOf(path, stored, value.length), new Uint8Array(value));
+    const found = await this.readStored(path);
+    const value = found === undefined ? undefined : await readIfPresent(this.filesOf(path, found.form).data);
+    if (found === undefined || value === undefined) return undefined;
+    return entryOf(entryMetadataOf(path, found.stored, value.length), new Uint8Array(value));
   }
 
   /** Entries after `afterPath` (all when null) in code-unit order of their paths. */
@@ -75,7 +75,7 @@ export class EntryTree implements PlanSource {
 
   async isFile(path: string): Promise<boolean> {
     try {
-      return !(await lstat(this.dataFile(path))).isDirectory();
+      return !(await lstat(this.filesOf(path, 'file').data)).isDirectory();
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
@@ -83,7 +83,7 @@ export class EntryTree implements PlanSource {
   }
 
   async *filesUnder(path: string): AsyncGenerator<string> {
-    for (const child of await readDir(this.dataFile(path))) {
+    for (const child of await readDir(this.filesOf(path, 'file').data)) {
       const childPath = `${path}/${child.name}`;
       if (child.isDirectory()) yield* this.filesUnder(childPath);
       else yield childPath;
@@ -101,27 +101,31 @@ export class EntryTree implements PlanSource {
   }
 
   /**
-   * Writes the final states: removals first (with the directories they empty, and those a SET
-   * replaces), then the directories the entries need, then their files. Records in `changes`
-   * what to sync. `syncEach`: fsync every file as it is written. Yields after each step.
+   * Writes the final states: removals first (with the directories they empty, what an entry
+   * moving leaves at its other place, and the directory an entry replaces), then the directories
+   * the entries need, then their files. Records in `changes` what to sync. `syncEach`: fsync
+   * every file as it is written. Yields after each step.
    */
   async *writeSteps(states: FinalStates, changes: Changes, syncEach: boolean): AsyncGenerator<void> {
-    const absent: string[] = [];
-    const present: string[] = [];
-    for (const [path, state] of states) (state.kind === 'absent' ? absent : present).push(path);
-    yield* this.fileSteps(absent.map((path) => ({ file: this.dataFile(path) })), absent.map((path) => ({ file: this.metaFile(path) })), changes, false);
-    await this.prune(absent, present, changes);
-    for (const [path, state] of states) if (state.kind === 'entry' && state.replacesDir) await this.clearDir(path, changes);
+    const gone: EntryFiles[] = [];
+    for (const [path, state] of states) {
+      if (state.kind === 'absent') gone.push(this.filesOf(path, state.form));
+      if (state.kind === 'entry' && state.moved) gone.push(this.filesOf(path, otherForm(state.form)));
+    }
+    yield* this.fileSteps(gone.map(({ data }) => ({ file: data })), gone.map(({ meta }) => ({ file: meta })), changes, false);
+    const present = [...states].filter(([, state]) => state.kind !== 'absent').map(([path]) => path);
+    await this.prune([...states].filter(([, state]) => state.kind === 'absent').map(([path]) => path), present, changes);
+    for (const [path, state] of states) if (state.kind === 'entry' && state.moved && state.form === 'file') await this.clearDir(path, changes);
     yield;
-    await this.makeDirs(present.filter((path) => states.get(path)?.kind === 'entry'), changes);
+    await this.makeDirs([...states].filter(([, state]) => state.kind === 'entry' && state.form === 'file').map(([path]) => path), changes);
     yield;
     const values: FileTask[] = [];
     const records: FileTask[] = [];
-    for (const path of present) {
-      const state = states.get(path);
-      assert(state !== undefined && state.kind !== 'absent', `no state to write at ${JSON.stringify(path)}`);
-      if (state.kind === 'entry') values.push({ file: this.dataFile(path), bytes: state.value });
-      records.push({ file: this.metaFile(path), bytes: Buffer.from(encodeMetadata(state.stored)) });
+    for (const [path, state] of states) {
+      if (state.kind === 'absent') continue;
+      const files = this.filesOf(path, state.form);
+      if (state.kind === 'entry') values.push({ file: files.data, bytes: state.value });
+      records.push({ file: files.meta, bytes: Buffer.from(encodeMetadata(state.stored)) });
     }
     yield* this.fileSteps(values, records, changes, syncEach);
   }
@@ -147,7 +151,7 @@ export class EntryTree implements PlanSource {
     const needed = new Set(present.flatMap(ancestorsOf));
     const dirs = [...new Set(absent.map((path) => split(path).parent))].sort((a, b) => depthOf(b) - depthOf(a));
     for (const dir of dirs) {
-      for (const root of [this.metaRoot, this.dataRoot]) {
+      for (const root of [this.roots.meta, this.roots.data]) {
         for (let current = dir; current !== '' && !needed.has(current); current = split(current).parent) {
           if (!(await this.removeDir(root, current, changes))) break;
         }
@@ -165,13 +169,13 @@ export class EntryTree implements PlanSource {
       if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST')) return false;
       if (!isMissing(error)) throw error;
     }
-    if (root === this.dataRoot) this.shape.removed(dir);
+    if (root === this.roots.data) this.shape.removed(dir);
     return true;
   }
 
-  /** What is left of a directory a SET replaces once its entries are removed: empty directories. */
+  /** What is left of a directory an entry replaces once the entries under it are removed: empty directories. */
   private async clearDir(dir: string, changes: Changes): Promise<void> {
-    for (const root of [this.metaRoot, this.dataRoot]) {
+    for (const root of [this.roots.meta, this.roots.data]) {
       for (const child of await readDir(join(root, ...segmentsOf(dir)))) {
         const path = `${dir}/${child.name}`;
         if (!child.isDirectory()) throw new StorageFailedError(`${join(root, path)} is in the way of the entry ${JSON.stringify(dir)}`);
@@ -184,7 +188,7 @@ export class EntryTree implements PlanSource {
   private async makeDirs(paths: readonly string[], changes: Changes): Promise<void> {
     const dirs = [...new Set(paths.map((path) => split(path).parent))].filter((dir) => dir !== '');
     await forEachConcurrently(dirs, FILE_TASKS_IN_FLIGHT_MAX, async (dir) => {
-      for (const root of [this.dataRoot, this.metaRoot]) await this.makeDir(root, dir, changes);
+      for (const root of [this.roots.data, this.roots.meta]) await this.makeDir(root, dir, changes);
     });
   }
 
@@ -195,44 +199,53 @@ export class EntryTree implements PlanSource {
     const segments = segmentsOf(dir);
     for (let depth = relative(root, first).split(sep).length; depth <= segments.length; depth += 1) {
       changes.dirs.add(join(root, ...segments.slice(0, depth - 1)));
-      if (root === this.dataRoot) this.shape.created(segments.slice(0, depth).join('/'));
+      if (root === this.roots.data) this.shape.created(segments.slice(0, depth).join('/'));
     }
   }
 
   /**
-   * Paths of the metadata tree in code-unit order. A directory `d` sorts as `d/`: every path under
-   * it starts with `d/`, and no sibling name holds `/`, so comparing `d/` with a sibling decides
-   * the order of the whole subtree. A subtree wholly at or before `afterPath` is not read.
+   * Paths of the metadata tree in code-unit order. A directory `d` is a path (its entry, if it
+   * has one, is in `{dirEntries}`) and sorts as `d/` for what lies under it: every path under it
+   * starts with `d/`, and no sibling name holds `/`, so comparing `d/` with a sibling decides the
+   * order of the whole subtree (`d`, `d-`, `d/x`). A subtree wholly at or before `afterPath` is
+   * not read.
    */
   private async *walk(afterPath: string | null, segments: readonly string[]): AsyncGenerator<string> {
-    const sortKey = (name: string, isDir: boolean): string => (isDir ? `${name}/` : name);
-    const children = (await readDir(join(this.metaRoot, ...segments)))
-      .sort((a, b) => compareCodeUnits(sortKey(a.name, a.isDirectory()), sortKey(b.name, b.isDirectory())));
-    for (const child of children) {
-      const path = [...segments, child.name].join('/');
-      if (child.isDirectory()) {
+    const children: { readonly sortKey: string; readonly name: string; readonly under: boolean }[] = [];
+    for (const child of await readDir(join(this.roots.meta, ...segments))) {
+      if (child.isDirectory()) children.push({ sortKey: `${child.name}/`, name: child.name, under: true });
+      if (child.isDirectory() || child.isFile()) children.push({ sortKey: child.name, name: child.name, under: false });
+    }
+    children.sort((a, b) => compareCodeUnits(a.sortKey, b.sortKey));
+    for (const { name, under } of children) {
+      const path = [...segments, name].join('/');
+      if (under) {
         const prefix = `${path}/`;
         const whollyBefore = afterPath !== null && prefix < afterPath && !afterPath.startsWith(prefix);
-        if (!whollyBefore) yield* this.walk(afterPath, [...segments, child.name]);
-      } else if (child.isFile() && (afterPath === null || path > afterPath)) {
+        if (!whollyBefore) yield* this.walk(afterPath, [...segments, name]);
+      } else if (afterPath === null || path > afterPath) {
         yield path;
       }
     }
   }
 
-  private async readStored(path: string): Promise<StoredMetadata | undefined> {
-    const file = this.metaFile(path);
-    const json = await readIfPresent(file);
-    return json === undefined ? undefined : decodeMetadata(json.toString('utf8'), file);
+  /** The stored metadata of `path` and where it is: a directory at `{meta}/{path}` means in `{dirEntries}`. */
+  private async readStored(path: string): Promise<{ stored: StoredMetadata; form: EntryForm } | undefined> {
+    const inTree = this.filesOf(path, 'file').meta;
+    const json = await readUnlessDir(inTree);
+    if (json !== 'directory') return json === undefined ? undefined : { stored: decodeMetadata(json.toString('utf8'), inTree), form: 'file' };
+    const file = this.filesOf(path, 'dir').meta;
+    const inDirEntries = await readIfPresent(file);
+    return inDirEntries === undefined ? undefined : { stored: decodeMetadata(inDirEntries.toString('utf8'), file), form: 'dir' };
   }
 
-  private dataFile(path: string): string {
-    return join(this.dataRoot, ...path.split('/'));
+  private filesOf(path: string, form: EntryForm): EntryFiles {
+    return entryFilesOf(this.roots, path, form);
   }
+}
 
-  private metaFile(path: string): string {
-    return join(this.metaRoot, ...path.split('/'));
-  }
+function otherForm(form: EntryForm): EntryForm {
+  return form === 'file' ? 'dir' : 'file';
 }
 
 function depthOf(dir: string): number {

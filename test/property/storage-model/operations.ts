@@ -5,10 +5,14 @@
 import fc from 'fast-check';
 import type { Operation } from '../../../src/core/operation.js';
 
-/** Paths that share a directory, nest, and leave the BMP; no path is another's directory. */
-export const PATHS = ['a', 'b/c', 'b/d', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
+/**
+ * Paths that share a directory, nest, and leave the BMP; `a`, `a/b` and `a/b/c` are each
+ * other's directories (a file system must hold a path that is both), and `a-` sorts between `a`
+ * and `a/b` in code units (so `a`'s subtree is not listed in one piece).
+ */
+export const PATHS = ['a', 'a-', 'a/b', 'a/b/c', 'b/c', 'b/d', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
 export const TAGS = ['t1', 't2', 't3'];
-export const PREFIXES = ['', 'b', 'b/', 'e/f', '\u{1F600}', 'z'];
+export const PREFIXES = ['', 'a', 'a/', 'a/b', 'b', 'b/', 'e/f', '\u{1F600}', 'z'];
 /** The longest expiry offset drawn: waits reach past it in a few steps. */
 export const SOON_MS_MAX = 40;
 /** 2100-01-01. */

@@ -49,8 +49,11 @@ export interface ContractOptions {
   readonly vanishes?: Readonly<Record<string, (opened: OpenedStorage) => Promise<void>>>;
 }
 
-/** Paths that collide often, nest without a path being both a file and a directory, and leave the BMP. */
-const PATHS = ['a', 'b/c', 'b/d', 'b-c', 'b0', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
+/**
+ * Paths that collide often, nest (`b` is the directory of `b/c` and `b/c/x`: a file system must
+ * hold a path that is both), sort between a directory and its subtree (`b-c`), and leave the BMP.
+ */
+const PATHS = ['a', 'b', 'b/c', 'b/c/x', 'b/d', 'b-c', 'b0', 'e/f/g', 'é', '\uFB00', '\u{1F600}'];
 const TAGS = ['t1', 't2', 't3'];
 /** 2100-01-01: never expires while the tests run, in any backend. */
 const FAR_FUTURE_MS = 4_102_444_800_000;

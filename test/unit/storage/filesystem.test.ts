@@ -1,18 +1,20 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Keyspace } from '../../../src/core/keyspace.js';
+import { Keyspace, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { FileSystemStorage } from '../../../src/storage/filesystem.js';
+import { MemoryStorage } from '../../../src/storage/memory.js';
 import { applySteps, type LiveParts } from '../../../src/storage/filesystem/apply.js';
 import { commitSteps } from '../../../src/storage/filesystem/commit.js';
 import { Disk } from '../../../src/storage/filesystem/disk.js';
 import { Durability, SYNCFS_FILES_MIN } from '../../../src/storage/filesystem/durability.js';
 import { FILE_TASKS_PER_STEP, FileWriters } from '../../../src/storage/filesystem/file-writers.js';
-import { layoutOf } from '../../../src/storage/filesystem/layout.js';
+import { layoutOf, liveRootsOf } from '../../../src/storage/filesystem/layout.js';
 import { InvalidPathError } from '../../../src/storage/filesystem/paths.js';
 import { readJournal } from '../../../src/storage/filesystem/redo-journal.js';
 import { EntryTree } from '../../../src/storage/filesystem/tree.js';
@@ -40,6 +42,7 @@ afterEach(async () => {
 
 const cursorOld: Cursor = { replicationId: 'h', sequence: 1 };
 const cursorNew: Cursor = { replicationId: 'h', sequence: 2 };
+const WHOLE: ScanRequest = { afterPath: null, entriesMax: 1_000, bytesMax: 1 << 30 };
 
 describe('FileSystemStorage', () => {
   describeStorageContract('FileSystemStorage', openFs);
@@ -73,16 +76,35 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
-  it('treats a path as a file or a directory, never both, and frees emptied directories', async () => {
+  it('stores a path that is also a directory, in any order, at {basePath}/{path} again once it no longer is one', async () => {
     const basePath = await tempDir();
     const storage = await FileSystemStorage.open({ basePath, fsync: false });
-    await storage.apply([set('a', '1'), set('c/d', '2')], null);
-    await expect(storage.apply([set('a/b', 'x')], null)).rejects.toThrow(/a path it lies under is an entry/);
-    await expect(storage.apply([set('c', 'x')], null)).rejects.toThrow(/directory of other entries/);
-    await storage.apply([{ type: 'DELETE', path: 'c/d' }, set('c', '3')], null);
-    expect(await storage.list()).toEqual(['a', 'c']);
-    expect(text((await storage.read('c'))?.value)).toBe('3');
+    const dirEntryOf = (path: string): string => join(basePath, '.nadb', 'dir-entries', createHash('sha256').update(path).digest('hex'));
+    const values = async (): Promise<[string, string | undefined][]> =>
+      Promise.all((await storage.list()).map(async (path): Promise<[string, string | undefined]> => [path, text((await storage.read(path))?.value)]));
+    await storage.apply([set('a', '1')], null);
+    await storage.apply([set('a/b', '2')], null);
+    await storage.apply([set('a/b/c', '3'), set('a-', '4')], null);
+    expect(await values()).toEqual([['a', '1'], ['a-', '4'], ['a/b', '2'], ['a/b/c', '3']]);
+    expect([await readFile(dirEntryOf('a'), 'utf8'), await readFile(dirEntryOf('a/b'), 'utf8'), await readFile(join(basePath, 'a', 'b', 'c'), 'utf8')]).toEqual(['1', '2', '3']);
+    await storage.apply([del('a/b/c')], null);
+    expect(await readFile(join(basePath, 'a', 'b'), 'utf8')).toBe('2');
+    expect(existsSync(dirEntryOf('a/b'))).toBe(false);
+    await storage.apply([del('a/b')], null);
+    expect(await readFile(join(basePath, 'a'), 'utf8')).toBe('1');
+    expect(JSON.parse(await readFile(join(basePath, '.nadb', 'meta', 'a'), 'utf8'))).toMatchObject({ key: 'a' });
+    expect(await readdir(join(basePath, '.nadb', 'dir-entries'))).toEqual([]);
+    await storage.apply([set('x/y/z', '5'), set('x/y', '6'), set('x', '7')], null);
+    await storage.apply([{ type: 'SET_TTL', path: 'x', expiresAtMs: 9 }, { type: 'METADATA', path: 'x/y', tags: ['t'] }], null);
+    // `x/y` goes back to a file, which keeps `x` a directory.
+    await storage.apply([del('x/y/z')], null);
+    expect((await storage.metadata('x'))?.expiresAtMs).toBe(9);
+    expect((await storage.metadata('x/y'))?.tags).toEqual(['t']);
     await storage.close();
+    const again = await FileSystemStorage.open({ basePath, fsync: false });
+    expect(await again.list()).toEqual(['a', 'a-', 'x', 'x/y']);
+    expect(text((await again.read('x'))?.value)).toBe('7');
+    await again.close();
   });
 
   it('removes the directories a DELETE empties, deepest first, in the data and the metadata, and keeps those still needed', async () => {
@@ -140,39 +162,41 @@ describe('FileSystemStorage', () => {
     expect(result).toMatchObject({ code: 0, stdout: '["a","b/c"]\n' });
   });
 
-  it('plans a batch in order: the file-or-directory rule holds at each operation, and a refused batch writes nothing', async () => {
-    const basePath = await tempDir();
-    const storage = await FileSystemStorage.open({ basePath, fsync: false });
-    await storage.apply([set('a', '1'), set('c/d', '2'), set('c/e/f', '3')], cursorOld);
+  it('plans a batch in order, as the memory backend applies it, whatever is each other\'s directory', async () => {
+    const before: Operation[] = [set('a', '1'), set('c/d', '2'), set('c/e/f', '3'), set('g', '4', { db: 'other' }), set('g/h', '5')];
     for (const batch of [
       [set('n', '1'), set('n/m', '2')],
-      [set('n/m', '1'), set('n', '2')],
+      [set('n/m', '1'), set('n', '2'), del('n/m')],
       [del('c/d'), set('c', 'x')],
+      [del('c/d'), del('c/e/f'), set('c', 'x')],
       [{ type: 'FLUSH', db: 'other', namespace: null }, set('c', 'x')],
-      [set('a/b', 'x')],
+      [{ type: 'FLUSH', db: null, namespace: null }, set('a/b', 'x')],
+      [del('g/h'), set('g/h/i', 'x'), del('g/h/i')],
+      [set('a/b', 'x'), { type: 'SET_TTL', path: 'a', expiresAtMs: 5 }, del('a/b')],
+      [del('a'), set('a/b', 'x')],
     ] satisfies Operation[][]) {
-      await expect(storage.apply(batch, cursorNew), JSON.stringify(batch.map((op) => op.type))).rejects.toThrow(InvalidPathError);
+      const storage = await FileSystemStorage.open({ basePath: await tempDir(), fsync: false });
+      const memory = new MemoryStorage();
+      for (const backend of [storage, memory]) {
+        await backend.apply(before, cursorOld);
+        await backend.apply(batch, cursorNew);
+      }
+      expect(await storage.scan(WHOLE), JSON.stringify(batch)).toEqual(await memory.scan(WHOLE));
+      await storage.close();
     }
-    expect(await storage.list()).toEqual(['a', 'c/d', 'c/e/f']);
-    expect(await storage.loadCursor()).toEqual(cursorOld);
-    await storage.apply([set('n/m', '1'), del('n/m'), set('n', '2'), del('a'), set('a/b', '3'), del('c/d'), del('c/e/f'), set('c', '4')], cursorNew);
-    expect(await storage.list()).toEqual(['a/b', 'c', 'n']);
-    expect(existsSync(join(basePath, '.nadb', 'meta', 'c', 'e'))).toBe(false);
-    await storage.apply([{ type: 'FLUSH', db: null, namespace: null }, set('a', '5'), set('c/d', '6')], cursorNew);
-    expect(await storage.list()).toEqual(['a', 'c/d']);
-    await storage.close();
   });
 
-  it('refuses a SET onto or under a file or directory that is no entry (left in the base path by someone else)', async () => {
+  it('stores a path whose directory holds a file that is no entry, and refuses one under such a file', async () => {
     const basePath = await tempDir();
     await mkdir(join(basePath, 'dir'), { recursive: true });
     await writeFile(join(basePath, 'dir', 'stray'), 'x');
     await writeFile(join(basePath, 'file'), 'x');
     const storage = await FileSystemStorage.open({ basePath, fsync: false });
-    await expect(storage.apply([set('dir', '1')], null)).rejects.toThrow(/directory of other entries/);
-    await expect(storage.apply([set('file/x', '1')], null)).rejects.toThrow(/a path it lies under is an entry/);
+    await storage.apply([set('dir', '1')], cursorOld);
+    await expect(storage.apply([set('file/x', '1')], cursorNew)).rejects.toThrow(/"file" is a file that is no entry/);
     await storage.apply([set('dir/other', '1'), set('file', '2')], null);
-    expect(await storage.list()).toEqual(['dir/other', 'file']);
+    expect(await storage.list()).toEqual(['dir', 'dir/other', 'file']);
+    expect(await storage.loadCursor()).toEqual(cursorOld);
     await storage.close();
   });
 
@@ -207,8 +231,9 @@ describe('FileSystemStorage', () => {
   });
 
   describe('a crash during a staged commit', () => {
-    const oldEntries: Operation[] = [set('a', 'old'), set('b/c', 'old'), set('d/e/f', 'old'), set('x', 'old')];
-    const newEntries: Operation[] = [set('b/c', 'new'), set('g', 'new'), set('d/h', 'new')];
+    // `b` and `g` are directories too: their entries are moved out and in with the rest.
+    const oldEntries: Operation[] = [set('a', 'old'), set('b', 'old'), set('b/c', 'old'), set('d/e/f', 'old'), set('x', 'old')];
+    const newEntries: Operation[] = [set('b/c', 'new'), set('g', 'new'), set('g/i', 'new'), set('d/h', 'new')];
 
     /** Live data and a complete staging area, and the steps of committing it, not yet taken. */
     async function stagedCommit(basePath: string): Promise<{ storage: FileSystemStorage; commit: AsyncGenerator<void> }> {
@@ -238,8 +263,8 @@ describe('FileSystemStorage', () => {
       return state;
     }
 
-    const allOld = { cursor: cursorOld, entries: [['a', 'old'], ['b/c', 'old'], ['d/e/f', 'old'], ['x', 'old']] };
-    const allNew = { cursor: cursorNew, entries: [['b/c', 'new'], ['d/h', 'new'], ['g', 'new']] };
+    const allOld = { cursor: cursorOld, entries: [['a', 'old'], ['b', 'old'], ['b/c', 'old'], ['d/e/f', 'old'], ['x', 'old']] };
+    const allNew = { cursor: cursorNew, entries: [['b/c', 'new'], ['d/h', 'new'], ['g', 'new'], ['g/i', 'new']] };
 
     it('leaves all old data before the journal and all new data after it, at every step', async () => {
       expect(await stateAfterOpen((await crashAfter(0)).basePath)).toEqual(allOld);
@@ -250,15 +275,16 @@ describe('FileSystemStorage', () => {
         expect(existsSync(join(basePath, '.nadb', 'commit.json'))).toBe(false);
         if (completed) break;
       }
-      // The journal, 4 live names and the metadata out, the phase, 3 staged names and the metadata in, the cursor, the end.
-      expect(steps).toBeGreaterThanOrEqual(12);
+      // The journal, 4 live names, the metadata and the directories' entries out, the phase, 3 staged names,
+      // the metadata and the directories' entries in, the cursor, the end.
+      expect(steps).toBeGreaterThanOrEqual(14);
     });
 
     it('completes a journaled commit before serving a call on the same instance', async () => {
       const { storage, commit } = await stagedCommit(await tempDir());
       for (let step = 0; step < 3; step += 1) await commit.next();
       // As if the commit had failed after moving some live names out: readers still see all new.
-      expect(await storage.list()).toEqual(['b/c', 'd/h', 'g']);
+      expect(await storage.list()).toEqual(['b/c', 'd/h', 'g', 'g/i']);
       expect(await storage.loadCursor()).toEqual(cursorNew);
       await storage.close();
     });
@@ -270,6 +296,7 @@ describe('FileSystemStorage', () => {
     const oldEntries: Operation[] = [
       set('keep', 'old'), set('gone', 'old'), set('c/d', 'old'), set('f', 'old'), set('ttl', 'old'),
       set('other/x', 'old', { db: 'other' }), set('other/y', 'old', { db: 'other' }),
+      set('up', 'old'), set('tagged', 'old'), set('fold', 'old'), set('fold/x', 'old'), set('deep/a', 'old'), set('deep/a/b', 'old'), set('deep/a/b/c', 'old'),
     ];
     const batch: Operation[] = [
       ...Array.from({ length: manyPaths }, (_, index) => set(`many/${index}`, `new ${index}`)),
@@ -281,6 +308,11 @@ describe('FileSystemStorage', () => {
       { type: 'FLUSH', db: 'other', namespace: null },
       set('other/x', 'new', { db: 'other' }),
       set('keep', 'new'),
+      // Entries that become directories too, and stop being ones: their values move with the batch.
+      set('up/down', 'new'),
+      { type: 'METADATA', path: 'tagged', tags: ['t'] }, set('tagged/x', 'new'),
+      del('fold/x'),
+      del('deep/a/b/c'),
     ];
 
     function modelOf(...batches: Operation[][]): [string, unknown][] {
@@ -314,7 +346,7 @@ describe('FileSystemStorage', () => {
       await storage.close();
       const layout = layoutOf(basePath);
       const writers = new FileWriters();
-      const live: LiveParts = { layout, disk: new Disk(layout.tmp, false), tree: new EntryTree(writers, layout.base, layout.meta), durability: new Durability('never', layout.base) };
+      const live: LiveParts = { layout, disk: new Disk(layout.tmp, false), tree: new EntryTree(writers, liveRootsOf(layout)), durability: new Durability('never', layout.base) };
       const apply = applySteps(live, batch, cursorNew);
       let taken = 0;
       while (taken < steps && !(await apply.next()).done) taken += 1;

@@ -8,14 +8,17 @@ it('lays everything but the data out under .nadb', () => {
     nadb: '/b/.nadb',
     tmp: '/b/.nadb/tmp',
     meta: '/b/.nadb/meta',
+    dirEntries: '/b/.nadb/dir-entries',
     cursor: '/b/.nadb/cursor.json',
     redoJournal: '/b/.nadb/redo.journal',
     journal: '/b/.nadb/commit.json',
     staging: '/b/.nadb/staging',
     stagingData: '/b/.nadb/staging/data',
     stagingMeta: '/b/.nadb/staging/meta',
+    stagingDirEntries: '/b/.nadb/staging/dir-entries',
     trash: '/b/.nadb/trash',
     trashData: '/b/.nadb/trash/data',
     trashMeta: '/b/.nadb/trash/meta',
+    trashDirEntries: '/b/.nadb/trash/dir-entries',
   });
 });

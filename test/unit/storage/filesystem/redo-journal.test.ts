@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
+import type { EntryForm } from '../../../../src/storage/filesystem/entry-form.js';
 import type { FinalState } from '../../../../src/storage/filesystem/plan.js';
 import { clearJournal, readJournal, writeJournal, type JournaledBatch } from '../../../../src/storage/filesystem/redo-journal.js';
 import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
@@ -29,15 +30,19 @@ const MAGIC = Buffer.from('NADBRJ1\n');
 const stored = { key: 'k', db: 'd', namespace: 'n', tags: ['t'], expiresAtMs: 7 };
 /** `stored` as a header holds it: a JSON string inside JSON. */
 const METADATA = JSON.stringify(JSON.stringify(stored));
-const entry = (value: string, replacesDir: boolean): FinalState => ({ kind: 'entry', stored, value: new TextEncoder().encode(value), replacesDir });
+const entry = (value: string, form: EntryForm, moved: boolean): FinalState => ({ kind: 'entry', stored, value: new TextEncoder().encode(value), form, moved });
 
 const BATCH: JournaledBatch = {
   cursor: { replicationId: 'h', sequence: 3, epoch: 2 },
   states: new Map<string, FinalState>([
-    ['gone', { kind: 'absent' }],
-    ['a', entry('first', false)],
-    ['tagged', { kind: 'metadata', stored: { ...stored, tags: [] } }],
-    ['dir', entry('second value', true)],
+    ['gone', { kind: 'absent', form: 'file' }],
+    ['gone/dir', { kind: 'absent', form: 'dir' }],
+    ['a', entry('first', 'file', false)],
+    ['tagged', { kind: 'metadata', stored: { ...stored, tags: [] }, form: 'file' }],
+    ['tagged/dir', { kind: 'metadata', stored, form: 'dir' }],
+    ['dir', entry('second value', 'file', true)],
+    ['file', entry('third', 'dir', true)],
+    ['dir/dir', entry('', 'dir', false)],
   ]),
 };
 
@@ -54,13 +59,27 @@ describe('the redo journal', () => {
   it('reads back every kind of final state, in order, and the cursor', async () => {
     await writeJournal(file, BATCH, false);
     expect(await readJournal(file)).toEqual(BATCH);
-    await writeJournal(file, { cursor: null, states: new Map([['x', entry('', false)]]) }, false);
-    expect(await readJournal(file)).toEqual({ cursor: null, states: new Map([['x', entry('', false)]]) });
+    await writeJournal(file, { cursor: null, states: new Map([['x', entry('', 'file', false)]]) }, false);
+    expect(await readJournal(file)).toEqual({ cursor: null, states: new Map([['x', entry('', 'file', false)]]) });
+  });
+
+  // A crash of the version before entry-form.ts may have left one, which open() must redo.
+  it('reads a journal of the version before entry forms: every entry a file, replacesDir a move', async () => {
+    const states = (replacesDir: boolean): string => `[{"path":"g","kind":"absent"},{"path":"m","kind":"metadata","metadata":${METADATA}},`
+      + `{"path":"e","kind":"entry","metadata":${METADATA},"valueBytes":1,"replacesDir":${replacesDir}}]`;
+    for (const moved of [true, false]) {
+      await writeFile(file, hashed(`{"cursor":null,"states":${states(moved)}}`, Buffer.from('v')));
+      expect(await readJournal(file)).toEqual({ cursor: null, states: new Map<string, FinalState>([
+        ['g', { kind: 'absent', form: 'file' }],
+        ['m', { kind: 'metadata', stored, form: 'file' }],
+        ['e', { kind: 'entry', stored, value: new TextEncoder().encode('v'), form: 'file', moved }],
+      ]) });
+    }
   });
 
   it('cuts what a longer journal before it left', async () => {
     await writeJournal(file, BATCH, false);
-    const short: JournaledBatch = { cursor: null, states: new Map([['a', { kind: 'absent' }]]) };
+    const short: JournaledBatch = { cursor: null, states: new Map([['a', { kind: 'absent', form: 'file' }]]) };
     await writeJournal(file, short, false);
     expect(await readJournal(file)).toEqual(short);
   });
@@ -108,6 +127,7 @@ describe('the redo journal', () => {
     ['a state that is null', hashed('{"cursor":null,"states":[null]}')],
     ['a state without a path', hashed('{"cursor":null,"states":[{"kind":"absent"}]}')],
     ['a state of an unknown kind', hashed(`{"cursor":null,"states":[{"path":"a","kind":"gone","metadata":${METADATA}}]}`)],
+    ['a state of an unknown form', hashed('{"cursor":null,"states":[{"path":"a","kind":"absent","form":"link"}]}')],
     ['a fractional value length', hashed('{"cursor":null,"states":[{"path":"a","kind":"absent","valueBytes":0.5}]}')],
     // Without values, `a` would take two bytes of the hash for its value.
     ['a negative value length that another makes up for', hashed(
