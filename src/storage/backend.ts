@@ -48,7 +48,9 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  * 8. Refusals: a backend may refuse names it cannot store (the filesystem: a path that would be
  *    a file and a directory, `.`/`..` segments, `.nadb`, a segment over 255 bytes; Redis: lone
  *    surrogates) with an InvalidOperationError, applying nothing of that batch. Any other
- *    failure rejects the promise with an Error; the caller stops applying. A backend that
+ *    failure rejects the promise with an Error; the caller stops applying. A rejected apply
+ *    leaves no part of its batch or cursor (3): RedisStorage's fails before its first write on
+ *    a key an operator turned into another type (the contract's `breaksApply`). A backend that
  *    refuses names by their form alone says so in `checkStorable` too, synchronously: a primary
  *    calls it before a write enters its log, since a write the log holds is streamed to the
  *    secondaries and can no longer be refused (its storage refusing it then stops the primary).

@@ -5,10 +5,12 @@ import type { Cursor } from '../../core/storage-request.js';
 import { applyOperation } from '../operation-target.js';
 import { decodeMetadata, encodeCursor, encodeMetadata, type StoredMetadata } from '../stored-json.js';
 import { BatchState, type BatchStart } from './batch-state.js';
+import { CheckedWrites } from './checked-writes.js';
 import { cursorKey, type AreaKeys } from './keys.js';
 
 /**
- * Applies a batch to an area in one MULTI/EXEC, with the cursor when given: all of it or none.
+ * Applies a batch to an area in one MULTI/EXEC, with the cursor when given: all of it or none
+ * (its writes are one script that checks every key's type first: see checked-writes.ts).
  * What the batch touches is read first; calls are serialized and this process is the only writer
  * of its prefix, and Redis expires none of its keys, so nothing changes it before EXEC.
  * `fence` queues commands first in the MULTI, whose replies are returned (the batch's own are not).
@@ -24,15 +26,17 @@ export async function applyBatch(
   const start = await loadStart(redis, keys, operations);
   const state = new BatchState(keys, start);
   for (const op of operations) applyOperation(state, op);
+  const writes = new CheckedWrites();
+  for (const [path, after] of state.current) {
+    writePath(writes, keys, path, { before: start.records.get(path) ?? null, after, value: state.values.get(path) });
+  }
+  for (const [metaKey, path] of state.metaPaths) writeMeta(writes, metaKey, path, state);
+  if (cursor !== null) writes.set(cursorKey(keys.prefix), encodeCursor(cursor));
   const transaction = redis.multi();
   const queued = transaction.length;
   fence(transaction);
   const fenceLength = transaction.length - queued;
-  for (const [path, after] of state.current) {
-    writePath(transaction, keys, path, { before: start.records.get(path) ?? null, after, value: state.values.get(path) });
-  }
-  for (const [metaKey, path] of state.metaPaths) writeMeta(transaction, metaKey, path, state);
-  if (cursor !== null) transaction.set(cursorKey(keys.prefix), encodeCursor(cursor));
+  writes.queue(transaction);
   return (await execChecked(transaction)).slice(0, fenceLength);
 }
 
@@ -111,35 +115,35 @@ async function loadMetaPaths(redis: Redis, metaKeys: readonly string[]): Promise
 
 /** Writes the final state of a touched path, removing what its stored record put elsewhere. */
 function writePath(
-  transaction: ChainableCommander,
+  writes: CheckedWrites,
   keys: AreaKeys,
   path: string,
   change: { before: StoredMetadata | null; after: StoredMetadata | null; value: Uint8Array | undefined },
 ): void {
   const { before, after, value } = change;
-  for (const tag of before?.tags ?? []) if (!after?.tags.includes(tag)) transaction.srem(keys.tag(tag), path);
+  for (const tag of before?.tags ?? []) if (!after?.tags.includes(tag)) writes.srem(keys.tag(tag), path);
   const dataKey = keys.data(path);
   if (after === null) {
-    if (before !== null) transaction.del(dataKey).hdel(keys.entries, path).zrem(keys.paths, path).zrem(keys.ttl, path);
+    if (before !== null) writes.del(dataKey).hdel(keys.entries, path).zrem(keys.paths, path).zrem(keys.ttl, path);
     return;
   }
   // The data key never gets a Redis TTL: see "Expiry" in redis.ts. The ZSET only indexes expiries.
-  if (value !== undefined) transaction.set(dataKey, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  if (after.expiresAtMs === null) transaction.zrem(keys.ttl, path);
-  else transaction.zadd(keys.ttl, after.expiresAtMs, path);
-  transaction.hset(keys.entries, path, encodeMetadata(after)).zadd(keys.paths, 0, path);
-  for (const tag of after.tags) transaction.sadd(keys.tag(tag), path);
+  if (value !== undefined) writes.set(dataKey, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  if (after.expiresAtMs === null) writes.zrem(keys.ttl, path);
+  else writes.zadd(keys.ttl, after.expiresAtMs, path);
+  writes.hset(keys.entries, path, encodeMetadata(after)).zadd(keys.paths, 0, path);
+  for (const tag of after.tags) writes.sadd(keys.tag(tag), path);
 }
 
 /** The original's HASH for (db, namespace, key): the entry last SET with them, while it stands. */
-function writeMeta(transaction: ChainableCommander, metaKey: string, path: string | null, state: BatchState): void {
+function writeMeta(writes: CheckedWrites, metaKey: string, path: string | null, state: BatchState): void {
   if (path === null) {
-    transaction.del(metaKey);
+    writes.del(metaKey);
     return;
   }
   const record = state.current.get(path);
   // A path the batch did not touch still has the HASH it had.
   if (record === undefined || record === null) return;
   const { key, db, namespace, tags, expiresAtMs } = record;
-  transaction.hset(metaKey, { path, key, db, namespace, tags: JSON.stringify(tags), expiresAtMs: expiresAtMs ?? '' });
+  writes.hset(metaKey, 'path', path, 'key', key, 'db', db, 'namespace', namespace, 'tags', JSON.stringify(tags), 'expiresAtMs', String(expiresAtMs ?? ''));
 }

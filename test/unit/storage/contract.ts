@@ -8,7 +8,7 @@ import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { compareCodeUnits, Keyspace, type Entry, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
-import { StorageLostError } from '../../../src/core/errors.js';
+import { StorageFailedError, StorageLostError } from '../../../src/core/errors.js';
 import type { StorageBackend } from '../../../src/storage/backend.js';
 import type { FsyncMode } from '../../../src/storage/filesystem.js';
 import { del, set, text } from '../../support/ops.js';
@@ -47,6 +47,13 @@ export interface ContractOptions {
    * process is its store.
    */
   readonly vanishes?: Readonly<Record<string, (opened: OpenedStorage) => Promise<void>>>;
+  /**
+   * Ways an operator can damage the backend's store by hand so that BROKEN_BATCH fails in the
+   * middle of its writes (a Redis key turned into another type), by name; the batch must fail
+   * whole (contract 3: a rejected apply changes nothing, its cursor included). No generator
+   * makes such a fault: it is an operator's, not the core's.
+   */
+  readonly breaksApply?: Readonly<Record<string, (opened: OpenedStorage) => Promise<void>>>;
 }
 
 /**
@@ -86,6 +93,25 @@ const operationArb: fc.Arbitrary<Operation> = fc.oneof(
   }),
 );
 const batchesArb = fc.array(fc.array(operationArb, { maxLength: 6 }), { maxLength: 6 });
+
+/** What stands before BROKEN_BATCH: each of its operations finds an entry to change. */
+const BEFORE_BROKEN: readonly Operation[] = [
+  set('a', 'old', { tags: ['t1'] }),
+  set('b/c', 'gone next'),
+  set('b/d', 'kept'),
+  set('é', 'retagged', { tags: ['t1'] }),
+];
+
+/**
+ * A batch that writes every kind of thing a backend keeps: values, (db, namespace, key), tags,
+ * expiries, removals. Its last tag, `late`, is none that a check here lists.
+ */
+const BROKEN_BATCH: readonly Operation[] = [
+  set('a', 'new', { key: 'k', db: 'd1', namespace: 'n1', tags: ['t2'], expiresAtMs: FAR_FUTURE_MS }),
+  del('b/c'),
+  { type: 'SET_TTL', path: 'b/d', expiresAtMs: FAR_FUTURE_MS },
+  { type: 'METADATA', path: 'é', tags: ['t3', 'late'] },
+];
 
 export function describeStorageContract(name: string, open: () => Promise<OpenedStorage>, options: ContractOptions = {}): void {
   const comparePaths = options.comparePaths ?? compareCodeUnits;
@@ -365,6 +391,19 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
   });
 
   for (const [how, vanish] of Object.entries(options.vanishes ?? {})) describeVanishedData(test, how, vanish);
+
+  for (const [how, breakStore] of Object.entries(options.breaksApply ?? {})) {
+    test(`an apply that fails on ${how} changes nothing, its cursor included`, async (opened) => {
+      const { storage } = opened;
+      await storage.apply(BEFORE_BROKEN, cursor(1));
+      await breakStore(opened);
+      await expect(storage.apply(BROKEN_BATCH, cursor(2))).rejects.toThrow(StorageFailedError);
+      const model = new Keyspace();
+      for (const op of BEFORE_BROKEN) model.apply(op);
+      await expectSameEntries(storage, model, comparePaths);
+      expect(await storage.loadCursor()).toEqual(cursor(1));
+    });
+  }
 
   test('close waits for earlier calls and refuses later ones', async ({ storage }) => {
     const applied = storage.apply([set('a', '1')], cursor(1));

@@ -56,6 +56,11 @@ describeWithRedis('RedisStorage', (server) => {
     return openedFrom(() => RedisStorage.open({ url: server().url, keyPrefix }));
   }
 
+  /** The key of the contract's storage opened last: `openRedis()` numbers its prefixes. */
+  function contractKey(name: string): string {
+    return `t${prefixes}:${name}`;
+  }
+
   async function keysOf(prefix: string): Promise<string[]> {
     return (await raw.keys(`${prefix}:*`)).sort();
   }
@@ -64,6 +69,14 @@ describeWithRedis('RedisStorage', (server) => {
     comparePaths: compareUtf8,
     // The server runs with persistence off: a restart loses everything, as a container's would.
     vanishes: { 'restarted empty': () => server().restart(), flushed: async () => void (await raw.flushdb()) },
+    // Keys that the contract's failing batch writes after others and that neither it nor the checks read.
+    breaksApply: {
+      'a tag set turned into a string': async () => void (await raw.set(contractKey('tag:late'), 'by hand')),
+      'the expiry index turned into a hash': async () => {
+        await raw.del(contractKey('ttl'));
+        await raw.hset(contractKey('ttl'), 'by', 'hand');
+      },
+    },
   });
 
   it('keeps the original key layout, and a DELETE removes every key of the entry', async () => {
@@ -344,9 +357,13 @@ describeWithRedis('RedisStorage', (server) => {
   it('fails a read or a batch with a StorageFailedError when Redis fails one of its commands', async () => {
     const { storage, cleanup } = await openRedis('wrongtype');
     await storage.apply([set('a', '1')], null);
+    await storage.apply([], cursor(1));
     await raw.set('wrongtype:tag:t', 'not a set');
-    await expect(storage.apply([set('b', '2', { tags: ['t'] })], null)).rejects.toThrow(StorageFailedError);
-    await expect(storage.apply([set('b', '2', { tags: ['t'] })], null)).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
+    const written = storage.apply([set('b', '2', { tags: ['t'] }), { type: 'DELETE', path: 'a' }], cursor(2));
+    await expect(written).rejects.toThrow(StorageFailedError);
+    await expect(written).rejects.toThrow('Redis failed a command: WRONGTYPE wrongtype:tag:t holds a string, not a set: nothing of the batch was written');
+    expect(await keysOf('wrongtype')).toEqual(['wrongtype:cursor', 'wrongtype:data:a', 'wrongtype:entries', 'wrongtype:instance', 'wrongtype:meta:db:ns:a', 'wrongtype:paths', 'wrongtype:tag:t']);
+    expect(await storage.loadCursor()).toEqual(cursor(1));
     await raw.set('wrongtype:entries', 'not a hash');
     await expect(storage.read('a')).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
     await cleanup();

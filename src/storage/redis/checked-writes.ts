@@ -1,0 +1,87 @@
+import type { ChainableCommander } from 'ioredis';
+import { assert } from '../../core/assert.js';
+
+/** The Redis type a key must have (or be absent) for a command to succeed on it; SET and DEL take any. */
+type KeyType = 'hash' | 'set' | 'zset';
+
+type Argument = string | number | Buffer;
+
+/**
+ * KEYS: every key a typed command writes; ARGV: the type each must have, then the commands, each
+ * as its name, its argument count and its arguments. Redis runs every command of a MULTI even
+ * when one fails, and does not undo a script's writes when a command fails after them: so every
+ * type is checked before the first write, and the only way a command fails (WRONGTYPE, as on a
+ * key an operator changed by hand) leaves the batch unwritten. A script that has written runs on
+ * past an out-of-memory condition, so nothing else stops it halfway.
+ */
+const CHECKED_WRITES = `
+for i, key in ipairs(KEYS) do
+  local found = redis.call('TYPE', key)['ok']
+  if found ~= 'none' and found ~= ARGV[i] then
+    return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. found .. ', not a ' .. ARGV[i] .. ': nothing of the batch was written')
+  end
+end
+local at = #KEYS + 1
+while at <= #ARGV do
+  local argc = tonumber(ARGV[at + 1])
+  redis.call(ARGV[at], unpack(ARGV, at + 2, at + 1 + argc))
+  at = at + 2 + argc
+end
+`;
+
+/**
+ * A batch's writes, collected with the type of each key they need, then queued as one script
+ * that writes all of them or, when a key has another type, none.
+ */
+export class CheckedWrites {
+  private readonly types = new Map<string, KeyType>();
+  private readonly commands: Argument[] = [];
+
+  set(key: string, value: string | Buffer): this {
+    return this.add('SET', null, key, value);
+  }
+
+  del(key: string): this {
+    return this.add('DEL', null, key);
+  }
+
+  hset(key: string, ...fieldsAndValues: string[]): this {
+    return this.add('HSET', 'hash', key, ...fieldsAndValues);
+  }
+
+  hdel(key: string, field: string): this {
+    return this.add('HDEL', 'hash', key, field);
+  }
+
+  sadd(key: string, member: string): this {
+    return this.add('SADD', 'set', key, member);
+  }
+
+  srem(key: string, member: string): this {
+    return this.add('SREM', 'set', key, member);
+  }
+
+  zadd(key: string, score: number, member: string): this {
+    return this.add('ZADD', 'zset', key, score, member);
+  }
+
+  zrem(key: string, member: string): this {
+    return this.add('ZREM', 'zset', key, member);
+  }
+
+  /** Queues the script on `transaction`: one command, whose reply is null. */
+  queue(transaction: ChainableCommander): void {
+    const keys = [...this.types.keys()];
+    transaction.eval(CHECKED_WRITES, keys.length, ...keys, ...this.types.values(), ...this.commands);
+  }
+
+  private add(name: string, type: KeyType | null, key: string, ...args: Argument[]): this {
+    if (type !== null) {
+      // Each key of the layout has one type: a key used as two is a bug here, not in the server.
+      assert((this.types.get(key) ?? type) === type, `${key} written as a ${this.types.get(key)} and a ${type}`);
+      this.types.set(key, type);
+    }
+    this.commands.push(name, args.length + 1, key, ...args);
+    return this;
+  }
+}
