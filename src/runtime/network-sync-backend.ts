@@ -331,10 +331,9 @@ async function openOperationLog(config: ResolvedConfig, storage: StorageBackend)
     if (config.operationLog === undefined) return null;
     throw new ConfigError('operationLog has no dir or store, and this storage has no place of its own for it (FileSystemStorage, AppendOnlyStorage and RedisStorage do)');
   }
-  const where = dir ?? 'redis';
   const log = await LoggedStorage.open(storage, { dir, store: store ?? undefined, fsync: settings.fsync, limits: settings.limits, coreLimits: config.limits });
   const { plan, replayed, cutBytes } = log.recovery;
-  const fields = { event: 'operationLogRecovered', where, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
+  const fields = { event: 'operationLogRecovered', where: store?.where ?? dir, plan: plan.kind, replayed, cutBytes, sequence: log.history?.lastSequence ?? 0 };
   if (plan.kind === 'continue') config.logger.info(fields, `operation log: continuing history ${log.history?.replicationId} from sequence ${log.history?.lastSequence}`);
   else config.logger.warn(fields, `operation log: a new history begins (${plan.why})`);
   return log;

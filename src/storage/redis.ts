@@ -48,13 +48,15 @@ import { applyBatch, execChecked } from './redis/batch.js';
 import { connectRedis } from './redis/connect.js';
 import { retryAborted } from './redis/aborted-batch.js';
 import { DataGuard } from './redis/data-guard.js';
-import { AreaKeys, cursorKey, stagingPrefix } from './redis/keys.js';
+import { REDIS_COMMAND_FAILED, typedFailure } from './redis/failures.js';
+import { AreaKeys, cursorKey, DEFAULT_KEY_PREFIX, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
 import { beginStaging, commitStaged, discardStaging } from './redis/scripts.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 import { decodeCursor } from './stored-json.js';
-import { redisLogStore } from './op-log-redis/redis-log.js';
+import { redisLogPolicy, redisLogStore } from './op-log-redis/redis-log.js';
+import { configValue } from './redis/server-config.js';
 import type { LogStore } from './op-log-file/log-store.js';
 
 export interface RedisStorageOptions {
@@ -63,7 +65,6 @@ export interface RedisStorageOptions {
   readonly keyPrefix?: string;
 }
 
-const DEFAULT_KEY_PREFIX = 'nadb';
 /** Keys per pipeline when open() removes old TTLs. */
 const PERSIST_BATCH_PATHS = 1_000;
 
@@ -99,8 +100,13 @@ export class RedisStorage extends SerializedStorage {
       return new RedisStorage(redis, prefix, await isDurable(redis), await DataGuard.open(redis, prefix), logStore);
     } catch (error) {
       redis.disconnect();
-      throw error;
+      throw typedFailure(error, REDIS_COMMAND_FAILED);
     }
+  }
+
+  /** Every storage failure is typed: a command Redis failed is a StorageFailedError. */
+  protected override failureOf(error: unknown): unknown {
+    return typedFailure(error, REDIS_COMMAND_FAILED);
   }
 
   protected async applyNow(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
@@ -228,17 +234,6 @@ async function persistDataKeys(redis: Redis, keys: AreaKeys): Promise<void> {
   }
 }
 
-/** A CONFIG value, or undefined where CONFIG is renamed or disabled (as on many managed servers). */
-async function configValue(redis: Redis, name: string): Promise<string | undefined> {
-  try {
-    const [, value] = (await redis.config('GET', name)) as string[];
-    return value;
-  } catch {
-    return undefined;
-  }
-}
-
 async function isDurable(redis: Redis): Promise<boolean> {
-  // Durability is unknown, so not claimed, where CONFIG cannot be read.
-  return (await configValue(redis, 'appendonly')) === 'yes' && (await configValue(redis, 'appendfsync')) === 'always';
+  return (await redisLogPolicy(redis)) === 'always';
 }

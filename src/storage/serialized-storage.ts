@@ -95,6 +95,11 @@ export abstract class SerializedStorage implements StorageBackend {
     return this.closing;
   }
 
+  /** A call's failure as the caller gets it: a backend whose client throws untyped errors types them here. */
+  protected failureOf(error: unknown): unknown {
+    return error;
+  }
+
   /** Runs `task` in the backend's own order, as a call would: for work of its own, between calls. */
   protected enqueue<T>(task: () => Promise<T>): Promise<T> {
     return this.serialize(task);
@@ -106,7 +111,9 @@ export abstract class SerializedStorage implements StorageBackend {
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {
     if (this.closing !== null) return Promise.reject(new NotReadyError('storage is closed'));
-    const result = this.tail.then(task);
+    const result = this.tail.then(task).catch((error: unknown) => {
+      throw this.failureOf(error);
+    });
     // The next call waits for this one to settle, not to succeed: a failure is its caller's.
     this.tail = result.catch(() => undefined);
     return result;

@@ -8,6 +8,7 @@ import { AppendOnlyStorage } from '../../src/storage/append-only.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { describeIfRedis, freePort, startRedisServer } from '../support/redis-server.js';
 import { finished, spawnCli } from './support/child.js';
+import { captureLogs } from './support/logs.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { FileSystemStorage } from '../../src/storage/filesystem.js';
 import { RedisStorage } from '../../src/storage/redis.js';
@@ -113,14 +114,19 @@ async function restartUnderWrites(place: PrimaryPlace): Promise<void> {
   expect(await primaryStorage.loadCursor()).toEqual({ replicationId: before.replicationId, sequence: last });
 }
 
-/** Two primaries in turn on the same storage, through the library: the second continues the first's history. */
-async function expectHistoryContinued(open: () => Promise<StorageBackend>): Promise<void> {
+/**
+ * Two primaries in turn on the same storage, through the library: the second continues the
+ * first's history, and its log line names `where` it recovered the log from.
+ */
+async function expectHistoryContinued(open: () => Promise<StorageBackend>, where: string): Promise<void> {
   const first = await startPrimary(await open());
   await first.writeData('a', '1');
   const { replicationId } = first.getReplicationStats();
   await first.close();
-  const again = await startPrimary(await open());
+  const logs = captureLogs();
+  const again = await startPrimary(await open(), { logger: logs.logger });
   expect(again.getReplicationStats()).toMatchObject({ replicationId, sequenceNumber: 1, operationLogSize: 1 });
+  expect(logs.records().filter((record) => record.event === 'operationLogRecovered')).toMatchObject([{ where, plan: 'continue' }]);
   await again.close();
 }
 
@@ -129,7 +135,7 @@ describeIfRedis('a primary on the library API on RedisStorage', () => {
   it('keeps its log in Redis by default, and continues its history after close and start', async () => {
     const server = await startRedisServer({ appendFsyncAlways: true });
     cleanups.push(async () => server.stop());
-    await expectHistoryContinued(() => RedisStorage.open({ url: server.url }));
+    await expectHistoryContinued(() => RedisStorage.open({ url: server.url }), `${server.url} nadb:oplog:*`);
   });
 });
 
@@ -137,7 +143,7 @@ describe('a primary on the library API', () => {
   it('keeps its log beside FileSystemStorage by default, and continues its history after close and start', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nadb-primary-log-'));
     try {
-      await expectHistoryContinued(() => FileSystemStorage.open({ basePath: dir }));
+      await expectHistoryContinued(() => FileSystemStorage.open({ basePath: dir }), join(dir, '.nadb', 'oplog'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -121,6 +121,7 @@ async function cutTail(file: string, bytes: number): Promise<void> {
 /** The segment files of a directory as a primary's log. */
 export function fileLogStore(dir: string): LogStore {
   return {
+    where: dir,
     async open({ limits, coreLimits, policy }: LogSettings): Promise<OpenedLog> {
       const read = await readLog(dir, limits, coreLimits);
       return { extent: read.extent, entries: read.entries, cutBytes: read.cutBytes, policy, appender: new LogWriter(dir, limits, policy, read.segments, read.header) };

@@ -24,6 +24,8 @@ export interface LogSettings {
 
 /** Where a primary's log lives: segment files (src/storage/op-log-file), or Redis (src/storage/op-log-redis). */
 export interface LogStore {
+  /** Where the log is, for the log line that says what was recovered from it: a directory, or a Redis and its keys. */
+  readonly where: string;
   open(settings: LogSettings): Promise<OpenedLog>;
 }
 

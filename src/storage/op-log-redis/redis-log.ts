@@ -5,7 +5,10 @@ import type { Limits, PersistedLogLimits } from '../../core/limits.js';
 import type { LogExtent, LogFsyncPolicy } from '../../core/log-persistence/recovery.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
-import { connectRedis } from '../redis/connect.js';
+import { connectRedis, REDIS_DEFAULT_PORT } from '../redis/connect.js';
+import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
+import { typedCommand, typedFailure } from '../redis/failures.js';
+import { configValue } from '../redis/server-config.js';
 import { decodeCursor, encodeCursor } from '../stored-json.js';
 import type { LogAppender, LogSettings, LogStore, OpenedLog } from '../op-log-file/log-store.js';
 import { decodeLogRecord, encodeLogRecord, entriesOf, recordChunks } from '../op-log-file/record.js';
@@ -36,13 +39,22 @@ interface RecordInfo {
  * Redis persists commands in order and the log's come first, so the storage is never ahead of it.
  */
 export function redisLogStore(options: RedisLogOptions): LogStore {
-  return { open: async (settings) => openRedisLog(options, settings) };
+  return { where: whereOf(options), open: async (settings) => openRedisLog(options, settings) };
 }
 
-/** The fsync policy a Redis server gives what it stores: its appendonly and appendfsync. */
+/** The server, db and keys of the log, without the URL's user or password. */
+function whereOf(options: RedisLogOptions): string {
+  const { protocol, hostname, port, pathname } = new URL(options.url);
+  return `${protocol}//${hostname}:${port || REDIS_DEFAULT_PORT}${pathname === '/' ? '' : pathname} ${options.keyPrefix ?? DEFAULT_KEY_PREFIX}:oplog:*`;
+}
+
+/**
+ * The fsync policy a Redis server gives what it stores: its appendonly and appendfsync; `no`
+ * (nothing claimed) where CONFIG cannot be read.
+ */
 export async function redisLogPolicy(redis: Redis): Promise<LogFsyncPolicy> {
-  const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
-  const [, appendfsync] = (await redis.config('GET', 'appendfsync')) as string[];
+  const appendonly = await configValue(redis, 'appendonly');
+  const appendfsync = await configValue(redis, 'appendfsync');
   if (appendonly !== 'yes') return 'no';
   return appendfsync === 'always' ? 'always' : appendfsync === 'everysec' ? 'everysec' : 'no';
 }
@@ -50,7 +62,7 @@ export async function redisLogPolicy(redis: Redis): Promise<LogFsyncPolicy> {
 async function openRedisLog(options: RedisLogOptions, settings: LogSettings): Promise<OpenedLog> {
   const redis = await connectRedis(options.url, ' for the operation log');
   try {
-    const keys = keysOf(options.keyPrefix ?? 'nadb');
+    const keys = keysOf(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
     const meta = await redis.hgetall(keys.meta);
     const records = meta.historyId === undefined ? [] : await redis.lrangeBuffer(keys.records, 0, -1);
     const read = decodeLog(meta, records, keys, settings.coreLimits);
@@ -58,7 +70,7 @@ async function openRedisLog(options: RedisLogOptions, settings: LogSettings): Pr
     return { extent: read.extent, entries: read.entries, cutBytes: 0, policy: await redisLogPolicy(redis), appender };
   } catch (error) {
     redis.disconnect();
-    throw error;
+    throw typedFailure(error, WHAT);
   }
 }
 
@@ -66,6 +78,10 @@ interface LogKeys {
   readonly meta: string;
   readonly records: string;
 }
+
+
+/** What a failed command says failed: every storage failure is typed (StorageFailedError). */
+const WHAT = 'operation log';
 
 function keysOf(prefix: string): LogKeys {
   return { meta: `${prefix}:oplog:meta`, records: `${prefix}:oplog:records` };
@@ -129,9 +145,9 @@ class RedisLogAppender implements LogAppender {
   }
 
   async beginHistory(historyId: string, base: Cursor | null): Promise<void> {
-    const result = await this.redis.multi().del(this.keys.records).del(this.keys.meta)
+    const result = this.redis.multi().del(this.keys.records).del(this.keys.meta)
       .hset(this.keys.meta, 'historyId', historyId, 'base', base === null ? '' : encodeCursor(base), 'firstSequence', '1').exec();
-    checkExec(result);
+    checkExec(await typedCommand(WHAT, result));
     this.history = historyId;
     this.firstSequence = 1;
     this.lastSequence = 0;
@@ -145,13 +161,17 @@ class RedisLogAppender implements LogAppender {
   async append(firstSequence: number, operations: readonly Operation[], nowMs: number): Promise<void> {
     assert(firstSequence === this.lastSequence + 1, `log append out of order: ${firstSequence} after ${this.lastSequence}`);
     const records: Buffer[] = [];
+    const infos: RecordInfo[] = [];
     let sequence = firstSequence;
     for (const chunk of recordChunks(operations, this.limits.logRecordBytesMax)) {
-      records.push(Buffer.concat(encodeLogRecord({ kind: 'operations', writtenAtMs: nowMs, firstSequence: sequence, operations: chunk })));
+      const record = Buffer.concat(encodeLogRecord({ kind: 'operations', writtenAtMs: nowMs, firstSequence: sequence, operations: chunk }));
       sequence += chunk.length;
-      this.infos.push({ lastSequence: sequence - 1, bytes: records[records.length - 1]?.length ?? 0, writtenAtMs: nowMs });
+      records.push(record);
+      infos.push({ lastSequence: sequence - 1, bytes: record.length, writtenAtMs: nowMs });
     }
-    await this.redis.rpush(this.keys.records, ...records);
+    await typedCommand(WHAT, this.redis.rpush(this.keys.records, ...records));
+    // Counted once written: retention must not trim by records the list does not hold.
+    this.infos.push(...infos);
     this.lastSequence = sequence - 1;
   }
 
@@ -169,7 +189,7 @@ class RedisLogAppender implements LogAppender {
     }
     if (drop === 0) return;
     const firstSequence = (this.infos[drop - 1] as RecordInfo).lastSequence + 1;
-    checkExec(await this.redis.multi().ltrim(this.keys.records, drop, -1).hset(this.keys.meta, 'firstSequence', String(firstSequence)).exec());
+    checkExec(await typedCommand(WHAT, this.redis.multi().ltrim(this.keys.records, drop, -1).hset(this.keys.meta, 'firstSequence', String(firstSequence)).exec()));
     this.infos.splice(0, drop);
     this.firstSequence = firstSequence;
   }
@@ -181,7 +201,7 @@ class RedisLogAppender implements LogAppender {
     try {
       if (this.history !== null) {
         const closed = Buffer.concat(encodeLogRecord({ kind: 'closed', writtenAtMs: nowMs, lastSequence: this.lastSequence }));
-        await this.redis.rpush(this.keys.records, closed);
+        await typedCommand(WHAT, this.redis.rpush(this.keys.records, closed));
       }
     } finally {
       this.redis.disconnect();
@@ -190,7 +210,7 @@ class RedisLogAppender implements LogAppender {
 }
 
 function checkExec(result: [Error | null, unknown][] | null): void {
-  if (result === null) throw new StorageFailedError('operation log: a Redis transaction was discarded');
+  if (result === null) throw new StorageFailedError(`${WHAT}: a Redis transaction was discarded`);
   const failure = result.find(([error]) => error !== null)?.[0];
-  if (failure !== undefined && failure !== null) throw new StorageFailedError(`operation log: ${failure.message}`);
+  if (failure !== undefined && failure !== null) throw new StorageFailedError(`${WHAT}: ${failure.message}`);
 }

@@ -6,6 +6,7 @@ import { applyOperation } from '../operation-target.js';
 import { decodeMetadata, encodeCursor, encodeMetadata, type StoredMetadata } from '../stored-json.js';
 import { BatchState, type BatchStart } from './batch-state.js';
 import { CheckedWrites } from './checked-writes.js';
+import { REDIS_COMMAND_FAILED } from './failures.js';
 import { cursorKey, type AreaKeys } from './keys.js';
 
 /**
@@ -45,7 +46,7 @@ export async function execChecked(commands: ChainableCommander): Promise<unknown
   const results = await commands.exec();
   if (results === null) throw new StorageFailedError('Redis aborted the transaction');
   return results.map(([error, reply]) => {
-    if (error !== null) throw new StorageFailedError(`Redis failed a command: ${error.message}`);
+    if (error !== null) throw new StorageFailedError(`${REDIS_COMMAND_FAILED}: ${error.message}`, { cause: error });
     return reply;
   });
 }

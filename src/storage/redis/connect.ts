@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { ConnectionError } from '../../core/errors.js';
 
+/** Redis' port, where a URL names none. */
+export const REDIS_DEFAULT_PORT = 6379;
+
 /** A connected client of `url`, or a ConnectionError naming `what` the connection was for. */
 export async function connectRedis(url: string, what: string): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true });
@@ -12,6 +15,6 @@ export async function connectRedis(url: string, what: string): Promise<Redis> {
   } catch (error) {
     redis.disconnect();
     const { hostname, port } = new URL(url);
-    throw new ConnectionError(`cannot reach Redis${what}: ${(error as Error).message}`, hostname, Number(port || 6379));
+    throw new ConnectionError(`cannot reach Redis${what}: ${(error as Error).message}`, hostname, Number(port || REDIS_DEFAULT_PORT));
   }
 }

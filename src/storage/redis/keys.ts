@@ -1,5 +1,8 @@
 import type { StoredMetadata } from '../stored-json.js';
 
+/** The key prefix of a RedisStorage, and of its operation log, when none is given. */
+export const DEFAULT_KEY_PREFIX = 'nadb';
+
 /**
  * The key names of one area: the live data under the configured prefix, or the staging area
  * under `{prefix}:staging`. No key of one area starts with another area's prefix.

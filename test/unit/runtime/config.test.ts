@@ -23,7 +23,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig('primary', { operationLog: {} }).operationLog).toMatchObject({ dir: null, fsync: 'always', limits: DEFAULT_PERSISTED_LOG_LIMITS });
     expect(() => resolveConfig('primary', { operationLog: { fsync: 'sometimes' as 'no' } })).toThrow(new ConfigError('operationLog.fsync must be one of always, everysec, no, got sometimes'));
     expect(() => resolveConfig('primary', { operationLog: { limits: { logSegmentBytesMax: 0 } } })).toThrow(ConfigError);
-    const store = { open: () => Promise.reject(new Error('unused')) };
+    const store = { where: 'nowhere', open: () => Promise.reject(new Error('unused')) };
     expect(resolveConfig('primary', { operationLog: { store } }).operationLog).toMatchObject({ dir: null, store });
     expect(() => resolveConfig('primary', { operationLog: { dir: '/tmp/x', store } })).toThrow(new ConfigError('operationLog takes a dir or a store, not both'));
   });

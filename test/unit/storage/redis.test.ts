@@ -366,6 +366,14 @@ describeWithRedis('RedisStorage', (server) => {
     expect(await storage.loadCursor()).toEqual(cursor(1));
     await raw.set('wrongtype:entries', 'not a hash');
     await expect(storage.read('a')).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
+    // Calls that send one command, not a pipeline: ioredis rejects with its own ReplyError.
+    await raw.set('wrongtype:paths', 'not a sorted set');
+    await raw.del('wrongtype:cursor');
+    await raw.hset('wrongtype:cursor', 'not', 'a string');
+    for (const call of [() => storage.list(), () => storage.loadCursor(), () => storage.apply([{ type: 'FLUSH', db: null, namespace: null }], null)]) {
+      await expect(call()).rejects.toThrow(StorageFailedError);
+    }
+    await expect(storage.loadCursor()).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
     await cleanup();
   });
 

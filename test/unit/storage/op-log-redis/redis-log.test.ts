@@ -250,6 +250,22 @@ describeWithRedis('the operation log in Redis', (server) => {
     await opened.appender.close(WRITTEN_AT_MS);
   });
 
+  it('refuses with a StorageFailedError when a command fails outside a transaction, and counts no record it did not write', async () => {
+    const prefix = `p${++prefixes}`;
+    const opened = await openWithRecords(prefix, 1);
+    const counted = [opened.appender.segmentCount, opened.appender.bytes];
+    await raw.del(`${prefix}:oplog:records`);
+    await raw.set(`${prefix}:oplog:records`, 'not a list');
+    const appended = opened.appender.append(3, batchOf(2), WRITTEN_AT_MS);
+    await expect(appended).rejects.toThrow(StorageFailedError);
+    await expect(appended).rejects.toThrow(/^operation log: WRONGTYPE/);
+    expect([opened.appender.segmentCount, opened.appender.bytes], 'still the one record written').toEqual(counted);
+    await expect(opened.appender.close(WRITTEN_AT_MS)).rejects.toThrow(/^operation log: WRONGTYPE/);
+    await expect(openStore(prefix)).rejects.toThrow(StorageFailedError);
+    await raw.set(`${prefix}:oplog:meta`, 'not a hash');
+    await expect(openStore(prefix)).rejects.toThrow(/^operation log: WRONGTYPE/);
+  });
+
   it('closes its connection, and writes no CLOSED record without a history', async () => {
     const prefix = `p${++prefixes}`;
     const before = await clientIdsOf(raw);
@@ -276,6 +292,24 @@ describeIfRedis('the operation log in a Redis with appendfsync always', () => {
       expect(recovered.recovery.plan).toEqual({ kind: 'continue', replayFrom: 5 });
       await recovered.closeLog();
       await crashed.closeLog().catch(() => undefined);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+it('names where it is, for the log line of its recovery: the server, db and keys, without the URL\'s user or password', () => {
+  expect(redisLogStore({ url: 'redis://user:secret@cache.example:7000/3', keyPrefix: 'app' }).where).toBe('redis://cache.example:7000/3 app:oplog:*');
+  expect(redisLogStore({ url: 'rediss://:secret@cache.example' }).where).toBe('rediss://cache.example:6379 nadb:oplog:*');
+});
+
+describeIfRedis('the operation log in a Redis whose CONFIG is renamed, as on many managed servers', () => {
+  it('opens, claiming no durability: its policy is no', async () => {
+    const server = await startRedisServer({ extraArgs: ['--rename-command', 'CONFIG', 'NADB_HIDDEN_CONFIG'] });
+    try {
+      const opened = await redisLogStore({ url: server.url }).open({ limits: DEFAULT_PERSISTED_LOG_LIMITS, coreLimits: DEFAULT_LIMITS, policy: 'always' });
+      expect(opened.policy).toBe('no');
+      await opened.appender.close(WRITTEN_AT_MS);
     } finally {
       await server.stop();
     }
