@@ -39,7 +39,8 @@ const FILE_NAME = 'appendonly.nadb';
  * one write and one sync whatever its size and however many paths it touches. The file is
  * rewritten as one SET per entry when it has doubled (append-only/limits.ts), and a full resync's
  * staged keyspace is committed by writing it as the new file and renaming it into place.
- * open() replays the file; a torn last record is cut (append-only/append-file.ts).
+ * open() replays the file; a torn last record is cut, a damaged one with records after it is an
+ * error (append-only/append-file.ts); a file of the first format is written anew in the current one.
  *
  * Against FileSystemStorage: no file per entry (which costs a file creation each, the bound of
  * that backend's write rate), but the data must fit in memory, and it is not readable as files.
@@ -79,8 +80,10 @@ export class AppendOnlyStorage extends SerializedStorage {
     await rm(tempOf(file), { force: true });
     if (!(await exists(file))) await writeWhole(file, [], sync);
     const store = new KeyspaceStore();
-    const { bytes, cutBytes } = await replay(file, (record) => execute(store, { kind: 'apply', ...record }), sync);
-    return new AppendOnlyStorage(file, store, await Appender.open(file, bytes), { sync, rewriteMinBytes }, cutBytes);
+    const replayed = await replay(file, (record) => execute(store, { kind: 'apply', ...record }), sync);
+    // A file of the first format is written anew in this one: appends go only to a file of marked records.
+    const bytes = replayed.marked ? replayed.bytes : await writeWhole(file, recordsOf(store.live, store.cursor), sync);
+    return new AppendOnlyStorage(file, store, await Appender.open(file, bytes), { sync, rewriteMinBytes }, replayed.cutBytes);
   }
 
   /**

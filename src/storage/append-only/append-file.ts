@@ -5,45 +5,84 @@ import { StorageFailedError } from '../../core/errors.js';
 import { closeFd, fdatasyncFd, fstatFd, fsyncFd, openFd, readFd, renameFile, truncateFd, unlinkFile, writevFd } from '../fd-calls.js';
 import { isMissing } from '../filesystem/disk.js';
 import { syncPath } from '../filesystem/file-io.js';
-import { READ_CHUNK_BYTES } from './limits.js';
-import { decodeRecord, encodeRecord, FRAME_HEADER_BYTES, frameAt, type BatchRecord } from './record.js';
-
-/** The first bytes of every append-only file: a file without them is not one. */
-export const MAGIC = Buffer.from('NADBAOF1');
+import { describeAfterBad, FRAME_HEADER_BYTES, frameAt, goodRecordAfter, isWholeUnderWrongLength, markerBytesOf, RECORD_MARKER, type Framed, type FrameShape } from '../record-frame.js';
+import { READ_CHUNK_BYTES, RECORD_BYTES_MAX } from './limits.js';
+import { decodeRecord, encodeRecord, RECORD_SHAPE, UNMARKED_RECORD_SHAPE, type BatchRecord } from './record.js';
 
 /**
- * Replays the file's records in order, then cuts a torn tail: a last record cut short or failing
- * its CRC, or zeros where records would be (what a crash while appending leaves, never an apply
- * that resolved durable). A bad record with good bytes after it is corruption: a clear error, not
- * a silent truncation of what follows. Returns the bytes kept and the bytes cut.
+ * The first bytes of every append-only file this code writes: a file without them is not one. The
+ * digit is the format: 2 marks each record (src/storage/record-frame.ts).
  */
-export async function replay(file: string, onRecord: (record: BatchRecord) => void, sync: boolean): Promise<{ bytes: number; cutBytes: number }> {
+export const MAGIC = Buffer.from('NADBAOF2');
+/** The first format's: records without a marker. Still read; open() writes such a file anew as format 2. */
+export const UNMARKED_MAGIC = Buffer.from('NADBAOF1');
+
+/**
+ * The most bytes one record takes, marker and frame header included: one append, so the most a
+ * torn tail holds. A bad record with more bytes after it (other than zeros) is damage; the search
+ * for a good record after one, and the reader asking for a record's bytes, never read more.
+ */
+const APPEND_BYTES_MAX = RECORD_MARKER.length + FRAME_HEADER_BYTES + RECORD_BYTES_MAX;
+
+export interface Replayed {
+  /** Bytes kept, and bytes cut from a torn tail. */
+  readonly bytes: number;
+  readonly cutBytes: number;
+  /** False for a file of the first format, which appends must not go to (they are marked). */
+  readonly marked: boolean;
+}
+
+/**
+ * Replays the file's records in order, then cuts a torn tail: what a crash while appending leaves
+ * (never an apply that resolved durable), a last record cut short or failing its CRC, or zeros
+ * where records would be. A bad record is damage, not a tail, when its frame ends before other
+ * bytes, when a good record follows it (found by its marker), or when its CRC holds over the bytes
+ * after its header under a wrong length: a clear error naming its offset, never a silent cut.
+ */
+export async function replay(file: string, onRecord: (record: BatchRecord) => void, sync: boolean): Promise<Replayed> {
   const fd = await openFd(file, constants.O_RDWR);
   try {
     const { size } = await fstatFd(fd);
     const reader = new ChunkReader(fd, size);
-    const magic = await reader.bytesAt(0, MAGIC.length);
-    if (!magic.equals(MAGIC)) throw new StorageFailedError(`${file} is not an append-only file of this library (its first bytes are not ${MAGIC.toString()})`);
+    const shape = shapeOf(await reader.bytesAt(0, MAGIC.length), file);
     let offset = MAGIC.length;
     while (offset < size) {
-      const framed = frameAt(await reader.bytesAt(offset, reader.wanted(offset)));
-      if (framed.kind === 'record') {
-        onRecord(decodeRecord(framed.payload, `${file} at byte ${offset}`));
-        offset += framed.frameBytes;
-      } else if (framed.kind === 'incomplete' || offset + framed.frameBytes >= size || (await reader.zerosFrom(offset))) {
+      const framed = await reader.frameAt(offset, shape);
+      if (framed.kind !== 'record') {
+        await checkTornTail(reader, offset, framed, shape, file);
         break;
-      } else {
-        throw new StorageFailedError(`corrupt record in ${file} at byte ${offset} (${framed.why}) with ${size - offset} bytes after it: not a torn append; restore the file or resync this node from a fresh directory`);
       }
+      onRecord(decodeRecord(framed.payload, `${file} at byte ${offset}`));
+      offset += markerBytesOf(shape) + framed.frameBytes;
     }
     if (offset < size) {
       await truncateFd(fd, offset);
       if (sync) await fdatasyncFd(fd);
     }
-    return { bytes: offset, cutBytes: size - offset };
+    return { bytes: offset, cutBytes: size - offset, marked: shape.marked };
   } finally {
     await closeFd(fd);
   }
+}
+
+function shapeOf(magic: Buffer, file: string): FrameShape {
+  if (magic.equals(MAGIC)) return RECORD_SHAPE;
+  if (magic.equals(UNMARKED_MAGIC)) return UNMARKED_RECORD_SHAPE;
+  throw new StorageFailedError(`${file} is not an append-only file of this library (its first bytes are not ${MAGIC.toString()} or ${UNMARKED_MAGIC.toString()})`);
+}
+
+/** Returns when the bad record at `offset` is a torn tail, to be cut; throws when it is damage. */
+async function checkTornTail(reader: ChunkReader, offset: number, framed: Exclude<Framed, { kind: 'record' }>, shape: FrameShape, file: string): Promise<void> {
+  if (await reader.zerosFrom(offset)) return;
+  const tailBytes = reader.size - offset;
+  const why = framed.kind === 'bad' ? framed.why : 'a record cut short';
+  const damage = (what: string): StorageFailedError => new StorageFailedError(`corrupt record in ${file} at byte ${offset} (${why}) with ${what}: not a torn append; restore the file or resync this node from a fresh directory`);
+  if (framed.kind === 'bad' && markerBytesOf(shape) + framed.frameBytes < tailBytes) throw damage(`${tailBytes} bytes from it, more than its frame`);
+  if (tailBytes > APPEND_BYTES_MAX) throw damage(`${tailBytes} bytes from it, more than one append writes`);
+  const tail = await reader.bytesAt(offset, tailBytes);
+  if (isWholeUnderWrongLength(tail, 0, shape)) throw damage(`${tailBytes} bytes from it over which its CRC-32 holds: a whole record under a wrong length`);
+  const after = goodRecordAfter(tail, 0, shape);
+  if (after.kind !== 'torn') throw damage(describeAfterBad(after, offset));
 }
 
 /**
@@ -180,14 +219,28 @@ class ChunkReader {
 
   constructor(
     private readonly fd: number,
-    private readonly size: number,
+    readonly size: number,
   ) {}
 
-  /** How many bytes from `offset` to ask for: a whole frame when its header is buffered, else a chunk. */
-  wanted(offset: number): number {
-    const at = offset - this.start;
-    if (this.buffered.length - at >= 4) return Math.max(READ_CHUNK_BYTES, FRAME_HEADER_BYTES + this.buffered.readUInt32LE(at));
-    return READ_CHUNK_BYTES;
+  /**
+   * The record at `offset`, read whole when the file holds it. A first read may end inside its
+   * length field (it asks for a chunk when the length is not buffered): then it is read again,
+   * for as many bytes as the length says.
+   */
+  async frameAt(offset: number, shape: FrameShape): Promise<Framed> {
+    for (;;) {
+      const bytes = await this.bytesAt(offset, this.wanted(offset, shape));
+      const framed = frameAt(bytes, 0, shape);
+      if (framed.kind !== 'incomplete' || offset + bytes.length === this.size) return framed;
+    }
+  }
+
+  /** How many bytes from `offset` to ask for: a whole record when its length is buffered, else a chunk. */
+  private wanted(offset: number, shape: FrameShape): number {
+    const lengthAt = offset - this.start + markerBytesOf(shape);
+    if (this.buffered.length - lengthAt < 4) return READ_CHUNK_BYTES;
+    const recordBytes = markerBytesOf(shape) + FRAME_HEADER_BYTES + this.buffered.readUInt32LE(lengthAt);
+    return Math.max(READ_CHUNK_BYTES, Math.min(recordBytes, APPEND_BYTES_MAX));
   }
 
   /** Up to `length` bytes from `offset` (fewer at the end of the file); offsets only move forward. */

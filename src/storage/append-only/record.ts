@@ -1,16 +1,14 @@
-import { crc32 } from 'node:zlib';
-import { assert } from '../../core/assert.js';
 import { StorageFailedError } from '../../core/errors.js';
 import type { Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
+import { markedFrame, type FrameShape } from '../record-frame.js';
 import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
-import { RECORD_BYTES_MAX } from './limits.js';
 
 /**
  * One record of the append-only file: a batch of operations and the cursor persisted with them
- * (null: the cursor stays as it was). On disk:
- *   payload bytes (u32 LE), CRC-32 of the payload (u32 LE), payload
- * and the payload is
+ * (null: the cursor stays as it was). On disk (src/storage/record-frame.ts):
+ *   "NLR1" (the record marker), payload bytes (u32 LE), CRC-32 of the payload (u32 LE), payload
+ * (files of the first format, NADBAOF1, have no marker) and the payload is
  *   header bytes (u32 LE), header JSON { cursor, ops }, the SET values in order of the ops
  * where each op is the operation without its value, a SET's with `valueBytes` in its place.
  */
@@ -19,8 +17,12 @@ export interface BatchRecord {
   readonly cursor: Cursor | null;
 }
 
-export const FRAME_HEADER_BYTES = 8;
 const U32_BYTES = 4;
+
+/** How this file's records are framed: with a marker, and a payload at least its header's length field. */
+export const RECORD_SHAPE: FrameShape = { marked: true, payloadBytesMin: U32_BYTES };
+/** The first format's (NADBAOF1): no marker, so a damaged record can only be told from a torn tail by a search at every byte. */
+export const UNMARKED_RECORD_SHAPE: FrameShape = { marked: false, payloadBytesMin: U32_BYTES };
 
 type OpHeader = Exclude<Operation, { type: 'SET' }> | (Omit<Extract<Operation, { type: 'SET' }>, 'value'> & { readonly valueBytes: number });
 
@@ -36,45 +38,7 @@ export function encodeRecord(record: BatchRecord): Uint8Array[] {
   const header = Buffer.from(JSON.stringify({ cursor: record.cursor === null ? null : encodeCursor(record.cursor), ops }));
   const headerLength = Buffer.alloc(U32_BYTES);
   headerLength.writeUInt32LE(header.length);
-  return framed([headerLength, header, ...values]);
-}
-
-/** A payload's frame: its length and CRC-32, then the payload (the operation log frames its records so too). */
-export function framed(payload: Uint8Array[]): Uint8Array[] {
-  const payloadBytes = payload.reduce((total, chunk) => total + chunk.length, 0);
-  assert(payloadBytes <= RECORD_BYTES_MAX, `a record of ${payloadBytes} bytes exceeds RECORD_BYTES_MAX`);
-  const frame = Buffer.alloc(FRAME_HEADER_BYTES);
-  frame.writeUInt32LE(payloadBytes, 0);
-  frame.writeUInt32LE(crcOf(payload), U32_BYTES);
-  return [frame, ...payload];
-}
-
-/**
- * The CRC-32 of chunks as of one buffer. Empty chunks are skipped: zlib's crc32 of a zero-length
- * view may see a null pointer, and for a null pointer it answers 0, not the running CRC.
- */
-function crcOf(chunks: readonly Uint8Array[]): number {
-  let crc = 0;
-  for (const chunk of chunks) if (chunk.length > 0) crc = crc32(chunk, crc);
-  return crc;
-}
-
-/** What the bytes at the start of `bytes` hold: a whole record, too few bytes for one, or a bad one. */
-export type Framed =
-  | { readonly kind: 'record'; readonly payload: Buffer; readonly frameBytes: number }
-  | { readonly kind: 'incomplete' }
-  | { readonly kind: 'bad'; readonly why: string; readonly frameBytes: number };
-
-/** `payloadBytesMin`: the shortest payload a record can have (this file's: its header's length field). */
-export function frameAt(bytes: Buffer, payloadBytesMin = U32_BYTES): Framed {
-  if (bytes.length < FRAME_HEADER_BYTES) return { kind: 'incomplete' };
-  const payloadBytes = bytes.readUInt32LE(0);
-  const frameBytes = FRAME_HEADER_BYTES + payloadBytes;
-  if (payloadBytes < payloadBytesMin || payloadBytes > RECORD_BYTES_MAX) return { kind: 'bad', why: `a record length of ${payloadBytes} bytes`, frameBytes };
-  if (bytes.length < frameBytes) return { kind: 'incomplete' };
-  const payload = bytes.subarray(FRAME_HEADER_BYTES, frameBytes);
-  if (crc32(payload) !== bytes.readUInt32LE(U32_BYTES)) return { kind: 'bad', why: 'a CRC-32 mismatch', frameBytes };
-  return { kind: 'record', payload, frameBytes };
+  return markedFrame([headerLength, header, ...values]);
 }
 
 /** A payload whose CRC matched: anything wrong in it is a bug or tampering, never a torn write. */

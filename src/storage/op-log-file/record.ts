@@ -5,23 +5,19 @@ import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '
 import { LogCorruptError, ProtocolError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
-import { framed } from '../append-only/record.js';
+import { markedFrame, type FrameShape } from '../record-frame.js';
 
 /** A record of the operation log (docs/OPERATION-LOG.md): consecutive operations, or the mark of a clean shutdown. */
 export type LogRecord =
   | { readonly kind: 'operations'; readonly writtenAtMs: number; readonly firstSequence: number; readonly operations: readonly Operation[] }
   | { readonly kind: 'closed'; readonly writtenAtMs: number; readonly lastSequence: number };
 
-/**
- * Begins every record: after a bad record, a later marker followed by a good frame shows that good
- * records follow, so a damaged length in the middle of a segment cannot pass for a torn tail.
- */
-export const RECORD_MARKER = Buffer.from('NLR1');
-
 const KIND_OPERATIONS = 1;
 const KIND_CLOSED = 2;
 /** A CLOSED record's payload is at least its kind, time and sequence, one byte each. */
-export const LOG_PAYLOAD_BYTES_MIN = 3;
+const LOG_PAYLOAD_BYTES_MIN = 3;
+/** Each record is marked (src/storage/record-frame.ts): a damaged length in the middle of a segment cannot pass for a torn tail. */
+export const LOG_RECORD_SHAPE: FrameShape = { marked: true, payloadBytesMin: LOG_PAYLOAD_BYTES_MIN };
 
 /** The record's frame as chunks for one gathered write. */
 export function encodeLogRecord(record: LogRecord): Uint8Array[] {
@@ -32,7 +28,7 @@ export function encodeLogRecord(record: LogRecord): Uint8Array[] {
   const writer = new ByteWriter(new Uint8Array(size));
   writeParts(writer, parts);
   writer.finish(size);
-  return [RECORD_MARKER, ...framed([writer.bytes])];
+  return markedFrame([writer.bytes]);
 }
 
 /** A payload whose CRC matched: anything wrong in it is a bug or tampering, never a torn write. */

@@ -2,9 +2,9 @@ import { crc32 } from 'node:zlib';
 import { LogCorruptError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import type { Cursor } from '../../core/storage-request.js';
-import { frameAt, type Framed } from '../append-only/record.js';
+import { describeAfterBad, frameAt, goodRecordAfter, RECORD_MARKER } from '../record-frame.js';
 import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
-import { decodeLogRecord, LOG_PAYLOAD_BYTES_MIN, RECORD_MARKER, type LogRecord } from './record.js';
+import { decodeLogRecord, LOG_RECORD_SHAPE, type LogRecord } from './record.js';
 
 /** The first bytes of every segment file: a file without them is not one. */
 export const SEGMENT_MAGIC = Buffer.from('NADBLOG1');
@@ -57,16 +57,16 @@ export function parseSegment(bytes: Buffer, file: string, limits: Limits): Parse
   const records: { record: LogRecord; offset: number }[] = [];
   let offset = headerBytesOf(bytes);
   while (offset < bytes.length) {
-    const framed = recordAt(bytes, offset);
+    const framed = frameAt(bytes, offset, LOG_RECORD_SHAPE);
     if (framed.kind === 'record') {
       records.push({ record: decodeLogRecord(framed.payload, limits, `${file} at byte ${offset}`), offset });
       offset += RECORD_MARKER.length + framed.frameBytes;
       continue;
     }
     const why = framed.kind === 'incomplete' ? 'a record cut short' : framed.why;
-    const next = goodRecordAfter(bytes, offset);
-    if (next === null) return { header, records, goodBytes: offset, tail: { offset, why } };
-    throw new LogCorruptError(`corrupt record in ${file} at byte ${offset} (${why}), a good record at byte ${next} after it: not a torn append; restore the log with its storage, or remove the log to start a new history`);
+    const after = goodRecordAfter(bytes, offset, LOG_RECORD_SHAPE);
+    if (after.kind === 'torn') return { header, records, goodBytes: offset, tail: { offset, why } };
+    throw new LogCorruptError(`corrupt record in ${file} at byte ${offset} (${why}), ${describeAfterBad(after, 0)}: not a torn append; restore the log with its storage, or remove the log to start a new history`);
   }
   return { header, records, goodBytes: offset, tail: null };
 }
@@ -96,20 +96,4 @@ function baseOf(base: unknown, corrupt: (why: string) => LogCorruptError): Curso
   } catch (error) {
     throw corrupt((error as Error).message);
   }
-}
-
-/** The record at `offset`: its marker, then a frame as the append-only file's. */
-export function recordAt(bytes: Buffer, offset: number): Framed {
-  const marker = bytes.subarray(offset, offset + RECORD_MARKER.length);
-  if (marker.length < RECORD_MARKER.length) return RECORD_MARKER.subarray(0, marker.length).equals(marker) ? { kind: 'incomplete' } : { kind: 'bad', why: 'no record marker', frameBytes: 0 };
-  if (!marker.equals(RECORD_MARKER)) return { kind: 'bad', why: 'no record marker', frameBytes: 0 };
-  return frameAt(bytes.subarray(offset + RECORD_MARKER.length), LOG_PAYLOAD_BYTES_MIN);
-}
-
-/** Where the first good record after a bad one at `offset` begins; null when none does (a torn tail). */
-function goodRecordAfter(bytes: Buffer, offset: number): number | null {
-  for (let at = bytes.indexOf(RECORD_MARKER, offset + 1); at !== -1; at = bytes.indexOf(RECORD_MARKER, at + 1)) {
-    if (recordAt(bytes, at).kind === 'record') return at;
-  }
-  return null;
 }

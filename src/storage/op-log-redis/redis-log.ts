@@ -11,9 +11,8 @@ import { typedCommand, typedFailure } from '../redis/failures.js';
 import { configValue } from '../redis/server-config.js';
 import { decodeCursor, encodeCursor } from '../stored-json.js';
 import type { LogAppender, LogSettings, LogStore, OpenedLog } from '../op-log-file/log-store.js';
-import { decodeLogRecord, encodeLogRecord, entriesOf, recordChunks } from '../op-log-file/record.js';
-import { RECORD_MARKER } from '../op-log-file/record.js';
-import { recordAt } from '../op-log-file/segment.js';
+import { decodeLogRecord, encodeLogRecord, entriesOf, LOG_RECORD_SHAPE, recordChunks } from '../op-log-file/record.js';
+import { frameAt, RECORD_MARKER } from '../record-frame.js';
 
 export interface RedisLogOptions {
   /** redis://host:port[/db]: the RedisStorage's own server and db. */
@@ -98,7 +97,7 @@ function decodeLog(meta: Record<string, string>, records: readonly Buffer[], key
   let closed = false;
   records.forEach((bytes, index) => {
     const where = `${keys.records}[${index}]`;
-    const framed = recordAt(bytes, 0);
+    const framed = frameAt(bytes, 0, LOG_RECORD_SHAPE);
     if (framed.kind !== 'record' || RECORD_MARKER.length + framed.frameBytes !== bytes.length) throw new LogCorruptError(`corrupt record at ${where}: ${framed.kind === 'bad' ? framed.why : 'not one whole record'}`);
     const record = decodeLogRecord(framed.payload, limits, where);
     closed = record.kind === 'closed';

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
-import { Appender, FileWriter, MAGIC, replay, writeWhole } from '../../../../src/storage/append-only/append-file.js';
-import { READ_CHUNK_BYTES } from '../../../../src/storage/append-only/limits.js';
+import { Appender, FileWriter, MAGIC, replay, UNMARKED_MAGIC, writeWhole, type Replayed } from '../../../../src/storage/append-only/append-file.js';
+import { READ_CHUNK_BYTES, RECORD_BYTES_MAX } from '../../../../src/storage/append-only/limits.js';
 import { encodeRecord, type BatchRecord } from '../../../../src/storage/append-only/record.js';
+import { RECORD_MARKER } from '../../../../src/storage/record-frame.js';
 import { set } from '../../../support/ops.js';
 import { counted, resetCounts } from '../../../support/counted-fd-calls.js';
 
@@ -34,10 +35,9 @@ function bytesOf(record: BatchRecord): Buffer {
   return Buffer.concat(encodeRecord(record));
 }
 
-async function replayed(sync: boolean): Promise<{ records: BatchRecord[]; bytes: number; cutBytes: number }> {
+async function replayed(sync: boolean): Promise<{ records: BatchRecord[] } & Replayed> {
   const records: BatchRecord[] = [];
-  const { bytes, cutBytes } = await replay(file, (record) => records.push(record), sync);
-  return { records, bytes, cutBytes };
+  return { records, ...(await replay(file, (record) => records.push(record), sync)) };
 }
 
 describe('writeWhole', () => {
@@ -108,10 +108,10 @@ describe('replay', () => {
   it.each([true, false])('cuts a torn tail and syncs the cut when sync is %j; a whole file is neither cut nor synced', async (sync) => {
     await writeWhole(file, [RECORD], false);
     const whole = (await stat(file)).size;
-    expect(await replayed(sync)).toEqual({ records: [RECORD], bytes: whole, cutBytes: 0 });
+    expect(await replayed(sync)).toEqual({ records: [RECORD], bytes: whole, cutBytes: 0, marked: true });
     expect(counted.fdatasyncs).toBe(0);
     await writeFile(file, Buffer.concat([await readFile(file), bytesOf(RECORD).subarray(0, 5)]));
-    expect(await replayed(sync)).toEqual({ records: [RECORD], bytes: whole, cutBytes: 5 });
+    expect(await replayed(sync)).toEqual({ records: [RECORD], bytes: whole, cutBytes: 5, marked: true });
     expect(counted.fdatasyncs).toBe(sync ? 1 : 0);
     expect((await stat(file)).size).toBe(whole);
   });
@@ -128,7 +128,7 @@ describe('replay', () => {
     const zerosBytes = READ_CHUNK_BYTES + 5;
     await writeFile(file, Buffer.concat([await readFile(file), Buffer.alloc(zerosBytes)]));
     const { records: read, ...sizes } = await replayed(false);
-    expect(sizes).toEqual({ bytes, cutBytes: zerosBytes });
+    expect(sizes).toEqual({ bytes, cutBytes: zerosBytes, marked: true });
     expect(counted.bytesRead).toBe(bytes + zerosBytes);
     // Compared as buffers: a deep equality of megabytes element by element takes seconds.
     expect(read.map((record) => record.cursor)).toEqual(records.map((record) => record.cursor));
@@ -138,19 +138,22 @@ describe('replay', () => {
     });
   });
 
-  it('reads a record larger than a chunk whose length field is the last 4 bytes of a chunk', async () => {
+  // 1 to 3: the chunk ends in the marker; 4: after it; 5 to 7: in the length field; 8: after it.
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('reads a record larger than a chunk whose first %i bytes end a chunk, each byte once', async (left) => {
     const valued = (index: number, bytes: number): BatchRecord => ({ operations: [{ ...set(`k${index}`, ''), value: new Uint8Array(bytes) }], cursor: null });
-    // The first chunk is read after the magic: the first record fills it but for 4 bytes.
-    const firstBytes = READ_CHUNK_BYTES - 4;
+    // The first chunk is read after the magic: the first record fills it but for `left` bytes.
+    const firstBytes = READ_CHUNK_BYTES - left;
     const guess = firstBytes - bytesOf(valued(0, 0)).length;
     // Its header names the value's length: more digits, more bytes.
     const first = valued(0, guess - (bytesOf(valued(0, guess)).length - firstBytes));
     expect(bytesOf(first).length).toBe(firstBytes);
     const records = [first, valued(1, READ_CHUNK_BYTES + 7)];
     const bytes = await writeWhole(file, records, false);
+    resetCounts();
     const { records: read, ...sizes } = await replayed(false);
-    expect(sizes).toEqual({ bytes, cutBytes: 0 });
+    expect(sizes).toEqual({ bytes, cutBytes: 0, marked: true });
     expect(read).toHaveLength(2);
+    expect(counted.bytesRead).toBe(bytes);
   });
 
   it('calls a bad record corruption when a byte that is not zero follows it more than a chunk later', async () => {
@@ -159,8 +162,7 @@ describe('replay', () => {
     tail.writeUInt8(1, tail.length - 1);
     const whole = await readFile(file);
     await writeFile(file, Buffer.concat([whole, Buffer.from([1]), tail]));
-    await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${whole.length} (a record length of `);
-    await expect(replayed(false)).rejects.toThrow(`with ${tail.length + 1} bytes after it: not a torn append`);
+    await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${whole.length} (no record marker) with ${tail.length + 1} bytes from it, more than its frame: not a torn append`);
   });
 
   it('names the file and the offset of a record whose checksum holds but whose content is not a batch', async () => {
@@ -170,13 +172,110 @@ describe('replay', () => {
     header.writeUInt32LE(crc32(payload), 4);
     await writeWhole(file, [RECORD], false);
     const offset = (await stat(file)).size;
-    await writeFile(file, Buffer.concat([await readFile(file), header, payload]));
+    await writeFile(file, Buffer.concat([await readFile(file), RECORD_MARKER, header, payload]));
     await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${offset}: `);
   });
 
   it('refuses a file that does not start with its magic, naming it', async () => {
     await writeFile(file, 'NADBAOF0 and the rest');
     await expect(replayed(false)).rejects.toThrow(StorageFailedError);
-    await expect(replayed(false)).rejects.toThrow(`${file} is not an append-only file of this library (its first bytes are not NADBAOF1)`);
+    await expect(replayed(false)).rejects.toThrow(`${file} is not an append-only file of this library (its first bytes are not NADBAOF2 or NADBAOF1)`);
+  });
+});
+
+describe('replay: damage and torn tails', () => {
+  const RECORDS: BatchRecord[] = [1, 2, 3].map((sequence) => ({ operations: [set(`p${sequence}`, `value ${sequence}`)], cursor: { replicationId: 'h', sequence } }));
+
+  /** The file of RECORDS, and where each record begins. */
+  async function written(): Promise<{ bytes: Buffer; offsets: number[] }> {
+    await writeWhole(file, RECORDS, false);
+    const offsets = RECORDS.map((_, index) => MAGIC.length + RECORDS.slice(0, index).reduce((total, record) => total + bytesOf(record).length, 0));
+    return { bytes: await readFile(file), offsets };
+  }
+
+  it('refuses a record whose length field reaches past the end of the file, with durable records after it, naming its offset and cutting nothing', async () => {
+    const { bytes, offsets } = await written();
+    for (const [index, offset] of offsets.slice(0, -1).entries()) {
+      for (const length of [bytes.length, RECORD_BYTES_MAX, RECORD_BYTES_MAX + 1, 0xffffffff]) {
+        const damaged = Buffer.from(bytes);
+        damaged.writeUInt32LE(length, offset + RECORD_MARKER.length);
+        await writeFile(file, damaged);
+        const next = offsets[index + 1] as number;
+        await expect(replayed(true), `record ${index}, length ${length}`).rejects.toThrow(`corrupt record in ${file} at byte ${offset} (`);
+        await expect(replayed(true)).rejects.toThrow(`with a good record at byte ${next} after it: not a torn append`);
+        expect(await readFile(file)).toEqual(damaged);
+      }
+    }
+  });
+
+  it('refuses the last record under a length past the end of the file when its CRC-32 holds over the bytes there: a whole record, not a torn one', async () => {
+    const { bytes, offsets } = await written();
+    const last = offsets[2] as number;
+    bytes.writeUInt32LE(bytes.length, last + RECORD_MARKER.length);
+    await writeFile(file, bytes);
+    await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${last} (a record cut short) with ${bytes.length - last} bytes from it over which its CRC-32 holds: a whole record under a wrong length`);
+  });
+
+  it('cuts a torn last record of every length, and keeps every record before it', async () => {
+    const { bytes, offsets } = await written();
+    const last = offsets[2] as number;
+    for (let end = last + 1; end < bytes.length; end += 1) {
+      await writeFile(file, bytes.subarray(0, end));
+      const { records, ...sizes } = await replayed(false);
+      expect(sizes, `torn at ${end}`).toEqual({ bytes: last, cutBytes: end - last, marked: true });
+      expect(records).toEqual(RECORDS.slice(0, 2));
+    }
+  });
+
+  it('a byte changed anywhere: a record before the last is refused, naming it; the last is refused when its marker or length changed, else cut', async () => {
+    const { bytes, offsets } = await written();
+    const last = offsets[2] as number;
+    for (let at = MAGIC.length; at < bytes.length; at += 1) {
+      const damaged = Buffer.from(bytes);
+      damaged[at] = (damaged[at] as number) ^ 0xff;
+      await writeFile(file, damaged);
+      const recordAt = Math.max(...offsets.filter((offset) => offset <= at));
+      if (recordAt < last || at < last + RECORD_MARKER.length + 4) {
+        await expect(replayed(false), `byte ${at}`).rejects.toThrow(`corrupt record in ${file} at byte ${recordAt} (`);
+      } else {
+        const { records, ...sizes } = await replayed(false);
+        expect(sizes, `byte ${at}`).toEqual({ bytes: last, cutBytes: bytes.length - last, marked: true });
+        expect(records).toEqual(RECORDS.slice(0, 2));
+      }
+    }
+  });
+});
+
+describe('replay: the first format (NADBAOF1, no record marker)', () => {
+  const RECORDS: BatchRecord[] = [1, 2, 3].map((sequence) => ({ operations: [set(`p${sequence}`, `value ${sequence}`)], cursor: { replicationId: 'h', sequence } }));
+
+  /** A file as the first format wrote it: each record is the current one without its marker. */
+  function unmarkedFile(records: readonly BatchRecord[]): Buffer {
+    return Buffer.concat([UNMARKED_MAGIC, ...records.flatMap((record) => encodeRecord(record).slice(1))]);
+  }
+
+  it('reads its records, and says that the file is unmarked', async () => {
+    const bytes = unmarkedFile(RECORDS);
+    await writeFile(file, bytes);
+    expect(await replayed(false)).toEqual({ records: RECORDS, bytes: bytes.length, cutBytes: 0, marked: false });
+  });
+
+  it('refuses a length field damaged past the end of the file with records after it, found by a search at every byte', async () => {
+    const bytes = unmarkedFile(RECORDS);
+    const second = unmarkedFile(RECORDS.slice(0, 1)).length;
+    bytes.writeUInt32LE(bytes.length, UNMARKED_MAGIC.length);
+    await writeFile(file, bytes);
+    await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${UNMARKED_MAGIC.length} (a record cut short) with a good record at byte ${second} after it`);
+  });
+
+  it('cuts a torn last record of every length', async () => {
+    const bytes = unmarkedFile(RECORDS);
+    const last = unmarkedFile(RECORDS.slice(0, 2)).length;
+    for (let end = last + 1; end < bytes.length; end += 1) {
+      await writeFile(file, bytes.subarray(0, end));
+      const { records, ...sizes } = await replayed(false);
+      expect(sizes, `torn at ${end}`).toEqual({ bytes: last, cutBytes: end - last, marked: false });
+      expect(records).toEqual(RECORDS.slice(0, 2));
+    }
   });
 });

@@ -4,7 +4,8 @@ import { operationToBinary } from '../../../../src/core/codec/operation-binary.j
 import { ByteWriter, partsBytes, Raw, writeParts, type Part } from '../../../../src/core/codec/binary-bytes.js';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
-import { decodeLogRecord, encodeLogRecord, recordChunks, RECORD_MARKER } from '../../../../src/storage/op-log-file/record.js';
+import { decodeLogRecord, encodeLogRecord, recordChunks } from '../../../../src/storage/op-log-file/record.js';
+import { RECORD_MARKER } from '../../../../src/storage/record-frame.js';
 import { del, set } from '../../../support/ops.js';
 
 /** A payload made by hand: its CRC would hold, whatever it says. */

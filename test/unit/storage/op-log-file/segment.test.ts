@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import { encodeLogRecord } from '../../../../src/storage/op-log-file/record.js';
-import { encodeSegmentHeader, firstSequenceOfName, parseSegment, recordAt, SEGMENT_MAGIC, segmentFileName } from '../../../../src/storage/op-log-file/segment.js';
+import { encodeSegmentHeader, firstSequenceOfName, parseSegment, SEGMENT_MAGIC, segmentFileName } from '../../../../src/storage/op-log-file/segment.js';
 import { oneSet } from './support.js';
 
 function headerOf(json: string): Buffer {
@@ -97,20 +97,5 @@ describe('parseSegment', () => {
     lengths.writeUInt32LE(crc32(payload), 4);
     const bytes = Buffer.concat([HEADER(), Buffer.from('NLR1'), lengths, payload]);
     expect(() => parse(bytes)).toThrow(`corrupt record in seg at byte ${HEADER().length}: `);
-  });
-});
-
-describe('recordAt', () => {
-  it('tells a marker cut short from bytes that are none', () => {
-    expect(recordAt(Buffer.from('NLR'), 0)).toEqual({ kind: 'incomplete' });
-    expect(recordAt(Buffer.from('NLX'), 0)).toEqual({ kind: 'bad', why: 'no record marker', frameBytes: 0 });
-    expect(recordAt(Buffer.from('NLRX0000'), 0)).toEqual({ kind: 'bad', why: 'no record marker', frameBytes: 0 });
-  });
-
-  it('takes the shortest record, a CLOSED of three bytes, and refuses a shorter length', () => {
-    const closed = Buffer.concat(encodeLogRecord({ kind: 'closed', writtenAtMs: 0, lastSequence: 0 }));
-    expect(recordAt(closed, 0)).toMatchObject({ kind: 'record', frameBytes: 8 + 3 });
-    const short = Buffer.concat([Buffer.from('NLR1'), Buffer.from([2, 0, 0, 0]), Buffer.alloc(6)]);
-    expect(recordAt(short, 0)).toEqual({ kind: 'bad', why: 'a record length of 2 bytes', frameBytes: 10 });
   });
 });
