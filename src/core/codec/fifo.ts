@@ -3,7 +3,8 @@
  * would make draining many small frames quadratic.
  */
 export class Fifo<T> {
-  private items: T[] = [];
+  /** Given-back slots are cleared: a slot left holding its item would keep it alive until the next compaction. */
+  private items: (T | undefined)[] = [];
   private head = 0;
 
   get length(): number {
@@ -21,6 +22,7 @@ export class Fifo<T> {
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
+    this.items[this.head] = undefined;
     this.head += 1;
     // Compact once the consumed half dominates: amortised O(1), memory bounded by 2x.
     if (this.head >= 1024 && this.head * 2 >= this.items.length) {

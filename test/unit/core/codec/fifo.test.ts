@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Fifo } from '../../../../src/core/codec/fifo.js';
+import { survivors, watch } from '../../../support/collected.js';
 
 function drain<T>(fifo: Fifo<T>): T[] {
   const items: T[] = [];
@@ -52,5 +53,20 @@ describe('Fifo', () => {
     }
     expect(fifo.length).toBe(5_000);
     expect([...shifted, ...drain(fifo)]).toEqual(pushed);
+  });
+
+  it('lets go of what it gave back, long before its next compaction', async () => {
+    // A frame decoder's socket chunks: kept by consumed slots, a secondary held 1,023 of them (64 KiB each) at times.
+    const fifo = new Fifo<Uint8Array>();
+    const given = watch(Array.from({ length: 10 }, () => {
+      const chunk = new Uint8Array(16);
+      fifo.push(chunk);
+      return chunk;
+    }));
+    const kept = new Uint8Array(16);
+    fifo.push(kept);
+    for (let i = 0; i < 10; i += 1) fifo.shift();
+    expect(await survivors(given)).toBe(0);
+    expect(fifo.peek()).toBe(kept);
   });
 });
