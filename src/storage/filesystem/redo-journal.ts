@@ -28,10 +28,11 @@ const HASH_BYTES = 32;
 interface StateRecord {
   readonly path: string;
   readonly kind: FinalState['kind'];
-  /** Absent in a journal of a version before entry-form.ts: every entry was a file. */
+  /** Absent: 'file', the only form before entry-form.ts. */
   readonly form?: EntryForm;
   readonly metadata?: string;
   readonly valueBytes?: number;
+  /** Absent: false. */
   readonly moved?: boolean;
   /** A journal of a version before entry-form.ts: an entry replacing a directory, a move to a file. */
   readonly replacesDir?: boolean;
@@ -86,12 +87,17 @@ function isComplete(bytes: Buffer): boolean {
 function recordOf(path: string, state: FinalState): StateRecord {
   switch (state.kind) {
     case 'absent':
-      return { path, kind: state.kind, form: state.form };
+      return { path, kind: state.kind, ...formField(state.form) };
     case 'metadata':
-      return { path, kind: state.kind, form: state.form, metadata: encodeMetadata(state.stored) };
+      return { path, kind: state.kind, ...formField(state.form), metadata: encodeMetadata(state.stored) };
     case 'entry':
-      return { path, kind: state.kind, form: state.form, metadata: encodeMetadata(state.stored), valueBytes: state.value.length, moved: state.moved };
+      return { path, kind: state.kind, ...formField(state.form), metadata: encodeMetadata(state.stored), valueBytes: state.value.length, ...(state.moved ? { moved: true } : {}) };
   }
+}
+
+/** Only where it is not the default, which a record of the version before forms reads as: a header costs a batch's bytes. */
+function formField(form: EntryForm): { form?: EntryForm } {
+  return form === 'file' ? {} : { form };
 }
 
 /** A record of a complete journal: a bad one is corruption (or a bug), never a torn write. */

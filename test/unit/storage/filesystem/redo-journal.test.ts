@@ -63,6 +63,11 @@ describe('the redo journal', () => {
     expect(await readJournal(file)).toEqual({ cursor: null, states: new Map([['x', entry('', 'file', false)]]) });
   });
 
+  it('writes a form and a move only where they are not the default, which is most of a batch', async () => {
+    await writeJournal(file, { cursor: null, states: new Map([['x', entry('', 'file', false)], ['y', { kind: 'absent', form: 'file' }]]) }, false);
+    expect((await readFile(file)).toString('latin1')).not.toMatch(/form|moved/);
+  });
+
   // A crash of the version before entry-form.ts may have left one, which open() must redo.
   it('reads a journal of the version before entry forms: every entry a file, replacesDir a move', async () => {
     const states = (replacesDir: boolean): string => `[{"path":"g","kind":"absent"},{"path":"m","kind":"metadata","metadata":${METADATA}},`
