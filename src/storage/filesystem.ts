@@ -42,9 +42,10 @@ export interface FileSystemStorageOptions {
  * The original's layout: the value of `path` in the file `{basePath}/{path}`. Beside it, under
  * `{basePath}/.nadb` (never listed; no path may enter it): metadata JSON per entry, the cursor,
  * the redo journal of the apply in progress, the staging area of a full resync, its commit
- * journal and temp files. See filesystem/paths.ts for the paths refused, filesystem/plan.ts for
- * files and directories, filesystem/apply.ts for the journaled apply, filesystem/commit.ts for
- * the crash-safe commit. One process owns a base path at a time.
+ * journal and temp files, and the entries whose path is also a directory (filesystem/entry-form.ts).
+ * See filesystem/paths.ts for the paths refused, filesystem/plan.ts for where each entry goes,
+ * filesystem/apply.ts for the journaled apply, filesystem/commit.ts for the crash-safe commit.
+ * One process owns a base path at a time.
  *
  * An apply is atomic with its cursor: after a crash at any instant, open() finds the data and
  * cursor of a whole prefix of the applies made, never a part of one (filesystem/apply.ts).

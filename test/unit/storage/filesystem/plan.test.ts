@@ -46,4 +46,6 @@ it('moves back only the entries the batch leaves no entry under, and reads no ot
   expect(await planned(nested, [del('x/y/z'), del('x/w'), del('x/y')]))
     .toEqual([['x/y/z', 'absent', 'file', null], ['x/w', 'absent', 'file', null], ['x/y', 'absent', 'dir', null], ['x', 'entry', 'file', [true, '1']]]);
   expect(await planned(nested, [{ type: 'SET_TTL', path: 'x', expiresAtMs: 5 }])).toEqual([['x', 'metadata', 'dir', null]]);
+  // `x/y` removed is no reason to move `x`: `x/y/z`, deeper, stays under it.
+  expect(await planned(nested, [del('x/y'), del('x/w')])).toEqual([['x/y', 'absent', 'dir', null], ['x/w', 'absent', 'file', null]]);
 });
