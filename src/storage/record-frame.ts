@@ -15,11 +15,19 @@ const U32_BYTES = 4;
 
 /**
  * How a file's records are framed: `marked` (a marker first: how every file is written) or not
- * (the append-only file's first format, still read), and the shortest payload a record can have.
+ * (the append-only file's first format, still read), the shortest payload a record can have, and
+ * the landmark that the search for a good record after a bad one looks for: bytes every record
+ * holds `at` bytes from its start (the marker, at 0, for marked records).
  */
 export interface FrameShape {
   readonly marked: boolean;
   readonly payloadBytesMin: number;
+  readonly landmark: { readonly bytes: Buffer; readonly at: number };
+}
+
+/** The shape of marked records whose payload is at least `payloadBytesMin` bytes. */
+export function markedShape(payloadBytesMin: number): FrameShape {
+  return { marked: true, payloadBytesMin, landmark: { bytes: RECORD_MARKER, at: 0 } };
 }
 
 /** A payload's frame, its marker first: the chunks of one gathered write (the payload is not copied). */
@@ -54,21 +62,21 @@ export function markerBytesOf(shape: FrameShape): number {
 
 /** The record at `offset`: its marker when the shape has one, then its frame. */
 export function frameAt(bytes: Buffer, offset: number, shape: FrameShape): Framed {
-  if (!shape.marked) return unmarkedFrameAt(bytes.subarray(offset), shape.payloadBytesMin);
+  if (!shape.marked) return unmarkedFrameAt(bytes, offset, shape.payloadBytesMin);
   const marker = bytes.subarray(offset, offset + RECORD_MARKER.length);
   if (marker.length < RECORD_MARKER.length) return RECORD_MARKER.subarray(0, marker.length).equals(marker) ? { kind: 'incomplete' } : { kind: 'bad', why: 'no record marker', frameBytes: 0 };
   if (!marker.equals(RECORD_MARKER)) return { kind: 'bad', why: 'no record marker', frameBytes: 0 };
-  return unmarkedFrameAt(bytes.subarray(offset + RECORD_MARKER.length), shape.payloadBytesMin);
+  return unmarkedFrameAt(bytes, offset + RECORD_MARKER.length, shape.payloadBytesMin);
 }
 
-function unmarkedFrameAt(bytes: Buffer, payloadBytesMin: number): Framed {
-  if (bytes.length < FRAME_HEADER_BYTES) return { kind: 'incomplete' };
-  const payloadBytes = bytes.readUInt32LE(0);
+function unmarkedFrameAt(bytes: Buffer, offset: number, payloadBytesMin: number): Framed {
+  if (bytes.length - offset < FRAME_HEADER_BYTES) return { kind: 'incomplete' };
+  const payloadBytes = bytes.readUInt32LE(offset);
   const frameBytes = FRAME_HEADER_BYTES + payloadBytes;
   if (payloadBytes < payloadBytesMin || payloadBytes > RECORD_BYTES_MAX) return { kind: 'bad', why: `a record length of ${payloadBytes} bytes`, frameBytes };
-  if (bytes.length < frameBytes) return { kind: 'incomplete' };
-  const payload = bytes.subarray(FRAME_HEADER_BYTES, frameBytes);
-  if (crc32(payload) !== bytes.readUInt32LE(U32_BYTES)) return { kind: 'bad', why: 'a CRC-32 mismatch', frameBytes };
+  if (bytes.length - offset < frameBytes) return { kind: 'incomplete' };
+  const payload = bytes.subarray(offset + FRAME_HEADER_BYTES, offset + frameBytes);
+  if (crc32(payload) !== bytes.readUInt32LE(offset + U32_BYTES)) return { kind: 'bad', why: 'a CRC-32 mismatch', frameBytes };
   return { kind: 'record', payload, frameBytes };
 }
 
@@ -83,10 +91,9 @@ export type AfterBad =
   | { readonly kind: 'unsearched'; readonly offset: number };
 
 /**
- * Looks for a good record after the bad one at `offset`: at each marker (a marked shape) or each
- * byte (an unmarked one). Each candidate whose length fits costs a CRC over it; past
- * RESYNC_CHECKED_BYTES_MAX bytes checked the search stops, so its cost is linear in the bytes
- * whatever they hold.
+ * Looks for a good record after the bad one at `offset`, where the shape's landmark is. Each
+ * candidate whose length fits costs a CRC over it; past RESYNC_CHECKED_BYTES_MAX bytes checked
+ * the search stops, so its cost is linear in the bytes whatever they hold.
  */
 export function goodRecordAfter(bytes: Buffer, offset: number, shape: FrameShape): AfterBad {
   let checkedBytes = 0;
@@ -99,21 +106,24 @@ export function goodRecordAfter(bytes: Buffer, offset: number, shape: FrameShape
   return { kind: 'torn' };
 }
 
+/** The start of the first record after `after` whose landmark is in place; -1 when none is. */
 function nextCandidate(bytes: Buffer, after: number, shape: FrameShape): number {
-  if (shape.marked) return bytes.indexOf(RECORD_MARKER, after + 1);
-  return after + 1 < bytes.length ? after + 1 : -1;
+  const { bytes: landmark, at } = shape.landmark;
+  const found = bytes.indexOf(landmark, after + 1 + at);
+  return found === -1 ? -1 : found - at;
 }
 
 /**
- * Whether the bytes from `offset` to the end are one whole record under a wrong length: its
- * stored CRC-32 holds over them. A crash while appending leaves fewer bytes than its length
- * says, never more, so a last record whose length was damaged is told from a torn one.
+ * Whether `tail`, the bytes from a bad record to the end of the file, is one whole record under a
+ * wrong length: its stored CRC-32 holds over every byte after its frame header. A crash while
+ * appending leaves fewer bytes than the length says, never more, so a last record whose length
+ * was damaged is told from a torn one.
  */
-export function isWholeUnderWrongLength(bytes: Buffer, offset: number, shape: FrameShape): boolean {
-  const headerAt = offset + markerBytesOf(shape);
-  if (bytes.length < headerAt + FRAME_HEADER_BYTES + shape.payloadBytesMin) return false;
-  if (shape.marked && !bytes.subarray(offset, headerAt).equals(RECORD_MARKER)) return false;
-  return crc32(bytes.subarray(headerAt + FRAME_HEADER_BYTES)) === bytes.readUInt32LE(headerAt + U32_BYTES);
+export function isWholeUnderWrongLength(tail: Buffer, shape: FrameShape): boolean {
+  const headerAt = markerBytesOf(shape);
+  if (tail.length < headerAt + FRAME_HEADER_BYTES + shape.payloadBytesMin) return false;
+  if (shape.marked && !tail.subarray(0, headerAt).equals(RECORD_MARKER)) return false;
+  return crc32(tail.subarray(headerAt + FRAME_HEADER_BYTES)) === tail.readUInt32LE(headerAt + U32_BYTES);
 }
 
 /** How an error names what follows a bad record that is no torn tail; `base`: the file offset of the searched bytes' first. */

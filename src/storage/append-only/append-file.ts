@@ -80,7 +80,7 @@ async function checkTornTail(reader: ChunkReader, offset: number, framed: Exclud
   if (framed.kind === 'bad' && markerBytesOf(shape) + framed.frameBytes < tailBytes) throw damage(`${tailBytes} bytes from it, more than its frame`);
   if (tailBytes > APPEND_BYTES_MAX) throw damage(`${tailBytes} bytes from it, more than one append writes`);
   const tail = await reader.bytesAt(offset, tailBytes);
-  if (isWholeUnderWrongLength(tail, 0, shape)) throw damage(`${tailBytes} bytes from it over which its CRC-32 holds: a whole record under a wrong length`);
+  if (isWholeUnderWrongLength(tail, shape)) throw damage(`${tailBytes} bytes from it over which its CRC-32 holds: a whole record under a wrong length`);
   const after = goodRecordAfter(tail, 0, shape);
   if (after.kind !== 'torn') throw damage(describeAfterBad(after, offset));
 }

@@ -1,7 +1,7 @@
 import { StorageFailedError } from '../../core/errors.js';
 import type { Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
-import { markedFrame, type FrameShape } from '../record-frame.js';
+import { FRAME_HEADER_BYTES, markedFrame, markedShape, type FrameShape } from '../record-frame.js';
 import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
 
 /**
@@ -20,9 +20,13 @@ export interface BatchRecord {
 const U32_BYTES = 4;
 
 /** How this file's records are framed: with a marker, and a payload at least its header's length field. */
-export const RECORD_SHAPE: FrameShape = { marked: true, payloadBytesMin: U32_BYTES };
-/** The first format's (NADBAOF1): no marker, so a damaged record can only be told from a torn tail by a search at every byte. */
-export const UNMARKED_RECORD_SHAPE: FrameShape = { marked: false, payloadBytesMin: U32_BYTES };
+export const RECORD_SHAPE: FrameShape = markedShape(U32_BYTES);
+/**
+ * The first format's (NADBAOF1): no marker. Every payload's header JSON begins `{"cursor":`
+ * (encodeRecord's key order), after the frame header and the header's length: the search for a
+ * good record after a bad one looks there, as it looks for the marker in the current format.
+ */
+export const UNMARKED_RECORD_SHAPE: FrameShape = { marked: false, payloadBytesMin: U32_BYTES, landmark: { bytes: Buffer.from('{"cursor":'), at: FRAME_HEADER_BYTES + U32_BYTES } };
 
 type OpHeader = Exclude<Operation, { type: 'SET' }> | (Omit<Extract<Operation, { type: 'SET' }>, 'value'> & { readonly valueBytes: number });
 

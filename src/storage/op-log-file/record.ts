@@ -5,7 +5,7 @@ import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '
 import { LogCorruptError, ProtocolError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
-import { markedFrame, type FrameShape } from '../record-frame.js';
+import { markedFrame, markedShape, type FrameShape } from '../record-frame.js';
 
 /** A record of the operation log (docs/OPERATION-LOG.md): consecutive operations, or the mark of a clean shutdown. */
 export type LogRecord =
@@ -17,7 +17,7 @@ const KIND_CLOSED = 2;
 /** A CLOSED record's payload is at least its kind, time and sequence, one byte each. */
 const LOG_PAYLOAD_BYTES_MIN = 3;
 /** Each record is marked (src/storage/record-frame.ts): a damaged length in the middle of a segment cannot pass for a torn tail. */
-export const LOG_RECORD_SHAPE: FrameShape = { marked: true, payloadBytesMin: LOG_PAYLOAD_BYTES_MIN };
+export const LOG_RECORD_SHAPE: FrameShape = markedShape(LOG_PAYLOAD_BYTES_MIN);
 
 /** The record's frame as chunks for one gathered write. */
 export function encodeLogRecord(record: LogRecord): Uint8Array[] {

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { RECORD_BYTES_MAX } from '../../../src/storage/append-only/limits.js';
 import { encodeLogRecord, LOG_RECORD_SHAPE } from '../../../src/storage/op-log-file/record.js';
-import { describeAfterBad, frameAt, goodRecordAfter, isWholeUnderWrongLength, markedFrame, RECORD_MARKER, type FrameShape } from '../../../src/storage/record-frame.js';
+import { describeAfterBad, frameAt, goodRecordAfter, isWholeUnderWrongLength, markedFrame, markedShape, RECORD_MARKER, type FrameShape } from '../../../src/storage/record-frame.js';
 
 // RESYNC_CHECKED_BYTES_MAX made 1000 bytes, so that a search that gives up can be shown on a few.
 vi.mock('../../../src/storage/append-only/limits.js', async (importOriginal) => ({
@@ -10,8 +10,9 @@ vi.mock('../../../src/storage/append-only/limits.js', async (importOriginal) => 
   RESYNC_CHECKED_BYTES_MAX: 1000,
 }));
 
-const MARKED: FrameShape = { marked: true, payloadBytesMin: 4 };
-const UNMARKED: FrameShape = { marked: false, payloadBytesMin: 4 };
+const MARKED: FrameShape = markedShape(4);
+/** Unmarked records whose payloads begin with PAY, the search's landmark. */
+const UNMARKED: FrameShape = { marked: false, payloadBytesMin: 4, landmark: { bytes: Buffer.from('PAY'), at: 8 } };
 
 function marked(payload: string): Buffer {
   return Buffer.concat(markedFrame([Buffer.from(payload)]));
@@ -80,15 +81,18 @@ describe('goodRecordAfter', () => {
     expect(goodRecordAfter(marked('good'), 0, MARKED)).toEqual({ kind: 'torn' });
   });
 
-  it('finds a good record after a bad one at any byte when records are unmarked', () => {
-    const bytes = Buffer.concat([frameHeader(900, 0), Buffer.from('x'), unmarked('good')]);
+  it('finds a good record after a bad one where the landmark is when records are unmarked, and nowhere else', () => {
+    const bytes = Buffer.concat([frameHeader(900, 0), Buffer.from('x'), unmarked('PAYgood')]);
     expect(goodRecordAfter(bytes, 0, UNMARKED)).toEqual({ kind: 'good', offset: 9 });
+    // A landmark at the bytes' very end, short of a record: no candidate at a negative offset either.
+    expect(goodRecordAfter(Buffer.concat([frameHeader(900, 0), Buffer.from('PAY')]), 0, UNMARKED)).toEqual({ kind: 'torn' });
+    expect(goodRecordAfter(Buffer.concat([frameHeader(900, 0), Buffer.from('x'), unmarked('good')]), 0, UNMARKED)).toEqual({ kind: 'torn' });
   });
 
   it('calls bytes with no good record after the bad one torn, marked or not', () => {
     const torn = marked('a torn NLR1 record');
     expect(goodRecordAfter(torn.subarray(0, torn.length - 1), 0, MARKED)).toEqual({ kind: 'torn' });
-    expect(goodRecordAfter(unmarked('torn').subarray(0, 10), 0, UNMARKED)).toEqual({ kind: 'torn' });
+    expect(goodRecordAfter(unmarked('PAYtorn').subarray(0, 14), 0, UNMARKED)).toEqual({ kind: 'torn' });
   });
 
   it('gives up once the candidates it checked exceed RESYNC_CHECKED_BYTES_MAX, and not before', () => {
@@ -110,21 +114,21 @@ describe('goodRecordAfter', () => {
 
 describe('isWholeUnderWrongLength', () => {
   it('holds when the CRC-32 holds over every byte after the frame header, whatever the length says', () => {
-    const bytes = Buffer.concat([Buffer.from('ab'), marked('payload')]);
-    bytes.writeUInt32LE(1 << 20, 2 + 4);
-    expect(isWholeUnderWrongLength(bytes, 2, MARKED)).toBe(true);
-    expect(isWholeUnderWrongLength(bytes.subarray(0, bytes.length - 1), 2, MARKED)).toBe(false);
-    expect(isWholeUnderWrongLength(unmarked('payload'), 0, UNMARKED)).toBe(true);
+    const bytes = marked('payload');
+    bytes.writeUInt32LE(1 << 20, 4);
+    expect(isWholeUnderWrongLength(bytes, MARKED)).toBe(true);
+    expect(isWholeUnderWrongLength(bytes.subarray(0, bytes.length - 1), MARKED)).toBe(false);
+    expect(isWholeUnderWrongLength(unmarked('payload'), UNMARKED)).toBe(true);
   });
 
   it('does not hold without a marker, or with too few bytes for a header and the least payload', () => {
     const wrongMarker = marked('payload');
     wrongMarker.write('X', 0);
-    expect(isWholeUnderWrongLength(wrongMarker, 0, MARKED)).toBe(false);
+    expect(isWholeUnderWrongLength(wrongMarker, MARKED)).toBe(false);
     const least = unmarked('four');
-    expect(isWholeUnderWrongLength(least, 0, UNMARKED)).toBe(true);
-    expect(isWholeUnderWrongLength(least.subarray(0, 11), 0, UNMARKED)).toBe(false);
-    expect(isWholeUnderWrongLength(least, 0, { marked: false, payloadBytesMin: 5 })).toBe(false);
+    expect(isWholeUnderWrongLength(least, UNMARKED)).toBe(true);
+    expect(isWholeUnderWrongLength(least.subarray(0, 11), UNMARKED)).toBe(false);
+    expect(isWholeUnderWrongLength(least, { ...UNMARKED, payloadBytesMin: 5 })).toBe(false);
   });
 });
 
