@@ -56,6 +56,7 @@ export type Framed =
   | { readonly kind: 'incomplete' }
   | { readonly kind: 'bad'; readonly why: string; readonly frameBytes: number };
 
+/** The bytes before a record's frame header: its marker's, when it has one. */
 export function markerBytesOf(shape: FrameShape): number {
   return shape.marked ? RECORD_MARKER.length : 0;
 }

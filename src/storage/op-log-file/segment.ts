@@ -49,8 +49,9 @@ export interface ParsedSegment {
 /**
  * Reads a segment's header and records. A bad record (cut short, a wrong marker or length, a CRC
  * mismatch) after which no good record begins is a torn tail, what a crash while appending leaves:
- * `tail` says where. A bad record with a good one after it, or a bad header, is a LogCorruptError
- * naming the file and byte.
+ * `tail` says where. A bad record with a good one after it (or more candidates after it than
+ * the search checks: src/storage/record-frame.ts), or a bad header, is a LogCorruptError naming
+ * the file and byte.
  */
 export function parseSegment(bytes: Buffer, file: string, limits: Limits): ParsedSegment {
   const header = parseHeader(bytes, file);
