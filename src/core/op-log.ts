@@ -21,7 +21,8 @@ export interface OperationLogLimits {
  * and a new snapshot, over and over while the writes go on.
  */
 export class OperationLog {
-  private readonly entries: LogEntry[] = [];
+  /** Evicted slots are cleared at once: until the next compaction they would keep their entries (a secondary's: and the frames their values view) alive. */
+  private readonly entries: (LogEntry | undefined)[] = [];
   /** Encoded-size bound of each retained entry, and the running total since the history began. */
   private readonly sizes: number[] = [];
   private readonly cumulativeBytes: number[] = [];
@@ -142,6 +143,7 @@ export class OperationLog {
   private evictOldest(): void {
     const evicted = this.entries[this.head];
     if (evicted !== undefined && this.keepsEncodings) releaseOperation(evicted.op);
+    this.entries[this.head] = undefined;
     this.retainedBytes -= this.sizes[this.head] ?? 0;
     this.head += 1;
   }

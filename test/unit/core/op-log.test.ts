@@ -4,6 +4,7 @@ import { AssertionError } from '../../../src/core/assert.js';
 import { operationBinary } from '../../../src/core/codec/operation-encodings.js';
 import { OperationLog, type OperationLogLimits } from '../../../src/core/op-log.js';
 import type { LogEntry } from '../../../src/core/operation.js';
+import { survivors, watch } from '../../support/collected.js';
 
 function entry(sequence: number): LogEntry {
   return { sequence, timestampMs: 1000 + sequence, op: { type: 'DELETE', path: `p${sequence}` } };
@@ -19,6 +20,13 @@ function retainedSequences(log: OperationLog): number[] {
   const sequences: number[] = [];
   for (let sequence = log.firstSequence; sequence <= log.lastSequence; sequence += 1) sequences.push(log.entryAt(sequence).sequence);
   return sequences;
+}
+
+/** Appends `count` entries to a log that keeps `kept` of them; a function of its own, so that no variable of the async test holds an entry. */
+function appendWatched(log: OperationLog, count: number): WeakRef<object>[] {
+  const entries = Array.from({ length: count }, (_, index) => entry(index + 1));
+  for (const each of entries) log.append(each, 1);
+  return watch(entries);
 }
 
 const roomy: OperationLogLimits = { logEntriesMax: 1000, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 };
@@ -123,6 +131,15 @@ describe('OperationLog', () => {
     expect(retainedSequences(log)).toEqual([3, 4, 5]);
     expect(log.bytes).toBe(61);
     log.invariants();
+  });
+
+  it('lets go of what it evicts, long before its next compaction', async () => {
+    // A secondary's applied log: its evicted entries, with the frames their values view, stayed reachable, up to as many as it kept.
+    const log = new OperationLog({ logEntriesMax: 10, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 });
+    const refs = appendWatched(log, 50);
+    expect(log.firstSequence).toBe(41);
+    expect(await survivors(refs.slice(0, 40))).toBe(0);
+    expect(await survivors(refs.slice(40))).toBe(10);
   });
 
   it('keeps the newest entry even when it alone is above logBytesMax', () => {
