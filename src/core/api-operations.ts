@@ -3,8 +3,9 @@
  * simulator's workloads and scenarios submit, so that a simulated run goes through the same
  * translation (TTL in seconds from now, the context's db and namespace, key and tags defaults).
  */
+import { copyBytes } from './byte-slab.js';
 import { InvalidOperationError } from './errors.js';
-import type { Operation } from './operation.js';
+import { NO_TAGS, type Operation } from './operation.js';
 
 /** What setContext sets: the db and namespace that writeWithReplication writes under. */
 export interface StorageContext {
@@ -75,7 +76,7 @@ export function operationOf(call: ApiCall, context: StorageContext, nowMs: numbe
         value: valueOf(call.data),
         db: context.db,
         namespace: context.namespace,
-        tags: [...(call.tags ?? [])],
+        tags: tagsOf(call.tags),
         expiresAtMs: expiryOf(call.ttl, nowMs),
       };
     case 'deleteWithReplication':
@@ -91,7 +92,12 @@ export function operationOf(call: ApiCall, context: StorageContext, nowMs: numbe
 
 /** A copy: the operation sits in the log after the call returns, and the caller may reuse its buffer. */
 function valueOf(data: ApiData): Uint8Array {
-  return typeof data === 'string' ? utf8.encode(data) : new Uint8Array(data);
+  return typeof data === 'string' ? utf8.encode(data) : copyBytes(data);
+}
+
+/** A copy, for the same reason; most writes have none, and share one empty list. */
+function tagsOf(tags: readonly string[] | undefined): readonly string[] {
+  return tags === undefined || tags.length === 0 ? NO_TAGS : [...tags];
 }
 
 function expiryOf(ttl: number | null | undefined, nowMs: number): number | null {

@@ -55,4 +55,7 @@ export interface LogEntry {
   readonly op: Operation;
 }
 
+/** The tags of an operation that has none: one frozen list, not one per operation. */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
+
 export const OPERATION_TYPES: readonly OperationType[] = ['SET', 'DELETE', 'SET_TTL', 'FLUSH', 'METADATA'];
