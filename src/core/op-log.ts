@@ -43,11 +43,11 @@ export class OperationLog {
   }
 
   /**
-   * From now on each appended operation keeps its encodings while it is in the log, so that frames
-   * for several peers and catch-ups serialise it once. Off by default: admitting an operation is a
-   * WeakMap entry per append (about a tenth of a primary's CPU per write, and the collector's
-   * ephemeron work), worth it for the canonical JSON only; binary peers in step share one encoded
-   * frame (DataFrames), and a binary operation encoded again for a catch-up is cheap.
+   * From now on each appended operation keeps its canonical JSON while it is in the log, so that
+   * frames for several JSON peers and catch-ups serialise it once. Off by default: admitting an
+   * operation is a WeakMap entry per append (about a tenth of a primary's CPU per write, and the
+   * collector's ephemeron work); binary peers in step share one encoded frame (DataFrames), and a
+   * binary operation written again for a catch-up is cheap.
    */
   keepEncodings(): void {
     this.keepsEncodings = true;

@@ -54,7 +54,39 @@ function asciiString(bytes: Uint8Array, start: number, end: number): string | un
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
-export class ByteWriter {
+/**
+ * Where an encoding goes: a ByteWriter writes it and a ByteSizer counts it, so that one function
+ * describes a layout for both (the frame is sized exactly, then written in one allocation).
+ */
+export interface ByteSink {
+  varint(value: number): void;
+  raw(bytes: Uint8Array): void;
+  lengthPrefixed(bytes: Uint8Array): void;
+  text(text: string): void;
+}
+
+export class ByteSizer implements ByteSink {
+  bytes = 0;
+
+  varint(value: number): void {
+    this.bytes += varintBytes(value);
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.bytes += bytes.length;
+  }
+
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.bytes += varintBytes(bytes.length) + bytes.length;
+  }
+
+  text(text: string): void {
+    const length = utf8Bytes(text);
+    this.bytes += varintBytes(length) + length;
+  }
+}
+
+export class ByteWriter implements ByteSink {
   private offset = 0;
 
   constructor(readonly bytes: Uint8Array, start = 0) {
@@ -225,26 +257,16 @@ export class Raw {
 }
 
 export function partsBytes(parts: readonly Part[]): number {
-  let total = 0;
-  for (const part of parts) total += partBytes(part);
-  return total;
+  const sizer = new ByteSizer();
+  writeParts(sizer, parts);
+  return sizer.bytes;
 }
 
-function partBytes(part: Part): number {
-  if (typeof part === 'number') return varintBytes(part);
-  if (typeof part === 'string') {
-    const length = utf8Bytes(part);
-    return varintBytes(length) + length;
-  }
-  if (part instanceof Raw) return part.bytes.length;
-  return varintBytes(part.length) + part.length;
-}
-
-export function writeParts(writer: ByteWriter, parts: readonly Part[]): void {
+export function writeParts(sink: ByteSink, parts: readonly Part[]): void {
   for (const part of parts) {
-    if (typeof part === 'number') writer.varint(part);
-    else if (typeof part === 'string') writer.text(part);
-    else if (part instanceof Raw) writer.raw(part.bytes);
-    else writer.lengthPrefixed(part);
+    if (typeof part === 'number') sink.varint(part);
+    else if (typeof part === 'string') sink.text(part);
+    else if (part instanceof Raw) sink.raw(part.bytes);
+    else sink.lengthPrefixed(part);
   }
 }

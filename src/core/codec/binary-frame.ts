@@ -3,13 +3,12 @@ import { ChecksumMismatchError, ProtocolError } from '../errors.js';
 import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import type { LogEntry, SetOperation } from '../operation.js';
-import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from './binary-bytes.js';
+import { ByteReader, ByteSizer, ByteWriter, type ByteSink } from './binary-bytes.js';
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
 import { writeFrameLength } from './frame-length.js';
-import { operationFromBinary, setOperationFromBinary } from './operation-binary.js';
-import { operationBinary } from './operation-encodings.js';
+import { operationFromBinary, setOperationFromBinary, writeOperation } from './operation-binary.js';
 import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
 
 /**
@@ -18,7 +17,7 @@ import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
  * as their bytes and are hashed once, where JSON hashes a base64 text four thirds their size.
  */
 export const BINARY_MARKER = 0xb1;
-const MARKER = new Raw(Uint8Array.of(BINARY_MARKER));
+const MARKER = Uint8Array.of(BINARY_MARKER);
 const KIND_CODES = { operation: 1, batch: 2, snapshotChunk: 3 } as const;
 
 export type DataFrame = OperationFrame | BatchFrame | SnapshotChunkFrame;
@@ -29,35 +28,48 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
 
 /** The caller has checked the frame's rules; the body's size is asserted here. */
 export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
-  const parts = frameParts(frame);
-  const bodyBytes = partsBytes(parts) + SHA256_BYTES;
+  const sizer = new ByteSizer();
+  writeFrame(sizer, frame);
+  const bodyBytes = sizer.bytes + SHA256_BYTES;
   if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = new Uint8Array(FRAME_HEADER_BYTES + bodyBytes);
   writeFrameLength(bytes, bodyBytes);
   const writer = new ByteWriter(bytes, FRAME_HEADER_BYTES);
-  writeParts(writer, parts);
+  writeFrame(writer, frame);
   const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, bytes.length - SHA256_BYTES));
   writer.raw(digest);
   writer.finish(bytes.length);
   return { bytes, checksum: digestHex(digest) };
 }
 
-/** Pushed one by one: a BATCH has up to batchEntriesMax operations, three parts each. */
-function frameParts(frame: DataFrame): Part[] {
+/** Sized, then written: operations go straight into the frame, a BATCH has up to batchEntriesMax. */
+function writeFrame(out: ByteSink, frame: DataFrame): void {
+  out.raw(MARKER);
   switch (frame.kind) {
     case 'operation':
-      return [MARKER, KIND_CODES.operation, frame.sequence, frame.timestampMs, new Raw(operationBinary(frame.op))];
-    case 'batch': {
-      const parts: Part[] = [MARKER, KIND_CODES.batch, frame.timestampMs, frame.entries.length];
-      for (const entry of frame.entries) parts.push(entry.sequence, entry.timestampMs, new Raw(operationBinary(entry.op)));
-      return parts;
-    }
-    case 'snapshotChunk': {
-      const parts: Part[] = [MARKER, KIND_CODES.snapshotChunk, frame.timestampMs, frame.index, frame.entries.length];
-      for (const op of frame.entries) parts.push(new Raw(operationBinary(op)));
-      return parts;
-    }
+      out.varint(KIND_CODES.operation);
+      writeEntry(out, frame);
+      return;
+    case 'batch':
+      out.varint(KIND_CODES.batch);
+      out.varint(frame.timestampMs);
+      out.varint(frame.entries.length);
+      for (const entry of frame.entries) writeEntry(out, entry);
+      return;
+    case 'snapshotChunk':
+      out.varint(KIND_CODES.snapshotChunk);
+      out.varint(frame.timestampMs);
+      out.varint(frame.index);
+      out.varint(frame.entries.length);
+      for (const op of frame.entries) writeOperation(out, op);
+      return;
   }
+}
+
+function writeEntry(out: ByteSink, entry: LogEntry): void {
+  out.varint(entry.sequence);
+  out.varint(entry.timestampMs);
+  writeOperation(out, entry.op);
 }
 
 /**
