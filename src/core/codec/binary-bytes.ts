@@ -86,6 +86,16 @@ export class ByteSizer implements ByteSink {
   }
 }
 
+/** The bytes are `text` in ASCII (so in UTF-8 too): one byte per code unit, each below 0x80. */
+function spellsAscii(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const byte = bytes[start + index]!;
+    if (byte >= 0x80 || byte !== text.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
 export class ByteWriter implements ByteSink {
   private offset = 0;
 
@@ -204,9 +214,14 @@ export class ByteReader {
     return this.bytes.subarray(start, this.offset);
   }
 
-  /** Strict UTF-8: an invalid sequence (a lone surrogate's included) is refused, not replaced. */
-  string(field: string, bytesMax: number): string {
+  /**
+   * Strict UTF-8: an invalid sequence (a lone surrogate's included) is refused, not replaced.
+   * `same`, when the bytes spell it, is returned itself: a name repeated from the operation before
+   * (a key equal to its path, the db and namespace of a batch) is one string, not one per operation.
+   */
+  string(field: string, bytesMax: number, same?: string): string {
     const start = this.skipLengthPrefixed(field, bytesMax);
+    if (same !== undefined && spellsAscii(this.bytes, start, this.offset, same)) return same;
     const ascii = asciiString(this.bytes, start, this.offset);
     if (ascii !== undefined) return ascii;
     try {

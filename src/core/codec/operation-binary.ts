@@ -1,5 +1,5 @@
 import type { Limits } from '../limits.js';
-import type { Operation, OperationType, SetOperation } from '../operation.js';
+import { NO_TAGS, type Operation, type OperationType, type SetOperation } from '../operation.js';
 import { ByteSizer, ByteWriter, type ByteReader, type ByteSink } from './binary-bytes.js';
 
 /**
@@ -79,11 +79,11 @@ function writeNullable(out: ByteSink, value: number | string | null): void {
  * Types and the bounds that make reading cheap (lengths, counts); the exact limits are checked on
  * the whole frame afterwards (frame-rules.ts), as for JSON.
  */
-export function operationFromBinary(reader: ByteReader, limits: Limits): Operation {
+export function operationFromBinary(reader: ByteReader, limits: Limits, previous?: Operation): Operation {
   const code = reader.u8('type');
   switch (code) {
     case OPERATION_CODES.SET:
-      return setFromBinary(reader, limits);
+      return setFromBinary(reader, limits, previous?.type === 'SET' ? previous : undefined);
     case OPERATION_CODES.DELETE:
       return { type: 'DELETE', path: readName(reader, 'path', limits) };
     case OPERATION_CODES.SET_TTL:
@@ -97,34 +97,36 @@ export function operationFromBinary(reader: ByteReader, limits: Limits): Operati
   }
 }
 
-/** A SET's fields after its type code. */
-function setFromBinary(reader: ByteReader, limits: Limits): SetOperation {
+/** A SET's fields after its type code; names equal to the key's path or to the SET before share their strings. */
+function setFromBinary(reader: ByteReader, limits: Limits, previous: SetOperation | undefined): SetOperation {
+  const path = readName(reader, 'path', limits);
   return {
     type: 'SET',
-    path: readName(reader, 'path', limits),
-    key: readName(reader, 'key', limits),
-    db: readName(reader, 'db', limits),
-    namespace: readName(reader, 'namespace', limits),
+    path,
+    key: readName(reader, 'key', limits, path),
+    db: readName(reader, 'db', limits, previous?.db),
+    namespace: readName(reader, 'namespace', limits, previous?.namespace),
     tags: tagsFromBinary(reader, limits),
     expiresAtMs: reader.nullableVarint('expires_at_ms'),
     value: reader.lengthPrefixed('value', limits.valueBytesMax),
   };
 }
 
-function readName(reader: ByteReader, field: string, limits: Limits): string {
-  return reader.string(field, nameBytesMaxOf(limits));
+function readName(reader: ByteReader, field: string, limits: Limits, same?: string): string {
+  return reader.string(field, nameBytesMaxOf(limits), same);
 }
 
 /** A snapshot entry: an operation that must be a SET. */
-export function setOperationFromBinary(reader: ByteReader, limits: Limits): SetOperation {
+export function setOperationFromBinary(reader: ByteReader, limits: Limits, previous?: SetOperation): SetOperation {
   const code = reader.u8('type');
   if (code !== OPERATION_CODES.SET) throw reader.error('type', `${code} is not a SET (${OPERATION_CODES.SET})`);
-  return setFromBinary(reader, limits);
+  return setFromBinary(reader, limits, previous);
 }
 
-function tagsFromBinary(reader: ByteReader, limits: Limits): string[] {
+function tagsFromBinary(reader: ByteReader, limits: Limits): readonly string[] {
   const count = reader.varint('tags');
   if (count > limits.tagsMax) throw reader.error('tags', `holds ${count} tags, above ${limits.tagsMax}`);
+  if (count === 0) return NO_TAGS;
   const tags: string[] = [];
   for (let index = 0; index < count; index += 1) tags.push(readName(reader, 'tags', limits));
   return tags;

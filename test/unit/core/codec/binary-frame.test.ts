@@ -97,6 +97,49 @@ describe('binary data frames', () => {
     });
   });
 
+  // A decoder shares a name with the SET before, or a key with its path, when the bytes spell it.
+  const setOf = (path: number[], key: number[], db: number[], namespace: number[]): number[] => [OP.SET, ...path, ...key, ...db, ...namespace, 0, 0, ...text('v')];
+  const setEntry = (path: string, key: string, db: string, namespace: string) =>
+    ({ type: 'SET', path, key, db, namespace, tags: [], expiresAtMs: null, value: new TextEncoder().encode('v') }) as const;
+
+  it('decode names equal to those of the SET before, or to the path, and names of the same length that differ', () => {
+    const batch = sealed([
+      MARKER, KIND.batch, ...varint(T), 3,
+      1, ...varint(T), ...setOf(text('p1'), text('p1'), text('db'), text('ns')),
+      2, ...varint(T), ...setOf(text('p2'), text('p3'), text('db'), text('nt')),
+      3, ...varint(T), ...setOf(text('p3'), text('p2'), text('dc'), text('nt')),
+    ]);
+    expect(decode(batch)).toEqual({
+      kind: 'batch', timestampMs: T,
+      entries: [
+        { sequence: 1, timestampMs: T, op: setEntry('p1', 'p1', 'db', 'ns') },
+        { sequence: 2, timestampMs: T, op: setEntry('p2', 'p3', 'db', 'nt') },
+        { sequence: 3, timestampMs: T, op: setEntry('p3', 'p2', 'dc', 'nt') },
+      ],
+    });
+    // A shorter name followed by bytes that spell the rest of the one before: 'd', then the namespace's length 2.
+    const shorter = sealed([
+      MARKER, KIND.batch, ...varint(T), 2,
+      1, ...varint(T), ...setOf(text('a'), text('a'), text('d\u0002'), text('ns')),
+      2, ...varint(T), ...setOf(text('b'), text('b'), text('d'), text('ns')),
+    ]);
+    expect(decode(shorter)).toMatchObject({ entries: [{ op: { db: 'd\u0002' } }, { op: { db: 'd', namespace: 'ns' } }] });
+    const chunk = sealed([MARKER, KIND.snapshotChunk, ...varint(T), 0, 2, ...setOf(text('a'), text('a'), text('d'), text('n')), ...setOf(text('b'), text('a'), text('e'), text('n'))]);
+    expect(decode(chunk)).toEqual({ kind: 'snapshotChunk', timestampMs: T, index: 0, entries: [setEntry('a', 'a', 'd', 'n'), setEntry('b', 'a', 'e', 'n')] });
+  });
+
+  it('refuse a name whose bytes are the code units of the name before but not UTF-8 (é as the one byte e9)', () => {
+    const latin1 = [1, 0xe9];
+    const keyLikePath = operationBody(1, setOf(text('\u00e9'), latin1, text('db'), text('ns')));
+    expect(() => decode(keyLikePath)).toThrow('operation.key is not valid UTF-8');
+    const dbLikeBefore = sealed([
+      MARKER, KIND.batch, ...varint(T), 2,
+      1, ...varint(T), ...setOf(text('a'), text('a'), text('\u00e9'), text('ns')),
+      2, ...varint(T), ...setOf(text('b'), text('b'), latin1, text('ns')),
+    ]);
+    expect(() => decode(dbLikeBefore)).toThrow('BATCH.operations[1].db is not valid UTF-8');
+  });
+
   // Exact messages: a reader that named the wrong part or field would send an operator to the wrong byte.
   const named: [string, Uint8Array, string][] = [
     ['an unknown kind', sealed([MARKER, 9]), 'envelope.kind 9 is not a data frame kind'],
