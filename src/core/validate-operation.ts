@@ -3,14 +3,17 @@ import { InvalidOperationError, LimitExceededError } from './errors.js';
 import { FRAME_ENVELOPE_BYTES, type Limits } from './limits.js';
 import type { Operation } from './operation.js';
 
-/** Checks a write before the primary accepts it: a bad one is refused, never half-replicated. */
-export function validateOperation(op: Operation, limits: Limits): void {
+/**
+ * Checks a write before the primary accepts it: a bad one is refused, never half-replicated.
+ * Returns its bound on the wire (operationWireBytesMax), which the log then sizes it by.
+ */
+export function validateOperation(op: Operation, limits: Limits): number {
   switch (op.type) {
     case 'SET':
       checkPath(op.path, limits);
-      for (const [field, name] of [['key', op.key], ['db', op.db], ['namespace', op.namespace]] as const) {
-        checkName(field, name, limits);
-      }
+      checkName('key', op.key, limits);
+      checkName('db', op.db, limits);
+      checkName('namespace', op.namespace, limits);
       checkTags(op.tags, limits);
       checkExpiry(op.expiresAtMs);
       if (op.value.length > limits.valueBytesMax) {
@@ -37,6 +40,7 @@ export function validateOperation(op: Operation, limits: Limits): void {
   if (wireBytes + FRAME_ENVELOPE_BYTES > limits.frameBytesMax) {
     throw new LimitExceededError(`operation of up to ${wireBytes} wire bytes does not fit frameBytesMax (${limits.frameBytesMax})`);
   }
+  return wireBytes;
 }
 
 function checkPath(path: string, limits: Limits): void {

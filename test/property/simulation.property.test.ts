@@ -51,7 +51,9 @@ describe('scenario properties: the real core under arbitrary workloads and fault
   });
 
   it('every write the arbitraries and the swarm workload draw is one the primary accepts: none is wasted on a refusal', () => {
-    fc.assert(fc.property(writeStepArb, (step) => validateOperation(operationOfStep(step, SIM_EPOCH_MS), simLimits)), { numRuns: 2_000 });
+    fc.assert(fc.property(writeStepArb, (step) => {
+      validateOperation(operationOfStep(step, SIM_EPOCH_MS), simLimits);
+    }), { numRuns: 2_000 });
     for (let seed = 1; seed <= WORKLOAD_SEEDS; seed += 1) {
       const { workload } = swarmOptions(seed);
       const prng = new Prng(seed);

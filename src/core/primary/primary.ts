@@ -189,7 +189,7 @@ export class Primary implements StateMachine {
     if (this.state === 'failed') throw new StorageFailedError(`primary storage failed (${this.storageFailure}); writes are refused until the primary is restarted`);
     if (this.state === 'closed') throw new NotReadyError('primary is closed');
     if (this.state === 'deposed') throw new DeposedError(`primary deposed by epoch ${this.deposedByEpoch} (ours is ${this.epoch}): writes go to the new primary`);
-    validateOperation(op, this.limits);
+    const wireBytes = validateOperation(op, this.limits);
     // An entry past its expiry is already gone for readers: delete it before a write can revive it.
     this.expireKeys(nowMs);
     if (this.pending.length >= this.limits.pendingWritesMax) {
@@ -207,7 +207,7 @@ export class Primary implements StateMachine {
         `${healthy} secondaries streaming and heard from within ${this.writeQuorum.lagMsMax} ms, ${this.writeQuorum.replicasMin} wanted (minReplicasToWrite)`,
       );
     }
-    return this.append(op, nowMs);
+    return this.append(op, wireBytes, nowMs);
   }
 
   /**
@@ -435,9 +435,10 @@ export class Primary implements StateMachine {
 
   // ---- writes and storage ----
 
-  private append(op: Operation, nowMs: number): number {
+  /** `wireBytes`: the operation's operationWireBytesMax, what the log sizes it by. */
+  private append(op: Operation, wireBytes: number, nowMs: number): number {
     const entry: LogEntry = { sequence: this.log.lastSequence + 1, timestampMs: nowMs, op };
-    this.log.append(entry, operationWireBytesMax(op), this.neededFrom());
+    this.log.append(entry, wireBytes, this.neededFrom());
     this.expiry.observe(op);
     this.pending.push(entry);
     this.issuePending();
@@ -512,7 +513,8 @@ export class Primary implements StateMachine {
     while (this.pending.length < this.limits.pendingWritesMax) {
       const path = this.expiry.takeExpired(nowMs);
       if (path === undefined) return;
-      const sequence = this.append({ type: 'DELETE', path }, nowMs);
+      const op: Operation = { type: 'DELETE', path };
+      const sequence = this.append(op, operationWireBytesMax(op), nowMs);
       this.expiredKeys += 1;
       this.emit({ kind: 'expired', path, sequence });
     }

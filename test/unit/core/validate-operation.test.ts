@@ -126,11 +126,11 @@ describe('validateOperation', () => {
     expect(() => validateOperation(op, limits)).toThrow(`operation of up to ${operationWireBytesMax(op)} wire bytes does not fit frameBytesMax (${limits.frameBytesMax})`);
   });
 
-  it('accepts every operation of the shared arbitraries whose names are well-formed Unicode', () => {
+  it('accepts every operation of the shared arbitraries whose names are well-formed Unicode, and gives its wire bound', () => {
     // The codec's arbitraries include lone surrogates on purpose (the wire carries them); writes
     // holding one are refused, as the next test shows.
     fc.assert(fc.property(operationArb.filter(hasWellFormedNames), (op) => {
-      validateOperation(op, DEFAULT_LIMITS);
+      expect(validateOperation(op, DEFAULT_LIMITS)).toBe(operationWireBytesMax(op));
     }), { numRuns: 300 });
   });
 

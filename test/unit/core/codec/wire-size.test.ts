@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { quoteAscii } from '../../../../src/core/codec/canonical-json.js';
 import { encodeFrame } from '../../../../src/core/codec/encode.js';
 import { operationWireBytesMax } from '../../../../src/core/codec/wire-size.js';
 import type { Frame } from '../../../../src/core/frame.js';
@@ -70,6 +72,19 @@ describe('operationWireBytesMax', () => {
     const ascii = operationWireBytesMax({ type: 'DELETE', path: 'abcd' });
     expect(operationWireBytesMax({ type: 'DELETE', path: 'abcde' }) - ascii).toBe(1);
     expect(operationWireBytesMax({ type: 'DELETE', path: 'abcd\u00e9' }) - ascii).toBe(5 * 6 - 4);
+  });
+
+  // The log's byte bound rests on this count: any change to it would change what a log keeps.
+  it('counts a printable ASCII name as its quoted JSON, quotes and backslashes escaped, and any other name 6x', () => {
+    const empty = operationWireBytesMax({ type: 'DELETE', path: '' });
+    const names = fc.oneof(fc.string({ unit: fc.constantFrom('a', '"', '\\', ' ', '~', '\u001f', '\u007f', '\u00e9') }), fc.string({ unit: 'binary' }));
+    fc.assert(
+      fc.property(names, (name) => {
+        const printable = /^[\x20-\x7e]*$/.test(name);
+        const expected = printable ? quoteAscii(name).length : name.length * 6 + 2;
+        expect(operationWireBytesMax({ type: 'DELETE', path: name }) - empty).toBe(expected - 2);
+      }),
+    );
   });
 
   it('counts a FLUSH\'s names as any other, and a null one as an empty one', () => {
