@@ -158,6 +158,12 @@ export const SLAB_BYTES = 64 * 1_024;
 export const JSON_DEPTH_MAX = 8;
 /** Operations a persisted log's replay at open() hands the storage in one apply. */
 export const REPLAY_BATCH_ENTRIES = 4_096;
+/**
+ * The binary encoder's scratch (binary-bytes.ts), where a long name is encoded once to learn
+ * whether it is ASCII: three bytes per code unit of the default nameLengthMax. A longer name is
+ * sized by a loop over its code units instead, slower and the same.
+ */
+export const NAME_SCRATCH_BYTES = 3 * 4_096;
 
 export function validateLimits(limits: Limits): void {
   for (const [name, value] of Object.entries(limits)) {

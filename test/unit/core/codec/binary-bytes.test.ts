@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
 import { ByteReader, ByteWriter, utf8Bytes, varintBytes } from '../../../../src/core/codec/binary-bytes.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
+import { NAME_SCRATCH_BYTES } from '../../../../src/core/limits.js';
 
 /** What `write` puts in a writer sized `sizeBytes`, which it must fill exactly. */
 function written(sizeBytes: number, write: (writer: ByteWriter) => void): number[] {
@@ -39,6 +40,26 @@ describe('utf8Bytes', () => {
   it('sizes what ByteWriter.text writes', () => {
     const text = '\u0800\u{10000}';
     expect(written(8, (writer) => writer.text(text))).toEqual([7, ...new TextEncoder().encode(text)]);
+  });
+
+  // Long names are sized and written natively: the same bytes as the loop, at every length and wherever the wide unit is.
+  it.each([
+    ['ASCII at the native threshold', 'a'.repeat(64)],
+    ['ASCII at nameLengthMax', 'l'.repeat(4_096)],
+    ['ASCII filling the scratch', 'l'.repeat(NAME_SCRATCH_BYTES)],
+    ['ASCII beyond the scratch', 'l'.repeat(NAME_SCRATCH_BYTES + 1)],
+    ['a wide unit last', `${'a'.repeat(100)}\u00e9`],
+    ['a wide unit first, so that the scratch fills with a unit left over', `\u00e9${'a'.repeat(NAME_SCRATCH_BYTES - 1)}`],
+    ['an astral character in the middle', `${'a'.repeat(50)}\u{1f600}${'b'.repeat(50)}`],
+  ])('sizes and writes a long name, %s, as TextEncoder does', (_, text) => {
+    const utf8 = new TextEncoder().encode(text);
+    expect(utf8Bytes(text)).toBe(utf8.length);
+    const sizeBytes = varintBytes(utf8.length) + utf8.length;
+    expect(written(sizeBytes, (writer) => writer.text(text)).slice(-utf8.length)).toEqual([...utf8]);
+  });
+
+  it('refuses a lone surrogate in a long name', () => {
+    expect(() => utf8Bytes(`${'a'.repeat(100)}\ud800`)).toThrow(new AssertionError('binary frames carry well-formed names only: a lone surrogate has no UTF-8'));
   });
 });
 
