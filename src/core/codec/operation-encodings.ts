@@ -1,6 +1,5 @@
 import type { Operation } from '../operation.js';
-import { canonicalJson } from './canonical-json.js';
-import { operationToWire } from './operation-wire.js';
+import { operationDataJson } from './operation-text.js';
 
 /**
  * An operation's canonical JSON (the text of its wire data), made once for an admitted operation
@@ -31,7 +30,7 @@ export function releaseOperation(op: Operation): void {
 export function operationDataText(op: Operation): string {
   const kept = admitted.get(op);
   if (kept?.text != null) return kept.text;
-  const text = canonicalJson(operationToWire(op).data);
+  const text = operationDataJson(op);
   if (kept !== undefined) kept.text = text;
   return text;
 }
