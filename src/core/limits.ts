@@ -164,6 +164,12 @@ export const REPLAY_BATCH_ENTRIES = 4_096;
  * sized by a loop over its code units instead, slower and the same.
  */
 export const NAME_SCRATCH_BYTES = 3 * 4_096;
+/**
+ * Encoded frames of up to FRAME_SLAB_SHARE_BYTES_MAX bytes are views of slabs of this size
+ * (frame-bytes.ts); larger frames have arrays of their own, so a slab holds at least 16 of them.
+ */
+export const FRAME_SLAB_BYTES = 64 * 1_024;
+export const FRAME_SLAB_SHARE_BYTES_MAX = 4 * 1_024;
 
 export function validateLimits(limits: Limits): void {
   for (const [name, value] of Object.entries(limits)) {

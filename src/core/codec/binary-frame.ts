@@ -7,6 +7,7 @@ import { ByteReader, ByteSizer, ByteWriter, type ByteSink } from './binary-bytes
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
+import { frameBytes } from './frame-bytes.js';
 import { writeFrameLength } from './frame-length.js';
 import { operationFromBinary, setOperationFromBinary, writeOperation } from './operation-binary.js';
 import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
@@ -32,7 +33,7 @@ export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFram
   writeFrame(sizer, frame);
   const bodyBytes = sizer.bytes + SHA256_BYTES;
   if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
-  const bytes = new Uint8Array(FRAME_HEADER_BYTES + bodyBytes);
+  const bytes = frameBytes(FRAME_HEADER_BYTES + bodyBytes);
   writeFrameLength(bytes, bodyBytes);
   const writer = new ByteWriter(bytes, FRAME_HEADER_BYTES);
   writeFrame(writer, frame);

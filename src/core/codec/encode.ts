@@ -6,6 +6,7 @@ import { encodeBinaryFrame, isDataFrame } from './binary-frame.js';
 import { checksumWithCanonicalData } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameText, type FrameText } from './frame-text.js';
+import { frameBytes } from './frame-bytes.js';
 import { writeFrameLength } from './frame-length.js';
 import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
 
@@ -34,7 +35,7 @@ export function encodeFrame(frame: Frame, limits: Limits, wireFormat: WireFormat
   const body = envelopeJson(text, checksum);
   // Messages made only on failure: a template with numbers costs a conversion on every frame.
   if (body.length > limits.frameBytesMax) throw new AssertionError(`encodeFrame: body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
-  const bytes = new Uint8Array(FRAME_HEADER_BYTES + body.length);
+  const bytes = frameBytes(FRAME_HEADER_BYTES + body.length);
   writeFrameLength(bytes, body.length);
   const { written } = utf8.encodeInto(body, bytes.subarray(FRAME_HEADER_BYTES));
   assert(written === body.length, 'encodeFrame: the body must be pure ASCII');
