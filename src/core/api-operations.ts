@@ -3,7 +3,8 @@
  * simulator's workloads and scenarios submit, so that a simulated run goes through the same
  * translation (TTL in seconds from now, the context's db and namespace, key and tags defaults).
  */
-import { copyBytes } from './byte-slab.js';
+import { ByteSlab } from './byte-slab.js';
+import { VALUE_SLAB_BYTES, VALUE_SLAB_SHARE_BYTES_MAX } from './limits.js';
 import { InvalidOperationError } from './errors.js';
 import { NO_TAGS, type Operation } from './operation.js';
 
@@ -90,9 +91,12 @@ export function operationOf(call: ApiCall, context: StorageContext, nowMs: numbe
   }
 }
 
+/** Values leave the log in the order they entered it, so their slabs are freed in order too; a keyspace keeps its own copy. */
+const values = new ByteSlab(VALUE_SLAB_BYTES, VALUE_SLAB_SHARE_BYTES_MAX);
+
 /** A copy: the operation sits in the log after the call returns, and the caller may reuse its buffer. */
 function valueOf(data: ApiData): Uint8Array {
-  return typeof data === 'string' ? utf8.encode(data) : copyBytes(data);
+  return typeof data === 'string' ? utf8.encode(data) : values.copy(data);
 }
 
 /** A copy, for the same reason; most writes have none, and share one empty list. */

@@ -147,12 +147,12 @@ export const COMPACT_VALUE_BYTES_MAX = 1_024;
  */
 export const SHARED_NAMES_MAX = 4_096;
 /**
- * A write's value up to this size is copied into a shared slab of SLAB_BYTES (byte-slab.ts)
- * rather than into an ArrayBuffer of its own: a backing store per small value cost the primary
- * about 0.6 µs a write in allocation and collection. A value holds its slab while it lives.
+ * A write's value up to VALUE_SLAB_SHARE_BYTES_MAX is copied into a shared slab of this size
+ * (byte-slab.ts) rather than into an ArrayBuffer of its own: a backing store per small value cost
+ * the primary about 0.6 µs a write in allocation and collection. A value holds its slab while it lives.
  */
-export const SLAB_VALUE_BYTES_MAX = 1_024;
-export const SLAB_BYTES = 64 * 1_024;
+export const VALUE_SLAB_BYTES = 64 * 1_024;
+export const VALUE_SLAB_SHARE_BYTES_MAX = 1_024;
 
 /** Nesting of a JSON frame's body the decoder walks: deeper than any valid frame (envelope, data, operations, item, data, tags). */
 export const JSON_DEPTH_MAX = 8;
@@ -166,7 +166,7 @@ export const REPLAY_BATCH_ENTRIES = 4_096;
 export const NAME_SCRATCH_BYTES = 3 * 4_096;
 /**
  * Encoded frames of up to FRAME_SLAB_SHARE_BYTES_MAX bytes are views of slabs of this size
- * (frame-bytes.ts); larger frames have arrays of their own, so a slab holds at least 16 of them.
+ * (frame-bytes.ts, byte-slab.ts); larger frames have arrays of their own, so a slab holds at least 16 of them.
  */
 export const FRAME_SLAB_BYTES = 64 * 1_024;
 export const FRAME_SLAB_SHARE_BYTES_MAX = 4 * 1_024;
