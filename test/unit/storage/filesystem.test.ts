@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Keyspace, type ScanRequest } from '../../../src/core/keyspace.js';
+import { Keyspace, type ScanPage, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
 import { FileSystemStorage } from '../../../src/storage/filesystem.js';
@@ -43,6 +43,13 @@ afterEach(async () => {
 const cursorOld: Cursor = { replicationId: 'h', sequence: 1 };
 const cursorNew: Cursor = { replicationId: 'h', sequence: 2 };
 const WHOLE: ScanRequest = { afterPath: null, entriesMax: 1_000, bytesMax: 1 << 30 };
+
+/** What the memory backend holds after `operations`: the answer every backend gives. */
+async function memoryAfter(operations: Operation[]): Promise<ScanPage> {
+  const memory = new MemoryStorage();
+  await memory.apply(operations, null);
+  return memory.scan(WHOLE);
+}
 
 describe('FileSystemStorage', () => {
   describeStorageContract('FileSystemStorage', openFs);
@@ -184,6 +191,17 @@ describe('FileSystemStorage', () => {
       expect(await storage.scan(WHOLE), JSON.stringify(batch)).toEqual(await memory.scan(WHOLE));
       await storage.close();
     }
+  });
+
+  it('decides where an entry goes on the tree a full resync installed, not on the one it replaced', async () => {
+    const storage = await FileSystemStorage.open({ basePath: await tempDir(), fsync: false });
+    await storage.apply([set('a/b', '1'), set('c', '2')], cursorOld);
+    await storage.stageBegin();
+    await storage.stageApply([set('a', '3'), set('c/d', '4')]);
+    await storage.stageCommit(cursorNew);
+    await storage.apply([set('a/e', '5'), del('c/d')], cursorNew);
+    expect(await storage.scan(WHOLE)).toEqual(await memoryAfter([set('a', '3'), set('a/e', '5')]));
+    await storage.close();
   });
 
   it('stores a path whose directory holds a file that is no entry, and refuses one under such a file', async () => {
