@@ -21,6 +21,9 @@ export interface RedisLogOptions {
   readonly keyPrefix?: string;
 }
 
+/** What a failed command says failed: every storage failure is typed (StorageFailedError). */
+const WHAT = 'operation log';
+
 /** One record as the log holds it, for retention. */
 interface RecordInfo {
   readonly lastSequence: number;
@@ -77,10 +80,6 @@ interface LogKeys {
   readonly meta: string;
   readonly records: string;
 }
-
-
-/** What a failed command says failed: every storage failure is typed (StorageFailedError). */
-const WHAT = 'operation log';
 
 function keysOf(prefix: string): LogKeys {
   return { meta: `${prefix}:oplog:meta`, records: `${prefix}:oplog:records` };

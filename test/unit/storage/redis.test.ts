@@ -374,6 +374,18 @@ describeWithRedis('RedisStorage', (server) => {
       await expect(call()).rejects.toThrow(StorageFailedError);
     }
     await expect(storage.loadCursor()).rejects.toThrow(/^Redis failed a command: WRONGTYPE/);
+    for (const call of [() => storage.read('a'), () => storage.loadCursor()]) await expect(call()).rejects.toMatchObject({ cause: { name: 'ReplyError' } });
+    await cleanup();
+  });
+
+  it('writes no key for operations on a path that holds no entry', async () => {
+    const { storage, cleanup } = await openRedis('nothing');
+    await storage.apply([
+      { type: 'METADATA', path: 'm', tags: ['t'] },
+      { type: 'SET_TTL', path: 's', expiresAtMs: FAR_FUTURE_MS },
+      { type: 'DELETE', path: 'd' },
+    ], null);
+    expect(await keysOf('nothing')).toEqual(['nothing:instance']);
     await cleanup();
   });
 

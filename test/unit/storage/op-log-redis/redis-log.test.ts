@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import { ConnectionError, LogCorruptError, StorageFailedError } from '../../../../src/core/errors.js';
 import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, type PersistedLogLimits } from '../../../../src/core/limits.js';
 import { MemoryStorage } from '../../../../src/storage/memory.js';
@@ -266,6 +267,14 @@ describeWithRedis('the operation log in Redis', (server) => {
     await expect(openStore(prefix)).rejects.toThrow(/^operation log: WRONGTYPE/);
   });
 
+  it('refuses, as a bug, an append or a continuation that does not follow its last sequence', async () => {
+    const opened = await openWithRecords(`p${++prefixes}`, 1);
+    await expect(opened.appender.append(4, batchOf(2), WRITTEN_AT_MS)).rejects.toThrow(new AssertionError('log append out of order: 4 after 2'));
+    await expect(opened.appender.continueFrom(2)).rejects.toThrow(new AssertionError('the log continues from 3, not 2'));
+    await opened.appender.continueFrom(3);
+    await opened.appender.close(WRITTEN_AT_MS);
+  });
+
   it('closes its connection, and writes no CLOSED record without a history', async () => {
     const prefix = `p${++prefixes}`;
     const before = await clientIdsOf(raw);
@@ -301,6 +310,7 @@ describeIfRedis('the operation log in a Redis with appendfsync always', () => {
 it('names where it is, for the log line of its recovery: the server, db and keys, without the URL\'s user or password', () => {
   expect(redisLogStore({ url: 'redis://user:secret@cache.example:7000/3', keyPrefix: 'app' }).where).toBe('redis://cache.example:7000/3 app:oplog:*');
   expect(redisLogStore({ url: 'rediss://:secret@cache.example' }).where).toBe('rediss://cache.example:6379 nadb:oplog:*');
+  expect(redisLogStore({ url: 'redis://cache.example:7000/' }).where).toBe('redis://cache.example:7000 nadb:oplog:*');
 });
 
 describeIfRedis('the operation log in a Redis whose CONFIG is renamed, as on many managed servers', () => {
