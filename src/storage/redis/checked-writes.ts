@@ -4,7 +4,7 @@ import { assert } from '../../core/assert.js';
 /** The Redis type a key must have (or be absent) for a command to succeed on it; SET and DEL take any. */
 type KeyType = 'hash' | 'set' | 'zset';
 
-type Argument = string | number | Buffer;
+type Argument = string | Buffer;
 
 /**
  * KEYS: every key a typed command writes; ARGV: the type each must have, then the commands, each
@@ -62,7 +62,7 @@ export class CheckedWrites {
   }
 
   zadd(key: string, score: number, member: string): this {
-    return this.add('ZADD', 'zset', key, score, member);
+    return this.add('ZADD', 'zset', key, String(score), member);
   }
 
   zrem(key: string, member: string): this {
@@ -72,7 +72,9 @@ export class CheckedWrites {
   /** Queues the script on `transaction`: one command, whose reply is null. */
   queue(transaction: ChainableCommander): void {
     const keys = [...this.types.keys()];
-    transaction.eval(CHECKED_WRITES, keys.length, ...keys, ...this.types.values(), ...this.commands);
+    const typesAfterKeys: Argument[] = [...keys, ...this.types.values()];
+    // One array, never spread into the call: a large batch has more arguments than a call's stack holds.
+    transaction.eval(CHECKED_WRITES, keys.length, typesAfterKeys.concat(this.commands));
   }
 
   private add(name: string, type: KeyType | null, key: string, ...args: Argument[]): this {
@@ -81,7 +83,7 @@ export class CheckedWrites {
       assert((this.types.get(key) ?? type) === type, `${key} written as a ${this.types.get(key)} and a ${type}`);
       this.types.set(key, type);
     }
-    this.commands.push(name, args.length + 1, key, ...args);
+    this.commands.push(name, String(args.length + 1), key, ...args);
     return this;
   }
 }

@@ -389,6 +389,16 @@ describeWithRedis('RedisStorage', (server) => {
     await cleanup();
   });
 
+  it('applies a batch whose writes have more arguments than a call\'s stack holds, and a FLUSH of all it wrote', async () => {
+    const { storage, cleanup } = await openRedis();
+    const paths = Array.from({ length: 5_000 }, (_, index) => `many/${index}`);
+    await storage.apply(paths.map((path) => set(path, 'v', { key: path })), cursor(1));
+    expect(await storage.list('many/')).toHaveLength(paths.length);
+    await storage.apply([{ type: 'FLUSH', db: null, namespace: null }], cursor(2));
+    expect(await storage.list()).toEqual([]);
+    await cleanup();
+  });
+
   it('closes its connection when closed', async () => {
     const before = await clientIdsOf(raw);
     const { storage } = await openRedis();
