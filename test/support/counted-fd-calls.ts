@@ -16,6 +16,8 @@ export const counted = {
   /** The paths opened, in order. */
   opened: [] as string[],
   bytesRead: 0,
+  /** The most bytes one read returned: what a reader buffers at a time. */
+  readBytesMax: 0,
   /** Descriptors opened and not yet closed. */
   open: new Set<number>(),
   /** Bytes each writev reports short of what it wrote (ENOSPC, as libuv reports it). */
@@ -31,7 +33,7 @@ export const counted = {
 };
 
 export function resetCounts(): void {
-  Object.assign(counted, { bytesRead: 0, fsyncs: 0, fdatasyncs: 0, opened: [], open: new Set(), writevShortBy: 0, fsyncFails: false, fdatasyncFails: false, renameFails: false, unlinkFails: false });
+  Object.assign(counted, { bytesRead: 0, readBytesMax: 0, fsyncs: 0, fdatasyncs: 0, opened: [], open: new Set(), writevShortBy: 0, fsyncFails: false, fdatasyncFails: false, renameFails: false, unlinkFails: false });
 }
 
 function eio(call: string): Error {
@@ -80,6 +82,7 @@ export const unlinkFile = async (path: string): Promise<void> => {
 export const readFd: FdCalls['readFd'] = async (...args: Parameters<FdCalls['readFd']>) => {
   const read = await real.readFd(...args);
   counted.bytesRead += read.bytesRead;
+  counted.readBytesMax = Math.max(counted.readBytesMax, read.bytesRead);
   return read;
 };
 

@@ -20,7 +20,7 @@ export const UNMARKED_MAGIC = Buffer.from('NADBAOF1');
 /**
  * The most bytes one record takes, marker and frame header included: one append, so the most a
  * torn tail holds. A bad record with more bytes after it (other than zeros) is damage; the search
- * for a good record after one, and the reader asking for a record's bytes, never read more.
+ * for a good record after one never reads more, nor does the reader for a record.
  */
 const APPEND_BYTES_MAX = RECORD_MARKER.length + FRAME_HEADER_BYTES + RECORD_BYTES_MAX;
 
@@ -240,7 +240,8 @@ class ChunkReader {
     const lengthAt = offset - this.start + markerBytesOf(shape);
     if (this.buffered.length - lengthAt < 4) return READ_CHUNK_BYTES;
     const recordBytes = markerBytesOf(shape) + FRAME_HEADER_BYTES + this.buffered.readUInt32LE(lengthAt);
-    return Math.max(READ_CHUNK_BYTES, Math.min(recordBytes, APPEND_BYTES_MAX));
+    // A length past RECORD_BYTES_MAX is bad from the header alone: none of its bytes are needed.
+    return recordBytes > APPEND_BYTES_MAX ? READ_CHUNK_BYTES : Math.max(READ_CHUNK_BYTES, recordBytes);
   }
 
   /** Up to `length` bytes from `offset` (fewer at the end of the file); offsets only move forward. */

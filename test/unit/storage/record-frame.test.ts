@@ -106,6 +106,9 @@ describe('goodRecordAfter', () => {
     expect(goodRecordAfter(claimingAll(4, 300), 0, MARKED)).toEqual({ kind: 'unsearched', offset: 40 });
     // 332 + 320 + 308: 960 checked, and nothing good.
     expect(goodRecordAfter(claimingAll(3, 300), 0, MARKED)).toEqual({ kind: 'torn' });
+    // A candidate whose length is past RECORD_BYTES_MAX costs nothing: no CRC is computed over it.
+    const unchecked = Buffer.concat([RECORD_MARKER, frameHeader(0xffffffff, 0)]);
+    expect(goodRecordAfter(Buffer.concat([claimingAll(3, 300), unchecked]), 0, MARKED)).toEqual({ kind: 'torn' });
     // Two candidates of 2 * 514 - 28 bytes: 1000 exactly is not past the limit, 1002 is.
     expect(goodRecordAfter(claimingAll(2, 486), 0, MARKED)).toEqual({ kind: 'torn' });
     expect(goodRecordAfter(claimingAll(2, 487), 0, MARKED)).toEqual({ kind: 'unsearched', offset: 16 });

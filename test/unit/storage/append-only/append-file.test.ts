@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -30,6 +30,13 @@ afterEach(async () => {
 });
 
 const RECORD: BatchRecord = { operations: [set('p', 'value')], cursor: { replicationId: 'h', sequence: 1 } };
+
+function frameHeader(payloadBytes: number, crc: number): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(payloadBytes, 0);
+  header.writeUInt32LE(crc, 4);
+  return header;
+}
 
 function bytesOf(record: BatchRecord): Buffer {
   return Buffer.concat(encodeRecord(record));
@@ -130,6 +137,8 @@ describe('replay', () => {
     const { records: read, ...sizes } = await replayed(false);
     expect(sizes).toEqual({ bytes, cutBytes: zerosBytes, marked: true });
     expect(counted.bytesRead).toBe(bytes + zerosBytes);
+    // A chunk, or one record when it is larger: never the whole file at once.
+    expect(counted.readBytesMax).toBeLessThanOrEqual(bytesOf(records[3] as BatchRecord).length);
     // Compared as buffers: a deep equality of megabytes element by element takes seconds.
     expect(read.map((record) => record.cursor)).toEqual(records.map((record) => record.cursor));
     read.forEach((record, index) => {
@@ -206,6 +215,19 @@ describe('replay: damage and torn tails', () => {
         expect(await readFile(file)).toEqual(damaged);
       }
     }
+  });
+
+  it('refuses a bad record with more bytes after it than one append writes, without reading them', async () => {
+    await writeWhole(file, [RECORD], false);
+    const offset = (await stat(file)).size;
+    // A length above RECORD_BYTES_MAX, then a hole past 1 GiB (sparse: no disk used) and one byte.
+    await writeFile(file, Buffer.concat([await readFile(file), RECORD_MARKER, frameHeader(0xffffffff, 0)]));
+    const size = offset + 12 + RECORD_BYTES_MAX + 1;
+    await truncate(file, size - 1);
+    await appendFile(file, Buffer.from([1]));
+    resetCounts();
+    await expect(replayed(false)).rejects.toThrow(`corrupt record in ${file} at byte ${offset} (a record length of 4294967295 bytes) with ${size - offset} bytes from it, more than one append writes`);
+    expect(counted.readBytesMax).toBeLessThanOrEqual(READ_CHUNK_BYTES);
   });
 
   it('refuses the last record under a length past the end of the file when its CRC-32 holds over the bytes there: a whole record, not a torn one', async () => {
