@@ -8,6 +8,8 @@
  *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--json FILE] [--smoke]
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
+ * NADB_BENCH_MEMORY_TRACE=1 prints where each node's memory is as its RSS grows (memory-trace.ts);
+ * NADB_BENCH_SECONDARY_FLAGS='--flag …' starts our secondaries with those node flags.
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
  * bench-results/) holds the plan, the machine, every round's figures and the medians.
  */

@@ -11,6 +11,7 @@ import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runt
 import { epochMs, lagFigures, type LagFigures } from './figures.js';
 import { GcPauses } from './gc-pauses.js';
 import { STEADY_SLOW_MS, type SlowWrite } from './lag-causes.js';
+import { traceMemory } from './memory-trace.js';
 
 export type NodeConfig = { readonly role: 'primary'; readonly storage: string } | { readonly role: 'secondary'; readonly storage: string; readonly primaryPort: number };
 
@@ -250,7 +251,9 @@ async function start(config: NodeConfig): Promise<NetworkSyncBackend> {
 }
 
 const gcPauses = new GcPauses();
-const node = await start(JSON.parse(process.argv[2] ?? '{}') as NodeConfig);
+const config = JSON.parse(process.argv[2] ?? '{}') as NodeConfig;
+traceMemory(config.role);
+const node = await start(config);
 send({ kind: 'ready', port: node.listenPort });
 process.on('SIGTERM', () => process.exit(0));
 process.on('message', (task: Task) => {

@@ -32,6 +32,8 @@ function bundleNodeProcess(): Promise<unknown> {
  */
 const CPU_PROFILE_DIR = process.env.NADB_BENCH_CPU_PROF;
 let profiled = 0;
+/** NADB_BENCH_SECONDARY_FLAGS='--flag …': node flags for our secondaries (V8's heap sizing, to measure it). */
+const SECONDARY_FLAGS = process.env.NADB_BENCH_SECONDARY_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
 
 /** A forked node: tasks in, results out, one at a time. */
 class NodeProcess {
@@ -52,7 +54,8 @@ class NodeProcess {
     // A folder per node: node writes a profile per thread.
     const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, `${config.role}-${(profiled += 1)}`)}`];
     await bundleNodeProcess();
-    const child = fork(NODE_BUNDLE, [JSON.stringify(config)], { execArgv: profiling, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const flags = config.role === 'secondary' ? SECONDARY_FLAGS : [];
+    const child = fork(NODE_BUNDLE, [JSON.stringify(config)], { execArgv: [...profiling, ...flags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node = new NodeProcess(child);
     const startingMs = config.role === 'secondary' ? ((await node.next('starting')) as { atMs: number }).atMs : null;
     const ready = (await node.next('ready')) as { port: number | null };

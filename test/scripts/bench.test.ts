@@ -18,19 +18,21 @@ const SMOKE_RESYNC_KEYS = 1_000;
 /** A SET of a 100-byte value to a key `burst/N` is at least this long in RESP; our frames are longer still. */
 const STREAM_BYTES_PER_WRITE_MIN = 130;
 const BENCH_TIMEOUT_MS = 120_000;
+/** A node flag that changes nothing the smoke measures, to see NADB_BENCH_SECONDARY_FLAGS reach the secondaries only. */
+const SECONDARY_FLAG = '--max-semi-space-size=16';
 
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function smoke(system: 'ours' | 'redis'): Promise<{ rounds: SystemRound[]; stdout: string }> {
+async function smoke(system: 'ours' | 'redis', env: NodeJS.ProcessEnv = {}): Promise<{ rounds: SystemRound[]; stdout: string; stderr: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'nadb-bench-test-'));
   dirs.push(dir);
   const jsonPath = join(dir, 'bench.json');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, '--smoke', '--systems', system, '--json', jsonPath]);
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, '--smoke', '--systems', system, '--json', jsonPath], { env: { ...process.env, ...env } });
   const report = JSON.parse(await readFile(jsonPath, 'utf8')) as { results: Record<string, SystemRound[]> };
-  return { rounds: report.results[system] ?? [], stdout };
+  return { rounds: report.results[system] ?? [], stdout, stderr };
 }
 
 /**
@@ -56,7 +58,7 @@ function expectMeasured(rounds: readonly SystemRound[], cpuMicrosPerOpMin: numbe
 
 describe('npm run bench -- --smoke', () => {
   it('measures every figure of this library', { timeout: BENCH_TIMEOUT_MS }, async () => {
-    const { rounds, stdout } = await smoke('ours');
+    const { rounds, stdout, stderr } = await smoke('ours', { NADB_BENCH_MEMORY_TRACE: '1', NADB_BENCH_SECONDARY_FLAGS: SECONDARY_FLAG });
     // This library spends well over one tick on 2,000 writes.
     expectMeasured(rounds, Number.MIN_VALUE);
     expect(stdout).toContain('| replicated writes/s (every secondary applied) |');
@@ -68,6 +70,9 @@ describe('npm run bench -- --smoke', () => {
     expect(causes.slowWrites).toBeLessThanOrEqual(round.steadyLag.samples);
     expect(causes.slowWrites > 0).toBe(round.steadyLag.maxMs >= causes.slowMs);
     expect(stdout).toMatch(/^Round 1, ours, steady rate: \d+ of \d+ writes took 10 ms or more; covered by GC pauses of the primary \d+/m);
+    // Every node passes its first 32 MiB step at once; only the secondaries have the flag.
+    expect(stderr).toMatch(/^\[memory primary \d+\] rss \d+ MiB: heap \d+\/\d+ \(.*old \d+\/\d+.*\), arrayBuffers \d+, outside both \d+$/m);
+    expect(stderr).toMatch(new RegExp(`^\\[memory secondary \\d+ ${SECONDARY_FLAG}\\] rss \\d+ MiB`, 'm'));
   });
 });
 
