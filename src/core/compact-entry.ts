@@ -2,7 +2,7 @@ import { DEFAULT_CONTEXT } from './api-operations.js';
 import { assert } from './assert.js';
 import { bytesToText as byteText, textToBytes } from './byte-text.js';
 import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from './limits.js';
-import type { SetOperation } from './operation.js';
+import { NO_TAGS, type SetOperation } from './operation.js';
 
 /** A value as a keyspace holds it: one-byte text (a character per byte) when small, else bytes. */
 export type CompactValue = string | Uint8Array;
@@ -25,8 +25,6 @@ export interface CompactEntry {
  * as decoded operations (`npm run bench:memory`).
  */
 export type StoredEntry = CompactValue | CompactEntry;
-
-const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /** One copy of each name seen, up to SHARED_NAMES_MAX names. */
 export class SharedNames {
