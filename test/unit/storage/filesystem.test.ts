@@ -204,6 +204,16 @@ describe('FileSystemStorage', () => {
     await storage.close();
   });
 
+  it('counts no entry whose value file is gone, whatever its metadata says', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    await storage.apply([set('x', '1'), set('y', '2')], null);
+    await rm(join(basePath, 'x'));
+    expect([await storage.read('x'), await storage.metadata('x'), await storage.exists('x')]).toEqual([undefined, undefined, false]);
+    expect(await storage.list()).toEqual(['y']);
+    await storage.close();
+  });
+
   it('stores a path whose directory holds a file that is no entry, and refuses one under such a file', async () => {
     const basePath = await tempDir();
     await mkdir(join(basePath, 'dir'), { recursive: true });
