@@ -308,6 +308,18 @@ describe('FileSystemStorage', () => {
       expect(steps).toBeGreaterThanOrEqual(14);
     });
 
+    it('keeps the new cursor\'s epoch through a crash after the journal (a promoted primary\'s history is fenced by it)', async () => {
+      const basePath = await tempDir();
+      const storage = await FileSystemStorage.open({ basePath, fsync: false });
+      await storage.apply(oldEntries, cursorOld);
+      await storage.stageBegin();
+      await storage.stageApply(newEntries);
+      const layout = layoutOf(basePath);
+      const fenced: Cursor = { ...cursorNew, epoch: 4 };
+      await commitSteps(layout, new Disk(layout.tmp, false), fenced).next();
+      expect(await stateAfterOpen(basePath)).toEqual({ ...allNew, cursor: fenced });
+    });
+
     it('completes a journaled commit before serving a call on the same instance', async () => {
       const { storage, commit } = await stagedCommit(await tempDir());
       for (let step = 0; step < 3; step += 1) await commit.next();
