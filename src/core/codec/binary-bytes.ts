@@ -289,10 +289,14 @@ export class Raw {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-export function partsBytes(parts: readonly Part[]): number {
+/** The bytes `write` lays out, in an array of exactly their size: sized by a ByteSizer, then written. */
+export function encodeSized(write: (out: ByteSink) => void): Uint8Array {
   const sizer = new ByteSizer();
-  writeParts(sizer, parts);
-  return sizer.bytes;
+  write(sizer);
+  const writer = new ByteWriter(new Uint8Array(sizer.bytes));
+  write(writer);
+  writer.finish(sizer.bytes);
+  return writer.bytes;
 }
 
 export function writeParts(sink: ByteSink, parts: readonly Part[]): void {

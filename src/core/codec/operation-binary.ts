@@ -1,6 +1,6 @@
 import type { Limits } from '../limits.js';
 import { NO_TAGS, type Operation, type OperationType, type SetOperation } from '../operation.js';
-import { ByteSizer, ByteWriter, type ByteReader, type ByteSink } from './binary-bytes.js';
+import { encodeSized, type ByteReader, type ByteSink } from './binary-bytes.js';
 
 /**
  * One operation in a binary frame (docs/PROTOCOL.md, "Binary data frames"): its type code, then
@@ -17,12 +17,7 @@ function nameBytesMaxOf(limits: Limits): number {
 }
 
 export function operationToBinary(op: Operation): Uint8Array {
-  const sizer = new ByteSizer();
-  writeOperation(sizer, op);
-  const writer = new ByteWriter(new Uint8Array(sizer.bytes));
-  writeOperation(writer, op);
-  writer.finish(sizer.bytes);
-  return writer.bytes;
+  return encodeSized((out) => writeOperation(out, op));
 }
 
 /**

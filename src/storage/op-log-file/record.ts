@@ -1,7 +1,7 @@
 import { assert } from '../../core/assert.js';
 import { operationWireBytesMax } from '../../core/codec/index.js';
-import { operationFromBinary, operationToBinary } from '../../core/codec/operation-binary.js';
-import { ByteReader, ByteWriter, partsBytes, Raw, writeParts, type Part } from '../../core/codec/binary-bytes.js';
+import { operationFromBinary, writeOperation } from '../../core/codec/operation-binary.js';
+import { ByteReader, encodeSized, writeParts, type ByteSink } from '../../core/codec/binary-bytes.js';
 import { LogCorruptError, ProtocolError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import type { LogEntry, Operation } from '../../core/operation.js';
@@ -21,14 +21,17 @@ export const LOG_RECORD_SHAPE: FrameShape = markedShape(LOG_PAYLOAD_BYTES_MIN);
 
 /** The record's frame as chunks for one gathered write. */
 export function encodeLogRecord(record: LogRecord): Uint8Array[] {
-  const parts: Part[] = record.kind === 'closed'
-    ? [KIND_CLOSED, record.writtenAtMs, record.lastSequence]
-    : [KIND_OPERATIONS, record.writtenAtMs, record.firstSequence, record.operations.length, ...record.operations.map((op) => new Raw(operationToBinary(op)))];
-  const size = partsBytes(parts);
-  const writer = new ByteWriter(new Uint8Array(size));
-  writeParts(writer, parts);
-  writer.finish(size);
-  return markedFrame([writer.bytes]);
+  return markedFrame([encodeSized((out) => writeRecord(out, record))]);
+}
+
+/** The operations are written in place, not encoded one by one and copied. */
+function writeRecord(out: ByteSink, record: LogRecord): void {
+  if (record.kind === 'closed') {
+    writeParts(out, [KIND_CLOSED, record.writtenAtMs, record.lastSequence]);
+    return;
+  }
+  writeParts(out, [KIND_OPERATIONS, record.writtenAtMs, record.firstSequence, record.operations.length]);
+  for (const op of record.operations) writeOperation(out, op);
 }
 
 /** A payload whose CRC matched: anything wrong in it is a bug or tampering, never a torn write. */

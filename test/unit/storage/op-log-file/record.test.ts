@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { operationWireBytesMax } from '../../../../src/core/codec/index.js';
 import { operationToBinary } from '../../../../src/core/codec/operation-binary.js';
-import { ByteWriter, partsBytes, Raw, writeParts, type Part } from '../../../../src/core/codec/binary-bytes.js';
+import { encodeSized, Raw, writeParts, type Part } from '../../../../src/core/codec/binary-bytes.js';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import { decodeLogRecord, encodeLogRecord, recordChunks } from '../../../../src/storage/op-log-file/record.js';
@@ -10,11 +10,7 @@ import { del, set } from '../../../support/ops.js';
 
 /** A payload made by hand: its CRC would hold, whatever it says. */
 function payloadOf(parts: Part[]): Uint8Array {
-  const size = partsBytes(parts);
-  const writer = new ByteWriter(new Uint8Array(size));
-  writeParts(writer, parts);
-  writer.finish(size);
-  return writer.bytes;
+  return encodeSized((out) => writeParts(out, parts));
 }
 
 function decode(parts: Part[]): ReturnType<typeof decodeLogRecord> {
