@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { assert } from '../core/assert.js';
-import { RECORD_BYTES_MAX, RESYNC_CHECKED_BYTES_MAX } from './append-only/limits.js';
+import { RECORD_BYTES_MAX, RESYNC_CHECKED_BYTES_MAX } from './limits.js';
 
 /**
  * The frame of a record in this library's own files (the append-only file, the operation log's

@@ -6,7 +6,8 @@ import { closeFd, fdatasyncFd, fstatFd, fsyncFd, openFd, readFd, renameFile, tru
 import { isMissing } from '../filesystem/disk.js';
 import { syncPath } from '../filesystem/file-io.js';
 import { describeAfterBad, FRAME_HEADER_BYTES, frameAt, goodRecordAfter, isWholeUnderWrongLength, markerBytesOf, RECORD_MARKER, type Framed, type FrameShape } from '../record-frame.js';
-import { READ_CHUNK_BYTES, RECORD_BYTES_MAX } from './limits.js';
+import { RECORD_BYTES_MAX } from '../limits.js';
+import { READ_CHUNK_BYTES } from './limits.js';
 import { decodeRecord, encodeRecord, RECORD_SHAPE, UNMARKED_RECORD_SHAPE, type BatchRecord } from './record.js';
 
 /**

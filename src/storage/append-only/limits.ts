@@ -1,21 +1,9 @@
 /**
  * The append-only storage's limits and thresholds, in one place (the core's are in
- * src/core/limits.ts, the runtime's in src/runtime/limits.ts).
+ * src/core/limits.ts, the runtime's in src/runtime/limits.ts, the record frame's it shares with
+ * the operation log in src/storage/limits.ts).
  */
 
-/**
- * A record larger than this is corruption: an apply's batch is bounded far below it by the core.
- * The operation log's segments frame their records as this file does (src/storage/record-frame.ts),
- * under the same bound.
- */
-export const RECORD_BYTES_MAX = 1024 * 1024 * 1024;
-/**
- * After a bad record, candidate frames are checked for a good record (each costs a CRC over its
- * length) until this many bytes have been checked; then the bad record is called damage, not a
- * torn tail (the safe side: a startup error, never a cut). Only bytes built to look like frames
- * come near it: it keeps the search linear in the file's size.
- */
-export const RESYNC_CHECKED_BYTES_MAX = 1024 * 1024 * 1024;
 /** Entries per record when a whole keyspace is written (a rewrite, a staged commit). */
 export const REWRITE_ENTRIES_PER_RECORD = 4096;
 /**

@@ -1,12 +1,12 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { RECORD_BYTES_MAX } from '../../../src/storage/append-only/limits.js';
+import { RECORD_BYTES_MAX } from '../../../src/storage/limits.js';
 import { encodeLogRecord, LOG_RECORD_SHAPE } from '../../../src/storage/op-log-file/record.js';
 import { describeAfterBad, frameAt, goodRecordAfter, isWholeUnderWrongLength, markedFrame, markedShape, RECORD_MARKER, type FrameShape } from '../../../src/storage/record-frame.js';
 
 // RESYNC_CHECKED_BYTES_MAX made 1000 bytes, so that a search that gives up can be shown on a few.
-vi.mock('../../../src/storage/append-only/limits.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../src/storage/append-only/limits.js')>()),
+vi.mock('../../../src/storage/limits.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../src/storage/limits.js')>()),
   RESYNC_CHECKED_BYTES_MAX: 1000,
 }));
 
