@@ -190,10 +190,10 @@ export class FileSystemStorage extends SerializedStorage {
   /**
    * Before serving: completes a commit that failed once its journal was written (one read when
    * there is none), and redoes an apply that failed midway. Until then the live data is
-   * half-replaced, which no reader may see.
+   * half-replaced, which no reader may see. The failed commit forgot the tree's knowledge already.
    */
   private async settle(): Promise<void> {
-    if (await completeJournaledCommit(this.live.layout, this.live.disk)) this.live.tree.forget();
+    await completeJournaledCommit(this.live.layout, this.live.disk);
     if (this.settled) return;
     await redoJournaled(this.live);
     this.settled = true;
@@ -205,10 +205,9 @@ function fsyncModeOf(fsync: FileSystemStorageOptions['fsync']): FsyncMode {
   return fsync === false ? 'never' : fsync;
 }
 
-/** Before serving: a commit whose journal exists was decided, and is completed. True when one was. */
-async function completeJournaledCommit(layout: FsLayout, disk: Disk): Promise<boolean> {
+/** Before serving: a commit whose journal exists was decided, and is completed. */
+async function completeJournaledCommit(layout: FsLayout, disk: Disk): Promise<void> {
   const journal = await readJournal(layout);
-  if (journal === undefined) return false;
+  if (journal === undefined) return;
   for await (const _ of completeSteps(layout, disk, journal));
-  return true;
 }

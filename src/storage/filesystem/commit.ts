@@ -101,11 +101,7 @@ async function liveNames(layout: FsLayout): Promise<string[]> {
   return (await names(layout.base)).filter((name) => name !== RESERVED_SEGMENT);
 }
 
+/** A staging area gone mid-commit is damage, not an empty snapshot: installing nothing would lose it. */
 async function names(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
+  return readdir(dir);
 }

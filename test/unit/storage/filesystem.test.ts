@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Keyspace, type ScanPage, type ScanRequest } from '../../../src/core/keyspace.js';
 import type { Operation } from '../../../src/core/operation.js';
 import type { Cursor } from '../../../src/core/storage-request.js';
@@ -148,6 +148,31 @@ describe('FileSystemStorage', () => {
     expect(() => storage.checkStorable(set('a/b', 'x'))).not.toThrow();
     expect(() => storage.checkStorable({ type: 'FLUSH', db: null, namespace: null })).not.toThrow();
     await storage.close();
+  });
+
+  it('keeps a primary\'s persisted operation log in a directory of its own under .nadb', async () => {
+    const basePath = await tempDir();
+    const storage = await FileSystemStorage.open({ basePath, fsync: false });
+    expect(storage.operationLogDir).toBe(join(basePath, '.nadb', 'oplog'));
+    await storage.close();
+  });
+
+  it('stops its writer threads when closed, and when its open fails', async () => {
+    const closes = vi.spyOn(FileWriters.prototype, 'close');
+    try {
+      const basePath = await tempDir();
+      const storage = await FileSystemStorage.open({ basePath, fsync: false });
+      await storage.apply([set('a', '1')], null);
+      await storage.close();
+      expect(closes).toHaveBeenCalledTimes(1);
+      // A redo journal that cannot be read fails the open after the writers were made.
+      await rm(join(basePath, '.nadb', 'redo.journal'), { force: true });
+      await mkdir(join(basePath, '.nadb', 'redo.journal'));
+      await expect(FileSystemStorage.open({ basePath, fsync: false })).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(closes).toHaveBeenCalledTimes(2);
+    } finally {
+      closes.mockRestore();
+    }
   });
 
   describeDurabilityByFsync(async (fsync) => FileSystemStorage.open({ basePath: await tempDir(), ...(fsync === undefined ? {} : { fsync }) }));

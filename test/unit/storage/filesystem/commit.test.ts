@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
-import { readJournal } from '../../../../src/storage/filesystem/commit.js';
+import { completeSteps, readJournal } from '../../../../src/storage/filesystem/commit.js';
+import { Disk } from '../../../../src/storage/filesystem/disk.js';
 import { layoutOf, type FsLayout } from '../../../../src/storage/filesystem/layout.js';
 
 let layout: FsLayout;
@@ -33,5 +34,38 @@ describe('the commit journal', () => {
     const read = readJournal(layout);
     await expect(read).rejects.toThrow(StorageFailedError);
     await expect(read).rejects.toThrow(`${refusal} ${layout.journal}`);
+  });
+});
+
+describe('completing a journaled commit', () => {
+  const cursor = { replicationId: 'h', sequence: 2 };
+
+  async function complete(phase: 'clear' | 'install'): Promise<void> {
+    const disk = new Disk(layout.tmp, false);
+    await disk.makeDirs(layout.tmp);
+    for await (const _ of completeSteps(layout, disk, { cursor, phase }));
+  }
+
+  it('stops at a move that fails for another reason than a missing source', async () => {
+    await mkdir(layout.meta, { recursive: true });
+    await writeFile(join(layout.meta, 'a'), '{}');
+    await mkdir(layout.trashData, { recursive: true });
+    // The old metadata cannot replace a non-empty directory: carrying on would install the new data beside it.
+    await mkdir(layout.trashMeta, { recursive: true });
+    await writeFile(join(layout.trashMeta, 'b'), '{}');
+    await expect(complete('clear')).rejects.toMatchObject({ code: 'ENOTEMPTY' });
+  });
+
+  it.each([
+    ['gone', async (): Promise<void> => {
+      await mkdir(layout.staging, { recursive: true });
+    }],
+    ['a file', async (): Promise<void> => {
+      await mkdir(layout.staging, { recursive: true });
+      await writeFile(layout.stagingData, '');
+    }],
+  ])('refuses to install a staging area whose data directory is %s, rather than install nothing under the new cursor', async (_how, damage) => {
+    await damage();
+    await expect(complete('install')).rejects.toMatchObject({ code: expect.stringMatching(/^(ENOENT|ENOTDIR)$/) });
   });
 });
