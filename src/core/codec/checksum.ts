@@ -36,9 +36,12 @@ export function frameChecksum(fields: ChecksumFields): string {
  * text into the body, so it serialises the data once). The keys stand in sorted order.
  */
 export function checksumWithCanonicalData(fields: Omit<ChecksumFields, 'data'>, canonicalData: string): string {
-  const sequence = canonicalJson(fields.sequence);
-  const timestamp = canonicalJson(fields.timestamp);
-  return checkedSha256Hex(`{"data":${canonicalData},"sequence":${sequence},"timestamp":${timestamp},"type":${canonicalJson(fields.type)}}`);
+  return checksumOfCanonicalText({ type: canonicalJson(fields.type), sequence: canonicalJson(fields.sequence), timestamp: canonicalJson(fields.timestamp), data: canonicalData });
+}
+
+/** frameChecksum, given the canonical form of all four fields: a decoder that read them as such text. */
+export function checksumOfCanonicalText(text: { readonly type: string; readonly sequence: string; readonly timestamp: string; readonly data: string }): string {
+  return checkedSha256Hex(`{"data":${text.data},"sequence":${text.sequence},"timestamp":${text.timestamp},"type":${text.type}}`);
 }
 
 /** The snapshot digest after one more chunk: sha256(previous + chunkChecksum), hex in and out. */

@@ -1,6 +1,7 @@
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../errors.js';
 import type { Frame } from '../frame.js';
 import { JSON_DEPTH_MAX, type Limits } from '../limits.js';
+import { ackFromEncoderText } from './ack-text.js';
 import { BINARY_MARKER, decodeBinaryBody } from './binary-frame.js';
 import { checksumWithCanonicalData, frameChecksum, isHex64 } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
@@ -32,6 +33,11 @@ export function decodeFrameBody(body: Uint8Array, limits: Limits, wireFormat: Wi
     return decodeBinaryBody(body, limits);
   }
   const text = utf8Text(body);
+  const ack = ackFromEncoderText(text);
+  if (ack !== undefined) {
+    checkFrame(ack.frame, limits, (message) => new ProtocolError(message));
+    return ack;
+  }
   const { envelope, checksum } = envelopeOf(parseJson(text));
   if (!hashedAsReceived(text, envelope, checksum) && frameChecksum(envelope) !== checksum) {
     throw new ChecksumMismatchError(`${envelope.type.slice(0, 64)} frame checksum does not match its contents`);
