@@ -131,34 +131,48 @@ function changedPaths(before: Verified | undefined, now: Verified, history: Hist
 
 /**
  * Where each history starts, in the oracle's terms. The first starts from the run's initial data;
- * a later one from what the restarted primary's storage kept of the one before, which must be that
- * history's state after some prefix of its operations (all of them, or fewer when a crash lost
- * unsynced writes): the prefix is found, so the base is the oracle's own state, not the node's.
+ * a later one from what the restarted primary's storage kept, which must be a state on the line
+ * of states its storage went through: the history before's state after some prefix of its
+ * operations (all of them, or fewer when a crash lost unsynced writes), or, when the crash also
+ * lost what that history began from (writes replayed from a persisted log, or its own unsynced
+ * start), the history before that one's state after a prefix no longer than the one that history
+ * began from, and so on back. The match is found, so the base is the oracle's own state, not the
+ * node's.
  */
 class OracleBases {
   private readonly bases = new Map<string, OracleState | string>();
+  /** For each derived history, where on its line it began: a history and how many of its operations. */
+  private readonly origins = new Map<string, { readonly replicationId: string; readonly sequence: number }>();
 
   of(sim: Simulation, replicationId: string, history: History): OracleState | string {
     let base = this.bases.get(replicationId);
     if (base === undefined) {
-      base = this.derive(sim, history);
+      base = this.derive(sim, replicationId, history);
       this.bases.set(replicationId, base);
     }
     return base;
   }
 
-  private derive(sim: Simulation, history: History): OracleState | string {
+  private derive(sim: Simulation, replicationId: string, history: History): OracleState | string {
     const previousId = history.predecessor;
     if (previousId === null) return new Map([...history.base.values()].map((entry) => [entry.path, entry]));
-    const previous = sim.histories.get(previousId);
-    if (previous === undefined) return `history ${history.index} has no predecessor`;
-    const previousBase = this.of(sim, previousId, previous);
-    if (typeof previousBase === 'string') return previousBase;
-    const state = new Map(previousBase);
-    for (let sequence = 0; ; sequence += 1) {
-      if (keyspaceDifference(state, history.base) === null) return state;
-      if (sequence === previous.operations.length) break;
-      replay(state, previous, sequence, sequence + 1);
+    let line: { replicationId: string; sequence: number } | undefined = { replicationId: previousId, sequence: Number.POSITIVE_INFINITY };
+    while (line !== undefined) {
+      const earlier = sim.histories.get(line.replicationId);
+      if (earlier === undefined) return `history ${history.index} has no predecessor`;
+      const earlierBase = this.of(sim, line.replicationId, earlier);
+      if (typeof earlierBase === 'string') return earlierBase;
+      const state = new Map(earlierBase);
+      const end = Math.min(line.sequence, earlier.operations.length);
+      for (let sequence = 0; ; sequence += 1) {
+        if (keyspaceDifference(state, history.base) === null) {
+          this.origins.set(replicationId, { replicationId: line.replicationId, sequence });
+          return state;
+        }
+        if (sequence === end) break;
+        replay(state, earlier, sequence, sequence + 1);
+      }
+      line = this.origins.get(line.replicationId);
     }
     return `the primary restarted on data that no prefix of history ${previousId} held`;
   }
