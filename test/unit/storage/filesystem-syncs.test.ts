@@ -70,3 +70,17 @@ describe('FileSystemStorage: what each fsync setting syncs', () => {
     await storage.close();
   });
 });
+
+describe('FileSystemStorage: an apply in batch mode', () => {
+  it('fsyncs the parent of each directory it made (where its name lives), in the data and the metadata', async () => {
+    const basePath = join(root, 'data');
+    const layout = layoutOf(basePath);
+    const storage = await FileSystemStorage.open({ basePath, fsync: 'batch' });
+    resetCounts();
+    await storage.apply([set('x/y/z', '1')], null);
+    for (const tree of [basePath, layout.meta]) {
+      expect(counted.opened).toEqual(expect.arrayContaining([tree, join(tree, 'x'), join(tree, 'x', 'y')]));
+    }
+    await storage.close();
+  });
+});
