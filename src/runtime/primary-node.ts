@@ -108,23 +108,34 @@ export class PrimaryNode {
     return this.driver.connectionCount;
   }
 
-  /** Resolves with the write's sequence once the primary's storage has applied it. */
-  async write(op: Operation): Promise<number> {
+  /**
+   * Resolves once the primary's storage has applied the write, and with `replicas.minReplicas`
+   * once that many secondaries acknowledged it too; a refused write throws (the API makes that a
+   * rejection). Not async, nor is writeData around it: with a thousand writes in flight, each
+   * async layer's promise, state and await reaction lived as long as its write, long enough for
+   * the young generation's collector to copy them.
+   */
+  write(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
+    const sequence = this.submit(op);
+    const applied = this.writes.wait(sequence);
+    const replicasMin = replicas.minReplicas ?? 0;
+    return replicasMin === 0 ? applied : applied.then(() => this.waitForReplicas(sequence, replicasMin, replicas));
+  }
+
+  private submit(op: Operation): number {
     if (!this.driver.isRunning) throw new NotReadyError('primary is closed');
     this.options.storage.checkStorable?.(op);
     let sequence = 0;
     this.driver.drive((machine, nowMs) => {
       sequence = machine.submitWrite(op, nowMs);
     });
-    await this.writes.wait(sequence);
     return sequence;
   }
 
-  /** Resolves once `options.minReplicas` secondaries acknowledged `sequence` (at once without it). */
-  async waitForReplicas(sequence: number, options: ReplicatedWriteOptions): Promise<void> {
-    if (options.minReplicas === undefined || options.minReplicas === 0) return;
-    await this.replicaWaits.wait(sequence, {
-      replicas: options.minReplicas,
+  /** Resolves once `replicasMin` secondaries acknowledged `sequence`. */
+  private waitForReplicas(sequence: number, replicasMin: number, options: ReplicatedWriteOptions): Promise<void> {
+    return this.replicaWaits.wait(sequence, {
+      replicas: replicasMin,
       timeoutMs: options.timeoutMs ?? this.options.runtimeLimits.replicaWaitTimeoutMs,
       durable: options.acknowledged !== 'applied',
     });

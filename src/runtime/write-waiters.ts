@@ -1,6 +1,7 @@
 /**
  * Callers waiting for their write to be applied by the primary's storage. Sequences are issued in
- * increasing order and applied in order, so the waiters form a queue.
+ * increasing order and applied in order, so the waiters form a queue. Its promise is the one a
+ * write call returns, with no async layer around it (primary-node.ts).
  */
 export class WriteWaiters {
   private readonly waiting: { sequence: number; resolve: () => void; reject: (error: Error) => void }[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError, LimitExceededError } from '../../src/core/errors.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { ReadOnlyError } from '../../src/core/errors.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
@@ -90,6 +90,22 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     await expect(secondary.deleteFile('before/join')).rejects.toThrow(new ReadOnlyError('Cannot delete from secondary replica'));
     await expect(secondary.deleteWithReplication({ relativePath: 'before/join' })).rejects.toThrow('Cannot delete from secondary replica');
     expect(await secondary.fileExists('before/join')).toBe(true);
+  });
+
+  it('writeData, which returns the primary node\'s promise with no async layer, rejects a refused write and never throws', async () => {
+    const { primary, secondaries } = await cluster();
+    const calls: [string, () => Promise<void>, (reason: unknown) => void][] = [
+      ['on a secondary', () => (secondaries[0] as NetworkSyncBackend).writeData('x', 'y'), (reason) => expect(reason).toBeInstanceOf(ReadOnlyError)],
+      ['a path too long', () => primary.writeData('p'.repeat(5_000), 'y'), (reason) => expect(reason).toBeInstanceOf(LimitExceededError)],
+      ['no data', () => primary.writeData('x', null as unknown as string), (reason) => expect(reason).toBeInstanceOf(TypeError)],
+      ['no replica options', () => primary.writeData('x', 'y', null as unknown as object), (reason) => expect(reason).toBeInstanceOf(TypeError)],
+    ];
+    for (const [what, call, check] of calls) {
+      let written: Promise<void> | undefined;
+      expect(() => (written = call()), what).not.toThrow();
+      check(await written?.then(() => 'resolved', (reason: unknown) => reason));
+    }
+    await expect(primary.writeData('resolves', 'with nothing')).resolves.toBeUndefined();
   });
 
   it('reports the original runtime fields and serves /stats and /metrics', async () => {
