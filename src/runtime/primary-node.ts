@@ -117,7 +117,7 @@ export class PrimaryNode {
    */
   write(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
     const sequence = this.submit(op);
-    const applied = this.writes.wait(sequence);
+    const applied = this.writes.wait(sequence, this.driver.machine.lastIssuedSequence >= sequence);
     const replicasMin = replicas.minReplicas ?? 0;
     return replicasMin === 0 ? applied : applied.then(() => this.waitForReplicas(sequence, replicasMin, replicas));
   }

@@ -2,8 +2,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, LimitExceededError } from '../../src/core/errors.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { ReadOnlyError } from '../../src/core/errors.js';
+import type { Operation } from '../../src/core/operation.js';
+import type { Cursor } from '../../src/core/storage-request.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp, waitUntil } from './support/nodes.js';
+
+/** Holds each apply, while gated, until the test lets it through. */
+class GatedStorage extends MemoryStorage {
+  gated = false;
+  readonly held: (() => void)[] = [];
+
+  override async apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
+    if (this.gated) await new Promise<void>((letThrough) => this.held.push(letThrough));
+    return super.apply(operations, cursor);
+  }
+}
 
 describe('primary and two secondaries on MemoryStorage over loopback TCP', () => {
   const open: NetworkSyncBackend[] = [];
@@ -127,6 +140,23 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     expect(secondaryMetrics).toMatch(/^nadb_replication_behind_operations 0$/m);
     expect(secondaryMetrics).toMatch(/^nadb_replication_behind_seconds 0$/m);
     expect((await fetch(`http://127.0.0.1:${primary.adminPort}/nothing`)).status).toBe(404);
+  });
+
+  it('resolves each write when the apply carrying it completes: the first of a burst alone, the rest with the next apply', async () => {
+    const storage = new GatedStorage();
+    const primary = await startPrimary(storage);
+    open.push(primary);
+    storage.gated = true;
+    const resolved: string[] = [];
+    const writes = ['first', 'second', 'third'].map(async (path) => primary.writeData(path, 'v').then(() => resolved.push(path)));
+    await waitUntil(() => storage.held.length === 1, 'the first apply');
+    storage.held.shift()?.();
+    await waitUntil(() => storage.held.length === 1, 'the second apply');
+    expect(resolved).toEqual(['first']);
+    storage.gated = false;
+    storage.held.shift()?.();
+    await Promise.all(writes);
+    expect(resolved).toEqual(['first', 'second', 'third']);
   });
 
   it('a write resolves only once the primary applied it, and close() then leaves nothing running', async () => {

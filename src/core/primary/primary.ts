@@ -171,6 +171,11 @@ export class Primary implements StateMachine {
     return this.log.lastSequence;
   }
 
+  /** The last write handed to storage: one at or below it is in an apply issued (or done). */
+  get lastIssuedSequence(): number {
+    return this.issuedSequence;
+  }
+
   get isReady(): boolean {
     return this.state === 'ready';
   }
