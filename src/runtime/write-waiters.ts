@@ -10,6 +10,7 @@
  * resolved once its last write is applied: a write is never told so before it is.
  */
 export class WriteWaiters {
+  /** Oldest first: the apply in flight's and the open one, so rarely more than two (the writes themselves are bounded by the core's pendingWritesMax). */
   private readonly groups: Group[] = [];
   /** The group taking the writes not yet handed to storage; null once they were. */
   private open: Group | null = null;
