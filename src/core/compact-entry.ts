@@ -3,6 +3,7 @@ import { assert } from './assert.js';
 import { bytesToText as byteText, textToBytes } from './byte-text.js';
 import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from './limits.js';
 import { NO_TAGS, type SetOperation } from './operation.js';
+import type { ValueArena } from './value-arena.js';
 
 /** A value as a keyspace holds it: one-byte text (a character per byte) when small, else bytes. */
 export type CompactValue = string | Uint8Array;
@@ -21,10 +22,12 @@ export interface CompactEntry {
 /**
  * An entry as a keyspace holds it, for memory: the path is the map's key; a plain entry (key =
  * path, the default db and namespace, no tags, no expiry: what writeData writes) is its value
- * alone; names are shared copies. A million entries of 100 B take 173 MiB of heap this way, 520
- * as decoded operations (`npm run bench:memory`).
+ * alone, a small one as its location in the keyspace's ValueArena (a number, nothing for the
+ * collector to copy), a large one as its bytes; names are shared copies. A million entries of
+ * 100 B take 165 MiB of heap and buffers this way (173 with each value a one-byte string), 520 as
+ * decoded operations (`npm run bench:memory`).
  */
-export type StoredEntry = CompactValue | CompactEntry;
+export type StoredEntry = number | Uint8Array | CompactEntry;
 
 /** One copy of each name seen, up to SHARED_NAMES_MAX names. */
 export class SharedNames {
@@ -47,9 +50,10 @@ export class SharedNames {
   }
 }
 
-export function storeEntry(entry: SetOperation, names: SharedNames): StoredEntry {
-  const value = entry.value.length <= COMPACT_VALUE_BYTES_MAX ? bytesToText(entry.value) : ownBytes(entry.value);
-  if (isPlain(entry)) return value;
+export function storeEntry(entry: SetOperation, names: SharedNames, arena: ValueArena): StoredEntry {
+  const small = entry.value.length <= COMPACT_VALUE_BYTES_MAX;
+  if (isPlain(entry)) return small ? arena.store(entry.path, entry.value) : ownBytes(entry.value);
+  const value = small ? bytesToText(entry.value) : ownBytes(entry.value);
   return {
     key: entry.key === entry.path ? null : entry.key,
     value,
@@ -61,9 +65,9 @@ export function storeEntry(entry: SetOperation, names: SharedNames): StoredEntry
 }
 
 /** The entry again, as the operation that wrote it: a new object with bytes of its own. */
-export function loadEntry(path: string, stored: StoredEntry): SetOperation {
-  if (isCompactValue(stored)) {
-    return { type: 'SET', path, key: path, value: valueBytes(stored), db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
+export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
+  if (isPlainValue(stored)) {
+    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored, db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
   }
   return {
     type: 'SET',
@@ -79,12 +83,12 @@ export function loadEntry(path: string, stored: StoredEntry): SetOperation {
 
 /** The db and namespace of a stored entry, without loading it (what a FLUSH looks at). */
 export function storedScope(stored: StoredEntry): { readonly db: string; readonly namespace: string } {
-  return isCompactValue(stored) ? DEFAULT_CONTEXT : stored;
+  return isPlainValue(stored) ? DEFAULT_CONTEXT : stored;
 }
 
 /** The tags of a stored entry, without loading its value (what a listing by tag looks at). */
 export function storedTags(stored: StoredEntry): readonly string[] {
-  return isCompactValue(stored) ? NO_TAGS : stored.tags;
+  return isPlainValue(stored) ? NO_TAGS : stored.tags;
 }
 
 function isPlain(entry: SetOperation): boolean {
@@ -97,8 +101,8 @@ function isPlain(entry: SetOperation): boolean {
   );
 }
 
-function isCompactValue(stored: StoredEntry): stored is CompactValue {
-  return typeof stored === 'string' || stored instanceof Uint8Array;
+function isPlainValue(stored: StoredEntry): stored is number | Uint8Array {
+  return typeof stored === 'number' || stored instanceof Uint8Array;
 }
 
 function valueBytes(value: CompactValue): Uint8Array {

@@ -4,6 +4,7 @@ import { operationWireBytesMax } from './codec/index.js';
 import { loadEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
 import { ResumableScans } from './resumable-scans.js';
+import { ValueArena } from './value-arena.js';
 
 /** An entry is the full record a SET writes: value and metadata together. */
 export type Entry = SetOperation;
@@ -42,11 +43,12 @@ export function isExpired(entry: Entry, nowMs: number): boolean {
 
 /**
  * A keyspace in memory: the semantics of every operation, in one place. It holds entries compact
- * (compact-entry.ts) and hands out each as a new Entry.
+ * (compact-entry.ts), the small values of plain ones in a ValueArena, and hands out each as a new Entry.
  */
 export class Keyspace {
   private readonly entries = new Map<string, StoredEntry>();
   private readonly names = new SharedNames();
+  private arena = new ValueArena();
   private readonly scans = new ResumableScans<ScanOrder>();
   private journal: ChangeJournal | null = null;
 
@@ -54,9 +56,14 @@ export class Keyspace {
     return this.entries.size;
   }
 
+  /** Bytes of the chunks holding its plain entries' small values, live or dead: what they cost outside the heap. */
+  get valueChunkBytes(): number {
+    return this.arena.chunkBytes;
+  }
+
   get(path: string): Entry | undefined {
     const stored = this.entries.get(path);
-    return stored === undefined ? undefined : loadEntry(path, stored);
+    return stored === undefined ? undefined : loadEntry(path, stored, this.arena);
   }
 
   paths(): IterableIterator<string> {
@@ -64,7 +71,7 @@ export class Keyspace {
   }
 
   *values(): IterableIterator<Entry> {
-    for (const [path, stored] of this.entries) yield loadEntry(path, stored);
+    for (const [path, stored] of this.entries) yield loadEntry(path, stored, this.arena);
   }
 
   /** The paths of the entries holding `tag`, in no order, without loading a value. */
@@ -81,7 +88,7 @@ export class Keyspace {
   apply(op: Operation): void {
     switch (op.type) {
       case 'SET':
-        this.put(op.path, storeEntry(op, this.names));
+        this.put(op.path, storeEntry(op, this.names, this.arena));
         return;
       case 'DELETE':
         this.remove(op.path);
@@ -102,6 +109,7 @@ export class Keyspace {
 
   clear(): void {
     this.entries.clear();
+    this.arena = new ValueArena();
     this.scans.clear();
     this.journal?.noteAll();
   }
@@ -110,6 +118,7 @@ export class Keyspace {
   clone(): Keyspace {
     const copy = new Keyspace();
     for (const [path, entry] of this.entries) copy.entries.set(path, entry);
+    copy.arena = this.arena.clone();
     return copy;
   }
 
@@ -143,17 +152,29 @@ export class Keyspace {
 
   private update(path: string, change: (entry: Entry) => Entry): void {
     const entry = this.get(path);
-    if (entry !== undefined) this.put(path, storeEntry(change(entry), this.names));
+    if (entry !== undefined) this.put(path, storeEntry(change(entry), this.names, this.arena));
   }
 
   private put(path: string, stored: StoredEntry): void {
+    const previous = this.entries.get(path);
     this.entries.set(path, stored);
+    this.released(previous);
     this.journal?.note(path);
   }
 
   private remove(path: string): void {
+    const previous = this.entries.get(path);
     this.entries.delete(path);
+    this.released(previous);
     this.journal?.note(path);
+  }
+
+  /** An entry's value left the arena (or one came in, sealing a chunk): a chunk left sparse has its live values moved. */
+  private released(stored: StoredEntry | undefined): void {
+    if (typeof stored === 'number') this.arena.release(stored);
+    for (let slot = this.arena.takeSparse(); slot !== null; slot = this.arena.takeSparse()) {
+      this.arena.relocate(slot, (path, location) => this.entries.get(path) === location, (path, location) => this.entries.set(path, location));
+    }
   }
 }
 

@@ -142,6 +142,14 @@ export const RESUMABLE_SCANS_MAX = 8;
  */
 export const COMPACT_VALUE_BYTES_MAX = 1_024;
 /**
+ * A keyspace's small values of plain entries live in chunks outside the heap (value-arena.ts),
+ * each new one as large as the live values, within these bounds: an empty keyspace costs nothing,
+ * a small one little, and a value's location (slot times the largest chunk, plus its offset)
+ * stays a small integer for 8,192 chunks, 2 GiB.
+ */
+export const ARENA_CHUNK_BYTES_MIN = 4 * 1_024;
+export const ARENA_CHUNK_BYTES_MAX = 256 * 1_024;
+/**
  * Distinct dbs, namespaces and tags a keyspace shares one copy of. Beyond it a name is kept as
  * it came: memory, not meaning, depends on it.
  */

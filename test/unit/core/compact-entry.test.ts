@@ -4,6 +4,7 @@ import { DEFAULT_CONTEXT } from '../../../src/core/api-operations.js';
 import { loadEntry, SharedNames, storedScope, storedTags, storeEntry } from '../../../src/core/compact-entry.js';
 import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from '../../../src/core/limits.js';
 import type { SetOperation } from '../../../src/core/operation.js';
+import { ValueArena } from '../../../src/core/value-arena.js';
 
 const nameArb = fc.string({ unit: fc.constantFrom('a', 'b', ':', 'é', '\u0000', '\ud83d', '\ude00'), maxLength: 6 });
 const valueArb = fc.oneof(
@@ -33,28 +34,32 @@ describe('stored entries', () => {
   it('load as the entry that was stored, every byte value and size included, and keep its scope', () => {
     fc.assert(fc.property(entryArb, fc.boolean(), (entry, keyIsPath) => {
       const written = keyIsPath ? { ...entry, key: entry.path } : entry;
-      const stored = storeEntry(written, new SharedNames());
-      expect(loadEntry(written.path, stored)).toEqual(written);
+      const arena = new ValueArena();
+      const stored = storeEntry(written, new SharedNames(), arena);
+      expect(loadEntry(written.path, stored, arena)).toEqual(written);
       expect(storedScope(stored)).toMatchObject({ db: written.db, namespace: written.namespace });
       expect(storedTags(stored)).toEqual(written.tags);
     }), { numRuns: 1_000 });
   });
 
-  it('keep a plain entry as its value alone: text when small, bytes when large', () => {
-    expect(typeof storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX)), new SharedNames())).toBe('string');
-    expect(storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX + 1)), new SharedNames())).toBeInstanceOf(Uint8Array);
+  it('keep a plain entry as its value alone: its location in the arena when small, bytes when large', () => {
+    expect(typeof storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX)), new SharedNames(), new ValueArena())).toBe('number');
+    expect(storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX + 1)), new SharedNames(), new ValueArena())).toBeInstanceOf(Uint8Array);
   });
 
   it('keep a key equal to its path once, and every other field of an entry that is not plain', () => {
     const tagged = { ...plain('p', Uint8Array.of(1)), tags: ['t'] };
-    expect(storeEntry(tagged, new SharedNames())).toEqual({ key: null, value: '\u0001', db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: ['t'], expiresAtMs: null });
-    expect(storeEntry({ ...tagged, key: 'k' }, new SharedNames())).toMatchObject({ key: 'k' });
+    expect(storeEntry(tagged, new SharedNames(), new ValueArena())).toEqual({ key: null, value: '\u0001', db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: ['t'], expiresAtMs: null });
+    expect(storeEntry({ ...tagged, key: 'k' }, new SharedNames(), new ValueArena())).toMatchObject({ key: 'k' });
   });
 
   it('hand out a new value each time, so a reader changing its bytes changes nothing stored', () => {
-    const stored = storeEntry(plain('p', Uint8Array.of(1, 2)), new SharedNames());
-    loadEntry('p', stored).value[0] = 9;
-    expect([...loadEntry('p', stored).value]).toEqual([1, 2]);
+    const arena = new ValueArena();
+    for (const entry of [plain('p', Uint8Array.of(1, 2)), { ...plain('p', Uint8Array.of(1, 2)), tags: ['t'] }]) {
+      const stored = storeEntry(entry, new SharedNames(), arena);
+      loadEntry('p', stored, arena).value[0] = 9;
+      expect([...loadEntry('p', stored, arena).value]).toEqual([1, 2]);
+    }
   });
 });
 

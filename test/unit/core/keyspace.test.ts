@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../src/core/assert.js';
 import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { compareCodeUnits, isExpired, Keyspace, matchesFlush, type Entry, type ScanPage } from '../../../src/core/keyspace.js';
+import { ARENA_CHUNK_BYTES_MIN } from '../../../src/core/limits.js';
 import type { Operation, SetOperation } from '../../../src/core/operation.js';
 
 function set(path: string, fields: Partial<Omit<SetOperation, 'type' | 'path'>> = {}): SetOperation {
@@ -148,6 +149,20 @@ describe('Keyspace operations', () => {
       expect(matchesFlush(entry, 'd1', 'n2')).toBe(false);
       expect(matchesFlush(entry, '', null)).toBe(false);
     });
+  });
+
+  it('keeps the values of plain entries rewritten, deleted and flushed over and over in chunks about their size', () => {
+    const keyspace = new Keyspace();
+    const plain = (path: string, round: number): SetOperation => set(path, { key: path, db: 'default', namespace: 'default', value: new Uint8Array(100).fill(round % 256) });
+    for (let round = 0; round < 20_000; round += 1) {
+      keyspace.apply(plain(`p${round % 10}`, round));
+      if (round % 7 === 0) keyspace.apply({ type: 'DELETE', path: `p${round % 10}` });
+      if (round % 1_000 === 500) keyspace.apply({ type: 'FLUSH', db: null, namespace: null });
+    }
+    const values = [...keyspace.values()];
+    expect(values.length).toBeGreaterThan(0);
+    expect(keyspace.valueChunkBytes).toBeLessThanOrEqual(3 * 10 * 102 + ARENA_CHUNK_BYTES_MIN);
+    expect(keyspace.get('p8')?.value).toEqual(new Uint8Array(100).fill(19_998 % 256));
   });
 
   it('clear empties the keyspace', () => {

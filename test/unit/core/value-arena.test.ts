@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ARENA_CHUNK_BYTES_MAX, ARENA_CHUNK_BYTES_MIN, COMPACT_VALUE_BYTES_MAX } from '../../../src/core/limits.js';
+import { ValueArena } from '../../../src/core/value-arena.js';
+
+/** What a keyspace does with its arena: a location per path, the old one released, sparse chunks relocated. */
+class Owner {
+  readonly locations = new Map<string, number>();
+
+  constructor(readonly arena = new ValueArena()) {}
+
+  put(path: string, value: Uint8Array): void {
+    const previous = this.locations.get(path);
+    this.locations.set(path, this.arena.store(path, value));
+    this.settle(previous);
+  }
+
+  remove(path: string): void {
+    const previous = this.locations.get(path);
+    this.locations.delete(path);
+    this.settle(previous);
+  }
+
+  private settle(previous: number | undefined): void {
+    if (previous !== undefined) this.arena.release(previous);
+    for (let slot = this.arena.takeSparse(); slot !== null; slot = this.arena.takeSparse()) {
+      this.arena.relocate(slot, (path, location) => this.locations.get(path) === location, (path, location) => this.locations.set(path, location));
+    }
+  }
+}
+
+const step = fc.record({
+  path: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'),
+  remove: fc.boolean(),
+  value: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 0, max: COMPACT_VALUE_BYTES_MAX }).map((length) => Uint8Array.from({ length }, (_, index) => index % 251))),
+});
+
+describe('ValueArena', () => {
+  it('gives back each value stored, bytes and length, for any writes, overwrites and deletes, in chunks of at most three times the live bytes', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
+      const owner = new Owner();
+      const model = new Map<string, Uint8Array>();
+      for (const { path, remove, value } of steps) {
+        if (remove) {
+          owner.remove(path);
+          model.delete(path);
+        } else {
+          owner.put(path, value);
+          model.set(path, value);
+        }
+        for (const [each, expected] of model) expect(owner.arena.load(owner.locations.get(each) ?? -1)).toEqual(expected);
+        const liveBytes = [...model.values()].reduce((total, each) => total + 2 + each.length, 0);
+        expect(owner.arena.liveValueBytes).toBe(liveBytes);
+        // Every chunk but the newest is at least half live; the newest is no larger than the live bytes were.
+        expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * liveBytes + ARENA_CHUNK_BYTES_MIN);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('keeps a churned keyspace in chunks of about its size, with locations that stay small integers', () => {
+    const owner = new Owner();
+    const value = new Uint8Array(100).fill(7);
+    for (let round = 0; round < 20_000; round += 1) owner.put(`p${round % 10}`, value);
+    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * owner.arena.liveValueBytes + ARENA_CHUNK_BYTES_MIN);
+    for (const location of owner.locations.values()) expect(location).toBeLessThan(16 * ARENA_CHUNK_BYTES_MAX);
+    for (let path = 0; path < 5_000; path += 1) owner.put(`many/${path}`, value);
+    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(2 * owner.arena.liveValueBytes + ARENA_CHUNK_BYTES_MAX);
+  });
+
+  it('relocates a chunk once less than half of it is live, and one the writes that sealed it left sparse', () => {
+    const value = new Uint8Array(100).fill(3); // 102 bytes with its length: 40 fill the first chunk
+    const owner = new Owner();
+    for (let index = 0; index <= 40; index += 1) owner.put(`k${index}`, value);
+    expect(owner.arena.chunkBytes).toBe(2 * ARENA_CHUNK_BYTES_MIN);
+    for (let index = 0; index < 19; index += 1) owner.remove(`k${index}`);
+    expect(owner.arena.chunkBytes).toBe(2 * ARENA_CHUNK_BYTES_MIN); // 21 of 40 live: more than half
+    owner.remove('k19');
+    expect(owner.arena.chunkBytes).toBe(ARENA_CHUNK_BYTES_MIN);
+    for (let index = 20; index <= 40; index += 1) expect(owner.arena.load(owner.locations.get(`k${index}`) ?? -1)).toEqual(value);
+
+    const sealed = new Owner();
+    sealed.put('keep', value);
+    for (let round = 0; round < 39; round += 1) sealed.put('x', value); // each replaced in the newest chunk: no release elsewhere
+    sealed.put('y', value); // a new path seals the first chunk, two of its 40 values live
+    expect(sealed.arena.chunkBytes).toBe(ARENA_CHUNK_BYTES_MIN);
+    for (const path of ['keep', 'x', 'y']) expect(sealed.arena.load(sealed.locations.get(path) ?? -1)).toEqual(value);
+  });
+
+  it('hands out copies, and a clone that changes apart from it', () => {
+    const owner = new Owner();
+    owner.put('p', Uint8Array.of(1, 2, 3));
+    owner.arena.load(owner.locations.get('p') ?? -1)[0] = 9;
+    expect([...owner.arena.load(owner.locations.get('p') ?? -1)]).toEqual([1, 2, 3]);
+    const copy = new Owner(owner.arena.clone());
+    for (const [path, location] of owner.locations) copy.locations.set(path, location);
+    // Each appends where the other would: sharing a chunk, the second write would land on the first.
+    copy.put('q', Uint8Array.of(4));
+    owner.put('r', Uint8Array.of(5));
+    for (let round = 0; round < 200; round += 1) owner.put('p', Uint8Array.of(round));
+    expect([...copy.arena.load(copy.locations.get('q') ?? -1)]).toEqual([4]);
+    expect([...copy.arena.load(copy.locations.get('p') ?? -1)]).toEqual([1, 2, 3]);
+    expect([...owner.arena.load(owner.locations.get('r') ?? -1)]).toEqual([5]);
+    expect([...owner.arena.load(owner.locations.get('p') ?? -1)]).toEqual([199]);
+  });
+
+  it('refuses a value too large for it', () => {
+    expect(() => new ValueArena().store('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX + 1))).toThrow('only small values go in the arena');
+  });
+});
