@@ -24,8 +24,8 @@ export interface CompactEntry {
  * path, the default db and namespace, no tags, no expiry: what writeData writes) is its value
  * alone, a small one as its location in the keyspace's ValueArena (a number, nothing for the
  * collector to copy), a large one as its bytes; names are shared copies. A million entries of
- * 100 B take 165 MiB of heap and buffers this way (173 with each value a one-byte string), 520 as
- * decoded operations (`npm run bench:memory`).
+ * 100 B take 205 MiB of RSS and 178 of heap and buffers this way (235 and 173 with each value a
+ * one-byte string), 731 and 520 as decoded operations (`npm run bench:memory`).
  */
 export type StoredEntry = number | Uint8Array | CompactEntry;
 

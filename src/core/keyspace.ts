@@ -158,20 +158,20 @@ export class Keyspace {
   private put(path: string, stored: StoredEntry): void {
     const previous = this.entries.get(path);
     this.entries.set(path, stored);
-    this.released(previous);
+    this.released(path, previous);
     this.journal?.note(path);
   }
 
   private remove(path: string): void {
     const previous = this.entries.get(path);
     this.entries.delete(path);
-    this.released(previous);
+    this.released(path, previous);
     this.journal?.note(path);
   }
 
   /** An entry's value left the arena (or one came in, sealing a chunk): a chunk left sparse has its live values moved. */
-  private released(stored: StoredEntry | undefined): void {
-    if (typeof stored === 'number') this.arena.release(stored);
+  private released(path: string, stored: StoredEntry | undefined): void {
+    if (typeof stored === 'number') this.arena.release(path, stored);
     for (let slot = this.arena.takeSparse(); slot !== null; slot = this.arena.takeSparse()) {
       this.arena.relocate(slot, (path, location) => this.entries.get(path) === location, (path, location) => this.entries.set(path, location));
     }

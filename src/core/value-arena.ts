@@ -5,6 +5,15 @@ import { ARENA_CHUNK_BYTES_MAX, ARENA_CHUNK_BYTES_MIN, COMPACT_VALUE_BYTES_MAX }
 const LENGTH_BYTES = 2;
 
 /**
+ * What a value takes of its chunk: its bytes, and its path's length, which the chunk's list of
+ * paths keeps alive until the chunk is relocated: counted, a chunk holds few values with long
+ * paths, so that the paths of values deleted from it cannot outgrow it.
+ */
+function footprintOf(path: string, valueBytes: number): number {
+  return LENGTH_BYTES + valueBytes + path.length;
+}
+
+/**
  * A keyspace's small values as bytes in chunks outside the heap, each named by a number (its
  * chunk's slot times ARENA_CHUNK_BYTES_MAX, plus its offset) that the keyspace's Map holds where it
  * held a one-byte string. A string per value lived as long as its entry, so the young generation's
@@ -12,11 +21,11 @@ const LENGTH_BYTES = 2;
  * nothing.
  *
  * Values are appended; one replaced or deleted leaves its bytes dead in its chunk. A chunk other
- * than the newest whose live bytes fall below half of it is sparse: the keyspace has what is still
- * live in it moved to the newest chunk (relocate) and its slot is reused, so the chunks hold at
- * most about twice the live bytes, plus the newest, and a location stays a small integer. A new
- * chunk is as large as the live bytes, between ARENA_CHUNK_BYTES_MIN and ARENA_CHUNK_BYTES_MAX, so
- * a small keyspace stays small.
+ * than the newest whose live footprint falls below half of it is sparse: the keyspace has what is
+ * still live in it moved to the newest chunk (relocate) and its slot is reused, so the chunks hold
+ * at most about twice the live footprint, plus the newest, and a location stays a small integer. A
+ * new chunk is as large as the live footprint, between ARENA_CHUNK_BYTES_MIN and
+ * ARENA_CHUNK_BYTES_MAX, so a small keyspace stays small.
  */
 export class ValueArena {
   private readonly chunks: (Uint8Array | undefined)[] = [];
@@ -26,12 +35,19 @@ export class ValueArena {
   private readonly freeSlots: number[] = [];
   private readonly sparse: number[] = [];
   private newest = -1;
+  /** Where the newest chunk's next value goes, and how much of it is taken (footprints). */
   private used = 0;
+  private filled = 0;
   private live = 0;
 
-  /** Bytes of the values entries hold, each with its length. */
-  get liveValueBytes(): number {
+  /** The footprints of the values entries hold: their bytes, lengths and paths. */
+  get liveFootprint(): number {
     return this.live;
+  }
+
+  /** Paths the chunks keep for a relocation, their values live or dead. */
+  get pathsHeld(): number {
+    return this.paths.reduce((total, paths) => total + paths.length, 0);
   }
 
   /** Bytes held in chunks, live or dead. */
@@ -41,15 +57,16 @@ export class ValueArena {
 
   store(path: string, value: Uint8Array): number {
     assert(value.length <= COMPACT_VALUE_BYTES_MAX, 'only small values go in the arena');
-    const size = LENGTH_BYTES + value.length;
-    const chunk = this.roomFor(size);
+    const footprint = footprintOf(path, value.length);
+    const chunk = this.roomFor(footprint);
     const offset = this.used;
     chunk[offset] = value.length & 0xff;
     chunk[offset + 1] = value.length >>> 8;
     chunk.set(value, offset + LENGTH_BYTES);
-    this.used += size;
-    this.live += size;
-    this.liveBytes[this.newest] = (this.liveBytes[this.newest] ?? 0) + size;
+    this.used += LENGTH_BYTES + value.length;
+    this.filled += footprint;
+    this.live += footprint;
+    this.liveBytes[this.newest] = (this.liveBytes[this.newest] ?? 0) + footprint;
     this.paths[this.newest]?.push(path);
     return this.newest * ARENA_CHUNK_BYTES_MAX + offset;
   }
@@ -59,10 +76,10 @@ export class ValueArena {
     return this.view(location).slice();
   }
 
-  /** The value at `location` is no entry's any more. */
-  release(location: number): void {
+  /** The value of `path` at `location` is no entry's any more. */
+  release(path: string, location: number): void {
     const slot = slotOf(location);
-    this.forget(slot, LENGTH_BYTES + this.view(location).length);
+    this.forget(slot, footprintOf(path, this.view(location).length));
     if (slot !== this.newest) this.noteIfSparse(slot);
   }
 
@@ -85,7 +102,7 @@ export class ValueArena {
       offset += LENGTH_BYTES + value.length;
       if (!named(path, location)) continue;
       moved(path, this.store(path, value));
-      this.forget(slot, LENGTH_BYTES + value.length);
+      this.forget(slot, footprintOf(path, value.length));
     }
     assert(this.liveBytes[slot] === 0, 'a relocated chunk still holds live values');
     this.chunks[slot] = undefined;
@@ -103,6 +120,7 @@ export class ValueArena {
     copy.sparse.push(...this.sparse);
     copy.newest = this.newest;
     copy.used = this.used;
+    copy.filled = this.filled;
     copy.live = this.live;
     return copy;
   }
@@ -123,16 +141,18 @@ export class ValueArena {
     this.live -= size;
   }
 
-  private roomFor(size: number): Uint8Array {
+  /** A footprint above ARENA_CHUNK_BYTES_MAX (a path of more than 250,000 code units) gets a chunk of its own. */
+  private roomFor(footprint: number): Uint8Array {
     const newest = this.chunks[this.newest];
-    if (newest !== undefined && this.used + size <= newest.length) return newest;
+    if (newest !== undefined && this.filled + footprint <= newest.length) return newest;
     const sealed = this.newest;
     this.newest = this.freeSlots.pop() ?? this.chunks.length;
-    const chunk = new Uint8Array(Math.min(ARENA_CHUNK_BYTES_MAX, Math.max(ARENA_CHUNK_BYTES_MIN, this.live)));
+    const chunk = new Uint8Array(Math.min(ARENA_CHUNK_BYTES_MAX, Math.max(ARENA_CHUNK_BYTES_MIN, this.live, footprint)));
     this.chunks[this.newest] = chunk;
     this.liveBytes[this.newest] = 0;
     this.paths[this.newest] = [];
     this.used = 0;
+    this.filled = 0;
     // Values replaced while it was the newest may have left it sparse, with no release to notice.
     if (sealed >= 0) this.noteIfSparse(sealed);
     return chunk;

@@ -12,17 +12,17 @@ class Owner {
   put(path: string, value: Uint8Array): void {
     const previous = this.locations.get(path);
     this.locations.set(path, this.arena.store(path, value));
-    this.settle(previous);
+    this.settle(path, previous);
   }
 
   remove(path: string): void {
     const previous = this.locations.get(path);
     this.locations.delete(path);
-    this.settle(previous);
+    this.settle(path, previous);
   }
 
-  private settle(previous: number | undefined): void {
-    if (previous !== undefined) this.arena.release(previous);
+  private settle(path: string, previous: number | undefined): void {
+    if (previous !== undefined) this.arena.release(path, previous);
     for (let slot = this.arena.takeSparse(); slot !== null; slot = this.arena.takeSparse()) {
       this.arena.relocate(slot, (path, location) => this.locations.get(path) === location, (path, location) => this.locations.set(path, location));
     }
@@ -49,8 +49,8 @@ describe('ValueArena', () => {
           model.set(path, value);
         }
         for (const [each, expected] of model) expect(owner.arena.load(owner.locations.get(each) ?? -1)).toEqual(expected);
-        const liveBytes = [...model.values()].reduce((total, each) => total + 2 + each.length, 0);
-        expect(owner.arena.liveValueBytes).toBe(liveBytes);
+        const liveBytes = [...model].reduce((total, [each, value]) => total + 2 + value.length + each.length, 0);
+        expect(owner.arena.liveFootprint).toBe(liveBytes);
         // Every chunk but the newest is at least half live; the newest is no larger than the live bytes were.
         expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * liveBytes + ARENA_CHUNK_BYTES_MIN);
       }
@@ -61,29 +61,44 @@ describe('ValueArena', () => {
     const owner = new Owner();
     const value = new Uint8Array(100).fill(7);
     for (let round = 0; round < 20_000; round += 1) owner.put(`p${round % 10}`, value);
-    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * owner.arena.liveValueBytes + ARENA_CHUNK_BYTES_MIN);
+    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * owner.arena.liveFootprint + ARENA_CHUNK_BYTES_MIN);
     for (const location of owner.locations.values()) expect(location).toBeLessThan(16 * ARENA_CHUNK_BYTES_MAX);
     for (let path = 0; path < 5_000; path += 1) owner.put(`many/${path}`, value);
-    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(2 * owner.arena.liveValueBytes + ARENA_CHUNK_BYTES_MAX);
+    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(2 * owner.arena.liveFootprint + ARENA_CHUNK_BYTES_MAX);
   });
 
   it('relocates a chunk once less than half of it is live, and one the writes that sealed it left sparse', () => {
-    const value = new Uint8Array(100).fill(3); // 102 bytes with its length: 40 fill the first chunk
+    const value = new Uint8Array(97).fill(3); // 102 bytes of footprint with its length and a path of 3: 40 fill the first chunk
+    const key = (index: number): string => `k${String(index).padStart(2, '0')}`;
     const owner = new Owner();
-    for (let index = 0; index <= 40; index += 1) owner.put(`k${index}`, value);
+    for (let index = 0; index <= 40; index += 1) owner.put(key(index), value);
     expect(owner.arena.chunkBytes).toBe(2 * ARENA_CHUNK_BYTES_MIN);
-    for (let index = 0; index < 19; index += 1) owner.remove(`k${index}`);
+    for (let index = 0; index < 19; index += 1) owner.remove(key(index));
     expect(owner.arena.chunkBytes).toBe(2 * ARENA_CHUNK_BYTES_MIN); // 21 of 40 live: more than half
-    owner.remove('k19');
+    owner.remove(key(19));
     expect(owner.arena.chunkBytes).toBe(ARENA_CHUNK_BYTES_MIN);
-    for (let index = 20; index <= 40; index += 1) expect(owner.arena.load(owner.locations.get(`k${index}`) ?? -1)).toEqual(value);
+    for (let index = 20; index <= 40; index += 1) expect(owner.arena.load(owner.locations.get(key(index)) ?? -1)).toEqual(value);
 
     const sealed = new Owner();
-    sealed.put('keep', value);
-    for (let round = 0; round < 39; round += 1) sealed.put('x', value); // each replaced in the newest chunk: no release elsewhere
-    sealed.put('y', value); // a new path seals the first chunk, two of its 40 values live
+    sealed.put('kep', value);
+    for (let round = 0; round < 39; round += 1) sealed.put('xxx', value); // each replaced in the newest chunk: no release elsewhere
+    sealed.put('yyy', value); // a new path seals the first chunk, two of its 40 values live
     expect(sealed.arena.chunkBytes).toBe(ARENA_CHUNK_BYTES_MIN);
-    for (const path of ['keep', 'x', 'y']) expect(sealed.arena.load(sealed.locations.get(path) ?? -1)).toEqual(value);
+    for (const path of ['kep', 'xxx', 'yyy']) expect(sealed.arena.load(sealed.locations.get(path) ?? -1)).toEqual(value);
+  });
+
+  it('counts each path against its chunk, so that the paths of deleted values cannot pile up in it', () => {
+    const owner = new Owner();
+    for (let index = 0; index < 300; index += 1) owner.put(`big/${index}`, new Uint8Array(1_000));
+    for (let index = 0; index < 10_000; index += 1) {
+      const path = `${'long/'.repeat(800)}${index}`;
+      owner.put(path, new Uint8Array(0));
+      owner.remove(path);
+    }
+    // Counted by value bytes alone, the newest chunk would have kept all 10,000 of these 4 KB paths.
+    expect(owner.arena.pathsHeld).toBeLessThan(300 + 2 * (ARENA_CHUNK_BYTES_MAX / 4_000));
+    expect(owner.arena.chunkBytes).toBeLessThanOrEqual(3 * owner.arena.liveFootprint + ARENA_CHUNK_BYTES_MIN);
+    expect(owner.arena.liveFootprint).toBe(300 * 1_002 + [...owner.locations.keys()].reduce((total, path) => total + path.length, 0));
   });
 
   it('hands out copies, and a clone that changes apart from it', () => {
