@@ -35,6 +35,18 @@ const step = fc.record({
   value: fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 0, max: COMPACT_VALUE_BYTES_MAX }).map((length) => Uint8Array.from({ length }, (_, index) => index % 251))),
 });
 
+function run(side: { owner: Owner; model: Map<string, Uint8Array> }, steps: readonly { path: string; remove: boolean; value: Uint8Array }[]): void {
+  for (const { path, remove, value } of steps) {
+    if (remove) {
+      side.owner.remove(path);
+      side.model.delete(path);
+    } else {
+      side.owner.put(path, value);
+      side.model.set(path, value);
+    }
+  }
+}
+
 describe('ValueArena', () => {
   it('gives back each value stored, bytes and length, for any writes, overwrites and deletes, in chunks of at most three times the live bytes', () => {
     fc.assert(fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
@@ -116,6 +128,44 @@ describe('ValueArena', () => {
     expect([...copy.arena.load(copy.locations.get('p') ?? -1)]).toEqual([1, 2, 3]);
     expect([...owner.arena.load(owner.locations.get('r') ?? -1)]).toEqual([5]);
     expect([...owner.arena.load(owner.locations.get('p') ?? -1)]).toEqual([199]);
+  });
+
+  it('keeps a clone apart from its original through chunks sealed, relocated and reused on both sides', () => {
+    fc.assert(fc.property(fc.array(step, { maxLength: 200 }), fc.array(step, { maxLength: 200 }), fc.array(step, { maxLength: 200 }), (before, afterOriginal, afterClone) => {
+      const original = { owner: new Owner(), model: new Map<string, Uint8Array>() };
+      run(original, before);
+      const copy = { owner: new Owner(original.owner.arena.clone()), model: new Map(original.model) };
+      for (const [path, location] of original.owner.locations) copy.owner.locations.set(path, location);
+      for (const [each, expected] of copy.model) expect(copy.owner.arena.load(copy.owner.locations.get(each) ?? -1)).toEqual(expected);
+      run(original, afterOriginal);
+      run(copy, afterClone);
+      for (const { owner, model } of [original, copy]) {
+        for (const [each, expected] of model) expect(owner.arena.load(owner.locations.get(each) ?? -1)).toEqual(expected);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('clones a sealed chunk fuller than the newest, and while a relocated chunk\'s slot is free', () => {
+    const owner = new Owner();
+    const value = new Uint8Array(1_000).fill(7);
+    for (let index = 0; index < 5; index += 1) owner.put(`p${index}`, value);
+    function clonedHolds(paths: string[]): void {
+      const copy = new Owner(owner.arena.clone());
+      for (const [path, location] of owner.locations) copy.locations.set(path, location);
+      for (const path of paths) expect(copy.arena.load(copy.locations.get(path) ?? -1)).toEqual(value);
+    }
+    // The first chunk holds four, the newest one: cut at the newest's length, the copy would lose three.
+    clonedHolds(['p0', 'p1', 'p2', 'p3', 'p4']);
+    // Three gone leave the first chunk sparse: p3 moves to the newest, and the first chunk's slot is free.
+    for (const path of ['p0', 'p1', 'p2']) owner.remove(path);
+    clonedHolds(['p3', 'p4']);
+  });
+
+  it('counts the paths its chunks hold for a relocation', () => {
+    const owner = new Owner();
+    for (const path of ['a', 'b', 'c']) owner.put(path, Uint8Array.of(1));
+    owner.remove('b');
+    expect(owner.arena.pathsHeld).toBe(3);
   });
 
   it('refuses a value too large for it', () => {
