@@ -795,6 +795,8 @@ export class Secondary implements StateMachine {
     this.historyId = null;
     this.appliedSequence = 0;
     this.durableSequence = 0;
+    // Its operations belong to the history lost with the data: none may be served, nor counted.
+    this.appliedLog = new OperationLog(this.limits, 0);
     this.counters.storageLosses += 1;
   }
 

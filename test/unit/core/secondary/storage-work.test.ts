@@ -43,6 +43,17 @@ describe("a secondary's storage work", () => {
     secondary.invariants();
   });
 
+  it('keeps no applied operation once storage lost its data: they belong to the history lost with it', () => {
+    const secondary = streaming();
+    const [first] = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    secondary.handleStorageDone(first?.requestId ?? 0, { kind: 'done', durable: true }, T0);
+    const [second] = ofKind(receive(secondary, entryFrame(2)), 'storage');
+    secondary.handleStorageDone(second?.requestId ?? 0, { kind: 'failed', message: 'Redis lost the data', lost: true }, T0);
+    drain(secondary);
+    secondary.invariants();
+    expect(secondary.getStats(T0)).toMatchObject({ replicationId: null, sequenceNumber: 0, operationLogSize: 0 });
+  });
+
   it('refuses an answer with nothing in flight, to another request, or with a scan result', () => {
     const secondary = streaming();
     expect(() => secondary.handleStorageDone(1, { kind: 'done', durable: true }, T0)).toThrow(AssertionError);
