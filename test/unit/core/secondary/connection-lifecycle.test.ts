@@ -39,6 +39,7 @@ describe("a secondary's connections", () => {
   it('handles a failed connect to the connection it asked for by backing off, and ignores others', () => {
     const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: null });
     connects(secondary, T0);
+    expect(secondary.getStats(T0).primary.reconnections).toBe(0); // the first connect is no reconnection
     secondary.handleConnectFailed(9, 'refused', T0);
     expect(drain(secondary)).toEqual([]);
     secondary.handleConnectFailed(1, 'refused', T0);

@@ -4,8 +4,11 @@
  * operations and heartbeats. Anything else closes the link; nothing behind it is acted on.
  */
 import { describe, expect, it } from 'vitest';
+import { AssertionError } from '../../../../src/core/assert.js';
 import type { Frame } from '../../../../src/core/frame.js';
-import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
+import type { LogEntry } from '../../../../src/core/operation.js';
+import { Secondary } from '../../../../src/core/secondary/secondary.js';
+import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
 import { set } from '../../../support/ops.js';
 import { connected, entryFrame, HISTORY, receive, snapshotFrames, snapshotting, streaming } from '../../../support/secondary.js';
 
@@ -83,6 +86,19 @@ describe('frames a secondary receives', () => {
     const [chunk, end] = snapshotFrames([[set('a', '1')]], 3);
     receive(secondary, chunk as Frame);
     expect(closeCodes(receive(secondary, end as Frame))).toEqual(['protocol']);
+  });
+
+  it('throws what is not a protocol error (a bug of its own), instead of taking it for a bad frame and reconnecting', () => {
+    class BrokenSecondary extends Secondary {
+      protected override acceptEntries(_entries: readonly LogEntry[], _frameBytes: number): void {
+        throw new AssertionError('broken');
+      }
+    }
+    const secondary = new BrokenSecondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 0 } });
+    secondary.handleTimeout(T0);
+    secondary.handleConnected(1, T0);
+    secondary.handleBytes(1, concat(WELCOME, { kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }), T0);
+    expect(() => secondary.handleBytes(1, bytesOf(entryFrame(1)), T0)).toThrow(new AssertionError('broken'));
   });
 
   it('cuts the reason it sends to nameLengthMax', () => {

@@ -1,7 +1,19 @@
 /** A secondary's statistics follow its link and what it received. */
 import { describe, expect, it } from 'vitest';
-import { drain, ofKind, T0 } from '../../../support/machine.js';
-import { connected, entryFrame, receive, snapshotting, streaming } from '../../../support/secondary.js';
+import type { Frame } from '../../../../src/core/frame.js';
+import type { Secondary } from '../../../../src/core/secondary/secondary.js';
+import { bytesOf, drain, ofKind, T0 } from '../../../support/machine.js';
+import { batchFrame, connected, entryFrame, HISTORY, receive, snapshotting, streaming } from '../../../support/secondary.js';
+
+/** Connects again (as `connectionId`) once the backoff is over, and takes `response` after the WELCOME. */
+function relink(secondary: Secondary, connectionId: number, response: Pick<Extract<Frame, { kind: 'syncResponse' }>, 'mode' | 'replicationId' | 'fromSequence'>): void {
+  secondary.handleTimeout(secondary.nextWakeMs() ?? T0);
+  secondary.handleConnected(connectionId, T0);
+  secondary.handleBytes(connectionId, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: response.replicationId, lastSequence: 3 }), T0);
+  secondary.handleBytes(connectionId, bytesOf({ kind: 'syncResponse', timestampMs: T0, ...response }), T0);
+  secondary.invariants();
+  drain(secondary);
+}
 
 describe("a secondary's statistics", () => {
   it('count operations received and the time since the last one', () => {
@@ -23,6 +35,16 @@ describe("a secondary's statistics", () => {
     expect(secondary.getStats(T0 + 4_000).primary).toMatchObject({ lastAppliedSequence: 1, lagOperations: 1, behindForMs: 3_000 });
     secondary.handleStorageDone(second?.requestId ?? -1, { kind: 'done', durable: true }, T0 + 5_000);
     expect(secondary.getStats(T0 + 6_000).primary).toMatchObject({ lastAppliedSequence: 2, knownPrimarySequence: 2, lagOperations: 0, behindForMs: 0 });
+  });
+
+  it('take what the primary is known to have from the current connection only (the next may reach another primary)', () => {
+    const secondary = streaming();
+    const [first] = ofKind(receive(secondary, entryFrame(1)), 'storage');
+    receive(secondary, batchFrame(2, 2)); // waits, and is dropped with the link
+    secondary.handleDisconnected(1, T0);
+    secondary.handleStorageDone(first?.requestId ?? 0, { kind: 'done', durable: true }, T0);
+    relink(secondary, 2, { mode: 'continue', replicationId: HISTORY, fromSequence: 2 });
+    expect(secondary.getStats(T0).primary).toMatchObject({ lastAppliedSequence: 1, knownPrimarySequence: 1, lagOperations: 0 });
   });
 
   it('show the primary connected only once the handshake is done', () => {

@@ -26,9 +26,12 @@ describe("a secondary's storage work", () => {
   it('bounds merged snapshot pages the same way', () => {
     const { secondary, outputs } = snapshotting(1, { limits: { storageRequestEntriesMax: 3 } });
     const [begin] = ofKind(outputs, 'storage');
-    const chunks = snapshotFrames([[set('a', '1'), set('b', '1')], [set('c', '1'), set('d', '1')]], 0).slice(0, 2);
+    const chunks = snapshotFrames([[set('a', '1')], [set('b', '1')], [set('c', '1'), set('d', '1')]], 0).slice(0, 3);
     for (const chunk of chunks) receive(secondary, chunk as Frame);
     secondary.handleStorageDone(begin?.requestId ?? 0, { kind: 'done', durable: true }, T0);
+    const [merged] = ofKind(drain(secondary), 'storage');
+    expect(merged?.request).toMatchObject({ kind: 'stageApply', operations: [{ path: 'a' }, { path: 'b' }] });
+    secondary.handleStorageDone(merged?.requestId ?? 0, { kind: 'done', durable: true }, T0);
     expect(operationsOf(drain(secondary))).toEqual([2]);
   });
 

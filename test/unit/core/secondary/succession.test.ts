@@ -111,8 +111,13 @@ describe('what a secondary hands over when promoted', () => {
     expect(secondary.getStats(T0).operationLogSize).toBe(4);
   });
 
-  it('refuses to hand over while it still runs', () => {
+  it('refuses to hand over while it still runs, or once closed while storage still works', () => {
     expect(() => streaming().handover()).toThrow(/closed/);
+    const secondary = streaming({ replicationId: HISTORY, sequence: 0 });
+    receive(secondary, { kind: 'operation', ...entry(1) });
+    secondary.close(T0);
+    // Its apply may still land: the primary it becomes would not start from it.
+    expect(() => secondary.handover()).toThrow(/no storage work in flight/);
   });
 });
 
