@@ -20,8 +20,11 @@ function connects(secondary: Secondary, nowMs: number): number[] {
 }
 
 describe("a secondary's connections", () => {
-  it('refuses an empty replicaId, and has no position before it has data', () => {
-    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: '', cursor: null })).toThrow(AssertionError);
+  it('refuses an empty replicaId, an empty token or an unknown wire format, and has no position before it has data', () => {
+    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: '', cursor: null })).toThrow(new AssertionError('replicaId must not be empty'));
+    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null, authToken: '' })).toThrow(new AssertionError('authToken must not be empty'));
+    const wireFormat = 'xml' as unknown as 'json';
+    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null, wireFormat })).toThrow(new AssertionError("wireFormat must be 'binary' or 'json', got xml"));
     expect(new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null }).position).toBeNull();
   });
 

@@ -10,10 +10,10 @@ import type { Secondary } from '../../../../src/core/secondary/secondary.js';
 import type { StorageRequest } from '../../../../src/core/storage-request.js';
 import { drain, ofKind, T0 } from '../../../support/machine.js';
 import { set } from '../../../support/ops.js';
-import { batchFrame, receive, snapshotFrames, snapshotting } from '../../../support/secondary.js';
+import { batchFrame, HISTORY, receive, snapshotFrames, snapshotting } from '../../../support/secondary.js';
 
-/** Completes storage requests one by one, in order, until none is left; returns them. */
-function runStorage(secondary: Secondary, outputs: Output[]): StorageRequest[] {
+/** Completes storage requests one by one, in order, until none is left; returns them, and what followed in `seen`. */
+function runStorage(secondary: Secondary, outputs: Output[], seen: Output[] = []): StorageRequest[] {
   const requests: StorageRequest[] = [];
   for (let pending = ofKind(outputs, 'storage'); pending.length > 0; ) {
     const [next, ...rest] = pending;
@@ -21,7 +21,9 @@ function runStorage(secondary: Secondary, outputs: Output[]): StorageRequest[] {
     requests.push(next.request);
     secondary.handleStorageDone(next.requestId, { kind: 'done', durable: true }, T0);
     secondary.invariants();
-    pending = [...rest, ...ofKind(drain(secondary), 'storage')];
+    const followed = drain(secondary);
+    seen.push(...followed);
+    pending = [...rest, ...ofKind(followed, 'storage')];
   }
   return requests;
 }
@@ -41,5 +43,14 @@ describe('installing a full resync', () => {
     expect(runStorage(secondary, all).map(describeRequest)).toEqual(['stageBegin', 'stageApply x']);
     expect(runStorage(secondary, receive(secondary, batchFrame(4, 3))).map(describeRequest)).toEqual(['stageApply p4,p5', 'stageCommit 5', 'apply p6']);
     expect(secondary.position?.sequence).toBe(6);
+  });
+
+  it('reports the snapshot installed, with its history and sequence, once storage committed it', () => {
+    const { secondary, outputs } = snapshotting(1);
+    const [chunk, end] = snapshotFrames([[set('x', '1')]], 0);
+    const all = [...outputs, ...receive(secondary, chunk as Frame), ...receive(secondary, end as Frame)];
+    const seen: Output[] = [];
+    expect(runStorage(secondary, all, seen).map(describeRequest)).toEqual(['stageBegin', 'stageApply x', 'stageCommit 0']);
+    expect(ofKind(seen, 'event').map((output) => output.event)).toContainEqual({ kind: 'snapshotInstalled', replicationId: HISTORY, sequence: 0 });
   });
 });

@@ -111,6 +111,12 @@ describe('what a secondary hands over when promoted', () => {
     expect(secondary.getStats(T0).operationLogSize).toBe(4);
   });
 
+  it('hands over no position and no operations when it holds no data', () => {
+    const secondary = connected();
+    secondary.close(T0);
+    expect(secondary.handover()).toEqual({ position: null, entries: [] });
+  });
+
   it('refuses to hand over while it still runs, or once closed while storage still works', () => {
     expect(() => streaming().handover()).toThrow(/closed/);
     const secondary = streaming({ replicationId: HISTORY, sequence: 0 });

@@ -26,6 +26,16 @@ function heartbeatFromPrimary(secondary: Secondary, nowMs: number): void {
 }
 
 describe('a secondary waking up', () => {
+  it('keeps the handshake deadline while it waits for the WELCOME, before and after answering a CHALLENGE', () => {
+    const secondary = connected({ authToken: 'secret' });
+    expect(secondary.nextWakeMs()).toBe(T0 + handshakeTimeoutMs);
+    receive(secondary, { kind: 'challenge', timestampMs: T0, nonce: 'f'.repeat(32) });
+    expect(secondary.getStats(T0).primary.phase).toBe('auth');
+    expect(secondary.nextWakeMs()).toBe(T0 + handshakeTimeoutMs);
+    expect(closeCodes(wakeAt(secondary, T0 + handshakeTimeoutMs - 1))).toEqual([]);
+    expect(closeCodes(wakeAt(secondary, T0 + handshakeTimeoutMs))).toEqual(['timeout']);
+  });
+
   it('keeps the handshake deadline while it waits for the SYNC_RESPONSE', () => {
     const secondary = connected();
     receive(secondary, { kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0 });
