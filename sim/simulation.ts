@@ -274,6 +274,12 @@ export class Simulation {
     this.traceEvent({ t: this.nowMs, kind: 'crash', node });
   }
 
+  /** A secondary's storage comes back empty under it (a Redis restarted without its data): its next request is refused as a loss. */
+  loseData(node: string): void {
+    this.secondary(node).storage.lose();
+    this.traceEvent({ t: this.nowMs, kind: 'loseData', node });
+  }
+
   restart(node: string): void {
     const host = this.host(node);
     assert(!host.up, `${node} is running`);

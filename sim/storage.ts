@@ -19,6 +19,8 @@ export class SimStorage {
   private lastCompletionMs = 0;
   /** Bumped by a crash: requests of the dead process never reach the disk. */
   private epoch = 0;
+  /** Set by lose() until a request is refused for it. */
+  private lossUnreported = false;
   private failProbability: number;
   private stallProbability: number;
 
@@ -62,6 +64,18 @@ export class SimStorage {
     });
   }
 
+  /**
+   * The disk comes back empty under a running process, as a Redis restarted without its data does:
+   * the next request that reaches it is refused as a loss (the instance token's check), and
+   * whatever ran before is gone, durable or not.
+   */
+  lose(): void {
+    this.current = new KeyspaceStore();
+    this.synced = new KeyspaceStore();
+    this.sinceSync = [];
+    this.lossUnreported = true;
+  }
+
   /** Runs a request at once, as a process does before it serves anyone (the persisted log's replay at a restart). */
   runAtOnce(request: StorageRequest): void {
     const result = this.execute(request);
@@ -88,6 +102,10 @@ export class SimStorage {
   }
 
   private execute(request: StorageRequest): StorageResult {
+    if (this.lossUnreported) {
+      this.lossUnreported = false;
+      return { kind: 'failed', message: 'simulated data loss', lost: true };
+    }
     const result = this.current.execute(request);
     if (this.faults.durability === 'immediate') return result.kind === 'done' ? { kind: 'done', durable: true } : result;
     if (request.kind !== 'scan' && result.kind === 'done') {
