@@ -473,7 +473,8 @@ export class Secondary implements StateMachine {
   /** Protected for the test-only bug zoo (test/zoo). */
   protected handleSyncResponse(response: SyncResponseFrame): void {
     this.attempt = 0;
-    if (response.replicationId !== this.streamHistoryId) this.primaryKnownSequence = 0;
+    // Each connection starts its stream here (none survives a close): the primary's position is learnt anew.
+    this.primaryKnownSequence = 0;
     this.streamHistoryId = response.replicationId;
     this.receivedSequence = response.fromSequence - 1;
     this.noteLag();
