@@ -217,18 +217,28 @@ export class MonotonicChecker {
  * What the primary believes a secondary holds durably is durable there: a write acknowledged by
  * `minReplicas` secondaries counts their ACKs' durable sequences, and a secondary that claimed
  * more than its disk kept would lose an acknowledged write in a crash. Checked against what a
- * crash of each secondary would leave now, in the primary's history.
+ * crash of each secondary would leave now, in the primary's history. A disk that lost its data
+ * (Simulation.loseData) broke its own promise, no contract covers that: its secondary is excused
+ * until its disk holds what the primary counts again (after its full resync).
  */
 export class DurableAckChecker {
+  private readonly lossesSeen = new Map<string, number>();
+  private readonly excused = new Set<string>();
+
   check(sim: Simulation): string | null {
     const primary = sim.primary;
     if (!primary.up) return null;
     for (const host of sim.secondaries) {
+      if (host.storage.losses !== (this.lossesSeen.get(host.name) ?? 0)) {
+        this.lossesSeen.set(host.name, host.storage.losses);
+        this.excused.add(host.name);
+      }
       const replicaId = `replica-${host.name}`;
       const claimed = primary.machine.durableSequenceOf(replicaId);
       if (claimed === 0) continue;
       const durable = host.storage.durableCursor();
-      if (durable?.replicationId !== primary.machine.replicationId || durable.sequence < claimed) {
+      if (durable?.replicationId === primary.machine.replicationId && durable.sequence >= claimed) this.excused.delete(host.name);
+      else if (!this.excused.has(host.name)) {
         return `the primary counts ${replicaId} durable through ${claimed}, its disk keeps ${durable?.replicationId ?? '-'}:${durable?.sequence ?? 0}`;
       }
     }

@@ -30,6 +30,7 @@ export function keepFaults(faults: FaultOptions, kinds: readonly FaultKind[]): F
       clogsPerMinute: keep('clogs') ? scheduled.clogsPerMinute : 0,
       clockJumpsPerMinute: keep('clock-jumps') ? scheduled.clockJumpsPerMinute : 0,
       primaryRestartsPerMinute: keep('primary-restarts') ? scheduled.primaryRestartsPerMinute : 0,
+      ...(scheduled.dataLossesPerMinute === undefined ? {} : { dataLossesPerMinute: keep('storage') ? scheduled.dataLossesPerMinute : 0 }),
     },
   };
 }

@@ -47,6 +47,8 @@ export interface ScheduledFaults {
   readonly clogsPerMinute: number;
   readonly clockJumpsPerMinute: number;
   readonly primaryRestartsPerMinute: number;
+  /** A secondary's storage coming back empty under it (Simulation.loseData); absent means none. */
+  readonly dataLossesPerMinute?: number;
   /** Longest a partition, clog or crash lasts before it is healed. */
   readonly faultDurationMaxMs: number;
 }
@@ -130,6 +132,10 @@ export const NO_FAULTS: FaultOptions = Object.freeze({
 
 /** Salts the per-node draw, so that it does not move the draws of the shared faults. */
 const NODE_FAULTS_SALT = 0x5bd1e995;
+/** Salts the data losses' draw apart from every other; named in the options only when drawn, so every seed without one runs as before they existed. */
+const DATA_LOSSES_SALT = 0x85ebca6b;
+const DATA_LOSS_SEED_SHARE = 0.15;
+const DATA_LOSSES_PER_MINUTE_MAX = 2;
 /** Salts the wire formats' draw, apart from every other, so that seeds keep their faults. */
 const WIRE_FORMATS_SALT = 0x27d4eb2f;
 /** Salts the tokens' draw, apart from every other, so that seeds keep their faults. */
@@ -222,7 +228,14 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
   const drawnSecondaries = 1 + prng.below(3);
   const secondaries = overrides.secondaries ?? drawnSecondaries;
   const nodeFaults = drawNodeFaults(new Prng(seed ^ NODE_FAULTS_SALT), secondaries);
-  const drawn: FaultOptions = { network, storage, clocks, scheduled, ...(nodeFaults === null ? {} : { nodeFaults }) };
+  const dataLossesPerMinute = drawDataLosses(new Prng(seed ^ DATA_LOSSES_SALT));
+  const drawn: FaultOptions = {
+    network,
+    storage,
+    clocks,
+    scheduled: dataLossesPerMinute === 0 ? scheduled : { ...scheduled, dataLossesPerMinute },
+    ...(nodeFaults === null ? {} : { nodeFaults }),
+  };
   const drawnOperations = 200 + prng.below(800);
   return {
     seed,
@@ -274,6 +287,11 @@ function drawAuthTokens(prng: Prng, secondaries: number): Record<string, string>
  * ms), a stalling disk (long stalls, often) and a slow link. One slow secondary is what fills one
  * outbound budget while the others stream on; shared faults never make it.
  */
+function drawDataLosses(prng: Prng): number {
+  if (prng.nextFloat() >= DATA_LOSS_SEED_SHARE) return 0;
+  return Math.max(0.001, Math.round(prng.nextFloat() * DATA_LOSSES_PER_MINUTE_MAX * 1_000) / 1_000);
+}
+
 function drawNodeFaults(prng: Prng, secondaries: number): Record<string, NodeFaults> | null {
   const on = (): boolean => prng.nextFloat() < NODE_FAULT_PROBABILITY;
   const within = (range: { min: number; spread: number }): number => range.min + prng.below(range.spread + 1);

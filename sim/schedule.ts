@@ -42,6 +42,11 @@ export function drawSchedule(prng: Prng, rates: ScheduledFaults, secondaries: re
     actions.push({ atMs, label: 'crash primary', run: (sim) => sim.crash(PRIMARY) });
     actions.push({ atMs: atMs + 1 + prng.below(2_000), label: 'restart primary', run: (sim) => restartIfDown(sim, PRIMARY) });
   }
+  // Last, so that a seed without data losses draws every other fault as before they existed.
+  for (const atMs of poisson(prng, rates.dataLossesPerMinute ?? 0, startMs, durationMs)) {
+    const node = pick();
+    actions.push({ atMs, label: `lose data ${node}`, run: (sim) => sim.loseData(node) });
+  }
   return actions.sort((a, b) => a.atMs - b.atMs);
 }
 

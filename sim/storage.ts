@@ -21,6 +21,7 @@ export class SimStorage {
   private epoch = 0;
   /** Set by lose() until a request is refused for it. */
   private lossUnreported = false;
+  private lossCount = 0;
   private failProbability: number;
   private stallProbability: number;
 
@@ -74,6 +75,12 @@ export class SimStorage {
     this.synced = new KeyspaceStore();
     this.sinceSync = [];
     this.lossUnreported = true;
+    this.lossCount += 1;
+  }
+
+  /** Times lose() emptied it: what no contract covers, so what it had made durable is excused. */
+  get losses(): number {
+    return this.lossCount;
   }
 
   /** Runs a request at once, as a process does before it serves anyone (the persisted log's replay at a restart). */

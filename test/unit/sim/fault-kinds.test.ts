@@ -25,6 +25,18 @@ describe('fault kinds', () => {
     expect(kept.workload).toEqual(swarmOptions(seed).workload);
   });
 
+  it('draws data losses for some seeds only, names them only then, and counts them as storage faults', () => {
+    const seeds = Array.from({ length: 200 }, (_, index) => index + 1);
+    const lossy = seeds.filter((seed) => swarmOptions(seed).faults.scheduled.dataLossesPerMinute !== undefined);
+    expect(lossy.length).toBeGreaterThan(10);
+    expect(lossy.length).toBeLessThan(60);
+    const seed = lossy[0] ?? 0;
+    expect(swarmOptions(seed).faults.scheduled.dataLossesPerMinute).toBeGreaterThan(0);
+    expect(swarmOptions(seed, { faults: ['storage'] }).faults.scheduled.dataLossesPerMinute).toBeGreaterThan(0);
+    expect(swarmOptions(seed, { faults: ['crashes'] }).faults.scheduled.dataLossesPerMinute).toBe(0);
+    expect('dataLossesPerMinute' in swarmOptions(seeds.find((each) => !lossy.includes(each)) ?? 0).faults.scheduled).toBe(false);
+  });
+
   it('none leaves delays and latency, but no fault', () => {
     const faults = keepFaults(swarmOptions(busySeed()).faults, []);
     expect(faults.network.dropProbability + faults.network.corruptProbability + faults.network.resetProbability).toBe(0);
