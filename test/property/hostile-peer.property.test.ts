@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/core/frame.js';
 import { FRAME_HEADER_BYTES } from '../../src/core/limits.js';
+import { DeposedError } from '../../src/core/errors.js';
 import { Primary } from '../../src/core/primary/primary.js';
 import { set } from '../support/ops.js';
 import { secondaryProof } from '../../src/core/auth.js';
@@ -74,7 +75,7 @@ class Harness {
   /** The kinds of every frame the primary sent this connection. */
   readonly sentKinds = new Set<Frame['kind']>();
 
-  constructor(authToken: string | null = null) {
+  constructor(private readonly authToken: string | null = null) {
     this.primary = new Primary({ nowMs: T0, random: random(), authToken });
     this.settle();
     this.primary.handleConnected(CONNECTION, '10.0.0.66:4000', this.nowMs);
@@ -84,12 +85,24 @@ class Harness {
 
   run(input: Input): void {
     if (input.kind === 'bytes') this.primary.handleBytes(CONNECTION, input.bytes, this.nowMs);
-    else if (input.kind === 'write') this.primary.submitWrite(set(`k${this.writes++ % 5}`, 'v'), this.nowMs);
+    else if (input.kind === 'write') this.write();
     else {
       this.nowMs += input.ms;
       this.primary.handleTimeout(this.nowMs);
     }
     this.settle();
+  }
+
+  /**
+   * Without a token every peer is trusted, so a HELLO of a newer epoch deposes the primary, which
+   * then refuses writes with DeposedError (a refusal, not a crash); with a token no stranger can.
+   */
+  private write(): void {
+    try {
+      this.primary.submitWrite(set(`k${this.writes++ % 5}`, 'v'), this.nowMs);
+    } catch (error) {
+      if (!(error instanceof DeposedError) || this.authToken !== null) throw error;
+    }
   }
 
   /** Drains the outputs, completing storage requests, checking the invariants after each input. */
