@@ -732,10 +732,11 @@ export class Secondary implements StateMachine {
     const frameBytes = items.reduce((total, item) => total + frameBytesOf(item), 0);
     this.workBytes -= frameBytes;
     const entries = items.flatMap((item) => (item.kind === 'apply' ? item.entries : []));
-    this.issue(this.requestFor(items), connectionId, frameBytes, entries);
+    this.issue(this.requestFor(items, entries), connectionId, frameBytes, entries);
   }
 
-  private requestFor(items: Work[]): StorageRequest {
+  /** `entries`: those of the apply items, in order. */
+  private requestFor(items: Work[], entries: readonly LogEntry[]): StorageRequest {
     const head = items[0];
     assert(head !== undefined, 'no work to issue');
     switch (head.kind) {
@@ -748,7 +749,6 @@ export class Secondary implements StateMachine {
       case 'stageApply':
         return { kind: 'stageApply', operations: items.flatMap((item) => (item.kind === 'stageApply' ? item.operations : [])) };
       case 'apply': {
-        const entries = items.flatMap((item) => (item.kind === 'apply' ? item.entries : []));
         const last = entries[entries.length - 1];
         assert(last !== undefined && this.streamHistoryId !== null, 'apply without entries or history');
         return { kind: 'apply', operations: entries.map((entry) => entry.op), cursor: cursorOf(this.streamHistoryId, last.sequence, this.epoch) };
