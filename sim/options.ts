@@ -282,16 +282,17 @@ function drawAuthTokens(prng: Prng, secondaries: number): Record<string, string>
   return tokens;
 }
 
-/**
- * Faults that are one secondary's own, each on in some seeds: a slow disk (latency of hundreds of
- * ms), a stalling disk (long stalls, often) and a slow link. One slow secondary is what fills one
- * outbound budget while the others stream on; shared faults never make it.
- */
+/** A data loss rate for about DATA_LOSS_SEED_SHARE of the seeds, up to DATA_LOSSES_PER_MINUTE_MAX; 0 for the others. */
 function drawDataLosses(prng: Prng): number {
   if (prng.nextFloat() >= DATA_LOSS_SEED_SHARE) return 0;
   return Math.max(0.001, Math.round(prng.nextFloat() * DATA_LOSSES_PER_MINUTE_MAX * 1_000) / 1_000);
 }
 
+/**
+ * Faults that are one secondary's own, each on in some seeds: a slow disk (latency of hundreds of
+ * ms), a stalling disk (long stalls, often) and a slow link. One slow secondary is what fills one
+ * outbound budget while the others stream on; shared faults never make it.
+ */
 function drawNodeFaults(prng: Prng, secondaries: number): Record<string, NodeFaults> | null {
   const on = (): boolean => prng.nextFloat() < NODE_FAULT_PROBABILITY;
   const within = (range: { min: number; spread: number }): number => range.min + prng.below(range.spread + 1);
