@@ -47,7 +47,8 @@ export async function* completeSteps(layout: FsLayout, disk: Disk, journal: Jour
     await writeJournal(layout, disk, { ...journal, phase: 'install' });
     yield;
   }
-  yield* moveAll(disk, await names(layout.stagingData), layout.stagingData, layout.base);
+  // A staging area gone mid-commit is damage, not an empty snapshot: readdir's error stops the commit.
+  yield* moveAll(disk, await readdir(layout.stagingData), layout.stagingData, layout.base);
   yield* moveIfPresent(disk, layout.stagingMeta, layout.meta);
   yield* moveIfPresent(disk, layout.stagingDirEntries, layout.dirEntries);
   await disk.syncDirs();
@@ -98,10 +99,5 @@ async function* moveIfPresent(disk: Disk, from: string, to: string): AsyncGenera
 }
 
 async function liveNames(layout: FsLayout): Promise<string[]> {
-  return (await names(layout.base)).filter((name) => name !== RESERVED_SEGMENT);
-}
-
-/** A staging area gone mid-commit is damage, not an empty snapshot: installing nothing would lose it. */
-async function names(dir: string): Promise<string[]> {
-  return readdir(dir);
+  return (await readdir(layout.base)).filter((name) => name !== RESERVED_SEGMENT);
 }
