@@ -22,7 +22,7 @@ const MACHINE_EVENTS: Readonly<Record<string, string>> = {
 const LINK_EVENTS = new Set(['peerJoined', 'resync', 'snapshotSent', 'connectionClosed']);
 const DOT_RADIUS_PX = 3.5;
 
-/** Things that happen at one instant: machine events, clock jumps, connects, resets, corruption, the heal. */
+/** Things that happen at one instant: machine events, clock jumps, connects, resets, corruption, data losses, the heal. */
 export function markDrawables(events: readonly TraceEvent[]): Drawable[] {
   const links = linkAttribution(events);
   return events.flatMap((event, i): Drawable[] => {
@@ -94,6 +94,8 @@ function drawer(event: TraceEvent, link: string | undefined): ((canvas: Canvas) 
       return (canvas) => reset(canvas, event);
     case 'corrupt':
       return (canvas) => corrupt(canvas, event);
+    case 'loseData':
+      return (canvas) => dot(canvas, event, event.node, 'dot lost', 'disk lost its data');
     case 'heal':
       return (canvas) => heal(canvas, event);
     default:

@@ -37,7 +37,7 @@ svg text{font-size:10px;fill:#333}
 .band rect.span{opacity:.08}.band text{fill:#991b1b}.band.held text{fill:#92400e}.band.down text{fill:#374151}
 .dot circle{stroke:#fff;stroke-width:1}
 .dot.ok circle{fill:#16a34a}.dot.sync circle{fill:#7c3aed}.dot.expiry circle{fill:#0d9488}.dot.bad circle{fill:#dc2626}
-.dot.clock circle{fill:#ea580c}.dot.connect circle{fill:#fff;stroke:#555;r:2.5}
+.dot.clock circle{fill:#ea580c}.dot.lost circle{fill:#fff;stroke:#dc2626;stroke-width:2.5}.dot.connect circle{fill:#fff;stroke:#555;r:2.5}
 .corrupt{fill:#dc2626;font-size:11px}
 .heal line{stroke:#111;stroke-width:2}.heal text{font-weight:600;fill:#111}
 svg.dim [data-conn]:not(.on){opacity:.08}
@@ -82,6 +82,7 @@ const LEGEND: readonly [string, string][] = [
   ['#dc2626', 'cut link: tinted span, a bar at each end data cannot reach'],
   ['#f59e0b', 'held (clogged) link, same bars'],
   ['#9ca3af', 'node crashed'],
+  ['#dc2626', 'disk lost its data (ring on the lane)'],
   ['#7c3aed', 'resync / snapshot'],
   ['#0d9488', 'expired'],
   ['#ea580c', 'clock jump'],

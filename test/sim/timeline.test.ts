@@ -82,6 +82,19 @@ describe('timeline', () => {
     expect(diagram).not.toMatch(/resync (full_resync|continue)/);
   });
 
+  it('marks a secondary whose disk lost its data, on its own lane', () => {
+    const sim = new Simulation({ seed: 7, secondaries: 2, traceEventsMax: 100_000 });
+    for (let i = 0; i < 10; i += 1) sim.write(set(`k${i}`, `v${i}`));
+    sim.runFor(500);
+    sim.loseData('s2');
+    // Its next storage request finds the loss: a write brings one.
+    sim.write(set('after', 'loss'));
+    expect(sim.runUntil(() => sim.converged(), 60_000)).toBe(true);
+    const diagram = diagramOf(renderTimeline(sim.trace.events, OPTIONS));
+    expect(count(diagram, /class="dot lost"/g)).toBe(1);
+    expect(diagram).toMatch(/<title>s2 at [^<]+: disk lost its data<\/title>/);
+  });
+
   it('names the frames each arrow carried in its hover title', () => {
     const titles = titlesOf(html, MSG_TITLE);
     expect(titles.length).toBeGreaterThan(20);
