@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { RedisStorage } from '../../src/storage/redis.js';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import { waitUntil } from '../../harness/waits.js';
 import { describeWithRedis } from '../support/redis-server.js';
 import { portOf, startPrimary, startSecondary, waitCaughtUp } from './support/nodes.js';
 
@@ -30,6 +31,25 @@ describeWithRedis('a Redis that comes back empty under a running node', (server)
       expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
       expect(stats.fullResyncs).toBe(resyncsBefore + 1);
       for (let index = 0; index < 2 * WRITES; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
+    } finally {
+      await secondary.close();
+      await primary.close();
+    }
+  });
+
+  it('a secondary on it notices on a quiet primary too: its idle storage is verified, with no write to find the loss', async () => {
+    const primary = await startPrimary(new MemoryStorage());
+    const secondary = await startSecondary(portOf(primary), await RedisStorage.open({ url: server().url, keyPrefix: 'lost-idle-secondary' }));
+    try {
+      await writeRange(primary, 0, WRITES);
+      await waitCaughtUp(primary, [secondary]);
+      const resyncsBefore = secondary.getReplicationStats().fullResyncs;
+      await server().restart();
+      await waitUntil(() => secondary.getReplicationStats().fullResyncs === resyncsBefore + 1, 'a full resync after the loss');
+      await waitCaughtUp(primary, [secondary]);
+      const stats = secondary.getReplicationStats();
+      expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
+      for (let index = 0; index < WRITES; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
     } finally {
       await secondary.close();
       await primary.close();

@@ -87,8 +87,6 @@ describe('timeline', () => {
     for (let i = 0; i < 10; i += 1) sim.write(set(`k${i}`, `v${i}`));
     sim.runFor(500);
     sim.loseData('s2');
-    // Its next storage request finds the loss: a write brings one.
-    sim.write(set('after', 'loss'));
     expect(sim.runUntil(() => sim.converged(), 60_000)).toBe(true);
     const diagram = diagramOf(renderTimeline(sim.trace.events, OPTIONS));
     expect(count(diagram, /class="dot lost"/g)).toBe(1);

@@ -113,6 +113,8 @@ export class Secondary implements StateMachine {
   private workBytes = 0;
   private inflight: IssuedWork | null = null;
   private nextRequestId = 1;
+  /** When the last storage request was issued (or the machine started): an idle storage is verified now and then. */
+  private storageIssuedMs: number;
   private counters = {
     operationsReceived: 0,
     bytesReceived: 0,
@@ -145,6 +147,7 @@ export class Secondary implements StateMachine {
     this.wireFormat = options.wireFormat ?? 'json';
     assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
+    this.storageIssuedMs = options.nowMs;
     this.reconnectAtMs = options.nowMs;
     this.historyId = options.cursor?.replicationId ?? null;
     this.appliedSequence = options.cursor?.sequence ?? 0;
@@ -299,7 +302,7 @@ export class Secondary implements StateMachine {
         // Only a snapshot waiting on the primary can stall; our own storage work is progress.
         const watchSnapshot = this.phase === 'snapshot' && this.inflight === null;
         const silenceMs = watchSnapshot ? Math.min(link.lastReceivedMs, this.snapshotProgressMs) : link.lastReceivedMs;
-        return Math.min(silenceMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
+        return Math.min(silenceMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs, this.storageVerifyAtMs());
       }
       case 'closed':
         return undefined;
@@ -639,6 +642,17 @@ export class Secondary implements StateMachine {
     } else if (nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
       this.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.historyId, lastSequence: this.appliedSequence });
     }
+    if (nowMs >= this.storageVerifyAtMs()) this.enqueue({ kind: 'verify' });
+  }
+
+  /**
+   * A storage that lost its data (a Redis restarted empty) is found at its next request; on a quiet
+   * primary there may be none for hours, and reads would be refused all that time. So a storage
+   * idle for a heartbeat interval is asked whether it still holds its data. Infinity: not idle.
+   */
+  private storageVerifyAtMs(): number {
+    if (this.phase !== 'stream' || this.inflight !== null || this.work.length > 0) return Number.POSITIVE_INFINITY;
+    return this.storageIssuedMs + this.timing.heartbeatIntervalMs;
   }
 
   private snapshotStalled(nowMs: number): boolean {
@@ -746,6 +760,8 @@ export class Secondary implements StateMachine {
         return { kind: 'stageCommit', cursor: head.cursor };
       case 'adopt':
         return { kind: 'apply', operations: [], cursor: head.cursor };
+      case 'verify':
+        return { kind: 'apply', operations: [], cursor: null };
       case 'stageApply':
         return { kind: 'stageApply', operations: items.flatMap((item) => (item.kind === 'stageApply' ? item.operations : [])) };
       case 'apply': {
@@ -760,6 +776,7 @@ export class Secondary implements StateMachine {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
     this.inflight = { requestId, connectionId, request, frameBytes, entries };
+    this.storageIssuedMs = this.clockMs;
     this.outputs.push({ kind: 'storage', requestId, request });
   }
 

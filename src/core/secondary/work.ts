@@ -12,7 +12,9 @@ export type Work =
   | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly frameBytes: number }
   | { readonly kind: 'stageCommit'; readonly cursor: Cursor }
   /** Persist a new position in a history that continues ours (a promoted primary's), with its epoch. */
-  | { readonly kind: 'adopt'; readonly cursor: Cursor };
+  | { readonly kind: 'adopt'; readonly cursor: Cursor }
+  /** Ask storage whether it still holds its data: an empty apply, which a backend that lost it refuses as a loss. */
+  | { readonly kind: 'verify' };
 
 /** Operations a unit carries into its storage request. */
 export function operationCount(work: Work): number {
@@ -24,6 +26,7 @@ export function operationCount(work: Work): number {
     case 'stageBegin':
     case 'stageCommit':
     case 'adopt':
+    case 'verify':
       return 0;
   }
 }

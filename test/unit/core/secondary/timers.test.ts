@@ -48,6 +48,23 @@ describe('a secondary waking up', () => {
     expect(sentFrames(wakeAt(secondary, T0 + heartbeatIntervalMs))).toMatchObject([{ kind: 'heartbeat' }]);
   });
 
+  it('asks its storage whether it still holds its data once storage has been idle for a heartbeat interval', () => {
+    const secondary = streaming();
+    expect(secondary.nextWakeMs()).toBe(T0 + heartbeatIntervalMs);
+    expect(ofKind(wakeAt(secondary, T0 + heartbeatIntervalMs - 1), 'storage')).toEqual([]);
+    const [verify] = ofKind(wakeAt(secondary, T0 + heartbeatIntervalMs), 'storage');
+    expect(verify?.request).toEqual({ kind: 'apply', operations: [], cursor: null });
+    // One at a time: none while it is in flight, and the next an interval after it was issued.
+    expect(ofKind(wakeAt(secondary, T0 + heartbeatIntervalMs + 1), 'storage')).toEqual([]);
+    secondary.handleStorageDone(verify?.requestId ?? 0, { kind: 'done', durable: true }, T0 + heartbeatIntervalMs + 100);
+    drain(secondary);
+    expect(ofKind(wakeAt(secondary, T0 + 2 * heartbeatIntervalMs - 1), 'storage')).toEqual([]);
+    const [again] = ofKind(wakeAt(secondary, T0 + 2 * heartbeatIntervalMs), 'storage');
+    secondary.handleStorageDone(again?.requestId ?? 0, { kind: 'failed', message: 'gone', lost: true }, T0 + 2 * heartbeatIntervalMs);
+    expect(closeCodes(drain(secondary))).toEqual(['storage']);
+    expect(secondary.getStats(T0).primary.storageLosses).toBe(1);
+  });
+
   it('does not take a long-running stream for a stalled snapshot', () => {
     const secondary = streaming();
     heartbeatFromPrimary(secondary, T0 + 10_000);
