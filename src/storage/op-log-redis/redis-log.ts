@@ -24,6 +24,31 @@ export interface RedisLogOptions {
 /** What a failed command says failed: every storage failure is typed (StorageFailedError). */
 const WHAT = 'operation log';
 
+/**
+ * KEYS: the records; ARGV: the records to push. Nothing when the list already ends with the last
+ * of them: every record holds its first sequence, so only this push ends so (or a CLOSED at the
+ * same sequence and time, which says the same). Twice, a push duplicated the records, a log that
+ * no longer opens.
+ */
+const APPEND = `
+if redis.call('LINDEX', KEYS[1], -1) == ARGV[#ARGV] then return 0 end
+for i = 1, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+return 1
+`;
+
+/**
+ * KEYS: the meta, the records; ARGV: the first sequence the trim was computed from, the records to
+ * drop, the first sequence after. Trims only from that first sequence, and returns the one it found:
+ * twice, the trim dropped records the storage may not have applied.
+ */
+const RETAIN = `
+local first = redis.call('HGET', KEYS[1], 'firstSequence')
+if first ~= ARGV[1] then return first end
+redis.call('LTRIM', KEYS[2], ARGV[2], -1)
+redis.call('HSET', KEYS[1], 'firstSequence', ARGV[3])
+return first
+`;
+
 /** One record as the log holds it, for retention. */
 interface RecordInfo {
   readonly lastSequence: number;
@@ -39,6 +64,10 @@ interface RecordInfo {
  * LogCorruptError. The log is as durable as the server makes its writes (appendonly,
  * appendfsync): that is its policy, read from the server at open, whatever was configured.
  * Redis persists commands in order and the log's come first, so the storage is never ahead of it.
+ * ioredis sends a command again on its next connection when the last one closed before its reply
+ * (autoResendUnfulfilledCommands), and Redis may have run it already: each write of the log is a
+ * script that does nothing once it has taken effect (APPEND, RETAIN); beginHistory's MULTI writes
+ * absolute values.
  */
 export function redisLogStore(options: RedisLogOptions): LogStore {
   return { where: whereOf(options), open: async (settings) => openRedisLog(options, settings) };
@@ -167,7 +196,7 @@ class RedisLogAppender implements LogAppender {
       records.push(record);
       infos.push({ lastSequence: sequence - 1, bytes: record.length, writtenAtMs: nowMs });
     }
-    await typedCommand(WHAT, this.redis.rpush(this.keys.records, ...records));
+    await this.push(records);
     // Counted once written: retention must not trim by records the list does not hold.
     this.infos.push(...infos);
     this.lastSequence = sequence - 1;
@@ -187,7 +216,11 @@ class RedisLogAppender implements LogAppender {
     }
     if (drop === 0) return;
     const firstSequence = (this.infos[drop - 1] as RecordInfo).lastSequence + 1;
-    checkExec(await typedCommand(WHAT, this.redis.multi().ltrim(this.keys.records, drop, -1).hset(this.keys.meta, 'firstSequence', String(firstSequence)).exec()));
+    const found = await typedCommand(WHAT, this.redis.eval(RETAIN, 2, this.keys.meta, this.keys.records, String(this.firstSequence), drop, String(firstSequence)));
+    // The new first sequence: this trim ran already, its reply lost.
+    if (found !== String(this.firstSequence) && found !== String(firstSequence)) {
+      throw new StorageFailedError(`${WHAT}: ${this.keys.meta} holds first sequence ${String(found ?? 'none')}, not ${this.firstSequence}: the log changed under this process`);
+    }
     this.infos.splice(0, drop);
     this.firstSequence = firstSequence;
   }
@@ -199,11 +232,15 @@ class RedisLogAppender implements LogAppender {
     try {
       if (this.history !== null) {
         const closed = Buffer.concat(encodeLogRecord({ kind: 'closed', writtenAtMs: nowMs, lastSequence: this.lastSequence }));
-        await typedCommand(WHAT, this.redis.rpush(this.keys.records, closed));
+        await this.push([closed]);
       }
     } finally {
       this.redis.disconnect();
     }
+  }
+
+  private async push(records: readonly Buffer[]): Promise<void> {
+    await typedCommand(WHAT, this.redis.eval(APPEND, 1, [this.keys.records, ...records]));
   }
 }
 

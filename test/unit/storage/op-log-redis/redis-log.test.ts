@@ -242,7 +242,7 @@ describeWithRedis('the operation log in Redis', (server) => {
     await again.appender.close(WRITTEN_AT_MS);
   });
 
-  it('refuses with a StorageFailedError when a command of its transaction fails', async () => {
+  it('refuses with a StorageFailedError when a command of its trim fails', async () => {
     const prefix = `p${++prefixes}`;
     const opened = await openWithRecords(prefix, 3, { persistedLogEntriesMax: 1 });
     await raw.set(`${prefix}:oplog:meta`, 'not a hash');
