@@ -9,6 +9,12 @@ export interface AdminCaller {
 
 export type ListQuery = { readonly prefix: string } | { readonly tag: string };
 
+/** `truncated`: the storage holds more paths than were looked at. */
+export interface ListAnswer {
+  readonly paths: readonly string[];
+  readonly truncated: boolean;
+}
+
 export interface PutOptions {
   readonly tags: readonly string[];
   readonly ttlSeconds: number | null;
@@ -17,8 +23,8 @@ export interface PutOptions {
 /** A node's data as the admin endpoint serves it (NetworkSyncBackend provides it). */
 export interface AdminData {
   read(path: string): Promise<Buffer | undefined>;
-  /** Up to `pathsMax` paths, in the storage's order. */
-  list(query: ListQuery, pathsMax: number): Promise<string[]>;
+  /** The live paths among the first `pathsMax` the storage holds, in its order: no more are read. */
+  list(query: ListQuery, pathsMax: number): Promise<ListAnswer>;
   /** Why this node takes no writes through the endpoint (a secondary, or writes not enabled); null when it does. */
   readonly writesRefused: string | null;
   /** A request body larger than this is refused before it is read whole. */
@@ -58,9 +64,8 @@ async function serveRead(response: ServerResponse, path: string, data: AdminData
 
 async function serveList(response: ServerResponse, url: URL, data: AdminData, listPathsMax: number): Promise<void> {
   const tag = url.searchParams.get('tag');
-  // One more than answered tells whether there were more.
-  const paths = await data.list(tag === null ? { prefix: url.searchParams.get('prefix') ?? '' } : { tag }, listPathsMax + 1);
-  answer(response, 200, 'application/json', JSON.stringify({ paths: paths.slice(0, listPathsMax), truncated: paths.length > listPathsMax }));
+  const listed = await data.list(tag === null ? { prefix: url.searchParams.get('prefix') ?? '' } : { tag }, listPathsMax);
+  answer(response, 200, 'application/json', JSON.stringify(listed));
 }
 
 async function serveWrite(request: IncomingMessage, response: ServerResponse, url: URL, path: string, data: AdminData, caller: AdminCaller): Promise<void> {

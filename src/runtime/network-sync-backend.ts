@@ -14,7 +14,7 @@ import { isExpired, type Entry } from '../core/keyspace.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
 import type { EntryMetadata, StorageBackend } from '../storage/backend.js';
-import type { AdminData, ListQuery } from './admin-data.js';
+import type { AdminData, ListAnswer, ListQuery } from './admin-data.js';
 import { AdminServer } from './admin-server.js';
 import { systemNowMs } from './clock.js';
 import { resolveConfig, type AdminConfig, type NetworkSyncConfig, type ReplicationMode, type ResolvedConfig } from './config.js';
@@ -271,15 +271,16 @@ export class NetworkSyncBackend {
     };
   }
 
-  /** At most `pathsMax` live paths: each is read to hide expired entries, so no more are read than are answered. */
-  private async listLive(query: ListQuery, pathsMax: number): Promise<string[]> {
-    const paths = 'tag' in query ? await this.baseBackend.listTagged(query.tag) : await this.baseBackend.list(query.prefix);
-    const live: string[] = [];
-    for (const path of paths) {
-      if (live.length === pathsMax) break;
-      if ((await this.readLive(path)) !== undefined) live.push(path);
-    }
-    return live;
+  /**
+   * The live paths among the first `pathsMax` stored: one more is asked of the storage to tell
+   * whether there are more. An expired entry not yet deleted counts without being answered, so
+   * that no number of them makes a request read more.
+   */
+  private async listLive(query: ListQuery, pathsMax: number): Promise<ListAnswer> {
+    const listed = 'tag' in query ? await this.baseBackend.listTagged(query.tag, pathsMax + 1) : await this.baseBackend.list(query.prefix, pathsMax + 1);
+    const paths: string[] = [];
+    for (const path of listed.slice(0, pathsMax)) if ((await this.readLive(path)) !== undefined) paths.push(path);
+    return { paths, truncated: listed.length > pathsMax };
   }
 
   private async shutDown(): Promise<void> {

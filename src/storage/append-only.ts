@@ -153,12 +153,12 @@ export class AppendOnlyStorage extends SerializedStorage {
     return metadataOf(this.store.live.get(path));
   }
 
-  protected async listNow(prefix: string): Promise<string[]> {
-    return listPaths(this.store.live, prefix);
+  protected async listNow(prefix: string, pathsMax: number): Promise<string[]> {
+    return listPaths(this.store.live, prefix, pathsMax);
   }
 
-  protected async listTaggedNow(tag: string): Promise<string[]> {
-    return listTaggedPaths(this.store.live, tag);
+  protected async listTaggedNow(tag: string, pathsMax: number): Promise<string[]> {
+    return listTaggedPaths(this.store.live, tag, pathsMax);
   }
 
   protected async closeNow(): Promise<void> {

@@ -61,6 +61,15 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  *    a full resync (stageBegin ... stageCommit) ends the loss. A secondary then forgets its
  *    position and resyncs in full; a primary refuses writes (its storage no longer holds the
  *    history it streams). RedisStorage detects it with a token key (redis/data-guard.ts).
+ * 10. Bounded listings: `list` and `listTagged` given `pathsMax` (a positive integer; anything
+ *    else rejects) answer only the first `pathsMax` paths, in code-unit order, and hold no more
+ *    than a small multiple of that at a time, however many match: the admin endpoint's /list
+ *    asks for its limit and nothing more. By prefix, the filesystem reads only the directories on
+ *    the way to the prefix and its paths up to the limit, and Redis its ordered index up to the
+ *    limit (the first in UTF-8 byte order, as its scans, then sorted by code units; they differ
+ *    only as rule 7 says); by tag, the filesystem reads metadata until the limit is reached, and
+ *    Redis its tag's set a batch at a time. Memory and append-only keep a Map with no order: they
+ *    visit every path (no sort, no copy of them all). Without `pathsMax`, every path.
  */
 export interface StorageBackend {
   /** `durable`: the operations survive a crash of this process once the promise resolves. */
@@ -86,9 +95,12 @@ export interface StorageBackend {
   /** The value's size in bytes, or undefined when there is no entry. */
   size(path: string): Promise<number | undefined>;
   metadata(path: string): Promise<EntryMetadata | undefined>;
-  /** Paths in code-unit order, optionally only those starting with `prefix`. */
-  list(prefix?: string): Promise<string[]>;
-  /** Paths of the entries holding `tag`, in code-unit order. */
-  listTagged(tag: string): Promise<string[]>;
+  /**
+   * Paths in code-unit order, optionally only those starting with `prefix`; with `pathsMax` (a
+   * positive integer), the first `pathsMax` of them only (rule 10).
+   */
+  list(prefix?: string, pathsMax?: number): Promise<string[]>;
+  /** Paths of the entries holding `tag`, in code-unit order; with `pathsMax`, the first `pathsMax` only. */
+  listTagged(tag: string, pathsMax?: number): Promise<string[]>;
   close(): Promise<void>;
 }

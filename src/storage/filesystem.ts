@@ -165,15 +165,26 @@ export class FileSystemStorage extends SerializedStorage {
     return (await this.liveTree()).probe(path);
   }
 
-  protected async listNow(prefix: string): Promise<string[]> {
+  /** Reads the directories on the way to `prefix`, then only as far as its paths go, up to pathsMax. */
+  protected async listNow(prefix: string, pathsMax: number): Promise<string[]> {
     const paths: string[] = [];
-    for await (const { path } of (await this.liveTree()).entries(null)) if (path.startsWith(prefix)) paths.push(path);
+    for await (const { path } of (await this.liveTree()).entriesFrom(prefix)) {
+      // The walk is in code-unit order, where the paths with a prefix are contiguous.
+      if (!path.startsWith(prefix)) break;
+      paths.push(path);
+      if (paths.length === pathsMax) break;
+    }
     return paths;
   }
 
-  protected async listTaggedNow(tag: string): Promise<string[]> {
+  /** No index of tags on disk: the walk reads every entry's metadata until pathsMax are found. */
+  protected async listTaggedNow(tag: string, pathsMax: number): Promise<string[]> {
     const paths: string[] = [];
-    for await (const { path, tags } of (await this.liveTree()).entries(null)) if (tags.includes(tag)) paths.push(path);
+    for await (const { path, tags } of (await this.liveTree()).entries(null)) {
+      if (!tags.includes(tag)) continue;
+      paths.push(path);
+      if (paths.length === pathsMax) break;
+    }
     return paths;
   }
 

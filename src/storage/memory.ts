@@ -3,6 +3,7 @@ import { KeyspaceStore } from '../core/keyspace-store.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata, StorageBackend } from './backend.js';
+import { checkPathsMax } from './first-paths.js';
 import { listPaths, listTaggedPaths, metadataOf } from './keyspace-reads.js';
 
 /**
@@ -58,14 +59,14 @@ export class MemoryStorage implements StorageBackend {
     return metadataOf(this.get(path));
   }
 
-  async list(prefix = ''): Promise<string[]> {
+  async list(prefix = '', pathsMax = Infinity): Promise<string[]> {
     this.checkOpen();
-    return listPaths(this.store.live, prefix);
+    return listPaths(this.store.live, prefix, checkPathsMax(pathsMax));
   }
 
-  async listTagged(tag: string): Promise<string[]> {
+  async listTagged(tag: string, pathsMax = Infinity): Promise<string[]> {
     this.checkOpen();
-    return listTaggedPaths(this.store.live, tag);
+    return listTaggedPaths(this.store.live, tag, checkPathsMax(pathsMax));
   }
 
   async close(): Promise<void> {

@@ -32,7 +32,8 @@
  *
  * Scans page in the index's order, which is Redis' lex order: the byte order of UTF-8. It differs
  * from UTF-16 code-unit order only between characters beyond the BMP and those from U+E000 to
- * U+FFFF; paging stays exact (no repeat, no skip). list() sorts by code units, as documented.
+ * U+FFFF; paging stays exact (no repeat, no skip). list() sorts by code units, as documented;
+ * with a pathsMax it answers the first pathsMax in byte order (read no further), sorted so.
  * Names must be well-formed UTF-16 (keys are sent as UTF-8). The scripts find keys from the
  * entries, so a standalone server is assumed, not a cluster. One process owns a key prefix at a
  * time (open() discards the prefix's staging area).
@@ -52,6 +53,7 @@ import { REDIS_COMMAND_FAILED, typedFailure } from './redis/failures.js';
 import { AreaKeys, cursorKey, DEFAULT_KEY_PREFIX, stagingPrefix } from './redis/keys.js';
 import { AreaReader } from './redis/reads.js';
 import { beginStaging, commitStaged, discardStaging } from './redis/scripts.js';
+import { FirstPaths } from './first-paths.js';
 import { pickPage } from './scan-page.js';
 import { SerializedStorage } from './serialized-storage.js';
 import { decodeCursor } from './stored-json.js';
@@ -185,28 +187,31 @@ export class RedisStorage extends SerializedStorage {
     });
   }
 
-  protected listNow(prefix: string): Promise<string[]> {
-    return this.guard.run(() => this.listArea(prefix));
+  protected listNow(prefix: string, pathsMax: number): Promise<string[]> {
+    return this.guard.run(() => this.listArea(prefix, pathsMax));
   }
 
-  protected listTaggedNow(tag: string): Promise<string[]> {
-    return this.guard.run(() => this.listAreaTagged(tag));
+  protected listTaggedNow(tag: string, pathsMax: number): Promise<string[]> {
+    return this.guard.run(() => this.listAreaTagged(tag, pathsMax));
   }
 
-  private async listArea(prefix: string): Promise<string[]> {
+  /** The first pathsMax in the index's order (UTF-8 bytes), then in code-unit order (see the class). */
+  private async listArea(prefix: string, pathsMax: number): Promise<string[]> {
     const paths: string[] = [];
     for await (const { path } of this.reader.entries(prefix === '' ? '-' : `[${prefix}`)) {
       // Paths with a prefix are contiguous in byte order, as in code-unit order.
       if (!path.startsWith(prefix)) break;
       paths.push(path);
+      if (paths.length === pathsMax) break;
     }
     return paths.sort(compareCodeUnits);
   }
 
-  private async listAreaTagged(tag: string): Promise<string[]> {
-    const members = await this.redis.smembers(this.live.tag(tag));
-    const present = await this.reader.probe(members);
-    return members.filter((_, index) => present[index]?.tags.includes(tag) === true).sort(compareCodeUnits);
+  /** A tag's set has no order: every member is read, a batch at a time, and the first pathsMax kept. */
+  private async listAreaTagged(tag: string, pathsMax: number): Promise<string[]> {
+    const first = new FirstPaths(pathsMax);
+    for await (const path of this.reader.tagged(tag)) first.offer(path);
+    return first.paths();
   }
 
   protected async closeNow(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import type { Operation } from '../core/operation.js';
 import type { Cursor } from '../core/storage-request.js';
 import type { EntryMetadata, StorageBackend } from './backend.js';
+import { checkPathsMax } from './first-paths.js';
 
 /**
  * The FIFO half of the contract, for backends whose calls do I/O: every call, reads included,
@@ -25,8 +26,9 @@ export abstract class SerializedStorage implements StorageBackend {
   protected abstract readNow(path: string): Promise<Entry | undefined>;
   /** The entry's metadata and size, without reading its value. */
   protected abstract probeNow(path: string): Promise<EntryMetadata | undefined>;
-  protected abstract listNow(prefix: string): Promise<string[]>;
-  protected abstract listTaggedNow(tag: string): Promise<string[]>;
+  /** At most `pathsMax` (checked: a positive integer or Infinity), the first in code-unit order. */
+  protected abstract listNow(prefix: string, pathsMax: number): Promise<string[]>;
+  protected abstract listTaggedNow(tag: string, pathsMax: number): Promise<string[]>;
   protected abstract closeNow(): Promise<void>;
 
   apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
@@ -81,12 +83,12 @@ export abstract class SerializedStorage implements StorageBackend {
     return this.serialize(() => this.probeNow(path));
   }
 
-  list(prefix = ''): Promise<string[]> {
-    return this.serialize(() => this.listNow(prefix));
+  list(prefix = '', pathsMax = Infinity): Promise<string[]> {
+    return this.serialize(async () => this.listNow(prefix, checkPathsMax(pathsMax)));
   }
 
-  listTagged(tag: string): Promise<string[]> {
-    return this.serialize(() => this.listTaggedNow(tag));
+  listTagged(tag: string, pathsMax = Infinity): Promise<string[]> {
+    return this.serialize(async () => this.listTaggedNow(tag, checkPathsMax(pathsMax)));
   }
 
   /** Runs after every call already made; any call made later is refused. Idempotent. */

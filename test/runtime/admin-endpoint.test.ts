@@ -5,6 +5,7 @@ import { mayWrite } from '../../src/runtime/admin-server.js';
 import type { RuntimeLimits } from '../../src/runtime/limits.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
+import { set } from '../support/ops.js';
 
 interface Answer {
   readonly status: number;
@@ -35,14 +36,32 @@ function rawExchange(port: number, sent: string): Promise<string> {
   });
 }
 
+/** Counts the paths its listings hand over: what one request costs the storage. */
+class CountingStorage extends MemoryStorage {
+  pathsHandedOver = 0;
+
+  override async list(prefix?: string, pathsMax?: number): Promise<string[]> {
+    return this.counted(await super.list(prefix, pathsMax));
+  }
+
+  override async listTagged(tag: string, pathsMax?: number): Promise<string[]> {
+    return this.counted(await super.listTagged(tag, pathsMax));
+  }
+
+  private counted(paths: string[]): string[] {
+    this.pathsHandedOver += paths.length;
+    return paths;
+  }
+}
+
 describe('the admin endpoint', () => {
   const nodes: NetworkSyncBackend[] = [];
   afterEach(async () => {
     for (const node of nodes.splice(0)) await node.close();
   });
 
-  async function primary(config: { adminToken?: string; adminWrites?: boolean; runtimeLimits?: Partial<RuntimeLimits> } = {}): Promise<number> {
-    const node = await NetworkSyncBackend.create({ baseBackend: new MemoryStorage(), mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, adminPort: 0, ...config } });
+  async function primary(config: { adminToken?: string; adminWrites?: boolean; runtimeLimits?: Partial<RuntimeLimits> } = {}, baseBackend = new MemoryStorage()): Promise<number> {
+    const node = await NetworkSyncBackend.create({ baseBackend, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, adminPort: 0, ...config } });
     nodes.push(node);
     return node.adminPort ?? 0;
   }
@@ -92,6 +111,24 @@ describe('the admin endpoint', () => {
     expect((await ask(port, 'PUT', '/data/k', {}, 'x'.repeat(8 * 1024 * 1024 + 1))).status).toBe(413);
     expect((await ask(port, 'GET', '/data/%E0%A4%A')).status).toBe(400);
     expect((await ask(port, 'GET', '/data/k')).status).toBe(404);
+  });
+
+  it('lists at most adminListPathsMax paths, and takes no more than that from the storage', async () => {
+    const storage = new CountingStorage();
+    const tags = ['t'];
+    await storage.apply(Array.from({ length: 999 }, (_, index) => set(`k/${String(index + 1).padStart(4, '0')}`, 'v', { tags })), null);
+    const port = await primary({ runtimeLimits: { adminListPathsMax: 10 } }, storage);
+    // Expired and not yet deleted, as a secondary holds one until the primary's DELETE arrives
+    // (written behind the primary's back): hidden, yet counted, so that expired entries cannot make a request read more.
+    await storage.apply([set('k/0000', 'v', { tags, expiresAtMs: 1 })], null);
+    const first = ['k/0001', 'k/0002', 'k/0003', 'k/0004', 'k/0005', 'k/0006', 'k/0007', 'k/0008', 'k/0009'];
+    for (const query of ['prefix=k%2F', 'tag=t']) {
+      storage.pathsHandedOver = 0;
+      const answer = await ask(port, 'GET', `/list?${query}`);
+      expect(storage.pathsHandedOver, query).toBe(11);
+      expect(JSON.parse(answer.body), query).toEqual({ paths: first, truncated: true });
+    }
+    expect(JSON.parse((await ask(port, 'GET', '/list?prefix=k%2F099')).body)).toEqual({ paths: Array.from({ length: 10 }, (_, index) => `k/099${index}`), truncated: false });
   });
 
   it('caps its connections: past adminConnectionsMax a new one is closed unanswered', async () => {

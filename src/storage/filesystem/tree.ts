@@ -56,6 +56,11 @@ export class EntryTree implements PlanSource {
     return this.walkFrom(afterPath).entries((path) => this.probe(path));
   }
 
+  /** Entries from `start` on (itself included), in code-unit order: the directories wholly before it are not read. */
+  entriesFrom(start: string): AsyncGenerator<EntryMetadata> {
+    return new PathWalk(this.walk({ path: start, inclusive: true }, [])).entries((path) => this.probe(path));
+  }
+
   /**
    * A page of entries after `afterPath`, resuming the walk the page ending there left (so a
    * full scan lists each directory once), or a new walk. `done`: no entry follows the page.
@@ -97,7 +102,7 @@ export class EntryTree implements PlanSource {
   }
 
   private walkFrom(afterPath: string | null): PathWalk {
-    return new PathWalk(this.walk(afterPath, []));
+    return new PathWalk(this.walk(afterPath === null ? null : { path: afterPath, inclusive: false }, []));
   }
 
   /**
@@ -207,10 +212,10 @@ export class EntryTree implements PlanSource {
    * Paths of the metadata tree in code-unit order. A directory `d` is a path (its entry, if it
    * has one, is in `{dirEntries}`) and sorts as `d/` for what lies under it: every path under it
    * starts with `d/`, and no sibling name holds `/`, so comparing `d/` with a sibling decides the
-   * order of the whole subtree (`d`, `d-`, `d/x`). A subtree wholly at or before `afterPath` is
-   * not read.
+   * order of the whole subtree (`d`, `d-`, `d/x`). Only paths after `start` (or at it, when
+   * inclusive) come out, and a subtree wholly before it is not read.
    */
-  private async *walk(afterPath: string | null, segments: readonly string[]): AsyncGenerator<string> {
+  private async *walk(start: WalkStart | null, segments: readonly string[]): AsyncGenerator<string> {
     const children: { readonly sortKey: string; readonly name: string; readonly under: boolean }[] = [];
     for (const child of await readDir(join(this.roots.meta, ...segments))) {
       if (child.isDirectory()) children.push({ sortKey: `${child.name}/`, name: child.name, under: true });
@@ -221,9 +226,9 @@ export class EntryTree implements PlanSource {
       const path = [...segments, name].join('/');
       if (under) {
         const prefix = `${path}/`;
-        const whollyBefore = afterPath !== null && prefix < afterPath && !afterPath.startsWith(prefix);
-        if (!whollyBefore) yield* this.walk(afterPath, [...segments, name]);
-      } else if (afterPath === null || path > afterPath) {
+        const whollyBefore = start !== null && prefix < start.path && !start.path.startsWith(prefix);
+        if (!whollyBefore) yield* this.walk(start, [...segments, name]);
+      } else if (start === null || path > start.path || (start.inclusive && path === start.path)) {
         yield path;
       }
     }
@@ -242,6 +247,12 @@ export class EntryTree implements PlanSource {
   private filesOf(path: string, form: EntryForm): EntryFiles {
     return entryFilesOf(this.roots, path, form);
   }
+}
+
+/** Where a walk begins: after a scan's last path, or at a listing's prefix. */
+interface WalkStart {
+  readonly path: string;
+  readonly inclusive: boolean;
 }
 
 function otherForm(form: EntryForm): EntryForm {

@@ -159,12 +159,12 @@ export class LoggedStorage implements StorageBackend {
     return this.base.metadata(path);
   }
 
-  list(prefix?: string): Promise<string[]> {
-    return this.base.list(prefix);
+  list(prefix?: string, pathsMax?: number): Promise<string[]> {
+    return this.base.list(prefix, pathsMax);
   }
 
-  listTagged(tag: string): Promise<string[]> {
-    return this.base.listTagged(tag);
+  listTagged(tag: string, pathsMax?: number): Promise<string[]> {
+    return this.base.listTagged(tag, pathsMax);
   }
 
   /** Log calls never overlap: applies, the everysec timer's syncs and the close take turns. */

@@ -42,6 +42,18 @@ export class AreaReader {
     });
   }
 
+  /** The paths of the entries holding `tag`, in no order; one may come twice (SSCAN's guarantee). */
+  async *tagged(tag: string): AsyncGenerator<string> {
+    const key = this.keys.tag(tag);
+    let cursor = '0';
+    do {
+      const [next, members] = await this.redis.sscan(key, cursor, 'COUNT', SCAN_BATCH_PATHS);
+      const present = await this.probe(members);
+      for (const [index, path] of members.entries()) if (present[index]?.tags.includes(tag) === true) yield path;
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
   /**
    * Existing entries in the index's order (UTF-8 bytes) from `start`, a ZRANGEBYLEX bound:
    * `-`, `(path` (after path) or `[prefix` (from prefix on).

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Entry, ScanRequest } from '../../../src/core/keyspace.js';
 import type { EntryMetadata, StorageBackend } from '../../../src/storage/backend.js';
 import { applyDocumented } from '../../../sim/oracle.js';
-import { listOf, listTaggedOf, pageOf, type StorageModel } from './model.js';
+import { byCodeUnits, firstOf, listOf, listTaggedOf, pageOf, type StorageModel } from './model.js';
 import { batchArb, PATHS, PREFIXES, resolveOperation, SOON_MS_MAX, TAGS, type OperationSpec } from './operations.js';
 import { WaitCommand } from '../../support/wait-command.js';
 
@@ -136,17 +136,22 @@ class ReadCommand implements Command {
 }
 
 class ListCommand implements Command {
-  constructor(private readonly by: { readonly prefix: string } | { readonly tag: string }) {}
+  constructor(
+    private readonly by: { readonly prefix: string } | { readonly tag: string },
+    private readonly pathsMax: number | undefined,
+  ) {}
 
   check = always;
 
   async run(model: StorageModel, real: StorageUnderTest): Promise<void> {
-    if ('prefix' in this.by) expect(await real.storage.list(this.by.prefix)).toEqual(listOf(model.live, this.by.prefix));
-    else expect(await real.storage.listTagged(this.by.tag)).toEqual(listTaggedOf(model.live, this.by.tag));
+    const { by, pathsMax } = this;
+    // A listing by prefix reads the backend's index in its order and stops; one by tag reads every member.
+    if ('prefix' in by) expect(await real.storage.list(by.prefix, pathsMax)).toEqual(firstOf(listOf(model.live, by.prefix), pathsMax, real.comparePaths));
+    else expect(await real.storage.listTagged(by.tag, pathsMax)).toEqual(firstOf(listTaggedOf(model.live, by.tag), pathsMax, byCodeUnits));
   }
 
   toString(): string {
-    return `list(${JSON.stringify(this.by)})`;
+    return `list(${JSON.stringify(this.by)}, ${this.pathsMax})`;
   }
 }
 
@@ -231,7 +236,9 @@ export const storageCommandsArb = (replayPath?: string): fc.Arbitrary<Iterable<C
     fc.integer({ min: 1, max: SOON_MS_MAX }).map((waitMs) => new WaitCommand<StorageModel, StorageUnderTest>(waitMs)),
     fc.constant(new ReopenCommand()),
     fc.constantFrom(...PATHS).map((path) => new ReadCommand(path)),
-    fc.oneof(fc.constantFrom(...PREFIXES).map((prefix) => ({ prefix })), fc.constantFrom(...TAGS).map((tag) => ({ tag }))).map((by) => new ListCommand(by)),
+    fc
+      .tuple(fc.oneof(fc.constantFrom(...PREFIXES).map((prefix) => ({ prefix })), fc.constantFrom(...TAGS).map((tag) => ({ tag }))), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }))
+      .map(([by, pathsMax]) => new ListCommand(by, pathsMax)),
     scanRequestArb.map((request) => new ScanCommand(request)),
     fc.constant(new LoadCursorCommand()),
   ],

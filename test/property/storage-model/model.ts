@@ -57,13 +57,19 @@ export function pageOf(area: Area, request: ScanRequest, comparePaths: (a: strin
   return { entries, done: entries.length === rest.length };
 }
 
-function byCodeUnits(a: string, b: string): number {
+export function byCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
 
 export function listOf(area: Area, prefix: string): string[] {
   return [...area.keys()].filter((path) => path.startsWith(prefix)).sort(byCodeUnits);
+}
+
+/** The first `pathsMax` of `paths` (all when undefined) in `order`, answered in code-unit order. */
+export function firstOf(paths: readonly string[], pathsMax: number | undefined, order: (a: string, b: string) => number): string[] {
+  if (pathsMax === undefined) return [...paths];
+  return [...paths].sort(order).slice(0, pathsMax).sort(byCodeUnits);
 }
 
 export function listTaggedOf(area: Area, tag: string): string[] {

@@ -208,6 +208,30 @@ export function describeStorageContract(name: string, open: () => Promise<Opened
     expect(scanned).toEqual([...paths].sort(comparePaths));
   });
 
+  test('lists the first pathsMax paths only, by prefix in the scan order and by tag in code-unit order, answered in code-unit order', async ({ storage }) => {
+    const paths = ['b/2', 'a', 'b/10', 'b', 'b/1', 'c', '\uFB00', '\u{1F600}', 'b/\uFB00', 'b/\u{1F600}', 'b/1/x', 'b-'];
+    await storage.apply(paths.map((path, index) => set(path, 'v', { tags: index % 3 === 0 ? [] : ['t'] })), null);
+    const tagged = paths.filter((_, index) => index % 3 !== 0);
+    const first = (matching: string[], pathsMax: number, order: (a: string, b: string) => number): string[] => [...matching].sort(order).slice(0, pathsMax).sort(compareCodeUnits);
+    for (const pathsMax of [1, 2, 3, 7, 10, 11, 12, 100]) {
+      for (const prefix of ['', 'b', 'b/', 'b/1', 'd']) {
+        expect(await storage.list(prefix, pathsMax), `${prefix} ${pathsMax}`).toEqual(first(paths.filter((path) => path.startsWith(prefix)), pathsMax, comparePaths));
+      }
+      expect(await storage.listTagged('t', pathsMax), `${pathsMax}`).toEqual(first(tagged, pathsMax, compareCodeUnits));
+    }
+    await expect(storage.list('', 0)).rejects.toThrow('pathsMax must be a positive integer, got 0');
+    await expect(storage.listTagged('t', 1.5)).rejects.toThrow('pathsMax must be a positive integer, got 1.5');
+  });
+
+  test('lists the first pathsMax of a tag that hundreds of entries hold (Redis reads its set in several batches)', async ({ storage }) => {
+    const paths = Array.from({ length: 300 }, (_, index) => `m/${String((index * 7) % 300).padStart(3, '0')}`);
+    await storage.apply(paths.map((path) => set(path, 'v', { tags: ['many'] })), null);
+    const sorted = [...paths].sort(compareCodeUnits);
+    expect(await storage.listTagged('many', 5)).toEqual(sorted.slice(0, 5));
+    expect(await storage.listTagged('many', 299)).toEqual(sorted.slice(0, 299));
+    expect(await storage.listTagged('many')).toEqual(sorted);
+  });
+
   test('a scan with writes between its pages returns each entry present throughout once, in order, and nothing removed', async ({ storage }) => {
     const initial = fc.uniqueArray(fc.constantFrom(...PATHS), { minLength: 1 });
     const between = fc.array(fc.array(pathOperationArb, { maxLength: 3 }), { maxLength: 12 });
