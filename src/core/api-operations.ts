@@ -83,9 +83,11 @@ export function operationOf(call: ApiCall, context: StorageContext, nowMs: numbe
     case 'deleteWithReplication':
       return { type: 'DELETE', path: call.relativePath };
     case 'setTtl':
+      // Absent would read as null and remove the expiry: it must be said.
+      if (call.ttl === undefined) throw new InvalidOperationError('setTtl wants ttl: seconds from now, or null to remove the expiry');
       return { type: 'SET_TTL', path: call.path, expiresAtMs: expiryOf(call.ttl, nowMs) };
     case 'setTags':
-      return { type: 'METADATA', path: call.path, tags: [...call.tags] };
+      return { type: 'METADATA', path: call.path, tags: tagList(call.tags) };
     case 'flush':
       return { type: 'FLUSH', db: call.db, namespace: call.namespace };
   }
@@ -94,19 +96,38 @@ export function operationOf(call: ApiCall, context: StorageContext, nowMs: numbe
 /** Values leave the log in the order they entered it, so their slabs are freed in order too; a keyspace keeps its own copy. */
 const values = new ByteSlab(VALUE_SLAB_BYTES, VALUE_SLAB_SHARE_BYTES_MAX);
 
-/** A copy: the operation sits in the log after the call returns, and the caller may reuse its buffer. */
+/**
+ * A copy: the operation sits in the log after the call returns, and the caller may reuse its
+ * buffer. The one type check a write pays: anything else was copied as garbage (a number, an
+ * ArrayBuffer) or failed deep inside with a bare TypeError (null).
+ */
 function valueOf(data: ApiData): Uint8Array {
-  return typeof data === 'string' ? utf8.encode(data) : values.copy(data);
+  if (typeof data === 'string') return utf8.encode(data);
+  if (!(data instanceof Uint8Array)) throw new InvalidOperationError(`data must be a string or a Uint8Array (a Buffer), got ${shown(data)}`);
+  return values.copy(data);
 }
 
-/** A copy, for the same reason; most writes have none, and share one empty list. */
+/** Most writes have none, and share one empty list. */
 function tagsOf(tags: readonly string[] | undefined): readonly string[] {
-  return tags === undefined || tags.length === 0 ? NO_TAGS : [...tags];
+  return tags === undefined ? NO_TAGS : tagList(tags);
+}
+
+/** A copy, for the same reason as the value's; a string would have been spread into its characters. */
+function tagList(tags: readonly string[]): readonly string[] {
+  if (!Array.isArray(tags)) throw new InvalidOperationError(`tags must be an array of strings, got ${shown(tags)}`);
+  return tags.length === 0 ? NO_TAGS : [...tags];
 }
 
 function expiryOf(ttl: number | null | undefined, nowMs: number): number | null {
   if (ttl === undefined || ttl === null) return null;
   // Named here, in the API's unit: the core's own check would speak of expiresAtMs.
-  if (!Number.isFinite(ttl)) throw new InvalidOperationError(`ttl must be null or a finite number of seconds, got ${ttl}`);
+  if (!Number.isFinite(ttl)) throw new InvalidOperationError(`ttl must be null or a finite number of seconds, got ${shown(ttl)}`);
   return nowMs + Math.round(ttl * MS_PER_SECOND);
+}
+
+/** A wrong argument as an error message names it: its value when short, or its type. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'no prototype'})`;
 }

@@ -1,3 +1,4 @@
+import { shown } from './api-operations.js';
 import { operationWireBytesMax } from './codec/index.js';
 import { InvalidOperationError, LimitExceededError } from './errors.js';
 import { FRAME_ENVELOPE_BYTES, type Limits } from './limits.js';
@@ -44,15 +45,16 @@ export function validateOperation(op: Operation, limits: Limits): number {
 }
 
 function checkPath(path: string, limits: Limits): void {
-  if (path.length === 0) throw new InvalidOperationError('path must not be empty');
+  // The type first: a null path's length was a bare TypeError.
   checkName('path', path, limits);
+  if (path.length === 0) throw new InvalidOperationError('path must not be empty');
 }
 
 // A lone surrogate has no UTF-8 form: files and Redis keys could not hold it on any node.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function checkName(field: string, value: string, limits: Limits): void {
-  if (typeof value !== 'string') throw new InvalidOperationError(`${field} must be a string`);
+  if (typeof value !== 'string') throw new InvalidOperationError(`${field} must be a string, got ${shown(value)}`);
   if (LONE_SURROGATE.test(value)) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
   if (value.length > limits.nameLengthMax) {
     throw new LimitExceededError(`${field} of ${value.length} characters exceeds nameLengthMax (${limits.nameLengthMax})`);

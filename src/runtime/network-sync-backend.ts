@@ -1,6 +1,7 @@
 import {
   DEFAULT_CONTEXT,
   operationOf,
+  shown,
   type ApiCall,
   type ApiMethod,
   type DeleteWithReplicationRequest,
@@ -8,7 +9,7 @@ import {
   type StorageContext,
   type WriteWithReplicationRequest,
 } from '../core/api-operations.js';
-import { NotReadyError, ReadOnlyError } from '../core/errors.js';
+import { InvalidOperationError, NotReadyError, ReadOnlyError } from '../core/errors.js';
 import { promotionOf } from '../core/failover/promotion.js';
 import { isExpired, type Entry } from '../core/keyspace.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
@@ -137,8 +138,11 @@ export class NetworkSyncBackend {
     return this.admin?.port ?? null;
   }
 
+  /** Throws InvalidOperationError unless db and namespace are strings: every later write would be refused. */
   setContext(context: StorageContext): void {
-    this.context = { db: context.db, namespace: context.namespace };
+    const { db, namespace } = requestOf('setContext', context);
+    if (typeof db !== 'string' || typeof namespace !== 'string') throw new InvalidOperationError(`setContext wants db and namespace as strings, got ${shown(db)} and ${shown(namespace)}`);
+    this.context = { db, namespace };
   }
 
   /**
@@ -155,7 +159,7 @@ export class NetworkSyncBackend {
 
   // The other calls read their request's fields, which may throw: async, so that it rejects.
   async writeWithReplication(request: WriteWithReplicationRequest, replicas: ReplicatedWriteOptions = {}): Promise<void> {
-    const { relativePath, data, key, tags, ttl } = request;
+    const { relativePath, data, key, tags, ttl } = requestOf('writeWithReplication', request);
     await this.submit({ method: 'writeWithReplication', relativePath, data, key, tags, ttl }, replicas);
   }
 
@@ -164,7 +168,8 @@ export class NetworkSyncBackend {
   }
 
   async deleteWithReplication(request: DeleteWithReplicationRequest, replicas: ReplicatedWriteOptions = {}): Promise<void> {
-    await this.submit({ method: 'deleteWithReplication', relativePath: request.relativePath, key: request.key }, replicas);
+    const { relativePath, key } = requestOf('deleteWithReplication', request);
+    await this.submit({ method: 'deleteWithReplication', relativePath, key }, replicas);
   }
 
   /** Sets an entry's time to live in seconds from now, or with null removes its expiry. */
@@ -179,7 +184,8 @@ export class NetworkSyncBackend {
 
   /** Deletes every entry of a db and namespace; null for either means all of them. */
   async flush(scope: FlushScope, replicas: ReplicatedWriteOptions = {}): Promise<void> {
-    await this.submit({ method: 'flush', db: scope.db, namespace: scope.namespace }, replicas);
+    const { db, namespace } = requestOf('flush', scope);
+    await this.submit({ method: 'flush', db, namespace }, replicas);
   }
 
   /** The value at `path`, or undefined when there is none or it has expired. */
@@ -303,9 +309,17 @@ export class NetworkSyncBackend {
 
   /** Only the primary deletes expired entries (and replicates that); until then reads hide them. */
   private async readLive(path: string): Promise<Entry | undefined> {
+    // A backend would take another type as a name (memory) or fail deep inside (the filesystem).
+    if (typeof path !== 'string') throw new InvalidOperationError(`path must be a string, got ${shown(path)}`);
     const entry = await this.baseBackend.read(path);
     return entry === undefined || isExpired(entry, systemNowMs()) ? undefined : entry;
   }
+}
+
+/** A call's argument object, refused by name when it is none: destructuring null was a bare TypeError. */
+function requestOf<Request extends object>(method: string, request: Request): Request {
+  if (typeof request !== 'object' || request === null) throw new InvalidOperationError(`${method} takes an object, got ${shown(request)}`);
+  return request;
 }
 
 function nodeOptionsOf(config: ResolvedConfig, storage: StorageBackend): NodeOptions {

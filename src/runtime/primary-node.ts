@@ -11,7 +11,7 @@ import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
 import { lostHow, NodeDriver, type DriverObserver } from './node-driver.js';
-import { ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
+import { checkReplicaOptions, ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
 import type { NodeOptions } from './node-options.js';
 import { exposureWarning } from './exposure-warning.js';
 import { boundPort, listen, type ListenOptions } from './transport.js';
@@ -116,9 +116,11 @@ export class PrimaryNode {
    * the young generation's collector to copy them.
    */
   write(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
+    const replicasMin = replicas.minReplicas ?? 0;
+    // Before the write is accepted: a bad option found once it is would fail a write that stays.
+    if (replicasMin !== 0) checkReplicaOptions(replicas);
     const sequence = this.submit(op);
     const applied = this.writes.wait(sequence, this.driver.machine.lastIssuedSequence >= sequence);
-    const replicasMin = replicas.minReplicas ?? 0;
     return replicasMin === 0 ? applied : applied.then(() => this.waitForReplicas(sequence, replicasMin, replicas));
   }
 

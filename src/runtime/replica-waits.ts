@@ -1,5 +1,6 @@
 import { assert } from '../core/assert.js';
-import { LimitExceededError, NotReadyError, ReplicationTimeoutError } from '../core/errors.js';
+import { shown } from '../core/api-operations.js';
+import { InvalidOperationError, LimitExceededError, NotReadyError, ReplicationTimeoutError } from '../core/errors.js';
 
 /** What a write waits for beyond the primary's own storage (Redis' WAIT and WAITAOF). */
 export interface ReplicatedWriteOptions {
@@ -9,6 +10,20 @@ export interface ReplicatedWriteOptions {
   readonly timeoutMs?: number;
   /** 'durable' (default): on each secondary's storage for good; 'applied': applied there (memory storage is never durable). */
   readonly acknowledged?: 'durable' | 'applied';
+}
+
+/** Throws InvalidOperationError for options of the wrong type or range (ReplicaWaits.wait asserts them). */
+export function checkReplicaOptions(options: ReplicatedWriteOptions): void {
+  const { minReplicas, timeoutMs, acknowledged } = options;
+  if (!isPositiveInteger(minReplicas)) throw new InvalidOperationError(`minReplicas must be a positive integer, got ${shown(minReplicas)}`);
+  if (timeoutMs !== undefined && !isPositiveInteger(timeoutMs)) throw new InvalidOperationError(`timeoutMs must be a positive integer, got ${shown(timeoutMs)}`);
+  if (acknowledged !== undefined && acknowledged !== 'durable' && acknowledged !== 'applied') {
+    throw new InvalidOperationError(`acknowledged must be 'durable' or 'applied', got ${shown(acknowledged)}`);
+  }
+}
+
+function isPositiveInteger(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }
 
 /** What the waits ask of the primary (Primary's methods of the same names). */
@@ -51,8 +66,8 @@ export class ReplicaWaits {
 
   wait(sequence: number, options: { readonly replicas: number; readonly timeoutMs: number; readonly durable: boolean }): Promise<void> {
     const { replicas, timeoutMs, durable } = options;
-    assert(Number.isSafeInteger(replicas) && replicas > 0, 'minReplicas must be a positive integer');
-    assert(Number.isSafeInteger(timeoutMs) && timeoutMs > 0, 'timeoutMs must be a positive integer');
+    assert(isPositiveInteger(replicas), 'minReplicas must be a positive integer');
+    assert(isPositiveInteger(timeoutMs), 'timeoutMs must be a positive integer');
     if (this.counts.sequenceHeldBy(replicas, durable) >= sequence) return Promise.resolve();
     if (this.waiting >= this.waitersMax) {
       return Promise.reject(new LimitExceededError(`${this.waiting} writes already wait for secondaries (replicaWaitsMax); the write ${sequence} is applied on the primary`));

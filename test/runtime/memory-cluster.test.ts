@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, LimitExceededError } from '../../src/core/errors.js';
+import { ConfigError, InvalidOperationError, LimitExceededError } from '../../src/core/errors.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { ReadOnlyError } from '../../src/core/errors.js';
 import type { Operation } from '../../src/core/operation.js';
@@ -110,7 +110,7 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     const calls: [string, () => Promise<void>, (reason: unknown) => void][] = [
       ['on a secondary', () => (secondaries[0] as NetworkSyncBackend).writeData('x', 'y'), (reason) => expect(reason).toBeInstanceOf(ReadOnlyError)],
       ['a path too long', () => primary.writeData('p'.repeat(5_000), 'y'), (reason) => expect(reason).toBeInstanceOf(LimitExceededError)],
-      ['no data', () => primary.writeData('x', null as unknown as string), (reason) => expect(reason).toBeInstanceOf(TypeError)],
+      ['no data', () => primary.writeData('x', null as unknown as string), (reason) => expect(reason).toBeInstanceOf(InvalidOperationError)],
       ['no replica options', () => primary.writeData('x', 'y', null as unknown as object), (reason) => expect(reason).toBeInstanceOf(TypeError)],
     ];
     for (const [what, call, check] of calls) {

@@ -24,6 +24,8 @@ export function checkPath(path: string): void {
 }
 
 function refusal(path: string): string | undefined {
+  // Checked before the core's own checks (checkStorable): a null path was a bare TypeError here.
+  if (typeof path !== 'string') return 'it is not a string';
   if (path.length === 0) return 'it is empty';
   if (path.includes('\0')) return 'it contains NUL';
   if (LONE_SURROGATE.test(path)) return 'it holds a lone surrogate, which no UTF-8 file name can';
