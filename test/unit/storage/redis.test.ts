@@ -101,6 +101,18 @@ describeWithRedis('RedisStorage', (server) => {
     await cleanup();
   });
 
+  it('lists by prefix up to pathsMax reading its index no further: one batch of entries, not all of them', async () => {
+    const { storage, cleanup } = await openRedis();
+    onTestFinished(cleanup);
+    const paths = Array.from({ length: 1_000 }, (_, index) => `k/${String(index).padStart(4, '0')}`);
+    await storage.apply(paths.map((path) => set(path, 'v')), null);
+    await raw.config('RESETSTAT');
+    expect(await storage.list('k/', 5)).toEqual(paths.slice(0, 5));
+    const probes = Number(/cmdstat_hget:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1]);
+    // One probe per path of the one batch read from the index (128); all 1,000 before the limit.
+    expect(probes).toBeLessThanOrEqual(128);
+  });
+
   it('round-trips two paths that share db, namespace and key; the original HASH follows the last SET', async () => {
     const { storage, cleanup } = await openRedis('shared');
     await storage.apply([set('one', '1', { key: 'k', tags: ['a'] }), set('two', '2', { key: 'k', tags: ['b'] })], null);
