@@ -55,7 +55,7 @@ function decodeCanonicalBase64(text: string): Uint8Array {
 const latin1Slice = (Buffer.prototype as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
 export const nativeByteText: ByteTextCodec = Object.freeze({
-  toText: latin1Slice === undefined ? portableByteText.toText : (bytes: Uint8Array) => latin1Slice.call(bytes, 0, bytes.length),
+  toText: latin1Slice === undefined ? portableByteText.toText : (bytes: Uint8Array, start: number, end: number) => latin1Slice.call(bytes, start, end),
   toBytes: portableByteText.toBytes,
 });
 
