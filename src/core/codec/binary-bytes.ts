@@ -16,11 +16,19 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Hot paths: the assertions' messages are constant, so that a passing one builds no string.
 export function varintBytes(value: number): number {
-  assert(Number.isSafeInteger(value) && value >= 0, 'varint: not a non-negative safe integer');
+  assertVarint(value);
   let bytes = 1;
-  for (let rest = Math.floor(value / 128); rest > 0; rest = Math.floor(rest / 128)) bytes += 1;
+  // Powers of two: exact in a double up to 2^56, past every safe integer.
+  for (let above = 128; value >= above; above *= 128) bytes += 1;
   return bytes;
 }
+
+function assertVarint(value: number): void {
+  assert(Number.isSafeInteger(value) && value >= 0, 'varint: not a non-negative safe integer');
+}
+
+/** Below this, a varint's groups of 7 bits are taken with 32-bit integer operations rather than division. */
+const INT32_VARINT_BELOW = 2 ** 31;
 
 /**
  * From this many code units a name is sized and written by TextEncoder.encodeInto, one native call,
@@ -124,17 +132,22 @@ export class ByteWriter implements ByteSink {
     this.offset = start;
   }
 
+  /** A timestamp (41 bits) takes its first groups by division, the rest as integers. */
   varint(value: number): void {
-    const end = this.offset + varintBytes(value);
+    assertVarint(value);
     let rest = value;
-    while (rest >= 128) {
+    while (rest >= INT32_VARINT_BELOW) {
       this.bytes[this.offset] = (rest % 128) | 0x80;
       this.offset += 1;
       rest = Math.floor(rest / 128);
     }
+    while (rest >= 128) {
+      this.bytes[this.offset] = (rest & 0x7f) | 0x80;
+      this.offset += 1;
+      rest >>>= 7;
+    }
     this.bytes[this.offset] = rest;
     this.offset += 1;
-    assert(this.offset === end, 'varint: wrote another length than varintBytes said');
   }
 
   raw(bytes: Uint8Array): void {
@@ -147,17 +160,35 @@ export class ByteWriter implements ByteSink {
     this.raw(bytes);
   }
 
-  /** A name as a string primitive: its UTF-8 length, then its UTF-8, written in place. */
+  /**
+   * A name as a string primitive: its UTF-8 length, then its UTF-8, written in place. A short
+   * name is written as ASCII as it is read, and counted only if it is not (counting every name
+   * before writing it was paid once by the ByteSizer and again here).
+   */
   text(text: string): void {
+    if (text.length < NATIVE_TEXT_UNITS_MIN && this.shortAscii(text)) return;
     const length = utf8Bytes(text);
     this.varint(length);
-    if (length === text.length && length < NATIVE_TEXT_UNITS_MIN) {
-      for (let index = 0; index < length; index += 1) this.bytes[this.offset + index] = text.charCodeAt(index);
-    } else {
-      const { written } = utf8.encodeInto(text, this.bytes.subarray(this.offset, this.offset + length));
-      assert(written === length, 'ByteWriter.text: UTF-8 of another length than counted');
-    }
+    const { written } = utf8.encodeInto(text, this.bytes.subarray(this.offset, this.offset + length));
+    assert(written === length, 'ByteWriter.text: UTF-8 of another length than counted');
     this.offset += length;
+  }
+
+  /**
+   * Its length in one varint byte (below NATIVE_TEXT_UNITS_MIN, so below 128), then a byte per
+   * code unit; false at the first unit that is not ASCII, and the offset left where it was: the
+   * bytes written after it are written again.
+   */
+  private shortAscii(text: string): boolean {
+    const start = this.offset + 1;
+    for (let index = 0; index < text.length; index += 1) {
+      const unit = text.charCodeAt(index);
+      if (unit >= 0x80) return false;
+      this.bytes[start + index] = unit;
+    }
+    this.bytes[this.offset] = text.length;
+    this.offset = start + text.length;
+    return true;
   }
 
   /** Every byte sized for was written, no more. */

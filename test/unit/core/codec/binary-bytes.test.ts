@@ -21,6 +21,20 @@ describe('varints', () => {
     expect(written(2, (writer) => writer.varint(300))).toEqual([0xac, 0x02]);
   });
 
+  // The writer takes groups by division above 2^31 and as integers below: both sides of that, and the largest.
+  it.each([2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 1_765_000_000_123, Number.MAX_SAFE_INTEGER])('write %s as groups of 7 bits, least first, and read it back', (value) => {
+    const groups: number[] = [];
+    for (let rest = BigInt(value); ; rest >>= 7n) {
+      if (rest < 128n) {
+        groups.push(Number(rest));
+        break;
+      }
+      groups.push(Number(rest & 0x7fn) | 0x80);
+    }
+    expect(written(varintBytes(value), (writer) => writer.varint(value))).toEqual(groups);
+    expect(new ByteReader(Uint8Array.from(groups), groups.length, 'frame').varint('value')).toBe(value);
+  });
+
   it.each([-1, 1.5, 2 ** 53])('are not made of %s', (value) => {
     expect(() => varintBytes(value)).toThrow(new AssertionError('varint: not a non-negative safe integer'));
   });
@@ -40,6 +54,15 @@ describe('utf8Bytes', () => {
   it('sizes what ByteWriter.text writes', () => {
     const text = '\u0800\u{10000}';
     expect(written(8, (writer) => writer.text(text))).toEqual([7, ...new TextEncoder().encode(text)]);
+  });
+
+  // A short name is written as ASCII until a unit that is not: what it wrote before that is written again as UTF-8.
+  it.each(['zo\u00eb', 'abc\u{1f600}', '\u007f', `${'a'.repeat(62)}\u00e9`])('writes the short name %j as TextEncoder encodes it', (text) => {
+    const utf8 = new TextEncoder().encode(text);
+    expect(written(varintBytes(utf8.length) + utf8.length + 1, (writer) => {
+      writer.text(text);
+      writer.varint(5);
+    })).toEqual([utf8.length, ...utf8, 5]);
   });
 
   // Long names are sized and written natively: the same bytes as the loop, at every length and wherever the wide unit is.
