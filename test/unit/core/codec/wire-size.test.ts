@@ -87,6 +87,22 @@ describe('operationWireBytesMax', () => {
     );
   });
 
+  // A SET counts a key equal to its path once, and a db or namespace equal to the last one counted by its count then:
+  // whatever came before, each name counts as it does alone.
+  it('counts each of a SET\'s names as it counts alone, whatever SETs came before', () => {
+    const empty = operationWireBytesMax({ type: 'DELETE', path: '' });
+    const alone = (name: string): number => operationWireBytesMax({ type: 'DELETE', path: name }) - empty;
+    const name = fc.constantFrom('', 'a', 'ab', 'a"', 'a\u00e9', 'default');
+    const set = fc.record({ path: name, key: name, db: name, namespace: name }).map((names): SetOperation => ({ ...emptySet, ...names }));
+    fc.assert(
+      fc.property(fc.array(set, { minLength: 1, maxLength: 8 }), (sets) => {
+        for (const op of sets) {
+          expect(operationWireBytesMax(op) - operationWireBytesMax(emptySet)).toBe(alone(op.path) + alone(op.key) + alone(op.db) + alone(op.namespace) - alone('p'));
+        }
+      }),
+    );
+  });
+
   it('counts a FLUSH\'s names as any other, and a null one as an empty one', () => {
     const none = operationWireBytesMax({ type: 'FLUSH', db: null, namespace: null });
     expect(operationWireBytesMax({ type: 'FLUSH', db: 'abc', namespace: null }) - none).toBe(3);
