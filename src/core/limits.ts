@@ -173,6 +173,12 @@ export const REPLAY_BATCH_ENTRIES = 4_096;
  */
 export const NAME_SCRATCH_BYTES = 3 * 4_096;
 /**
+ * Where the binary encoder writes a frame before copying it out (binary-bytes.ts): a full BATCH
+ * fits, whose operations batchBytesMax (256 KiB by default) counts at their JSON bound, above
+ * their binary size. A larger frame (a large value) is written in an array of its own.
+ */
+export const ENCODE_SCRATCH_BYTES = 256 * 1_024;
+/**
  * Encoded frames of up to FRAME_SLAB_SHARE_BYTES_MAX bytes are views of slabs of this size
  * (frame-bytes.ts, byte-slab.ts); larger frames have arrays of their own, so a slab holds at least 16 of them.
  */

@@ -1,31 +1,18 @@
 import { assert } from '../assert.js';
 import { bytesToText } from '../byte-text.js';
 import { ProtocolError } from '../errors.js';
-import { NAME_SCRATCH_BYTES } from '../limits.js';
+import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES } from '../limits.js';
 
 /**
  * The primitives of the binary frames (docs/PROTOCOL.md, "Binary data frames"): unsigned LEB128
  * varints for every integer, strings as a varint byte length and their UTF-8, byte strings as a
- * varint length and the bytes. A writer is sized exactly beforehand, so a frame is one allocation.
+ * varint length and the bytes. A layout is written once, into a scratch array, and copied out.
  */
 
 /** 7 bits a byte: 8 bytes hold 56 bits, enough for every safe integer (53 bits). */
 const VARINT_BYTES_MAX = 8;
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-// Hot paths: the assertions' messages are constant, so that a passing one builds no string.
-export function varintBytes(value: number): number {
-  assertVarint(value);
-  let bytes = 1;
-  // Powers of two: exact in a double up to 2^56, past every safe integer.
-  for (let above = 128; value >= above; above *= 128) bytes += 1;
-  return bytes;
-}
-
-function assertVarint(value: number): void {
-  assert(Number.isSafeInteger(value) && value >= 0, 'varint: not a non-negative safe integer');
-}
 
 /** Below this, a varint's groups of 7 bits are taken with 32-bit integer operations rather than division. */
 const INT32_VARINT_BELOW = 2 ** 31;
@@ -83,36 +70,12 @@ function asciiString(bytes: Uint8Array, start: number, end: number): string | un
   return bytesToText(bytes, start, end);
 }
 
-/**
- * Where an encoding goes: a ByteWriter writes it and a ByteSizer counts it, so that one function
- * describes a layout for both (the frame is sized exactly, then written in one allocation).
- */
+/** Where an encoding goes: one function describes a layout, written by a ByteWriter. */
 export interface ByteSink {
   varint(value: number): void;
   raw(bytes: Uint8Array): void;
   lengthPrefixed(bytes: Uint8Array): void;
   text(text: string): void;
-}
-
-export class ByteSizer implements ByteSink {
-  bytes = 0;
-
-  varint(value: number): void {
-    this.bytes += varintBytes(value);
-  }
-
-  raw(bytes: Uint8Array): void {
-    this.bytes += bytes.length;
-  }
-
-  lengthPrefixed(bytes: Uint8Array): void {
-    this.bytes += varintBytes(bytes.length) + bytes.length;
-  }
-
-  text(text: string): void {
-    const length = utf8Bytes(text);
-    this.bytes += varintBytes(length) + length;
-  }
 }
 
 /** The bytes are `text` in ASCII (so in UTF-8 too): one byte per code unit, each below 0x80. */
@@ -125,16 +88,25 @@ function spellsAscii(bytes: Uint8Array, start: number, end: number, text: string
   return true;
 }
 
+/**
+ * Writes from the start of an array and, when the array is short, goes on in one twice as large
+ * (or as large as needed): the layout is not sized beforehand.
+ */
 export class ByteWriter implements ByteSink {
   private offset = 0;
 
-  constructor(readonly bytes: Uint8Array, start = 0) {
-    this.offset = start;
+  constructor(private bytes: Uint8Array) {}
+
+  /** What was written: a view of the writer's array. */
+  written(): Uint8Array {
+    return this.bytes.subarray(0, this.offset);
   }
 
+  // Hot paths: the assertions' messages are constant, so that a passing one builds no string.
   /** A timestamp (41 bits) takes its first groups by division, the rest as integers. */
   varint(value: number): void {
-    assertVarint(value);
+    assert(Number.isSafeInteger(value) && value >= 0, 'varint: not a non-negative safe integer');
+    this.room(VARINT_BYTES_MAX);
     let rest = value;
     while (rest >= INT32_VARINT_BELOW) {
       this.bytes[this.offset] = (rest % 128) | 0x80;
@@ -151,6 +123,7 @@ export class ByteWriter implements ByteSink {
   }
 
   raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
     this.bytes.set(bytes, this.offset);
     this.offset += bytes.length;
   }
@@ -162,13 +135,14 @@ export class ByteWriter implements ByteSink {
 
   /**
    * A name as a string primitive: its UTF-8 length, then its UTF-8, written in place. A short
-   * name is written as ASCII as it is read, and counted only if it is not (counting every name
-   * before writing it was paid once by the ByteSizer and again here).
+   * name is written as ASCII as it is read, and counted only if it is not (a ByteSizer counted
+   * every name before a writer counted and wrote it again).
    */
   text(text: string): void {
     if (text.length < NATIVE_TEXT_UNITS_MIN && this.shortAscii(text)) return;
     const length = utf8Bytes(text);
     this.varint(length);
+    this.room(length);
     const { written } = utf8.encodeInto(text, this.bytes.subarray(this.offset, this.offset + length));
     assert(written === length, 'ByteWriter.text: UTF-8 of another length than counted');
     this.offset += length;
@@ -180,6 +154,7 @@ export class ByteWriter implements ByteSink {
    * bytes written after it are written again.
    */
   private shortAscii(text: string): boolean {
+    this.room(1 + text.length);
     const start = this.offset + 1;
     for (let index = 0; index < text.length; index += 1) {
       const unit = text.charCodeAt(index);
@@ -191,9 +166,36 @@ export class ByteWriter implements ByteSink {
     return true;
   }
 
-  /** Every byte sized for was written, no more. */
-  finish(end: number): void {
-    assert(this.offset === end, 'ByteWriter: wrote another number of bytes than were sized');
+  private room(byteCount: number): void {
+    const needed = this.offset + byteCount;
+    if (needed <= this.bytes.length) return;
+    const larger = new Uint8Array(Math.max(needed, 2 * this.bytes.length));
+    larger.set(this.written());
+    this.bytes = larger;
+  }
+}
+
+/**
+ * Where layouts are written, one at a time: a frame's or a record's bytes are then copied out at
+ * their exact size. A layout that outgrows it (a large value) goes on in an array of its own.
+ */
+const encodeScratch = new Uint8Array(ENCODE_SCRATCH_BYTES);
+let encoding = false;
+
+/**
+ * Lays `write`'s bytes out once and hands them to `use`, as a view valid only until `use` returns.
+ * One pass: a ByteSizer went over every field (every name's code units) before the writer did,
+ * about a third of a frame's encoding.
+ */
+export function encodeOnce<T>(write: (out: ByteSink) => void, use: (written: Uint8Array) => T): T {
+  assert(!encoding, 'encodeOnce: the scratch is in use (an encoding within an encoding)');
+  encoding = true;
+  try {
+    const writer = new ByteWriter(encodeScratch);
+    write(writer);
+    return use(writer.written());
+  } finally {
+    encoding = false;
   }
 }
 
@@ -323,14 +325,9 @@ export class Raw {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-/** The bytes `write` lays out, in an array of exactly their size: sized by a ByteSizer, then written. */
+/** The bytes `write` lays out, in an array of exactly their size. */
 export function encodeSized(write: (out: ByteSink) => void): Uint8Array {
-  const sizer = new ByteSizer();
-  write(sizer);
-  const writer = new ByteWriter(new Uint8Array(sizer.bytes));
-  write(writer);
-  writer.finish(sizer.bytes);
-  return writer.bytes;
+  return encodeOnce(write, (written) => written.slice());
 }
 
 export function writeParts(sink: ByteSink, parts: readonly Part[]): void {

@@ -3,7 +3,7 @@ import { ChecksumMismatchError, ProtocolError } from '../errors.js';
 import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
-import { ByteReader, ByteSizer, ByteWriter, type ByteSink } from './binary-bytes.js';
+import { ByteReader, encodeOnce, type ByteSink } from './binary-bytes.js';
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
@@ -29,21 +29,22 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
 
 /** The caller has checked the frame's rules; the body's size is asserted here. */
 export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
-  const sizer = new ByteSizer();
-  writeFrame(sizer, frame);
-  const bodyBytes = sizer.bytes + SHA256_BYTES;
+  return encodeOnce((out) => writeFrame(out, frame), (hashed) => framed(hashed, limits));
+}
+
+/** The frame around its hashed part: the length prefix, that part, and its SHA-256. */
+function framed(hashed: Uint8Array, limits: Limits): EncodedFrame {
+  const bodyBytes = hashed.length + SHA256_BYTES;
   if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   const bytes = frameBytes(FRAME_HEADER_BYTES + bodyBytes);
   writeFrameLength(bytes, bodyBytes);
-  const writer = new ByteWriter(bytes, FRAME_HEADER_BYTES);
-  writeFrame(writer, frame);
-  const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, bytes.length - SHA256_BYTES));
-  writer.raw(digest);
-  writer.finish(bytes.length);
+  bytes.set(hashed, FRAME_HEADER_BYTES);
+  const digest = checkedSha256(hashed);
+  bytes.set(digest, FRAME_HEADER_BYTES + hashed.length);
   return { bytes, checksum: digestHex(digest) };
 }
 
-/** Sized, then written: operations go straight into the frame, a BATCH has up to batchEntriesMax. */
+/** Operations go straight into the frame, a BATCH has up to batchEntriesMax. */
 function writeFrame(out: ByteSink, frame: DataFrame): void {
   out.raw(MARKER);
   switch (frame.kind) {

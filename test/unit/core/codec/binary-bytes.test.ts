@@ -1,24 +1,26 @@
 /** The binary frames' primitives on their own, at the boundaries where their encodings change. */
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
-import { ByteReader, ByteWriter, utf8Bytes, varintBytes } from '../../../../src/core/codec/binary-bytes.js';
+import { ByteReader, ByteWriter, encodeOnce, encodeSized, utf8Bytes } from '../../../../src/core/codec/binary-bytes.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
-import { NAME_SCRATCH_BYTES } from '../../../../src/core/limits.js';
+import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES } from '../../../../src/core/limits.js';
 
-/** What `write` puts in a writer sized `sizeBytes`, which it must fill exactly. */
-function written(sizeBytes: number, write: (writer: ByteWriter) => void): number[] {
-  const writer = new ByteWriter(new Uint8Array(sizeBytes));
+/** What `write` puts in a writer started on a single byte, so that it grows on every write that needs it. */
+function written(write: (writer: ByteWriter) => void): number[] {
+  const writer = new ByteWriter(new Uint8Array(1));
   write(writer);
-  writer.finish(sizeBytes);
-  return [...writer.bytes];
+  return [...writer.written()];
 }
+
+/** The varint's length in bytes, or the assertion that refuses it. */
+const varintBytes = (value: number): number => written((writer) => writer.varint(value)).length;
 
 describe('varints', () => {
   it('take one byte up to 127 and two from 128', () => {
     expect([varintBytes(0), varintBytes(127), varintBytes(128), varintBytes(16_383), varintBytes(16_384)]).toEqual([1, 1, 2, 2, 3]);
-    expect(written(1, (writer) => writer.varint(127))).toEqual([0x7f]);
-    expect(written(2, (writer) => writer.varint(128))).toEqual([0x80, 0x01]);
-    expect(written(2, (writer) => writer.varint(300))).toEqual([0xac, 0x02]);
+    expect(written((writer) => writer.varint(127))).toEqual([0x7f]);
+    expect(written((writer) => writer.varint(128))).toEqual([0x80, 0x01]);
+    expect(written((writer) => writer.varint(300))).toEqual([0xac, 0x02]);
   });
 
   // The writer takes groups by division above 2^31 and as integers below: both sides of that, and the largest.
@@ -31,7 +33,7 @@ describe('varints', () => {
       }
       groups.push(Number(rest & 0x7fn) | 0x80);
     }
-    expect(written(varintBytes(value), (writer) => writer.varint(value))).toEqual(groups);
+    expect(written((writer) => writer.varint(value))).toEqual(groups);
     expect(new ByteReader(Uint8Array.from(groups), groups.length, 'frame').varint('value')).toBe(value);
   });
 
@@ -51,15 +53,15 @@ describe('utf8Bytes', () => {
     expect(() => utf8Bytes(text)).toThrow(new AssertionError('binary frames carry well-formed names only: a lone surrogate has no UTF-8'));
   });
 
-  it('sizes what ByteWriter.text writes', () => {
+  it('writes a wide name as TextEncoder encodes it, its UTF-8 length first', () => {
     const text = '\u0800\u{10000}';
-    expect(written(8, (writer) => writer.text(text))).toEqual([7, ...new TextEncoder().encode(text)]);
+    expect(written((writer) => writer.text(text))).toEqual([7, ...new TextEncoder().encode(text)]);
   });
 
   // A short name is written as ASCII until a unit that is not: what it wrote before that is written again as UTF-8.
   it.each(['zo\u00eb', 'abc\u{1f600}', '\u007f', `${'a'.repeat(62)}\u00e9`])('writes the short name %j as TextEncoder encodes it', (text) => {
     const utf8 = new TextEncoder().encode(text);
-    expect(written(varintBytes(utf8.length) + utf8.length + 1, (writer) => {
+    expect(written((writer) => {
       writer.text(text);
       writer.varint(5);
     })).toEqual([utf8.length, ...utf8, 5]);
@@ -77,12 +79,33 @@ describe('utf8Bytes', () => {
   ])('sizes and writes a long name, %s, as TextEncoder does', (_, text) => {
     const utf8 = new TextEncoder().encode(text);
     expect(utf8Bytes(text)).toBe(utf8.length);
-    const sizeBytes = varintBytes(utf8.length) + utf8.length;
-    expect(written(sizeBytes, (writer) => writer.text(text)).slice(-utf8.length)).toEqual([...utf8]);
+    const bytes = written((writer) => writer.text(text));
+    expect(bytes).toHaveLength(varintBytes(utf8.length) + utf8.length);
+    expect(bytes.slice(-utf8.length)).toEqual([...utf8]);
   });
 
   it('refuses a lone surrogate in a long name', () => {
     expect(() => utf8Bytes(`${'a'.repeat(100)}\ud800`)).toThrow(new AssertionError('binary frames carry well-formed names only: a lone surrogate has no UTF-8'));
+  });
+});
+
+describe('encodeOnce', () => {
+  it('copies out exactly what was written, past the scratch too, and into arrays of their own', () => {
+    const large = Uint8Array.from({ length: ENCODE_SCRATCH_BYTES + 3 }, (_, index) => index % 251);
+    const first = encodeSized((out) => out.raw(large));
+    const second = encodeSized((out) => {
+      out.varint(300);
+      out.lengthPrefixed(Uint8Array.of(9));
+    });
+    expect(first).toEqual(large);
+    expect([...second]).toEqual([0xac, 0x02, 1, 9]);
+    expect(first.buffer).not.toBe(second.buffer);
+  });
+
+  it('refuses an encoding within an encoding, and is free again after one that threw', () => {
+    expect(() => encodeOnce((out) => out.varint(-1), () => 0)).toThrow(new AssertionError('varint: not a non-negative safe integer'));
+    expect(() => encodeOnce(() => encodeSized((out) => out.varint(1)), () => 0)).toThrow(new AssertionError('encodeOnce: the scratch is in use (an encoding within an encoding)'));
+    expect([...encodeSized((out) => out.varint(1))]).toEqual([1]);
   });
 });
 
