@@ -27,7 +27,8 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
   rules.timestampMs(frame.timestampMs, `${frame.kind}: timestamp`);
   switch (frame.kind) {
     case 'operation':
-      return rules.logEntry(frame, frame.op.type);
+      rules.at(frame.op.type);
+      return rules.logEntry(frame);
     case 'batch':
       return rules.batch(frame.entries);
     case 'hello':
@@ -85,22 +86,47 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
 
 /** The rules of one operation alone, for the op log and the batcher. */
 export function checkOperation(op: Operation, limits: Limits, fail: Fail): void {
-  new Rules(limits, fail).operation(op, op.type);
+  const rules = new Rules(limits, fail);
+  rules.at(op.type);
+  rules.operation(op);
 }
 
 class Rules {
+  /**
+   * Where the operation being checked sits (`BATCH data.operations` and its index, or its type),
+   * kept apart and joined only for a message: the place of every operation of a BATCH, and its
+   * fields' names, were strings made for checks that pass.
+   */
+  private list = '';
+  private index: number | null = null;
+
   constructor(
     private readonly limits: Limits,
     private readonly fail: Fail,
   ) {}
 
+  /** Names the operation checked from now on; '' for none (the frame's own fields). */
+  at(list: string, index: number | null = null): void {
+    this.list = list;
+    this.index = index;
+  }
+
+  private place(): string {
+    return this.index === null ? this.list : `${this.list}[${this.index}]`;
+  }
+
+  /** A field's name in messages, after the operation's place: `BATCH data.operations[3] data.path`. */
+  private placed(field: string): string {
+    return this.list === '' ? field : `${this.place()} ${field}`;
+  }
+
   require(condition: boolean, message: string): void {
     if (!condition) throw this.fail(message);
   }
 
-  // sequence and timestampMs make their message only on failure: every frame passes both, several times.
+  // The checks make their message only on failure: every frame passes them, several times an operation.
   sequence(value: number, field: string, min = 0): void {
-    if (!(Number.isSafeInteger(value) && value >= min)) throw this.fail(`${field} must be a safe integer >= ${min}, got ${value}`);
+    if (!(Number.isSafeInteger(value) && value >= min)) throw this.fail(`${this.placed(field)} must be a safe integer >= ${min}, got ${value}`);
   }
 
   /** Present only above 0 (absent is 0), so every epoch has one encoding. */
@@ -110,13 +136,12 @@ class Rules {
 
   timestampMs(value: number, field: string): void {
     const ok = Number.isSafeInteger(value) && value >= 0 && value <= TIMESTAMP_MS_MAX;
-    if (!ok) throw this.fail(`${field} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
+    if (!ok) throw this.fail(`${this.placed(field)} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
   }
 
   name(value: string, field: string, nonEmpty: boolean): void {
     const ok = typeof value === 'string' && value.length <= this.limits.nameLengthMax && (!nonEmpty || value.length > 0);
-    const what = nonEmpty ? 'a non-empty string' : 'a string';
-    this.require(ok, `${field} must be ${what} of at most ${this.limits.nameLengthMax} UTF-16 code units`);
+    if (!ok) throw this.fail(`${this.placed(field)} must be ${nonEmpty ? 'a non-empty string' : 'a string'} of at most ${this.limits.nameLengthMax} UTF-16 code units`);
   }
 
   nullableName(value: string | null, field: string, nonEmpty = false): void {
@@ -124,7 +149,8 @@ class Rules {
   }
 
   tags(tags: readonly string[], field: string): void {
-    this.require(Array.isArray(tags) && tags.length <= this.limits.tagsMax, `${field} must be an array of at most ${this.limits.tagsMax} tags`);
+    const ok = Array.isArray(tags) && tags.length <= this.limits.tagsMax;
+    if (!ok) throw this.fail(`${this.placed(field)} must be an array of at most ${this.limits.tagsMax} tags`);
     tags.forEach((tag, index) => this.name(tag, `${field}[${index}]`, false));
   }
 
@@ -148,62 +174,66 @@ class Rules {
     if (value !== null) this.sequence(value, field);
   }
 
-  logEntry(entry: LogEntry, where: string): void {
-    this.sequence(entry.sequence, `${where} sequence`, 1);
-    this.timestampMs(entry.timestampMs, `${where} timestamp`);
-    this.operation(entry.op, where);
+  logEntry(entry: LogEntry): void {
+    this.sequence(entry.sequence, 'sequence', 1);
+    this.timestampMs(entry.timestampMs, 'timestamp');
+    this.operation(entry.op);
   }
 
-  operation(op: Operation, where: string): void {
+  operation(op: Operation): void {
     switch (op.type) {
       case 'SET':
-        return this.setOperation(op, where);
+        return this.setOperation(op);
       case 'DELETE':
-        return this.name(op.path, `${where} data.path`, true);
+        return this.name(op.path, 'data.path', true);
       case 'SET_TTL':
-        this.name(op.path, `${where} data.path`, true);
-        return this.expiresAtMs(op.expiresAtMs, `${where} data.expires_at_ms`);
+        this.name(op.path, 'data.path', true);
+        return this.expiresAtMs(op.expiresAtMs, 'data.expires_at_ms');
       case 'FLUSH':
-        this.nullableName(op.db, `${where} data.db`);
-        return this.nullableName(op.namespace, `${where} data.namespace`);
+        this.nullableName(op.db, 'data.db');
+        return this.nullableName(op.namespace, 'data.namespace');
       case 'METADATA':
-        this.name(op.path, `${where} data.path`, true);
-        return this.tags(op.tags, `${where} data.tags`);
+        this.name(op.path, 'data.path', true);
+        return this.tags(op.tags, 'data.tags');
       default:
-        return this.require(false, `${where}: unknown operation type ${String((op as { type: unknown }).type)}`);
+        return this.require(false, `${this.place()}: unknown operation type ${String((op as { type: unknown }).type)}`);
     }
   }
 
-  setOperation(op: SetOperation, where: string): void {
-    this.require(op.type === 'SET', `${where} must be a SET operation`);
-    this.name(op.path, `${where} data.path`, true);
-    this.name(op.key, `${where} data.key`, false);
-    this.name(op.db, `${where} data.db`, false);
-    this.name(op.namespace, `${where} data.namespace`, false);
-    this.tags(op.tags, `${where} data.tags`);
-    this.expiresAtMs(op.expiresAtMs, `${where} data.expires_at_ms`);
+  setOperation(op: SetOperation): void {
+    if (op.type !== 'SET') throw this.fail(`${this.place()} must be a SET operation`);
+    this.name(op.path, 'data.path', true);
+    this.name(op.key, 'data.key', false);
+    this.name(op.db, 'data.db', false);
+    this.name(op.namespace, 'data.namespace', false);
+    this.tags(op.tags, 'data.tags');
+    this.expiresAtMs(op.expiresAtMs, 'data.expires_at_ms');
     const ok = op.value instanceof Uint8Array && op.value.length <= this.limits.valueBytesMax;
-    this.require(ok, `${where} data.value must be at most ${this.limits.valueBytesMax} bytes`);
+    if (!ok) throw this.fail(`${this.placed('data.value')} must be at most ${this.limits.valueBytesMax} bytes`);
   }
 
   batch(entries: readonly LogEntry[]): void {
     const max = this.limits.batchEntriesMax;
     this.require(entries.length >= 1 && entries.length <= max, `BATCH data.operations must hold 1 to ${max} operations, got ${entries.length}`);
     entries.forEach((entry, index) => {
-      this.logEntry(entry, `BATCH data.operations[${index}]`);
-      if (index > 0) this.consecutive(entries[index - 1]!, entry, index);
+      this.at('BATCH data.operations', index);
+      this.logEntry(entry);
+      if (index > 0) this.consecutive(entries[index - 1]!, entry);
     });
   }
 
-  consecutive(previous: LogEntry, entry: LogEntry, index: number): void {
+  consecutive(previous: LogEntry, entry: LogEntry): void {
     const ok = entry.sequence === previous.sequence + 1;
-    this.require(ok, `BATCH data.operations[${index}] sequence ${entry.sequence} does not follow ${previous.sequence}`);
+    if (!ok) throw this.fail(`${this.placed('sequence')} ${entry.sequence} does not follow ${previous.sequence}`);
   }
 
   snapshotChunk(frame: SnapshotChunkFrame): void {
     this.sequence(frame.index, 'SNAPSHOT_CHUNK data.index');
     const max = this.limits.snapshotChunkEntriesMax;
     this.require(frame.entries.length <= max, `SNAPSHOT_CHUNK data.entries must hold at most ${max} entries, got ${frame.entries.length}`);
-    frame.entries.forEach((entry, index) => this.setOperation(entry, `SNAPSHOT_CHUNK data.entries[${index}]`));
+    frame.entries.forEach((entry, index) => {
+      this.at('SNAPSHOT_CHUNK data.entries', index);
+      this.setOperation(entry);
+    });
   }
 }
