@@ -1,4 +1,4 @@
-import { assert, assertSequence } from './assert.js';
+import { assert, AssertionError, assertSequence } from './assert.js';
 import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
 import type { LogEntry } from './operation.js';
 
@@ -72,7 +72,8 @@ export class OperationLog {
 
   /** `neededFrom`: the oldest sequence a connected secondary still needs (Infinity for none). */
   append(entry: LogEntry, sizeBytes: number, neededFrom = Number.POSITIVE_INFINITY): void {
-    assert(entry.sequence === this.last + 1, `log append out of order: ${entry.sequence} after ${this.last}`);
+    // The message is made only on failure: every write is appended to the primary's log and to each secondary's.
+    if (entry.sequence !== this.last + 1) throw new AssertionError(`log append out of order: ${entry.sequence} after ${this.last}`);
     assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
     assert(neededFrom >= 1, 'neededFrom must be a sequence');
     this.neededFrom = neededFrom;

@@ -151,7 +151,8 @@ class Rules {
   tags(tags: readonly string[], field: string): void {
     const ok = Array.isArray(tags) && tags.length <= this.limits.tagsMax;
     if (!ok) throw this.fail(`${this.placed(field)} must be an array of at most ${this.limits.tagsMax} tags`);
-    tags.forEach((tag, index) => this.name(tag, `${field}[${index}]`, false));
+    // A loop, not forEach: its callback was a closure made for every operation checked.
+    for (let index = 0; index < tags.length; index += 1) this.name(tags[index]!, `${field}[${index}]`, false);
   }
 
   /** Bounded apart from nameLengthMax: the largest HELLO must still fit secondaryFrameBytesMax. */

@@ -793,7 +793,11 @@ export class Secondary implements StateMachine {
       this.appliedSequence = sequence;
       if (durable) this.durableSequence = sequence;
       this.counters.operationsApplied += request.operations.length;
-      for (const entry of done.entries) this.appliedLog.append(entry, operationWireBytesMax(entry.op));
+      // Indexed: for-of made an iteration result for every operation applied.
+      for (let index = 0; index < done.entries.length; index += 1) {
+        const entry = done.entries[index]!;
+        this.appliedLog.append(entry, operationWireBytesMax(entry.op));
+      }
       this.emit({ kind: 'applied', sequence });
     } else if (request.kind === 'stageCommit') {
       this.historyId = request.cursor.replicationId;
