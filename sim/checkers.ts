@@ -117,10 +117,9 @@ interface Verified {
  * a FLUSH. Every change to the keyspace's map is journalled, so a slip in Keyspace itself (an
  * apply that touches another path) is still seen.
  */
-function changedPaths(before: Verified | undefined, now: Verified, history: History, journalled: ReadonlySet<string> | null): Set<string> | null {
-  if (before === undefined || journalled === null) return null;
+function changedPaths(before: Verified | undefined, now: Verified, history: History, paths: Set<string> | null): Set<string> | null {
+  if (before === undefined || paths === null) return null;
   if (before.live !== now.live || before.state !== now.state || before.sequence > now.sequence) return null;
-  const paths = new Set(journalled);
   for (let index = before.sequence; index < now.sequence; index += 1) {
     const op = history.operations[index];
     if (op === undefined || op.type === 'FLUSH') return null;

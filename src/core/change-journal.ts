@@ -16,8 +16,8 @@ export class ChangeJournal {
     this.paths.clear();
   }
 
-  /** The paths changed since the last take, or null when every path may have. */
-  take(): ReadonlySet<string> | null {
+  /** The paths changed since the last take (the taker's to keep or change), or null when every path may have. */
+  take(): Set<string> | null {
     const taken = this.everything ? null : this.paths;
     this.paths = new Set();
     this.everything = false;
