@@ -7,7 +7,7 @@ import { MemoryStorage } from '../../src/storage/memory.js';
 import { RedisStorage } from '../../src/storage/redis.js';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { waitUntil } from '../../harness/waits.js';
-import { describeWithRedis } from '../support/redis-server.js';
+import { describeWithRedis, type RedisServer } from '../support/redis-server.js';
 import { portOf, startPrimary, startSecondary, waitCaughtUp } from './support/nodes.js';
 
 const WRITES = 20;
@@ -16,44 +16,44 @@ async function writeRange(primary: NetworkSyncBackend, from: number, to: number)
   for (let index = from; index < to; index += 1) await primary.writeData(`p/${index}`, `value ${index}`);
 }
 
+/**
+ * A secondary on Redis holding WRITES writes, its Redis restarted empty, then `afterLoss` (which
+ * says how many writes there are by then): the secondary must notice once, resync in full once,
+ * and hold every write again.
+ */
+async function secondaryThroughLoss(redis: RedisServer, keyPrefix: string, afterLoss: (primary: NetworkSyncBackend, secondary: NetworkSyncBackend, resyncsBefore: number) => Promise<number>): Promise<void> {
+  const primary = await startPrimary(new MemoryStorage());
+  const secondary = await startSecondary(portOf(primary), await RedisStorage.open({ url: redis.url, keyPrefix }));
+  try {
+    await writeRange(primary, 0, WRITES);
+    await waitCaughtUp(primary, [secondary]);
+    const resyncsBefore = secondary.getReplicationStats().fullResyncs;
+    await redis.restart();
+    const writes = await afterLoss(primary, secondary, resyncsBefore);
+    await waitCaughtUp(primary, [secondary]);
+    const stats = secondary.getReplicationStats();
+    expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
+    expect(stats.fullResyncs).toBe(resyncsBefore + 1);
+    for (let index = 0; index < writes; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
+  } finally {
+    await secondary.close();
+    await primary.close();
+  }
+}
+
 describeWithRedis('a Redis that comes back empty under a running node', (server) => {
   it('a secondary on it notices, forgets its position, resyncs in full and holds every write again', async () => {
-    const primary = await startPrimary(new MemoryStorage());
-    const secondary = await startSecondary(portOf(primary), await RedisStorage.open({ url: server().url, keyPrefix: 'lost-secondary' }));
-    try {
-      await writeRange(primary, 0, WRITES);
-      await waitCaughtUp(primary, [secondary]);
-      const resyncsBefore = secondary.getReplicationStats().fullResyncs;
-      await server().restart();
+    await secondaryThroughLoss(server(), 'lost-secondary', async (primary) => {
       await writeRange(primary, WRITES, 2 * WRITES);
-      await waitCaughtUp(primary, [secondary]);
-      const stats = secondary.getReplicationStats();
-      expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
-      expect(stats.fullResyncs).toBe(resyncsBefore + 1);
-      for (let index = 0; index < 2 * WRITES; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
-    } finally {
-      await secondary.close();
-      await primary.close();
-    }
+      return 2 * WRITES;
+    });
   });
 
   it('a secondary on it notices on a quiet primary too: its idle storage is verified, with no write to find the loss', async () => {
-    const primary = await startPrimary(new MemoryStorage());
-    const secondary = await startSecondary(portOf(primary), await RedisStorage.open({ url: server().url, keyPrefix: 'lost-idle-secondary' }));
-    try {
-      await writeRange(primary, 0, WRITES);
-      await waitCaughtUp(primary, [secondary]);
-      const resyncsBefore = secondary.getReplicationStats().fullResyncs;
-      await server().restart();
+    await secondaryThroughLoss(server(), 'lost-idle-secondary', async (_primary, secondary, resyncsBefore) => {
       await waitUntil(() => secondary.getReplicationStats().fullResyncs === resyncsBefore + 1, 'a full resync after the loss');
-      await waitCaughtUp(primary, [secondary]);
-      const stats = secondary.getReplicationStats();
-      expect(stats.mode === 'secondary' && stats.primary.storageLosses).toBe(1);
-      for (let index = 0; index < WRITES; index += 1) expect((await secondary.readData(`p/${index}`))?.toString()).toBe(`value ${index}`);
-    } finally {
-      await secondary.close();
-      await primary.close();
-    }
+      return WRITES;
+    });
   });
 
   it('a primary on it refuses every write from then on, saying that its storage lost the data', async () => {
