@@ -6,6 +6,7 @@
 import { ByteSlab } from './byte-slab.js';
 import { VALUE_SLAB_BYTES, VALUE_SLAB_SHARE_BYTES_MAX } from './limits.js';
 import { InvalidOperationError } from './errors.js';
+import { shown } from './shown.js';
 import { NO_TAGS, type Operation } from './operation.js';
 
 /** What setContext sets: the db and namespace that writeWithReplication writes under. */
@@ -123,11 +124,4 @@ function expiryOf(ttl: number | null | undefined, nowMs: number): number | null 
   // Named here, in the API's unit: the core's own check would speak of expiresAtMs.
   if (!Number.isFinite(ttl)) throw new InvalidOperationError(`ttl must be null or a finite number of seconds, got ${shown(ttl)}`);
   return nowMs + Math.round(ttl * MS_PER_SECOND);
-}
-
-/** A wrong argument as an error message names it: its value when short, or its type. */
-export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value !== 'object' || value === null) return String(value);
-  return Array.isArray(value) ? 'an array' : `an object (${value.constructor?.name ?? 'no prototype'})`;
 }

@@ -1,6 +1,6 @@
-import { shown } from './api-operations.js';
 import { operationWireBytesMax } from './codec/index.js';
 import { InvalidOperationError, LimitExceededError } from './errors.js';
+import { shown } from './shown.js';
 import { FRAME_ENVELOPE_BYTES, type Limits } from './limits.js';
 import type { Operation } from './operation.js';
 

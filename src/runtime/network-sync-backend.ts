@@ -1,7 +1,6 @@
 import {
   DEFAULT_CONTEXT,
   operationOf,
-  shown,
   type ApiCall,
   type ApiMethod,
   type DeleteWithReplicationRequest,
@@ -10,6 +9,7 @@ import {
   type WriteWithReplicationRequest,
 } from '../core/api-operations.js';
 import { InvalidOperationError, NotReadyError, ReadOnlyError } from '../core/errors.js';
+import { shown } from '../core/shown.js';
 import { promotionOf } from '../core/failover/promotion.js';
 import { isExpired, type Entry } from '../core/keyspace.js';
 import type { PrimaryStats } from '../core/primary/stats.js';

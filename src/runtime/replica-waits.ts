@@ -1,6 +1,6 @@
 import { assert } from '../core/assert.js';
-import { shown } from '../core/api-operations.js';
 import { InvalidOperationError, LimitExceededError, NotReadyError, ReplicationTimeoutError } from '../core/errors.js';
+import { shown } from '../core/shown.js';
 
 /** What a write waits for beyond the primary's own storage (Redis' WAIT and WAITAOF). */
 export interface ReplicatedWriteOptions {
