@@ -139,9 +139,12 @@ class Rules {
     if (!ok) throw this.fail(`${this.placed(field)} must be a whole number of milliseconds in [0, 2^50], got ${value}`);
   }
 
-  name(value: string, field: string, nonEmpty: boolean): void {
+  /** `index`: the name's place in a list (a tag's), joined to `field` only for a message. */
+  name(value: string, field: string, nonEmpty: boolean, index: number | null = null): void {
     const ok = typeof value === 'string' && value.length <= this.limits.nameLengthMax && (!nonEmpty || value.length > 0);
-    if (!ok) throw this.fail(`${this.placed(field)} must be ${nonEmpty ? 'a non-empty string' : 'a string'} of at most ${this.limits.nameLengthMax} UTF-16 code units`);
+    if (ok) return;
+    const named = index === null ? field : `${field}[${index}]`;
+    throw this.fail(`${this.placed(named)} must be ${nonEmpty ? 'a non-empty string' : 'a string'} of at most ${this.limits.nameLengthMax} UTF-16 code units`);
   }
 
   nullableName(value: string | null, field: string, nonEmpty = false): void {
@@ -152,7 +155,7 @@ class Rules {
     const ok = Array.isArray(tags) && tags.length <= this.limits.tagsMax;
     if (!ok) throw this.fail(`${this.placed(field)} must be an array of at most ${this.limits.tagsMax} tags`);
     // A loop, not forEach: its callback was a closure made for every operation checked.
-    for (let index = 0; index < tags.length; index += 1) this.name(tags[index]!, `${field}[${index}]`, false);
+    for (let index = 0; index < tags.length; index += 1) this.name(tags[index]!, field, false, index);
   }
 
   /** Bounded apart from nameLengthMax: the largest HELLO must still fit secondaryFrameBytesMax. */
