@@ -1,7 +1,7 @@
 import { DEFAULT_CONTEXT } from './api-operations.js';
 import { assert } from './assert.js';
 import { bytesToText as byteText, textToBytes } from './byte-text.js';
-import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from './limits.js';
+import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX, VIEW_SLACK_SHARE } from './limits.js';
 import { NO_TAGS, type SetOperation } from './operation.js';
 import type { ValueArena } from './value-arena.js';
 
@@ -109,9 +109,14 @@ function valueBytes(value: CompactValue): Uint8Array {
   return typeof value === 'string' ? textToBytes(value) : value;
 }
 
-/** A view of a larger buffer (a decoded frame's) is copied: kept as it is, it would keep all of that buffer. */
+/**
+ * A view of a much larger buffer (a decoded frame's) is copied: kept as it is, it would keep all of
+ * that buffer. One that is most of its buffer (a large value, alone in its frame) is kept: copying
+ * 4 MiB into a new array, whose first writes each fault in a page, took a secondary about 10 ms.
+ * What a kept view holds beyond its value is at most VIEW_SLACK_SHARE of it.
+ */
 function ownBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return bytes.buffer.byteLength - bytes.byteLength <= bytes.byteLength * VIEW_SLACK_SHARE ? bytes : bytes.slice();
 }
 
 function bytesToText(bytes: Uint8Array): string {

@@ -142,6 +142,12 @@ export const RESUMABLE_SCANS_MAX = 8;
  */
 export const COMPACT_VALUE_BYTES_MAX = 1_024;
 /**
+ * A larger value that arrives as a view of a decoded frame's buffer is kept as that view when the
+ * rest of the buffer is at most this share of the value (compact-entry.ts); else it is copied out,
+ * so that a value never keeps more than an eighth of itself alive beyond its bytes.
+ */
+export const VIEW_SLACK_SHARE = 1 / 8;
+/**
  * A keyspace's small values of plain entries live in chunks outside the heap (value-arena.ts),
  * each new one as large as the live values, within these bounds: an empty keyspace costs nothing,
  * a small one little, and a value's location (slot times the largest chunk, plus its offset)

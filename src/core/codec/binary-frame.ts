@@ -3,7 +3,7 @@ import { ChecksumMismatchError, ProtocolError } from '../errors.js';
 import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
-import { ByteReader, encodeOnce, type ByteSink } from './binary-bytes.js';
+import { ByteReader, encodeFramed, type ByteSink } from './binary-bytes.js';
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
@@ -29,18 +29,20 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
 
 /** The caller has checked the frame's rules; the body's size is asserted here. */
 export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
-  return encodeOnce((out) => writeFrame(out, frame), (hashed) => framed(hashed, limits));
+  const bytes = encodeFramed(FRAMING, (out) => writeFrame(out, frame), frameBytes);
+  return framed(bytes, limits);
 }
 
-/** The frame around its hashed part: the length prefix, that part, and its SHA-256. */
-function framed(hashed: Uint8Array, limits: Limits): EncodedFrame {
-  const bodyBytes = hashed.length + SHA256_BYTES;
+const FRAMING = { headBytes: FRAME_HEADER_BYTES, tailBytes: SHA256_BYTES } as const;
+
+/** Fills in the length prefix before the hashed part and its SHA-256 after it. */
+function framed(bytes: Uint8Array, limits: Limits): EncodedFrame {
+  const bodyBytes = bytes.length - FRAME_HEADER_BYTES;
   if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
-  const bytes = frameBytes(FRAME_HEADER_BYTES + bodyBytes);
   writeFrameLength(bytes, bodyBytes);
-  bytes.set(hashed, FRAME_HEADER_BYTES);
-  const digest = checkedSha256(hashed);
-  bytes.set(digest, FRAME_HEADER_BYTES + hashed.length);
+  const hashedEnd = bytes.length - SHA256_BYTES;
+  const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, hashedEnd));
+  bytes.set(digest, hashedEnd);
   return { bytes, checksum: digestHex(digest) };
 }
 

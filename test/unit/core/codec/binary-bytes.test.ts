@@ -1,7 +1,7 @@
 /** The binary frames' primitives on their own, at the boundaries where their encodings change. */
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
-import { ByteReader, ByteWriter, encodeOnce, encodeSized, utf8Bytes } from '../../../../src/core/codec/binary-bytes.js';
+import { ByteReader, ByteWriter, encodeFramed, encodeOnce, encodeSized, utf8Bytes } from '../../../../src/core/codec/binary-bytes.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
 import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES } from '../../../../src/core/limits.js';
 
@@ -106,6 +106,26 @@ describe('encodeOnce', () => {
     expect(() => encodeOnce((out) => out.varint(-1), () => 0)).toThrow(new AssertionError('varint: not a non-negative safe integer'));
     expect(() => encodeOnce(() => encodeSized((out) => out.varint(1)), () => 0)).toThrow(new AssertionError('encodeOnce: the scratch is in use (an encoding within an encoding)'));
     expect([...encodeSized((out) => out.varint(1))]).toEqual([1]);
+  });
+});
+
+describe('encodeFramed', () => {
+  const framing = { headBytes: 4, tailBytes: 32 };
+
+  it('leaves the head and the tail free around a small layout, in the array it is given to fill', () => {
+    const given = new Uint8Array(4 + 2 + 32).fill(0xee);
+    const framed = encodeFramed(framing, (out) => out.varint(300), (byteCount) => (byteCount === given.length ? given : new Uint8Array(0)));
+    expect(framed).toBe(given);
+    expect([...framed.subarray(4, 6)]).toEqual([0xac, 0x02]);
+  });
+
+  it('returns a layout that outgrew the scratch in the array it grew into, with room for the tail and no array asked for', () => {
+    const large = Uint8Array.from({ length: ENCODE_SCRATCH_BYTES }, (_, index) => index % 251);
+    const framed = encodeFramed(framing, (out) => out.raw(large), () => {
+      throw new Error('no array is needed');
+    });
+    expect(framed.length).toBe(4 + large.length + 32);
+    expect(framed.subarray(4, 4 + large.length)).toEqual(large);
   });
 });
 
