@@ -69,7 +69,7 @@ describe('a large value on its way from the API to a secondary keyspace', () => 
 
   it('is copied three times: from the caller, into the frame, out of the socket chunks', () => {
     const data = Uint8Array.from({ length: VALUE_BYTES }, (_, index) => index % 251);
-    let stored = new Uint8Array(0);
+    let stored: Uint8Array = new Uint8Array(0);
     const copied = bytesCopiedDuring(() => {
       stored = primaryToSecondaryKeyspace(data);
     });
