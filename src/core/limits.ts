@@ -144,7 +144,8 @@ export const COMPACT_VALUE_BYTES_MAX = 1_024;
 /**
  * A larger value that arrives as a view of a decoded frame's buffer is kept as that view when the
  * rest of the buffer is at most this share of the value (compact-entry.ts); else it is copied out,
- * so that a value never keeps more than an eighth of itself alive beyond its bytes.
+ * so that a value never keeps more than an eighth of itself alive beyond its bytes. The same share
+ * bounds the slack of an encoding returned in the array the encoder grew into (binary-bytes.ts).
  */
 export const VIEW_SLACK_SHARE = 1 / 8;
 /**

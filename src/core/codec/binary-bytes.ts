@@ -1,7 +1,7 @@
 import { assert } from '../assert.js';
 import { bytesToText } from '../byte-text.js';
 import { ProtocolError } from '../errors.js';
-import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES } from '../limits.js';
+import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES, VIEW_SLACK_SHARE } from '../limits.js';
 
 /**
  * The primitives of the binary frames (docs/PROTOCOL.md, "Binary data frames"): unsigned LEB128
@@ -177,12 +177,13 @@ export class ByteWriter implements ByteSink {
   }
 
   /**
-   * The head, the layout and the tail, in the writer's array when it grew (no copy), else in
-   * `take`'s array of exactly that size: the array given is a scratch that the next layout reuses.
+   * The head, the layout and the tail, in the writer's array when it grew to about their size (no
+   * copy), else in `take`'s array of exactly that size: the array given is a scratch that the next
+   * layout reuses, and one grown twice as large would keep its slack alive.
    */
   framed(take: (byteCount: number) => Uint8Array): Uint8Array {
     const end = this.offset + this.tailBytes;
-    if (this.grown) return this.bytes.subarray(0, end);
+    if (this.grown && this.bytes.length - end <= end * VIEW_SLACK_SHARE) return this.bytes.subarray(0, end);
     const out = take(end);
     out.set(this.bytes.subarray(0, this.offset));
     return out;
@@ -362,10 +363,12 @@ export class Raw {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-/** The bytes `write` lays out, in an array of exactly their size. */
+/** The bytes `write` lays out, in an array of about their size (see ByteWriter.framed). */
 export function encodeSized(write: (out: ByteSink) => void): Uint8Array {
-  return encodeOnce(write, (written) => written.slice());
+  return encodeFramed(UNFRAMED, write, (byteCount) => new Uint8Array(byteCount));
 }
+
+const UNFRAMED = { headBytes: 0, tailBytes: 0 } as const;
 
 export function writeParts(sink: ByteSink, parts: readonly Part[]): void {
   for (const part of parts) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
 import { ByteReader, ByteWriter, encodeFramed, encodeOnce, encodeSized, utf8Bytes } from '../../../../src/core/codec/binary-bytes.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
-import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES } from '../../../../src/core/limits.js';
+import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES, VIEW_SLACK_SHARE } from '../../../../src/core/limits.js';
 
 /** What `write` puts in a writer started on a single byte, so that it grows on every write that needs it. */
 function written(write: (writer: ByteWriter) => void): number[] {
@@ -120,12 +120,20 @@ describe('encodeFramed', () => {
   });
 
   it('returns a layout that outgrew the scratch in the array it grew into, with room for the tail and no array asked for', () => {
-    const large = Uint8Array.from({ length: ENCODE_SCRATCH_BYTES }, (_, index) => index % 251);
+    const large = Uint8Array.from({ length: 3 * ENCODE_SCRATCH_BYTES }, (_, index) => index % 251);
     const framed = encodeFramed(framing, (out) => out.raw(large), () => {
       throw new Error('no array is needed');
     });
     expect(framed.length).toBe(4 + large.length + 32);
-    expect(framed.subarray(4, 4 + large.length)).toEqual(large);
+    expect(framed.buffer.byteLength - framed.length).toBeLessThanOrEqual(framed.length * VIEW_SLACK_SHARE);
+    expect(Buffer.compare(framed.subarray(4, 4 + large.length), large)).toBe(0);
+  });
+
+  it('copies out a layout whose grown array is twice its size rather than keep the slack', () => {
+    const large = Uint8Array.from({ length: ENCODE_SCRATCH_BYTES }, (_, index) => index % 251);
+    const framed = encodeFramed(framing, (out) => out.raw(large), (byteCount) => new Uint8Array(byteCount));
+    expect(framed.buffer.byteLength).toBe(4 + large.length + 32);
+    expect(Buffer.compare(framed.subarray(4, 4 + large.length), large)).toBe(0);
   });
 });
 
