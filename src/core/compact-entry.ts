@@ -64,10 +64,14 @@ export function storeEntry(entry: SetOperation, names: SharedNames, arena: Value
   };
 }
 
-/** The entry again, as the operation that wrote it: a new object with bytes of its own. */
+/**
+ * The entry again, as the operation that wrote it: a new object with bytes of its own, which its
+ * reader may change (a large value's were the keyspace's own: a caller that changed what readData
+ * gave it changed the node's data, and its secondaries no longer held the same).
+ */
 export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
   if (isPlainValue(stored)) {
-    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored, db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
+    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored.slice(), db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
   }
   return {
     type: 'SET',
@@ -106,7 +110,7 @@ function isPlainValue(stored: StoredEntry): stored is number | Uint8Array {
 }
 
 function valueBytes(value: CompactValue): Uint8Array {
-  return typeof value === 'string' ? textToBytes(value) : value;
+  return typeof value === 'string' ? textToBytes(value) : value.slice();
 }
 
 /**

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Entry, ScanRequest } from '../../../src/core/keyspace.js';
+import type { Operation } from '../../../src/core/operation.js';
 import type { EntryMetadata, StorageBackend } from '../../../src/storage/backend.js';
 import { applyDocumented } from '../../../sim/oracle.js';
 import { byCodeUnits, firstOf, listOf, listTaggedOf, pageOf, type StorageModel } from './model.js';
@@ -45,7 +46,7 @@ class ApplyCommand implements Command {
     const operations = this.specs.map((spec) => resolveOperation(spec, model.startMs));
     const cursor = this.withCursor ? model.nextCursor() : null;
     await real.storage.apply(operations, cursor);
-    for (const op of operations) applyDocumented(model.live, op);
+    for (const op of operations) applyDocumented(model.live, ownCopy(op));
     if (cursor !== null) model.cursor = cursor;
   }
 
@@ -80,7 +81,7 @@ class StageApplyCommand implements Command {
       return;
     }
     await real.storage.stageApply(operations);
-    for (const op of operations) applyDocumented(staged, op);
+    for (const op of operations) applyDocumented(staged, ownCopy(op));
   }
 
   toString(): string {
@@ -181,10 +182,27 @@ class LoadCursorCommand implements Command {
   }
 }
 
+/**
+ * The model's own bytes: a backend may keep the arrays it applied (contract 11), and a reader
+ * scribbles over what it read, so sharing them would hide a backend that hands out its own.
+ */
+function ownCopy(op: Operation): Operation {
+  return op.type === 'SET' ? { ...op, value: op.value.slice() } : op;
+}
+
+/** What a reader may do with the bytes it was given (contract 11): a backend that gave its own now holds these. */
+function scribble(entry: Entry | undefined): void {
+  entry?.value.fill(SCRIBBLED_BYTE);
+}
+
+const SCRIBBLED_BYTE = 0xee;
+
 export async function expectPathLikeModel(storage: StorageBackend, model: StorageModel, path: string): Promise<void> {
   const want = model.live.get(path);
   const why = `at ${JSON.stringify(path)}`;
-  expect(comparable(await storage.read(path)), why).toEqual(comparable(want));
+  const read = await storage.read(path);
+  expect(comparable(read), why).toEqual(comparable(want));
+  scribble(read);
   expect(await storage.exists(path), why).toBe(want !== undefined);
   expect(await storage.size(path), why).toBe(want?.value.length);
   const got = await storage.metadata(path);
@@ -203,6 +221,7 @@ async function expectPagesLikeModel(real: StorageUnderTest, model: StorageModel,
     const page = await real.storage.scan(request);
     const want = pageOf(model.live, request, real.comparePaths);
     expect(page.entries.map(comparable), `page after ${JSON.stringify(request.afterPath)}`).toEqual(want.entries.map(comparable));
+    for (const entry of page.entries) scribble(entry);
     expect(page.done).toBe(want.done);
     request = { ...request, afterPath: page.entries.at(-1)?.path ?? request.afterPath };
     done = page.done || page.entries.length === 0;

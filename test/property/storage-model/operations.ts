@@ -3,6 +3,7 @@
  * run can reach, pass and extend them on the wall clock (the clock a backend might keep itself).
  */
 import fc from 'fast-check';
+import { COMPACT_VALUE_BYTES_MAX } from '../../../src/core/limits.js';
 import type { Operation } from '../../../src/core/operation.js';
 
 /**
@@ -26,10 +27,14 @@ export type OperationSpec =
   | Extract<Operation, { type: 'DELETE' | 'METADATA' | 'FLUSH' }>
   | { readonly type: 'SET_TTL'; readonly path: string; readonly expiry: ExpirySpec };
 
+/** A SET's value is a copy: the backend may keep it, and a shrink replays the same spec. */
 export function resolveOperation(spec: OperationSpec, startMs: number): Operation {
-  if (spec.type !== 'SET' && spec.type !== 'SET_TTL') return spec;
-  const { expiry, ...rest } = spec;
-  return { ...rest, expiresAtMs: expiresAtMsOf(expiry, startMs) } as Operation;
+  if (spec.type === 'SET') {
+    const { expiry, ...rest } = spec;
+    return { ...rest, value: rest.value.slice(), expiresAtMs: expiresAtMsOf(expiry, startMs) };
+  }
+  if (spec.type === 'SET_TTL') return { type: 'SET_TTL', path: spec.path, expiresAtMs: expiresAtMsOf(spec.expiry, startMs) };
+  return spec;
 }
 
 function expiresAtMsOf(expiry: ExpirySpec, startMs: number): number | null {
@@ -53,7 +58,11 @@ const setArb: fc.Arbitrary<OperationSpec> = fc.record({
   path: pathArb,
   // Shared keys put two paths under one (db, namespace, key): the original's HASH layout.
   key: fc.constantFrom('k', 'l'),
-  value: fc.uint8Array({ maxLength: 24 }),
+  // Some on either side of the size a keyspace keeps as text rather than bytes.
+  value: fc.oneof(
+    { weight: 9, arbitrary: fc.uint8Array({ maxLength: 24 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: COMPACT_VALUE_BYTES_MAX - 2, maxLength: COMPACT_VALUE_BYTES_MAX + 40 }) },
+  ),
   db: fc.constantFrom('d1', 'd2'),
   namespace: fc.constantFrom('n1', 'n2'),
   tags: tagsArb,
