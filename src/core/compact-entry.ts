@@ -70,8 +70,18 @@ export function storeEntry(entry: SetOperation, names: SharedNames, arena: Value
  * gave it changed the node's data, and its secondaries no longer held the same).
  */
 export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
+  const entry = peekEntry(path, stored, arena);
+  return holdsBytes(stored) ? { ...entry, value: entry.value.slice() } : entry;
+}
+
+/**
+ * The entry again, a large value's bytes being the keyspace's own: for a reader that only looks at
+ * it (exists, size, metadata, a comparison) and hands none of it out. Copying 4 MiB to learn
+ * their size would cost what loading them does.
+ */
+export function peekEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
   if (isPlainValue(stored)) {
-    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored.slice(), db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
+    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored, db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
   }
   return {
     type: 'SET',
@@ -83,6 +93,11 @@ export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena):
     tags: stored.tags,
     expiresAtMs: stored.expiresAtMs,
   };
+}
+
+/** A large value, kept as bytes rather than as text or in the arena. */
+function holdsBytes(stored: StoredEntry): boolean {
+  return stored instanceof Uint8Array || (typeof stored === 'object' && stored.value instanceof Uint8Array);
 }
 
 /** The db and namespace of a stored entry, without loading it (what a FLUSH looks at). */
@@ -110,7 +125,7 @@ function isPlainValue(stored: StoredEntry): stored is number | Uint8Array {
 }
 
 function valueBytes(value: CompactValue): Uint8Array {
-  return typeof value === 'string' ? textToBytes(value) : value.slice();
+  return typeof value === 'string' ? textToBytes(value) : value;
 }
 
 /**

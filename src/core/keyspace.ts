@@ -1,7 +1,7 @@
 import { assert } from './assert.js';
 import { ChangeJournal } from './change-journal.js';
 import { operationWireBytesMax } from './codec/index.js';
-import { loadEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
+import { loadEntry, peekEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
 import { ResumableScans } from './resumable-scans.js';
 import { ValueArena } from './value-arena.js';
@@ -61,9 +61,16 @@ export class Keyspace {
     return this.arena.chunkBytes;
   }
 
+  /** The entry, with bytes of its own that its reader may change. */
   get(path: string): Entry | undefined {
     const stored = this.entries.get(path);
     return stored === undefined ? undefined : loadEntry(path, stored, this.arena);
+  }
+
+  /** The entry, a large value's bytes being the keyspace's own: for a reader that only looks (peekEntry). */
+  peek(path: string): Entry | undefined {
+    const stored = this.entries.get(path);
+    return stored === undefined ? undefined : peekEntry(path, stored, this.arena);
   }
 
   paths(): IterableIterator<string> {

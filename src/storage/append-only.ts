@@ -150,7 +150,7 @@ export class AppendOnlyStorage extends SerializedStorage {
   }
 
   protected async probeNow(path: string): Promise<EntryMetadata | undefined> {
-    return metadataOf(this.store.live.get(path));
+    return metadataOf(this.store.live.peek(path));
   }
 
   protected async listNow(prefix: string, pathsMax: number): Promise<string[]> {

@@ -48,15 +48,15 @@ export class MemoryStorage implements StorageBackend {
   }
 
   async exists(path: string): Promise<boolean> {
-    return this.get(path) !== undefined;
+    return this.peek(path) !== undefined;
   }
 
   async size(path: string): Promise<number | undefined> {
-    return this.get(path)?.value.length;
+    return this.peek(path)?.value.length;
   }
 
   async metadata(path: string): Promise<EntryMetadata | undefined> {
-    return metadataOf(this.get(path));
+    return metadataOf(this.peek(path));
   }
 
   async list(prefix = '', pathsMax = Infinity): Promise<string[]> {
@@ -76,6 +76,11 @@ export class MemoryStorage implements StorageBackend {
   private get(path: string): Entry | undefined {
     this.checkOpen();
     return this.store.live.get(path);
+  }
+
+  private peek(path: string): Entry | undefined {
+    this.checkOpen();
+    return this.store.live.peek(path);
   }
 
   private run(request: Parameters<KeyspaceStore['execute']>[0]): void {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../src/core/assert.js';
 import { operationWireBytesMax } from '../../../src/core/codec/index.js';
 import { compareCodeUnits, isExpired, Keyspace, matchesFlush, type Entry, type ScanPage } from '../../../src/core/keyspace.js';
-import { ARENA_CHUNK_BYTES_MIN } from '../../../src/core/limits.js';
+import { ARENA_CHUNK_BYTES_MIN, COMPACT_VALUE_BYTES_MAX } from '../../../src/core/limits.js';
 import type { Operation, SetOperation } from '../../../src/core/operation.js';
 
 function set(path: string, fields: Partial<Omit<SetOperation, 'type' | 'path'>> = {}): SetOperation {
@@ -170,6 +170,21 @@ describe('Keyspace operations', () => {
     keyspace.clear();
     expect(keyspace.size).toBe(0);
     expect([...keyspace.paths()]).toEqual([]);
+  });
+});
+
+describe('Keyspace.get and Keyspace.peek', () => {
+  it.each([
+    ['plain', {}],
+    ['with tags', { tags: ['t'] }],
+  ])('get answers a %s large value in bytes of its own, peek in the keyspace\'s', (_, extra) => {
+    const keyspace = new Keyspace();
+    const value = Uint8Array.from({ length: COMPACT_VALUE_BYTES_MAX + 1 }, (__, index) => index % 251);
+    keyspace.apply(set('p', { ...extra, value }));
+    keyspace.get('p')?.value.fill(0);
+    expect(keyspace.get('p')?.value).toEqual(value);
+    expect(keyspace.peek('p')?.value).toBe(keyspace.peek('p')?.value);
+    expect(keyspace.peek('p')).toEqual(keyspace.get('p'));
   });
 });
 
