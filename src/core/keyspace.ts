@@ -37,7 +37,7 @@ interface ScanOrder {
 }
 
 /** Hidden on reads once its expiry has passed; only the primary deletes it (and replicates that). */
-export function isExpired(entry: Entry, nowMs: number): boolean {
+export function isExpired(entry: { readonly expiresAtMs: number | null }, nowMs: number): boolean {
   return entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs;
 }
 

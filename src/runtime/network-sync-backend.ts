@@ -195,17 +195,17 @@ export class NetworkSyncBackend {
   }
 
   async fileExists(path: string): Promise<boolean> {
-    return (await this.readLive(path)) !== undefined;
+    return (await this.metadataLive(path)) !== undefined;
   }
 
   /** The value's size in bytes, or undefined when there is none or it has expired. */
   async getFileSize(path: string): Promise<number | undefined> {
-    return (await this.readLive(path))?.value.byteLength;
+    return (await this.metadataLive(path))?.sizeBytes;
   }
 
   /** Key, db, namespace, tags and expiry of the entry at `path` (undefined when none or expired). */
   async getMetadata(path: string): Promise<EntryMetadata | undefined> {
-    return (await this.readLive(path)) === undefined ? undefined : this.baseBackend.metadata(path);
+    return this.metadataLive(path);
   }
 
   /** The core's statistics, plus the original's runtime fields (`server` or `primary`). */
@@ -285,7 +285,7 @@ export class NetworkSyncBackend {
   private async listLive(query: ListQuery, pathsMax: number): Promise<ListAnswer> {
     const listed = 'tag' in query ? await this.baseBackend.listTagged(query.tag, pathsMax + 1) : await this.baseBackend.list(query.prefix, pathsMax + 1);
     const paths: string[] = [];
-    for (const path of listed.slice(0, pathsMax)) if ((await this.readLive(path)) !== undefined) paths.push(path);
+    for (const path of listed.slice(0, pathsMax)) if ((await this.metadataLive(path)) !== undefined) paths.push(path);
     return { paths, truncated: listed.length > pathsMax };
   }
 
@@ -309,11 +309,21 @@ export class NetworkSyncBackend {
 
   /** Only the primary deletes expired entries (and replicates that); until then reads hide them. */
   private async readLive(path: string): Promise<Entry | undefined> {
-    // A backend would take another type as a name (memory) or fail deep inside (the filesystem).
-    if (typeof path !== 'string') throw new InvalidOperationError(`path must be a string, got ${shown(path)}`);
-    const entry = await this.baseBackend.read(path);
+    const entry = await this.baseBackend.read(checkedPath(path));
     return entry === undefined || isExpired(entry, systemNowMs()) ? undefined : entry;
   }
+
+  /** What the calls that need no value read: a file's or a Redis value's bytes are not read to learn they exist. */
+  private async metadataLive(path: string): Promise<EntryMetadata | undefined> {
+    const metadata = await this.baseBackend.metadata(checkedPath(path));
+    return metadata === undefined || isExpired(metadata, systemNowMs()) ? undefined : metadata;
+  }
+}
+
+/** A backend would take another type as a name (memory) or fail deep inside (the filesystem). */
+function checkedPath(path: string): string {
+  if (typeof path !== 'string') throw new InvalidOperationError(`path must be a string, got ${shown(path)}`);
+  return path;
 }
 
 /** A call's argument object, refused by name when it is none: destructuring null was a bare TypeError. */

@@ -36,9 +36,15 @@ function rawExchange(port: number, sent: string): Promise<string> {
   });
 }
 
-/** Counts the paths its listings hand over: what one request costs the storage. */
+/** Counts the paths its listings hand over and the values it reads: what one request costs the storage. */
 class CountingStorage extends MemoryStorage {
   pathsHandedOver = 0;
+  valuesRead = 0;
+
+  override async read(path: string): ReturnType<MemoryStorage['read']> {
+    this.valuesRead += 1;
+    return super.read(path);
+  }
 
   override async list(prefix?: string, pathsMax?: number): Promise<string[]> {
     return this.counted(await super.list(prefix, pathsMax));
@@ -124,8 +130,11 @@ describe('the admin endpoint', () => {
     const first = ['k/0001', 'k/0002', 'k/0003', 'k/0004', 'k/0005', 'k/0006', 'k/0007', 'k/0008', 'k/0009'];
     for (const query of ['prefix=k%2F', 'tag=t']) {
       storage.pathsHandedOver = 0;
+      storage.valuesRead = 0;
       const answer = await ask(port, 'GET', `/list?${query}`);
       expect(storage.pathsHandedOver, query).toBe(11);
+      // Whether a path is live is in its metadata: a file's or a Redis value's bytes are not read for it.
+      expect(storage.valuesRead, query).toBe(0);
       expect(JSON.parse(answer.body), query).toEqual({ paths: first, truncated: true });
     }
     expect(JSON.parse((await ask(port, 'GET', '/list?prefix=k%2F099')).body)).toEqual({ paths: Array.from({ length: 10 }, (_, index) => `k/099${index}`), truncated: false });
