@@ -72,9 +72,11 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  *    visit every path (no sort, no copy of them all). Without `pathsMax`, every path.
  * 11. Bytes: what `read` and `scan` answer is the caller's own: changing a value read changes
  *    nothing stored (MemoryStorage handed out its own bytes of a value above
- *    COMPACT_VALUE_BYTES_MAX). `apply` and `stageApply` may keep the arrays of the operations
- *    they are given, so their caller does not change them afterwards: the core never does, and
- *    the API copies a caller's data before a write enters the log.
+ *    COMPACT_VALUE_BYTES_MAX). An entry's tags are read-only, as their type says: memory and
+ *    append-only share one frozen array per list of tags. `apply` and
+ *    `stageApply` may keep the arrays of the operations they are given, so their caller does not
+ *    change them afterwards: the core never does, and the API copies a caller's data before a
+ *    write enters the log.
  */
 export interface StorageBackend {
   /** `durable`: the operations survive a crash of this process once the promise resolves. */
