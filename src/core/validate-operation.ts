@@ -12,7 +12,8 @@ export function validateOperation(op: Operation, limits: Limits): number {
   switch (op.type) {
     case 'SET':
       checkPath(op.path, limits);
-      checkName('key', op.key, limits);
+      // Most writes' key is their path (writeData's always), checked just above.
+      if (op.key !== op.path) checkName('key', op.key, limits);
       checkName('db', op.db, limits);
       checkName('namespace', op.namespace, limits);
       checkTags(op.tags, limits);
@@ -50,12 +51,12 @@ function checkPath(path: string, limits: Limits): void {
   if (path.length === 0) throw new InvalidOperationError('path must not be empty');
 }
 
-// A lone surrogate has no UTF-8 form: files and Redis keys could not hold it on any node.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 function checkName(field: string, value: string, limits: Limits): void {
   if (typeof value !== 'string') throw new InvalidOperationError(`${field} must be a string, got ${shown(value)}`);
-  if (LONE_SURROGATE.test(value)) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
+  // A lone surrogate has no UTF-8 form: files and Redis keys could not hold it on any node. The
+  // builtin answers a one-byte string without reading it, where a regular expression scanned each
+  // of a write's four names (about 25 ns a name).
+  if (!value.isWellFormed()) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
   if (value.length > limits.nameLengthMax) {
     throw new LimitExceededError(`${field} of ${value.length} characters exceeds nameLengthMax (${limits.nameLengthMax})`);
   }
