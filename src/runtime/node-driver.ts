@@ -89,10 +89,13 @@ export class NodeDriver<M extends DrivenMachine> {
     this.observers.add(observer);
   }
 
-  /** Runs one input on the machine, then executes what it asks and re-arms the timer. */
-  drive(input: (machine: M, nowMs: number) => void): void {
+  /**
+   * Runs one input on the machine, then executes what it asks and re-arms the timer. `nowMs`: a
+   * caller that has just read the clock passes its reading rather than pay for another.
+   */
+  drive(input: (machine: M, nowMs: number) => void, nowMs = systemNowMs()): void {
     if (this.state === 'closed') return;
-    input(this.machine, systemNowMs());
+    input(this.machine, nowMs);
     this.timer.arm(pump(this.machine, this.effects));
   }
 

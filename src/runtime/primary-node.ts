@@ -115,22 +115,22 @@ export class PrimaryNode {
    * async layer's promise, state and await reaction lived as long as its write, long enough for
    * the young generation's collector to copy them.
    */
-  write(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
+  write(op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> {
     const replicasMin = replicas.minReplicas ?? 0;
     // Before the write is accepted: a bad option found once it is would fail a write that stays.
     if (replicasMin !== 0) checkReplicaOptions(replicas);
-    const sequence = this.submit(op);
+    const sequence = this.submit(op, nowMs);
     const applied = this.writes.wait(sequence, this.driver.machine.lastIssuedSequence >= sequence);
     return replicasMin === 0 ? applied : applied.then(() => this.waitForReplicas(sequence, replicasMin, replicas));
   }
 
-  private submit(op: Operation): number {
+  private submit(op: Operation, nowMs: number): number {
     if (!this.driver.isRunning) throw new NotReadyError('primary is closed');
     this.options.storage.checkStorable?.(op);
     let sequence = 0;
-    this.driver.drive((machine, nowMs) => {
-      sequence = machine.submitWrite(op, nowMs);
-    });
+    this.driver.drive((machine, atMs) => {
+      sequence = machine.submitWrite(op, atMs);
+    }, nowMs);
     return sequence;
   }
 
