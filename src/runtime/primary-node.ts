@@ -36,6 +36,8 @@ export class PrimaryNode {
   private readonly writes = new WriteWaiters();
   private readonly replicaWaits: ReplicaWaits;
   private server: Server | null = null;
+  /** Read once at listen: server.address() built an object at each call, and statistics read it each time. */
+  private listeningPort: number | null = null;
   private nextConnectionId = 1;
 
   private readonly driver: NodeDriver<Primary>;
@@ -65,6 +67,7 @@ export class PrimaryNode {
     try {
       await node.load();
       node.server = await listen(options.host, options.port, node.listenOptions(), (socket) => node.accept(socket));
+      node.listeningPort = boundPort(node.server);
     } catch (error) {
       await node.driver.close();
       throw error;
@@ -97,7 +100,7 @@ export class PrimaryNode {
 
   /** The port it listens on: the ephemeral one when started on port 0. */
   get port(): number {
-    return this.server === null ? this.options.port : boundPort(this.server);
+    return this.listeningPort ?? this.options.port;
   }
 
   get running(): boolean {
