@@ -776,7 +776,8 @@ export class Primary implements StateMachine {
 
   /** Generates frames for every peer whose budget has room: one frame per peer per round. */
   private produce(): void {
-    for (const peer of [...this.peers.values()]) {
+    // Not a copy: a peer closed here is the one at hand, which a Map's iteration allows (it runs on every poll).
+    for (const peer of this.peers.values()) {
       if (peer.phase === 'stream') this.streamTo(peer);
       else if (peer.phase === 'snapshot') this.continueSnapshotScan(peer);
     }
