@@ -4,9 +4,11 @@
  * this tree and the other alternately; each round writes N values of 100 B with 1,000 in flight
  * until both secondaries have applied them, and counts the process's CPU time. The three nodes
  * share a thread here, unlike `npm run bench`'s processes: this compares code, it does not stand
- * in for that table. A benchmark to read, not a test.
+ * in for that table. With a secondaries count of 0 it measures the primary's write path alone
+ * (API, validation, log, its storage), which the secondaries' CPU would otherwise dilute. A
+ * benchmark to read, not a test.
  *
- *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds]
+ *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [secondaries]
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -41,10 +43,11 @@ async function writeAll(primary: NetworkSyncBackend, writes: number): Promise<vo
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
 }
 
-async function round(side: Side, writes: number): Promise<void> {
+async function round(side: Side, writes: number, secondaryCount: number): Promise<void> {
   const { nodes, memory } = side;
   const primary = await nodes.startPrimary(new memory.MemoryStorage());
-  const secondaries = [await nodes.startSecondary(nodes.portOf(primary), new memory.MemoryStorage()), await nodes.startSecondary(nodes.portOf(primary), new memory.MemoryStorage())];
+  const secondaries: NetworkSyncBackend[] = [];
+  for (let index = 0; index < secondaryCount; index += 1) secondaries.push(await nodes.startSecondary(nodes.portOf(primary), new memory.MemoryStorage()));
   try {
     await nodes.waitCaughtUp(primary, secondaries);
     const started = process.cpuUsage();
@@ -62,13 +65,13 @@ function sum(values: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const [other, writesText = '100000', roundsText = '4'] = process.argv.slice(2);
-  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds]');
-  const [writes, rounds] = [Number(writesText), Number(roundsText)];
+  const [other, writesText = '100000', roundsText = '4', secondariesText = '2'] = process.argv.slice(2);
+  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds] [secondaries]');
+  const [writes, rounds, secondaryCount] = [Number(writesText), Number(roundsText), Number(secondariesText)];
   const here = await sideOf('this', resolve(import.meta.dirname, '..'));
   const there = await sideOf('other', other);
-  for (let index = 0; index < rounds; index += 1) for (const side of index % 2 === 0 ? [there, here] : [here, there]) await round(side, writes);
-  console.log(`command:  npm run bench:runtime:pair -- ${other} ${writes} ${rounds} (a primary and two secondaries in one process, alternating)`);
+  for (let index = 0; index < rounds; index += 1) for (const side of index % 2 === 0 ? [there, here] : [here, there]) await round(side, writes, secondaryCount);
+  console.log(`command:  npm run bench:runtime:pair -- ${other} ${writes} ${rounds} ${secondaryCount} (a primary and ${secondaryCount} secondaries in one process, alternating)`);
   for (const side of [here, there]) console.log(`${side.name.padEnd(9)} ${side.cpuMicrosPerWrite.map((micros) => micros.toFixed(1)).join(', ')} CPU µs per replicated write`);
   console.log(`ratio:    ${(sum(here.cpuMicrosPerWrite) / sum(there.cpuMicrosPerWrite)).toFixed(3)} of the other's CPU per write`);
 }
