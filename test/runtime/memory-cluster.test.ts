@@ -170,6 +170,13 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     await primary.close();
   });
 
+  it('a closed primary still reports the port it listened on, as no longer running', async () => {
+    const primary = await startPrimary(new MemoryStorage());
+    const port = portOf(primary);
+    await primary.close();
+    expect(primary.getReplicationStats()).toMatchObject({ server: { port, running: false } });
+  });
+
   it('rejects a configuration that cannot work, and closes the storage it was given', async () => {
     const storage = new MemoryStorage();
     await expect(NetworkSyncBackend.create({ baseBackend: storage, mode: 'secondary', config: {} })).rejects.toThrow(new ConfigError('primaryHost is required for a secondary'));
