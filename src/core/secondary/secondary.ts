@@ -608,7 +608,9 @@ export class Secondary implements StateMachine {
       return;
     }
     this.noteLag();
-    this.ackDirty = true;
+    // Receipt alone is not acknowledged: the ACK that storage's completion of this work brings reports
+    // it. At a steady rate every frame had two ACKs, each encoded, hashed and written here and decoded
+    // by the primary, for a received sequence that only its stats show.
     this.routeEntries(fresh, frameBytes);
   }
 

@@ -1,6 +1,6 @@
 /**
- * What a secondary acknowledges: receipt at once, applied and durable only as storage reports
- * them (and only in the history being applied), and every byte it received once it is done with
+ * What a secondary acknowledges: applied and durable only as storage reports them (and only in
+ * the history being applied), receipt with them rather than alone, and every byte it received once it is done with
  * it, duplicates and snapshot frames included, for that is what frees the primary's budget.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,11 +31,21 @@ function completeAll(secondary: Secondary, outputs: Output[], durable = true): O
 }
 
 describe("a secondary's acknowledgements", () => {
-  it('acknowledge receipt before storage is done, and applied only once it is', () => {
+  it('acknowledge applied only once storage is done, and receipt with it, not in an ACK of its own', () => {
     const secondary = streaming();
     const received = receive(secondary, entryFrame(1));
-    expect(lastAck(received)).toMatchObject({ receivedSequence: 1, appliedSequence: 0 });
+    expect(lastAck(received)).toBeUndefined();
     expect(lastAck(completeAll(secondary, received))).toMatchObject({ receivedSequence: 1, appliedSequence: 1, durableSequence: 1 });
+  });
+
+  it('report what waits behind storage work as received, with the ACK of the work in flight', () => {
+    const secondary = streaming();
+    const first = receive(secondary, entryFrame(1));
+    const second = receive(secondary, entryFrame(2));
+    expect(lastAck(second)).toBeUndefined();
+    const request = first.find((output) => output.kind === 'storage');
+    secondary.handleStorageDone(request?.kind === 'storage' ? request.requestId : -1, { kind: 'done', durable: true }, T0);
+    expect(lastAck(drain(secondary))).toMatchObject({ receivedSequence: 2, appliedSequence: 1 });
   });
 
   it('report nothing durable that storage did not say was', () => {
