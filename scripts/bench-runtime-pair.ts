@@ -4,14 +4,18 @@
  * this tree and the other alternately; each round writes N values of 100 B with 1,000 in flight
  * until both secondaries have applied them, and counts the process's CPU time. The three nodes
  * share a thread here, unlike `npm run bench`'s processes: this compares code, it does not stand
- * in for that table. With a secondaries count of 0 it measures the primary's write path alone
- * (API, validation, log, its storage), which the secondaries' CPU would otherwise dilute. A
- * benchmark to read, not a test.
+ * in for that table. A benchmark to read, not a test.
  *
- *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [secondaries]
+ *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [--secondaries N] [--rate N]
+ *
+ * `--secondaries 0` measures the primary's write path alone (API, validation, log, its storage),
+ * which the secondaries' CPU would otherwise dilute (default 2). `--rate N`: the writes go at N a
+ * second in 1 ms ticks, as `npm run bench`'s steady phase issues them, instead of 1,000 in
+ * flight: a frame then carries a few writes, and what a frame costs shows.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NetworkSyncBackend } from '../src/runtime/network-sync-backend.js';
 
@@ -20,6 +24,7 @@ type Memory = typeof import('../src/storage/memory.js');
 
 const IN_FLIGHT = 1_000;
 const VALUE_BYTES = 100;
+const TICK_MS = 1;
 
 interface Side {
   readonly name: string;
@@ -43,7 +48,24 @@ async function writeAll(primary: NetworkSyncBackend, writes: number): Promise<vo
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
 }
 
-async function round(side: Side, writes: number, secondaryCount: number): Promise<void> {
+/** Writes at `ratePerS`, catching up on a late tick, until `writes` are issued; resolves once the primary applied them. */
+async function writeSteadily(primary: NetworkSyncBackend, writes: number, ratePerS: number): Promise<void> {
+  const value = randomBytes(VALUE_BYTES);
+  const startMs = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let issued = 0; issued < writes; await sleep(TICK_MS)) {
+    const due = Math.min(writes, Math.floor(((performance.now() - startMs) * ratePerS) / 1_000));
+    for (; issued < due; issued += 1) pending.push(primary.writeData(`k/${issued}`, value));
+  }
+  await Promise.all(pending);
+}
+
+interface Shape {
+  readonly secondaryCount: number;
+  readonly ratePerS: number | null;
+}
+
+async function round(side: Side, writes: number, { secondaryCount, ratePerS }: Shape): Promise<void> {
   const { nodes, memory } = side;
   const primary = await nodes.startPrimary(new memory.MemoryStorage());
   const secondaries: NetworkSyncBackend[] = [];
@@ -51,7 +73,7 @@ async function round(side: Side, writes: number, secondaryCount: number): Promis
   try {
     await nodes.waitCaughtUp(primary, secondaries);
     const started = process.cpuUsage();
-    await writeAll(primary, writes);
+    await (ratePerS === null ? writeAll(primary, writes) : writeSteadily(primary, writes, ratePerS));
     while (!nodes.caughtUp(primary, secondaries)) await sleep(1);
     const { user, system } = process.cpuUsage(started);
     side.cpuMicrosPerWrite.push((user + system) / writes);
@@ -65,13 +87,16 @@ function sum(values: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const [other, writesText = '100000', roundsText = '4', secondariesText = '2'] = process.argv.slice(2);
-  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds] [secondaries]');
-  const [writes, rounds, secondaryCount] = [Number(writesText), Number(roundsText), Number(secondariesText)];
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { secondaries: { type: 'string', default: '2' }, rate: { type: 'string' } } });
+  const [other, writesText = '100000', roundsText = '4'] = positionals;
+  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds] [--secondaries N] [--rate N]');
+  const [writes, rounds] = [Number(writesText), Number(roundsText)];
+  const shape: Shape = { secondaryCount: Number(values.secondaries), ratePerS: values.rate === undefined ? null : Number(values.rate) };
   const here = await sideOf('this', resolve(import.meta.dirname, '..'));
   const there = await sideOf('other', other);
-  for (let index = 0; index < rounds; index += 1) for (const side of index % 2 === 0 ? [there, here] : [here, there]) await round(side, writes, secondaryCount);
-  console.log(`command:  npm run bench:runtime:pair -- ${other} ${writes} ${rounds} ${secondaryCount} (a primary and ${secondaryCount} secondaries in one process, alternating)`);
+  for (let index = 0; index < rounds; index += 1) for (const side of index % 2 === 0 ? [there, here] : [here, there]) await round(side, writes, shape);
+  const how = shape.ratePerS === null ? `${IN_FLIGHT} in flight` : `${shape.ratePerS} writes/s`;
+  console.log(`command:  npm run bench:runtime:pair -- ${process.argv.slice(2).join(' ')} (a primary and ${shape.secondaryCount} secondaries in one process, alternating; ${how})`);
   for (const side of [here, there]) console.log(`${side.name.padEnd(9)} ${side.cpuMicrosPerWrite.map((micros) => micros.toFixed(1)).join(', ')} CPU µs per replicated write`);
   console.log(`ratio:    ${(sum(here.cpuMicrosPerWrite) / sum(there.cpuMicrosPerWrite)).toFixed(3)} of the other's CPU per write`);
 }
