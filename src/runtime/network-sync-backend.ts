@@ -306,7 +306,7 @@ export class NetworkSyncBackend {
     if (this.role.mode === 'secondary') return Promise.reject(new ReadOnlyError(READ_ONLY_MESSAGES[call.method]));
     try {
       const nowMs = systemNowMs();
-      return this.role.node.write(operationOf(call, this.context, nowMs), replicas, nowMs);
+      return this.role.node.write(operationOf(call, this.context, nowMs), checkedReplicas(replicas), nowMs);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -323,6 +323,12 @@ export class NetworkSyncBackend {
     const metadata = await this.baseBackend.metadata(checkedPath(path));
     return metadata === undefined || isExpired(metadata, systemNowMs()) ? undefined : metadata;
   }
+}
+
+/** A null passes a parameter's default by: it was a bare TypeError where its first option was read. */
+function checkedReplicas(replicas: ReplicatedWriteOptions): ReplicatedWriteOptions {
+  if (typeof replicas !== 'object' || replicas === null) throw new InvalidOperationError(`replica options must be an object, got ${shown(replicas)}`);
+  return replicas;
 }
 
 /** A backend would take another type as a name (memory) or fail deep inside (the filesystem). */
