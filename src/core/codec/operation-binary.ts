@@ -1,6 +1,6 @@
 import type { Limits } from '../limits.js';
 import { NO_TAGS, type Operation, type OperationType, type SetOperation } from '../operation.js';
-import { encodeSized, type ByteReader, type ByteSink } from './binary-bytes.js';
+import type { ByteReader, ByteSink } from './binary-bytes.js';
 
 /**
  * One operation in a binary frame (docs/PROTOCOL.md, "Binary data frames"): its type code, then
@@ -14,10 +14,6 @@ const UTF8_BYTES_PER_CODE_UNIT_MAX = 3;
 /** Refused before decoding; the exact bound, in code units, is checked with the frame's other limits. */
 function nameBytesMaxOf(limits: Limits): number {
   return limits.nameLengthMax * UTF8_BYTES_PER_CODE_UNIT_MAX;
-}
-
-export function operationToBinary(op: Operation): Uint8Array {
-  return encodeSized((out) => writeOperation(out, op));
 }
 
 /**

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { operationWireBytesMax } from '../../../../src/core/codec/index.js';
-import { operationToBinary } from '../../../../src/core/codec/operation-binary.js';
+import { writeOperation } from '../../../../src/core/codec/operation-binary.js';
 import { encodeSized, Raw, writeParts, type Part } from '../../../../src/core/codec/binary-bytes.js';
 import { LogCorruptError } from '../../../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import type { Operation } from '../../../../src/core/operation.js';
 import { decodeLogRecord, encodeLogRecord, recordChunks } from '../../../../src/storage/op-log-file/record.js';
 import { RECORD_MARKER } from '../../../../src/storage/record-frame.js';
 import { del, set } from '../../../support/ops.js';
 
 /** A payload made by hand: its CRC would hold, whatever it says. */
+/** An operation's binary layout alone, as a record holds it. */
+function binaryOf(op: Operation): Uint8Array {
+  return encodeSized((out) => writeOperation(out, op));
+}
+
 function payloadOf(parts: Part[]): Uint8Array {
   return encodeSized((out) => writeParts(out, parts));
 }
@@ -29,10 +35,10 @@ describe('decodeLogRecord', () => {
 
   it.each([
     ['a kind of no record', () => [3, 0, 1, 1], /^corrupt record in seg at byte 30: seg at byte 30 \.kind 3 is not a record kind$/],
-    ['a first sequence of 0', () => [1, 0, 0, 1, new Raw(operationToBinary(del('a')))], /\.firstSequence is 0$/],
+    ['a first sequence of 0', () => [1, 0, 0, 1, new Raw(binaryOf(del('a')))], /\.firstSequence is 0$/],
     ['no operations', () => [1, 0, 1, 0], /\.count 0 does not fit the record$/],
     ['more operations than bytes left', () => [1, 0, 1, 3, 0, 0], /\.count 3 does not fit the record$/],
-    ['an operation cut short', () => [1, 0, 1, 1, new Raw(operationToBinary(del('a')).subarray(0, 2))], /operations\[0\]\./],
+    ['an operation cut short', () => [1, 0, 1, 1, new Raw(binaryOf(del('a')).subarray(0, 2))], /operations\[0\]\./],
     ['a CLOSED without its last sequence', () => [2, 0], /\.lastSequence is missing/],
     ['no written time', () => [2], /\.writtenAtMs is missing/],
     ['OPERATIONS without a first sequence', () => [1, 0], /\.firstSequence is missing/],
@@ -47,7 +53,7 @@ describe('decodeLogRecord', () => {
   });
 
   it('checks the count against the bytes left, not the record\'s', () => {
-    const operation = new Raw(operationToBinary(del('')));
+    const operation = new Raw(binaryOf(del('')));
     expect(decode([1, 0, 1, 2, operation, operation])).toMatchObject({ operations: [del(''), del('')] });
     expect(() => decode([1, 0, 1, 5, operation, operation])).toThrow(/count 5 does not fit/);
   });
