@@ -111,7 +111,7 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
       ['on a secondary', () => (secondaries[0] as NetworkSyncBackend).writeData('x', 'y'), (reason) => expect(reason).toBeInstanceOf(ReadOnlyError)],
       ['a path too long', () => primary.writeData('p'.repeat(5_000), 'y'), (reason) => expect(reason).toBeInstanceOf(LimitExceededError)],
       ['no data', () => primary.writeData('x', null as unknown as string), (reason) => expect(reason).toBeInstanceOf(InvalidOperationError)],
-      ['no replica options', () => primary.writeData('x', 'y', null as unknown as object), (reason) => expect(reason).toBeInstanceOf(TypeError)],
+      ['no replica options', () => primary.writeData('x', 'y', null as unknown as object), (reason) => expect(reason).toBeInstanceOf(InvalidOperationError)],
     ];
     for (const [what, call, check] of calls) {
       let written: Promise<void> | undefined;
