@@ -139,7 +139,8 @@ export class Keyspace {
     const entries: Entry[] = [];
     let bytes = 0;
     for (; order.next < order.paths.length; order.next += 1) {
-      const entry = this.get(order.paths[order.next] as string);
+      // Read-only (contract 11): a full resync encodes each entry at once, and a copy of every large value would be one more for it.
+      const entry = this.peek(order.paths[order.next] as string);
       if (entry === undefined) continue; // removed since the order was made
       const size = operationWireBytesMax(entry);
       // A page ends only at an entry present now: the next page starts with it.

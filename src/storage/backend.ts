@@ -70,10 +70,11 @@ export type EntryMetadata = Omit<Entry, 'value' | 'type'> & { readonly sizeBytes
  *    only as rule 7 says); by tag, the filesystem reads metadata until the limit is reached, and
  *    Redis its tag's set a batch at a time. Memory and append-only keep a Map with no order: they
  *    visit every path (no sort, no copy of them all). Without `pathsMax`, every path.
- * 11. Bytes: what `read` and `scan` answer is the caller's own: changing a value read changes
- *    nothing stored (MemoryStorage handed out its own bytes of a value above
- *    COMPACT_VALUE_BYTES_MAX). An entry's tags are read-only, as their type says: memory and
- *    append-only share one frozen array per list of tags. `apply` and
+ * 11. Bytes: what `read` answers is the caller's own: changing a value read changes nothing
+ *    stored (MemoryStorage handed out its own bytes of a value above COMPACT_VALUE_BYTES_MAX).
+ *    What `scan` answers is read-only: memory and append-only answer their own bytes, as a full
+ *    resync only encodes them (the core never changes them). An entry's tags are read-only, as
+ *    their type says: memory and append-only share one frozen array per list of tags. `apply` and
  *    `stageApply` may keep the arrays of the operations they are given, so their caller does not
  *    change them afterwards: the core never does, and the API copies a caller's data before a
  *    write enters the log.
