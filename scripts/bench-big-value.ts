@@ -9,6 +9,7 @@
  *   git worktree add /tmp/nadb-before HEAD~1 && (cd /tmp/nadb-before && npm ci) && npm run bench:big-value -- /tmp/nadb-before [valueBytes] [rounds]
  */
 import { resolve } from 'node:path';
+import { median } from './bench/figures.js';
 
 const ENTRIES = 200_000;
 const APPLY_ENTRIES_MAX = 1_024;
@@ -65,11 +66,6 @@ async function round(side: Side, data: Uint8Array, sequence: number): Promise<vo
   for (let write = 0; write < WRITES_PER_ROUND; write += 1) await oneWrite(side, data, sequence + write);
   const { user, system } = process.cpuUsage(started);
   side.cpuMsPerWrite.push((user + system) / 1_000 / WRITES_PER_ROUND);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

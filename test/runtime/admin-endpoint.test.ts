@@ -6,6 +6,7 @@ import type { RuntimeLimits } from '../../src/runtime/limits.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { set } from '../support/ops.js';
+import { ValueCountingStorage } from '../support/value-counting-storage.js';
 
 interface Answer {
   readonly status: number;
@@ -37,14 +38,8 @@ function rawExchange(port: number, sent: string): Promise<string> {
 }
 
 /** Counts the paths its listings hand over and the values it reads: what one request costs the storage. */
-class CountingStorage extends MemoryStorage {
+class CountingStorage extends ValueCountingStorage {
   pathsHandedOver = 0;
-  valuesRead = 0;
-
-  override async read(path: string): ReturnType<MemoryStorage['read']> {
-    this.valuesRead += 1;
-    return super.read(path);
-  }
 
   override async list(prefix?: string, pathsMax?: number): Promise<string[]> {
     return this.counted(await super.list(prefix, pathsMax));

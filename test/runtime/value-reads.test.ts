@@ -5,18 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
-import { MemoryStorage } from '../../src/storage/memory.js';
 import { set } from '../support/ops.js';
+import { ValueCountingStorage } from '../support/value-counting-storage.js';
 import { startPrimary } from './support/nodes.js';
-
-class ValueCountingStorage extends MemoryStorage {
-  valuesRead = 0;
-
-  override async read(path: string): ReturnType<MemoryStorage['read']> {
-    this.valuesRead += 1;
-    return super.read(path);
-  }
-}
 
 describe('the API calls about an entry', () => {
   const nodes: NetworkSyncBackend[] = [];
