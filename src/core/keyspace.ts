@@ -81,6 +81,20 @@ export class Keyspace {
     for (const [path, stored] of this.entries) yield loadEntry(path, stored, this.arena);
   }
 
+  /**
+   * Every entry, each as it is when the iteration reaches it, for a reader that only encodes them
+   * (peekEntry) and may change the keyspace between two steps: an entry present throughout is
+   * reached once; one removed before it is reached is not; one set meanwhile may be reached,
+   * before or after the change, or twice when it was removed and set again. A background rewrite
+   * reads the live keyspace so, instead of copying it whole between two applies.
+   */
+  *entriesAsReached(): IterableIterator<Entry> {
+    for (const path of this.entries.keys()) {
+      const entry = this.peek(path);
+      if (entry !== undefined) yield entry;
+    }
+  }
+
   /** The paths of the entries holding `tag`, in no order, without loading a value. */
   *pathsTagged(tag: string): IterableIterator<string> {
     for (const [path, stored] of this.entries) if (storedTags(stored).includes(tag)) yield path;

@@ -167,12 +167,12 @@ export class AppendOnlyStorage extends SerializedStorage {
   }
 
   /**
-   * Starts a background rewrite from the keyspace as it is now (between two applies), unless one
-   * runs; returns its completion. The copy costs O(entries) here; writing it, the background.
+   * Starts a background rewrite of the live keyspace (between two applies), unless one runs;
+   * returns its completion. The applies from now on are kept for it: see BackgroundRewrite.
    */
   private startRewrite(): Promise<void> {
     if (this.rewriting !== undefined) return this.rewriting.done;
-    const rewrite = new BackgroundRewrite(tempOf(this.file), this.store.live.clone(), this.store.cursor);
+    const rewrite = new BackgroundRewrite(tempOf(this.file), this.store.live, this.store.cursor, this.settings.sync);
     const done = rewrite.snapshotWritten
       .then(() => this.enqueue(() => this.finishRewrite(rewrite)))
       // Refused once the storage is closing: closeNow discards the rewrite.
@@ -190,7 +190,7 @@ export class AppendOnlyStorage extends SerializedStorage {
     let bytes: number;
     try {
       if (rewrite.abandoned !== undefined) throw new Error(rewrite.abandoned.why);
-      bytes = await rewrite.complete(this.settings.sync);
+      bytes = await rewrite.complete();
     } catch (error) {
       await rewrite.discard();
       // Outrun by the writes is no failure; anything else is reported by the next write.

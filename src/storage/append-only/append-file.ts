@@ -7,7 +7,7 @@ import { isMissing } from '../filesystem/disk.js';
 import { syncPath } from '../filesystem/file-io.js';
 import { describeAfterBad, FRAME_HEADER_BYTES, frameAt, goodRecordAfter, isWholeUnderWrongLength, markerBytesOf, RECORD_MARKER, type Framed, type FrameShape } from '../record-frame.js';
 import { RECORD_BYTES_MAX } from '../limits.js';
-import { READ_CHUNK_BYTES } from './limits.js';
+import { READ_CHUNK_BYTES, WHOLE_FILE_SYNC_BYTES } from './limits.js';
 import { decodeRecord, encodeRecord, RECORD_SHAPE, UNMARKED_RECORD_SHAPE, type BatchRecord } from './record.js';
 
 /**
@@ -91,12 +91,12 @@ async function checkTornTail(reader: ChunkReader, offset: number, framed: Exclud
  * renamed over it, the directory synced. A crash leaves the old file or the new one. Returns its size.
  */
 export async function writeWhole(file: string, records: Iterable<BatchRecord>, sync: boolean): Promise<number> {
-  const writer = await FileWriter.create(tempOf(file));
+  const writer = await FileWriter.create(tempOf(file), sync);
   let bytes: number;
   try {
     await writer.write([MAGIC]);
     for (const record of records) await writer.write(encodeRecord(record));
-    bytes = await writer.finish(sync);
+    bytes = await writer.finish();
   } catch (error) {
     await writer.discard();
     throw error;
@@ -116,34 +116,44 @@ export async function installTemp(file: string, sync: boolean): Promise<void> {
   if (sync) await syncPath(dirname(file));
 }
 
-/** A new file written front to back: finished (synced, closed) or discarded (removed). */
+/**
+ * A new file written front to back: finished (synced, closed) or discarded (removed). With `sync`,
+ * synced every WHOLE_FILE_SYNC_BYTES on the way and once more when finished.
+ */
 export class FileWriter {
   private fd: number | undefined;
   private bytes = 0;
+  private unsyncedBytes = 0;
 
   private constructor(
     fd: number,
     private readonly file: string,
+    private readonly sync: boolean,
   ) {
     this.fd = fd;
   }
 
-  static async create(file: string): Promise<FileWriter> {
-    return new FileWriter(await openFd(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC), file);
+  static async create(file: string, sync: boolean): Promise<FileWriter> {
+    return new FileWriter(await openFd(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC), file, sync);
   }
 
   async write(chunks: Uint8Array[]): Promise<void> {
     assert(this.fd !== undefined, 'a write after the file was finished');
-    this.bytes += await writeAll(this.fd, chunks, this.file);
+    const bytes = await writeAll(this.fd, chunks, this.file);
+    this.bytes += bytes;
+    this.unsyncedBytes += bytes;
+    if (!this.sync || this.unsyncedBytes < WHOLE_FILE_SYNC_BYTES) return;
+    this.unsyncedBytes = 0;
+    await fdatasyncFd(this.fd);
   }
 
   /** Syncs (when `sync`) and closes the file; returns its size. */
-  async finish(sync: boolean): Promise<number> {
+  async finish(): Promise<number> {
     const fd = this.fd;
     assert(fd !== undefined, 'a file finished twice');
     this.fd = undefined;
     try {
-      if (sync) await fsyncFd(fd);
+      if (this.sync) await fsyncFd(fd);
     } finally {
       await closeFd(fd);
     }

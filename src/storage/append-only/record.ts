@@ -2,6 +2,7 @@ import { StorageFailedError } from '../../core/errors.js';
 import type { Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
 import { FRAME_HEADER_BYTES, markedFrame, markedShape, type FrameShape } from '../record-frame.js';
+import { RECORD_VALUE_SHARED_BYTES_MIN } from './limits.js';
 import { decodeCursor, encodeCursor, parseJsonObject } from '../stored-json.js';
 
 /**
@@ -30,19 +31,41 @@ export const UNMARKED_RECORD_SHAPE: FrameShape = { marked: false, payloadBytesMi
 
 type OpHeader = Exclude<Operation, { type: 'SET' }> | (Omit<Extract<Operation, { type: 'SET' }>, 'value'> & { readonly valueBytes: number });
 
-/** The record's bytes, as chunks for one gathered write (values are not copied). */
+/**
+ * The record's bytes, as chunks for one gathered write. Values of at least
+ * RECORD_VALUE_SHARED_BYTES_MIN are chunks as they are; the smaller ones between them are copied
+ * into one chunk, as a rewrite's records hold thousands: a chunk each made one CRC call each and
+ * one entry each of the gathered write.
+ */
 export function encodeRecord(record: BatchRecord): Uint8Array[] {
   const values: Uint8Array[] = [];
   const ops = record.operations.map((op): OpHeader => {
     if (op.type !== 'SET') return op;
     values.push(op.value);
-    const { value, ...rest } = op;
-    return { ...rest, valueBytes: value.length };
+    // Listed, not spread from op: a spread copies an object key by key, for every entry of a rewrite.
+    return { type: 'SET', path: op.path, key: op.key, db: op.db, namespace: op.namespace, tags: op.tags, expiresAtMs: op.expiresAtMs, valueBytes: op.value.length };
   });
   const header = Buffer.from(JSON.stringify({ cursor: record.cursor === null ? null : encodeCursor(record.cursor), ops }));
   const headerLength = Buffer.alloc(U32_BYTES);
   headerLength.writeUInt32LE(header.length);
-  return markedFrame([headerLength, header, ...values]);
+  return markedFrame([headerLength, header, ...valueChunks(values)]);
+}
+
+/** The values in order, each run of small ones as one chunk. */
+function valueChunks(values: readonly Uint8Array[]): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let run: Uint8Array[] = [];
+  for (const value of values) {
+    if (value.length < RECORD_VALUE_SHARED_BYTES_MIN) {
+      run.push(value);
+      continue;
+    }
+    if (run.length > 0) chunks.push(Buffer.concat(run));
+    run = [];
+    chunks.push(value);
+  }
+  if (run.length > 0) chunks.push(Buffer.concat(run));
+  return chunks;
 }
 
 /** A payload whose CRC matched: anything wrong in it is a bug or tampering, never a torn write. */

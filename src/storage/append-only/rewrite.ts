@@ -3,13 +3,17 @@ import type { Keyspace } from '../../core/keyspace.js';
 import type { Operation } from '../../core/operation.js';
 import type { Cursor } from '../../core/storage-request.js';
 import { FileWriter, MAGIC } from './append-file.js';
-import { REWRITE_BUFFER_BYTES_MAX, REWRITE_ENTRIES_PER_RECORD } from './limits.js';
+import { REWRITE_BUFFER_BYTES_MAX, REWRITE_CATCH_UP_BYTES_MIN, REWRITE_CATCH_UP_ROUNDS_MAX, REWRITE_ENTRIES_PER_RECORD } from './limits.js';
 import { encodeRecord, type BatchRecord } from './record.js';
 
-/** A keyspace as records of SETs, the last one carrying the cursor (alone, when there are no entries). */
+/**
+ * A keyspace as records of SETs, the last one carrying the cursor (alone, when there are no
+ * entries). Each record's entries are read as it is made (Keyspace.entriesAsReached), and the
+ * keyspace may change between two records: see BackgroundRewrite.
+ */
 export function* recordsOf(keyspace: Keyspace, cursor: Cursor | null): Generator<BatchRecord> {
   let operations: Operation[] = [];
-  for (const entry of keyspace.values()) {
+  for (const entry of keyspace.entriesAsReached()) {
     operations.push(entry);
     if (operations.length === REWRITE_ENTRIES_PER_RECORD) {
       yield { operations, cursor: null };
@@ -20,23 +24,37 @@ export function* recordsOf(keyspace: Keyspace, cursor: Cursor | null): Generator
 }
 
 /**
- * A rewrite while applies go on, as Redis' BGREWRITEAOF: a copy of the keyspace taken at one
- * apply's end is written to the temp file in the background; the records appended to the live
- * file meanwhile are kept (encoded) and written after it when it is done, so the temp file means
- * what the live one does. The owner then renames it into place, between two applies.
- * The records kept are bounded (REWRITE_BUFFER_BYTES_MAX): a rewrite outrun by the writes is
- * abandoned, its temp file removed, and tried again later.
+ * A rewrite while applies go on, as Redis' BGREWRITEAOF: the live keyspace is written to the temp
+ * file in the background, a record of entries at a time, and the records appended to the live file
+ * from its start are kept (encoded) and written after it. Most of them are written in the
+ * background too (the catch-up); the owner writes the rest and renames the file into place between
+ * two applies, which wait only for that rest.
+ *
+ * The keyspace is not copied (a copy of a million entries stood every apply still for half a
+ * second): each entry is written as it is when reached, so the snapshot is no one moment's state,
+ * yet the file means what the live one does. For each path, the snapshot holds its state after
+ * some prefix of the operations kept, and replaying all of them over that state ends where they
+ * did: after the last SET or DELETE of the path, its state is that operation's alone; with none,
+ * SET_TTL and METADATA set a field to a value each, again in the same order, and a FLUSH removes
+ * the entry if it was in scope, which only a SET changes (test/property/aof-rewrite.property.test.ts).
+ * The records kept and not yet written are bounded (REWRITE_BUFFER_BYTES_MAX): a rewrite outrun
+ * by the writes is abandoned, its temp file removed, and tried again later.
  */
 export class BackgroundRewrite {
-  private readonly appended: Uint8Array[][] = [];
+  private appended: Uint8Array[][] = [];
   private appendedBytes = 0;
   private writer: FileWriter | undefined;
   private stopped: { readonly why: string; readonly failed: boolean } | undefined;
-  /** Resolves once the snapshot is in the temp file, or the rewrite stopped: the owner finishes it then. */
+  /**
+   * Resolves once the snapshot and the catch-up are in the temp file, or the rewrite stopped: the
+   * owner finishes it then.
+   */
   readonly snapshotWritten: Promise<void>;
 
-  constructor(temp: string, snapshot: Keyspace, cursor: Cursor | null) {
-    this.snapshotWritten = this.writeSnapshot(temp, snapshot, cursor);
+  /** `sync`: the temp file is synced on the way and when finished (the storage's fsync setting). */
+  /** `keyspace`: the live one, read as the rewrite goes; `cursor`: its cursor now. */
+  constructor(temp: string, keyspace: Keyspace, cursor: Cursor | null, sync: boolean) {
+    this.snapshotWritten = this.writeSnapshot(temp, keyspace, cursor, sync);
   }
 
   /** Why the rewrite stopped short (`failed`: an I/O error, not a rewrite outrun), or undefined. */
@@ -54,19 +72,19 @@ export class BackgroundRewrite {
 
   abandon(why: string, failed: boolean): void {
     this.stopped ??= { why, failed };
-    this.appended.length = 0;
+    this.appended = [];
+    this.appendedBytes = 0;
   }
 
   /**
-   * Called between two applies once the snapshot is written: appends what was kept, syncs and
-   * closes the temp file. Returns its size; the owner renames it into place.
+   * Called between two applies once the snapshot is written: appends what is still kept, syncs
+   * and closes the temp file. Returns its size; the owner renames it into place.
    */
-  async complete(sync: boolean): Promise<number> {
+  async complete(): Promise<number> {
     const writer = this.writer;
     assert(writer !== undefined && this.stopped === undefined, 'only a rewrite on course completes');
-    for (const record of this.appended) await writer.write(record);
-    this.appended.length = 0;
-    return writer.finish(sync);
+    await this.writeKept(writer);
+    return writer.finish();
   }
 
   /** Removes the temp file, once the snapshot's writing has stopped. */
@@ -75,16 +93,32 @@ export class BackgroundRewrite {
     await this.writer?.discard();
   }
 
-  private async writeSnapshot(temp: string, snapshot: Keyspace, cursor: Cursor | null): Promise<void> {
+  private async writeSnapshot(temp: string, keyspace: Keyspace, cursor: Cursor | null, sync: boolean): Promise<void> {
     try {
-      this.writer = await FileWriter.create(temp);
-      await this.writer.write([MAGIC]);
-      for (const record of recordsOf(snapshot, cursor)) {
+      const writer = await FileWriter.create(temp, sync);
+      this.writer = writer;
+      await writer.write([MAGIC]);
+      for (const record of recordsOf(keyspace, cursor)) {
         if (this.stopped !== undefined) return;
-        await this.writer.write(encodeRecord(record));
+        await writer.write(encodeRecord(record));
+      }
+      // A round that did not shrink what waits means the writes keep pace: the owner takes the rest.
+      let writtenBytes = Number.POSITIVE_INFINITY;
+      for (let round = 0; round < REWRITE_CATCH_UP_ROUNDS_MAX && this.appendedBytes >= REWRITE_CATCH_UP_BYTES_MIN && this.appendedBytes < writtenBytes; round += 1) {
+        if (this.stopped !== undefined) return;
+        writtenBytes = this.appendedBytes;
+        await this.writeKept(writer);
       }
     } catch (error) {
       this.abandon(error instanceof Error ? error.message : String(error), true);
     }
+  }
+
+  /** Writes the records kept so far, in the order they were appended; those kept meanwhile wait for the next call. */
+  private async writeKept(writer: FileWriter): Promise<void> {
+    const records = this.appended;
+    this.appended = [];
+    this.appendedBytes = 0;
+    for (const record of records) await writer.write(record);
   }
 }

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
 import { Appender, FileWriter, MAGIC, replay, UNMARKED_MAGIC, writeWhole, type Replayed } from '../../../../src/storage/append-only/append-file.js';
-import { READ_CHUNK_BYTES } from '../../../../src/storage/append-only/limits.js';
+import { READ_CHUNK_BYTES, WHOLE_FILE_SYNC_BYTES } from '../../../../src/storage/append-only/limits.js';
 import { RECORD_BYTES_MAX } from '../../../../src/storage/limits.js';
 import { encodeRecord, type BatchRecord } from '../../../../src/storage/append-only/record.js';
 import { RECORD_MARKER } from '../../../../src/storage/record-frame.js';
@@ -67,20 +67,30 @@ describe('writeWhole', () => {
 });
 
 describe('FileWriter', () => {
+  it.each([true, false])('syncs every WHOLE_FILE_SYNC_BYTES on the way and once at the end when sync is %j', async (sync) => {
+    const writer = await FileWriter.create(`${file}.tmp`, sync);
+    const chunk = new Uint8Array(WHOLE_FILE_SYNC_BYTES / 4);
+    for (let index = 0; index < 9; index += 1) await writer.write([chunk]);
+    // 9 quarters: synced after the 4th and the 8th, the last quarter by the finish.
+    expect(counted.fdatasyncs).toBe(sync ? 2 : 0);
+    expect(await writer.finish()).toBe(9 * chunk.length);
+    expect(counted.fsyncs).toBe(sync ? 1 : 0);
+  });
+
   it('discards a file that someone else removed already, and fails on one it cannot remove', async () => {
-    const gone = await FileWriter.create(`${file}.tmp`);
+    const gone = await FileWriter.create(`${file}.tmp`, false);
     await rm(`${file}.tmp`);
     await gone.discard();
-    const blocked = await FileWriter.create(`${file}.tmp`);
+    const blocked = await FileWriter.create(`${file}.tmp`, false);
     counted.unlinkFails = true;
     await expect(blocked.discard()).rejects.toThrow(/EIO/);
   });
 
   it('closes its file when a sync fails, and a discard then only removes it', async () => {
-    const writer = await FileWriter.create(`${file}.tmp`);
+    const writer = await FileWriter.create(`${file}.tmp`, true);
     await writer.write([MAGIC]);
     counted.fsyncFails = true;
-    await expect(writer.finish(true)).rejects.toThrow(/EIO/);
+    await expect(writer.finish()).rejects.toThrow(/EIO/);
     await writer.discard();
     await expect(stat(`${file}.tmp`)).rejects.toThrow(/ENOENT/);
   });
