@@ -8,6 +8,13 @@ import { assert } from '../../core/assert.js';
 export const FILE_TASKS_IN_FLIGHT_MAX = 256;
 
 /**
+ * Paths a walk probes ahead of the entry it yields (PathWalk): a probe reads an entry's metadata
+ * file and sizes its data file, two round trips through the pool, which one at a time left a
+ * scan page waiting on the disk's latency rather than its speed.
+ */
+export const PROBES_AHEAD_MAX = 32;
+
+/**
  * Runs `task` on every item, at most `inFlightMax` at a time. After a failure no task starts, and
  * the promise rejects with the first failure once the running ones have settled: nothing keeps
  * writing behind the caller's back.

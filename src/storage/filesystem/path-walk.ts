@@ -1,34 +1,56 @@
 import type { EntryMetadata } from '../backend.js';
+interface Probing {
+  readonly path: string;
+  readonly metadata: Promise<EntryMetadata | undefined>;
+}
 
 /**
  * One scan's walk of the tree, kept between pages (ResumableScans) so that a page costs what it
  * reads and not a listing of every directory before it. Paths come from the walk as it lists
- * directories; each is probed when reached, so an entry removed since is skipped and one
- * changed since is read as it is now.
+ * directories; each is probed as the entries reach it, a scan's up to PROBES_AHEAD_MAX paths ahead
+ * of the one they yield (one at a time, a page waited on every file's round trips), so an entry
+ * removed since a previous page is skipped and one changed since is read as it is now.
  */
 export class PathWalk {
-  private unreadPath: string | undefined;
+  /** Paths taken from the walk and not yet yielded, in order: the next entries start with them. */
+  private readonly unread: string[] = [];
   private lastPath: string | undefined;
 
   constructor(private readonly paths: AsyncIterator<string>) {}
 
-  /** The entries from here on. Leaving early leaves the walk open (only this generator ends). */
-  async *entries(probe: (path: string) => Promise<EntryMetadata | undefined>): AsyncGenerator<EntryMetadata> {
-    for (let path = await this.nextPath(); path !== undefined; path = await this.nextPath()) {
-      const metadata = await probe(path);
-      if (metadata !== undefined) yield metadata;
+  /**
+   * The entries from here on, probing up to `aheadMax` paths at once. Leaving early leaves the
+   * walk open (only this generator ends): the paths probed ahead go back, to be probed again by
+   * the next entries.
+   */
+  async *entries(probe: (path: string) => Promise<EntryMetadata | undefined>, aheadMax = 1): AsyncGenerator<EntryMetadata> {
+    const ahead: Probing[] = [];
+    try {
+      for (;;) {
+        await this.probeAhead(ahead, probe, aheadMax);
+        const next = ahead.shift();
+        if (next === undefined) return;
+        const metadata = await next.metadata;
+        this.lastPath = next.path;
+        if (metadata !== undefined) yield metadata;
+      }
+    } finally {
+      for (const { metadata } of ahead) metadata.catch(() => undefined);
+      this.unread.unshift(...ahead.map(({ path }) => path));
     }
   }
 
-  /** The page stopped on the last path taken without returning it: the next page starts there. */
+  /** The page stopped on the last entry yielded without returning it: the next page starts there. */
   unreadLast(): void {
-    this.unreadPath = this.lastPath;
+    if (this.lastPath !== undefined) this.unread.unshift(this.lastPath);
+    this.lastPath = undefined;
   }
 
-  private async nextPath(): Promise<string | undefined> {
-    const unread = this.unreadPath;
-    this.unreadPath = undefined;
-    this.lastPath = unread ?? (await this.paths.next()).value ?? undefined;
-    return this.lastPath;
+  private async probeAhead(ahead: Probing[], probe: (path: string) => Promise<EntryMetadata | undefined>, aheadMax: number): Promise<void> {
+    while (ahead.length < aheadMax) {
+      const path = this.unread.shift() ?? (await this.paths.next()).value;
+      if (path === undefined) return;
+      ahead.push({ path, metadata: probe(path) });
+    }
   }
 }

@@ -5,7 +5,7 @@ import { compareCodeUnits, type Entry, type ScanRequest } from '../../core/keysp
 import { ResumableScans } from '../../core/resumable-scans.js';
 import type { EntryMetadata } from '../backend.js';
 import { decodeMetadata, encodeMetadata, entryMetadataOf, entryOf, type StoredMetadata } from '../stored-json.js';
-import { FILE_TASKS_IN_FLIGHT_MAX, forEachConcurrently } from './concurrency.js';
+import { FILE_TASKS_IN_FLIGHT_MAX, forEachConcurrently, PROBES_AHEAD_MAX } from './concurrency.js';
 import { entryFilesOf, type EntryFiles, type EntryForm, type TreeRoots } from './entry-form.js';
 import { isCode, isMissing, readDir, readIfPresent, readUnlessDir } from './disk.js';
 import type { Changes } from './durability.js';
@@ -67,7 +67,9 @@ export class EntryTree implements PlanSource {
    */
   async scanPage(request: ScanRequest): Promise<{ picked: EntryMetadata[]; done: boolean; resumeId?: number }> {
     const walk = this.scans.take(request) ?? this.walkFrom(request.afterPath);
-    const { picked, done } = await pickPage(walk.entries((path) => this.probe(path)), request);
+    // A page takes at most one entry more than it returns.
+    const aheadMax = Math.min(PROBES_AHEAD_MAX, request.entriesMax + 1);
+    const { picked, done } = await pickPage(walk.entries((path) => this.probe(path), aheadMax), request);
     const last = picked[picked.length - 1];
     if (done || last === undefined) return { picked, done: true };
     walk.unreadLast();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EntryMetadata } from '../../../../src/storage/backend.js';
 import { PathWalk } from '../../../../src/storage/filesystem/path-walk.js';
 
@@ -11,6 +11,21 @@ function prober(probed: string[]): (path: string) => Promise<EntryMetadata | und
   return async (path) => {
     probed.push(path);
     return path.startsWith('gone') ? undefined : { path, key: path, db: 'db', namespace: 'ns', tags: [], expiresAtMs: null, sizeBytes: 1 };
+  };
+}
+
+/** Present unless its name says gone, answered only when `answer` lets it: `asked` records every probe begun. */
+function heldProber(asked: string[]): { probe: (path: string) => Promise<EntryMetadata | undefined>; answerAll: () => void } {
+  const waiting: (() => void)[] = [];
+  return {
+    probe: async (path) => {
+      asked.push(path);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return path.startsWith('gone') ? undefined : { path, key: path, db: 'db', namespace: 'ns', tags: [], expiresAtMs: null, sizeBytes: 1 };
+    },
+    answerAll: () => {
+      for (const answer of waiting.splice(0)) answer();
+    },
   };
 }
 
@@ -40,5 +55,32 @@ describe('PathWalk', () => {
     expect(await take(walk.entries(prober(probed)), 10)).toEqual(['c', 'd']);
     expect(await take(walk.entries(prober(probed)), 10)).toEqual([]);
     expect(probed).toEqual(['a', 'b', 'c', 'c', 'd']);
+  });
+
+  it('probes up to aheadMax paths at once, yields in order, and gives the paths probed ahead back when a page leaves early', async () => {
+    const asked: string[] = [];
+    const { probe, answerAll } = heldProber(asked);
+    const walk = new PathWalk(pathsOf(['a', 'gone1', 'b', 'c', 'd', 'e']));
+    const entries = walk.entries(probe, 3);
+    const first = entries.next();
+    // Three probes begun before any answer: the walk does not wait on each in turn.
+    await vi.waitFor(() => expect(asked).toEqual(['a', 'gone1', 'b']));
+    answerAll();
+    expect((await first).value?.path).toBe('a');
+    const second = entries.next();
+    await vi.waitFor(() => expect(asked).toEqual(['a', 'gone1', 'b', 'c', 'd']));
+    answerAll();
+    expect((await second).value?.path).toBe('b');
+    // The page ends on b: c and d, probed ahead, come back first, after b once it is unread.
+    await entries.return(undefined);
+    walk.unreadLast();
+    asked.length = 0;
+    const rest = take(walk.entries(probe, 3), 10);
+    for (let answered = 0; answered < 4; answered += 1) {
+      await vi.waitFor(() => expect(asked.length).toBeGreaterThan(answered));
+      answerAll();
+    }
+    expect(await rest).toEqual(['b', 'c', 'd', 'e']);
+    expect(asked).toEqual(['b', 'c', 'd', 'e']);
   });
 });
