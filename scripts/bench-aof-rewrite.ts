@@ -1,13 +1,14 @@
 /**
  * What a background rewrite of an `aof:DIR` file costs the applies that go on meanwhile: a file of
- * 250,000 entries of 100 B and three of 4 MiB is rewritten while a writer applies ten 100 B writes
- * every millisecond (10,000 a second, as `npm run bench`'s steady phase) and a 4 MiB value every
- * 100 ms, each awaited before the next of its kind. Reports how long the applies took during the
- * rewrite, how long the event loop stood still, and the rewrite's own time; with another
- * checkout's directory, both trees alternately, round by round (disk and CPU are shared and noisy).
- * A benchmark to read, not a test.
+ * 250,000 entries of 100 B (`--entries N`) and three of 4 MiB is rewritten while a writer applies
+ * ten 100 B writes every millisecond (10,000 a second, as `npm run bench`'s steady phase) and a
+ * 4 MiB value every 100 ms, each awaited before the next of its kind. Reports how long the applies
+ * took during the rewrite, how long the event loop stood still, the rewrite's own time, and then
+ * how long the rewritten file takes to open (a restart replays it); with another checkout's
+ * directory, both trees alternately, round by round (disk and CPU are shared and noisy). A
+ * benchmark to read, not a test.
  *
- *   npm run bench:aof-rewrite -- [--rounds N] [--other DIR]
+ *   npm run bench:aof-rewrite -- [--rounds N] [--entries N] [--other DIR]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,6 @@ import { parseArgs } from 'node:util';
 import type { Operation } from '../src/core/operation.js';
 import { median } from './bench/figures.js';
 
-const SMALL_ENTRIES = 250_000;
 const BIG_ENTRIES = 3;
 const FILL_BATCH = 1_000;
 const SMALL_BYTES = 100;
@@ -37,17 +37,22 @@ interface RoundFigures {
   readonly bigMedianMs: number;
   readonly bigMaxMs: number;
   readonly loopStallMaxMs: number;
+  readonly openMs: number;
 }
 
 function set(path: string, value: Uint8Array): Operation {
   return { type: 'SET', path, key: path, value, db: 'main', namespace: 'bench', tags: [], expiresAtMs: null };
 }
 
-async function filled(open: Open, dir: string): Promise<Storage> {
-  const storage = await open({ basePath: dir, rewriteMinBytes: Number.MAX_SAFE_INTEGER });
+function opened(open: Open, dir: string): Promise<Storage> {
+  return open({ basePath: dir, rewriteMinBytes: Number.MAX_SAFE_INTEGER });
+}
+
+async function filled(open: Open, dir: string, entries: number): Promise<Storage> {
+  const storage = await opened(open, dir);
   const small = new Uint8Array(SMALL_BYTES).fill(7);
-  for (let first = 0; first < SMALL_ENTRIES; first += FILL_BATCH) {
-    await storage.apply(Array.from({ length: FILL_BATCH }, (_, index) => set(`k/${first + index}`, small)), null);
+  for (let first = 0; first < entries; first += FILL_BATCH) {
+    await storage.apply(Array.from({ length: Math.min(FILL_BATCH, entries - first) }, (_, index) => set(`k/${first + index}`, small)), null);
   }
   for (let index = 0; index < BIG_ENTRIES; index += 1) await storage.apply([set(`big/${index}`, new Uint8Array(BIG_BYTES).fill(index))], null);
   return storage;
@@ -69,10 +74,10 @@ function quantile(sorted: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
 }
 
-async function round(open: Open): Promise<RoundFigures> {
+async function round(open: Open, entries: number): Promise<RoundFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'nadb-bench-aof-rewrite-'));
   try {
-    const storage = await filled(open, dir);
+    const storage = await filled(open, dir, entries);
     const small = new Uint8Array(SMALL_BYTES).fill(1);
     const loop = monitorEventLoopDelay({ resolution: 1 });
     let rewriting = true;
@@ -89,6 +94,9 @@ async function round(open: Open): Promise<RoundFigures> {
     const rewriteMs = performance.now() - startMs;
     loop.disable();
     await storage.close();
+    const openStartMs = performance.now();
+    await (await opened(open, dir)).close();
+    const openMs = performance.now() - openStartMs;
     smallMs.sort((a, b) => a - b);
     return {
       rewriteMs,
@@ -97,6 +105,7 @@ async function round(open: Open): Promise<RoundFigures> {
       bigMedianMs: median(bigMs),
       bigMaxMs: Math.max(...bigMs),
       loopStallMaxMs: loop.max / 1e6,
+      openMs,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -105,12 +114,13 @@ async function round(open: Open): Promise<RoundFigures> {
 
 function line(name: string, figures: readonly RoundFigures[]): string {
   const of = (pick: (round: RoundFigures) => number): string => median(figures.map(pick)).toFixed(0).padStart(6);
-  return `${name.padEnd(8)} ${of((r) => r.rewriteMs)} ${of((r) => r.smallP99Ms)} ${of((r) => r.smallMaxMs)} ${of((r) => r.bigMedianMs)} ${of((r) => r.bigMaxMs)} ${of((r) => r.loopStallMaxMs)}`;
+  return `${name.padEnd(8)} ${of((r) => r.rewriteMs)} ${of((r) => r.smallP99Ms)} ${of((r) => r.smallMaxMs)} ${of((r) => r.bigMedianMs)} ${of((r) => r.bigMaxMs)} ${of((r) => r.loopStallMaxMs)} ${of((r) => r.openMs)}`;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, other: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, entries: { type: 'string', default: '250000' }, other: { type: 'string' } } });
   const rounds = Number(values.rounds);
+  const entries = Number(values.entries);
   const sides: { name: string; open: Open; figures: RoundFigures[] }[] = [];
   const roots = values.other === undefined ? [['this', '.']] : [['this', '.'], ['other', values.other]];
   for (const [name, root] of roots) {
@@ -121,12 +131,12 @@ async function main(): Promise<void> {
   }
   for (let index = 0; index < rounds; index += 1) {
     for (const side of sides) {
-      side.figures.push(await round(side.open));
+      side.figures.push(await round(side.open, entries));
       console.error(`round ${index + 1}/${rounds} ${side.name}: ${JSON.stringify(side.figures.at(-1), (_, value: unknown) => (typeof value === 'number' ? Math.round(value) : value))}`);
     }
   }
-  console.log(`medians of ${rounds} rounds; ${SMALL_ENTRIES} entries of ${SMALL_BYTES} B and ${BIG_ENTRIES} of 4 MiB rewritten; ms`);
-  console.log('tree     rewrite small-p99 small-max big-median big-max loop-stall');
+  console.log(`medians of ${rounds} rounds; ${entries} entries of ${SMALL_BYTES} B and ${BIG_ENTRIES} of 4 MiB rewritten; ms`);
+  console.log('tree     rewrite small-p99 small-max big-median big-max loop-stall   open');
   for (const side of sides) console.log(line(side.name, side.figures));
 }
 

@@ -78,10 +78,11 @@ export function decodeRecord(payload: Buffer, where: string): BatchRecord {
   const operations = header.ops.map((raw): Operation => {
     const op = operationOf(raw, where);
     if (op.type !== 'SET') return op;
-    const { valueBytes, ...rest } = op;
-    const value = new Uint8Array(payload.subarray(offset, offset + valueBytes));
-    offset += valueBytes;
-    return { ...rest, value };
+    // A view: the payload is a read of its own, which nothing writes over, and the keyspace copies what it keeps of it.
+    const value = new Uint8Array(payload.buffer, payload.byteOffset + offset, op.valueBytes);
+    offset += op.valueBytes;
+    // Listed, not spread: a spread copies an object key by key, for every entry of a file being opened.
+    return { type: 'SET', path: op.path, key: op.key, value, db: op.db, namespace: op.namespace, tags: op.tags, expiresAtMs: op.expiresAtMs };
   });
   if (offset !== payload.length) throw corrupt(where, 'its values do not fill it');
   return { operations, cursor: header.cursor === null ? null : decodeCursor(header.cursor, where) };
@@ -93,36 +94,42 @@ function parseHeader(json: string, where: string): { cursor: string | null; ops:
   return { cursor: header.cursor, ops: header.ops };
 }
 
+/** The checks are functions of the module, not closures made per operation: a file of a million entries makes a million. */
 function operationOf(raw: unknown, where: string): OpHeader {
   if (typeof raw !== 'object' || raw === null) throw invalidOperation(raw, where);
   const op = raw as Record<string, unknown>;
-  const isString = (field: string): boolean => typeof op[field] === 'string';
-  const isStrings = (field: string): boolean => Array.isArray(op[field]) && (op[field] as unknown[]).every((item) => typeof item === 'string');
-  const isExpiry = op.expiresAtMs === null || Number.isSafeInteger(op.expiresAtMs);
-  const isNameOrAll = (field: string): boolean => op[field] === null || isString(field);
-  let valid: boolean;
+  if (!isValidOperation(op)) throw invalidOperation(raw, where);
+  return op as unknown as OpHeader;
+}
+
+function isValidOperation(op: Record<string, unknown>): boolean {
   switch (op.type) {
     case 'SET':
-      valid = isString('path') && isString('key') && isString('db') && isString('namespace') && isStrings('tags') && isExpiry
+      return isString(op.path) && isString(op.key) && isString(op.db) && isString(op.namespace) && isStrings(op.tags) && isExpiry(op.expiresAtMs)
         && Number.isSafeInteger(op.valueBytes) && (op.valueBytes as number) >= 0;
-      break;
     case 'DELETE':
-      valid = isString('path');
-      break;
+      return isString(op.path);
     case 'SET_TTL':
-      valid = isString('path') && isExpiry;
-      break;
+      return isString(op.path) && isExpiry(op.expiresAtMs);
     case 'METADATA':
-      valid = isString('path') && isStrings('tags');
-      break;
+      return isString(op.path) && isStrings(op.tags);
     case 'FLUSH':
-      valid = isNameOrAll('db') && isNameOrAll('namespace');
-      break;
+      return (op.db === null || isString(op.db)) && (op.namespace === null || isString(op.namespace));
     default:
-      valid = false;
+      return false;
   }
-  if (!valid) throw invalidOperation(raw, where);
-  return op as unknown as OpHeader;
+}
+
+function isString(field: unknown): boolean {
+  return typeof field === 'string';
+}
+
+function isStrings(field: unknown): boolean {
+  return Array.isArray(field) && field.every(isString);
+}
+
+function isExpiry(field: unknown): boolean {
+  return field === null || Number.isSafeInteger(field);
 }
 
 /** Quotes at most 200 characters of what it found. */
