@@ -4,6 +4,7 @@
  * records kept since its start, replays to what the live keyspace holds at its end. Each write of
  * the rewrite waits here until the case lets it go, so the case decides exactly which operations
  * come before which of its reads: records of two entries, and a catch-up from the first byte kept.
+ * The same holding shows that a rewrite stopped during its catch-up writes nothing more.
  *
  * The seed is the commit's (test/support/property-seed.ts): replay a failure with the
  * NADB_PROPERTY_SEED it printed. More runs: NADB_AOF_REWRITE_RUNS=2000.
@@ -128,5 +129,24 @@ async function check(before: readonly Operation[], steps: readonly Step[]): Prom
 describe('append-only rewrite of a keyspace that changes under it', () => {
   it('replays to the live keyspace, whichever operations come between its reads', async () => {
     await fc.assert(fc.asyncProperty(caseArb, async ({ before, steps }) => check(before, steps)), { numRuns: RUNS, seed: propertySeed() });
+  });
+
+  it('writes nothing more once stopped in the middle of its catch-up, so a close does not wait for the rest', async () => {
+    const temp = join(await root, `stopped-${++files}`);
+    const rewrite = new BackgroundRewrite(temp, new Keyspace(), CURSOR, false);
+    const record = encodeRecord({ operations: [{ type: 'DELETE', path: 'a' }], cursor: null });
+    for (let index = 0; index < 3; index += 1) rewrite.keep(record);
+    let written = false;
+    void rewrite.snapshotWritten.then(() => {
+      written = true;
+    });
+    // The magic, the snapshot's one record (the cursor), then the first kept record: held.
+    for (let writes = 0; writes < 3; writes += 1) await letOneWriteGo(() => written);
+    rewrite.abandon('the storage is closing', false);
+    await letOneWriteGo(() => written);
+    const writesAfterStop = held.length;
+    while (!written) await letOneWriteGo(() => written);
+    expect(writesAfterStop).toBe(0);
+    await rewrite.discard();
   });
 });

@@ -114,11 +114,17 @@ export class BackgroundRewrite {
     }
   }
 
-  /** Writes the records kept so far, in the order they were appended; those kept meanwhile wait for the next call. */
+  /**
+   * Writes the records kept so far, in the order they were appended; those kept meanwhile wait for
+   * the next call. A rewrite stopped meanwhile writes no more: a close waits for this.
+   */
   private async writeKept(writer: FileWriter): Promise<void> {
     const records = this.appended;
     this.appended = [];
     this.appendedBytes = 0;
-    for (const record of records) await writer.write(record);
+    for (const record of records) {
+      if (this.stopped !== undefined) return;
+      await writer.write(record);
+    }
   }
 }
