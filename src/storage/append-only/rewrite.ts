@@ -30,13 +30,15 @@ export function* recordsOf(keyspace: Keyspace, cursor: Cursor | null): Generator
  * background too (the catch-up); the owner writes the rest and renames the file into place between
  * two applies, which wait only for that rest.
  *
- * The keyspace is not copied (a copy of a million entries stood every apply still for half a
- * second): each entry is written as it is when reached, so the snapshot is no one moment's state,
- * yet the file means what the live one does. For each path, the snapshot holds its state after
- * some prefix of the operations kept, and replaying all of them over that state ends where they
- * did: after the last SET or DELETE of the path, its state is that operation's alone; with none,
- * SET_TTL and METADATA set a field to a value each, again in the same order, and a FLUSH removes
- * the entry if it was in scope, which only a SET changes (test/property/aof-rewrite.property.test.ts).
+ * The keyspace is not copied (with a copy of a million entries, an apply waited up to 0.7 s in
+ * `npm run bench:aof-rewrite`): each entry is written as it is when reached, so the snapshot is no
+ * one moment's state, yet the file means what the live one does, as long as every change to the
+ * keyspace while it runs is an apply whose record it keeps (a staged commit stops it first). For
+ * each path, the snapshot holds its state after some prefix of the operations kept, and replaying
+ * all of them over that state ends where they did: after the last SET or DELETE of the path, its
+ * state is that operation's alone; with none, SET_TTL and METADATA set a field to a value each,
+ * again in the same order, and a FLUSH removes the entry if it was in scope, which only a SET
+ * changes (test/property/aof-rewrite.property.test.ts).
  * The records kept and not yet written are bounded (REWRITE_BUFFER_BYTES_MAX): a rewrite outrun
  * by the writes is abandoned, its temp file removed, and tried again later.
  */
@@ -51,8 +53,10 @@ export class BackgroundRewrite {
    */
   readonly snapshotWritten: Promise<void>;
 
-  /** `sync`: the temp file is synced on the way and when finished (the storage's fsync setting). */
-  /** `keyspace`: the live one, read as the rewrite goes; `cursor`: its cursor now. */
+  /**
+   * `keyspace`: the live one, read as the rewrite goes; `cursor`: its cursor now; `sync`: the temp
+   * file is synced on the way and when finished (the storage's fsync setting).
+   */
   constructor(temp: string, keyspace: Keyspace, cursor: Cursor | null, sync: boolean) {
     this.snapshotWritten = this.writeSnapshot(temp, keyspace, cursor, sync);
   }
