@@ -1,5 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { assert } from '../../core/assert.js';
+import { packCommands } from './packed-commands.js';
 
 /** The Redis type a key must have (or be absent) for a command to succeed on it; SET and DEL take any. */
 type KeyType = 'hash' | 'set' | 'zset';
@@ -7,12 +8,13 @@ type KeyType = 'hash' | 'set' | 'zset';
 type Argument = string | Buffer;
 
 /**
- * KEYS: every key a typed command writes; ARGV: the type each must have, then the commands, each
- * as its name, its argument count and its arguments. Redis runs every command of a MULTI even
- * when one fails, and does not undo a script's writes when a command fails after them: so every
- * type is checked before the first write, and the only way a command fails (WRONGTYPE, as on a
- * key an operator changed by hand) leaves the batch unwritten. A script that has written runs on
- * past an out-of-memory condition, so nothing else stops it halfway.
+ * KEYS: every key a typed command writes; ARGV: the type each must have, then the commands in
+ * packs (packed-commands.ts), each command as its name, its argument count and its arguments.
+ * Redis runs every command of a MULTI even when one fails, and does not undo a script's writes
+ * when a command fails after them: so every type is checked before the first write, and the only
+ * way a command fails (WRONGTYPE, as on a key an operator changed by hand) leaves the batch
+ * unwritten. A script that has written runs on past an out-of-memory condition, so nothing else
+ * stops it halfway; a pack it cannot read fails it before its first write too.
  */
 const CHECKED_WRITES = `
 for i, key in ipairs(KEYS) do
@@ -21,11 +23,17 @@ for i, key in ipairs(KEYS) do
     return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. found .. ', not a ' .. ARGV[i] .. ': nothing of the batch was written')
   end
 end
-local at = #KEYS + 1
-while at <= #ARGV do
-  local argc = tonumber(ARGV[at + 1])
-  redis.call(ARGV[at], unpack(ARGV, at + 2, at + 1 + argc))
-  at = at + 2 + argc
+local packs = {}
+for at = #KEYS + 1, #ARGV do
+  packs[#packs + 1] = cmsgpack.unpack(ARGV[at])
+end
+for _, commands in ipairs(packs) do
+  local at = 1
+  while at <= #commands do
+    local argc = tonumber(commands[at + 1])
+    redis.call(commands[at], unpack(commands, at + 2, at + 1 + argc))
+    at = at + 2 + argc
+  end
 end
 `;
 
@@ -74,7 +82,7 @@ export class CheckedWrites {
     const keys = [...this.types.keys()];
     const typesAfterKeys: Argument[] = [...keys, ...this.types.values()];
     // One array, never spread into the call: a large batch has more arguments than a call's stack holds.
-    transaction.eval(CHECKED_WRITES, keys.length, typesAfterKeys.concat(this.commands));
+    transaction.eval(CHECKED_WRITES, keys.length, typesAfterKeys.concat(packCommands(this.commands)));
   }
 
   private add(name: string, type: KeyType | null, key: string, ...args: Argument[]): this {

@@ -10,3 +10,9 @@
  * batch (a flapping link) before the storage counts as failed.
  */
 export const ABORTED_BATCH_ATTEMPTS_MAX = 100;
+
+/**
+ * Bytes of a batch's commands packed into one argument of its script (packed-commands.ts): Redis
+ * takes at most proto-max-bulk-len (512 MB by default) in one argument.
+ */
+export const PACKED_COMMANDS_BYTES_MAX = 64 * 1024 * 1024;
