@@ -1,4 +1,5 @@
 import type { EntryMetadata } from '../backend.js';
+
 interface Probing {
   readonly path: string;
   readonly metadata: Promise<EntryMetadata | undefined>;
