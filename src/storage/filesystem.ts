@@ -16,7 +16,7 @@ import { FileWriters } from './filesystem/file-writers.js';
 import { layoutOf, liveRootsOf, stagingRootsOf, type FsLayout } from './filesystem/layout.js';
 import { checkStorablePath, planBatch } from './filesystem/plan.js';
 import { clearJournal } from './filesystem/redo-journal.js';
-import { EntryTree } from './filesystem/tree.js';
+import { EntryTree, type ScannedMetadata } from './filesystem/tree.js';
 import { SerializedStorage } from './serialized-storage.js';
 
 export type { FsyncMode } from './filesystem/durability.js';
@@ -112,9 +112,9 @@ export class FileSystemStorage extends SerializedStorage {
     const entries: Entry[] = new Array(picked.length);
     // In order in the page, read concurrently: one after another, a page waited on each file's round trips.
     await forEachConcurrently([...picked.keys()], FILE_TASKS_IN_FLIGHT_MAX, async (index) => {
-      const { path } = picked[index] as EntryMetadata;
-      const entry = await live.read(path);
-      assert(entry !== undefined, `entry ${JSON.stringify(path)} vanished during a scan`);
+      const scanned = picked[index] as ScannedMetadata;
+      const entry = await live.readScanned(scanned);
+      assert(entry !== undefined, `entry ${JSON.stringify(scanned.path)} vanished during a scan`);
       entries[index] = entry;
     });
     return resumeId === undefined ? { entries, done } : { entries, done, resumeId };

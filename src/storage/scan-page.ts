@@ -9,12 +9,12 @@ import { entryOf } from './stored-json.js';
  * afterPath), from their metadata and sizes only, so that a backend reads just the values it
  * returns. `done` is true when the candidates ran out.
  */
-export async function pickPage(
-  candidates: AsyncIterable<EntryMetadata>,
+export async function pickPage<M extends EntryMetadata>(
+  candidates: AsyncIterable<M>,
   request: ScanRequest,
-): Promise<{ picked: EntryMetadata[]; done: boolean }> {
+): Promise<{ picked: M[]; done: boolean }> {
   assert(request.entriesMax > 0 && request.bytesMax > 0, 'scan limits must be positive');
-  const picked: EntryMetadata[] = [];
+  const picked: M[] = [];
   let bytes = 0;
   for await (const candidate of candidates) {
     const size = wireBytesMax(candidate);

@@ -1,8 +1,8 @@
 import type { EntryMetadata } from '../backend.js';
 
-interface Probing {
+interface Probing<M extends EntryMetadata> {
   readonly path: string;
-  readonly metadata: Promise<EntryMetadata | undefined>;
+  readonly metadata: Promise<M | undefined>;
 }
 
 /**
@@ -24,8 +24,8 @@ export class PathWalk {
    * walk open (only this generator ends): the paths probed ahead go back, to be probed again by
    * the next entries.
    */
-  async *entries(probe: (path: string) => Promise<EntryMetadata | undefined>, aheadMax = 1): AsyncGenerator<EntryMetadata> {
-    const ahead: Probing[] = [];
+  async *entries<M extends EntryMetadata>(probe: (path: string) => Promise<M | undefined>, aheadMax = 1): AsyncGenerator<M> {
+    const ahead: Probing<M>[] = [];
     try {
       for (;;) {
         await this.probeAhead(ahead, probe, aheadMax);
@@ -47,7 +47,7 @@ export class PathWalk {
     this.lastPath = undefined;
   }
 
-  private async probeAhead(ahead: Probing[], probe: (path: string) => Promise<EntryMetadata | undefined>, aheadMax: number): Promise<void> {
+  private async probeAhead<M extends EntryMetadata>(ahead: Probing<M>[], probe: (path: string) => Promise<M | undefined>, aheadMax: number): Promise<void> {
     while (ahead.length < aheadMax) {
       const path = this.unread.shift() ?? (await this.paths.next()).value;
       if (path === undefined) return;

@@ -15,6 +15,11 @@ import { PathWalk } from './path-walk.js';
 import type { FinalStates, PlanSource } from './plan.js';
 import { ancestorsOf, DirShape, segmentsOf, split } from './shape.js';
 
+/** An entry's metadata as a scan probed it, with the file that holds its value. */
+export interface ScannedMetadata extends EntryMetadata {
+  readonly dataFile: string;
+}
+
 /**
  * A keyspace on disk: the value of `path` in `{data}/{path}`, its metadata (JSON) in
  * `{meta}/{path}`, or both in `{dirEntries}` when the path is also the directory of other entries
@@ -44,6 +49,21 @@ export class EntryTree implements PlanSource {
     return sizeBytes === undefined ? undefined : entryMetadataOf(path, found.stored, sizeBytes);
   }
 
+  /** A probe that keeps where the entry's value is, so that a scan's page reads only that file. */
+  private async probeForScan(path: string): Promise<ScannedMetadata | undefined> {
+    const found = await this.readStored(path);
+    if (found === undefined) return undefined;
+    const dataFile = this.filesOf(path, found.form).data;
+    const sizeBytes = await fileSize(dataFile);
+    return sizeBytes === undefined ? undefined : { ...entryMetadataOf(path, found.stored, sizeBytes), dataFile };
+  }
+
+  /** The entry a scan's page picked, its metadata as probed (nothing changes it between the two: calls are serialized). */
+  async readScanned(metadata: ScannedMetadata): Promise<Entry | undefined> {
+    const value = await readIfPresent(metadata.dataFile);
+    return value === undefined ? undefined : entryOf(metadata, new Uint8Array(value));
+  }
+
   async read(path: string): Promise<Entry | undefined> {
     const found = await this.readStored(path);
     const value = found === undefined ? undefined : await readIfPresent(this.filesOf(path, found.form).data);
@@ -65,11 +85,11 @@ export class EntryTree implements PlanSource {
    * A page of entries after `afterPath`, resuming the walk the page ending there left (so a
    * full scan lists each directory once), or a new walk. `done`: no entry follows the page.
    */
-  async scanPage(request: ScanRequest): Promise<{ picked: EntryMetadata[]; done: boolean; resumeId?: number }> {
+  async scanPage(request: ScanRequest): Promise<{ picked: ScannedMetadata[]; done: boolean; resumeId?: number }> {
     const walk = this.scans.take(request) ?? this.walkFrom(request.afterPath);
     // A page takes at most one entry more than it returns.
     const aheadMax = Math.min(PROBES_AHEAD_MAX, request.entriesMax + 1);
-    const { picked, done } = await pickPage(walk.entries((path) => this.probe(path), aheadMax), request);
+    const { picked, done } = await pickPage(walk.entries((path) => this.probeForScan(path), aheadMax), request);
     const last = picked[picked.length - 1];
     if (done || last === undefined) return { picked, done: true };
     walk.unreadLast();
