@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Operation } from '../src/core/operation.js';
-import { median } from './bench/figures.js';
+import { median, quantile } from './bench/figures.js';
 
 const BIG_ENTRIES = 3;
 const FILL_BATCH = 1_000;
@@ -58,7 +58,7 @@ async function filled(open: Open, dir: string, entries: number): Promise<Storage
   return storage;
 }
 
-/** Applies `next()`'s operations one call after another, each `everyMs`, until `until` says stop; returns each call's time. */
+/** Applies `next(call)`'s operations one call after another, `everyMs` apart, while `running()`; returns each call's time. */
 async function paced(storage: Storage, everyMs: number, next: (call: number) => Operation[], running: () => boolean): Promise<number[]> {
   const callsMs: number[] = [];
   for (let call = 0; running(); call += 1) {
@@ -68,10 +68,6 @@ async function paced(storage: Storage, everyMs: number, next: (call: number) => 
     await sleep(everyMs);
   }
   return callsMs;
-}
-
-function quantile(sorted: readonly number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
 }
 
 async function round(open: Open, entries: number): Promise<RoundFigures> {
@@ -97,11 +93,10 @@ async function round(open: Open, entries: number): Promise<RoundFigures> {
     const openStartMs = performance.now();
     await (await opened(open, dir)).close();
     const openMs = performance.now() - openStartMs;
-    smallMs.sort((a, b) => a - b);
     return {
       rewriteMs,
       smallP99Ms: quantile(smallMs, 0.99),
-      smallMaxMs: smallMs[smallMs.length - 1] ?? Number.NaN,
+      smallMaxMs: Math.max(...smallMs),
       bigMedianMs: median(bigMs),
       bigMaxMs: Math.max(...bigMs),
       loopStallMaxMs: loop.max / 1e6,
