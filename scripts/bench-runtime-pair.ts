@@ -1,17 +1,18 @@
 /**
  * CPU per replicated write against another checkout, on a machine too busy for wall time to mean
  * anything: a primary and two secondaries (memory storage, loopback TCP) in this one process, for
- * this tree and the other alternately; each round writes N values of 100 B with 1,000 in flight
+ * this tree and the other alternately; each round writes N values (100 B by default) with 1,000 in flight
  * until both secondaries have applied them, and counts the process's CPU time. The three nodes
  * share a thread here, unlike `npm run bench`'s processes: this compares code, it does not stand
  * in for that table. A benchmark to read, not a test.
  *
- *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [--secondaries N] [--rate N]
+ *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [--secondaries N] [--rate N] [--value-bytes N]
  *
  * `--secondaries 0` measures the primary's write path alone (API, validation, log, its storage),
  * which the secondaries' CPU would otherwise dilute (default 2). `--rate N`: the writes go at N a
  * second in 1 ms ticks, as `npm run bench`'s steady phase issues them, instead of 1,000 in
- * flight: a frame then carries a few writes, and what a frame costs shows.
+ * flight: a frame then carries a few writes, and what a frame costs shows. `--value-bytes N`: values
+ * of N bytes instead of 100.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -23,7 +24,6 @@ type Nodes = typeof import('../test/runtime/support/nodes.js');
 type Memory = typeof import('../src/storage/memory.js');
 
 const IN_FLIGHT = 1_000;
-const VALUE_BYTES = 100;
 const TICK_MS = 1;
 
 interface Side {
@@ -39,8 +39,8 @@ async function sideOf(name: string, root: string): Promise<Side> {
   return { name, nodes, memory, cpuMicrosPerWrite: [] };
 }
 
-async function writeAll(primary: NetworkSyncBackend, writes: number): Promise<void> {
-  const value = randomBytes(VALUE_BYTES);
+async function writeAll(primary: NetworkSyncBackend, writes: number, valueBytes: number): Promise<void> {
+  const value = randomBytes(valueBytes);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < writes) await primary.writeData(`k/${next++}`, value);
@@ -49,8 +49,8 @@ async function writeAll(primary: NetworkSyncBackend, writes: number): Promise<vo
 }
 
 /** Writes at `ratePerS`, catching up on a late tick, until `writes` are issued; resolves once the primary applied them. */
-async function writeSteadily(primary: NetworkSyncBackend, writes: number, ratePerS: number): Promise<void> {
-  const value = randomBytes(VALUE_BYTES);
+async function writeSteadily(primary: NetworkSyncBackend, writes: number, { ratePerS, valueBytes }: { ratePerS: number; valueBytes: number }): Promise<void> {
+  const value = randomBytes(valueBytes);
   const startMs = performance.now();
   const pending: Promise<void>[] = [];
   for (let issued = 0; issued < writes; await sleep(TICK_MS)) {
@@ -63,9 +63,10 @@ async function writeSteadily(primary: NetworkSyncBackend, writes: number, ratePe
 interface Shape {
   readonly secondaryCount: number;
   readonly ratePerS: number | null;
+  readonly valueBytes: number;
 }
 
-async function round(side: Side, writes: number, { secondaryCount, ratePerS }: Shape): Promise<void> {
+async function round(side: Side, writes: number, { secondaryCount, ratePerS, valueBytes }: Shape): Promise<void> {
   const { nodes, memory } = side;
   const primary = await nodes.startPrimary(new memory.MemoryStorage());
   const secondaries: NetworkSyncBackend[] = [];
@@ -73,7 +74,7 @@ async function round(side: Side, writes: number, { secondaryCount, ratePerS }: S
   try {
     await nodes.waitCaughtUp(primary, secondaries);
     const started = process.cpuUsage();
-    await (ratePerS === null ? writeAll(primary, writes) : writeSteadily(primary, writes, ratePerS));
+    await (ratePerS === null ? writeAll(primary, writes, valueBytes) : writeSteadily(primary, writes, { ratePerS, valueBytes }));
     while (!nodes.caughtUp(primary, secondaries)) await sleep(1);
     const { user, system } = process.cpuUsage(started);
     side.cpuMicrosPerWrite.push((user + system) / writes);
@@ -87,11 +88,11 @@ function sum(values: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { secondaries: { type: 'string', default: '2' }, rate: { type: 'string' } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { secondaries: { type: 'string', default: '2' }, rate: { type: 'string' }, 'value-bytes': { type: 'string', default: '100' } } });
   const [other, writesText = '100000', roundsText = '4'] = positionals;
-  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds] [--secondaries N] [--rate N]');
+  if (other === undefined) throw new Error('usage: npm run bench:runtime:pair -- OTHER_CHECKOUT [writes] [rounds] [--secondaries N] [--rate N] [--value-bytes N]');
   const [writes, rounds] = [Number(writesText), Number(roundsText)];
-  const shape: Shape = { secondaryCount: Number(values.secondaries), ratePerS: values.rate === undefined ? null : Number(values.rate) };
+  const shape: Shape = { secondaryCount: Number(values.secondaries), ratePerS: values.rate === undefined ? null : Number(values.rate), valueBytes: Number(values['value-bytes']) };
   const here = await sideOf('this', resolve(import.meta.dirname, '..'));
   const there = await sideOf('other', other);
   for (let index = 0; index < rounds; index += 1) for (const side of index % 2 === 0 ? [there, here] : [here, there]) await round(side, writes, shape);

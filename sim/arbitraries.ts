@@ -7,6 +7,7 @@ export { deleteArb, flushArb, metadataArb, operationArb, PATHS, setArb, setTtlAr
 export { assertScenarioPasses, convergenceProperty, ScenarioFailure, scenarioReport, scenarioReporter } from './arbitraries/property.js';
 export { authTokensArb } from './arbitraries/auth.js';
 export { burstResyncScenarioArb } from './arbitraries/burst-resync.js';
+export { outrunSecondaryScenarioArb } from './arbitraries/outrun-secondary.js';
 export { failoverScenarioArb, type FailoverScenarioArbOptions } from './arbitraries/failover.js';
 export { scenarioArb, wireFormatsArb, type ScenarioArbOptions } from './arbitraries/scenario.js';
 export { faultScheduleArb, faultStepArb, runForStepArb, secondaryNames, stepsArb, workloadArb, writeStepArb } from './arbitraries/steps.js';

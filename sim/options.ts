@@ -188,6 +188,9 @@ export const SIM_LIMITS: Partial<Limits> = Object.freeze({
   outboundBudgetBytes: 32 * 1024,
 });
 
+/** The swarm's short log: by count and by bytes, with a backlog of a few snapshots' replay. */
+const SHORT_LOG_LIMITS: Partial<Limits> = Object.freeze({ ...SIM_LIMITS, logBytesMax: 16 * 1024, replicaBacklogBytesMax: 32 * 1024 });
+
 /**
  * Swarm testing: each seed turns some faults on at some strength and leaves others off, so that
  * runs explore combinations a fixed mix of faults would drown.
@@ -243,8 +246,10 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
     faultKinds: overrides.faults,
     workload: { operations: overrides.operations ?? drawnOperations, writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
-    // A short log makes resyncs; a long one lets a stalled secondary fill its budget instead.
-    limits: on(0.5) ? SIM_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
+    // A short log makes resyncs, and its byte bounds log overruns and write pacing (with the
+    // default logBytesMax of 16 MiB no seed ever reached the backlog bound); a long one lets a
+    // stalled secondary fill its budget instead.
+    limits: on(0.5) ? SHORT_LOG_LIMITS : { ...SIM_LIMITS, logEntriesMax: 4_096, pendingWritesMax: 256 },
     timing: SIM_TIMING,
     wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
     authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),

@@ -8,6 +8,7 @@ export {
   BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax, type WireFormat, type WireFormatSetting,
 } from './core/codec/index.js';
 export {
+  BacklogFullError,
   ChecksumMismatchError,
   ConfigError,
   ConnectionError,

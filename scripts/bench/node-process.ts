@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseStorageSpec, openStorage } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
+import type { LogLevel } from '../../src/runtime/logger.js';
 import { epochMs, lagFigures, type LagFigures } from './figures.js';
 import { GcPauses } from './gc-pauses.js';
 import { STEADY_SLOW_MS, type SlowWrite } from './lag-causes.js';
@@ -38,6 +39,7 @@ export interface BurstFigures {
   readonly replicatedMs: number;
   readonly lag: LagFigures;
   readonly wireBytesPerOp: number;
+  readonly fullResyncs: number;
 }
 
 export type NodeMessage =
@@ -148,18 +150,24 @@ function wireBytes(primary: NetworkSyncBackend): number {
   return stats.mode === 'primary' ? stats.replicas.reduce((sum, replica) => sum + replica.bytesSent, 0) : 0;
 }
 
+function fullResyncs(primary: NetworkSyncBackend): number {
+  const stats = primary.getReplicationStats();
+  return stats.mode === 'primary' ? stats.fullResyncs : 0;
+}
+
 async function burst(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'burst' }>): Promise<BurstFigures> {
   const value = randomBytes(task.valueBytes);
   const tracker = new AckTracker(primary, task.replicas);
   const first = tracker.nextSequence();
   const bytesBefore = wireBytes(primary);
+  const resyncsBefore = fullResyncs(primary);
   const startMs = epochMs();
   await windowed(task.writes, task.window, (i) => trackedWrite(primary, tracker, `burst/${i}`, value));
   const primaryDoneMs = epochMs();
   const replicatedMs = await tracker.until(first + task.writes - 1);
   tracker.stop();
   const wireBytesPerOp = (wireBytes(primary) - bytesBefore) / task.writes / task.replicas;
-  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp };
+  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: fullResyncs(primary) - resyncsBefore };
 }
 
 /**
@@ -244,11 +252,14 @@ async function perform(node: NetworkSyncBackend, task: Task): Promise<unknown> {
   }
 }
 
+/** NADB_BENCH_LOG_LEVEL=info: every node logs (pino, to stdout) what it does: connections, resyncs, closes and their reasons. */
+const LOG_LEVEL = (process.env.NADB_BENCH_LOG_LEVEL ?? 'silent') as LogLevel;
+
 async function start(config: NodeConfig): Promise<NetworkSyncBackend> {
   const baseBackend = await openStorage(parseStorageSpec(config.storage));
-  if (config.role === 'primary') return NetworkSyncBackend.create({ baseBackend, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0 } });
+  if (config.role === 'primary') return NetworkSyncBackend.create({ baseBackend, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, logLevel: LOG_LEVEL } });
   send({ kind: 'starting', atMs: epochMs() });
-  return NetworkSyncBackend.create({ baseBackend, mode: 'secondary', config: { primaryHost: '127.0.0.1', primaryPort: config.primaryPort, runtimeLimits: { startupTimeoutMs: RESYNC_TIMEOUT_MS } } });
+  return NetworkSyncBackend.create({ baseBackend, mode: 'secondary', config: { primaryHost: '127.0.0.1', primaryPort: config.primaryPort, logLevel: LOG_LEVEL, runtimeLimits: { startupTimeoutMs: RESYNC_TIMEOUT_MS } } });
 }
 
 const gcPauses = new GcPauses();

@@ -170,6 +170,7 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
       steadyLagCauses,
       bigValueMs: median(bigMs),
       wireBytesPerOp: burst.wireBytesPerOp,
+      burstFullResyncs: burst.fullResyncs,
       primaryRssMiB: rssMiB[0] ?? Number.NaN,
       secondaryRssMiB: Math.max(...rssMiB.slice(1)),
     };

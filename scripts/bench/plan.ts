@@ -51,6 +51,8 @@ export interface RoundFigures {
   readonly bigValueMs: number;
   /** Replication stream bytes per write and per secondary. */
   readonly wireBytesPerOp: number;
+  /** Full resyncs the primary began during the burst: a secondary that fell out of its backlog. */
+  readonly burstFullResyncs: number;
   readonly primaryRssMiB: number;
   readonly secondaryRssMiB: number;
 }

@@ -52,8 +52,13 @@ async function replicationInfo(node: Node): Promise<Map<string, string>> {
 
 function infoNumber(info: Map<string, string>, field: string): number {
   const value = Number(info.get(field));
-  if (!Number.isFinite(value)) throw new Error(`INFO replication has no number ${field}`);
+  if (!Number.isFinite(value)) throw new Error(`INFO has no number ${field}`);
   return value;
+}
+
+/** Full resynchronisations the primary has served (INFO stats' sync_full). */
+async function fullSyncs(primary: Node): Promise<number> {
+  return infoNumber(await primary.client.info('stats'), 'sync_full');
 }
 
 async function primaryOffset(primary: Node): Promise<number> {
@@ -193,9 +198,10 @@ async function startCluster(replicaCount: number): Promise<{ primary: Node; repl
   }
 }
 
-async function burst(primary: Node, replicas: readonly Node[], plan: BenchPlan): Promise<{ startMs: number; primaryDoneMs: number; replicatedMs: number; lag: LagFigures; wireBytesPerOp: number }> {
+async function burst(primary: Node, replicas: readonly Node[], plan: BenchPlan): Promise<{ startMs: number; primaryDoneMs: number; replicatedMs: number; lag: LagFigures; wireBytesPerOp: number; fullResyncs: number }> {
   const tracker = await OffsetTracker.start(primary, replicas);
   const offsetBefore = await primaryOffset(primary);
+  const syncsBefore = await fullSyncs(primary);
   const startMs = epochMs();
   const primaryDoneMs = await windowedSets(primary.client, {
     count: plan.writes,
@@ -207,7 +213,7 @@ async function burst(primary: Node, replicas: readonly Node[], plan: BenchPlan):
   const replicatedMs = await tracker.until(plan.writes);
   tracker.stop();
   const wireBytesPerOp = ((await primaryOffset(primary)) - offsetBefore) / plan.writes;
-  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp };
+  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: (await fullSyncs(primary)) - syncsBefore };
 }
 
 /** SETs at `steadyRatePerS`, in ticks, catching up on a late tick rather than drifting. */
@@ -272,6 +278,7 @@ export async function redisRound(plan: BenchPlan): Promise<RoundFigures> {
       steadyLag,
       bigValueMs: median(bigMs),
       wireBytesPerOp: burstFigures.wireBytesPerOp,
+      burstFullResyncs: burstFigures.fullResyncs,
       primaryRssMiB: rssMiB[0] ?? Number.NaN,
       secondaryRssMiB: Math.max(...rssMiB.slice(1)),
     };

@@ -11,7 +11,7 @@ function renderPrimary(stats: PrimaryReplicationStats): string[] {
   return [
     `primary    listening on ${stats.server.host}:${stats.server.port}, history ${stats.replicationId}`,
     ...lineage(stats),
-    `sequence   written ${stats.sequenceNumber}, applied ${stats.appliedSequence}, ${stats.pendingWrites} writes pending`,
+    `sequence   written ${stats.sequenceNumber}, applied ${stats.appliedSequence}, ${stats.pendingWrites} writes pending, ${stats.heldWrites} held for a secondary catching up`,
     `log        ${stats.operationLogSize} operations (${bytes(stats.operationLogBytes)}), sequences ${stats.firstLogSequence}-${stats.lastLogSequence}`,
     `resyncs    ${stats.fullResyncs} full, ${stats.partialResyncs} partial`,
     `secondaries ${replicas.filter((replica) => replica.connected).length} connected of ${replicas.length} known${replicas.length === 0 ? '' : ':'}`,

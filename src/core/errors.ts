@@ -40,6 +40,16 @@ export class LimitExceededError extends ReplicationError {
   override name = 'LimitExceededError';
 }
 
+/**
+ * The primary holds writes back: a secondary that is keeping up with acknowledgements needs the
+ * log's whole backlog (replicaBacklogBytesMax), and one more write would cut it off (see
+ * Primary.submitWrite). Nothing was accepted; the runtime queues such a write and submits it as the
+ * secondary catches up.
+ */
+export class BacklogFullError extends ReplicationError {
+  override name = 'BacklogFullError';
+}
+
 /** The storage backend failed an operation. Applying stops until the node resumes. */
 export class StorageFailedError extends ReplicationError {
   override name = 'StorageFailedError';

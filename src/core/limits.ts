@@ -108,6 +108,13 @@ export interface Timing {
   /** Reconnection backoff: full jitter over min(cap, base * 2^attempt). */
   reconnectBaseMs: number;
   reconnectCapMs: number;
+  /**
+   * A secondary whose acknowledgements moved within this time paces the primary's writes: when it
+   * needs the log's whole backlog, writes wait for it rather than cut it off into a full resync
+   * (which, while the writes outran it, cut it off again). One silent for longer is stalled: the
+   * writes go on without it, and the backlog bound closes its link as before.
+   */
+  pacingStallMs: number;
 }
 
 export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
@@ -117,6 +124,7 @@ export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
   helloTimeoutMs: 2_000,
   reconnectBaseMs: 100,
   reconnectCapMs: 30_000,
+  pacingStallMs: 1_000,
 });
 
 /** The length prefix: 4 bytes, unsigned, big-endian. */

@@ -111,6 +111,16 @@ export class OperationLog {
     if (!(sequence >= this.firstSequence && sequence <= this.last)) throw new AssertionError(`sequence ${sequence} not in the log`);
   }
 
+  /**
+   * Whether an entry of `sizeBytes` can be appended without evicting one at or after `neededFrom`
+   * for the backlog bound. A log holding nothing from there admits anything: one entry larger than
+   * the bound goes alone, as it always did.
+   */
+  admits(sizeBytes: number, neededFrom: number): boolean {
+    const held = neededFrom === Number.POSITIVE_INFINITY ? 0 : this.bytesAfter(neededFrom - 1);
+    return held === 0 || held + sizeBytes <= this.limits.logBytesMax + this.limits.replicaBacklogBytesMax;
+  }
+
   /** Encoded bytes of the operations after `sequence` that the log still holds. */
   bytesAfter(sequence: number): number {
     if (sequence >= this.last || this.size === 0) return 0;

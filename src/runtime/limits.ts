@@ -27,6 +27,8 @@ export interface RuntimeLimits {
   adminRequestTimeoutMs: number;
   /** Paths one `GET /list` answers with; the answer says when there were more. */
   adminListPathsMax: number;
+  /** Writes a primary holds while a secondary keeping up needs the log's whole backlog (paced-writes.ts); one more is refused with LimitExceededError. */
+  pacedWritesMax: number;
 }
 
 export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
@@ -41,6 +43,7 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<RuntimeLimits> = Object.freeze({
   adminHeadersTimeoutMs: 5_000,
   adminRequestTimeoutMs: 30_000,
   adminListPathsMax: 10_000,
+  pacedWritesMax: 10_000,
 });
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms: wake-ups further off are re-armed. */

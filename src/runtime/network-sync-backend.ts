@@ -44,6 +44,8 @@ export interface NetworkSyncBackendOptions {
 export type { DeleteWithReplicationRequest, StorageContext, WriteWithReplicationRequest };
 
 export type PrimaryReplicationStats = PrimaryStats & {
+  /** Writes held back while a secondary that keeps up needs the log's whole backlog (write pacing). */
+  heldWrites: number;
   server: { host: string; port: number; running: boolean; activeConnections: number };
 };
 export type SecondaryReplicationStats = Omit<SecondaryStats, 'primary'> & {
@@ -213,7 +215,7 @@ export class NetworkSyncBackend {
     if (this.role.mode === 'primary') {
       const node = this.role.node;
       const server = { host: this.config.listenHost, port: node.port, running: node.running, activeConnections: node.activeConnections };
-      return { ...node.getStats(), server };
+      return { ...node.getStats(), heldWrites: node.heldWrites, server };
     }
     const stats = this.role.node.getStats();
     return { ...stats, primary: { host: this.config.primaryHost, port: this.config.primaryPort, ...stats.primary } };

@@ -37,6 +37,8 @@ export interface NodeDriverOptions<M extends DrivenMachine> {
   readonly logger: Logger;
   /** Secondary: open a link when the machine asks for one (then adopt its socket). */
   readonly connect?: (connectionId: number) => void;
+  /** Called after each input's outputs are executed, outside the pump: a primary submits the writes it held then. */
+  readonly settled?: () => void;
 }
 
 /** Tells the machine that a socket it knew is gone. */
@@ -97,6 +99,7 @@ export class NodeDriver<M extends DrivenMachine> {
     if (this.state === 'closed') return;
     input(this.machine, nowMs);
     this.timer.arm(pump(this.machine, this.effects));
+    this.options.settled?.();
   }
 
   /** Takes over a socket under the machine's connection id; `lost` runs when it closes. */

@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'node:net';
-import { NotReadyError, StorageFailedError } from '../core/errors.js';
+import { BacklogFullError, NotReadyError, StorageFailedError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { RecoveredHistory } from '../core/log-persistence/history.js';
 import type { Operation } from '../core/operation.js';
@@ -15,6 +15,7 @@ import { checkReplicaOptions, ReplicaWaits, type ReplicatedWriteOptions } from '
 import type { NodeOptions } from './node-options.js';
 import { exposureWarning } from './exposure-warning.js';
 import { boundPort, listen, type ListenOptions } from './transport.js';
+import { PacedWrites } from './paced-writes.js';
 import { WriteWaiters } from './write-waiters.js';
 
 /** The code of the process warning an exposed primary emits at start. */
@@ -34,6 +35,7 @@ export interface PrimaryNodeOptions extends NodeOptions {
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
 export class PrimaryNode {
   private readonly writes = new WriteWaiters();
+  private readonly paced: PacedWrites;
   private readonly replicaWaits: ReplicaWaits;
   private server: Server | null = null;
   /** Read once at listen: server.address() asks the kernel (a getsockname, about 1.5 µs) at each call, and statistics read it each time. */
@@ -51,7 +53,8 @@ export class PrimaryNode {
     const machine = new Primary({
       nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, history, ...writeQuorum, epoch, succeeds: promotion?.succeeds ?? null,
     });
-    this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger });
+    this.paced = new PacedWrites(runtimeLimits.pacedWritesMax);
+    this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger, settled: () => this.releasePaced() });
     this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({
       event: (event) => {
@@ -111,17 +114,37 @@ export class PrimaryNode {
     return this.driver.connectionCount;
   }
 
+  /** Writes held back for a secondary catching up (paced-writes.ts). */
+  get heldWrites(): number {
+    return this.paced.waiting;
+  }
+
   /**
    * Resolves once the primary's storage has applied the write, and with `replicas.minReplicas`
    * once that many secondaries acknowledged it too; a refused write throws (the API makes that a
-   * rejection). Not async, nor is writeData around it: with a thousand writes in flight, each
-   * async layer's promise, state and await reaction lived as long as its write, long enough for
-   * the young generation's collector to copy them.
+   * rejection). One the primary holds back for a secondary catching up waits, behind any held
+   * before it (paced-writes.ts). Not async, nor is writeData around it: with a thousand writes in
+   * flight, each async layer's promise, state and await reaction lived as long as its write, long
+   * enough for the young generation's collector to copy them.
    */
   write(op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> {
-    const replicasMin = replicas.minReplicas ?? 0;
     // Before the write is accepted: a bad option found once it is would fail a write that stays.
-    if (replicasMin !== 0) checkReplicaOptions(replicas);
+    if ((replicas.minReplicas ?? 0) !== 0) checkReplicaOptions(replicas);
+    if (this.paced.waiting > 0) return this.paced.hold(op, replicas);
+    try {
+      return this.admit(op, replicas, nowMs);
+    } catch (error) {
+      if (error instanceof BacklogFullError) return this.paced.hold(op, replicas);
+      throw error;
+    }
+  }
+
+  private releasePaced(): void {
+    if (this.paced.waiting > 0) this.paced.release((op, replicas) => this.admit(op, replicas, systemNowMs()));
+  }
+
+  private admit(op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> {
+    const replicasMin = replicas.minReplicas ?? 0;
     const sequence = this.submit(op, nowMs);
     const applied = this.writes.wait(sequence, this.driver.machine.lastIssuedSequence >= sequence);
     return replicasMin === 0 ? applied : applied.then(() => this.waitForReplicas(sequence, replicasMin, replicas));
@@ -159,6 +182,7 @@ export class PrimaryNode {
   async close(): Promise<void> {
     const closed = this.server === null ? Promise.resolve() : new Promise<void>((resolve) => this.server?.close(() => resolve()));
     this.replicaWaits.close();
+    this.paced.fail(new NotReadyError('primary is closed'));
     await this.driver.close();
     await closed;
   }

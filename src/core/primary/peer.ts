@@ -45,11 +45,15 @@ export class Peer {
   bytesAcked = 0;
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
+  /** When its acknowledgements last took bytes off the budget (its connection's opening before any): what pacing asks. */
+  progressMs: number;
 
   constructor(
     readonly link: Link,
     readonly address: string,
-  ) {}
+  ) {
+    this.progressMs = link.openedAtMs;
+  }
 
   /** Not yet admitted as a secondary: it holds a handshake slot, never a secondary's. */
   get isStranger(): boolean {

@@ -4,7 +4,7 @@
  * snapshot whose replay is gone anyway is ended at once rather than finished in vain.
  */
 import { describe, expect, it } from 'vitest';
-import type { Limits } from '../../../../src/core/limits.js';
+import { DEFAULT_TIMING, type Limits } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
@@ -36,9 +36,10 @@ describe('a full resync while writes go on', () => {
     expect(frames.flatMap((frame) => (frame.kind === 'operation' ? [frame.sequence] : frame.kind === 'batch' ? frame.entries.map((entry) => entry.sequence) : []))).toEqual([3, 4, 5]);
   });
 
-  it('ends a snapshot whose replay the log could not keep, without waiting for its scan', () => {
+  it('ends a stalled snapshot whose replay the log could not keep, without waiting for its scan', () => {
     const { primary } = snapshotInFlight({ logEntriesMax: 2, pendingWritesMax: 2, logBytesMax: 1, replicaBacklogBytesMax: 1 });
-    for (const path of ['c', 'd', 'e']) primary.submitWrite(set(path, 'v'), T0);
+    // No ACK for pacingStallMs: writes no longer wait for it (pacing.test.ts).
+    for (const path of ['c', 'd', 'e']) primary.submitWrite(set(path, 'v'), T0 + DEFAULT_TIMING.pacingStallMs);
     expect(closeCodes(drain(primary))).toEqual(['1:log_overrun']);
   });
 

@@ -1,10 +1,10 @@
 /**
  * How a primary streams its log to a secondary: batches bounded by entries and by bytes, the
- * outbound budget to the byte, and a secondary the log has left behind closed with log_overrun.
+ * outbound budget to the byte, and a stalled secondary the log has left behind closed with log_overrun.
  */
 import { describe, expect, it } from 'vitest';
 import { operationWireBytesMax } from '../../../../src/core/codec/index.js';
-import type { Limits } from '../../../../src/core/limits.js';
+import { DEFAULT_TIMING, type Limits } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, T0 } from '../../../support/machine.js';
@@ -59,11 +59,13 @@ describe('streaming to a secondary', () => {
     expect(sent()).toBe(before + 1);
   });
 
-  it('closes a secondary that fell behind what the log keeps for it', () => {
+  it('closes a stalled secondary that fell behind what the log keeps for it', () => {
     const primary = ready({ limits: { ...SMALL_FRAMES, outboundBudgetBytes: 8_192, logEntriesMax: 2, pendingWritesMax: 2, logBytesMax: 1, replicaBacklogBytesMax: 1 } });
     connect(primary, 1);
     sync(primary, 1, primary.replicationId, 1);
-    const outputs = [1, 2, 3, 4, 5].flatMap((i) => write(primary, set(`k${i}`, 'v'))); // the first fills the budget
+    // No ACK for pacingStallMs: writes no longer wait for it (pacing.test.ts).
+    const stalledMs = T0 + DEFAULT_TIMING.pacingStallMs;
+    const outputs = [1, 2, 3, 4, 5].flatMap((i) => write(primary, set(`k${i}`, 'v'), stalledMs)); // the first fills the budget
     expect(closeCodes(outputs)).toEqual(['1:log_overrun']);
   });
 });

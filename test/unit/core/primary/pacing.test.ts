@@ -1,0 +1,86 @@
+/**
+ * Write pacing: a secondary whose acknowledgements keep moving is never cut off by the log's
+ * backlog bound; the primary refuses the write that would cut it off (BacklogFullError), which
+ * the runtime holds and submits again. One silent for pacingStallMs no longer holds writes back.
+ */
+import { describe, expect, it } from 'vitest';
+import { BacklogFullError } from '../../../../src/core/errors.js';
+import { DEFAULT_TIMING } from '../../../../src/core/limits.js';
+import type { Primary } from '../../../../src/core/primary/primary.js';
+import { set } from '../../../support/ops.js';
+import type { Output } from '../../../../src/core/output.js';
+import { bytesOf, drain, ofKind, T0 } from '../../../support/machine.js';
+import { closeCodes, complete, connect, ready, sync, write } from '../../../support/primary.js';
+
+/** Frames of at most 8 KiB, a budget that the SYNC_RESPONSE leaves no room in for a batch, and a log that keeps nothing beyond what a secondary needs. */
+const LIMITS = {
+  valueBytesMax: 1_024,
+  batchBytesMax: 4_096,
+  snapshotChunkBytesMax: 4_096,
+  frameBytesMax: 8_192,
+  outboundBudgetBytes: 8_192,
+  logEntriesMax: 4,
+  pendingWritesMax: 4,
+  logBytesMax: 1,
+  replicaBacklogBytesMax: 1,
+};
+const STALL_MS = DEFAULT_TIMING.pacingStallMs;
+
+/** A streaming secondary on connection 1 that has acknowledged nothing, so was sent nothing of write 1, which the log keeps for it. */
+function streamingWithFullBudget(): Primary {
+  const primary = ready({ limits: LIMITS });
+  connect(primary, 1);
+  sync(primary, 1, primary.replicationId, 1);
+  write(primary, set('k1', 'v'));
+  return primary;
+}
+
+/** The secondary, which had acknowledged nothing, acknowledges every byte sent so far (its unacknowledged bytes are all of them). */
+function ackEverything(primary: Primary, nowMs: number): Output[] {
+  const bytesReceived = primary.getStats(nowMs).replicas[0]?.queueSize ?? 0;
+  primary.handleBytes(1, bytesOf({ kind: 'ack', timestampMs: nowMs, receivedSequence: 0, appliedSequence: 0, durableSequence: 0, bytesReceived }), nowMs);
+  return complete(primary, drain(primary));
+}
+
+describe('write pacing', () => {
+  it('refuses the write that would cut off a secondary that is keeping up, and keeps its link', () => {
+    const primary = streamingWithFullBudget();
+    expect(() => primary.submitWrite(set('k2', 'v'), T0 + STALL_MS - 1)).toThrow(BacklogFullError);
+    expect(closeCodes(drain(primary))).toEqual([]);
+    expect(primary.getStats(T0).sequenceNumber).toBe(1);
+  });
+
+  it('takes writes again once the secondary acknowledged and was sent what it needed', () => {
+    const primary = streamingWithFullBudget();
+    expect(() => primary.submitWrite(set('k2', 'v'), T0 + 10)).toThrow(BacklogFullError);
+    expect(ofKind(ackEverything(primary, T0 + 20), 'transmit')).not.toEqual([]); // write 1 went out
+    expect(closeCodes(write(primary, set('k2', 'v'), T0 + 30))).toEqual([]);
+    expect(primary.getStats(T0 + 30).sequenceNumber).toBe(2);
+  });
+
+  it('lets a stalled secondary go: writes go on after pacingStallMs without an ACK, and the backlog bound cuts it off', () => {
+    const primary = streamingWithFullBudget();
+    expect(() => primary.submitWrite(set('k2', 'v'), T0 + STALL_MS - 1)).toThrow(BacklogFullError);
+    expect(closeCodes(write(primary, set('k2', 'v'), T0 + STALL_MS))).toEqual(['1:log_overrun']);
+  });
+
+  it('wakes when a secondary holding writes back would count as stalled, so that held writes go on', () => {
+    const primary = streamingWithFullBudget();
+    expect(primary.nextWakeMs()).toBeLessThanOrEqual(T0 + STALL_MS);
+  });
+
+  it('holds writes back for a full resync whose replay fills the backlog, until the snapshot is sent', () => {
+    const primary = ready({ limits: LIMITS });
+    write(primary, set('a', '1'));
+    connect(primary, 1);
+    primary.handleBytes(1, bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId: null, fromSequence: 1 }), T0);
+    const [scan] = ofKind(drain(primary), 'storage');
+    primary.submitWrite(set('b', '2'), T0);
+    const applies = drain(primary);
+    expect(() => primary.submitWrite(set('c', '3'), T0 + 10)).toThrow(BacklogFullError);
+    primary.handleStorageDone(scan?.requestId ?? 0, { kind: 'scanned', entries: [set('a', '1')], done: true }, T0 + 20);
+    expect(closeCodes(complete(primary, [...applies, ...drain(primary)]))).toEqual([]);
+    ackEverything(primary, T0 + 30);
+    expect(closeCodes(write(primary, set('c', '3'), T0 + 40))).toEqual([]);
+  });
+});
