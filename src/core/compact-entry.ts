@@ -1,7 +1,7 @@
 import { DEFAULT_CONTEXT } from './api-operations.js';
 import { assert } from './assert.js';
 import { bytesToText as byteText, textToBytes } from './byte-text.js';
-import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX, VIEW_SLACK_SHARE } from './limits.js';
+import { ARENA_VALUE_BYTES_MAX, COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX, VIEW_SLACK_SHARE } from './limits.js';
 import { NO_TAGS, type SetOperation } from './operation.js';
 import type { ValueArena } from './value-arena.js';
 
@@ -51,8 +51,8 @@ export class SharedNames {
 }
 
 export function storeEntry(entry: SetOperation, names: SharedNames, arena: ValueArena): StoredEntry {
+  if (isPlain(entry)) return entry.value.length <= ARENA_VALUE_BYTES_MAX ? arena.store(entry.path, entry.value) : ownBytes(entry.value);
   const small = entry.value.length <= COMPACT_VALUE_BYTES_MAX;
-  if (isPlain(entry)) return small ? arena.store(entry.path, entry.value) : ownBytes(entry.value);
   const value = small ? bytesToText(entry.value) : ownBytes(entry.value);
   return {
     key: entry.key === entry.path ? null : entry.key,
@@ -70,6 +70,7 @@ export function storeEntry(entry: SetOperation, names: SharedNames, arena: Value
  * gave it changed the node's data, and its secondaries no longer held the same).
  */
 export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
+  if (typeof stored === 'number') return plainEntry(path, arena.load(stored));
   const entry = peekEntry(path, stored, arena);
   return holdsBytes(stored) ? { ...entry, value: entry.value.slice() } : entry;
 }
@@ -80,9 +81,7 @@ export function loadEntry(path: string, stored: StoredEntry, arena: ValueArena):
  * their size would cost what loading them does.
  */
 export function peekEntry(path: string, stored: StoredEntry, arena: ValueArena): SetOperation {
-  if (isPlainValue(stored)) {
-    return { type: 'SET', path, key: path, value: typeof stored === 'number' ? arena.load(stored) : stored, db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
-  }
+  if (isPlainValue(stored)) return plainEntry(path, typeof stored === 'number' ? arena.peek(stored) : stored);
   return {
     type: 'SET',
     path,
@@ -93,6 +92,10 @@ export function peekEntry(path: string, stored: StoredEntry, arena: ValueArena):
     tags: stored.tags,
     expiresAtMs: stored.expiresAtMs,
   };
+}
+
+function plainEntry(path: string, value: Uint8Array): SetOperation {
+  return { type: 'SET', path, key: path, value, db: DEFAULT_CONTEXT.db, namespace: DEFAULT_CONTEXT.namespace, tags: NO_TAGS, expiresAtMs: null };
 }
 
 /** A large value, kept as bytes rather than as text or in the arena. */

@@ -165,6 +165,13 @@ export const VIEW_SLACK_SHARE = 1 / 8;
 export const ARENA_CHUNK_BYTES_MIN = 4 * 1_024;
 export const ARENA_CHUNK_BYTES_MAX = 256 * 1_024;
 /**
+ * The largest value of a plain entry kept in the arena: what its two-byte length can say. Kept
+ * as an ArrayBuffer each, values of 10 KiB cost a secondary an allocation, a page fault or more
+ * and a finalisation each, and their external memory set off a full collection every few tens of
+ * MiB, which marked every one of them (`npm run bench -- --value-bytes 10240`).
+ */
+export const ARENA_VALUE_BYTES_MAX = 0xffff;
+/**
  * Distinct dbs, namespaces and tags a keyspace shares one copy of. Beyond it a name is kept as
  * it came: memory, not meaning, depends on it.
  */

@@ -1,7 +1,7 @@
 import { assert } from './assert.js';
-import { ARENA_CHUNK_BYTES_MAX, ARENA_CHUNK_BYTES_MIN, COMPACT_VALUE_BYTES_MAX } from './limits.js';
+import { ARENA_CHUNK_BYTES_MAX, ARENA_CHUNK_BYTES_MIN, ARENA_VALUE_BYTES_MAX } from './limits.js';
 
-/** Each value's length before its bytes, two bytes little-endian: a value here is at most COMPACT_VALUE_BYTES_MAX. */
+/** Each value's length before its bytes, two bytes little-endian: a value here is at most ARENA_VALUE_BYTES_MAX. */
 const LENGTH_BYTES = 2;
 
 /**
@@ -56,7 +56,7 @@ export class ValueArena {
   }
 
   store(path: string, value: Uint8Array): number {
-    assert(value.length <= COMPACT_VALUE_BYTES_MAX, 'only small values go in the arena');
+    assert(value.length <= ARENA_VALUE_BYTES_MAX, 'only values up to ARENA_VALUE_BYTES_MAX go in the arena');
     const footprint = footprintOf(path, value.length);
     const chunk = this.roomFor(footprint);
     const offset = this.used;
@@ -74,6 +74,11 @@ export class ValueArena {
   /** A copy of the value's bytes. */
   load(location: number): Uint8Array {
     return this.view(location).slice();
+  }
+
+  /** The value's bytes in their chunk: for a reader that only looks at them, at once (a later store or relocation may reuse them). */
+  peek(location: number): Uint8Array {
+    return this.view(location);
   }
 
   /** The value of `path` at `location` is no entry's any more. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTEXT } from '../../../src/core/api-operations.js';
-import { loadEntry, SharedNames, storedScope, storedTags, storeEntry } from '../../../src/core/compact-entry.js';
-import { COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from '../../../src/core/limits.js';
+import { loadEntry, peekEntry, SharedNames, storedScope, storedTags, storeEntry } from '../../../src/core/compact-entry.js';
+import { ARENA_VALUE_BYTES_MAX, COMPACT_VALUE_BYTES_MAX, SHARED_NAMES_MAX } from '../../../src/core/limits.js';
 import type { SetOperation } from '../../../src/core/operation.js';
 import { ValueArena } from '../../../src/core/value-arena.js';
 
@@ -42,9 +42,18 @@ describe('stored entries', () => {
     }), { numRuns: 1_000 });
   });
 
-  it('keep a plain entry as its value alone: its location in the arena when small, bytes when large', () => {
-    expect(typeof storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX)), new SharedNames(), new ValueArena())).toBe('number');
-    expect(storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX + 1)), new SharedNames(), new ValueArena())).toBeInstanceOf(Uint8Array);
+  it('keep a plain entry as its value alone: its location in the arena up to ARENA_VALUE_BYTES_MAX, bytes when larger', () => {
+    expect(typeof storeEntry(plain('p', new Uint8Array(COMPACT_VALUE_BYTES_MAX + 1)), new SharedNames(), new ValueArena())).toBe('number');
+    expect(typeof storeEntry(plain('p', new Uint8Array(ARENA_VALUE_BYTES_MAX)), new SharedNames(), new ValueArena())).toBe('number');
+    expect(storeEntry(plain('p', new Uint8Array(ARENA_VALUE_BYTES_MAX + 1)), new SharedNames(), new ValueArena())).toBeInstanceOf(Uint8Array);
+  });
+
+  it('read an arena value of 10 KiB back whole, and a peek of it as the keyspace holds it', () => {
+    const arena = new ValueArena();
+    const value = Uint8Array.from({ length: 10 * 1024 }, (_, index) => index % 251);
+    const stored = storeEntry(plain('p', value), new SharedNames(), arena);
+    expect(loadEntry('p', stored, arena).value).toEqual(value);
+    expect(peekEntry('p', stored, arena)).toEqual(loadEntry('p', stored, arena));
   });
 
   it('keep a key equal to its path once, and every other field of an entry that is not plain', () => {
