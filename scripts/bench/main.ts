@@ -5,13 +5,14 @@
  * median of the rounds. A benchmark to read, not a test: nothing here passes or fails.
  *
  *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
- *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--json FILE] [--smoke]
+ *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N] [--json FILE] [--smoke]
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * NADB_BENCH_MEMORY_TRACE=1 prints where each node's memory is as its RSS grows (memory-trace.ts);
  * NADB_BENCH_SECONDARY_FLAGS='--flag …' starts our secondaries with those node flags.
  * NADB_BENCH_LOG_LEVEL=info makes our nodes log (connections, resyncs, closes and why).
  * --value-bytes N sets the size of the burst's and the steady phase's values (default 100).
+ * --pause-secondary-ms N stops the last secondary (SIGSTOP) for N ms, 500 ms into the burst, on both systems.
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
  * bench-results/) holds the plan, the machine, every round's figures and the medians.
  */
@@ -40,7 +41,7 @@ const SMOKE_PLAN: Partial<BenchPlan> = {
 };
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
-                     [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--json FILE] [--smoke]`;
+                     [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N] [--json FILE] [--smoke]`;
 /** A command line it cannot run, as sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;
 
@@ -79,6 +80,7 @@ function settingsOf(argv: readonly string[]): Settings {
       systems: { type: 'string' },
       'steady-rate': { type: 'string' },
       'value-bytes': { type: 'string' },
+      'pause-secondary-ms': { type: 'string' },
       json: { type: 'string' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -100,6 +102,7 @@ function settingsOf(argv: readonly string[]): Settings {
     secondaries: positive('secondaries', values.secondaries, base.secondaries),
     steadyRatePerS: positive('steady-rate', values['steady-rate'], base.steadyRatePerS),
     valueBytes: positive('value-bytes', values['value-bytes'], base.valueBytes),
+    pauseSecondaryMs: positive('pause-secondary-ms', values['pause-secondary-ms'], base.pauseSecondaryMs),
     storage,
     resyncKeys: values['resync-keys'] === undefined ? base.resyncKeys : values['resync-keys'].split(',').map((text) => positive('resync-keys', text, 0)),
   };
@@ -148,6 +151,7 @@ function rows(plan: BenchPlan): Row[] {
     { name: `${formatBytes(plan.bigValueBytes)} value, write → applied on every secondary, ms`, of: round((f) => f.bigValueMs), digits: 0 },
     { name: `replication stream bytes per ${plan.valueBytes} B write, per secondary`, of: round((f) => f.wireBytesPerOp), digits: 0 },
     { name: 'full resyncs during the burst', of: round((f) => f.burstFullResyncs), digits: 0 },
+    ...(plan.pauseSecondaryMs > 0 ? [{ name: `longest wait between two writes completing, ms (a secondary stopped for ${plan.pauseSecondaryMs} ms)`, of: round((f) => f.writeStallMaxMs), digits: 0 }] : []),
     { name: 'peak RSS of the primary, MiB', of: round((f) => f.primaryRssMiB), digits: 0 },
     { name: 'peak RSS of a secondary, MiB', of: round((f) => f.secondaryRssMiB), digits: 0 },
     ...plan.resyncKeys.map(resyncRow),

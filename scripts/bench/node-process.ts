@@ -12,12 +12,13 @@ import type { LogLevel } from '../../src/runtime/logger.js';
 import { epochMs, lagFigures, type LagFigures } from './figures.js';
 import { GcPauses } from './gc-pauses.js';
 import { STEADY_SLOW_MS, type SlowWrite } from './lag-causes.js';
+import { StallMeter } from './pause.js';
 import { traceMemory } from './memory-trace.js';
 
 export type NodeConfig = { readonly role: 'primary'; readonly storage: string } | { readonly role: 'secondary'; readonly storage: string; readonly primaryPort: number };
 
 export type Task =
-  | { readonly kind: 'burst'; readonly writes: number; readonly valueBytes: number; readonly window: number; readonly replicas: number }
+  | { readonly kind: 'burst'; readonly writes: number; readonly valueBytes: number; readonly window: number; readonly replicas: number; readonly measureStall: boolean }
   | { readonly kind: 'steady'; readonly ratePerS: number; readonly durationMs: number; readonly valueBytes: number; readonly replicas: number }
   | { readonly kind: 'big'; readonly valueBytes: number; readonly rounds: number; readonly replicas: number }
   | { readonly kind: 'load'; readonly keys: number; readonly valueBytes: number; readonly window: number }
@@ -40,6 +41,7 @@ export interface BurstFigures {
   readonly lag: LagFigures;
   readonly wireBytesPerOp: number;
   readonly fullResyncs: number;
+  readonly writeStallMaxMs: number;
 }
 
 export type NodeMessage =
@@ -58,11 +60,14 @@ function send(message: NodeMessage): void {
   process.send?.(message);
 }
 
-/** Runs `write(i)` for i from 0 to count − 1 with at most `window` of them in flight. */
-async function windowed(count: number, window: number, write: (i: number) => Promise<void>): Promise<void> {
+/** Runs `write(i)` for i from 0 to count − 1 with at most `window` of them in flight, telling `stall` of each completion. */
+async function windowed(count: number, window: number, write: (i: number) => Promise<void>, stall: StallMeter | null = null): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < count) await write(next++);
+    while (next < count) {
+      await write(next++);
+      stall?.completed();
+    }
   };
   await Promise.all(Array.from({ length: Math.min(window, count) }, lane));
 }
@@ -162,12 +167,13 @@ async function burst(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'b
   const bytesBefore = wireBytes(primary);
   const resyncsBefore = fullResyncs(primary);
   const startMs = epochMs();
-  await windowed(task.writes, task.window, (i) => trackedWrite(primary, tracker, `burst/${i}`, value));
+  const stall = task.measureStall ? new StallMeter() : null;
+  await windowed(task.writes, task.window, (i) => trackedWrite(primary, tracker, `burst/${i}`, value), stall);
   const primaryDoneMs = epochMs();
   const replicatedMs = await tracker.until(first + task.writes - 1);
   tracker.stop();
   const wireBytesPerOp = (wireBytes(primary) - bytesBefore) / task.writes / task.replicas;
-  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: fullResyncs(primary) - resyncsBefore };
+  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: fullResyncs(primary) - resyncsBefore, writeStallMaxMs: stall?.longestGapMs ?? Number.NaN };
 }
 
 /**

@@ -10,6 +10,7 @@ import { median } from './figures.js';
 import type { GcPause } from './gc-pauses.js';
 import { lagCauses, STEADY_SLOW_MS, type LagCauses } from './lag-causes.js';
 import type { BurstFigures, NodeConfig, NodeMessage, SteadyFigures, Task } from './node-process.js';
+import { pauseMidway } from './pause.js';
 import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';
 import type { BenchPlan, RoundFigures, ResyncFigures } from './plan.js';
 
@@ -151,10 +152,10 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
   const [primary] = nodes;
   try {
     if (primary === undefined) throw new Error('no primary');
-    const burstTask: Task = { kind: 'burst', writes: plan.writes, valueBytes: plan.valueBytes, window: plan.window, replicas: plan.secondaries };
+    const burstTask: Task = { kind: 'burst', writes: plan.writes, valueBytes: plan.valueBytes, window: plan.window, replicas: plan.secondaries, measureStall: plan.pauseSecondaryMs > 0 };
     let burst: BurstFigures | undefined;
     const cpuMicros = await cpuDuring(nodes.map((node) => node.pid), async () => {
-      burst = await primary.run<BurstFigures>(burstTask);
+      [burst] = await Promise.all([primary.run<BurstFigures>(burstTask), pauseMidway(nodes.at(-1)?.pid ?? 0, plan.pauseSecondaryMs)]);
     });
     if (burst === undefined) throw new Error('no burst figures');
     const rssMiB = nodes.map((node) => peakRssMiB(node.pid));
@@ -171,6 +172,7 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
       bigValueMs: median(bigMs),
       wireBytesPerOp: burst.wireBytesPerOp,
       burstFullResyncs: burst.fullResyncs,
+      writeStallMaxMs: burst.writeStallMaxMs,
       primaryRssMiB: rssMiB[0] ?? Number.NaN,
       secondaryRssMiB: Math.max(...rssMiB.slice(1)),
     };

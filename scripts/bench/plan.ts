@@ -17,6 +17,8 @@ export interface BenchPlan {
   readonly resyncKeys: readonly number[];
   /** Where ours' nodes keep their data; Redis' own replication always runs with persistence off. */
   readonly storage: 'memory' | 'fs' | 'aof' | 'redis';
+  /** The last secondary is stopped (SIGSTOP) this long during the burst, PAUSE_AFTER_MS into it; 0: never. */
+  readonly pauseSecondaryMs: number;
 }
 
 export const DEFAULT_PLAN: BenchPlan = {
@@ -31,6 +33,7 @@ export const DEFAULT_PLAN: BenchPlan = {
   bigRounds: 5,
   resyncKeys: [200_000, 500_000, 1_000_000],
   storage: 'memory',
+  pauseSecondaryMs: 0,
 };
 
 /** The figures of one round of one system. */
@@ -53,6 +56,8 @@ export interface RoundFigures {
   readonly wireBytesPerOp: number;
   /** Full resyncs the primary began during the burst: a secondary that fell out of its backlog. */
   readonly burstFullResyncs: number;
+  /** With a paused secondary: the longest time between two writes completing during the burst (NaN: not measured). */
+  readonly writeStallMaxMs: number;
   readonly primaryRssMiB: number;
   readonly secondaryRssMiB: number;
 }

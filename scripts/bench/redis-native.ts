@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { epochMs, lagFigures, median, type LagFigures } from './figures.js';
+import { pauseMidway, StallMeter } from './pause.js';
 import type { BenchPlan, ResyncFigures, RoundFigures } from './plan.js';
 import { cpuDuring, cpuPerWrite, peakRssMiB } from './proc-stats.js';
 import { encodeCommand, RespClient } from './resp-client.js';
@@ -152,13 +153,17 @@ class OffsetTracker {
  * Sends `count` SETs through one connection with at most `window` unanswered, batching the
  * writes that replies free within one turn of the event loop; resolves when the last is answered.
  */
-function windowedSets(client: RespClient, options: { count: number; window: number; key: (i: number) => string; value: Uint8Array; onSent?: (bytes: number, atMs: number) => void }): Promise<number> {
+function windowedSets(
+  client: RespClient,
+  options: { count: number; window: number; key: (i: number) => string; value: Uint8Array; onSent?: (bytes: number, atMs: number) => void; stall?: StallMeter },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = 0;
     let flushScheduled = false;
     const onReply = (reply: unknown): void => {
       if (reply instanceof Error) return reject(reply);
+      options.stall?.completed();
       answered += 1;
       if (answered === options.count) return resolve(epochMs());
       if (!flushScheduled) {
@@ -198,22 +203,27 @@ async function startCluster(replicaCount: number): Promise<{ primary: Node; repl
   }
 }
 
-async function burst(primary: Node, replicas: readonly Node[], plan: BenchPlan): Promise<{ startMs: number; primaryDoneMs: number; replicatedMs: number; lag: LagFigures; wireBytesPerOp: number; fullResyncs: number }> {
+async function burst(primary: Node, replicas: readonly Node[], plan: BenchPlan): Promise<{ startMs: number; primaryDoneMs: number; replicatedMs: number; lag: LagFigures; wireBytesPerOp: number; fullResyncs: number; writeStallMaxMs: number }> {
   const tracker = await OffsetTracker.start(primary, replicas);
   const offsetBefore = await primaryOffset(primary);
   const syncsBefore = await fullSyncs(primary);
   const startMs = epochMs();
-  const primaryDoneMs = await windowedSets(primary.client, {
-    count: plan.writes,
-    window: plan.window,
-    key: (i) => `burst/${i}`,
-    value: randomBytes(plan.valueBytes),
-    onSent: (bytes, atMs) => tracker.submitted(bytes, atMs),
-  });
+  const stall = plan.pauseSecondaryMs > 0 ? new StallMeter() : undefined;
+  const [primaryDoneMs] = await Promise.all([
+    windowedSets(primary.client, {
+      count: plan.writes,
+      window: plan.window,
+      key: (i) => `burst/${i}`,
+      value: randomBytes(plan.valueBytes),
+      onSent: (bytes, atMs) => tracker.submitted(bytes, atMs),
+      stall,
+    }),
+    pauseMidway(replicas.at(-1)?.server.pid() ?? 0, plan.pauseSecondaryMs),
+  ]);
   const replicatedMs = await tracker.until(plan.writes);
   tracker.stop();
   const wireBytesPerOp = ((await primaryOffset(primary)) - offsetBefore) / plan.writes;
-  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: (await fullSyncs(primary)) - syncsBefore };
+  return { startMs, primaryDoneMs, replicatedMs, lag: lagFigures(tracker.lagsMs), wireBytesPerOp, fullResyncs: (await fullSyncs(primary)) - syncsBefore, writeStallMaxMs: stall?.longestGapMs ?? Number.NaN };
 }
 
 /** SETs at `steadyRatePerS`, in ticks, catching up on a late tick rather than drifting. */
@@ -279,6 +289,7 @@ export async function redisRound(plan: BenchPlan): Promise<RoundFigures> {
       bigValueMs: median(bigMs),
       wireBytesPerOp: burstFigures.wireBytesPerOp,
       burstFullResyncs: burstFigures.fullResyncs,
+      writeStallMaxMs: burstFigures.writeStallMaxMs,
       primaryRssMiB: rssMiB[0] ?? Number.NaN,
       secondaryRssMiB: Math.max(...rssMiB.slice(1)),
     };

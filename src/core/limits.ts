@@ -35,7 +35,11 @@ export interface Limits {
   /**
    * Bytes the log may keep beyond logEntriesMax and logBytesMax for connected secondaries still
    * catching up (a full resync's snapshot and replay, a slow stream), like Redis' replica output
-   * buffer limit. A secondary that needs more is closed with log_overrun and resyncs.
+   * buffer limit (256 MB per replica; this is one log for all of them). A stalled secondary that
+   * needs more is closed with log_overrun and resyncs; one that keeps up holds writes back instead.
+   * Counted by the operations' JSON bound, about twice what binary frames carry of small values:
+   * at 64 MiB a secondary stopped for 3 s under 100,000 writes/s of 100 B fell out of the log,
+   * where Redis' replica resumed (`npm run bench -- --writes 400000 --pause-secondary-ms 3000`).
    */
   replicaBacklogBytesMax: number;
   /** Writes accepted by the primary but not yet handed to storage. */
@@ -79,7 +83,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   batchBytesMax: 256 * 1024,
   logEntriesMax: 1_000_000,
   logBytesMax: 16 * 1024 * 1024,
-  replicaBacklogBytesMax: 64 * 1024 * 1024,
+  replicaBacklogBytesMax: 256 * 1024 * 1024,
   pendingWritesMax: 10_000,
   storageRequestEntriesMax: 4_096,
   outboundBudgetBytes: 16 * 1024 * 1024,

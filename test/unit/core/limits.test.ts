@@ -31,9 +31,9 @@ describe('validateLimits', () => {
     expect(() => validateLimits({ ...DEFAULT_LIMITS, frameBytesMax: 0xffff_ffff, outboundBudgetBytes: 0xffff_ffff })).not.toThrow();
   });
 
-  it("keeps the log's default bounds the README states (16 MiB, and 64 MiB more for a connected secondary)", () => {
+  it("keeps the log's default bounds the README states (16 MiB, and 256 MiB more for a connected secondary)", () => {
     expect(DEFAULT_LIMITS.logBytesMax).toBe(16 * 1024 * 1024);
-    expect(DEFAULT_LIMITS.replicaBacklogBytesMax).toBe(64 * 1024 * 1024);
+    expect(DEFAULT_LIMITS.replicaBacklogBytesMax).toBe(256 * 1024 * 1024);
     expect(DEFAULT_LIMITS.logEntriesMax).toBe(1_000_000);
   });
 
