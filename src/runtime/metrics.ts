@@ -4,7 +4,8 @@ import type { PrimaryStats, ReplicaStats } from '../core/primary/stats.js';
 import type { SecondaryStats } from '../core/secondary/stats.js';
 import type { DriverObserver } from './node-driver.js';
 
-export type NodeStats = PrimaryStats | SecondaryStats;
+/** A primary's statistics with the runtime's writes held back for pacing, or a secondary's. */
+export type NodeStats = (PrimaryStats & { readonly heldWrites: number }) | SecondaryStats;
 
 const PREFIX = 'nadb_replication_';
 
@@ -25,6 +26,9 @@ export class NodeMetrics implements DriverObserver {
     this.gauge('applied_sequence', 'The last sequence applied by this node\'s storage.', (stats) => (stats.mode === 'primary' ? stats.appliedSequence : stats.sequenceNumber));
     this.gauge('connected_peers', 'Connected replicas (primary), or 1 while connected to the primary (secondary).', (stats) =>
       stats.mode === 'primary' ? stats.replicaCount : Number(stats.primary.connected),
+    );
+    this.gauge('held_writes', 'Primary: writes held back while a secondary that keeps up needs the log\'s whole backlog (0 on a secondary).', (stats) =>
+      stats.mode === 'primary' ? stats.heldWrites : 0,
     );
     this.gauge('operation_log_size', 'Operations held in the log (a secondary\'s: those it applied, served once promoted).', (stats) => stats.operationLogSize);
     this.gauge('behind_operations', 'Secondary: operations behind the last sequence it knows the primary has (0 on a primary).', (stats) =>

@@ -254,7 +254,7 @@ export class NetworkSyncBackend {
   }
 
   private async startAdmin(admin: AdminConfig): Promise<AdminServer> {
-    const metrics = new NodeMetrics(() => this.role.node.getStats());
+    const metrics = new NodeMetrics(() => this.getReplicationStats());
     this.metrics = metrics;
     this.role.node.observe(metrics);
     const promote = admin.writes ? () => this.promote() : null;

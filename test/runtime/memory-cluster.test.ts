@@ -134,6 +134,7 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     expect(metrics).toMatch(/^nadb_replication_applied_sequence 1$/m);
     expect(metrics).toMatch(/^nadb_replication_lag_operations\{replica_id="replica-[0-9a-f]+"\} 0$/m);
     expect(metrics).toMatch(/^nadb_replication_full_resyncs_total 2$/m);
+    expect(metrics).toMatch(/^nadb_replication_held_writes 0$/m);
     expect(metrics).toMatch(/^nadb_replication_bytes_sent_total [1-9]\d*$/m);
     const secondaryMetrics = await (await fetch(`http://127.0.0.1:${secondary.adminPort}/metrics`)).text();
     expect(secondaryMetrics).toMatch(/^nadb_replication_connected_peers 1$/m);
