@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cursor } from '../../src/core/storage-request.js';
 import type { Operation } from '../../src/core/operation.js';
-import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import type { NetworkSyncBackend, PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { FAST_TIMING, portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp } from './support/nodes.js';
 
@@ -18,6 +18,22 @@ class SlowStorage extends MemoryStorage {
   override async apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
     await sleep(APPLY_DELAY_MS);
     return super.apply(operations, cursor);
+  }
+}
+
+/** Applies nothing while gated: a secondary whose disk hangs, so it acknowledges nothing. */
+class GatedStorage extends MemoryStorage {
+  gated = false;
+  private readonly held: (() => void)[] = [];
+
+  override async apply(operations: readonly Operation[], cursor: Cursor | null): Promise<{ durable: boolean }> {
+    if (this.gated) await new Promise<void>((letThrough) => this.held.push(letThrough));
+    return super.apply(operations, cursor);
+  }
+
+  open(): void {
+    this.gated = false;
+    for (const letThrough of this.held.splice(0)) letThrough();
   }
 }
 
@@ -33,6 +49,8 @@ const LIMITS = {
   replicaBacklogBytesMax: 128 * 1024,
 };
 const WRITES = 3_000;
+/** Beyond vitest's testTimeout (300 s): a write held for a stalled secondary until this would fail the test. */
+const STALLED_TIMEOUT_MS = 3_600_000;
 const IN_FLIGHT = 100;
 
 describe('write pacing over TCP', () => {
@@ -61,6 +79,38 @@ describe('write pacing over TCP', () => {
     if (stats.mode !== 'primary') throw new Error('not a primary');
     expect(stats.sequenceNumber).toBe(WRITES);
     expect(stats.fullResyncs).toBe(1); // its first sync, and no other
+    expect(await storageDifference(primaryStorage, secondaryStorage)).toBeNull();
+  });
+
+  it('a stalled secondary holds writes back for pacingStallMs only: the writes go on, it is cut off, and it resyncs once its disk answers', async () => {
+    const primaryStorage = new MemoryStorage();
+    const secondaryStorage = new GatedStorage();
+    const pacingStallMs = 200;
+    // A replication timeout longer than the tests' hang guard: only the stall rule, not the budget's timeout, lets the writes go on.
+    const primary = await startPrimary(primaryStorage, { limits: LIMITS, timing: { ...FAST_TIMING, replicationTimeoutMs: STALLED_TIMEOUT_MS, pacingStallMs } });
+    open.push(primary);
+    const secondary = await startSecondary(portOf(primary), secondaryStorage, { limits: LIMITS });
+    open.push(secondary);
+    await waitCaughtUp(primary, [secondary]);
+    secondaryStorage.gated = true;
+    const value = randomBytes(1024);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < WRITES) await primary.writeData(`k/${next++}`, value);
+      }),
+    );
+    const stats = (): PrimaryReplicationStats => {
+      const now = primary.getReplicationStats();
+      if (now.mode !== 'primary') throw new Error('not a primary');
+      return now;
+    };
+    // Every write was applied on the primary, though the secondary acknowledged none of them.
+    expect(stats().sequenceNumber).toBe(WRITES);
+    expect(stats().heldWrites).toBe(0);
+    secondaryStorage.open();
+    await waitCaughtUp(primary, [secondary]);
+    expect(stats().fullResyncs).toBeGreaterThanOrEqual(2); // cut off by the backlog bound, back by a full resync
     expect(await storageDifference(primaryStorage, secondaryStorage)).toBeNull();
   });
 });
