@@ -122,18 +122,23 @@ function writePath(
   change: { before: StoredMetadata | null; after: StoredMetadata | null; value: Uint8Array | undefined },
 ): void {
   const { before, after, value } = change;
-  for (const tag of before?.tags ?? []) if (!after?.tags.includes(tag)) writes.srem(keys.tag(tag), path);
+  for (const tag of before?.tags ?? []) if (!after?.tags.includes(tag)) writes.sremOf(keys.tag(tag), path);
   const dataKey = keys.data(path);
+  // A path is written once per batch, so its index entries go grouped (checked-writes.ts); the
+  // expiry index holds only paths with an expiry, so one that had none has nothing to remove there.
+  const expired = before?.expiresAtMs !== null && before?.expiresAtMs !== undefined;
   if (after === null) {
-    if (before !== null) writes.del(dataKey).hdel(keys.entries, path).zrem(keys.paths, path).zrem(keys.ttl, path);
+    if (before === null) return;
+    writes.del(dataKey).hdelOf(keys.entries, path).zremOf(keys.paths, path);
+    if (expired) writes.zremOf(keys.ttl, path);
     return;
   }
   // The data key never gets a Redis TTL: see "Expiry" in redis.ts. The ZSET only indexes expiries.
   if (value !== undefined) writes.set(dataKey, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  if (after.expiresAtMs === null) writes.zrem(keys.ttl, path);
-  else writes.zadd(keys.ttl, after.expiresAtMs, path);
-  writes.hset(keys.entries, path, encodeMetadata(after)).zadd(keys.paths, 0, path);
-  for (const tag of after.tags) writes.sadd(keys.tag(tag), path);
+  if (after.expiresAtMs !== null) writes.zaddOf(keys.ttl, after.expiresAtMs, path);
+  else if (expired) writes.zremOf(keys.ttl, path);
+  writes.hsetOf(keys.entries, path, encodeMetadata(after)).zaddOf(keys.paths, 0, path);
+  for (const tag of after.tags) writes.saddOf(keys.tag(tag), path);
 }
 
 /** The original's HASH for (db, namespace, key): the entry last SET with them, while it stands. */

@@ -1,5 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import { assert } from '../../core/assert.js';
+import { GROUPED_MEMBERS_MAX } from './limits.js';
 import { packCommands } from './packed-commands.js';
 
 /** The Redis type a key must have (or be absent) for a command to succeed on it; SET and DEL take any. */
@@ -44,6 +45,8 @@ end
 export class CheckedWrites {
   private readonly types = new Map<string, KeyType>();
   private readonly commands: Argument[] = [];
+  /** By command name and key: the arguments of each field or member, sent as few commands of many. */
+  private readonly grouped = new Map<string, { readonly name: string; readonly key: string; readonly perMember: number; readonly args: Argument[] }>();
 
   set(key: string, value: string | Buffer): this {
     return this.add('SET', null, key, value);
@@ -57,40 +60,72 @@ export class CheckedWrites {
     return this.add('HSET', 'hash', key, ...fieldsAndValues);
   }
 
-  hdel(key: string, field: string): this {
-    return this.add('HDEL', 'hash', key, field);
+  /**
+   * The grouped forms, for a field or member that no other command of the batch touches (an
+   * index's entry for a path, written once per batch): they go as a few commands of many, after the
+   * others, in the order they came.
+   */
+  hsetOf(key: string, field: string, value: string): this {
+    return this.group('HSET', 'hash', key, [field, value]);
   }
 
-  sadd(key: string, member: string): this {
-    return this.add('SADD', 'set', key, member);
+  hdelOf(key: string, field: string): this {
+    return this.group('HDEL', 'hash', key, [field]);
   }
 
-  srem(key: string, member: string): this {
-    return this.add('SREM', 'set', key, member);
+  zaddOf(key: string, score: number, member: string): this {
+    return this.group('ZADD', 'zset', key, [String(score), member]);
   }
 
-  zadd(key: string, score: number, member: string): this {
-    return this.add('ZADD', 'zset', key, String(score), member);
+  zremOf(key: string, member: string): this {
+    return this.group('ZREM', 'zset', key, [member]);
   }
 
-  zrem(key: string, member: string): this {
-    return this.add('ZREM', 'zset', key, member);
+  saddOf(key: string, member: string): this {
+    return this.group('SADD', 'set', key, [member]);
+  }
+
+  sremOf(key: string, member: string): this {
+    return this.group('SREM', 'set', key, [member]);
   }
 
   /** Queues the script on `transaction`: one command, whose reply is null. */
   queue(transaction: ChainableCommander): void {
+    this.addGrouped();
     const keys = [...this.types.keys()];
     const typesAfterKeys: Argument[] = [...keys, ...this.types.values()];
     // One array, never spread into the call: a large batch has more arguments than a call's stack holds.
     transaction.eval(CHECKED_WRITES, keys.length, typesAfterKeys.concat(packCommands(this.commands)));
   }
 
-  private add(name: string, type: KeyType | null, key: string, ...args: Argument[]): this {
-    if (type !== null) {
-      // Each key of the layout has one type: a key used as two is a bug here, not in the server.
-      assert((this.types.get(key) ?? type) === type, `${key} written as a ${this.types.get(key)} and a ${type}`);
-      this.types.set(key, type);
+  private group(name: string, type: KeyType, key: string, memberArgs: Argument[]): this {
+    this.checkType(key, type);
+    const id = `${name} ${key}`;
+    let group = this.grouped.get(id);
+    if (group === undefined) {
+      group = { name, key, perMember: memberArgs.length, args: [] };
+      this.grouped.set(id, group);
     }
+    group.args.push(...memberArgs);
+    return this;
+  }
+
+  private addGrouped(): void {
+    for (const { name, key, perMember, args } of this.grouped.values()) {
+      const step = perMember * GROUPED_MEMBERS_MAX;
+      for (let at = 0; at < args.length; at += step) this.commands.push(name, String(Math.min(step, args.length - at) + 1), key, ...args.slice(at, at + step));
+    }
+    this.grouped.clear();
+  }
+
+  private checkType(key: string, type: KeyType): void {
+    // Each key of the layout has one type: a key used as two is a bug here, not in the server.
+    assert((this.types.get(key) ?? type) === type, `${key} written as a ${this.types.get(key)} and a ${type}`);
+    this.types.set(key, type);
+  }
+
+  private add(name: string, type: KeyType | null, key: string, ...args: Argument[]): this {
+    if (type !== null) this.checkType(key, type);
     this.commands.push(name, String(args.length + 1), key, ...args);
     return this;
   }

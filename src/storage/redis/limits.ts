@@ -16,3 +16,10 @@ export const ABORTED_BATCH_ATTEMPTS_MAX = 100;
  * takes at most proto-max-bulk-len (512 MB by default) in one argument.
  */
 export const PACKED_COMMANDS_BYTES_MAX = 64 * 1024 * 1024;
+
+/**
+ * Fields or members one grouped command of a batch's script carries (checked-writes.ts): a batch's
+ * index writes go as a few HSET, HDEL, ZADD and ZREM of many, where a command each cost Redis about
+ * as much again in the script as the command itself; Lua's unpack takes at most about 8,000 values.
+ */
+export const GROUPED_MEMBERS_MAX = 1_000;
