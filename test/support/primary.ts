@@ -16,14 +16,14 @@ export function ready(options: Partial<PrimaryOptions> = {}, existing: Entry[] =
   return primary;
 }
 
-/** Completes every storage request in outputs, the way a FIFO storage would; returns all outputs. */
-export function complete(primary: Primary, outputs: Output[], scanned: Entry[] = []): Output[] {
+/** Completes every storage request in outputs, the way a FIFO storage would, at `nowMs`; returns all outputs. */
+export function complete(primary: Primary, outputs: Output[], scanned: Entry[] = [], nowMs = T0): Output[] {
   const all = [...outputs];
   for (let i = 0; i < all.length; i += 1) {
     const output = all[i];
     if (output?.kind !== 'storage') continue;
     const result = output.request.kind === 'scan' ? { kind: 'scanned' as const, entries: scanned, done: true } : { kind: 'done' as const, durable: true };
-    primary.handleStorageDone(output.requestId, result, T0);
+    primary.handleStorageDone(output.requestId, result, nowMs);
     primary.invariants();
     all.push(...drain(primary));
   }
@@ -66,10 +66,10 @@ export function sync(primary: Primary, connectionId: number, replicationId: stri
   return sentFrames(complete(primary, drain(primary), scanned));
 }
 
-/** Writes op and completes its storage work at once. */
+/** Writes op and completes its storage work at once, at the same time. */
 export function write(primary: Primary, op: Parameters<Primary['submitWrite']>[0], nowMs = T0): Output[] {
   primary.submitWrite(op, nowMs);
-  return complete(primary, drain(primary));
+  return complete(primary, drain(primary), [], nowMs);
 }
 
 /** The codes of the connections the primary asked the driver to close, in order. */

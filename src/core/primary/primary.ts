@@ -788,6 +788,8 @@ export class Primary implements StateMachine {
   private produce(): void {
     // Not a copy: a peer closed here is the one at hand, which a Map's iteration allows (it runs on every poll).
     for (const peer of this.peers.values()) {
+      // Waiting on nothing of its own, it has not stalled: its clock runs from what is sent next.
+      if (peer.unackedBytes === 0) peer.progressMs = this.clockMs;
       if (peer.phase === 'stream') this.streamTo(peer);
       else if (peer.phase === 'snapshot') this.continueSnapshotScan(peer);
     }
@@ -875,7 +877,8 @@ export class Primary implements StateMachine {
     let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
     if (peer.budgetFullSinceMs !== null) wakeMs = Math.min(wakeMs, peer.budgetFullSinceMs + this.timing.replicationTimeoutMs);
     // Writes held back for it go on once it stalls: the driver learns so on a wake.
-    if (this.paces(peer, this.clockMs) && this.log.bytesAfter(neededBy(peer) - 1) > this.limits.logBytesMax) wakeMs = Math.min(wakeMs, peer.progressMs + this.timing.pacingStallMs);
+    const stallsAtMs = peer.progressMs + this.timing.pacingStallMs;
+    if (peer.unackedBytes > 0 && stallsAtMs > this.clockMs && this.log.bytesAfter(neededBy(peer) - 1) > this.limits.logBytesMax) wakeMs = Math.min(wakeMs, stallsAtMs);
     return wakeMs;
   }
 
@@ -950,8 +953,12 @@ export class Primary implements StateMachine {
     return needed;
   }
 
+  /**
+   * One that has acknowledged everything sent waits on this primary (for writes, for its scan), so
+   * it keeps up however long that takes; produce() restarts its clock when it is sent more.
+   */
   private paces(peer: Peer, nowMs: number): boolean {
-    return nowMs - peer.progressMs < this.timing.pacingStallMs;
+    return peer.unackedBytes === 0 || nowMs - peer.progressMs < this.timing.pacingStallMs;
   }
 
   /** When an operation was written; one older than the log counts from the oldest one held. */

@@ -35,11 +35,15 @@ function streamingWithFullBudget(): Primary {
   return primary;
 }
 
-/** The secondary, which had acknowledged nothing, acknowledges every byte sent so far (its unacknowledged bytes are all of them). */
+/** Bytes each primary's secondary on connection 1 has acknowledged so far. */
+const acked = new WeakMap<Primary, number>();
+
+/** The secondary acknowledges every byte sent to it so far, at `nowMs`. */
 function ackEverything(primary: Primary, nowMs: number): Output[] {
-  const bytesReceived = primary.getStats(nowMs).replicas[0]?.queueSize ?? 0;
+  const bytesReceived = (acked.get(primary) ?? 0) + (primary.getStats(nowMs).replicas[0]?.queueSize ?? 0);
+  acked.set(primary, bytesReceived);
   primary.handleBytes(1, bytesOf({ kind: 'ack', timestampMs: nowMs, receivedSequence: 0, appliedSequence: 0, durableSequence: 0, bytesReceived }), nowMs);
-  return complete(primary, drain(primary));
+  return complete(primary, drain(primary), [], nowMs);
 }
 
 describe('write pacing', () => {
@@ -67,6 +71,28 @@ describe('write pacing', () => {
   it('wakes when a secondary holding writes back would count as stalled, so that held writes go on', () => {
     const primary = streamingWithFullBudget();
     expect(primary.nextWakeMs()).toBeLessThanOrEqual(T0 + STALL_MS);
+  });
+
+  it('counts a secondary that had acknowledged everything as keeping up, however long it waited for a write', () => {
+    const primary = streamingWithFullBudget();
+    ackEverything(primary, T0 + 1); // write 1 goes out
+    ackEverything(primary, T0 + 2); // and is acknowledged: nothing is unacknowledged from here on
+    const laterMs = T0 + 10 * STALL_MS;
+    write(primary, set('k2', 'v'), laterMs); // the budget has room: sent at once
+    write(primary, set('k3', 'v'), laterMs); // kept for the secondary, whose budget the write before filled
+    expect(() => primary.submitWrite(set('k4', 'v'), laterMs + 1)).toThrow(BacklogFullError);
+  });
+
+  it('holds writes back for a secondary in a full resync that waits on this primary\'s own scan', () => {
+    const primary = ready({ limits: LIMITS });
+    write(primary, set('a', '1'));
+    connect(primary, 1);
+    primary.handleBytes(1, bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId: null, fromSequence: 1 }), T0);
+    drain(primary); // the scan stays in flight: the secondary has nothing to acknowledge but the SYNC_RESPONSE
+    ackEverything(primary, T0 + 1);
+    primary.submitWrite(set('b', '2'), T0 + 2);
+    drain(primary);
+    expect(() => primary.submitWrite(set('c', '3'), T0 + 10 * STALL_MS)).toThrow(BacklogFullError);
   });
 
   it('holds writes back for a full resync whose replay fills the backlog, until the snapshot is sent', () => {
