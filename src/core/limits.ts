@@ -119,6 +119,13 @@ export interface Timing {
    * writes go on without it, and the backlog bound closes its link as before.
    */
   pacingStallMs: number;
+  /**
+   * A secondary holds writes back only while the oldest operation it needs was written at most
+   * this long ago: pacing carries the writers through a burst at a secondary's pace, not for ever.
+   * Without it one that acknowledged a trickle would hold every writer to that trickle; with it the
+   * slowest pace a secondary can impose is about the backlog's bytes over this time.
+   */
+  pacingLagMsMax: number;
 }
 
 export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
@@ -129,6 +136,7 @@ export const DEFAULT_TIMING: Readonly<Timing> = Object.freeze({
   reconnectBaseMs: 100,
   reconnectCapMs: 30_000,
   pacingStallMs: 1_000,
+  pacingLagMsMax: 30_000,
 });
 
 /** The length prefix: 4 bytes, unsigned, big-endian. */

@@ -876,10 +876,15 @@ export class Primary implements StateMachine {
     }
     let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
     if (peer.budgetFullSinceMs !== null) wakeMs = Math.min(wakeMs, peer.budgetFullSinceMs + this.timing.replicationTimeoutMs);
-    // Writes held back for it go on once it stalls: the driver learns so on a wake.
-    const stallsAtMs = peer.progressMs + this.timing.pacingStallMs;
-    if (peer.unackedBytes > 0 && stallsAtMs > this.clockMs && this.log.bytesAfter(neededBy(peer) - 1) > this.limits.logBytesMax) wakeMs = Math.min(wakeMs, stallsAtMs);
-    return wakeMs;
+    return Math.min(wakeMs, this.pacingWakeMs(peer));
+  }
+
+  /** Writes held back for a peer go on once it stalls or what it needs grows too old: the driver learns so on a wake. */
+  private pacingWakeMs(peer: Peer): number {
+    if (this.log.bytesAfter(neededBy(peer) - 1) <= this.limits.logBytesMax) return Number.POSITIVE_INFINITY;
+    const stallsAtMs = peer.unackedBytes > 0 ? peer.progressMs + this.timing.pacingStallMs : Number.POSITIVE_INFINITY;
+    const wakeMs = Math.min(stallsAtMs, this.pacingEndsMs(peer));
+    return wakeMs > this.clockMs ? wakeMs : Number.POSITIVE_INFINITY;
   }
 
   /** Tells the peer why (best effort), asks the driver to close, and forgets the link. */
@@ -942,7 +947,8 @@ export class Primary implements StateMachine {
 
   /**
    * The oldest sequence a secondary that is keeping up needs (one whose acknowledgements moved
-   * within pacingStallMs): writes wait rather than evict it. Without this, writes faster than a
+   * within pacingStallMs, or that has nothing unacknowledged), unless it was written more than
+   * pacingLagMsMax ago: writes wait rather than evict it. Without this, writes faster than a
    * secondary could apply them cut it off into a full resync, whose replay the next writes cut off
    * again, until the writes stopped (`npm run bench -- --value-bytes 10240`: 4 to 7 full resyncs
    * in a burst of 50,000 writes).
@@ -955,10 +961,18 @@ export class Primary implements StateMachine {
 
   /**
    * One that has acknowledged everything sent waits on this primary (for writes, for its scan), so
-   * it keeps up however long that takes; produce() restarts its clock when it is sent more.
+   * it keeps up however long that takes; produce() restarts its clock when it is sent more. None
+   * holds writes back for what was written more than pacingLagMsMax ago.
    */
   private paces(peer: Peer, nowMs: number): boolean {
+    if (nowMs >= this.pacingEndsMs(peer)) return false;
     return peer.unackedBytes === 0 || nowMs - peer.progressMs < this.timing.pacingStallMs;
+  }
+
+  /** When the oldest operation `peer` needs turns pacingLagMsMax old (Infinity: it needs none held). */
+  private pacingEndsMs(peer: Peer): number {
+    const needed = neededBy(peer);
+    return needed <= this.log.lastSequence ? this.timestampOf(needed) + this.timing.pacingLagMsMax : Number.POSITIVE_INFINITY;
   }
 
   /** When an operation was written; one older than the log counts from the oldest one held. */

@@ -38,6 +38,14 @@ function streamingWithFullBudget(): Primary {
 /** Bytes each primary's secondary on connection 1 has acknowledged so far. */
 const acked = new WeakMap<Primary, number>();
 
+/** The secondary acknowledges `count` more bytes, at `nowMs`. */
+function ackBytes(primary: Primary, count: number, nowMs: number): void {
+  const bytesReceived = (acked.get(primary) ?? 0) + count;
+  acked.set(primary, bytesReceived);
+  primary.handleBytes(1, bytesOf({ kind: 'ack', timestampMs: nowMs, receivedSequence: 0, appliedSequence: 0, durableSequence: 0, bytesReceived }), nowMs);
+  complete(primary, drain(primary), [], nowMs);
+}
+
 /** The secondary acknowledges every byte sent to it so far, at `nowMs`. */
 function ackEverything(primary: Primary, nowMs: number): Output[] {
   const bytesReceived = (acked.get(primary) ?? 0) + (primary.getStats(nowMs).replicas[0]?.queueSize ?? 0);
@@ -66,6 +74,15 @@ describe('write pacing', () => {
     const primary = streamingWithFullBudget();
     expect(() => primary.submitWrite(set('k2', 'v'), T0 + STALL_MS - 1)).toThrow(BacklogFullError);
     expect(closeCodes(write(primary, set('k2', 'v'), T0 + STALL_MS))).toEqual(['1:log_overrun']);
+  });
+
+  it('stops holding writes back for a secondary keeping up once what it needs is pacingLagMsMax old', () => {
+    const primary = streamingWithFullBudget(); // write 1, at T0, kept for the secondary
+    const lagMaxMs = DEFAULT_TIMING.pacingLagMsMax;
+    ackBytes(primary, 1, T0 + lagMaxMs - 2); // a trickle: it keeps acknowledging, its budget stays full
+    expect(() => primary.submitWrite(set('k2', 'v'), T0 + lagMaxMs - 1)).toThrow(BacklogFullError);
+    expect(primary.nextWakeMs()).toBeLessThanOrEqual(T0 + lagMaxMs);
+    expect(closeCodes(write(primary, set('k2', 'v'), T0 + lagMaxMs))).toEqual(['1:log_overrun']);
   });
 
   it('wakes when a secondary holding writes back would count as stalled, so that held writes go on', () => {
