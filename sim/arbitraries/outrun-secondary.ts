@@ -11,7 +11,7 @@ const SLOW_DISK_LATENCY_MEAN_MS = { min: 20, max: 80 };
  * The outrun family: writes faster than one secondary's disk applies them, with a log and a
  * backlog a small part of what is written. Without write pacing the backlog bound cuts that
  * secondary off; its full resync's replay is cut off in turn while the writes go on, so it
- * resyncs again and again (`npm run bench -- --value-bytes 10240` found it: 4 to 7 full
+ * resyncs again and again (`npm run bench -- --value-bytes 10240` found it: 2 to 7 full
  * resyncs in one burst). Liveness: every secondary's first full resync, and no other
  * (`fullResyncsMax`). The primary refuses the writes it holds back; the run counts them refused.
  */

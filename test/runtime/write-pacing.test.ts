@@ -2,7 +2,7 @@
  * Writes faster than a secondary applies them, over loopback TCP: the primary holds them back
  * while that secondary, acknowledging as it goes, needs the log's whole backlog, instead of
  * cutting it off into a full resync whose replay the next writes cut off again. Found by `npm run
- * bench -- --value-bytes 10240`: 4 to 7 full resyncs in one burst of 50,000 writes.
+ * bench -- --value-bytes 10240`: 2 to 7 full resyncs in one burst of 50,000 writes.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -950,7 +950,7 @@ export class Primary implements StateMachine {
    * within pacingStallMs, or that has nothing unacknowledged), unless it was written more than
    * pacingLagMsMax ago: writes wait rather than evict it. Without this, writes faster than a
    * secondary could apply them cut it off into a full resync, whose replay the next writes cut off
-   * again, until the writes stopped (`npm run bench -- --value-bytes 10240`: 4 to 7 full resyncs
+   * again, until the writes stopped (`npm run bench -- --value-bytes 10240`: 2 to 7 full resyncs
    * in a burst of 50,000 writes).
    */
   private pacedFrom(nowMs: number): number {
