@@ -113,10 +113,11 @@ export interface Timing {
   reconnectBaseMs: number;
   reconnectCapMs: number;
   /**
-   * A secondary whose acknowledgements moved within this time paces the primary's writes: when it
-   * needs the log's whole backlog, writes wait for it rather than cut it off into a full resync
-   * (which, while the writes outran it, cut it off again). One silent for longer is stalled: the
-   * writes go on without it, and the backlog bound closes its link as before.
+   * A secondary whose acknowledgements moved within this time, or that has nothing unacknowledged,
+   * paces the primary's writes: when it needs the log's whole backlog, writes wait for it rather
+   * than cut it off into a full resync (which, while the writes outran it, cut it off again). One
+   * silent for longer with bytes unacknowledged is stalled: the writes go on without it, and the
+   * backlog bound closes its link as before.
    */
   pacingStallMs: number;
   /**

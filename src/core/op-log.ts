@@ -117,8 +117,14 @@ export class OperationLog {
    * the bound goes alone, as it always did.
    */
   admits(sizeBytes: number, neededFrom: number): boolean {
+    if (this.fits(sizeBytes)) return true;
     const held = neededFrom === Number.POSITIVE_INFINITY ? 0 : this.bytesAfter(neededFrom - 1);
     return held === 0 || held + sizeBytes <= this.limits.logBytesMax + this.limits.replicaBacklogBytesMax;
+  }
+
+  /** Whether an entry of `sizeBytes` can be appended without the backlog bound evicting anything: then no secondary's need is at stake. */
+  fits(sizeBytes: number): boolean {
+    return this.retainedBytes + sizeBytes <= this.limits.logBytesMax + this.limits.replicaBacklogBytesMax;
   }
 
   /** Encoded bytes of the operations after `sequence` that the log still holds. */

@@ -1,3 +1,4 @@
+import { Fifo } from '../core/codec/fifo.js';
 import { BacklogFullError, LimitExceededError } from '../core/errors.js';
 import type { Operation } from '../core/operation.js';
 import type { ReplicatedWriteOptions } from './replica-waits.js';
@@ -19,19 +20,18 @@ interface HeldWrite {
  * is refused with LimitExceededError.
  */
 export class PacedWrites {
-  private held: (HeldWrite | undefined)[] = [];
-  private head = 0;
+  private readonly held = new Fifo<HeldWrite>();
   private releasing = false;
 
   constructor(private readonly heldMax: number) {}
 
   get waiting(): number {
-    return this.held.length - this.head;
+    return this.held.length;
   }
 
   hold(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
-    if (this.waiting >= this.heldMax) {
-      throw new LimitExceededError(`${this.waiting} writes held while a secondary catches up (pacedWritesMax)`);
+    if (this.held.length >= this.heldMax) {
+      throw new LimitExceededError(`${this.held.length} writes held while a secondary catches up (pacedWritesMax)`);
     }
     return new Promise((resolve, reject) => this.held.push({ op, replicas, resolve, reject }));
   }
@@ -44,41 +44,27 @@ export class PacedWrites {
       this.submitHeld(submit);
     } finally {
       this.releasing = false;
-      if (this.head > 0 && this.head * 2 >= this.held.length) this.compact();
     }
   }
 
   /** None of them will be submitted (the primary closed): each is told. */
   fail(error: Error): void {
-    const held = this.held.slice(this.head);
-    this.held = [];
-    this.head = 0;
-    for (const write of held) write?.reject(error);
+    for (let write = this.held.shift(); write !== undefined; write = this.held.shift()) write.reject(error);
   }
 
   private submitHeld(submit: SubmitWrite): void {
-    for (let write = this.held[this.head]; write !== undefined; write = this.held[this.head]) {
+    for (let write = this.held.peek(); write !== undefined; write = this.held.peek()) {
       let applied: Promise<void>;
       try {
         applied = submit(write.op, write.replicas);
       } catch (error) {
         if (error instanceof BacklogFullError) return;
-        this.take();
+        this.held.shift();
         write.reject(error instanceof Error ? error : new Error(String(error)));
         continue;
       }
-      this.take();
+      this.held.shift();
       applied.then(write.resolve, write.reject);
     }
-  }
-
-  private take(): void {
-    this.held[this.head] = undefined;
-    this.head += 1;
-  }
-
-  private compact(): void {
-    this.held.splice(0, this.head);
-    this.head = 0;
   }
 }

@@ -45,7 +45,11 @@ export class Peer {
   bytesAcked = 0;
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
-  /** When its acknowledgements last took bytes off the budget (its connection's opening before any): what pacing asks. */
+  /**
+   * When its acknowledgements last took bytes off the budget, or it last had nothing
+   * unacknowledged (its connection's opening before either): how long it has been silent, which
+   * pacing asks.
+   */
   progressMs: number;
 
   constructor(

@@ -206,11 +206,11 @@ export class Primary implements StateMachine {
     if (this.expiry.wouldOverflow(op)) {
       throw new LimitExceededError(`${this.expiry.size} expiring keys indexed (expiringKeysMax)`);
     }
-    const pacedFrom = this.pacedFrom(nowMs);
-    if (!this.log.admits(wireBytes, pacedFrom)) {
+    // Which secondaries pace the writes is asked only when the log is full enough to evict for this write.
+    if (!this.log.fits(wireBytes) && !this.log.admits(wireBytes, this.pacedFrom(nowMs))) {
       throw new BacklogFullError(
-        `a secondary keeping up needs the log from sequence ${pacedFrom}, its whole backlog (logBytesMax plus replicaBacklogBytesMax): ` +
-          `the write waits for it rather than cut it off (pacingStallMs)`,
+        `a secondary keeping up needs the log from sequence ${this.pacedFrom(nowMs)}, its whole backlog (logBytesMax plus replicaBacklogBytesMax): ` +
+          `the write waits for it rather than cut it off (pacingStallMs, pacingLagMsMax)`,
       );
     }
     const healthy = this.healthyReplicaCount(nowMs);

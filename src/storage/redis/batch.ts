@@ -126,7 +126,7 @@ function writePath(
   const dataKey = keys.data(path);
   // A path is written once per batch, so its index entries go grouped (checked-writes.ts); the
   // expiry index holds only paths with an expiry, so one that had none has nothing to remove there.
-  const expired = before?.expiresAtMs !== null && before?.expiresAtMs !== undefined;
+  const expired = (before?.expiresAtMs ?? null) !== null;
   if (after === null) {
     if (before === null) return;
     writes.del(dataKey).hdelOf(keys.entries, path).zremOf(keys.paths, path);

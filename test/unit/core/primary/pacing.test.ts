@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BacklogFullError } from '../../../../src/core/errors.js';
-import { DEFAULT_TIMING } from '../../../../src/core/limits.js';
+import { DEFAULT_TIMING, type Timing } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import type { Output } from '../../../../src/core/output.js';
@@ -27,8 +27,8 @@ const LIMITS = {
 const STALL_MS = DEFAULT_TIMING.pacingStallMs;
 
 /** A streaming secondary on connection 1 that has acknowledged nothing, so was sent nothing of write 1, which the log keeps for it. */
-function streamingWithFullBudget(): Primary {
-  const primary = ready({ limits: LIMITS });
+function streamingWithFullBudget(timing: Partial<Timing> = {}): Primary {
+  const primary = ready({ limits: LIMITS, timing });
   connect(primary, 1);
   sync(primary, 1, primary.replicationId, 1);
   write(primary, set('k1', 'v'));
@@ -77,11 +77,12 @@ describe('write pacing', () => {
   });
 
   it('stops holding writes back for a secondary keeping up once what it needs is pacingLagMsMax old', () => {
-    const primary = streamingWithFullBudget(); // write 1, at T0, kept for the secondary
-    const lagMaxMs = DEFAULT_TIMING.pacingLagMsMax;
+    // Under the heartbeat interval, so that no other timer is due first.
+    const lagMaxMs = 3_000;
+    const primary = streamingWithFullBudget({ pacingLagMsMax: lagMaxMs }); // write 1, at T0, kept for the secondary
     ackBytes(primary, 1, T0 + lagMaxMs - 2); // a trickle: it keeps acknowledging, its budget stays full
     expect(() => primary.submitWrite(set('k2', 'v'), T0 + lagMaxMs - 1)).toThrow(BacklogFullError);
-    expect(primary.nextWakeMs()).toBeLessThanOrEqual(T0 + lagMaxMs);
+    expect(primary.nextWakeMs()).toBe(T0 + lagMaxMs); // the held writes go on then
     expect(closeCodes(write(primary, set('k2', 'v'), T0 + lagMaxMs))).toEqual(['1:log_overrun']);
   });
 
