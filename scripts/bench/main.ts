@@ -9,7 +9,7 @@
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * NADB_BENCH_MEMORY_TRACE=1 prints where each node's memory is as its RSS grows (memory-trace.ts);
- * NADB_BENCH_SECONDARY_FLAGS='--flag …' starts our secondaries with those node flags.
+ * NADB_BENCH_SECONDARY_FLAGS='--flag …' starts our secondaries with those node flags, NADB_BENCH_PRIMARY_FLAGS our primary.
  * NADB_BENCH_LOG_LEVEL=info makes our nodes log (connections, resyncs, closes and why).
  * --value-bytes N sets the size of the burst's and the steady phase's values (default 100).
  * --pause-secondary-ms N stops the last secondary (SIGSTOP) for N ms, 500 ms into the burst, on both systems.

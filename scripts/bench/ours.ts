@@ -33,8 +33,13 @@ function bundleNodeProcess(): Promise<unknown> {
  */
 const CPU_PROFILE_DIR = process.env.NADB_BENCH_CPU_PROF;
 let profiled = 0;
-/** NADB_BENCH_SECONDARY_FLAGS='--flag …': node flags for our secondaries (V8's heap sizing, to measure it). */
-const SECONDARY_FLAGS = process.env.NADB_BENCH_SECONDARY_FLAGS?.split(' ').filter((flag) => flag !== '') ?? [];
+/** NADB_BENCH_SECONDARY_FLAGS='--flag …' and NADB_BENCH_PRIMARY_FLAGS: node flags for our nodes (V8's heap sizing, --trace-gc). */
+const SECONDARY_FLAGS = nodeFlags(process.env.NADB_BENCH_SECONDARY_FLAGS);
+const PRIMARY_FLAGS = nodeFlags(process.env.NADB_BENCH_PRIMARY_FLAGS);
+
+function nodeFlags(setting: string | undefined): string[] {
+  return setting?.split(' ').filter((flag) => flag !== '') ?? [];
+}
 
 /** A forked node: tasks in, results out, one at a time. */
 class NodeProcess {
@@ -55,7 +60,7 @@ class NodeProcess {
     // A folder per node: node writes a profile per thread.
     const profiling = CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROFILE_DIR, `${config.role}-${(profiled += 1)}`)}`];
     await bundleNodeProcess();
-    const flags = config.role === 'secondary' ? SECONDARY_FLAGS : [];
+    const flags = config.role === 'secondary' ? SECONDARY_FLAGS : PRIMARY_FLAGS;
     const child = fork(NODE_BUNDLE, [JSON.stringify(config)], { execArgv: [...profiling, ...flags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const node = new NodeProcess(child);
     const startingMs = config.role === 'secondary' ? ((await node.next('starting')) as { atMs: number }).atMs : null;

@@ -9,6 +9,7 @@ export interface ReceivedFrame {
   readonly frame: Frame;
   readonly checksum: string;
   readonly frameBytes: number;
+  readonly body: Uint8Array;
 }
 
 /**

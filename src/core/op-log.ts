@@ -1,6 +1,10 @@
 import { assert, AssertionError, assertSequence } from './assert.js';
 import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
 import type { LogEntry } from './operation.js';
+import { PackedFrame } from './packed-frame.js';
+
+/** What the log keeps for an entry: the entry, or the received frame it came in (PackedFrame). */
+type Slot = LogEntry | PackedFrame;
 
 /** Evicted slots kept before the arrays are compacted: compaction is amortised O(1) per append. */
 const COMPACT_AFTER_EVICTED = 1024;
@@ -21,8 +25,12 @@ export interface OperationLogLimits {
  * and a new snapshot, over and over while the writes go on.
  */
 export class OperationLog {
-  /** Evicted slots are cleared at once: until the next compaction they would keep their entries (a secondary's: and the frames their values view) alive. */
-  private readonly entries: (LogEntry | undefined)[] = [];
+  /**
+   * Evicted slots are cleared at once: until the next compaction they would keep their entries (a
+   * secondary's: the frames they came in) alive. Consecutive entries of one frame share its slot
+   * object, so the array holds references, not an object each.
+   */
+  private readonly entries: (Slot | undefined)[] = [];
   /** Encoded-size bound of each retained entry, and the running total since the history began. */
   private readonly sizes: number[] = [];
   private readonly cumulativeBytes: number[] = [];
@@ -33,6 +41,8 @@ export class OperationLog {
   private neededFrom = Number.POSITIVE_INFINITY;
   /** See keepEncodings(). */
   private keepsEncodings = false;
+  /** The packed frame entryAt decoded last, and its entries: a handover reads the log in order. */
+  private unpacked: { frame: PackedFrame; entries: readonly LogEntry[] } | null = null;
 
   constructor(
     private readonly limits: OperationLogLimits,
@@ -70,16 +80,20 @@ export class OperationLog {
     return this.retainedBytes;
   }
 
-  /** `neededFrom`: the oldest sequence a connected secondary still needs (Infinity for none). */
-  append(entry: LogEntry, sizeBytes: number, neededFrom = Number.POSITIVE_INFINITY): void {
+  /**
+   * `neededFrom`: the oldest sequence a connected secondary still needs (Infinity for none).
+   * `packed`: the received frame that holds this entry, kept instead of the entry's objects.
+   */
+  append(entry: LogEntry, sizeBytes: number, neededFrom = Number.POSITIVE_INFINITY, packed: PackedFrame | null = null): void {
     // The message is made only on failure: every write is appended to the primary's log and to each secondary's.
     if (entry.sequence !== this.last + 1) throw new AssertionError(`log append out of order: ${entry.sequence} after ${this.last}`);
     assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0, 'entry size must be a positive integer');
     assert(neededFrom >= 1, 'neededFrom must be a sequence');
+    assert(packed === null || packed.holds(entry.sequence), 'a packed entry outside its frame');
     this.neededFrom = neededFrom;
     if (this.keepsEncodings) admitOperation(entry.op);
     const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
-    this.entries.push(entry);
+    this.entries.push(packed ?? entry);
     this.sizes.push(sizeBytes);
     this.cumulativeBytes.push(previousTotal + sizeBytes);
     this.retainedBytes += sizeBytes;
@@ -94,9 +108,15 @@ export class OperationLog {
 
   entryAt(sequence: number): LogEntry {
     this.assertHeld(sequence);
-    const entry = this.entries[this.head + sequence - this.firstSequence];
+    const slot = this.entries[this.head + sequence - this.firstSequence];
+    const entry = slot instanceof PackedFrame ? this.unpack(slot)[sequence - slot.firstSequence] : slot;
     assert(entry !== undefined && entry.sequence === sequence, 'log index corrupt');
     return entry;
+  }
+
+  private unpack(frame: PackedFrame): readonly LogEntry[] {
+    if (this.unpacked?.frame !== frame) this.unpacked = { frame, entries: frame.entries() };
+    return this.unpacked.entries;
   }
 
   sizeAt(sequence: number): number {
@@ -143,8 +163,8 @@ export class OperationLog {
     assert(this.entries.length <= 2 * this.size + COMPACT_AFTER_EVICTED, 'log arrays hold too many evicted slots');
     if (this.size === 0) return;
     // Appends are checked one by one; the ends pin the index arithmetic in O(1).
-    assert(this.entries[this.head]?.sequence === this.firstSequence, 'log head does not hold firstSequence');
-    assert(this.entries[this.entries.length - 1]?.sequence === this.last, 'log tail does not hold lastSequence');
+    assert(slotHolds(this.entries[this.head], this.firstSequence), 'log head does not hold firstSequence');
+    assert(slotHolds(this.entries[this.entries.length - 1], this.last), 'log tail does not hold lastSequence');
   }
 
   private evict(): void {
@@ -164,7 +184,8 @@ export class OperationLog {
 
   private evictOldest(): void {
     const evicted = this.entries[this.head];
-    if (evicted !== undefined && this.keepsEncodings) releaseOperation(evicted.op);
+    if (evicted !== undefined && !(evicted instanceof PackedFrame) && this.keepsEncodings) releaseOperation(evicted.op);
+    if (evicted === this.unpacked?.frame) this.unpacked = null;
     this.entries[this.head] = undefined;
     this.retainedBytes -= this.sizes[this.head] ?? 0;
     this.head += 1;
@@ -176,4 +197,8 @@ export class OperationLog {
     this.cumulativeBytes.splice(0, this.head);
     this.head = 0;
   }
+}
+
+function slotHolds(slot: Slot | undefined, sequence: number): boolean {
+  return slot instanceof PackedFrame ? slot.holds(sequence) : slot?.sequence === sequence;
 }

@@ -11,6 +11,8 @@ export interface DecodedFrame {
   readonly checksum: string;
   /** Length prefix plus body: what the frame took on the wire. */
   readonly frameBytes: number;
+  /** The body as received (a view of a pushed chunk when it lay in one): a secondary's applied log keeps a data frame's. */
+  readonly body: Uint8Array;
 }
 
 /**
@@ -70,7 +72,7 @@ export class FrameDecoder {
     const decoded = this.guard(() => decodeFrameBody(body, this.limits, this.wireFormat));
     const frameBytes = FRAME_HEADER_BYTES + bodyBytes;
     this.consumed += frameBytes;
-    return { frame: decoded.frame, checksum: decoded.checksum, frameBytes };
+    return { frame: decoded.frame, checksum: decoded.checksum, frameBytes, body };
   }
 
   private scan(chunk: Uint8Array): void {

@@ -20,12 +20,13 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, valid
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
 import { OperationLog } from '../op-log.js';
+import { PackedFrame } from '../packed-frame.js';
 import type { LogEntry } from '../operation.js';
 import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEvent, type StateMachine } from '../output.js';
 import { randomHexId, type Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
-import { frameBytesOf, operationCount, type IssuedWork, type Work } from './work.js';
+import { frameBytesOf, operationCount, type ApplyWork, type IssuedWork, type Work } from './work.js';
 
 export interface SecondaryOptions {
   readonly nowMs: number;
@@ -556,10 +557,15 @@ export class Secondary implements StateMachine {
 
   private handleStreamFrame(received: ReceivedFrame): void {
     const frame = received.frame;
-    if (frame.kind === 'operation') this.acceptEntries([frame], received.frameBytes);
-    else if (frame.kind === 'batch') this.acceptEntries(frame.entries, received.frameBytes);
+    if (frame.kind === 'operation') this.acceptEntries([frame], received.frameBytes, this.packed(received, frame.sequence, 1));
+    else if (frame.kind === 'batch') this.acceptEntries(frame.entries, received.frameBytes, this.packed(received, frame.entries[0]!.sequence, frame.entries.length));
     else if (frame.kind === 'heartbeat') this.handleHeartbeat(frame, received.frameBytes);
     else throw new ProtocolError(`unexpected ${frame.kind} while streaming`);
+  }
+
+  /** A binary data frame as the bytes it came in, for the applied log; null for JSON (its values are decoded copies, not views). */
+  private packed(received: ReceivedFrame, firstSequence: number, count: number): PackedFrame | null {
+    return this.link?.wireFormat === BINARY_WIRE_FORMAT ? new PackedFrame(received.body, firstSequence, count, this.limits) : null;
   }
 
   /** Protected for the test-only bug zoo (test/zoo). */
@@ -585,7 +591,7 @@ export class Secondary implements StateMachine {
 
   /** Protected for the test-only bug zoo (test/zoo). */
   /** In order only: a duplicate is dropped, a gap ends the link; nothing is applied out of turn. */
-  protected acceptEntries(entries: readonly LogEntry[], frameBytes: number): void {
+  protected acceptEntries(entries: readonly LogEntry[], frameBytes: number, packed: PackedFrame | null): void {
     const fresh: LogEntry[] = [];
     for (const entry of entries) {
       if (entry.sequence <= this.receivedSequence) {
@@ -611,11 +617,11 @@ export class Secondary implements StateMachine {
     // Receipt alone is not acknowledged: the ACK that storage's completion of this work brings reports
     // it. At a steady rate every frame had two ACKs, each encoded, hashed and written here and decoded
     // by the primary, for a received sequence that only its stats show.
-    this.routeEntries(fresh, frameBytes);
+    this.routeEntries(fresh, frameBytes, packed);
   }
 
   /** Operations up to S1 go to the staged snapshot; everything after it to the live data. */
-  private routeEntries(entries: LogEntry[], frameBytes: number): void {
+  private routeEntries(entries: LogEntry[], frameBytes: number, packed: PackedFrame | null): void {
     const staged = this.staging?.consistentSequence;
     const toStaging = staged === undefined || staged === null ? [] : entries.filter((entry) => entry.sequence <= staged);
     const toLive = entries.slice(toStaging.length);
@@ -623,7 +629,7 @@ export class Secondary implements StateMachine {
       this.enqueue({ kind: 'stageApply', operations: toStaging.map((entry) => entry.op), frameBytes: toLive.length === 0 ? frameBytes : 0 });
       this.commitStagingIfComplete();
     }
-    if (toLive.length > 0) this.enqueue({ kind: 'apply', entries: toLive, frameBytes });
+    if (toLive.length > 0) this.enqueue({ kind: 'apply', entries: toLive, frameBytes, packed });
   }
 
   private commitStagingIfComplete(): void {
@@ -747,8 +753,9 @@ export class Secondary implements StateMachine {
     const items = this.work.splice(0, merged);
     const frameBytes = items.reduce((total, item) => total + frameBytesOf(item), 0);
     this.workBytes -= frameBytes;
-    const entries = joined(items, (item) => (item.kind === 'apply' ? item.entries : []));
-    this.issue(this.requestFor(items, entries), connectionId, frameBytes, entries);
+    const applies = items.filter((item) => item.kind === 'apply');
+    const entries = joined(applies, (item) => item.entries);
+    this.issue(this.requestFor(items, entries), connectionId, frameBytes, applies);
   }
 
   /** `entries`: those of the apply items, in order. */
@@ -774,10 +781,10 @@ export class Secondary implements StateMachine {
     }
   }
 
-  private issue(request: StorageRequest, connectionId: number, frameBytes: number, entries: readonly LogEntry[]): void {
+  private issue(request: StorageRequest, connectionId: number, frameBytes: number, applies: readonly ApplyWork[]): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    this.inflight = { requestId, connectionId, request, frameBytes, entries };
+    this.inflight = { requestId, connectionId, request, frameBytes, applies };
     this.storageIssuedMs = this.clockMs;
     this.outputs.push({ kind: 'storage', requestId, request });
   }
@@ -795,11 +802,7 @@ export class Secondary implements StateMachine {
       this.appliedSequence = sequence;
       if (durable) this.durableSequence = sequence;
       this.counters.operationsApplied += request.operations.length;
-      // Indexed: for-of made an iteration result for every operation applied.
-      for (let index = 0; index < done.entries.length; index += 1) {
-        const entry = done.entries[index]!;
-        this.appliedLog.append(entry, operationWireBytesMax(entry.op));
-      }
+      for (const apply of done.applies) this.logApplied(apply);
       this.emit({ kind: 'applied', sequence });
     } else if (request.kind === 'stageCommit') {
       this.historyId = request.cursor.replicationId;
@@ -812,6 +815,14 @@ export class Secondary implements StateMachine {
     }
     this.noteLag();
     this.ackDirty = this.link !== null;
+  }
+
+  private logApplied({ entries, packed }: ApplyWork): void {
+    // Indexed: for-of made an iteration result for every operation applied.
+    for (let index = 0; index < entries.length; index += 1) {
+      const entry = entries[index]!;
+      this.appliedLog.append(entry, operationWireBytesMax(entry.op), Number.POSITIVE_INFINITY, packed);
+    }
   }
 
   /** Storage that lost its data holds no position in any history: the next sync is a full resync. */
@@ -842,7 +853,7 @@ function expectKind<K extends Frame['kind']>(frame: Frame, kind: K): Extract<Fra
 }
 
 /** Each item's list, in order: a loop, where flatMap (its generic flattening) took about 110 ns an entry, 14 times as long. */
-function joined<T>(items: readonly Work[], listOf: (item: Work) => readonly T[]): T[] {
+function joined<W extends Work, T>(items: readonly W[], listOf: (item: W) => readonly T[]): T[] {
   const all: T[] = [];
   for (const item of items) for (const element of listOf(item)) all.push(element);
   return all;

@@ -1,4 +1,5 @@
 import type { LogEntry, Operation } from '../operation.js';
+import type { PackedFrame } from '../packed-frame.js';
 import type { Cursor, StorageRequest } from '../storage-request.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Cursor, StorageRequest } from '../storage-request.js';
  * the primary down instead of growing a queue here.
  */
 export type Work =
-  | { readonly kind: 'apply'; readonly entries: readonly LogEntry[]; readonly frameBytes: number }
+  | ApplyWork
   | { readonly kind: 'stageBegin' }
   | { readonly kind: 'stageApply'; readonly operations: readonly Operation[]; readonly frameBytes: number }
   | { readonly kind: 'stageCommit'; readonly cursor: Cursor }
@@ -15,6 +16,14 @@ export type Work =
   | { readonly kind: 'adopt'; readonly cursor: Cursor }
   /** Ask storage whether it still holds its data: an empty apply, which a backend that lost it refuses as a loss. */
   | { readonly kind: 'verify' };
+
+/** Entries of one frame for the live data; `packed`: that frame as bytes, which the applied log keeps (binary frames only). */
+export interface ApplyWork {
+  readonly kind: 'apply';
+  readonly entries: readonly LogEntry[];
+  readonly frameBytes: number;
+  readonly packed: PackedFrame | null;
+}
 
 /** Operations a unit carries into its storage request. */
 export function operationCount(work: Work): number {
@@ -42,6 +51,6 @@ export interface IssuedWork {
   readonly connectionId: number;
   readonly request: StorageRequest;
   readonly frameBytes: number;
-  /** The operations of an apply, with their sequences and times: the applied log keeps them. */
-  readonly entries: readonly LogEntry[];
+  /** The applies merged into the request, in order: the applied log keeps their entries. */
+  readonly applies: readonly ApplyWork[];
 }
