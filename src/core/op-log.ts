@@ -1,10 +1,17 @@
 import { assert, AssertionError, assertSequence } from './assert.js';
+import { ChunkedBytes } from './chunked-bytes.js';
+import { encodeOnce, type ByteSink } from './codec/binary-bytes.js';
+import { entryFromEncoded, sequenceOfEncoded, writeEntry } from './codec/binary-frame.js';
 import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
-import type { LogEntry } from './operation.js';
+import { LOG_CHUNK_BYTES, LOG_PACKED_VALUE_BYTES_MAX, type Limits } from './limits.js';
+import type { LogEntry, Operation } from './operation.js';
 import { PackedFrame } from './packed-frame.js';
 
-/** What the log keeps for an entry: the entry, or the received frame it came in (PackedFrame). */
-type Slot = LogEntry | PackedFrame;
+/**
+ * What the log keeps for an entry: the entry; the received frame it came in (PackedFrame, a
+ * secondary's); or the chunk that holds its binary encoding (packOperations, a primary's).
+ */
+type Slot = LogEntry | PackedFrame | Uint8Array;
 
 /** Evicted slots kept before the arrays are compacted: compaction is amortised O(1) per append. */
 const COMPACT_AFTER_EVICTED = 1024;
@@ -31,6 +38,10 @@ export class OperationLog {
    * object, so the array holds references, not an object each.
    */
   private readonly entries: (Slot | undefined)[] = [];
+  /** Where an entry kept in a chunk lies in it (0 for the others), and every entry's time. */
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly timestamps: number[] = [];
   /** Encoded-size bound of each retained entry, and the running total since the history began. */
   private readonly sizes: number[] = [];
   private readonly cumulativeBytes: number[] = [];
@@ -43,6 +54,8 @@ export class OperationLog {
   private keepsEncodings = false;
   /** The packed frame entryAt decoded last, and its entries: a handover reads the log in order. */
   private unpacked: { frame: PackedFrame; entries: readonly LogEntry[] } | null = null;
+  /** See packOperations(). */
+  private packing: { readonly limits: Limits; readonly chunks: ChunkedBytes } | null = null;
 
   constructor(
     private readonly limits: OperationLogLimits,
@@ -61,6 +74,17 @@ export class OperationLog {
    */
   keepEncodings(): void {
     this.keepsEncodings = true;
+  }
+
+  /**
+   * From now on (idempotent), while no JSON peer has made it keep encodings, each appended operation with a value
+   * up to LOG_PACKED_VALUE_BYTES_MAX is kept as its binary encoding (writeEntry's) in chunks, and
+   * binary frames are built by copying it (writeEntries): each operation is encoded once, as before
+   * for peers in step, and the log holds no object of its own per entry for the collector to copy.
+   * `limits`: what decoding an entry again checks it against.
+   */
+  packOperations(limits: Limits): void {
+    this.packing ??= { limits, chunks: new ChunkedBytes(LOG_CHUNK_BYTES) };
   }
 
   get lastSequence(): number {
@@ -93,12 +117,30 @@ export class OperationLog {
     this.neededFrom = neededFrom;
     if (this.keepsEncodings) admitOperation(entry.op);
     const previousTotal = this.size > 0 ? (this.cumulativeBytes[this.cumulativeBytes.length - 1] ?? 0) : 0;
-    this.entries.push(packed ?? entry);
+    this.pushSlot(entry, packed);
+    this.timestamps.push(entry.timestampMs);
     this.sizes.push(sizeBytes);
     this.cumulativeBytes.push(previousTotal + sizeBytes);
     this.retainedBytes += sizeBytes;
     this.last = entry.sequence;
     this.evict();
+  }
+
+  private pushSlot(entry: LogEntry, packed: PackedFrame | null): void {
+    const chunks = this.packing?.chunks;
+    if (packed !== null || chunks === undefined || this.keepsEncodings || !packable(entry.op)) {
+      this.entries.push(packed ?? entry);
+      this.starts.push(0);
+      this.ends.push(0);
+      return;
+    }
+    encodeOnce(
+      (out) => writeEntry(out, entry),
+      (encoded) => chunks.append(encoded),
+    );
+    this.entries.push(chunks.lastChunk);
+    this.starts.push(chunks.lastStart);
+    this.ends.push(chunks.lastEnd);
   }
 
   /** True when every operation from `fromSequence` on can be served (from = last + 1 included). */
@@ -108,10 +150,53 @@ export class OperationLog {
 
   entryAt(sequence: number): LogEntry {
     this.assertHeld(sequence);
-    const slot = this.entries[this.head + sequence - this.firstSequence];
-    const entry = slot instanceof PackedFrame ? this.unpack(slot)[sequence - slot.firstSequence] : slot;
+    const index = this.head + sequence - this.firstSequence;
+    const slot = this.entries[index];
+    const entry =
+      slot instanceof PackedFrame ? this.unpack(slot)[sequence - slot.firstSequence]
+      : slot instanceof Uint8Array ? entryFromEncoded(slot.subarray(this.starts[index], this.ends[index]), this.packing!.limits)
+      : slot;
     assert(entry !== undefined && entry.sequence === sequence, 'log index corrupt');
     return entry;
+  }
+
+  /** When the entry was written, without decoding it. */
+  timestampAt(sequence: number): number {
+    this.assertHeld(sequence);
+    const timestampMs = this.timestamps[this.head + sequence - this.firstSequence];
+    assert(timestampMs !== undefined, 'log timestamps corrupt');
+    return timestampMs;
+  }
+
+  /** Whether the `count` entries from `from` are all kept encoded, so that writeEntries can copy them. */
+  holdsEncoded(from: number, count: number): boolean {
+    this.assertHeld(from);
+    this.assertHeld(from + count - 1);
+    const first = this.head + from - this.firstSequence;
+    for (let index = first; index < first + count; index += 1) if (!(this.entries[index] instanceof Uint8Array)) return false;
+    return true;
+  }
+
+  /** Copies the encodings of the `count` entries from `from` (holdsEncoded), a run per chunk. */
+  writeEntries(from: number, count: number, out: ByteSink): void {
+    const first = this.head + from - this.firstSequence;
+    let runChunk: Uint8Array | null = null;
+    let runStart = 0;
+    let runEnd = 0;
+    for (let index = first; index < first + count; index += 1) {
+      const chunk = this.entries[index];
+      assert(chunk instanceof Uint8Array, 'writeEntries: an entry not kept encoded');
+      const start = this.starts[index]!;
+      if (chunk === runChunk && start === runEnd) {
+        runEnd = this.ends[index]!;
+        continue;
+      }
+      if (runChunk !== null) out.raw(runChunk.subarray(runStart, runEnd));
+      runChunk = chunk;
+      runStart = start;
+      runEnd = this.ends[index]!;
+    }
+    if (runChunk !== null) out.raw(runChunk.subarray(runStart, runEnd));
   }
 
   private unpack(frame: PackedFrame): readonly LogEntry[] {
@@ -163,8 +248,16 @@ export class OperationLog {
     assert(this.entries.length <= 2 * this.size + COMPACT_AFTER_EVICTED, 'log arrays hold too many evicted slots');
     if (this.size === 0) return;
     // Appends are checked one by one; the ends pin the index arithmetic in O(1).
-    assert(slotHolds(this.entries[this.head], this.firstSequence), 'log head does not hold firstSequence');
-    assert(slotHolds(this.entries[this.entries.length - 1], this.last), 'log tail does not hold lastSequence');
+    assert(this.holdsAt(this.head, this.firstSequence), 'log head does not hold firstSequence');
+    assert(this.holdsAt(this.entries.length - 1, this.last), 'log tail does not hold lastSequence');
+  }
+
+  /** Whether the slot at `index` holds `sequence`: an encoded entry's is read back from its bytes. */
+  private holdsAt(index: number, sequence: number): boolean {
+    const slot = this.entries[index];
+    if (slot instanceof PackedFrame) return slot.holds(sequence);
+    if (slot instanceof Uint8Array) return sequenceOfEncoded(slot.subarray(this.starts[index], this.ends[index])) === sequence;
+    return slot?.sequence === sequence;
   }
 
   private evict(): void {
@@ -184,7 +277,7 @@ export class OperationLog {
 
   private evictOldest(): void {
     const evicted = this.entries[this.head];
-    if (evicted !== undefined && !(evicted instanceof PackedFrame) && this.keepsEncodings) releaseOperation(evicted.op);
+    if (this.keepsEncodings && evicted !== undefined && !(evicted instanceof PackedFrame) && !(evicted instanceof Uint8Array)) releaseOperation(evicted.op);
     if (evicted === this.unpacked?.frame) this.unpacked = null;
     this.entries[this.head] = undefined;
     this.retainedBytes -= this.sizes[this.head] ?? 0;
@@ -193,12 +286,16 @@ export class OperationLog {
 
   private compact(): void {
     this.entries.splice(0, this.head);
+    this.starts.splice(0, this.head);
+    this.ends.splice(0, this.head);
+    this.timestamps.splice(0, this.head);
     this.sizes.splice(0, this.head);
     this.cumulativeBytes.splice(0, this.head);
     this.head = 0;
   }
 }
 
-function slotHolds(slot: Slot | undefined, sequence: number): boolean {
-  return slot instanceof PackedFrame ? slot.holds(sequence) : slot?.sequence === sequence;
+
+function packable(op: Operation): boolean {
+  return op.type !== 'SET' || op.value.length <= LOG_PACKED_VALUE_BYTES_MAX;
 }

@@ -70,10 +70,50 @@ function writeFrame(out: ByteSink, frame: DataFrame): void {
   }
 }
 
-function writeEntry(out: ByteSink, entry: LogEntry): void {
+/** An entry as a frame carries it: what a primary's log keeps of each (op-log.ts), and copies into frames. */
+export function writeEntry(out: ByteSink, entry: LogEntry): void {
   out.varint(entry.sequence);
   out.varint(entry.timestampMs);
   writeOperation(out, entry.op);
+}
+
+/** An entry from what writeEntry wrote, and nothing after it: bytes the log wrote itself, so a failure is a fault here. */
+export function entryFromEncoded(bytes: Uint8Array, limits: Limits): LogEntry {
+  const reader = new ByteReader(bytes, bytes.length, 'log entry');
+  const entry = entryFromBinary(reader, limits);
+  reader.finish();
+  return entry;
+}
+
+/** The sequence writeEntry wrote first. */
+export function sequenceOfEncoded(bytes: Uint8Array): number {
+  return new ByteReader(bytes, bytes.length, 'log entry').varint('sequence');
+}
+
+/**
+ * A data frame of `count` consecutive entries that `writeEntries` copies in as writeEntry wrote
+ * them: byte for byte what encodeBinaryFrame makes of the same entries (an OPERATION for one, else
+ * a BATCH at `timestampMs`), without an object per operation. The primary's log validated each
+ * when it was written and keeps them so; the secondary decodes the frame and checks its rules.
+ */
+export function encodeBinaryEntries(count: number, timestampMs: number, writeEntries: (out: ByteSink) => void, limits: Limits): EncodedFrame {
+  assert(Number.isSafeInteger(count) && count >= 1 && count <= limits.batchEntriesMax, 'encodeBinaryEntries: 1 to batchEntriesMax entries');
+  const bytes = encodeFramed(
+    FRAMING,
+    (out) => {
+      out.raw(MARKER);
+      if (count === 1) {
+        out.varint(KIND_CODES.operation);
+      } else {
+        out.varint(KIND_CODES.batch);
+        out.varint(timestampMs);
+        out.varint(count);
+      }
+      writeEntries(out);
+    },
+    frameBytes,
+  );
+  return framed(bytes, limits);
 }
 
 /**

@@ -1,6 +1,4 @@
-import { encodeFrame, type EncodedFrame, type WireFormat } from '../codec/index.js';
-import type { Frame } from '../frame.js';
-import type { Limits } from '../limits.js';
+import type { EncodedFrame, WireFormat } from '../codec/index.js';
 
 /**
  * The last data frame the primary encoded, for the next peer at the same place in its log: peers
@@ -11,13 +9,14 @@ import type { Limits } from '../limits.js';
 export class DataFrames {
   private last: { from: number; count: number; timestampMs: number; wireFormat: WireFormat; encoded: EncodedFrame } | null = null;
 
-  constructor(private readonly limits: Limits) {}
-
-  encode(frame: Frame, from: number, count: number, wireFormat: WireFormat): EncodedFrame {
+  /** The frame made for these, if it was the last one. */
+  cached(from: number, count: number, timestampMs: number, wireFormat: WireFormat): EncodedFrame | undefined {
     const last = this.last;
-    if (last?.from === from && last.count === count && last.timestampMs === frame.timestampMs && last.wireFormat === wireFormat) return last.encoded;
-    const encoded = encodeFrame(frame, this.limits, wireFormat);
-    this.last = { from, count, timestampMs: frame.timestampMs, wireFormat, encoded };
+    return last?.from === from && last.count === count && last.timestampMs === timestampMs && last.wireFormat === wireFormat ? last.encoded : undefined;
+  }
+
+  remember(from: number, count: number, timestampMs: number, wireFormat: WireFormat, encoded: EncodedFrame): EncodedFrame {
+    this.last = { from, count, timestampMs, wireFormat, encoded };
     return encoded;
   }
 }

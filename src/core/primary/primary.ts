@@ -1,8 +1,9 @@
 import { assert } from '../assert.js';
 import { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from '../auth.js';
 import {
-  BINARY_WIRE_FORMAT, chainDigest, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting,
+  BINARY_WIRE_FORMAT, chainDigest, encodeFrame, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type EncodedFrame, type WireFormat, type WireFormatSetting,
 } from '../codec/index.js';
+import { encodeBinaryEntries } from '../codec/binary-frame.js';
 import { BacklogFullError, DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import type { RecoveredHistory } from '../log-persistence/history.js';
@@ -150,7 +151,7 @@ export class Primary implements StateMachine {
     this.issuedSequence = this.log.lastSequence;
     this.appliedSequence = this.log.lastSequence;
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
-    this.dataFrames = new DataFrames(this.limits);
+    this.dataFrames = new DataFrames();
     // An epoch is made durable before any write: a restart keeps it, and it only grows. (A promoted
     // secondary that held no history yet has no cursor to carry it otherwise.)
     if (this.epoch > 0) this.persistCursor();
@@ -648,8 +649,14 @@ export class Primary implements StateMachine {
       this.outputs,
     );
     // After the WELCOME, which is JSON whatever is chosen: every data frame follows it.
-    if (binary) peer.link.useWireFormat(BINARY_WIRE_FORMAT);
-    else this.log.keepEncodings(); // canonical JSON is costly: each operation's text is made once for every peer and catch-up
+    // Each operation is encoded once for every peer and catch-up, in the format its peers take; a
+    // primary with no peer encodes none (its log keeps the operations as written).
+    if (binary) {
+      peer.link.useWireFormat(BINARY_WIRE_FORMAT);
+      this.log.packOperations(this.limits);
+    } else {
+      this.log.keepEncodings();
+    }
     this.emit({ kind: 'peerJoined', connectionId: peer.link.connectionId, replicaId: hello.replicaId, address: peer.address });
   }
 
@@ -826,29 +833,42 @@ export class Primary implements StateMachine {
       return;
     }
     peer.budgetFullSinceMs = null;
-    const entries = this.batchFrom(from);
-    const first = entries[0];
-    assert(first !== undefined, 'empty batch');
-    const frame: Frame = entries.length === 1 ? operationFrame(first) : { kind: 'batch', timestampMs: this.clockMs, entries };
-    const encoded = this.dataFrames.encode(frame, from, entries.length, peer.link.wireFormat);
-    const sent = peer.link.sendEncoded(encoded, frame.timestampMs, this.outputs);
-    peer.nextSequence = from + entries.length;
+    const count = this.batchCount(from);
+    // An OPERATION frame carries its entry's time; a BATCH the time it is made.
+    const timestampMs = count === 1 ? this.log.timestampAt(from) : this.clockMs;
+    const wireFormat = peer.link.wireFormat;
+    const encoded = this.dataFrames.cached(from, count, timestampMs, wireFormat) ?? this.dataFrames.remember(from, count, timestampMs, wireFormat, this.encodeData(from, count, timestampMs, wireFormat));
+    const sent = peer.link.sendEncoded(encoded, timestampMs, this.outputs);
+    peer.nextSequence = from + count;
     peer.announcedThrough = peer.nextSequence - 1;
     const record = this.recordOf(peer);
-    record.operationsSent += entries.length;
+    record.operationsSent += count;
     record.bytesSent += sent.frameBytes;
   }
 
-  private batchFrom(from: number): LogEntry[] {
-    const entries: LogEntry[] = [];
+  /** How many entries from `from` the next frame carries: at least one, then up to the batch bounds. */
+  private batchCount(from: number): number {
+    let count = 0;
     let bytes = 0;
     for (let sequence = from; sequence <= this.appliedSequence; sequence += 1) {
       const size = this.log.sizeAt(sequence);
-      if (entries.length > 0 && (entries.length >= this.limits.batchEntriesMax || bytes + size > this.limits.batchBytesMax)) break;
-      entries.push(this.log.entryAt(sequence));
+      if (count > 0 && (count >= this.limits.batchEntriesMax || bytes + size > this.limits.batchBytesMax)) break;
+      count += 1;
       bytes += size;
     }
-    return entries;
+    assert(count > 0, 'empty batch');
+    return count;
+  }
+
+  /** A binary frame from the encodings the log keeps when it has them all; else from the entries. */
+  private encodeData(from: number, count: number, timestampMs: number, wireFormat: WireFormat): EncodedFrame {
+    if (wireFormat === BINARY_WIRE_FORMAT && this.log.holdsEncoded(from, count)) {
+      return encodeBinaryEntries(count, timestampMs, (out) => this.log.writeEntries(from, count, out), this.limits);
+    }
+    const entries: LogEntry[] = [];
+    for (let sequence = from; sequence < from + count; sequence += 1) entries.push(this.log.entryAt(sequence));
+    const frame: Frame = count === 1 ? operationFrame(entries[0]!) : { kind: 'batch', timestampMs, entries };
+    return encodeFrame(frame, this.limits, wireFormat);
   }
 
   private checkPeerTimers(peer: Peer, nowMs: number): void {
@@ -978,7 +998,7 @@ export class Primary implements StateMachine {
   /** When an operation was written; one older than the log counts from the oldest one held. */
   private timestampOf(sequence: number): number {
     const held = Math.max(sequence, this.log.firstSequence);
-    return held <= this.log.lastSequence ? this.log.entryAt(held).timestampMs : this.clockMs;
+    return held <= this.log.lastSequence ? this.log.timestampAt(held) : this.clockMs;
   }
 
   private emit(event: ReplicationEvent): void {

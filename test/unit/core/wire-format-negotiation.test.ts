@@ -89,14 +89,16 @@ class LogViewPrimary extends Primary {
 }
 
 describe('wire format negotiation, what the primary keeps', () => {
-  it("keeps each operation's encodings once a JSON secondary has joined, and not for binary ones", () => {
-    for (const [offer, kept] of [[[BINARY_WIRE_FORMAT], false], [undefined, true]] as const) {
+  it("keeps each operation's JSON once a JSON secondary has joined, its binary encoding once a binary one has, and neither with no secondary", () => {
+    for (const [offer, keptText, keptBinary] of [[[BINARY_WIRE_FORMAT], false, true], [undefined, true, false], [null, false, false]] as const) {
       const primary = new LogViewPrimary({ nowMs: T0, random: random(), wireFormat: 'binary' });
       const [load] = ofKind(drain(primary), 'storage');
       primary.handleStorageDone(load?.requestId ?? 0, { kind: 'scanned', entries: [], done: true }, T0);
-      handshake(primary, offer);
-      const { op } = primary.heldLog.entryAt(primary.submitWrite(set('b', '2'), T0));
-      expect(op.type === 'SET' && keepsText(op)).toBe(kept);
+      if (offer !== null) handshake(primary, offer);
+      const sequence = primary.submitWrite(set('b', '2'), T0);
+      const { op } = primary.heldLog.entryAt(sequence);
+      expect(op.type === 'SET' && keepsText(op)).toBe(keptText);
+      expect(primary.heldLog.holdsEncoded(sequence, 1)).toBe(keptBinary);
     }
   });
 });

@@ -17,7 +17,7 @@ function streamingOn(format: Format, limits: Partial<Limits> = {}): Secondary {
   const [connect] = ofKind(drain(secondary), 'connect');
   secondary.handleConnected(connect?.connectionId ?? 0, T0);
   drain(secondary);
-  const chosen = format === 'json' ? {} : { wireFormat: BINARY_WIRE_FORMAT };
+  const chosen = format === 'json' ? {} : { wireFormat: 'binary-1' as const };
   secondary.handleBytes(1, bytesOf({ kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0, ...chosen }), T0);
   secondary.handleBytes(1, bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }), T0);
   drain(secondary);
