@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBinaryEntries } from '../../../src/core/codec/binary-frame.js';
 import { encodeFrame } from '../../../src/core/codec/index.js';
@@ -5,6 +6,8 @@ import type { Frame } from '../../../src/core/frame.js';
 import { DEFAULT_LIMITS, LOG_CHUNK_BYTES, LOG_PACKED_VALUE_BYTES_MAX } from '../../../src/core/limits.js';
 import { OperationLog } from '../../../src/core/op-log.js';
 import type { LogEntry, Operation } from '../../../src/core/operation.js';
+import { validateOperation } from '../../../src/core/validate-operation.js';
+import { operationArb } from '../../support/arbitraries.js';
 import { survivors, watch } from '../../support/collected.js';
 import { del, set } from '../../support/ops.js';
 
@@ -90,5 +93,33 @@ describe('OperationLog keeping operations encoded (packOperations)', () => {
     expect([log.firstSequence, log.lastSequence]).toEqual([2_498, 2_500]);
     expect(log.entryAt(2_498)).toEqual(entries[2_497]);
     expect(frameFrom(log, 2_498, 3, T0)).toEqual(encodeFrame(framed(entries.slice(2_497), T0), DEFAULT_LIMITS, 'binary-1').bytes);
+  });
+
+  it('answers as a log keeping the operations as written, for any writes the primary accepts and any bounds', () => {
+    const accepted = operationArb.filter((op) => {
+      try {
+        validateOperation(op, DEFAULT_LIMITS);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    fc.assert(
+      fc.property(fc.array(accepted, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (ops, logEntriesMax) => {
+        const bounds = { logEntriesMax, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 };
+        const plain = new OperationLog(bounds);
+        const packed = new OperationLog(bounds);
+        packed.packOperations(DEFAULT_LIMITS);
+        appended(plain, ops);
+        appended(packed, ops);
+        expect([packed.firstSequence, packed.lastSequence, packed.bytes]).toEqual([plain.firstSequence, plain.lastSequence, plain.bytes]);
+        for (let sequence = packed.firstSequence; sequence <= packed.lastSequence; sequence += 1) expect(packed.entryAt(sequence)).toEqual(plain.entryAt(sequence));
+        const from = packed.firstSequence;
+        const count = Math.min(packed.size, DEFAULT_LIMITS.batchEntriesMax);
+        const entries = Array.from({ length: count }, (_, index) => plain.entryAt(from + index));
+        expect(Buffer.from(frameFrom(packed, from, count, T0)).equals(encodeFrame(framed(entries, T0), DEFAULT_LIMITS, 'binary-1').bytes)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
