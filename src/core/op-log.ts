@@ -168,33 +168,41 @@ export class OperationLog {
     return timestampMs;
   }
 
-  /** Whether the `count` entries from `from` are all kept encoded, so that writeEntries can copy them. */
-  holdsEncoded(from: number, count: number): boolean {
-    this.assertHeld(from);
-    this.assertHeld(from + count - 1);
-    const first = this.head + from - this.firstSequence;
-    for (let index = first; index < first + count; index += 1) if (!(this.entries[index] instanceof Uint8Array)) return false;
-    return true;
+  /** Whether the entry is kept as its binary encoding. */
+  keepsEncoded(sequence: number): boolean {
+    this.assertHeld(sequence);
+    return this.entries[this.head + sequence - this.firstSequence] instanceof Uint8Array;
   }
 
-  /** Copies the encodings of the `count` entries from `from` (holdsEncoded), a run per chunk. */
+  /**
+   * Writes the `count` entries from `from` as writeEntry does: those kept encoded copied, a run
+   * per chunk, the others (a large value, or written while a JSON peer made it keep encodings)
+   * encoded here. Not for a log holding received frames (a secondary's).
+   */
   writeEntries(from: number, count: number, out: ByteSink): void {
+    this.assertHeld(from);
+    this.assertHeld(from + count - 1);
     const first = this.head + from - this.firstSequence;
     let runChunk: Uint8Array | null = null;
     let runStart = 0;
     let runEnd = 0;
     for (let index = first; index < first + count; index += 1) {
-      const chunk = this.entries[index];
-      assert(chunk instanceof Uint8Array, 'writeEntries: an entry not kept encoded');
+      const slot = this.entries[index];
+      assert(slot !== undefined && !(slot instanceof PackedFrame), 'writeEntries: a log of received frames');
       const start = this.starts[index]!;
-      if (chunk === runChunk && start === runEnd) {
+      if (slot === runChunk && start === runEnd) {
         runEnd = this.ends[index]!;
         continue;
       }
       if (runChunk !== null) out.raw(runChunk.subarray(runStart, runEnd));
-      runChunk = chunk;
-      runStart = start;
-      runEnd = this.ends[index]!;
+      runChunk = null;
+      if (slot instanceof Uint8Array) {
+        runChunk = slot;
+        runStart = start;
+        runEnd = this.ends[index]!;
+      } else {
+        writeEntry(out, slot);
+      }
     }
     if (runChunk !== null) out.raw(runChunk.subarray(runStart, runEnd));
   }

@@ -860,9 +860,9 @@ export class Primary implements StateMachine {
     return count;
   }
 
-  /** A binary frame from the encodings the log keeps when it has them all; else from the entries. */
+  /** A binary frame from the encodings the log keeps (writeEntries); a JSON one from the entries. */
   private encodeData(from: number, count: number, timestampMs: number, wireFormat: WireFormat): EncodedFrame {
-    if (wireFormat === BINARY_WIRE_FORMAT && this.log.holdsEncoded(from, count)) {
+    if (wireFormat === BINARY_WIRE_FORMAT) {
       return encodeBinaryEntries(count, timestampMs, (out) => this.log.writeEntries(from, count, out), this.limits);
     }
     const entries: LogEntry[] = [];

@@ -58,8 +58,8 @@ describe('OperationLog keeping operations encoded (packOperations)', () => {
   it('builds frames byte for byte as the encoder does from the entries: one operation, a batch, a batch across chunks', () => {
     const log = packedLog();
     const large = Math.floor(LOG_PACKED_VALUE_BYTES_MAX * 0.9);
-    const entries = appended(log, [set('x', 'small'), ...Array.from({ length: Math.ceil((2 * LOG_CHUNK_BYTES) / large) }, (_, index) => set(`big${index}`, value(large, 65 + index)))]);
-    expect(log.holdsEncoded(1, entries.length)).toBe(true);
+    const entries = appended(log, [set('x', 'small'), ...Array.from({ length: Math.ceil((2 * LOG_CHUNK_BYTES) / large) }, (_, index) => set(`big${index}`, value(large, 65 + (index % 26))))]);
+    expect(entries.every((entry) => log.keepsEncoded(entry.sequence))).toBe(true);
     for (const [from, count] of [[1, 1], [1, 3], [2, entries.length - 1]] as const) {
       const expected = encodeFrame(framed(entries.slice(from - 1, from - 1 + count), T0 + 99), DEFAULT_LIMITS, 'binary-1').bytes;
       // Compared as Buffers: toEqual walks a large typed array element by element, for seconds.
@@ -67,16 +67,17 @@ describe('OperationLog keeping operations encoded (packOperations)', () => {
     }
   });
 
-  it('keeps a value above LOG_PACKED_VALUE_BYTES_MAX as written, and entries made after keepEncodings too', () => {
+  it('keeps a value above LOG_PACKED_VALUE_BYTES_MAX as written, and entries made after keepEncodings too; a frame takes both kinds', () => {
     const log = packedLog();
-    const [, large] = appended(log, [set('a', '1'), set('big', value(LOG_PACKED_VALUE_BYTES_MAX + 1, 66))]);
+    const [small, large] = appended(log, [set('a', '1'), set('big', value(LOG_PACKED_VALUE_BYTES_MAX + 1, 66))]);
     expect(log.entryAt(2)).toBe(large);
-    expect(log.holdsEncoded(1, 1)).toBe(true);
-    expect(log.holdsEncoded(1, 2)).toBe(false);
+    expect([log.keepsEncoded(1), log.keepsEncoded(2)]).toEqual([true, false]);
     log.keepEncodings();
-    const [kept] = appended(log, [set('c', '3')]);
+    const [kept, last] = appended(log, [set('c', '3'), set('d', '4')]);
     expect(log.entryAt(3)).toBe(kept);
-    expect(log.holdsEncoded(3, 1)).toBe(false);
+    expect(log.keepsEncoded(3)).toBe(false);
+    const expected = encodeFrame(framed([small!, large!, kept!, last!], T0), DEFAULT_LIMITS, 'binary-1').bytes;
+    expect(Buffer.from(frameFrom(log, 1, 4, T0)).equals(expected)).toBe(true);
   });
 
   it('holds no object of the entries it keeps encoded', async () => {

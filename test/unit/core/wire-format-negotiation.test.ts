@@ -98,7 +98,7 @@ describe('wire format negotiation, what the primary keeps', () => {
       const sequence = primary.submitWrite(set('b', '2'), T0);
       const { op } = primary.heldLog.entryAt(sequence);
       expect(op.type === 'SET' && keepsText(op)).toBe(keptText);
-      expect(primary.heldLog.holdsEncoded(sequence, 1)).toBe(keptBinary);
+      expect(primary.heldLog.keepsEncoded(sequence)).toBe(keptBinary);
     }
   });
 });
