@@ -1,6 +1,6 @@
 import { assert, AssertionError, assertSequence } from './assert.js';
 import { ChunkedBytes } from './chunked-bytes.js';
-import { encodeOnce, type ByteSink } from './codec/binary-bytes.js';
+import type { ByteSink } from './codec/binary-bytes.js';
 import { entryFromEncoded, sequenceOfEncoded, writeEntry } from './codec/binary-frame.js';
 import { admitOperation, releaseOperation } from './codec/operation-encodings.js';
 import { LOG_CHUNK_BYTES, LOG_PACKED_VALUE_BYTES_MAX, type Limits } from './limits.js';
@@ -134,10 +134,7 @@ export class OperationLog {
       this.ends.push(0);
       return;
     }
-    encodeOnce(
-      (out) => writeEntry(out, entry),
-      (encoded) => chunks.append(encoded),
-    );
+    chunks.write(entry, writeEntry);
     this.entries.push(chunks.lastChunk);
     this.starts.push(chunks.lastStart);
     this.ends.push(chunks.lastEnd);
@@ -264,7 +261,7 @@ export class OperationLog {
   private holdsAt(index: number, sequence: number): boolean {
     const slot = this.entries[index];
     if (slot instanceof PackedFrame) return slot.holds(sequence);
-    if (slot instanceof Uint8Array) return sequenceOfEncoded(slot.subarray(this.starts[index], this.ends[index])) === sequence;
+    if (slot instanceof Uint8Array) return sequenceOfEncoded(slot, this.starts[index]!) === sequence;
     return slot?.sequence === sequence;
   }
 

@@ -112,6 +112,16 @@ export class ByteWriter implements ByteSink {
     return this.bytes.subarray(0, this.offset);
   }
 
+  /** Where the next byte goes: the head and what was written after it. */
+  get end(): number {
+    return this.offset;
+  }
+
+  /** Whether the writer outgrew the array it was given (and went on in a larger copy). */
+  get outgrew(): boolean {
+    return this.grown;
+  }
+
   // Hot paths: the assertions' messages are constant, so that a passing one builds no string.
   /** A timestamp (41 bits) takes its first groups by division, the rest as integers. */
   varint(value: number): void {
