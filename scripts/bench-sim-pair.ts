@@ -31,12 +31,18 @@ function runOn(side: Side, seed: number): void {
   side.hashes.push(result.traceHash);
 }
 
+/** Seeds each side runs before the counted ones. */
+const WARM_UP_SEEDS = 5;
+
 async function main(): Promise<void> {
   const [other, seedsText = '50'] = process.argv.slice(2);
   if (other === undefined) throw new Error('usage: npm run bench:sim:pair -- OTHER_CHECKOUT [seeds]');
   const seeds = Number(seedsText);
   const [here, there] = [await sideOf(resolve(import.meta.dirname, '..')), await sideOf(other)];
-  // Alternating which side goes first spreads warm-up and the machine's moods over both.
+  // Each side warms up on the first seeds, not counted: the side that went first on seed 1 paid the
+  // compiler's warm-up, which the ratios printed before 2026-12-07 counted. Alternating which side
+  // goes first then spreads the machine's moods over both.
+  for (let seed = 1; seed <= WARM_UP_SEEDS; seed += 1) for (const side of [there, here]) side.run(seed);
   for (let seed = 1; seed <= seeds; seed += 1) for (const side of seed % 2 === 0 ? [here, there] : [there, here]) runOn(side, seed);
   const perSegment = (side: Side): number => side.cpuMs / side.segments;
   console.log(`command:  npm run bench:sim:pair -- ${other} ${seeds} (seeds 1..${seeds}, default swarm, alternating, one process)`);
