@@ -77,11 +77,11 @@ export class OperationLog {
   }
 
   /**
-   * From now on (idempotent), while no JSON peer has made it keep encodings, each appended operation with a value
-   * up to LOG_PACKED_VALUE_BYTES_MAX is kept as its binary encoding (writeEntry's) in chunks, and
-   * binary frames are built by copying it (writeEntries): each operation is encoded once, as before
-   * for peers in step, and the log holds no object of its own per entry for the collector to copy.
-   * `limits`: what decoding an entry again checks it against.
+   * From now on (idempotent), while no JSON peer has made it keep encodings, each appended
+   * operation with a value up to LOG_PACKED_VALUE_BYTES_MAX is kept as its binary encoding
+   * (writeEntry's) in chunks, and binary frames are built by copying it (writeEntries): each
+   * operation is encoded once, as before for peers in step, and the log holds no object of its own
+   * per entry for the collector to copy. `limits`: what decoding an entry again checks it against.
    */
   packOperations(limits: Limits): void {
     this.packing ??= { limits, chunks: new ChunkedBytes(LOG_CHUNK_BYTES) };
