@@ -1,10 +1,10 @@
 /**
  * CPU per replicated write against another checkout, on a machine too busy for wall time to mean
  * anything: a primary and two secondaries (memory storage, loopback TCP) in this one process, for
- * this tree and the other alternately, after a round of each that is not counted; each round writes N values (100 B by default) with 1,000 in flight
- * until both secondaries have applied them, and counts the process's CPU time. The three nodes
- * share a thread here, unlike `npm run bench`'s processes: this compares code, it does not stand
- * in for that table. A benchmark to read, not a test.
+ * this tree and the other alternately, after a round of each that is not counted; each round
+ * writes N values (100 B by default) with 1,000 in flight until both secondaries have applied
+ * them, and counts the process's CPU time. The three nodes share a thread here, unlike `npm run
+ * bench`'s processes: this compares code, it does not stand in for that table. A benchmark to read, not a test.
  *
  *   git worktree add /tmp/nadb-before HEAD~1 && npm run bench:runtime:pair -- /tmp/nadb-before [writes] [rounds] [--secondaries N] [--rate N] [--value-bytes N]
  *

@@ -189,7 +189,7 @@ export const ARENA_VALUE_BYTES_MAX = 0xffff;
  * encoding, in chunks of LOG_CHUNK_BYTES (op-log.ts), not as the entry, the operation and the value's
  * view it was written as: the collector copied those, every scavenge, for as long as the log held
  * them. A larger value stays as it was written: beside its bytes its objects cost little, and
- * copying it into a chunk cost more (values of 10 KiB: 3 to 12% more CPU per write, paired).
+ * copying it into a chunk cost more (values of 10 KiB: about 4% more CPU per write, paired).
  */
 export const LOG_CHUNK_BYTES = 256 * 1_024;
 export const LOG_PACKED_VALUE_BYTES_MAX = 4 * 1_024;

@@ -300,7 +300,6 @@ export class OperationLog {
   }
 }
 
-
 function packable(op: Operation): boolean {
   return op.type !== 'SET' || op.value.length <= LOG_PACKED_VALUE_BYTES_MAX;
 }
