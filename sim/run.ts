@@ -20,6 +20,8 @@ export interface RunStats {
   readonly segmentsDelivered: number;
   readonly writesAccepted: number;
   readonly writesRefused: number;
+  /** Writes the primary held back before taking or refusing them (counted there too). */
+  readonly writesHeld: number;
   readonly faultsInjected: number;
   readonly traceEvents: number;
 }
@@ -62,8 +64,9 @@ export interface Judgement {
 export function judge(sim: Simulation, livenessBoundMs: number, safetyPhase: (progress: Progress) => void): Judgement {
   const progress: Progress = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0, latestExpiryMs: Number.NEGATIVE_INFINITY };
   const finish = (verdict: Verdict, message: string): Judgement => {
-    const { latestExpiryMs: _, ...counters } = progress;
-    const stats = { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, ...counters };
+    const held = sim.heldWrites;
+    const writes = { writesAccepted: progress.writesAccepted + held.taken, writesRefused: progress.writesRefused + held.refused, writesHeld: held.held };
+    const stats = { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, faultsInjected: progress.faultsInjected, ...writes };
     return { verdict, message, traceHash: sim.trace.hash(), stats };
   };
   try {
@@ -129,17 +132,21 @@ function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progre
   }
 }
 
-/** A write the primary refuses (loading, back-pressure) is not acknowledged: not a loss. */
-/** `node`: the primary it goes to, the current one when absent. */
+/**
+ * A write made to `node` (the current primary when absent), as the runtime's writers make theirs:
+ * one the primary refuses (loading, back-pressure) is not acknowledged, not a loss; one it holds
+ * back is counted once it is taken or refused (Simulation.offerWrite).
+ */
 export function tryWrite(sim: Simulation, op: Operation, progress: Progress, node: string = sim.primary.name): void {
+  let outcome: 'taken' | 'held';
   try {
-    sim.writeTo(node, op);
+    outcome = sim.offerWrite(node, op);
   } catch (error) {
     if (!(error instanceof ReplicationError)) throw error;
     progress.writesRefused += 1;
     return;
   }
-  progress.writesAccepted += 1;
+  if (outcome === 'taken') progress.writesAccepted += 1;
   if ('expiresAtMs' in op && op.expiresAtMs !== null) progress.latestExpiryMs = Math.max(progress.latestExpiryMs, op.expiresAtMs);
 }
 

@@ -10,10 +10,13 @@ import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
 import { epochOf } from '../src/core/failover/lineage.js';
 import { promotionOf, type Succession } from '../src/core/failover/promotion.js';
+import { NotReadyError } from '../src/core/errors.js';
+import { HELD, PacedWrites } from '../src/core/primary/paced-writes.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
 import { pump, type Effects } from '../src/core/pump.js';
 import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
 import type { StorageRequest } from '../src/core/storage-request.js';
+import { DEFAULT_RUNTIME_LIMITS } from '../src/runtime/limits.js';
 import { NodeClock } from './clock.js';
 import { describeFrames } from './frame-label.js';
 import { keyspaceDifference } from './keyspace-compare.js';
@@ -114,6 +117,25 @@ export interface Host<M extends Primary | Secondary> {
   up: boolean;
   /** What readers of this node see. */
   readonly store: KeyspaceStore;
+  /** The workload's writes a primary held back, as the runtime keeps its writers' (offerWrite). */
+  readonly paced: PacedWrites<MadeWrite>;
+  /** The latest `made` of a write this node took as a primary: writes must be taken in the order they were made. */
+  lastMadeTaken: number;
+}
+
+/** A write of the workload, numbered in the order it was made. */
+export interface MadeWrite {
+  readonly op: Operation;
+  readonly made: number;
+}
+
+/** The workload's writes that a primary held back, and what became of them. */
+export interface HeldWriteCounts {
+  held: number;
+  /** Submitted later, as a secondary caught up. */
+  taken: number;
+  /** Refused once released (a deposed or failed primary), or by a crash of the primary holding them. */
+  refused: number;
 }
 
 /**
@@ -139,6 +161,10 @@ export class Simulation {
   readonly primaryLog: SimOperationLog | null;
   /** What a primary's restart broke of the persisted log's rules; checked as a safety property. */
   logViolation: string | null = null;
+  /** A write taken before one made earlier (offerWrite); checked as a safety property. */
+  writeOrderViolation: string | null = null;
+  readonly heldWrites: HeldWriteCounts = { held: 0, taken: 0, refused: 0 };
+  private writesMade = 0;
   /** Called after every event: where checkers hook in. */
   afterEachStep: (() => void) | null = null;
   private readonly scheduler = new Scheduler();
@@ -189,6 +215,42 @@ export class Simulation {
   /** Submits a write to the primary at its local time; returns its sequence. */
   write(op: Operation): number {
     return this.writeTo(this.primary.name, op);
+  }
+
+  /**
+   * A write made as the runtime's writers make theirs (PrimaryNode.write): submitted at once, or
+   * held, in order, while the primary holds writes back for a secondary catching up
+   * (BacklogFullError) or others are held, and submitted from the primary's next input on, as
+   * that secondary catches up. 'held' for one kept; a refusal throws (a ReplicationError).
+   */
+  offerWrite(node: string, op: Operation): 'taken' | 'held' {
+    const host = this.host(node);
+    assert(this.isPrimaryHost(host) && host.up, `${node} is not a running primary`);
+    const write: MadeWrite = { op, made: this.writesMade };
+    this.writesMade += 1;
+    if (host.paced.attempt(() => this.submitMade(host, write)) !== HELD) return 'taken';
+    host.paced.hold(write);
+    this.heldWrites.held += 1;
+    this.traceEvent({ t: this.nowMs, kind: 'writeHeld', node, detail: String(host.paced.waiting) });
+    return 'held';
+  }
+
+  /** Submits a made write to a primary; one taken after a write made later breaks the order writers rely on. */
+  private submitMade(host: Host<Primary>, write: MadeWrite): void {
+    this.drive(host, () => host.machine.submitWrite(write.op, this.localNow(host)));
+    if (write.made < host.lastMadeTaken) {
+      this.writeOrderViolation ??= `${host.name} took write ${write.made} after write ${host.lastMadeTaken}, made later`;
+    }
+    host.lastMadeTaken = write.made;
+  }
+
+  /** After each input of a primary that holds writes back: as PrimaryNode's settled hook, it submits them while it takes them. */
+  private releaseHeld(host: Host<Primary>): void {
+    host.paced.release((write) => {
+      this.submitMade(host, write);
+      this.heldWrites.taken += 1;
+      this.traceEvent({ t: this.nowMs, kind: 'writeReleased', node: host.name });
+    });
   }
 
   /** A read on any node, as a reader there sees it: entries expired on its clock are hidden. */
@@ -267,6 +329,8 @@ export class Simulation {
     if (!host.up) return;
     host.up = false;
     host.generation += 1;
+    // The process held them: its writers are told, as PrimaryNode.close tells them.
+    host.paced.fail(new NotReadyError(`${node} crashed`));
     host.wakeMs = undefined;
     this.network.nodeDown(node);
     host.storage.crash();
@@ -442,6 +506,7 @@ export class Simulation {
     const stats = primary.getStats(this.localNow(this.primary));
     if (!primary.isReady) return 'primary is loading';
     if (stats.pendingWrites > 0 || stats.appliedSequence !== stats.sequenceNumber) return 'primary has writes in flight';
+    if (this.primary.paced.waiting > 0) return `primary holds ${this.primary.paced.waiting} writes back`;
     for (const host of this.secondaries) {
       if (this.isRefused(host.name)) continue;
       if (!host.up) return `${host.name} is down`;
@@ -512,6 +577,7 @@ export class Simulation {
     input();
     if (this.checkInvariants) host.machine.invariants();
     host.wakeMs = this.toVirtual(host, pump(host.machine, this.effectsOf(host)));
+    if (host.paced.waiting > 0) this.releaseHeld(host as Host<Primary>);
   }
 
   private toVirtual(host: Host<Primary | Secondary>, localMs: number | undefined): number | undefined {
@@ -638,6 +704,10 @@ export class Simulation {
       get store(): KeyspaceStore {
         return storage.store;
       },
+      paced: new PacedWrites<MadeWrite>(DEFAULT_RUNTIME_LIMITS.pacedWritesMax, () => {
+        this.heldWrites.refused += 1;
+      }),
+      lastMadeTaken: -1,
     } as Omit<Host<M>, 'machine'> as Host<M>;
     this.hostsByName.set(name, partial);
     partial.machine = build(partial);

@@ -13,7 +13,8 @@ const SLOW_DISK_LATENCY_MEAN_MS = { min: 20, max: 80 };
  * secondary off; its full resync's replay is cut off in turn while the writes go on, so it
  * resyncs again and again (`npm run bench -- --value-bytes 10240` found it: 2 to 7 full
  * resyncs in one burst). Liveness: every secondary's first full resync, and no other
- * (`fullResyncsMax`). The primary refuses the writes it holds back; the run counts them refused.
+ * (`fullResyncsMax`). The writes the primary holds back wait, in order, and are taken as that
+ * secondary catches up, as the runtime's writers' do (Simulation.offerWrite).
  */
 export function outrunSecondaryScenarioArb(): fc.Arbitrary<Scenario> {
   return fc

@@ -49,7 +49,7 @@ export function formatStats(stats: RunStats, wallMs: number): string {
     `virtual ${seconds(stats.virtualMs)} in ${seconds(wallMs)} wall (${ratio(stats.virtualMs, wallMs)})`,
     `${stats.steps} steps`,
     `${stats.segmentsDelivered} segments delivered`,
-    `writes ${stats.writesAccepted} accepted / ${stats.writesRefused} refused`,
+    `writes ${stats.writesAccepted} accepted / ${stats.writesRefused} refused${stats.writesHeld > 0 ? ` (${stats.writesHeld} held back first)` : ''}`,
     `${stats.faultsInjected} scheduled faults`,
     `${stats.traceEvents} trace events`,
   ].join(', ');

@@ -27,7 +27,7 @@ export interface RuntimeLimits {
   adminRequestTimeoutMs: number;
   /** Paths one `GET /list` answers with; the answer says when there were more. */
   adminListPathsMax: number;
-  /** Writes a primary holds while a secondary keeping up needs the log's whole backlog (paced-writes.ts); one more is refused with LimitExceededError. */
+  /** Writes a primary holds while a secondary keeping up needs the log's whole backlog (core/primary/paced-writes.ts); one more is refused with LimitExceededError. */
   pacedWritesMax: number;
 }
 

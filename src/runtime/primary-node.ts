@@ -1,11 +1,12 @@
 import type { Server, Socket } from 'node:net';
-import { BacklogFullError, NotReadyError, StorageFailedError } from '../core/errors.js';
+import { NotReadyError, StorageFailedError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { RecoveredHistory } from '../core/log-persistence/history.js';
 import type { Operation } from '../core/operation.js';
 import type { ReplicationEvent } from '../core/output.js';
 import { epochOf } from '../core/failover/lineage.js';
 import type { Succession } from '../core/failover/promotion.js';
+import { HELD, PacedWrites } from '../core/primary/paced-writes.js';
 import { Primary } from '../core/primary/primary.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
@@ -15,11 +16,18 @@ import { checkReplicaOptions, ReplicaWaits, type ReplicatedWriteOptions } from '
 import type { NodeOptions } from './node-options.js';
 import { exposureWarning } from './exposure-warning.js';
 import { boundPort, listen, type ListenOptions } from './transport.js';
-import { PacedWrites } from './paced-writes.js';
 import { WriteWaiters } from './write-waiters.js';
 
 /** The code of the process warning an exposed primary emits at start. */
 export const INSECURE_LISTEN_WARNING_CODE = 'NADB_INSECURE_LISTEN';
+
+/** A writer's write the primary held back: its promise settles once it is submitted and applied, or refused. */
+interface HeldWrite {
+  readonly op: Operation;
+  readonly replicas: ReplicatedWriteOptions;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
 
 export interface PrimaryNodeOptions extends NodeOptions {
   readonly host: string;
@@ -35,7 +43,7 @@ export interface PrimaryNodeOptions extends NodeOptions {
 /** A primary on TCP: the Primary state machine, a listening server, and writes that await storage. */
 export class PrimaryNode {
   private readonly writes = new WriteWaiters();
-  private readonly paced: PacedWrites;
+  private readonly paced: PacedWrites<HeldWrite>;
   private readonly replicaWaits: ReplicaWaits;
   private server: Server | null = null;
   /** Read once at listen: server.address() asks the kernel (a getsockname, about 1.5 µs) at each call, and statistics read it each time. */
@@ -53,7 +61,7 @@ export class PrimaryNode {
     const machine = new Primary({
       nowMs: systemNowMs(), random: cryptoRandom, limits, timing, authToken, wireFormat, history, ...writeQuorum, epoch, succeeds: promotion?.succeeds ?? null,
     });
-    this.paced = new PacedWrites(runtimeLimits.pacedWritesMax);
+    this.paced = new PacedWrites<HeldWrite>(runtimeLimits.pacedWritesMax, (write, error) => write.reject(error));
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger, settled: () => this.releasePaced() });
     this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
     this.driver.observe({
@@ -130,17 +138,21 @@ export class PrimaryNode {
   write(op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> {
     // Before the write is accepted: a bad option found once it is would fail a write that stays.
     if ((replicas.minReplicas ?? 0) !== 0) checkReplicaOptions(replicas);
-    if (this.paced.waiting > 0) return this.paced.hold(op, replicas);
-    try {
-      return this.admit(op, replicas, nowMs);
-    } catch (error) {
-      if (error instanceof BacklogFullError) return this.paced.hold(op, replicas);
-      throw error;
-    }
+    const applied = this.paced.attempt(() => this.admit(op, replicas, nowMs));
+    return applied === HELD ? this.hold(op, replicas) : applied;
+  }
+
+  /** Its promise settles when the held write is submitted and applied, or refused. */
+  private hold(op: Operation, replicas: ReplicatedWriteOptions): Promise<void> {
+    // Past pacedWritesMax, hold throws in the executor: the write's promise rejects with LimitExceededError.
+    return new Promise((resolve, reject) => this.paced.hold({ op, replicas, resolve, reject }));
   }
 
   private releasePaced(): void {
-    if (this.paced.waiting > 0) this.paced.release((op, replicas) => this.admit(op, replicas, systemNowMs()));
+    if (this.paced.waiting === 0) return;
+    this.paced.release((write) => {
+      this.admit(write.op, write.replicas, systemNowMs()).then(write.resolve, write.reject);
+    });
   }
 
   private admit(op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> {
