@@ -97,6 +97,12 @@ export interface Scenario {
    * liveness bound on resync loops, which end once the writes stop and so pass convergence.
    */
   readonly fullResyncsMax?: number;
+  /**
+   * Longest virtual time the primary may hold writes back without taking or refusing one: a
+   * liveness bound on how long one secondary's pace holds the writers (pacingLagMsMax), which
+   * the writes stopping would also end.
+   */
+  readonly heldWritesStallMsMax?: number;
 }
 
 export interface ScenarioResult extends Judgement {
@@ -164,13 +170,21 @@ export function runScenario(scenario: Scenario, config: RunConfig = {}): Scenari
   const judgement = judge(sim, scenario.livenessBoundMs ?? LIVENESS_BOUND_MS, (progress) => {
     for (const step of scenario.steps) runStep(sim, step, progress);
   });
-  return { scenario, sim, ...judgement, ...resyncLoopVerdict(sim, judgement, scenario.fullResyncsMax) };
+  return { scenario, sim, ...judgement, ...boundsVerdict(sim, judgement, scenario) };
 }
 
-function resyncLoopVerdict(sim: Simulation, judgement: Judgement, fullResyncsMax: number | undefined): Pick<Judgement, 'verdict' | 'message'> {
+/** A run that passed fails its scenario's own liveness bounds: a resync loop, writers held too long. */
+function boundsVerdict(sim: Simulation, judgement: Judgement, scenario: Scenario): Pick<Judgement, 'verdict' | 'message'> {
+  if (judgement.verdict !== 'pass') return judgement;
   const fullResyncs = sim.primary.machine.getStats(sim.localNow(sim.primary)).fullResyncs;
-  if (judgement.verdict !== 'pass' || fullResyncsMax === undefined || fullResyncs <= fullResyncsMax) return judgement;
-  return { verdict: 'liveness', message: `${fullResyncs} full resyncs served, at most ${fullResyncsMax} expected: a resync loop` };
+  if (scenario.fullResyncsMax !== undefined && fullResyncs > scenario.fullResyncsMax) {
+    return { verdict: 'liveness', message: `${fullResyncs} full resyncs served, at most ${scenario.fullResyncsMax} expected: a resync loop` };
+  }
+  const stallMs = sim.heldWrites.longestStallMs;
+  if (scenario.heldWritesStallMsMax !== undefined && stallMs > scenario.heldWritesStallMsMax) {
+    return { verdict: 'liveness', message: `writes held back ${stallMs} ms with none taken, at most ${scenario.heldWritesStallMsMax} expected: one secondary's pace held the writers` };
+  }
+  return judgement;
 }
 
 function runStep(sim: Simulation, step: Step, progress: Progress): void {

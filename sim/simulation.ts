@@ -121,6 +121,8 @@ export interface Host<M extends Primary | Secondary> {
   readonly paced: PacedWrites<MadeWrite>;
   /** The latest `made` of a write this node took as a primary: writes must be taken in the order they were made. */
   lastMadeTaken: number;
+  /** Since when it has held writes back without taking or refusing any; null while it holds none. */
+  heldSinceMs: number | null;
 }
 
 /** A write of the workload, numbered in the order it was made. */
@@ -136,6 +138,8 @@ export interface HeldWriteCounts {
   taken: number;
   /** Refused once released (a deposed or failed primary), or by a crash of the primary holding them. */
   refused: number;
+  /** The longest virtual time a primary held writes back without taking or refusing one. */
+  longestStallMs: number;
 }
 
 /**
@@ -163,7 +167,7 @@ export class Simulation {
   logViolation: string | null = null;
   /** A write taken before one made earlier (offerWrite); checked as a safety property. */
   writeOrderViolation: string | null = null;
-  readonly heldWrites: HeldWriteCounts = { held: 0, taken: 0, refused: 0 };
+  readonly heldWrites: HeldWriteCounts = { held: 0, taken: 0, refused: 0, longestStallMs: 0 };
   private writesMade = 0;
   /** Called after every event: where checkers hook in. */
   afterEachStep: (() => void) | null = null;
@@ -231,6 +235,7 @@ export class Simulation {
     if (host.paced.attempt(() => this.submitMade(host, write)) !== HELD) return 'taken';
     host.paced.hold(write);
     this.heldWrites.held += 1;
+    host.heldSinceMs ??= this.nowMs;
     this.traceEvent({ t: this.nowMs, kind: 'writeHeld', node, detail: String(host.paced.waiting) });
     return 'held';
   }
@@ -246,11 +251,20 @@ export class Simulation {
 
   /** After each input of a primary that holds writes back: as PrimaryNode's settled hook, it submits them while it takes them. */
   private releaseHeld(host: Host<Primary>): void {
+    const waiting = host.paced.waiting;
     host.paced.release((write) => {
       this.submitMade(host, write);
       this.heldWrites.taken += 1;
       this.traceEvent({ t: this.nowMs, kind: 'writeReleased', node: host.name });
     });
+    if (host.paced.waiting < waiting) this.answeredHeld(host);
+  }
+
+  /** Writes held were taken or refused now: what the primary held since then counts afresh. */
+  private answeredHeld(host: Host<Primary | Secondary>): void {
+    if (host.heldSinceMs === null) return;
+    this.heldWrites.longestStallMs = Math.max(this.heldWrites.longestStallMs, this.nowMs - host.heldSinceMs);
+    host.heldSinceMs = host.paced.waiting > 0 ? this.nowMs : null;
   }
 
   /** A read on any node, as a reader there sees it: entries expired on its clock are hidden. */
@@ -331,6 +345,7 @@ export class Simulation {
     host.generation += 1;
     // The process held them: its writers are told, as PrimaryNode.close tells them.
     host.paced.fail(new NotReadyError(`${node} crashed`));
+    this.answeredHeld(host);
     host.wakeMs = undefined;
     this.network.nodeDown(node);
     host.storage.crash();
@@ -708,6 +723,7 @@ export class Simulation {
         this.heldWrites.refused += 1;
       }),
       lastMadeTaken: -1,
+      heldSinceMs: null,
     } as Omit<Host<M>, 'machine'> as Host<M>;
     this.hostsByName.set(name, partial);
     partial.machine = build(partial);

@@ -19,6 +19,7 @@ export {
   LogCorruptError,
   NotEnoughReplicasError,
   NotReadyError,
+  PendingWritesFullError,
   ProtocolError,
   ReadOnlyError,
   ReplicationError,

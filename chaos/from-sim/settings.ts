@@ -65,6 +65,7 @@ export function settingsOf(scenario: Scenario): Settings {
     ...tokenNote(token),
     { what: 'livenessBoundMs', treatment: 'approximate', how: "the lab's own bound: every secondary must report the primary's position within 60 s of healing" },
     ...(scenario.fullResyncsMax === undefined ? [] : [{ what: `fullResyncsMax ${scenario.fullResyncsMax}`, treatment: 'exact' as const, how: "checked against the primary's /stats once converged" }]),
+    ...(scenario.heldWritesStallMsMax === undefined ? [] : [{ what: `heldWritesStallMsMax ${scenario.heldWritesStallMsMax}`, treatment: 'skipped' as const, how: "the simulator's measure of how long writes were held with none taken: the lab's writers do not time theirs" }]),
   ];
   return { timeScale, nodeOptions, limits, notes };
 }

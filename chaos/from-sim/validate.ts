@@ -184,7 +184,7 @@ export function validScenario(value: unknown): Scenario {
   checkSettings(scenario);
   checkByNode(scenario.wireFormats, 'wireFormats', nodeNames, oneOf('json', 'binary'));
   checkByNode(scenario.authTokens, 'authTokens', nodeNames, text);
-  checkFields(scenario, fieldsOf({ 'livenessBoundMs?': integerIn(0, Number.MAX_SAFE_INTEGER), 'fullResyncsMax?': integerIn(0, Number.MAX_SAFE_INTEGER) }), 'the scenario');
+  checkFields(scenario, fieldsOf({ 'livenessBoundMs?': integerIn(0, Number.MAX_SAFE_INTEGER), 'fullResyncsMax?': integerIn(0, Number.MAX_SAFE_INTEGER), 'heldWritesStallMsMax?': integerIn(0, Number.MAX_SAFE_INTEGER) }), 'the scenario');
   checkSteps(scenario.steps, oneOf(...nodeNames));
   return value as Scenario;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { NO_FAULTS, SIM_LIMITS } from '../options.js';
-import type { Scenario, Step } from '../scenario.js';
+import type { Scenario } from '../scenario.js';
+import { slowSecondaryScenario, steadyWritesArb } from './slow-secondary.js';
 
 const WRITES = { min: 300, max: 800 };
 const WRITE_GAP_MS = { min: 1, max: 2 };
@@ -18,28 +18,6 @@ const SLOW_DISK_LATENCY_MEAN_MS = { min: 20, max: 80 };
  */
 export function outrunSecondaryScenarioArb(): fc.Arbitrary<Scenario> {
   return fc
-    .record({
-      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-      secondaries: fc.integer({ min: 1, max: 2 }),
-      writes: fc.integer(WRITES),
-      gapMs: fc.integer(WRITE_GAP_MS),
-      valueBytes: fc.integer({ min: 100, max: 800 }),
-      latencyMeanMs: fc.integer(SLOW_DISK_LATENCY_MEAN_MS),
-    })
-    .map(({ seed, secondaries, writes, gapMs, valueBytes, latencyMeanMs }) => {
-      const data = 'v'.repeat(valueBytes);
-      const steps: Step[] = Array.from({ length: writes }, (_, index): Step[] => [
-        { kind: 'write', call: { method: 'writeWithReplication', relativePath: `k${index}`, data } },
-        { kind: 'runFor', ms: gapMs },
-      ]).flat();
-      const { network, storage, clocks } = NO_FAULTS;
-      return {
-        seed,
-        secondaries,
-        limits: { ...SIM_LIMITS, logBytesMax: 16 * 1024, replicaBacklogBytesMax: 32 * 1024 },
-        faults: { network, storage, clocks, nodeFaults: { s1: { storage: { latencyMeanMs } } } },
-        steps,
-        fullResyncsMax: secondaries,
-      };
-    });
+    .tuple(steadyWritesArb(WRITES, WRITE_GAP_MS), fc.integer(SLOW_DISK_LATENCY_MEAN_MS))
+    .map(([load, latencyMeanMs]) => ({ ...slowSecondaryScenario(load, { latencyMeanMs }), fullResyncsMax: load.secondaries }));
 }

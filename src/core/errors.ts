@@ -41,6 +41,16 @@ export class LimitExceededError extends ReplicationError {
 }
 
 /**
+ * pendingWritesMax writes are waiting for the primary's storage: back-pressure that the storage's
+ * next answer relieves. A write held back (BacklogFullError) and released meets it when the release
+ * outruns the storage: it stays held, rather than be refused after waiting. A LimitExceededError,
+ * as it was before it had a class of its own.
+ */
+export class PendingWritesFullError extends LimitExceededError {
+  override name = 'PendingWritesFullError';
+}
+
+/**
  * The primary holds writes back: a secondary that is keeping up with acknowledgements needs the
  * log's whole backlog (replicaBacklogBytesMax), and one more write would cut it off (see
  * Primary.submitWrite). Nothing was accepted; the runtime queues such a write and submits it as the

@@ -1,6 +1,6 @@
 import { assert } from '../assert.js';
 import { Fifo } from '../codec/fifo.js';
-import { BacklogFullError, LimitExceededError } from '../errors.js';
+import { BacklogFullError, LimitExceededError, PendingWritesFullError } from '../errors.js';
 
 /** What `attempt` returns for a write that must wait: the caller hands it to `hold`. */
 export const HELD: unique symbol = Symbol('held');
@@ -53,9 +53,10 @@ export class PacedWrites<W> {
   }
 
   /**
-   * Submits the held writes in order until the primary holds one back again; one refused for
-   * another reason is refused alone. Not re-entered: a submission that releases again (the
-   * runtime's settled hook runs inside it) returns at once.
+   * Submits the held writes in order until the primary holds one back again, or its storage has
+   * pendingWritesMax writes to do (its next answer is an input, after which the runtime and the
+   * simulator release again); one refused for another reason is refused alone. Not re-entered: a
+   * submission that releases again (the runtime's settled hook runs inside it) returns at once.
    */
   release(submit: (write: W) => void): void {
     if (this.releasing) return;
@@ -77,7 +78,7 @@ export class PacedWrites<W> {
       try {
         submit(write);
       } catch (error) {
-        if (error instanceof BacklogFullError) return;
+        if (error instanceof BacklogFullError || error instanceof PendingWritesFullError) return;
         this.held.shift();
         this.refuse(write, error instanceof Error ? error : new Error(String(error)));
         continue;

@@ -46,11 +46,18 @@ export class Peer {
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
   /**
-   * When its acknowledgements last took bytes off the budget, or it last had nothing
-   * unacknowledged (its connection's opening before either): how long it has been silent, which
-   * pacing asks.
+   * When its acknowledgements last took bytes beyond its heartbeats' off the budget, or it last
+   * had nothing unacknowledged (its connection's opening before either): how long it has been
+   * stalled, which pacing asks.
    */
   progressMs: number;
+  /**
+   * Bytes of the heartbeats sent to it. A secondary acknowledges a heartbeat as it reads it,
+   * whatever its storage is doing: acknowledged bytes count as progress only past these.
+   */
+  heartbeatBytesSent = 0;
+  /** The most its acknowledgements have covered beyond heartbeatBytesSent: work its storage did, or frames that needed none. */
+  workAckedMax = 0;
 
   constructor(
     readonly link: Link,

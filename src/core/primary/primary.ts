@@ -4,7 +4,7 @@ import {
   BINARY_WIRE_FORMAT, chainDigest, encodeFrame, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type EncodedFrame, type WireFormat, type WireFormatSetting,
 } from '../codec/index.js';
 import { encodeBinaryEntries } from '../codec/binary-frame.js';
-import { BacklogFullError, DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, ProtocolError, StorageFailedError } from '../errors.js';
+import { BacklogFullError, DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, PendingWritesFullError, ProtocolError, StorageFailedError } from '../errors.js';
 import { ExpiryIndex } from '../expiry-index.js';
 import type { RecoveredHistory } from '../log-persistence/history.js';
 import { cursorOf, holdsPrefixOf } from '../failover/lineage.js';
@@ -199,7 +199,7 @@ export class Primary implements StateMachine {
     // An entry past its expiry is already gone for readers: delete it before a write can revive it.
     this.expireKeys(nowMs);
     if (this.pending.length >= this.limits.pendingWritesMax) {
-      throw new LimitExceededError(
+      throw new PendingWritesFullError(
         `${this.pending.length} writes waiting for storage: pendingWritesMax reached; raise limits.pendingWritesMax, ` +
           `which may not exceed logEntriesMax (${this.limits.logEntriesMax}, set by maxOperationLog)`,
       );
@@ -564,8 +564,11 @@ export class Primary implements StateMachine {
       const claimed = Math.max(frame.receivedSequence, frame.appliedSequence, frame.durableSequence);
       if (claimed > peer.announcedThrough) throw new ProtocolError(`ACK of sequence ${claimed}, never sent on this connection (sent through ${peer.announcedThrough})`);
       peer.claimedThrough = Math.max(peer.claimedThrough, claimed);
-      if (frame.bytesReceived > peer.bytesAcked) {
-        peer.bytesAcked = frame.bytesReceived;
+      peer.bytesAcked = Math.max(peer.bytesAcked, frame.bytesReceived);
+      // Heartbeats' bytes alone are no progress: a secondary whose disk hangs still reads and acknowledges them.
+      const workAcked = frame.bytesReceived - peer.heartbeatBytesSent;
+      if (workAcked > peer.workAckedMax) {
+        peer.workAckedMax = workAcked;
         peer.progressMs = this.clockMs;
       }
       const record = this.recordOf(peer);
@@ -884,7 +887,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'budget', `outbound budget full for ${nowMs - peer.budgetFullSinceMs} ms`);
     } else if (!handshaking && nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
       const lastSequence = peer.phase === 'stream' ? peer.nextSequence - 1 : (peer.snapshot?.fromSequence ?? 1) - 1;
-      link.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.replicationId, lastSequence }, this.outputs);
+      peer.heartbeatBytesSent += link.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.replicationId, lastSequence }, this.outputs).frameBytes;
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BacklogFullError, LimitExceededError, NotReadyError, StorageFailedError } from '../../../../src/core/errors.js';
+import { BacklogFullError, LimitExceededError, NotReadyError, PendingWritesFullError, StorageFailedError } from '../../../../src/core/errors.js';
 import { HELD, PacedWrites } from '../../../../src/core/primary/paced-writes.js';
 
 /** Held writes by name, and what each was told when refused. */
@@ -55,6 +55,19 @@ describe('PacedWrites', () => {
     const primary = primaryWithRoom(2);
     paced.release(primary.submit);
     expect(primary.taken).toEqual(['a', 'b']);
+    expect(paced.waiting).toBe(1);
+  });
+
+  it('keeps a held write held when the primary has pendingWritesMax writes for its storage: the release outran it', () => {
+    const { paced, refused } = pacedWrites(10);
+    for (const write of ['a', 'b']) paced.hold(write);
+    const taken: string[] = [];
+    paced.release((write) => {
+      if (taken.length === 1) throw new PendingWritesFullError('pending');
+      taken.push(write);
+    });
+    expect(taken).toEqual(['a']);
+    expect(refused.size).toBe(0);
     expect(paced.waiting).toBe(1);
   });
 

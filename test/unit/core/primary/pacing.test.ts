@@ -76,6 +76,19 @@ describe('write pacing', () => {
     expect(closeCodes(write(primary, set('k2', 'v'), T0 + STALL_MS))).toEqual(['1:log_overrun']);
   });
 
+  it('lets a secondary go whose storage hangs though it reads and acknowledges every heartbeat: they are no progress', () => {
+    const heartbeatMs = STALL_MS / 4;
+    const primary = streamingWithFullBudget({ heartbeatIntervalMs: heartbeatMs });
+    for (let atMs = T0 + heartbeatMs; atMs < T0 + STALL_MS; atMs += heartbeatMs) {
+      primary.handleTimeout(atMs);
+      const heartbeatBytes = ofKind(drain(primary), 'transmit').reduce((sum, output) => sum + output.bytes.length, 0);
+      expect(heartbeatBytes).toBeGreaterThan(0);
+      ackBytes(primary, heartbeatBytes, atMs + 1);
+    }
+    expect(() => primary.submitWrite(set('k2', 'v'), T0 + STALL_MS - 1)).toThrow(BacklogFullError);
+    expect(closeCodes(write(primary, set('k2', 'v'), T0 + STALL_MS))).toEqual(['1:log_overrun']);
+  });
+
   it('stops holding writes back for a secondary keeping up once what it needs is pacingLagMsMax old', () => {
     // Under the heartbeat interval, so that no other timer is due first.
     const lagMaxMs = 3_000;
