@@ -86,8 +86,11 @@ describe('write pacing over TCP', () => {
     const primaryStorage = new MemoryStorage();
     const secondaryStorage = new GatedStorage();
     const pacingStallMs = 200;
-    // A replication timeout longer than the tests' hang guard: only the stall rule, not the budget's timeout, lets the writes go on.
-    const primary = await startPrimary(primaryStorage, { limits: LIMITS, timing: { ...FAST_TIMING, replicationTimeoutMs: STALLED_TIMEOUT_MS, pacingStallMs } });
+    // A replication timeout and a lag bound longer than the tests' hang guard: only the stall rule, not the budget's
+    // timeout nor pacingLagMsMax, lets the writes go on. Heartbeats four times as often as the stall: the secondary
+    // acknowledges each as it reads it, which is no progress of its disk.
+    const timing = { ...FAST_TIMING, replicationTimeoutMs: STALLED_TIMEOUT_MS, pacingLagMsMax: STALLED_TIMEOUT_MS, pacingStallMs, heartbeatIntervalMs: pacingStallMs / 4 };
+    const primary = await startPrimary(primaryStorage, { limits: LIMITS, timing });
     open.push(primary);
     const secondary = await startSecondary(portOf(primary), secondaryStorage, { limits: LIMITS });
     open.push(secondary);
