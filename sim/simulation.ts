@@ -232,13 +232,15 @@ export class Simulation {
     assert(this.isPrimaryHost(host) && host.up, `${node} is not a running primary`);
     const write: MadeWrite = { op, made: this.writesMade };
     this.writesMade += 1;
-    if (host.paced.attempt(() => this.submitMade(host, write)) !== HELD) return 'taken';
+    if (host.paced.attempt(this.submitMadeTo, host, write, undefined) !== HELD) return 'taken';
     host.paced.hold(write);
     this.heldWrites.held += 1;
     host.heldSinceMs ??= this.nowMs;
     this.traceEvent({ t: this.nowMs, kind: 'writeHeld', node, detail: String(host.paced.waiting) });
     return 'held';
   }
+
+  private readonly submitMadeTo = (host: Host<Primary>, write: MadeWrite): void => this.submitMade(host, write);
 
   /** Submits a made write to a primary; one taken after a write made later breaks the order writers rely on. */
   private submitMade(host: Host<Primary>, write: MadeWrite): void {

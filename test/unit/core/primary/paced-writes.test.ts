@@ -22,8 +22,8 @@ describe('PacedWrites', () => {
   it('submits a write at once while none is held, and holds it when the primary holds it back', () => {
     const { paced } = pacedWrites(10);
     const primary = primaryWithRoom(1);
-    expect(paced.attempt(() => primary.submit('a'))).toBeUndefined();
-    expect(paced.attempt(() => primary.submit('b'))).toBe(HELD);
+    expect(paced.attempt(primary.submit, 'a', null, null)).toBeUndefined();
+    expect(paced.attempt(primary.submit, 'b', null, null)).toBe(HELD);
     expect(primary.taken).toEqual(['a']);
   });
 
@@ -31,21 +31,19 @@ describe('PacedWrites', () => {
     const { paced } = pacedWrites(10);
     paced.hold('a');
     let offered = false;
-    expect(
-      paced.attempt(() => {
-        offered = true;
-      }),
-    ).toBe(HELD);
+    const offer = (): void => {
+      offered = true;
+    };
+    expect(paced.attempt(offer, null, null, null)).toBe(HELD);
     expect(offered).toBe(false);
   });
 
   it('throws any other refusal to the writer', () => {
     const { paced } = pacedWrites(10);
-    expect(() =>
-      paced.attempt(() => {
-        throw new StorageFailedError('gone');
-      }),
-    ).toThrow(StorageFailedError);
+    const failing = (): void => {
+      throw new StorageFailedError('gone');
+    };
+    expect(() => paced.attempt(failing, null, null, null)).toThrow(StorageFailedError);
     expect(paced.waiting).toBe(0);
   });
 
