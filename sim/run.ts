@@ -3,11 +3,15 @@ import { nadbSimCommand } from './replay-command.js';
 import { ReplicationError } from '../src/core/errors.js';
 import { SafetyCheckers, SafetyViolation, readOnlyViolation } from './checkers.js';
 import type { Operation } from '../src/core/operation.js';
+import type { ReplicaWait } from '../src/core/primary/replica-waits.js';
 import type { SwarmOptions } from './options.js';
 import { Prng } from './prng.js';
 import { drawSchedule, type ScheduledAction } from './schedule.js';
 import { SIM_EPOCH_MS, Simulation, type NodeFactories } from './simulation.js';
-import { nextOperation } from './workload.js';
+import { nextOperation, nextReplicaWait } from './workload.js';
+
+/** Seeds the writers' waits for secondaries (nextReplicaWait). */
+const REPLICA_WAITS_SALT = 0x9e3779b9;
 
 export type Verdict = 'pass' | 'safety' | 'liveness' | 'crash';
 
@@ -107,6 +111,8 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
 
 function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progress): void {
   const prng = new Prng(options.seed ^ 0x3c6ef372);
+  // A stream of its own, so that the writers' waits leave the workload's and the faults' draws as they were.
+  const waits = new Prng(options.seed ^ REPLICA_WAITS_SALT);
   const workload = options.workload;
   const durationMs = workload.operations * workload.writeIntervalMeanMs;
   const secondaries = sim.secondaries.map((host) => host.name);
@@ -124,7 +130,8 @@ function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progre
       continue;
     }
     sim.runUntilTime(nextWriteMs);
-    if (sim.primary.up) tryWrite(sim, nextOperation(prng, workload, sim.localNow(sim.primary)), progress);
+    const wait = nextReplicaWait(waits, secondaries.length);
+    if (sim.primary.up) tryWrite(sim, nextOperation(prng, workload, sim.localNow(sim.primary)), progress, sim.primary.name, wait);
     else progress.writesRefused += 1;
     writes += 1;
     if (writes % 50 === 0) checkReadOnly(sim);
@@ -137,10 +144,10 @@ function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progre
  * one the primary refuses (loading, back-pressure) is not acknowledged, not a loss; one it holds
  * back is counted once it is taken or refused (Simulation.offerWrite).
  */
-export function tryWrite(sim: Simulation, op: Operation, progress: Progress, node: string = sim.primary.name): void {
+export function tryWrite(sim: Simulation, op: Operation, progress: Progress, node: string = sim.primary.name, wait: ReplicaWait | null = null): void {
   let outcome: 'taken' | 'held';
   try {
-    outcome = sim.offerWrite(node, op);
+    outcome = sim.offerWrite(node, op, wait);
   } catch (error) {
     if (!(error instanceof ReplicationError)) throw error;
     progress.writesRefused += 1;

@@ -10,8 +10,9 @@ import type { Operation } from '../src/core/operation.js';
 import type { ReplicationEvent } from '../src/core/output.js';
 import { epochOf } from '../src/core/failover/lineage.js';
 import { promotionOf, type Succession } from '../src/core/failover/promotion.js';
-import { NotReadyError } from '../src/core/errors.js';
+import { NotReadyError, ReplicationError } from '../src/core/errors.js';
 import { HELD, PacedWrites } from '../src/core/primary/paced-writes.js';
+import { ReplicaWaits, type ReplicaWait } from '../src/core/primary/replica-waits.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
 import { pump, type Effects } from '../src/core/pump.js';
 import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
@@ -129,6 +130,16 @@ export interface Host<M extends Primary | Secondary> {
 export interface MadeWrite {
   readonly op: Operation;
   readonly made: number;
+  /** What its writer waits for beyond the primary's storage (minReplicas), once it is taken; null for nothing. */
+  readonly wait: ReplicaWait | null;
+}
+
+/** The workload's writes that waited for secondaries (minReplicas), and what their writers were told. */
+export interface ReplicaWaitCounts {
+  waited: number;
+  acknowledged: number;
+  /** Timed out, or their primary crashed. */
+  refused: number;
 }
 
 /** The workload's writes that a primary held back, and what became of them. */
@@ -167,6 +178,11 @@ export class Simulation {
   logViolation: string | null = null;
   /** A write taken before one made earlier (offerWrite); checked as a safety property. */
   writeOrderViolation: string | null = null;
+  /** A writer told its write was durable on more secondaries than hold it; checked as a safety property. */
+  replicaAckViolation: string | null = null;
+  readonly replicaWaits: ReplicaWaitCounts = { waited: 0, acknowledged: 0, refused: 0 };
+  /** Each primary machine's writers waiting for secondaries, as PrimaryNode keeps them (a restart begins anew). */
+  private readonly waitsByMachine = new WeakMap<Primary, ReplicaWaits<null>>();
   readonly heldWrites: HeldWriteCounts = { held: 0, taken: 0, refused: 0, longestStallMs: 0 };
   private writesMade = 0;
   /** Called after every event: where checkers hook in. */
@@ -227,10 +243,10 @@ export class Simulation {
    * (BacklogFullError) or others are held, and submitted from the primary's next input on, as
    * that secondary catches up. 'held' for one kept; a refusal throws (a ReplicationError).
    */
-  offerWrite(node: string, op: Operation): 'taken' | 'held' {
+  offerWrite(node: string, op: Operation, wait: ReplicaWait | null = null): 'taken' | 'held' {
     const host = this.host(node);
     assert(this.isPrimaryHost(host) && host.up, `${node} is not a running primary`);
-    const write: MadeWrite = { op, made: this.writesMade };
+    const write: MadeWrite = { op, made: this.writesMade, wait };
     this.writesMade += 1;
     if (host.paced.attempt(this.submitMadeTo, host, write, undefined) !== HELD) return 'taken';
     host.paced.hold(write);
@@ -244,11 +260,57 @@ export class Simulation {
 
   /** Submits a made write to a primary; one taken after a write made later breaks the order writers rely on. */
   private submitMade(host: Host<Primary>, write: MadeWrite): void {
-    this.drive(host, () => host.machine.submitWrite(write.op, this.localNow(host)));
+    let sequence = 0;
+    this.drive(host, () => {
+      sequence = host.machine.submitWrite(write.op, this.localNow(host));
+    });
     if (write.made < host.lastMadeTaken) {
       this.writeOrderViolation ??= `${host.name} took write ${write.made} after write ${host.lastMadeTaken}, made later`;
     }
     host.lastMadeTaken = write.made;
+    if (write.wait !== null) this.waitForReplicas(host, sequence, write.wait);
+  }
+
+  /** Its writer waits, as PrimaryNode's do, until the primary counts enough secondaries holding it. */
+  private waitForReplicas(host: Host<Primary>, sequence: number, wait: ReplicaWait): void {
+    this.replicaWaits.waited += 1;
+    try {
+      this.waitsOf(host.machine).wait(null, sequence, wait, this.localNow(host));
+    } catch (error) {
+      if (!(error instanceof ReplicationError)) throw error;
+      this.replicaWaits.refused += 1;
+    }
+  }
+
+  private waitsOf(primary: Primary): ReplicaWaits<null> {
+    let waits = this.waitsByMachine.get(primary);
+    if (waits === undefined) {
+      waits = new ReplicaWaits<null>(primary, DEFAULT_RUNTIME_LIMITS.replicaWaitsMax, {
+        acknowledged: (_, sequence, wait) => this.replicaAcknowledged(primary, sequence, wait),
+        refused: () => {
+          this.replicaWaits.refused += 1;
+        },
+      });
+      this.waitsByMachine.set(primary, waits);
+    }
+    return waits;
+  }
+
+  /**
+   * A writer is told its write is on `wait.replicas` secondaries: those that hold it durably must
+   * be as many, now (an applied one may have lost it to a crash since it said so, a durable one
+   * only to a disk that lost its data, which no contract covers).
+   */
+  private replicaAcknowledged(primary: Primary, sequence: number, wait: ReplicaWait): void {
+    this.replicaWaits.acknowledged += 1;
+    if (!wait.durable || this.secondaries.some((host) => host.storage.losses > 0)) return;
+    const holding = this.secondaries.filter((host) => {
+      const durable = host.storage.durableCursor();
+      return durable?.replicationId === primary.replicationId && durable.sequence >= sequence;
+    }).length;
+    if (holding < wait.replicas) {
+      this.replicaAckViolation ??= `a writer was told write ${sequence} is durable on minReplicas ${wait.replicas}; the disks of ${holding} secondaries hold it`;
+    }
   }
 
   /** After each input of a primary that holds writes back: as PrimaryNode's settled hook, it submits them while it takes them. */
@@ -347,6 +409,7 @@ export class Simulation {
     host.generation += 1;
     // The process held them: its writers are told, as PrimaryNode.close tells them.
     host.paced.fail(new NotReadyError(`${node} crashed`));
+    if (this.isPrimaryHost(host)) this.waitsOf(host.machine).close();
     this.answeredHeld(host);
     host.wakeMs = undefined;
     this.network.nodeDown(node);
@@ -595,6 +658,7 @@ export class Simulation {
     if (this.checkInvariants) host.machine.invariants();
     host.wakeMs = this.toVirtual(host, pump(host.machine, this.effectsOf(host)));
     if (host.paced.waiting > 0) this.releaseHeld(host as Host<Primary>);
+    if (host.machine instanceof Primary) this.waitsByMachine.get(host.machine)?.expire(this.localNow(host));
   }
 
   private toVirtual(host: Host<Primary | Secondary>, localMs: number | undefined): number | undefined {
@@ -638,8 +702,14 @@ export class Simulation {
   }
 
   private record(node: string, event: ReplicationEvent): void {
+    if (event.kind === 'replicaAcked') this.replicaAckedOn(node);
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
+  }
+
+  private replicaAckedOn(node: string): void {
+    const machine = this.host(node).machine;
+    if (machine instanceof Primary) this.waitsByMachine.get(machine)?.acknowledged();
   }
 
   private traceEvent(event: TraceEvent): void {

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTEXT, operationOf, type ApiCall, type StorageContext } from '../src/core/api-operations.js';
 import type { Operation } from '../src/core/operation.js';
+import type { ReplicaWait } from '../src/core/primary/replica-waits.js';
 import { LONGEST_NAME, WIDE_NAMES } from './arbitraries/alphabets.js';
 import type { WorkloadOptions } from './options.js';
 import type { Prng } from './prng.js';
@@ -13,6 +14,9 @@ const PLAIN_DBS = [DEFAULT_CONTEXT.db, 'app'];
 const PLAIN_NAMESPACES = [DEFAULT_CONTEXT.namespace, 'ns1', 'ns2'];
 const PLAIN_TAGS = ['tag0', 'tag1', 'tag2', 'tag3', 'tag4'];
 const PLAIN_KEYS = ['key0', 'key1'];
+/** One write in this many waits for secondaries, as a writer passing minReplicas does. */
+const REPLICA_WAIT_ONE_IN = 8;
+const REPLICA_WAIT_TIMEOUT_MS = { min: 200, max: 5_000 };
 
 /**
  * A mix of every write call of the API over a bounded set of paths, so that writes collide, made
@@ -23,6 +27,16 @@ export function nextOperation(prng: Prng, workload: WorkloadOptions, nowMs: numb
   const roll = prng.below(100);
   if (roll < 65) return operationOf(nextWrite(prng, workload, path), nextContext(prng), nowMs);
   return operationOf(nextOtherCall(prng, path, roll), DEFAULT_CONTEXT, nowMs);
+}
+
+/**
+ * What the writer of the next write waits for beyond the primary's storage: mostly nothing, else
+ * some of the secondaries, durable three times in four, for up to a few seconds.
+ */
+export function nextReplicaWait(prng: Prng, secondaries: number): ReplicaWait | null {
+  if (secondaries === 0 || prng.below(REPLICA_WAIT_ONE_IN) !== 0) return null;
+  const { min, max } = REPLICA_WAIT_TIMEOUT_MS;
+  return { replicas: 1 + prng.below(secondaries), timeoutMs: min + prng.below(max - min + 1), durable: prng.below(4) !== 0 };
 }
 
 function nextWrite(prng: Prng, workload: WorkloadOptions, relativePath: string): ApiCall {

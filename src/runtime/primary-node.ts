@@ -8,11 +8,13 @@ import { epochOf } from '../core/failover/lineage.js';
 import type { Succession } from '../core/failover/promotion.js';
 import { HELD, PacedWrites } from '../core/primary/paced-writes.js';
 import { Primary } from '../core/primary/primary.js';
+import { ReplicaWaits } from '../core/primary/replica-waits.js';
 import type { PrimaryStats } from '../core/primary/stats.js';
 import { systemNowMs } from './clock.js';
 import { cryptoRandom } from './crypto-random.js';
 import { lostHow, NodeDriver, type DriverObserver } from './node-driver.js';
-import { checkReplicaOptions, ReplicaWaits, type ReplicatedWriteOptions } from './replica-waits.js';
+import { checkReplicaOptions, type ReplicatedWriteOptions } from './replica-waits.js';
+import { WakeTimer } from './wake-timer.js';
 import type { NodeOptions } from './node-options.js';
 import { exposureWarning } from './exposure-warning.js';
 import { boundPort, listen, type ListenOptions } from './transport.js';
@@ -20,6 +22,12 @@ import { WriteWaiters } from './write-waiters.js';
 
 /** The code of the process warning an exposed primary emits at start. */
 export const INSECURE_LISTEN_WARNING_CODE = 'NADB_INSECURE_LISTEN';
+
+/** A writer's promise, settled once. */
+interface Settle {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
 
 /** A writer's write the primary held back: its promise settles once it is submitted and applied, or refused. */
 interface HeldWrite {
@@ -46,7 +54,9 @@ export class PrimaryNode {
   private readonly paced: PacedWrites<HeldWrite>;
   /** admit, bound once: PacedWrites.attempt calls it for every write. */
   private readonly admitWrite = (op: Operation, replicas: ReplicatedWriteOptions, nowMs: number): Promise<void> => this.admit(op, replicas, nowMs);
-  private readonly replicaWaits: ReplicaWaits;
+  private readonly replicaWaits: ReplicaWaits<Settle>;
+  /** Armed at the replica waits' next deadline. */
+  private readonly replicaTimer = new WakeTimer(systemNowMs, () => this.expireReplicaWaits());
   private server: Server | null = null;
   /** Read once at listen: server.address() asks the kernel (a getsockname, about 1.5 µs) at each call, and statistics read it each time. */
   private listeningPort: number | null = null;
@@ -65,7 +75,10 @@ export class PrimaryNode {
     });
     this.paced = new PacedWrites<HeldWrite>(runtimeLimits.pacedWritesMax, (write, error) => write.reject(error));
     this.driver = new NodeDriver({ machine, storage, limits, runtimeLimits, logger, settled: () => this.releasePaced() });
-    this.replicaWaits = new ReplicaWaits(machine, runtimeLimits.replicaWaitsMax);
+    this.replicaWaits = new ReplicaWaits<Settle>(machine, runtimeLimits.replicaWaitsMax, {
+      acknowledged: (writer) => writer.resolve(),
+      refused: (writer, error) => writer.reject(error),
+    });
     this.driver.observe({
       event: (event) => {
         if (event.kind === 'replicaAcked') this.replicaWaits.acknowledged();
@@ -176,11 +189,22 @@ export class PrimaryNode {
 
   /** Resolves once `replicasMin` secondaries acknowledged `sequence`. */
   private waitForReplicas(sequence: number, replicasMin: number, options: ReplicatedWriteOptions): Promise<void> {
-    return this.replicaWaits.wait(sequence, {
-      replicas: replicasMin,
-      timeoutMs: options.timeoutMs ?? this.options.runtimeLimits.replicaWaitTimeoutMs,
-      durable: options.acknowledged !== 'applied',
+    const wait = { replicas: replicasMin, timeoutMs: options.timeoutMs ?? this.options.runtimeLimits.replicaWaitTimeoutMs, durable: options.acknowledged !== 'applied' };
+    // Past replicaWaitsMax, wait throws in the executor: the write's promise rejects with LimitExceededError.
+    return new Promise((resolve, reject) => {
+      this.replicaWaits.wait({ resolve, reject }, sequence, wait, systemNowMs());
+      this.armReplicaTimer();
     });
+  }
+
+  private expireReplicaWaits(): void {
+    this.replicaWaits.expire(systemNowMs());
+    this.armReplicaTimer();
+  }
+
+  private armReplicaTimer(): void {
+    const deadlineMs = this.replicaWaits.nextDeadlineMs;
+    this.replicaTimer.arm(deadlineMs === Number.POSITIVE_INFINITY ? undefined : deadlineMs);
   }
 
   /** Adds an observer of traffic and events (metrics); it sees everything from then on. */
@@ -196,6 +220,7 @@ export class PrimaryNode {
   async close(): Promise<void> {
     const closed = this.server === null ? Promise.resolve() : new Promise<void>((resolve) => this.server?.close(() => resolve()));
     this.replicaWaits.close();
+    this.replicaTimer.clear();
     this.paced.fail(new NotReadyError('primary is closed'));
     await this.driver.close();
     await closed;
