@@ -409,7 +409,7 @@ export class Simulation {
     host.generation += 1;
     // The process held them: its writers are told, as PrimaryNode.close tells them.
     host.paced.fail(new NotReadyError(`${node} crashed`));
-    if (this.isPrimaryHost(host)) this.waitsOf(host.machine).close();
+    if (host.machine instanceof Primary) this.waitsByMachine.get(host.machine)?.close();
     this.answeredHeld(host);
     host.wakeMs = undefined;
     this.network.nodeDown(node);

@@ -30,11 +30,9 @@ interface Settle {
 }
 
 /** A writer's write the primary held back: its promise settles once it is submitted and applied, or refused. */
-interface HeldWrite {
+interface HeldWrite extends Settle {
   readonly op: Operation;
   readonly replicas: ReplicatedWriteOptions;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
 }
 
 export interface PrimaryNodeOptions extends NodeOptions {
