@@ -10,6 +10,7 @@ export { burstResyncScenarioArb } from './arbitraries/burst-resync.js';
 export { outrunSecondaryScenarioArb } from './arbitraries/outrun-secondary.js';
 export { trickleSecondaryScenarioArb } from './arbitraries/trickle-secondary.js';
 export { hungDiskScenarioArb } from './arbitraries/hung-disk.js';
+export { primaryRestartScenarioArb } from './arbitraries/primary-restart.js';
 export { failoverScenarioArb, type FailoverScenarioArbOptions } from './arbitraries/failover.js';
 export { scenarioArb, wireFormatsArb, type ScenarioArbOptions } from './arbitraries/scenario.js';
 export { faultScheduleArb, faultStepArb, runForStepArb, secondaryNames, stepsArb, workloadArb, writeStepArb } from './arbitraries/steps.js';

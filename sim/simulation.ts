@@ -180,6 +180,10 @@ export class Simulation {
   writeOrderViolation: string | null = null;
   /** A writer told its write was durable on more secondaries than hold it; checked as a safety property. */
   replicaAckViolation: string | null = null;
+  /** A primary restarted on a disk that keeps every completed request without a write its writers were told was applied; checked as a safety property. */
+  appliedWriteLossViolation: string | null = null;
+  /** By history, the last sequence its primary told writers was applied on its storage (writeApplied): what PrimaryNode resolves their promises on. */
+  private readonly appliedTold = new Map<string, number>();
   readonly replicaWaits: ReplicaWaitCounts = { waited: 0, acknowledged: 0, refused: 0 };
   /** Each primary machine's writers waiting for secondaries, as PrimaryNode keeps them (a restart begins anew). */
   private readonly waitsByMachine = new WeakMap<Primary, ReplicaWaits<null>>();
@@ -313,6 +317,20 @@ export class Simulation {
     }
   }
 
+  /**
+   * A primary's writers were told their writes were applied on its storage; on a disk that keeps
+   * every completed request, its restart must find them all, in the history it told them in.
+   */
+  private checkAppliedKept(host: Host<Primary>): void {
+    const history = this.lastHistoryOf.get(host.name);
+    const told = history === undefined ? 0 : (this.appliedTold.get(history) ?? 0);
+    if (told === 0 || !host.storage.durableAtOnce) return;
+    const cursor = host.storage.durableCursor();
+    if (cursor === null || cursor.replicationId !== history || cursor.sequence < told) {
+      this.appliedWriteLossViolation ??= `${host.name} restarted at ${cursor?.replicationId ?? '-'}:${cursor?.sequence ?? 0}; its writers were told ${history}:${told} was applied`;
+    }
+  }
+
   /** After each input of a primary that holds writes back: as PrimaryNode's settled hook, it submits them while it takes them. */
   private releaseHeld(host: Host<Primary>): void {
     const waiting = host.paced.waiting;
@@ -427,6 +445,7 @@ export class Simulation {
   restart(node: string): void {
     const host = this.host(node);
     assert(!host.up, `${node} is running`);
+    if (this.isPrimaryHost(host)) this.checkAppliedKept(host);
     host.up = true;
     host.machine = this.isPrimaryHost(host) ? this.newPrimary(host, null) : this.newSecondary(host as Host<Secondary>);
     this.traceEvent({ t: this.nowMs, kind: 'restart', node });
@@ -703,6 +722,7 @@ export class Simulation {
 
   private record(node: string, event: ReplicationEvent): void {
     if (event.kind === 'replicaAcked') this.replicaAckedOn(node);
+    if (event.kind === 'writeApplied') this.appliedTold.set((this.host(node).machine as Primary).replicationId, event.sequence);
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
   }

@@ -47,6 +47,11 @@ export class SimStorage {
     this.stallProbability = 0;
   }
 
+  /** Every completed request survives a crash ('immediate' durability). */
+  get durableAtOnce(): boolean {
+    return this.faults.durability === 'immediate';
+  }
+
   /** What readers of this node see. */
   get store(): KeyspaceStore {
     return this.current;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DEFAULT_TIMING } from '../../src/core/limits.js';
 import { SIM_TIMING } from '../options.js';
 import type { Scenario } from '../scenario.js';
-import { slowSecondaryScenario, steadyWritesArb } from './slow-secondary.js';
+import { slowSecondaryScenario, steadyWritesArb } from './steady-writes.js';
 
 const WRITES = { min: 400, max: 1_000 };
 const WRITE_GAP_MS = { min: 2, max: 5 };

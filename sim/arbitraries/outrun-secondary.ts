@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Scenario } from '../scenario.js';
-import { slowSecondaryScenario, steadyWritesArb } from './slow-secondary.js';
+import { slowSecondaryScenario, steadyWritesArb } from './steady-writes.js';
 
 const WRITES = { min: 300, max: 800 };
 const WRITE_GAP_MS = { min: 1, max: 2 };

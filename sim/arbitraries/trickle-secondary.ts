@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { SIM_TIMING } from '../options.js';
 import type { Scenario } from '../scenario.js';
-import { slowSecondaryScenario, steadyWritesArb } from './slow-secondary.js';
+import { slowSecondaryScenario, steadyWritesArb } from './steady-writes.js';
 
 const WRITES = { min: 300, max: 800 };
 const WRITE_GAP_MS = { min: 1, max: 3 };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { NO_FAULTS, SIM_LIMITS, type StorageFaults } from '../options.js';
 import type { Scenario, Step } from '../scenario.js';
 
-/** What the slow-secondary families draw alike: the cluster, and a steady stream of writes of one value. */
+/** What the families of steady writes draw alike (slow secondaries, primary restarts): the cluster, and a stream of writes of one value. */
 export interface SteadyWrites {
   readonly seed: number;
   readonly secondaries: number;
