@@ -26,6 +26,9 @@ export interface RunStats {
   readonly writesRefused: number;
   /** Writes the primary held back before taking or refusing them (counted there too). */
   readonly writesHeld: number;
+  /** Writes whose writers waited for secondaries (minReplicas), and how many were told they were on them. */
+  readonly replicaWaits: number;
+  readonly replicaWaitsAcknowledged: number;
   readonly faultsInjected: number;
   readonly traceEvents: number;
 }
@@ -69,7 +72,13 @@ export function judge(sim: Simulation, livenessBoundMs: number, safetyPhase: (pr
   const progress: Progress = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0, latestExpiryMs: Number.NEGATIVE_INFINITY };
   const finish = (verdict: Verdict, message: string): Judgement => {
     const held = sim.heldWrites;
-    const writes = { writesAccepted: progress.writesAccepted + held.taken, writesRefused: progress.writesRefused + held.refused, writesHeld: held.held };
+    const writes = {
+      writesAccepted: progress.writesAccepted + held.taken,
+      writesRefused: progress.writesRefused + held.refused,
+      writesHeld: held.held,
+      replicaWaits: sim.replicaWaits.waited,
+      replicaWaitsAcknowledged: sim.replicaWaits.acknowledged,
+    };
     const stats = { virtualMs: sim.nowMs - SIM_EPOCH_MS, steps: sim.steps, segmentsDelivered: sim.network.segmentsDelivered, traceEvents: sim.trace.eventCount, faultsInjected: progress.faultsInjected, ...writes };
     return { verdict, message, traceHash: sim.trace.hash(), stats };
   };

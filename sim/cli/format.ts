@@ -50,6 +50,7 @@ export function formatStats(stats: RunStats, wallMs: number): string {
     `${stats.steps} steps`,
     `${stats.segmentsDelivered} segments delivered`,
     `writes ${stats.writesAccepted} accepted / ${stats.writesRefused} refused${stats.writesHeld > 0 ? ` (${stats.writesHeld} held back first)` : ''}`,
+    `${stats.replicaWaitsAcknowledged} of ${stats.replicaWaits} waits for secondaries acknowledged`,
     `${stats.faultsInjected} scheduled faults`,
     `${stats.traceEvents} trace events`,
   ].join(', ');
