@@ -27,10 +27,12 @@ export function primaryRestartScenarioArb(): fc.Arbitrary<Scenario> {
     .map(([load, latencyMeanMs, restartsAfter]) => {
       const steps: Step[] = [];
       const writes = steadyWriteSteps(load, PATHS);
+      // Taken modulo the writes drawn, so that every run restarts its primary at least once.
+      const restarts = new Set(restartsAfter.map((after) => after % load.writes));
       // Each write is two steps: a restart goes after the write it names.
       for (let index = 0; index < writes.length; index += 2) {
         steps.push(writes[index]!, writes[index + 1]!);
-        if (restartsAfter.includes(index / 2)) steps.push({ kind: 'restartPrimary' });
+        if (restarts.has(index / 2)) steps.push({ kind: 'restartPrimary' });
       }
       const { network, storage, clocks } = NO_FAULTS;
       return { seed: load.seed, secondaries: load.secondaries, limits: SIM_LIMITS, faults: { network, storage, clocks, nodeFaults: { primary: { storage: { latencyMeanMs } } } }, steps };
