@@ -1,4 +1,5 @@
 import { InvalidOperationError } from '../core/errors.js';
+import { isPositiveInteger } from '../core/primary/replica-waits.js';
 import { shown } from '../core/shown.js';
 
 /** What a write waits for beyond the primary's own storage (Redis' WAIT and WAITAOF). */
@@ -19,8 +20,4 @@ export function checkReplicaOptions(options: ReplicatedWriteOptions): void {
   if (acknowledged !== undefined && acknowledged !== 'durable' && acknowledged !== 'applied') {
     throw new InvalidOperationError(`acknowledged must be 'durable' or 'applied', got ${shown(acknowledged)}`);
   }
-}
-
-function isPositiveInteger(value: unknown): boolean {
-  return Number.isSafeInteger(value) && (value as number) > 0;
 }

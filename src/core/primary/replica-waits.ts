@@ -184,7 +184,8 @@ export class ReplicaWaits<W> {
 /** Settled waiters the deadline heap may hold beyond twice the live ones before it is rebuilt. */
 const DEADLINES_SLACK = 1_024;
 
-function isPositiveInteger(value: unknown): boolean {
+/** What minReplicas and timeoutMs must be: the runtime checks a caller's options with it before a write is accepted. */
+export function isPositiveInteger(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) > 0;
 }
 
