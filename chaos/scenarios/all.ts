@@ -9,6 +9,7 @@ import type { Scenario } from './scenario.js';
 import { redisComesBackEmpty } from './redis-empty.js';
 import { redisLinkFaults } from './redis-link-faults.js';
 import { redisPaused } from './redis-pause.js';
+import { redisPausePaced } from './redis-pause-paced.js';
 import { slowSecondary } from './slow-secondary.js';
 import { toxicMatrix } from './toxic-matrix.js';
 
@@ -20,10 +21,10 @@ const redisEmptySecondary = redisComesBackEmpty('secondary-1');
 const redisEmptyPrimary = redisComesBackEmpty('primary');
 
 /** Every scenario `npm run chaos` runs, smallest first. */
-export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killSecondaryRedis, killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisEmptySecondary, redisEmptyPrimary, redisPaused('secondary-1'), redisPaused('primary'), ...MATRIX];
+export const SCENARIOS: readonly Scenario[] = [partitionPastLog, linkFaults, killRestart, slowSecondary, linkStall, killPrimary, killPrimaryOn('redis'), dataLimit, killSecondaryRedis, killRedis('primary'), redisLinkSecondary, redisLinkFaults('primary'), redisEmptySecondary, redisEmptyPrimary, redisPaused('secondary-1'), redisPaused('primary'), redisPausePaced, ...MATRIX];
 
-/** What CI runs (`--profile short`): replication-link faults, a Redis killed, a Redis that comes back empty, faults on a node→Redis link; about two minutes on 2 cores. */
-const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killSecondaryRedis, redisLinkSecondary, redisEmptySecondary, redisEmptyPrimary];
+/** What CI runs (`--profile short`): replication-link faults, a Redis killed, a Redis that comes back empty, faults on a node→Redis link, a frozen Redis under write pacing; about two minutes on 2 cores. */
+const SHORT_PROFILE: readonly Scenario[] = [partitionPastLog, linkFaults, killSecondaryRedis, redisLinkSecondary, redisEmptySecondary, redisEmptyPrimary, redisPausePaced];
 const PROFILES: Readonly<Record<string, readonly Scenario[]>> = { full: SCENARIOS, short: SHORT_PROFILE, matrix: MATRIX };
 
 /** The scenarios named, else the profile's (full by default); an unknown name is an error, not an empty run. */
