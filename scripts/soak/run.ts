@@ -1,0 +1,170 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAST_TIMING } from '../../harness/fast-timing.js';
+import { invokeApiCall } from '../../harness/api-call.js';
+import { storageDifference } from '../../harness/storage-difference.js';
+import { waitWhileProgressing } from '../../harness/waits.js';
+import { Prng } from '../../sim/prng.js';
+import { openStorage } from '../../src/cli/storage-spec.js';
+import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { caughtUp } from '../../test/runtime/support/nodes.js';
+import { SoakWorkload } from './workload.js';
+
+export type SoakStorage = 'memory' | 'aof' | 'fs';
+
+export interface SoakOptions {
+  readonly durationMs: number;
+  /** Every node's; on disk, each in a directory of its own under a temporary one, removed at the end. */
+  readonly storage: SoakStorage;
+  readonly keys: number;
+  readonly seed: number;
+  /** Calls in flight at once. */
+  readonly window: number;
+  /** How often the writes pause, the secondaries catch up, and memory is measured. */
+  readonly sampleEveryMs: number;
+  /** How often the second secondary is closed and started again on its storage (0: never). */
+  readonly restartEveryMs: number;
+}
+
+/** One measurement, taken with the cluster caught up and, when node runs with --expose-gc, after a full collection. */
+export interface SoakSample {
+  readonly elapsedMs: number;
+  readonly calls: number;
+  readonly heapUsedMiB: number;
+  /** Outside the heap: values in arenas, frames, sockets' buffers. */
+  readonly arrayBuffersMiB: number;
+  readonly rssMiB: number;
+  /** Every node's directory on disk (0 on memory storage): an append-only file rewritten, the persisted log's segments. */
+  readonly diskMiB: number;
+  readonly logBytes: number;
+  readonly entries: number;
+  readonly fullResyncs: number;
+  readonly partialResyncs: number;
+}
+
+export interface SoakResult {
+  readonly samples: readonly SoakSample[];
+  readonly calls: number;
+  readonly refused: number;
+  readonly restarts: number;
+  /** Each secondary's first difference from the primary's storage at the end; null when equal. */
+  readonly differences: readonly (string | null)[];
+  readonly collected: boolean;
+}
+
+const MIB = 1024 * 1024;
+const SECONDARY_IDS = ['soak-s1', 'soak-s2'] as const;
+
+interface Cluster {
+  readonly primary: NetworkSyncBackend;
+  readonly primaryStorage: StorageBackend;
+  readonly secondaries: NetworkSyncBackend[];
+  readonly storages: StorageBackend[];
+  /** Where the nodes' directories are; null on memory storage. */
+  readonly dir: string | null;
+}
+
+/**
+ * A primary and two secondaries on memory storage in this process, over loopback TCP, taking
+ * `durationMs` of calls that churn a bounded keyspace, with the second secondary restarted now and
+ * then. Memory is measured at every sample with the cluster caught up, and the storages compared
+ * at the end. In one process so that a full collection (--expose-gc) measures what every node keeps.
+ */
+export async function runSoak(options: SoakOptions, onSample: (sample: SoakSample) => void): Promise<SoakResult> {
+  const cluster = await startCluster(options.storage);
+  const workload = new SoakWorkload(new Prng(options.seed), options.keys);
+  const samples: SoakSample[] = [];
+  const startedMs = Date.now();
+  let calls = 0;
+  let refused = 0;
+  let restarts = 0;
+  let nextRestartMs = options.restartEveryMs > 0 ? options.restartEveryMs : Number.POSITIVE_INFINITY;
+  try {
+    while (Date.now() - startedMs < options.durationMs) {
+      const phaseEndMs = Math.min(startedMs + options.durationMs, Date.now() + options.sampleEveryMs);
+      await callsUntil(phaseEndMs, options.window, () => {
+        calls += 1;
+        return invokeApiCall(cluster.primary, workload.next()).catch(() => void (refused += 1));
+      }, async () => {
+        if (Date.now() - startedMs < nextRestartMs) return;
+        nextRestartMs += options.restartEveryMs;
+        restarts += 1;
+        await restartSecondary(cluster, 1);
+      });
+      const sample = await measure(cluster, Date.now() - startedMs, calls);
+      samples.push(sample);
+      onSample(sample);
+    }
+    const differences = await Promise.all(cluster.storages.map((storage) => storageDifference(cluster.primaryStorage, storage)));
+    return { samples, calls, refused, restarts, differences, collected: typeof globalThis.gc === 'function' };
+  } finally {
+    await Promise.all([...cluster.secondaries, cluster.primary].map((node) => node.close()));
+    await Promise.all(cluster.storages.map((storage) => storage.close()));
+    if (cluster.dir !== null) await rm(cluster.dir, { recursive: true, force: true });
+  }
+}
+
+/** Keeps `window` calls in flight until `endMs`, then lets the last ones settle. */
+async function callsUntil(endMs: number, window: number, call: () => Promise<void>, between: () => Promise<void>): Promise<void> {
+  while (Date.now() < endMs) {
+    await Promise.all(Array.from({ length: window }, call));
+    await between();
+  }
+}
+
+async function startCluster(storage: SoakStorage): Promise<Cluster> {
+  const dir = storage === 'memory' ? null : await mkdtemp(join(tmpdir(), 'nadb-soak-'));
+  const open = (name: string): Promise<StorageBackend> => openStorage(dir === null ? { kind: 'memory' } : { kind: storage === 'fs' ? 'fs' : 'aof', dir: join(dir, name), fsync: 'batch' });
+  const primaryStorage = await open('primary');
+  const primary = await NetworkSyncBackend.create({ baseBackend: primaryStorage, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, timing: FAST_TIMING, logLevel: 'silent' } });
+  const storages = await Promise.all(SECONDARY_IDS.map((id) => open(id)));
+  const cluster: Cluster = { primary, primaryStorage, secondaries: [], storages, dir };
+  for (let index = 0; index < SECONDARY_IDS.length; index += 1) cluster.secondaries.push(await startSecondary(cluster, index));
+  return cluster;
+}
+
+function startSecondary(cluster: Cluster, index: number): Promise<NetworkSyncBackend> {
+  const primaryPort = cluster.primary.listenPort ?? 0;
+  const config = { primaryHost: '127.0.0.1', primaryPort, replicaId: SECONDARY_IDS[index], timing: FAST_TIMING, logLevel: 'silent' as const };
+  return NetworkSyncBackend.create({ baseBackend: cluster.storages[index]!, mode: 'secondary', config, keepBackendOpen: true });
+}
+
+/** Closed and started again on the same storage and id: it resumes from its cursor, or resyncs when the log moved past it. */
+async function restartSecondary(cluster: Cluster, index: number): Promise<void> {
+  await cluster.secondaries[index]!.close();
+  cluster.secondaries[index] = await startSecondary(cluster, index);
+}
+
+async function measure(cluster: Cluster, elapsedMs: number, calls: number): Promise<SoakSample> {
+  const progress = (): number => cluster.secondaries.reduce((sum, node) => sum + node.getReplicationStats().sequenceNumber, 0);
+  await waitWhileProgressing(() => caughtUp(cluster.primary, cluster.secondaries), progress, 'the secondaries to catch up');
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const memory = process.memoryUsage();
+  const stats = cluster.primary.getReplicationStats();
+  if (stats.mode !== 'primary') throw new Error('the soak primary reports itself a secondary');
+  return {
+    elapsedMs,
+    calls,
+    heapUsedMiB: memory.heapUsed / MIB,
+    arrayBuffersMiB: memory.arrayBuffers / MIB,
+    rssMiB: memory.rss / MIB,
+    diskMiB: cluster.dir === null ? 0 : (await bytesUnder(cluster.dir)) / MIB,
+    logBytes: stats.operationLogBytes,
+    entries: (await cluster.primaryStorage.list()).length,
+    fullResyncs: stats.fullResyncs,
+    partialResyncs: stats.partialResyncs,
+  };
+}
+
+/** A file removed between the listing and its size (an append-only file's rewrite renames one over another) counts nothing. */
+async function bytesUnder(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    bytes += await stat(join(entry.parentPath, entry.name)).then((found) => found.size, () => 0);
+  }
+  return bytes;
+}
