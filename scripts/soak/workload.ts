@@ -5,7 +5,7 @@ import type { Prng } from '../../sim/prng.js';
 const VALUE_BYTES = [16, 100, 1_000, 10_000] as const;
 const VALUE_WEIGHTS = [40, 40, 15, 5] as const;
 /** Short enough that thousands of keys expire during a run, and the primary deletes them. */
-const TTL_S_MAX = 3;
+export const TTL_S_MAX = 3;
 const TAG_NAMES = ['hot', 'cold', 'archived', 'pinned'] as const;
 
 /** The share of each call in the mix, out of 100. */
