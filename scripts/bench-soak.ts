@@ -6,14 +6,14 @@
  * At the end the storages are compared. A benchmark to read: it exits 1 only when a secondary's
  * storage differs from the primary's.
  *
- *   npm run bench:soak -- [--minutes 10] [--storage memory|aof|fs] [--keys 20000] [--seed 1] [--window 200] [--sample-s 15] [--restart-s 60]
+ *   npm run bench:soak -- [--minutes 10] [--storage memory|aof|fs|redis] [--keys 20000] [--seed 1] [--window 200] [--sample-s 15] [--restart-s 60]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runSoak, type SoakOptions, type SoakSample, type SoakStorage } from './soak/run.js';
 import { growthOf } from './soak/growth.js';
 
-const STORAGES: readonly SoakStorage[] = ['memory', 'aof', 'fs'];
+const STORAGES: readonly SoakStorage[] = ['memory', 'aof', 'fs', 'redis'];
 
 function optionsOf(argv: readonly string[]): SoakOptions {
   const { values } = parseArgs({
@@ -51,7 +51,7 @@ const DIFFERENCE_SHOWN_MAX = 400;
 
 function line(sample: SoakSample): string {
   const minutes = (sample.elapsedMs / 60_000).toFixed(1).padStart(5);
-  return `[soak ${minutes} min] ${sample.calls} calls, ${sample.entries} entries, heap ${sample.heapUsedMiB.toFixed(1)} MiB, array buffers ${sample.arrayBuffersMiB.toFixed(1)} MiB, rss ${sample.rssMiB.toFixed(0)} MiB, disk ${sample.diskMiB.toFixed(1)} MiB, log ${(sample.logBytes / 1024 / 1024).toFixed(1)} MiB, resyncs ${sample.fullResyncs} full / ${sample.partialResyncs} partial`;
+  return `[soak ${minutes} min] ${sample.calls} calls, ${sample.entries} entries, heap ${sample.heapUsedMiB.toFixed(1)} MiB, array buffers ${sample.arrayBuffersMiB.toFixed(1)} MiB, rss ${sample.rssMiB.toFixed(0)} MiB, stored ${sample.storedMiB.toFixed(1)} MiB, log ${(sample.logBytes / 1024 / 1024).toFixed(1)} MiB, resyncs ${sample.fullResyncs} full / ${sample.partialResyncs} partial`;
 }
 
 async function main(): Promise<void> {
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   if (!result.collected) console.log(`${'note:'.padEnd(15)}node ran without --expose-gc: the heap figures include garbage`);
   const minutes = (options.durationMs / 60_000).toFixed(1);
   console.log(`${'calls:'.padEnd(15)}${result.calls} in ${minutes} min (${result.refused} refused), the second secondary restarted ${result.restarts} times`);
-  for (const [name, pick] of [['heap', (s: SoakSample) => s.heapUsedMiB], ['array buffers', (s: SoakSample) => s.arrayBuffersMiB], ['rss', (s: SoakSample) => s.rssMiB], ['disk', (s: SoakSample) => s.diskMiB]] as const) {
+  for (const [name, pick] of [['heap', (s: SoakSample) => s.heapUsedMiB], ['array buffers', (s: SoakSample) => s.arrayBuffersMiB], ['rss', (s: SoakSample) => s.rssMiB], ['stored', (s: SoakSample) => s.storedMiB]] as const) {
     const growth = growthOf(result.samples, pick);
     console.log(`${`${name}:`.padEnd(15)}${growth === null ? 'too few samples' : `${growth.firstMiB.toFixed(1)} MiB in the first third after warm-up, ${growth.lastMiB.toFixed(1)} in the last; ${growth.slopeMiBPerMillionCalls.toFixed(2)} MiB per million calls`}`);
   }

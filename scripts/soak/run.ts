@@ -5,18 +5,23 @@ import { invokeApiCall } from '../../harness/api-call.js';
 import { storageDifference } from '../../harness/storage-difference.js';
 import { waitWhileProgressing } from '../../harness/waits.js';
 import { Prng } from '../../sim/prng.js';
-import { openStorage } from '../../src/cli/storage-spec.js';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
+import { openStorage, type StorageSpec } from '../../src/cli/storage-spec.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { caughtUp } from '../../test/runtime/support/nodes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SoakWorkload, TTL_S_MAX } from './workload.js';
 
-export type SoakStorage = 'memory' | 'aof' | 'fs';
+export type SoakStorage = 'memory' | 'aof' | 'fs' | 'redis';
 
 export interface SoakOptions {
   readonly durationMs: number;
-  /** Every node's; on disk, each in a directory of its own under a temporary one, removed at the end. */
+  /**
+   * Every node's; on disk, each in a directory of its own under a temporary one, removed at the end;
+   * on Redis, each in a database of its own on a redis-server started for the run.
+   */
   readonly storage: SoakStorage;
   readonly keys: number;
   readonly seed: number;
@@ -36,8 +41,12 @@ export interface SoakSample {
   /** Outside the heap: values in arenas, frames, sockets' buffers. */
   readonly arrayBuffersMiB: number;
   readonly rssMiB: number;
-  /** Every node's directory on disk (0 on memory storage): an append-only file rewritten, the persisted log's segments. */
-  readonly diskMiB: number;
+  /**
+   * What the storages hold outside this process (0 on memory storage): on disk the nodes'
+   * directories (an append-only file rewritten, the persisted log's segments), on Redis the
+   * server's used_memory (the entries, their indexes, the primary's log).
+   */
+  readonly storedMiB: number;
   readonly logBytes: number;
   readonly entries: number;
   readonly fullResyncs: number;
@@ -64,9 +73,11 @@ interface Cluster {
   readonly primaryStorage: StorageBackend;
   readonly secondaries: NetworkSyncBackend[];
   readonly storages: StorageBackend[];
-  /** Where the nodes' directories are; null on memory storage. */
-  readonly dir: string | null;
+  /** Where the storages are, beyond this process. */
+  readonly place: Place;
 }
+
+type Place = { readonly kind: 'memory' } | { readonly kind: 'disk'; readonly dir: string } | { readonly kind: 'redis'; readonly server: RedisServer; readonly client: Redis };
 
 /**
  * A primary and two secondaries on memory storage in this process, over loopback TCP, taking
@@ -105,7 +116,7 @@ export async function runSoak(options: SoakOptions, onSample: (sample: SoakSampl
   } finally {
     await Promise.all([...cluster.secondaries, cluster.primary].map((node) => node.close()));
     await Promise.all(cluster.storages.map((storage) => storage.close()));
-    if (cluster.dir !== null) await rm(cluster.dir, { recursive: true, force: true });
+    await releasePlace(cluster.place);
   }
 }
 
@@ -123,12 +134,12 @@ async function callsUntil(endMs: number, window: number, call: () => Promise<voi
  * timing (a 2 s replication timeout) took for dead links: 25 resumes more than restarts in 6 minutes.
  */
 async function startCluster(storage: SoakStorage): Promise<Cluster> {
-  const dir = storage === 'memory' ? null : await mkdtemp(join(tmpdir(), 'nadb-soak-'));
-  const open = (name: string): Promise<StorageBackend> => openStorage(dir === null ? { kind: 'memory' } : { kind: storage === 'fs' ? 'fs' : 'aof', dir: join(dir, name), fsync: 'batch' });
-  const primaryStorage = await open('primary');
+  const place = await placeFor(storage);
+  const open = (name: string, index: number): Promise<StorageBackend> => openStorage(specOf(place, storage, name, index));
+  const primaryStorage = await open('primary', 0);
   const primary = await NetworkSyncBackend.create({ baseBackend: primaryStorage, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, logLevel: 'silent' } });
-  const storages = await Promise.all(SECONDARY_IDS.map((id) => open(id)));
-  const cluster: Cluster = { primary, primaryStorage, secondaries: [], storages, dir };
+  const storages = await Promise.all(SECONDARY_IDS.map((id, index) => open(id, index + 1)));
+  const cluster: Cluster = { primary, primaryStorage, secondaries: [], storages, place };
   for (let index = 0; index < SECONDARY_IDS.length; index += 1) cluster.secondaries.push(await startSecondary(cluster, index));
   return cluster;
 }
@@ -173,12 +184,40 @@ async function measure(cluster: Cluster, elapsedMs: number, calls: number): Prom
     heapUsedMiB: memory.heapUsed / MIB,
     arrayBuffersMiB: memory.arrayBuffers / MIB,
     rssMiB: memory.rss / MIB,
-    diskMiB: cluster.dir === null ? 0 : (await bytesUnder(cluster.dir)) / MIB,
+    storedMiB: (await storedBytes(cluster.place)) / MIB,
     logBytes: stats.operationLogBytes,
     entries: (await cluster.primaryStorage.list()).length,
     fullResyncs: stats.fullResyncs,
     partialResyncs: stats.partialResyncs,
   };
+}
+
+async function placeFor(storage: SoakStorage): Promise<Place> {
+  if (storage === 'memory') return { kind: 'memory' };
+  if (storage !== 'redis') return { kind: 'disk', dir: await mkdtemp(join(tmpdir(), 'nadb-soak-')) };
+  const server = await startRedisServer();
+  return { kind: 'redis', server, client: new Redis(server.url, { lazyConnect: false }) };
+}
+
+/** The node's storage: on Redis, database `index` (the primary's 0, each secondary's its own). */
+function specOf(place: Place, storage: SoakStorage, name: string, index: number): StorageSpec {
+  if (place.kind === 'memory') return { kind: 'memory' };
+  if (place.kind === 'redis') return { kind: 'redis', url: `${place.server.url}/${index}` };
+  return { kind: storage === 'fs' ? 'fs' : 'aof', dir: join(place.dir, name), fsync: 'batch' };
+}
+
+async function storedBytes(place: Place): Promise<number> {
+  if (place.kind === 'memory') return 0;
+  if (place.kind === 'disk') return bytesUnder(place.dir);
+  const info = await place.client.info('memory');
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? Number.NaN);
+}
+
+async function releasePlace(place: Place): Promise<void> {
+  if (place.kind === 'disk') await rm(place.dir, { recursive: true, force: true });
+  if (place.kind !== 'redis') return;
+  place.client.disconnect();
+  await place.server.stop();
 }
 
 /** A file removed between the listing and its size (an append-only file's rewrite renames one over another) counts nothing. */

@@ -5,7 +5,7 @@ import type { SoakSample } from '../../../scripts/soak/run.js';
 function samples(heapMiB: (calls: number) => number, count: number): SoakSample[] {
   return Array.from({ length: count }, (_, index) => {
     const calls = (index + 1) * 100_000;
-    return { elapsedMs: index * 1_000, calls, heapUsedMiB: heapMiB(calls), arrayBuffersMiB: 0, rssMiB: 0, diskMiB: 0, logBytes: 0, entries: 0, fullResyncs: 0, partialResyncs: 0 };
+    return { elapsedMs: index * 1_000, calls, heapUsedMiB: heapMiB(calls), arrayBuffersMiB: 0, rssMiB: 0, storedMiB: 0, logBytes: 0, entries: 0, fullResyncs: 0, partialResyncs: 0 };
   });
 }
 
