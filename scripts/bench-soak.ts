@@ -6,14 +6,16 @@
  * At the end the storages are compared. A benchmark to read: it exits 1 only when a secondary's
  * storage differs from the primary's.
  *
- *   npm run bench:soak -- [--minutes 10] [--storage memory|aof|fs|redis] [--keys 20000] [--seed 1] [--window 200] [--sample-s 15] [--restart-s 60]
+ *   npm run bench:soak -- [--minutes 10] [--storage memory|aof|fs|redis] [--wire binary|json] [--keys 20000] [--seed 1] [--window 200] [--sample-s 15] [--restart-s 60]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { WireFormatSetting } from '../src/core/codec/wire-format.js';
 import { runSoak, type SoakOptions, type SoakSample, type SoakStorage } from './soak/run.js';
 import { growthOf } from './soak/growth.js';
 
 const STORAGES: readonly SoakStorage[] = ['memory', 'aof', 'fs', 'redis'];
+const WIRE_FORMATS: readonly WireFormatSetting[] = ['binary', 'json'];
 
 function optionsOf(argv: readonly string[]): SoakOptions {
   const { values } = parseArgs({
@@ -21,6 +23,7 @@ function optionsOf(argv: readonly string[]): SoakOptions {
     options: {
       minutes: { type: 'string', default: '10' },
       storage: { type: 'string', default: 'memory' },
+      wire: { type: 'string', default: 'binary' },
       keys: { type: 'string', default: '20000' },
       seed: { type: 'string', default: '1' },
       window: { type: 'string', default: '200' },
@@ -35,9 +38,12 @@ function optionsOf(argv: readonly string[]): SoakOptions {
   };
   const storage = STORAGES.find((candidate) => candidate === values.storage);
   if (storage === undefined) throw new Error(`--storage must be one of ${STORAGES.join(', ')}, got ${values.storage}`);
+  const wireFormat = WIRE_FORMATS.find((candidate) => candidate === values.wire);
+  if (wireFormat === undefined) throw new Error(`--wire must be one of ${WIRE_FORMATS.join(', ')}, got ${values.wire}`);
   return {
     durationMs: number('minutes', 0.05) * 60_000,
     storage,
+    wireFormat,
     keys: Math.round(number('keys', 1)),
     seed: Math.round(number('seed', 0)),
     window: Math.round(number('window', 1)),

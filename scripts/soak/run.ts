@@ -8,6 +8,7 @@ import { Prng } from '../../sim/prng.js';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { openStorage, type StorageSpec } from '../../src/cli/storage-spec.js';
+import type { WireFormatSetting } from '../../src/core/codec/wire-format.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { caughtUp } from '../../test/runtime/support/nodes.js';
@@ -31,6 +32,8 @@ export interface SoakOptions {
   readonly sampleEveryMs: number;
   /** How often the second secondary is closed and started again on its storage (0: never). */
   readonly restartEveryMs: number;
+  /** What the secondaries offer: binary frames (the default) or the seed's JSON frames. */
+  readonly wireFormat: WireFormatSetting;
 }
 
 /** One measurement, taken with the cluster caught up and, when node runs with --expose-gc, after a full collection. */
@@ -75,6 +78,7 @@ interface Cluster {
   readonly storages: StorageBackend[];
   /** Where the storages are, beyond this process. */
   readonly place: Place;
+  readonly wireFormat: WireFormatSetting;
 }
 
 type Place = { readonly kind: 'memory' } | { readonly kind: 'disk'; readonly dir: string } | { readonly kind: 'redis'; readonly server: RedisServer; readonly client: Redis };
@@ -86,7 +90,7 @@ type Place = { readonly kind: 'memory' } | { readonly kind: 'disk'; readonly dir
  * at the end. In one process so that a full collection (--expose-gc) measures what every node keeps.
  */
 export async function runSoak(options: SoakOptions, onSample: (sample: SoakSample) => void): Promise<SoakResult> {
-  const cluster = await startCluster(options.storage);
+  const cluster = await startCluster(options.storage, options.wireFormat);
   const workload = new SoakWorkload(new Prng(options.seed), options.keys);
   const samples: SoakSample[] = [];
   const startedMs = Date.now();
@@ -133,20 +137,20 @@ async function callsUntil(endMs: number, window: number, call: () => Promise<voi
  * million keys (two full collections, the primary's paths listed and sorted), which the lab's fast
  * timing (a 2 s replication timeout) took for dead links: 25 resumes more than restarts in 6 minutes.
  */
-async function startCluster(storage: SoakStorage): Promise<Cluster> {
+async function startCluster(storage: SoakStorage, wireFormat: WireFormatSetting): Promise<Cluster> {
   const place = await placeFor(storage);
   const open = (name: string, index: number): Promise<StorageBackend> => openStorage(specOf(place, storage, name, index));
   const primaryStorage = await open('primary', 0);
   const primary = await NetworkSyncBackend.create({ baseBackend: primaryStorage, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, logLevel: 'silent' } });
   const storages = await Promise.all(SECONDARY_IDS.map((id, index) => open(id, index + 1)));
-  const cluster: Cluster = { primary, primaryStorage, secondaries: [], storages, place };
+  const cluster: Cluster = { primary, primaryStorage, secondaries: [], storages, place, wireFormat };
   for (let index = 0; index < SECONDARY_IDS.length; index += 1) cluster.secondaries.push(await startSecondary(cluster, index));
   return cluster;
 }
 
 function startSecondary(cluster: Cluster, index: number): Promise<NetworkSyncBackend> {
   const primaryPort = cluster.primary.listenPort ?? 0;
-  const config = { primaryHost: '127.0.0.1', primaryPort, replicaId: SECONDARY_IDS[index], logLevel: 'silent' as const };
+  const config = { primaryHost: '127.0.0.1', primaryPort, replicaId: SECONDARY_IDS[index], wireFormat: cluster.wireFormat, logLevel: 'silent' as const };
   return NetworkSyncBackend.create({ baseBackend: cluster.storages[index]!, mode: 'secondary', config, keepBackendOpen: true });
 }
 

@@ -5,13 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSoak, type SoakSample, type SoakStorage } from '../../../scripts/soak/run.js';
+import type { WireFormatSetting } from '../../../src/core/codec/wire-format.js';
 import { describeIfRedis } from '../../support/redis-server.js';
 
 const KEYS = 200;
 
-async function soakBriefly(storage: SoakStorage): Promise<void> {
+async function soakBriefly(storage: SoakStorage, wireFormat: WireFormatSetting = 'binary'): Promise<void> {
   const seen: SoakSample[] = [];
-  const result = await runSoak({ durationMs: 3_000, storage, keys: KEYS, seed: 7, window: 50, sampleEveryMs: 1_000, restartEveryMs: 1_000 }, (sample) => seen.push(sample));
+  const result = await runSoak({ durationMs: 3_000, storage, keys: KEYS, seed: 7, window: 50, sampleEveryMs: 1_000, restartEveryMs: 1_000, wireFormat }, (sample) => seen.push(sample));
   expect(result.samples).toEqual(seen);
   expect(result.samples.length).toBeGreaterThanOrEqual(2);
   expect(result.calls).toBeGreaterThan(0);
@@ -29,7 +30,9 @@ async function soakBriefly(storage: SoakStorage): Promise<void> {
 const SOAK_TIMEOUT_MS = 60_000;
 
 describe('the soak', () => {
-  it.each(['memory', 'aof'] as const)('churns a small keyspace on %s storage, restarts a secondary, and ends with equal storages', soakBriefly, SOAK_TIMEOUT_MS);
+  it.each(['memory', 'aof'] as const)('churns a small keyspace on %s storage, restarts a secondary, and ends with equal storages', (storage) => soakBriefly(storage), SOAK_TIMEOUT_MS);
+
+  it('does so over the seed\'s JSON frames too', () => soakBriefly('memory', 'json'), SOAK_TIMEOUT_MS);
 });
 
 describeIfRedis('the soak on Redis', () => {
