@@ -1,6 +1,6 @@
 /**
  * A long run that looks for memory kept per call rather than per key: a primary and two
- * secondaries (memory storage, one process, loopback TCP) take calls that overwrite, delete,
+ * secondaries (memory, aof, fs or Redis storage, one process, loopback TCP) take calls that overwrite, delete,
  * expire and retag a bounded keyspace, one secondary restarted now and then; every sample
  * the writes pause, the secondaries catch up, and the heap is measured after a full collection.
  * At the end the storages are compared. A benchmark to read: it exits 1 only when a secondary's

@@ -8,9 +8,10 @@ const WRITES = 400;
 /** Far shorter than the workload: the primary's writes need secondary-1's part of it within a few batches. */
 const OPERATION_LOG_MAX = 20;
 /**
- * The primary's window to a secondary and what its log keeps beyond OPERATION_LOG_MAX for one
- * behind: each about a hundred of the workload's writes, so that a frozen secondary-1 needs the
- * whole backlog within a second. The frame bounds shrink with the window, which must hold a frame.
+ * The primary's log by bytes, what it keeps beyond that for a secondary behind, and its window to
+ * a secondary: a few dozen of the workload's writes each (at their JSON bound, about 900 B), so
+ * that a frozen secondary-1 needs the whole backlog within a second. The frame bounds shrink with
+ * the window, which must hold a frame.
  */
 const PACED_LIMITS = { outboundBudgetBytes: 32 * 1024, logBytesMax: 16 * 1024, replicaBacklogBytesMax: 32 * 1024, frameBytesMax: 32 * 1024, valueBytesMax: 16 * 1024, batchBytesMax: 8 * 1024, snapshotChunkBytesMax: 8 * 1024 };
 /** The nodes' own: pacing lets a secondary go once its acknowledgements have not moved for this long. */

@@ -1,18 +1,18 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { invokeApiCall } from '../../harness/api-call.js';
+import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { storageDifference } from '../../harness/storage-difference.js';
 import { waitWhileProgressing } from '../../harness/waits.js';
 import { Prng } from '../../sim/prng.js';
-import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServer } from '../../harness/redis-process.js';
 import { openStorage, type StorageSpec } from '../../src/cli/storage-spec.js';
 import type { WireFormatSetting } from '../../src/core/codec/wire-format.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { caughtUp } from '../../test/runtime/support/nodes.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SoakWorkload, TTL_S_MAX } from './workload.js';
 
 export type SoakStorage = 'memory' | 'aof' | 'fs' | 'redis';
@@ -26,7 +26,7 @@ export interface SoakOptions {
   readonly storage: SoakStorage;
   readonly keys: number;
   readonly seed: number;
-  /** Calls in flight at once. */
+  /** Calls made at once, in rounds: each round settles before the next. */
   readonly window: number;
   /** How often the writes pause, the secondaries catch up, and memory is measured. */
   readonly sampleEveryMs: number;
@@ -84,7 +84,7 @@ interface Cluster {
 type Place = { readonly kind: 'memory' } | { readonly kind: 'disk'; readonly dir: string } | { readonly kind: 'redis'; readonly server: RedisServer; readonly client: Redis };
 
 /**
- * A primary and two secondaries on memory storage in this process, over loopback TCP, taking
+ * A primary and two secondaries in this process, over loopback TCP, taking
  * `durationMs` of calls that churn a bounded keyspace, with the second secondary restarted now and
  * then. Memory is measured at every sample with the cluster caught up, and the storages compared
  * at the end. In one process so that a full collection (--expose-gc) measures what every node keeps.
@@ -124,7 +124,7 @@ export async function runSoak(options: SoakOptions, onSample: (sample: SoakSampl
   }
 }
 
-/** Keeps `window` calls in flight until `endMs`, then lets the last ones settle. */
+/** Rounds of `window` calls made at once, each settled before `between` and the next, until `endMs`. */
 async function callsUntil(endMs: number, window: number, call: () => Promise<void>, between: () => Promise<void>): Promise<void> {
   while (Date.now() < endMs) {
     await Promise.all(Array.from({ length: window }, call));
