@@ -12,7 +12,7 @@ import { openStorage, type StorageSpec } from '../../src/cli/storage-spec.js';
 import type { WireFormatSetting } from '../../src/core/codec/wire-format.js';
 import { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
-import { caughtUp } from '../../test/runtime/support/nodes.js';
+import { caughtUp, portOf } from '../../test/runtime/support/nodes.js';
 import { SoakWorkload, TTL_S_MAX } from './workload.js';
 
 export type SoakStorage = 'memory' | 'aof' | 'fs' | 'redis';
@@ -60,6 +60,8 @@ export interface SoakResult {
   readonly samples: readonly SoakSample[];
   readonly calls: number;
   readonly refused: number;
+  /** What the first refused call was told; null when none was. */
+  readonly firstRefusal: string | null;
   readonly restarts: number;
   /** Each secondary's first difference from the primary's storage at the end; null when equal. */
   readonly differences: readonly (string | null)[];
@@ -96,6 +98,7 @@ export async function runSoak(options: SoakOptions, onSample: (sample: SoakSampl
   const startedMs = Date.now();
   let calls = 0;
   let refused = 0;
+  let firstRefusal: string | null = null;
   let restarts = 0;
   let nextRestartMs = options.restartEveryMs > 0 ? options.restartEveryMs : Number.POSITIVE_INFINITY;
   try {
@@ -103,7 +106,10 @@ export async function runSoak(options: SoakOptions, onSample: (sample: SoakSampl
       const phaseEndMs = Math.min(startedMs + options.durationMs, Date.now() + options.sampleEveryMs);
       await callsUntil(phaseEndMs, options.window, () => {
         calls += 1;
-        return invokeApiCall(cluster.primary, workload.next()).catch(() => void (refused += 1));
+        return invokeApiCall(cluster.primary, workload.next()).catch((error: unknown) => {
+          refused += 1;
+          firstRefusal ??= String(error);
+        });
       }, async () => {
         if (Date.now() - startedMs < nextRestartMs) return;
         nextRestartMs += options.restartEveryMs;
@@ -116,7 +122,7 @@ export async function runSoak(options: SoakOptions, onSample: (sample: SoakSampl
     }
     await quiesce(cluster);
     const differences = await Promise.all(cluster.storages.map((storage) => storageDifference(cluster.primaryStorage, storage)));
-    return { samples, calls, refused, restarts, differences, collected: typeof globalThis.gc === 'function' };
+    return { samples, calls, refused, firstRefusal, restarts, differences, collected: typeof globalThis.gc === 'function' };
   } finally {
     await Promise.all([...cluster.secondaries, cluster.primary].map((node) => node.close()));
     await Promise.all(cluster.storages.map((storage) => storage.close()));
@@ -149,8 +155,7 @@ async function startCluster(storage: SoakStorage, wireFormat: WireFormatSetting)
 }
 
 function startSecondary(cluster: Cluster, index: number): Promise<NetworkSyncBackend> {
-  const primaryPort = cluster.primary.listenPort ?? 0;
-  const config = { primaryHost: '127.0.0.1', primaryPort, replicaId: SECONDARY_IDS[index], wireFormat: cluster.wireFormat, logLevel: 'silent' as const };
+  const config = { primaryHost: '127.0.0.1', primaryPort: portOf(cluster.primary), replicaId: SECONDARY_IDS[index], wireFormat: cluster.wireFormat, logLevel: 'silent' as const };
   return NetworkSyncBackend.create({ baseBackend: cluster.storages[index]!, mode: 'secondary', config, keepBackendOpen: true });
 }
 

@@ -16,6 +16,8 @@ async function soakBriefly(storage: SoakStorage, wireFormat: WireFormatSetting =
   expect(result.samples).toEqual(seen);
   expect(result.samples.length).toBeGreaterThanOrEqual(2);
   expect(result.calls).toBeGreaterThan(0);
+  expect(result.firstRefusal).toBeNull();
+  expect(result.refused).toBe(0);
   expect(result.samples.at(-1)?.calls).toBe(result.calls);
   expect(result.restarts).toBeGreaterThanOrEqual(1);
   expect(result.samples.at(-1)?.partialResyncs).toBeGreaterThanOrEqual(1);
