@@ -68,6 +68,18 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', noHarnessImports] },
   },
   {
+    // A string's methods called on the string go megamorphic where strings of several kinds meet,
+    // and V8 then looks the method up per call: src/core/string-methods.ts says what it cost.
+    files: ['src/**/*.ts', 'sim/**/*.ts'],
+    ignores: ['src/core/string-methods.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression > MemberExpression.callee[property.name=/^(charCodeAt|isWellFormed)$/]", message: 'Use codeUnitAt or isWellFormedText (src/core/string-methods.ts).' },
+      ],
+    },
+  },
+  {
     files: ['src/storage/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', noShellImports] },
   },

@@ -1,3 +1,5 @@
+import { codeUnitAt } from '../src/core/string-methods.js';
+
 /** One thing that happened in a simulated run: a line of the trace. */
 export interface TraceEvent {
   /** Virtual time, ms. */
@@ -65,7 +67,7 @@ export class Trace {
     let high = this.hashHigh;
     let low = this.hashLow;
     for (let i = 0; i < text.length; i += 1) {
-      const code = text.charCodeAt(i);
+      const code = codeUnitAt(text, i);
       high = Math.imul(high ^ code, 0x01000193);
       low = Math.imul(low ^ (code + (high >>> 24)), 0x01000193);
     }

@@ -1,3 +1,4 @@
+import { codeUnitAt } from '../../src/core/string-methods.js';
 import type { SeedResult } from './seed-result.js';
 
 /**
@@ -8,7 +9,7 @@ export function sweepHash(results: readonly SeedResult[]): string {
   let hash = 0x811c9dc5;
   for (const result of results) {
     const text = `${result.seed}:${result.traceHash};`;
-    for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ codeUnitAt(text, i), 0x01000193);
   }
   return (hash >>> 0).toString(16).padStart(8, '0');
 }

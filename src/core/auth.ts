@@ -1,4 +1,5 @@
 import { hmacSha256Hex } from './hmac.js';
+import { codeUnitAt } from './string-methods.js';
 
 /**
  * Challenge and response over a shared token (docs/PROTOCOL.md, "Authentication"). Each side
@@ -33,7 +34,7 @@ export function primaryProof(token: string, nonces: AuthNonces, replicaId: strin
 export function proofsEqual(expected: string, received: string): boolean {
   if (expected.length !== received.length) return false;
   let difference = 0;
-  for (let i = 0; i < expected.length; i += 1) difference |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  for (let i = 0; i < expected.length; i += 1) difference |= codeUnitAt(expected, i) ^ codeUnitAt(received, i);
   return difference === 0;
 }
 

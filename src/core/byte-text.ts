@@ -1,3 +1,5 @@
+import { codeUnitAt } from './string-methods.js';
+
 /**
  * Bytes as one-byte text, a character per byte (code points 0 to 255), and back: how a keyspace
  * holds a small value (compact-entry.ts), and how a binary frame's ASCII names are read. Pure
@@ -13,7 +15,7 @@ export const portableByteText: ByteTextCodec = Object.freeze({
   toText: (bytes: Uint8Array, start: number, end: number): string => String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]),
   toBytes: (text: string): Uint8Array => {
     const bytes = new Uint8Array(text.length);
-    for (let index = 0; index < text.length; index += 1) bytes[index] = text.charCodeAt(index);
+    for (let index = 0; index < text.length; index += 1) bytes[index] = codeUnitAt(text, index);
     return bytes;
   },
 });

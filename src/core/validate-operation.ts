@@ -3,6 +3,7 @@ import { InvalidOperationError, LimitExceededError } from './errors.js';
 import { shown } from './shown.js';
 import { FRAME_ENVELOPE_BYTES, type Limits } from './limits.js';
 import type { Operation } from './operation.js';
+import { isWellFormedText } from './string-methods.js';
 
 /**
  * Checks a write before the primary accepts it: a bad one is refused, never half-replicated.
@@ -56,7 +57,7 @@ function checkName(field: string, value: string, limits: Limits): void {
   // A lone surrogate has no UTF-8 form: files and Redis keys could not hold it on any node. The
   // builtin answers a one-byte string without reading it, where a regular expression scanned each
   // of a write's four names (about 25 ns a name).
-  if (!value.isWellFormed()) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
+  if (!isWellFormedText(value)) throw new InvalidOperationError(`${field} is not well-formed Unicode (a lone surrogate)`);
   if (value.length > limits.nameLengthMax) {
     throw new LimitExceededError(`${field} of ${value.length} characters exceeds nameLengthMax (${limits.nameLengthMax})`);
   }

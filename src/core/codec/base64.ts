@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.js';
+import { codeUnitAt } from '../string-methods.js';
 
 /** Standard base64 (RFC 4648 §4) with padding: the form the original sends values in. */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -8,8 +9,8 @@ const ENCODE = new Uint8Array(64);
 // Indexed by any UTF-16 code unit, so decoding never branches on the character range.
 const DECODE = new Int8Array(0x1_0000).fill(-1);
 for (let i = 0; i < 64; i += 1) {
-  ENCODE[i] = ALPHABET.charCodeAt(i);
-  DECODE[ALPHABET.charCodeAt(i)] = i;
+  ENCODE[i] = codeUnitAt(ALPHABET, i);
+  DECODE[codeUnitAt(ALPHABET, i)] = i;
 }
 
 // The output is pure ASCII, so decoding it as UTF-8 builds the string in one native pass.
@@ -98,12 +99,12 @@ function portableDecode(text: string): Uint8Array {
 }
 
 function sextet(text: string, index: number): number {
-  return DECODE[text.charCodeAt(index)]!;
+  return DECODE[codeUnitAt(text, index)]!;
 }
 
 function paddingOf(text: string): number {
-  if (text.charCodeAt(text.length - 1) !== PAD) return 0;
-  return text.charCodeAt(text.length - 2) === PAD ? 2 : 1;
+  if (codeUnitAt(text, text.length - 1) !== PAD) return 0;
+  return codeUnitAt(text, text.length - 2) === PAD ? 2 : 1;
 }
 
 function decodeLastQuad(text: string, start: number, padBytes: number, out: Uint8Array, o: number): void {

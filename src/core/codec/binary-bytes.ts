@@ -2,6 +2,7 @@ import { assert } from '../assert.js';
 import { bytesToText } from '../byte-text.js';
 import { ProtocolError } from '../errors.js';
 import { ENCODE_SCRATCH_BYTES, NAME_SCRATCH_BYTES, VIEW_SLACK_SHARE } from '../limits.js';
+import { codeUnitAt } from '../string-methods.js';
 
 /**
  * The primitives of the binary frames (docs/PROTOCOL.md, "Binary data frames"): unsigned LEB128
@@ -42,12 +43,12 @@ export function utf8Bytes(text: string): number {
   if (isLongAscii(text)) return text.length;
   let bytes = 0;
   for (let index = 0; index < text.length; index += 1) {
-    const unit = text.charCodeAt(index);
+    const unit = codeUnitAt(text, index);
     if (unit < 0x80) bytes += 1;
     else if (unit < 0x800) bytes += 2;
     else if (unit < 0xd800 || unit > 0xdfff) bytes += 3;
     else {
-      const low = text.charCodeAt(index + 1);
+      const low = codeUnitAt(text, index + 1);
       assert(unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff, 'binary frames carry well-formed names only: a lone surrogate has no UTF-8');
       bytes += 4;
       index += 1;
@@ -83,7 +84,7 @@ function spellsAscii(bytes: Uint8Array, start: number, end: number, text: string
   if (end - start !== text.length) return false;
   for (let index = 0; index < text.length; index += 1) {
     const byte = bytes[start + index]!;
-    if (byte >= 0x80 || byte !== text.charCodeAt(index)) return false;
+    if (byte >= 0x80 || byte !== codeUnitAt(text, index)) return false;
   }
   return true;
 }
@@ -177,7 +178,7 @@ export class ByteWriter implements ByteSink {
     this.room(1 + text.length);
     const start = this.offset + 1;
     for (let index = 0; index < text.length; index += 1) {
-      const unit = text.charCodeAt(index);
+      const unit = codeUnitAt(text, index);
       if (unit >= 0x80) return false;
       this.bytes[start + index] = unit;
     }

@@ -1,5 +1,6 @@
 import { AssertionError, assert } from '../assert.js';
 import { isJsonObject } from './json.js';
+import { codeUnitAt } from '../string-methods.js';
 
 /**
  * The one serialisation the checksum covers, and the one every frame body is written in:
@@ -56,5 +57,5 @@ export function quoteAscii(text: string): string {
 }
 
 function escapeCodeUnit(unit: string): string {
-  return SHORT_ESCAPES[unit] ?? `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return SHORT_ESCAPES[unit] ?? `\\u${codeUnitAt(unit, 0).toString(16).padStart(4, '0')}`;
 }

@@ -1,4 +1,5 @@
 import { assert } from '../assert.js';
+import { codeUnitAt } from '../string-methods.js';
 import { canonicalJson } from './canonical-json.js';
 import type { JsonObject } from './json.js';
 import { sha256Hex } from './sha256.js';
@@ -20,7 +21,7 @@ const HEX64_CHARS = 64;
 export function isHex64(text: unknown): text is string {
   if (typeof text !== 'string' || text.length !== HEX64_CHARS) return false;
   for (let index = 0; index < HEX64_CHARS; index += 1) {
-    const unit = text.charCodeAt(index);
+    const unit = codeUnitAt(text, index);
     if (!((unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x66))) return false;
   }
   return true;

@@ -1,5 +1,6 @@
 import type { Operation } from '../operation.js';
 import { ESCAPED_CODE_UNIT_BYTES } from '../limits.js';
+import { codeUnitAt } from '../string-methods.js';
 
 /**
  * More than the envelope of any one-operation frame around its strings: the length prefix, the
@@ -60,7 +61,7 @@ function nameBytesMax(name: string): number {
   if (PLAIN_NAME.test(name)) return name.length + 2;
   let bytes = 2;
   for (let index = 0; index < name.length; index += 1) {
-    const unit = name.charCodeAt(index);
+    const unit = codeUnitAt(name, index);
     if (unit < 0x20 || unit > 0x7e) return name.length * ESCAPED_CODE_UNIT_BYTES + 2;
     bytes += unit === QUOTE || unit === BACKSLASH ? 2 : 1;
   }
