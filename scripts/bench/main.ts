@@ -4,13 +4,16 @@
  * joining datasets of growing size. Rounds alternate which system goes first; the table shows the
  * median of the rounds. A benchmark to read, not a test: nothing here passes or fails.
  *
- *   npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
+ *   npm run bench -- [--rounds N] [--writes N] [--warmup N] [--secondaries N] [--storage memory|fs|aof|redis]
  *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N] [--json FILE] [--smoke]
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * NADB_BENCH_MEMORY_TRACE=1 prints where each node's memory is as its RSS grows (memory-trace.ts);
  * NADB_BENCH_SECONDARY_FLAGS='--flag …' starts our secondaries with those node flags, NADB_BENCH_PRIMARY_FLAGS our primary.
  * NADB_BENCH_LOG_LEVEL=info makes our nodes log (connections, resyncs, closes and why).
+ * --warmup N writes N values to other keys before the measured burst, on both systems, not counted
+ * (default 100,000): the figures of a primary that has been running, its JavaScript compiled by the
+ * JIT. --warmup 0 measures fresh processes.
  * --value-bytes N sets the size of the burst's and the steady phase's values (default 100).
  * --pause-secondary-ms N stops the last secondary (SIGSTOP) for N ms, 500 ms into the burst, on both systems.
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
@@ -32,6 +35,7 @@ type System = (typeof SYSTEMS)[number];
 const SMOKE_PLAN: Partial<BenchPlan> = {
   rounds: 1,
   writes: 2_000,
+  warmupWrites: 500,
   window: 100,
   steadyRatePerS: 1_000,
   steadyDurationMs: 300,
@@ -60,6 +64,13 @@ function positive(name: string, text: string | undefined, fallback: number): num
   return value;
 }
 
+function nonNegative(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} wants a non-negative integer, got '${text}'`);
+  return value;
+}
+
 function parseSettings(argv: readonly string[]): Settings {
   try {
     return settingsOf(argv);
@@ -74,6 +85,7 @@ function settingsOf(argv: readonly string[]): Settings {
     options: {
       rounds: { type: 'string' },
       writes: { type: 'string' },
+      warmup: { type: 'string' },
       secondaries: { type: 'string' },
       storage: { type: 'string' },
       'resync-keys': { type: 'string' },
@@ -99,6 +111,7 @@ function settingsOf(argv: readonly string[]): Settings {
     ...base,
     rounds: positive('rounds', values.rounds, base.rounds),
     writes: positive('writes', values.writes, base.writes),
+    warmupWrites: nonNegative('warmup', values.warmup, base.warmupWrites),
     secondaries: positive('secondaries', values.secondaries, base.secondaries),
     steadyRatePerS: positive('steady-rate', values['steady-rate'], base.steadyRatePerS),
     valueBytes: positive('value-bytes', values['value-bytes'], base.valueBytes),
@@ -115,7 +128,7 @@ function progress(message: string): void {
 }
 
 async function runSystem(system: System, plan: BenchPlan, label: string): Promise<SystemRound> {
-  progress(`${label} ${system}: ${plan.writes} writes, steady, big values`);
+  progress(`${label} ${system}: ${plan.warmupWrites} writes to warm up, ${plan.writes} writes, steady, big values`);
   const round = system === 'ours' ? await oursRound(plan) : await redisRound(plan);
   const resyncs: ResyncFigures[] = [];
   for (const keys of plan.resyncKeys) {
@@ -215,7 +228,7 @@ async function main(): Promise<void> {
   }
   const { markdown, medians } = table(plan, results);
   const about = machine();
-  process.stdout.write(`${markdown}\n\n${lagCauseLines(results.ours)}Medians of ${plan.rounds} round(s); ours on ${plan.storage} storage; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
+  process.stdout.write(`${markdown}\n\n${lagCauseLines(results.ours)}Medians of ${plan.rounds} round(s), each after ${plan.warmupWrites} writes to warm up; ours on ${plan.storage} storage; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
   await mkdir(dirname(settings.jsonPath), { recursive: true });
   await writeFile(settings.jsonPath, `${JSON.stringify({ plan, machine: about, results, medians }, null, 2)}\n`);
   process.stdout.write(`Every round's figures: ${settings.jsonPath}\n`);

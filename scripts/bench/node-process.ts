@@ -18,7 +18,7 @@ import { traceMemory } from './memory-trace.js';
 export type NodeConfig = { readonly role: 'primary'; readonly storage: string } | { readonly role: 'secondary'; readonly storage: string; readonly primaryPort: number };
 
 export type Task =
-  | { readonly kind: 'burst'; readonly writes: number; readonly valueBytes: number; readonly window: number; readonly replicas: number; readonly measureStall: boolean }
+  | { readonly kind: 'burst'; readonly keyPrefix: string; readonly writes: number; readonly valueBytes: number; readonly window: number; readonly replicas: number; readonly measureStall: boolean }
   | { readonly kind: 'steady'; readonly ratePerS: number; readonly durationMs: number; readonly valueBytes: number; readonly replicas: number }
   | { readonly kind: 'big'; readonly valueBytes: number; readonly rounds: number; readonly replicas: number }
   | { readonly kind: 'load'; readonly keys: number; readonly valueBytes: number; readonly window: number }
@@ -168,7 +168,7 @@ async function burst(primary: NetworkSyncBackend, task: Extract<Task, { kind: 'b
   const resyncsBefore = fullResyncs(primary);
   const startMs = epochMs();
   const stall = task.measureStall ? new StallMeter() : null;
-  await windowed(task.writes, task.window, (i) => trackedWrite(primary, tracker, `burst/${i}`, value), stall);
+  await windowed(task.writes, task.window, (i) => trackedWrite(primary, tracker, `${task.keyPrefix}${i}`, value), stall);
   const primaryDoneMs = epochMs();
   const replicatedMs = await tracker.until(first + task.writes - 1);
   tracker.stop();

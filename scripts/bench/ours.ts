@@ -157,7 +157,10 @@ export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
   const [primary] = nodes;
   try {
     if (primary === undefined) throw new Error('no primary');
-    const burstTask: Task = { kind: 'burst', writes: plan.writes, valueBytes: plan.valueBytes, window: plan.window, replicas: plan.secondaries, measureStall: plan.pauseSecondaryMs > 0 };
+    if (plan.warmupWrites > 0) {
+      await primary.run<BurstFigures>({ kind: 'burst', keyPrefix: 'warmup/', writes: plan.warmupWrites, valueBytes: plan.valueBytes, window: plan.window, replicas: plan.secondaries, measureStall: false });
+    }
+    const burstTask: Task = { kind: 'burst', keyPrefix: 'burst/', writes: plan.writes, valueBytes: plan.valueBytes, window: plan.window, replicas: plan.secondaries, measureStall: plan.pauseSecondaryMs > 0 };
     let burst: BurstFigures | undefined;
     const cpuMicros = await cpuDuring(nodes.map((node) => node.pid), async () => {
       [burst] = await Promise.all([primary.run<BurstFigures>(burstTask), pauseMidway(nodes.at(-1)?.pid ?? 0, plan.pauseSecondaryMs)]);

@@ -6,6 +6,11 @@ export interface BenchPlan {
   readonly rounds: number;
   readonly secondaries: number;
   readonly writes: number;
+  /**
+   * Writes to other keys before the measured burst, on the same nodes, not counted: a primary that
+   * has run for a while, whose JavaScript the JIT has compiled (for Redis, the same writes).
+   */
+  readonly warmupWrites: number;
   readonly valueBytes: number;
   /** Writes in flight at once: a sliding window, for both systems. */
   readonly window: number;
@@ -25,6 +30,7 @@ export const DEFAULT_PLAN: BenchPlan = {
   rounds: 3,
   secondaries: 2,
   writes: 200_000,
+  warmupWrites: 100_000,
   valueBytes: 100,
   window: 1_000,
   steadyRatePerS: 10_000,

@@ -272,6 +272,10 @@ export async function redisRound(plan: BenchPlan): Promise<RoundFigures> {
   const { primary, replicas } = await startCluster(plan.secondaries);
   const nodes = [primary, ...replicas];
   try {
+    if (plan.warmupWrites > 0) {
+      await windowedSets(primary.client, { count: plan.warmupWrites, window: plan.window, key: (i) => `warmup/${i}`, value: randomBytes(plan.valueBytes) });
+      await caughtUp(primary, replicas);
+    }
     let burstFigures: Awaited<ReturnType<typeof burst>> | undefined;
     const cpuMicros = await cpuDuring(nodes.map((node) => node.server.pid()), async () => {
       burstFigures = await burst(primary, replicas, plan);
