@@ -186,6 +186,7 @@ export const SIM_LIMITS: Partial<Limits> = Object.freeze({
   batchBytesMax: 8 * 1024,
   snapshotChunkBytesMax: 8 * 1024,
   outboundBudgetBytes: 32 * 1024,
+  snapshotBudgetBytes: 16 * 1024,
 });
 
 /** The swarm's short log: by count and by bytes, with a backlog of a few snapshots' replay. */

@@ -51,6 +51,13 @@ export interface Limits {
   storageRequestEntriesMax: number;
   /** Bytes sent to one secondary and not yet acknowledged: its outbound budget. */
   outboundBudgetBytes: number;
+  /**
+   * The outbound budget of a secondary in a full resync (at most outboundBudgetBytes counts): a
+   * secondary decodes each snapshot chunk as it arrives and holds its entries, as objects several
+   * times their wire bytes, until its storage has them, and a snapshot always has more to send. A
+   * chunk goes whenever nothing is unacknowledged, so one larger than this still goes, alone.
+   */
+  snapshotBudgetBytes: number;
   /** Entries in one snapshot chunk. */
   snapshotChunkEntriesMax: number;
   /** Bound on a snapshot chunk's entries (operationWireBytesMax); a larger single one goes alone. */
@@ -87,6 +94,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   pendingWritesMax: 10_000,
   storageRequestEntriesMax: 4_096,
   outboundBudgetBytes: 16 * 1024 * 1024,
+  snapshotBudgetBytes: 4 * 1024 * 1024,
   snapshotChunkEntriesMax: 512,
   snapshotChunkBytesMax: 256 * 1024,
   replicasMax: 256,
@@ -246,6 +254,11 @@ export function validateLimits(limits: Limits): void {
   // Its offered wire formats (8 names of 32 code units at most, under 2 KiB escaped) fit the envelope's allowance.
   const helloBytesMax = 2 * ESCAPED_CODE_UNIT_BYTES * limits.nameLengthMax + FRAME_ENVELOPE_BYTES;
   assert(secondaryFrameBytesMaxOf(limits) >= Math.min(limits.frameBytesMax, helloBytesMax), 'secondaryFrameBytesMax must hold the largest HELLO');
+}
+
+/** A secondary's budget during a full resync: snapshotBudgetBytes, never more than outboundBudgetBytes. */
+export function snapshotBudgetBytesOf(limits: Limits): number {
+  return Math.min(limits.snapshotBudgetBytes, limits.outboundBudgetBytes);
 }
 
 /** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */

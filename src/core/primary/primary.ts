@@ -21,6 +21,7 @@ import {
   FRAME_HEADER_BYTES,
   PROTOCOL_VERSION,
   secondaryFrameBytesMaxOf,
+  snapshotBudgetBytesOf,
   validateLimits,
   validateTiming,
   type Limits,
@@ -805,8 +806,8 @@ export class Primary implements StateMachine {
     }
   }
 
-  private hasRoom(peer: Peer, bytesMax: number): boolean {
-    return peer.unackedBytes === 0 || peer.unackedBytes + bytesMax + FRAME_ENVELOPE_BYTES <= this.limits.outboundBudgetBytes;
+  private hasRoom(peer: Peer, bytesMax: number, budgetBytes = this.limits.outboundBudgetBytes): boolean {
+    return peer.unackedBytes === 0 || peer.unackedBytes + bytesMax + FRAME_ENVELOPE_BYTES <= budgetBytes;
   }
 
   private continueSnapshotScan(peer: Peer): void {
@@ -817,7 +818,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'log_overrun', `full resync outlasted the log's backlog (needs ${session.fromSequence}, log starts at ${this.log.firstSequence}; replicaBacklogBytesMax)`);
       return;
     }
-    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax)) return;
+    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax, snapshotBudgetBytesOf(this.limits))) return;
     this.requestSnapshotScan(peer, session);
   }
 
