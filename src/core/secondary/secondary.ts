@@ -16,7 +16,7 @@ import type {
   SyncResponseFrame,
   WelcomeFrame,
 } from '../frame.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
 import { OperationLog } from '../op-log.js';
@@ -26,7 +26,7 @@ import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEve
 import { randomHexId, type Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
-import { frameBytesOf, operationCount, type ApplyWork, type IssuedWork, type Work } from './work.js';
+import { frameBytesOf, framesOf, operationCount, type ApplyWork, type IssuedWork, type Work } from './work.js';
 
 export interface SecondaryOptions {
   readonly nowMs: number;
@@ -344,6 +344,11 @@ export class Secondary implements StateMachine {
     if (inflight !== null && this.link !== null) assert(inflight.connectionId === this.link.connectionId, 'storage work in flight for an earlier link');
     const heldBytes = this.workBytes + (inflight?.frameBytes ?? 0);
     assert(heldBytes <= unackedBytesMax(this.limits), `storage work holds ${heldBytes} frame bytes, above the outbound budget plus one frame`);
+    // Until SNAPSHOT_END, every frame held is a chunk: sent within the snapshot budget, or alone.
+    if (this.staging !== null && this.staging.consistentSequence === null) {
+      const framesHeld = framesOf(this.work) + (inflight?.frames ?? 0);
+      assert(framesHeld <= 1 || heldBytes <= snapshotBudgetBytesOf(this.limits), `storage work holds ${framesHeld} snapshot chunks of ${heldBytes} bytes, above snapshotBudgetBytes`);
+    }
   }
 
   getStats(nowMs: number): SecondaryStats {
@@ -755,7 +760,7 @@ export class Secondary implements StateMachine {
     this.workBytes -= frameBytes;
     const applies = items.filter((item) => item.kind === 'apply');
     const entries = joined(applies, (item) => item.entries);
-    this.issue(this.requestFor(items, entries), connectionId, frameBytes, applies);
+    this.issue(this.requestFor(items, entries), connectionId, { bytes: frameBytes, count: framesOf(items) }, applies);
   }
 
   /** `entries`: those of the apply items, in order. */
@@ -781,10 +786,10 @@ export class Secondary implements StateMachine {
     }
   }
 
-  private issue(request: StorageRequest, connectionId: number, frameBytes: number, applies: readonly ApplyWork[]): void {
+  private issue(request: StorageRequest, connectionId: number, frames: { bytes: number; count: number }, applies: readonly ApplyWork[]): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    this.inflight = { requestId, connectionId, request, frameBytes, applies };
+    this.inflight = { requestId, connectionId, request, frameBytes: frames.bytes, frames: frames.count, applies };
     this.storageIssuedMs = this.clockMs;
     this.outputs.push({ kind: 'storage', requestId, request });
   }
