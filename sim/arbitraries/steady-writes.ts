@@ -38,14 +38,18 @@ export function steadyWriteSteps(load: SteadyWrites, paths: number): Step[] {
 /**
  * The writes with no fault but s1's storage, under a log and a backlog a small part of what is
  * written (16 KiB and 32 KiB): s1 soon needs all of it, and the primary must choose between
- * holding the writes back and cutting s1 off.
+ * holding the writes back and cutting s1 off. A full resync spends the whole outbound budget
+ * here: s1's storage takes up to a second a request, and its requests carry only the chunks
+ * queued when each begins, so the swarm's snapshot budget of about one chunk made a resync of
+ * 300 entries take a minute (the trickle family's liveness bound found it); the swarm keeps that
+ * budget.
  */
 export function slowSecondaryScenario(load: SteadyWrites, s1Storage: Partial<StorageFaults>, paths: number = load.writes): Scenario {
   const { network, storage, clocks } = NO_FAULTS;
   return {
     seed: load.seed,
     secondaries: load.secondaries,
-    limits: { ...SIM_LIMITS, logBytesMax: 16 * 1024, replicaBacklogBytesMax: 32 * 1024 },
+    limits: { ...SIM_LIMITS, logBytesMax: 16 * 1024, replicaBacklogBytesMax: 32 * 1024, snapshotBudgetBytes: SIM_LIMITS.outboundBudgetBytes },
     faults: { network, storage, clocks, nodeFaults: { s1: { storage: s1Storage } } },
     steps: steadyWriteSteps(load, paths),
   };
