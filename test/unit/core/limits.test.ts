@@ -37,6 +37,14 @@ describe('validateLimits', () => {
     expect(DEFAULT_LIMITS.logEntriesMax).toBe(1_000_000);
   });
 
+  it("keeps a full resync's default window the README states: 4 MiB, within the outbound budget, and room for chunks of small values to fill a storage request", () => {
+    const { snapshotBudgetBytes, outboundBudgetBytes, snapshotChunkBytesMax, snapshotChunkEntriesMax, storageRequestEntriesMax } = DEFAULT_LIMITS;
+    expect(snapshotBudgetBytes).toBe(4 * 1024 * 1024);
+    expect(snapshotBudgetBytes).toBeLessThan(outboundBudgetBytes);
+    const fullChunksInFlight = Math.floor(snapshotBudgetBytes / (snapshotChunkBytesMax + FRAME_ENVELOPE_BYTES));
+    expect(fullChunksInFlight * snapshotChunkEntriesMax).toBeGreaterThanOrEqual(storageRequestEntriesMax);
+  });
+
   it.each<[string, Partial<Limits>, RegExp]>([
     ['a zero limit', { tagsMax: 0 }, /limit tagsMax must be a positive integer, got 0/],
     ['a fractional limit', { tagsMax: 1.5 }, /limit tagsMax must be a positive integer/],
