@@ -14,6 +14,7 @@ import { NotReadyError, ReplicationError } from '../src/core/errors.js';
 import { HELD, PacedWrites } from '../src/core/primary/paced-writes.js';
 import { ReplicaWaits, type ReplicaWait } from '../src/core/primary/replica-waits.js';
 import { Primary, type PrimaryOptions } from '../src/core/primary/primary.js';
+import { WriteGroups, type WriteGroup } from '../src/core/primary/write-groups.js';
 import { pump, type Effects } from '../src/core/pump.js';
 import { Secondary, type SecondaryOptions } from '../src/core/secondary/secondary.js';
 import type { StorageRequest } from '../src/core/storage-request.js';
@@ -182,8 +183,12 @@ export class Simulation {
   replicaAckViolation: string | null = null;
   /** A primary restarted on a disk that keeps every completed request without a write its writers were told was applied; checked as a safety property. */
   appliedWriteLossViolation: string | null = null;
-  /** By history, the last sequence its primary told writers was applied on its storage (writeApplied): what PrimaryNode resolves their promises on. */
+  /** A group of writers told their writes were applied before the last of them was. */
+  appliedToldEarlyViolation: string | null = null;
+  /** By history, the last sequence its primary told writers was applied on its storage: through PrimaryNode's groups (write-groups.ts) on writeApplied. */
   private readonly appliedTold = new Map<string, number>();
+  /** Each primary's writers waiting for their writes to be applied, grouped as PrimaryNode groups them. */
+  private readonly groupsByMachine = new WeakMap<Primary, WriteGroups<ToldGroup>>();
   readonly replicaWaits: ReplicaWaitCounts = { waited: 0, acknowledged: 0, refused: 0 };
   /** Each primary machine's writers waiting for secondaries, as PrimaryNode keeps them (a restart begins anew). */
   private readonly waitsByMachine = new WeakMap<Primary, ReplicaWaits<null>>();
@@ -268,6 +273,7 @@ export class Simulation {
     this.drive(host, () => {
       sequence = host.machine.submitWrite(write.op, this.localNow(host));
     });
+    this.awaitApplied(host.machine, sequence);
     if (write.made < host.lastMadeTaken) {
       this.writeOrderViolation ??= `${host.name} took write ${write.made} after write ${host.lastMadeTaken}, made later`;
     }
@@ -315,6 +321,32 @@ export class Simulation {
     if (holding < wait.replicas) {
       this.replicaAckViolation ??= `a writer was told write ${sequence} is durable on minReplicas ${wait.replicas}; the disks of ${holding} secondaries hold it`;
     }
+  }
+
+  /** Its writer waits, as PrimaryNode's do, in the group of the apply that will carry it; the group's newest write is counted here too, not only by the group. */
+  private awaitApplied(primary: Primary, sequence: number): void {
+    const group = this.groupsOf(primary).wait(sequence, primary.lastIssuedSequence >= sequence);
+    group.newestWrite = Math.max(group.newestWrite, sequence);
+  }
+
+  /** As PrimaryNode does on writeApplied: each group the apply completes is told, every write of it. */
+  private tellApplied(primary: Primary, sequence: number): void {
+    for (const group of this.groupsOf(primary).applied(sequence)) {
+      assert(group.lastSequence === group.newestWrite, `a group of writers counts write ${group.lastSequence} as its newest; its newest is ${group.newestWrite}`);
+      if (group.newestWrite > sequence) {
+        this.appliedToldEarlyViolation ??= `writers were told write ${group.newestWrite} was applied when ${sequence} was`;
+      }
+      this.appliedTold.set(primary.replicationId, Math.max(this.appliedTold.get(primary.replicationId) ?? 0, group.newestWrite));
+    }
+  }
+
+  private groupsOf(primary: Primary): WriteGroups<ToldGroup> {
+    let groups = this.groupsByMachine.get(primary);
+    if (groups === undefined) {
+      groups = new WriteGroups<ToldGroup>(() => ({ lastSequence: 0, newestWrite: 0 }));
+      this.groupsByMachine.set(primary, groups);
+    }
+    return groups;
   }
 
   /**
@@ -539,6 +571,7 @@ export class Simulation {
     this.drive(host, () => {
       sequence = host.machine.submitWrite(op, this.localNow(host));
     });
+    this.awaitApplied(host.machine, sequence);
     return sequence;
   }
 
@@ -722,7 +755,8 @@ export class Simulation {
 
   private record(node: string, event: ReplicationEvent): void {
     if (event.kind === 'replicaAcked') this.replicaAckedOn(node);
-    if (event.kind === 'writeApplied') this.appliedTold.set((this.host(node).machine as Primary).replicationId, event.sequence);
+    if (event.kind === 'writeApplied') this.tellApplied(this.host(node).machine as Primary, event.sequence);
+    if (event.kind === 'storageFailed' && this.host(node).machine instanceof Primary) this.groupsOf(this.host(node).machine as Primary).abandon();
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
   }
@@ -916,6 +950,11 @@ function mostAdvanced(secondaries: readonly Host<Secondary>[], replicationId: st
   let best: Host<Secondary> | undefined;
   for (const host of secondaries) if (host.up && (best === undefined || reach(host) > reach(best))) best = host;
   return best;
+}
+
+/** A group of writers waiting for their writes to be applied, with its newest write as the simulator saw it joined. */
+interface ToldGroup extends WriteGroup {
+  newestWrite: number;
 }
 
 function eventDetail(event: ReplicationEvent): string {
