@@ -755,8 +755,10 @@ export class Simulation {
 
   private record(node: string, event: ReplicationEvent): void {
     if (event.kind === 'replicaAcked') this.replicaAckedOn(node);
-    if (event.kind === 'writeApplied') this.tellApplied(this.host(node).machine as Primary, event.sequence);
-    if (event.kind === 'storageFailed' && this.host(node).machine instanceof Primary) this.groupsOf(this.host(node).machine as Primary).abandon();
+    const machine = this.host(node).machine;
+    if (event.kind === 'writeApplied') this.tellApplied(machine as Primary, event.sequence);
+    // As PrimaryNode: its writers waiting then are told the storage failed, and no later apply tells them otherwise.
+    if (event.kind === 'storageFailed' && machine instanceof Primary) this.groupsOf(machine).abandon();
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
   }
