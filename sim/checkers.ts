@@ -324,7 +324,7 @@ export class SafetyCheckers {
   }
 
   check(sim: Simulation): void {
-    const violation = sim.logViolation ?? sim.writeOrderViolation ?? sim.replicaAckViolation ?? sim.appliedWriteLossViolation ?? sim.appliedToldEarlyViolation ?? this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? this.fencing.check(sim) ?? lostAcknowledgedWrites(sim) ?? refusedPeerViolation(sim);
+    const violation = sim.logViolation ?? sim.writeOrderViolation ?? sim.replicaAckViolation ?? sim.appliedWriteLossViolation ?? sim.appliedToldEarlyViolation ?? sim.windowViolation ?? this.prefix.check(sim) ?? this.monotonic.check(sim) ?? this.durableAcks.check(sim) ?? this.fencing.check(sim) ?? lostAcknowledgedWrites(sim) ?? refusedPeerViolation(sim);
     if (violation !== null) throw new SafetyViolation(violation);
   }
 }

@@ -71,6 +71,12 @@ export class SimNetwork {
   private readonly linkFaults = new Map<string, NetworkFaults>();
   /** Whom each secondary dials, when not PRIMARY: a secondary re-pointed after a failover. */
   private readonly targets = new Map<string, string>();
+  /**
+   * The connections (by secondary and its id) on which a segment toward the secondary was duplicated:
+   * TCP never hands an application the same bytes twice, and a secondary acknowledges the bytes of a
+   * frame it ignored as a duplicate, so the primary's count of what is unacknowledged falls short.
+   */
+  private readonly duplicatedToSecondary = new Set<string>();
   private nextPrimaryConnectionId = 1;
   private nextSegmentId = 1;
   private delivered = 0;
@@ -227,6 +233,7 @@ export class SimNetwork {
     }
     const payload = this.prng.nextFloat() < faults.corruptProbability ? this.corrupt(bytes) : bytes;
     const copies = fate === 'duplicate' || this.prng.nextFloat() < faults.duplicateProbability ? 2 : 1;
+    if (copies > 1 && direction === 'toSecondary') this.duplicatedToSecondary.add(secondaryKey(connection.secondary, connection.secondaryConnectionId));
     for (let copy = 0; copy < copies; copy += 1) {
       for (const piece of this.rechunk(payload, faults)) this.enqueue(connection, direction, piece, frames);
     }
@@ -366,6 +373,11 @@ export class SimNetwork {
   }
 
   /** Primary connection ids are the network's own, unique across nodes: a node is the primary end of the one it names. */
+  /** Whether the network duplicated bytes toward `secondary` on its connection `connectionId`. */
+  duplicatedTo(secondary: string, connectionId: number): boolean {
+    return this.duplicatedToSecondary.has(secondaryKey(secondary, connectionId));
+  }
+
   private find(node: string, connectionId: number): Connection | undefined {
     const asPrimary = this.connections.get(connectionId);
     return asPrimary?.primary === node ? asPrimary : this.bySecondary.get(secondaryKey(node, connectionId));

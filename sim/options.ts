@@ -75,6 +75,11 @@ export interface WorkloadOptions {
   readonly writeIntervalMeanMs: number;
   readonly paths: number;
   readonly valueBytesMax: number;
+  /**
+   * One write in `oneIn` takes a value of up to `bytesMax` instead: one larger than a batch or a
+   * snapshot chunk goes in a frame alone, the overshoot every budget must allow for.
+   */
+  readonly largeValues?: { readonly oneIn: number; readonly bytesMax: number };
 }
 
 /** What a command line may impose on a seed's draw. */
@@ -101,9 +106,14 @@ export interface SwarmOptions {
   readonly authTokens: Readonly<Record<string, string>>;
   /** The primary's persisted operation log and its fsync policy (sim/operation-log.ts); null: none, every restart a new history. */
   readonly persistedLog: LogFsyncPolicy | null;
+  /** Nodes ('primary', 's1', ...) whose budgets differ from `limits`': a primary must keep within each secondary's window. */
+  readonly budgets: Readonly<Record<string, NodeBudgets>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
+
+/** A node's own outbound budgets: a secondary grants them as its windows, a primary spends within them. */
+export type NodeBudgets = Pick<Limits, 'outboundBudgetBytes' | 'snapshotBudgetBytes'>;
 
 /** The network's faults at zero; its delays are not faults and stay. */
 export const NETWORK_FAULTS_OFF = Object.freeze({
@@ -142,6 +152,15 @@ const WIRE_FORMATS_SALT = 0x27d4eb2f;
 const AUTH_TOKENS_SALT = 0x165667b1;
 /** Salts the persisted log's draw, apart from every other, so that seeds keep their faults. */
 const PERSISTED_LOG_SALT = 0x61c88647;
+/** Salts the nodes' budgets' draw, apart from every other. */
+const BUDGETS_SALT = 0x7feb352d;
+/** How often a node's budgets are twice SIM_LIMITS', and how often its snapshot budget is one chunk's. */
+const BUDGETS_DOUBLED_PROBABILITY = 0.15;
+const BUDGETS_ONE_CHUNK_PROBABILITY = 0.15;
+/** Salts the large values' draw, apart from every other. */
+const LARGE_VALUES_SALT = 0x2545f491;
+const LARGE_VALUES_PROBABILITY = 0.4;
+const LARGE_VALUE_ONE_IN = 16;
 /** How often a seed's primary persists its log (then with one of the three fsync policies). */
 const PERSISTED_LOG_PROBABILITY = 0.5;
 /** How often a seed's cluster runs with a token, and how often one of its secondaries then has the wrong one or none. */
@@ -246,7 +265,10 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     secondaries,
     faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
     faultKinds: overrides.faults,
-    workload: { operations: overrides.operations ?? drawnOperations, writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64 },
+    workload: {
+      operations: overrides.operations ?? drawnOperations, writeIntervalMeanMs: 5 + prng.below(50), paths: 5 + prng.below(200), valueBytesMax: 64,
+      ...drawLargeValues(new Prng(seed ^ LARGE_VALUES_SALT)),
+    },
     // A short log makes resyncs, and its byte bounds log overruns and write pacing (with the
     // default logBytesMax of 16 MiB no seed ever reached the backlog bound); a long one lets a
     // stalled secondary fill its budget instead.
@@ -255,8 +277,31 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
     authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),
     persistedLog: drawPersistedLog(new Prng(seed ^ PERSISTED_LOG_SALT)),
+    budgets: drawBudgets(new Prng(seed ^ BUDGETS_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
+}
+
+/**
+ * Some nodes with budgets of their own: a primary with twice the others' must keep within each
+ * secondary's window, which the secondary enforces; a secondary whose snapshot window is one chunk.
+ */
+function drawBudgets(prng: Prng, secondaries: number): Record<string, NodeBudgets> {
+  const outboundBudgetBytes = SIM_LIMITS.outboundBudgetBytes ?? 0;
+  const snapshotBudgetBytes = SIM_LIMITS.snapshotBudgetBytes ?? 0;
+  const budgets: Record<string, NodeBudgets> = {};
+  for (const node of ['primary', ...Array.from({ length: secondaries }, (_, index) => `s${index + 1}`)]) {
+    const roll = prng.nextFloat();
+    if (roll < BUDGETS_DOUBLED_PROBABILITY) budgets[node] = { outboundBudgetBytes: 2 * outboundBudgetBytes, snapshotBudgetBytes: 2 * snapshotBudgetBytes };
+    else if (roll < BUDGETS_DOUBLED_PROBABILITY + BUDGETS_ONE_CHUNK_PROBABILITY) budgets[node] = { outboundBudgetBytes, snapshotBudgetBytes: SIM_LIMITS.snapshotChunkBytesMax ?? 0 };
+  }
+  return budgets;
+}
+
+/** Values larger than SIM_LIMITS' batches and chunks (16 KiB against 8), on some seeds. */
+function drawLargeValues(prng: Prng): Pick<WorkloadOptions, 'largeValues'> {
+  if (prng.nextFloat() >= LARGE_VALUES_PROBABILITY) return {};
+  return { largeValues: { oneIn: LARGE_VALUE_ONE_IN, bytesMax: SIM_LIMITS.valueBytesMax ?? 0 } };
 }
 
 function drawPersistedLog(prng: Prng): LogFsyncPolicy | null {

@@ -58,6 +58,8 @@ export interface SimulationOptions {
    * secondary whose token is not the primary's is refused, and must never receive data.
    */
   readonly authTokens?: Readonly<Record<string, string>>;
+  /** Nodes whose outbound budgets differ from `limits`', by name: a secondary's are the windows it grants. */
+  readonly budgets?: Readonly<Record<string, Partial<Limits>>>;
   /** Check every machine's invariants after every input (default true). */
   readonly checkInvariants?: boolean;
   /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
@@ -185,6 +187,10 @@ export class Simulation {
   appliedWriteLossViolation: string | null = null;
   /** A group of writers told their writes were applied before the last of them was. */
   appliedToldEarlyViolation: string | null = null;
+  /** A secondary that refused its primary for outrunning the window it granted: every primary here is honest. */
+  windowViolation: string | null = null;
+  /** Each secondary's count of window refusals when last checked. */
+  private readonly windowRefusals = new WeakMap<Secondary, number>();
   /** By history, the last sequence its primary told writers was applied on its storage: through PrimaryNode's groups (write-groups.ts) on writeApplied. */
   private readonly appliedTold = new Map<string, number>();
   /** Each primary's writers waiting for their writes to be applied, grouped as PrimaryNode groups them. */
@@ -759,8 +765,18 @@ export class Simulation {
     if (event.kind === 'writeApplied') this.tellApplied(machine as Primary, event.sequence);
     // As PrimaryNode: its writers waiting then are told the storage failed, and no later apply tells them otherwise.
     if (event.kind === 'storageFailed' && machine instanceof Primary) this.groupsOf(machine).abandon();
+    if (event.kind === 'connectionClosed' && machine instanceof Secondary) this.checkWindowRefusal(node, machine, event);
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
+  }
+
+  /** A secondary that refused its primary for outrunning its window, unless the network duplicated bytes to it (network.ts). */
+  private checkWindowRefusal(node: string, machine: Secondary, closed: Extract<ReplicationEvent, { kind: 'connectionClosed' }>): void {
+    if (closed.code !== 'budget') return;
+    const refusals = machine.getStats(this.nowMs).primary.windowsExceeded;
+    const refused = refusals > (this.windowRefusals.get(machine) ?? 0);
+    this.windowRefusals.set(machine, refusals);
+    if (refused && !this.network.duplicatedTo(node, closed.connectionId)) this.windowViolation ??= `${node} refused its primary: ${closed.reason}`;
   }
 
   private replicaAckedOn(node: string): void {
@@ -866,7 +882,7 @@ export class Simulation {
     const primary = this.nodes.primary({
       nowMs: this.localNow(host),
       random: this.prng.fork(),
-      limits: this.options.limits,
+      limits: this.limitsOf(host.name),
       timing: this.options.timing,
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
@@ -927,7 +943,7 @@ export class Simulation {
       random: this.prng.fork(),
       replicaId: `replica-${host.name}`,
       cursor: host.store.cursor,
-      limits: this.options.limits,
+      limits: this.limitsOf(host.name),
       timing: this.options.timing,
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
@@ -936,6 +952,11 @@ export class Simulation {
 
   private authTokenOf(node: string): string | null {
     return this.options.authTokens?.[node] ?? null;
+  }
+
+  private limitsOf(node: string): Partial<Limits> | undefined {
+    const budgets = this.options.budgets?.[node];
+    return budgets === undefined ? this.options.limits : { ...this.options.limits, ...budgets };
   }
 
   private wireFormatOf(node: string): WireFormatSetting {

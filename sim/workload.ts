@@ -40,12 +40,20 @@ export function nextReplicaWait(prng: Prng, secondaries: number): ReplicaWait | 
 }
 
 function nextWrite(prng: Prng, workload: WorkloadOptions, relativePath: string): ApiCall {
-  const data = new Uint8Array(prng.below(workload.valueBytesMax + 1));
-  for (let i = 0; i < data.length; i += 1) data[i] = prng.below(256);
+  const large = workload.largeValues !== undefined && prng.below(workload.largeValues.oneIn) === 0;
+  const data = large ? largeValue(prng, workload.largeValues?.bytesMax ?? 0) : new Uint8Array(prng.below(workload.valueBytesMax + 1));
+  if (!large) for (let i = 0; i < data.length; i += 1) data[i] = prng.below(256);
   const ttl = prng.below(8) === 0 ? secondsUpTo(prng, SET_TTL_MS_MAX) : null;
   // Most writes leave the key to its default, the path.
   const key = prng.below(4) === 0 ? nameFrom(prng, PLAIN_KEYS) : undefined;
   return { method: 'writeWithReplication', relativePath, data, key, tags: tagsFrom(prng), ttl };
+}
+
+/** A value of up to bytesMax, mostly one byte repeated: its size is what it tests, and drawing every byte would slow the run. */
+function largeValue(prng: Prng, bytesMax: number): Uint8Array {
+  const data = new Uint8Array(prng.below(bytesMax + 1)).fill(prng.below(256));
+  if (data.length > 0) data[prng.below(data.length)] = prng.below(256);
+  return data;
 }
 
 /** The calls after writeWithReplication, by the roll of nextOperation (65 to 99). */

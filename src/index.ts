@@ -26,6 +26,7 @@ export {
   ReplicationTimeoutError,
   StorageFailedError,
   StorageLostError,
+  WindowExceededError,
 } from './core/errors.js';
 export type { ErrorCode, Frame, FrameKind } from './core/frame.js';
 export { isExpired, Keyspace, type Entry, type ScanPage, type ScanRequest } from './core/keyspace.js';

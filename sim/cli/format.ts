@@ -16,6 +16,8 @@ export function formatOptions(options: SwarmOptions): string[] {
     ['scheduled', faults.scheduled],
     ...nodeSections(faults),
     ['limits', options.limits],
+    // Only seeds that drew them: nodes whose budgets (a secondary's: its windows) differ from the limits above.
+    ...Object.entries(options.budgets).map(([node, budgets]): [string, object] => [node, { budgets }]),
     ['timing', options.timing],
     ['wire', options.wireFormats],
     // Only seeds that drew auth: a secondary whose token differs from the primary's is one the handshake refuses.
@@ -37,8 +39,11 @@ function nodeSections(faults: FaultOptions): [string, object][] {
   });
 }
 
+/** Nested settings flattened to `outer.inner=value`, as `largeValues.oneIn=16`. */
 function formatSection(section: object): string {
-  const entries = Object.entries(section);
+  const entries = Object.entries(section).flatMap(([key, value]): [string, unknown][] =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value as object).map(([inner, nested]) => [`${key}.${inner}`, nested]) : [[key, value]],
+  );
   const on = entries.filter(([, value]) => value !== 0).map(([key, value]) => `${key}=${String(value)}`);
   const off = entries.filter(([, value]) => value === 0).map(([key]) => key);
   return [...on, ...(off.length === 0 ? [] : [`(off: ${off.join(', ')})`])].join(' ');

@@ -30,6 +30,11 @@ export class ChecksumMismatchError extends ProtocolError {
   override name = 'ChecksumMismatchError';
 }
 
+/** A primary that sent a data frame while the secondary's storage still held more than the window it granted. */
+export class WindowExceededError extends ProtocolError {
+  override name = 'WindowExceededError';
+}
+
 /** A length prefix above frameBytesMax: rejected before any of the frame is buffered. */
 export class FrameTooLargeError extends ProtocolError {
   override name = 'FrameTooLargeError';

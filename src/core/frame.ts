@@ -39,6 +39,14 @@ export interface HelloFrame {
   readonly wireFormats?: readonly string[];
   /** The fencing epoch of the history the secondary holds (see failover/fencing.ts); absent: 0. */
   readonly epoch?: number;
+  /**
+   * The frame bytes the secondary takes unacknowledged (its outboundBudgetBytes), and during a full
+   * resync (its snapshot budget): the primary sends within the smaller of its own budget and this.
+   * Absent: DEFAULT_LIMITS' figure. A secondary sends each only when its own differs, so that a
+   * secondary on the defaults says the HELLO an older primary knows.
+   */
+  readonly windowBytes?: number;
+  readonly snapshotWindowBytes?: number;
 }
 
 /** The history a promoted primary continues: its sequences up to `endSequence` are this one's. */

@@ -261,6 +261,33 @@ export function snapshotBudgetBytesOf(limits: Limits): number {
   return Math.min(limits.snapshotBudgetBytes, limits.outboundBudgetBytes);
 }
 
+/** What a primary keeps unacknowledged on one secondary's connection, outside a full resync and in one. */
+export interface PeerBudgets {
+  readonly budgetBytes: number;
+  readonly snapshotBudgetBytes: number;
+}
+
+/**
+ * A primary's budgets for one secondary: its own, within the windows the secondary's HELLO grants
+ * (absent: the defaults, which is what a secondary that sends none has). A secondary closes a
+ * primary that outruns them (`budget`), so the smaller side decides.
+ */
+export function peerBudgetsOf(limits: Limits, windows: { readonly windowBytes?: number; readonly snapshotWindowBytes?: number }): PeerBudgets {
+  const budgetBytes = Math.min(limits.outboundBudgetBytes, windows.windowBytes ?? DEFAULT_LIMITS.outboundBudgetBytes);
+  const snapshotWindowBytes = windows.snapshotWindowBytes ?? DEFAULT_LIMITS.snapshotBudgetBytes;
+  return { budgetBytes, snapshotBudgetBytes: Math.min(snapshotBudgetBytesOf(limits), snapshotWindowBytes, budgetBytes) };
+}
+
+/** The windows a secondary's HELLO grants: only those that differ from the defaults, so that one on the defaults sends an older primary's HELLO. */
+export function windowsOf(limits: Limits): { readonly windowBytes?: number; readonly snapshotWindowBytes?: number } {
+  const windowBytes = limits.outboundBudgetBytes;
+  const snapshotWindowBytes = snapshotBudgetBytesOf(limits);
+  return {
+    ...(windowBytes === DEFAULT_LIMITS.outboundBudgetBytes ? {} : { windowBytes }),
+    ...(snapshotWindowBytes === DEFAULT_LIMITS.snapshotBudgetBytes ? {} : { snapshotWindowBytes }),
+  };
+}
+
 /** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */
 export function secondaryFrameBytesMaxOf(limits: Limits): number {
   return Math.min(limits.secondaryFrameBytesMax, limits.frameBytesMax);

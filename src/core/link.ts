@@ -3,7 +3,7 @@ import { assert } from './assert.js';
 import type { ErrorCode, Frame } from './frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from './limits.js';
 import type { OutputQueue } from './output.js';
-import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from './errors.js';
+import { ChecksumMismatchError, FrameTooLargeError, ProtocolError, WindowExceededError } from './errors.js';
 
 export interface ReceivedFrame {
   readonly frame: Frame;
@@ -107,13 +107,14 @@ export class Link {
  * frames sent outside the budget and acknowledged on receipt: the handshake's, one SNAPSHOT_END,
  * and heartbeats, one per heartbeatIntervalMs at most, until an ACK or replicationTimeoutMs.
  */
-export function unackedBytesMax(limits: Limits): number {
-  return limits.outboundBudgetBytes + FRAME_HEADER_BYTES + limits.frameBytesMax;
+export function unackedBytesMax(limits: Limits, budgetBytes = limits.outboundBudgetBytes): number {
+  return budgetBytes + FRAME_HEADER_BYTES + limits.frameBytesMax;
 }
 
 /** The error code a peer is told when its bytes were rejected. */
 export function protocolErrorCode(error: ProtocolError): ErrorCode {
   if (error instanceof ChecksumMismatchError) return 'checksum';
   if (error instanceof FrameTooLargeError) return 'frame_too_large';
+  if (error instanceof WindowExceededError) return 'budget';
   return 'protocol';
 }

@@ -130,6 +130,7 @@ export const frameArbs = {
     {
       timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }), nonce: hexArb(AUTH_NONCE_HEX_CHARS),
       epoch: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      windowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), snapshotWindowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
     },
     { requiredKeys: ['timestampMs', 'protocolVersion', 'replicaId', 'auth'] },
   ).map((hello): Frame => ({ kind: 'hello', ...hello })),

@@ -38,6 +38,8 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
         ...(frame.wireFormats === undefined ? {} : { wire_formats: frame.wireFormats }),
         ...(frame.nonce === undefined ? {} : { nonce: frame.nonce }),
         ...(frame.epoch === undefined ? {} : { epoch: frame.epoch }),
+        ...(frame.windowBytes === undefined ? {} : { window_bytes: frame.windowBytes }),
+        ...(frame.snapshotWindowBytes === undefined ? {} : { snapshot_window_bytes: frame.snapshotWindowBytes }),
       };
     case 'challenge':
       return { nonce: frame.nonce };
@@ -77,13 +79,15 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch']);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch', 'window_bytes', 'snapshot_window_bytes']);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
         ...(data.has('wire_formats') ? { wireFormats: data.stringArray('wire_formats') } : {}),
         ...(data.has('nonce') ? { nonce: data.string('nonce') } : {}),
         ...(data.has('epoch') ? { epoch: data.number('epoch') } : {}),
+        ...(data.has('window_bytes') ? { windowBytes: data.number('window_bytes') } : {}),
+        ...(data.has('snapshot_window_bytes') ? { snapshotWindowBytes: data.number('snapshot_window_bytes') } : {}),
       };
     case 'CHALLENGE':
       data.keys(['nonce']);

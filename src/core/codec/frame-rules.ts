@@ -37,6 +37,8 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
       rules.nullableName(frame.auth, 'HELLO data.auth');
       if (frame.nonce !== undefined) rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'HELLO data.nonce');
       if (frame.epoch !== undefined) rules.epoch(frame.epoch, 'HELLO data.epoch');
+      if (frame.windowBytes !== undefined) rules.sequence(frame.windowBytes, 'HELLO data.window_bytes', 1);
+      if (frame.snapshotWindowBytes !== undefined) rules.sequence(frame.snapshotWindowBytes, 'HELLO data.snapshot_window_bytes', 1);
       return rules.wireFormats(frame.wireFormats);
     case 'challenge':
       return rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'CHALLENGE data.nonce');

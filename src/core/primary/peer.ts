@@ -43,6 +43,12 @@ export class Peer {
   snapshot: SnapshotSession | null = null;
   /** Bytes the secondary reports processed: what it has taken off the outbound budget. */
   bytesAcked = 0;
+  /**
+   * Its outbound budget, and the part of it a full resync keeps outstanding: the smaller of ours
+   * and the windows its HELLO grants (limits.ts, peerBudgetsOf). The defaults until its HELLO.
+   */
+  budgetBytes: number;
+  snapshotBudgetBytes: number;
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
   /**
@@ -62,8 +68,11 @@ export class Peer {
   constructor(
     readonly link: Link,
     readonly address: string,
+    budgets: { readonly budgetBytes: number; readonly snapshotBudgetBytes: number },
   ) {
     this.progressMs = link.openedAtMs;
+    this.budgetBytes = budgets.budgetBytes;
+    this.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
   }
 
   /** Not yet admitted as a secondary: it holds a handshake slot, never a secondary's. */

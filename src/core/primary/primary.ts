@@ -19,9 +19,9 @@ import {
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
   FRAME_HEADER_BYTES,
+  peerBudgetsOf,
   PROTOCOL_VERSION,
   secondaryFrameBytesMaxOf,
-  snapshotBudgetBytesOf,
   validateLimits,
   validateTiming,
   type Limits,
@@ -266,7 +266,7 @@ export class Primary implements StateMachine {
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
-    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address);
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerBudgetsOf(this.limits, {}));
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
     else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
@@ -407,14 +407,14 @@ export class Primary implements StateMachine {
     assert(handshaking <= this.limits.handshakesMax, 'more connections without a HELLO than handshakesMax');
     assert(this.peers.size - handshaking <= this.limits.connectionsMax, 'more secondaries connected than connectionsMax');
     assert(this.replicas.size <= this.limits.replicasMax, 'more replicas than replicasMax');
-    const unackedMax = unackedBytesMax(this.limits);
     const inboundMax = secondaryFrameBytesMaxOf(this.limits);
     for (const peer of this.peers.values()) {
       // Nothing past the handshake, not even a WELCOME, goes to a peer that has not proved the token.
       assert(peer.isStranger || peer.authenticated, `connection ${peer.link.connectionId} past its handshake without authenticating`);
       assert((peer.phase === 'auth') === (peer.pendingHello !== null), 'a pending HELLO outside the auth phase');
       assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
-      assert(peer.unackedBytes <= unackedMax, `${peer.unackedBytes} bytes unacknowledged on a link, above the outbound budget plus one frame`);
+      assert(peer.snapshotBudgetBytes <= peer.budgetBytes && peer.budgetBytes <= this.limits.outboundBudgetBytes, 'a peer\'s budgets above ours');
+      assert(peer.unackedBytes <= unackedBytesMax(this.limits, peer.budgetBytes), `${peer.unackedBytes} bytes unacknowledged on a link, above its budget plus one frame`);
       if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
       assert(peer.claimedThrough <= peer.announcedThrough, 'a peer is believed to hold a sequence never sent to it');
       // Checked here against the policy, not only by the link against the bound it was given.
@@ -641,6 +641,9 @@ export class Primary implements StateMachine {
     }
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
+    const budgets = peerBudgetsOf(this.limits, hello);
+    peer.budgetBytes = budgets.budgetBytes;
+    peer.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
     const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
     const lastSequence = this.log.lastSequence;
     const proof = proved === null ? null : primaryProof(proved.token, proved.nonces, hello.replicaId, this.replicationId, lastSequence);
@@ -806,7 +809,7 @@ export class Primary implements StateMachine {
     }
   }
 
-  private hasRoom(peer: Peer, bytesMax: number, budgetBytes = this.limits.outboundBudgetBytes): boolean {
+  private hasRoom(peer: Peer, bytesMax: number, budgetBytes = peer.budgetBytes): boolean {
     return peer.unackedBytes === 0 || peer.unackedBytes + bytesMax + FRAME_ENVELOPE_BYTES <= budgetBytes;
   }
 
@@ -818,7 +821,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'log_overrun', `full resync outlasted the log's backlog (needs ${session.fromSequence}, log starts at ${this.log.firstSequence}; replicaBacklogBytesMax)`);
       return;
     }
-    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax, snapshotBudgetBytesOf(this.limits))) return;
+    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax, peer.snapshotBudgetBytes)) return;
     this.requestSnapshotScan(peer, session);
   }
 

@@ -2,7 +2,7 @@ import { assert } from '../assert.js';
 import { primaryProof, proofsEqual, secondaryProof } from '../auth.js';
 import { backoffDelayMs } from '../backoff.js';
 import { BINARY_WIRE_FORMAT, chainDigest, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting } from '../codec/index.js';
-import { ProtocolError, ReadOnlyError } from '../errors.js';
+import { ProtocolError, ReadOnlyError, WindowExceededError } from '../errors.js';
 import { cursorOf, epochOf, holdsPrefixOf } from '../failover/lineage.js';
 import type { Handover } from '../failover/promotion.js';
 import type {
@@ -16,7 +16,7 @@ import type {
   SyncResponseFrame,
   WelcomeFrame,
 } from '../frame.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, type Limits, type Timing } from '../limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
 import { OperationLog } from '../op-log.js';
@@ -26,7 +26,7 @@ import { lostReason, OutputQueue, type LostHow, type Output, type ReplicationEve
 import { randomHexId, type Random } from '../random.js';
 import type { Cursor, StorageRequest, StorageResult } from '../storage-request.js';
 import type { SecondaryStats } from './stats.js';
-import { frameBytesOf, framesOf, operationCount, type ApplyWork, type IssuedWork, type Work } from './work.js';
+import { frameBytesOf, operationCount, type ApplyWork, type IssuedWork, type Work } from './work.js';
 
 export interface SecondaryOptions {
   readonly nowMs: number;
@@ -125,6 +125,7 @@ export class Secondary implements StateMachine {
     gapsDetected: 0,
     storageFailures: 0,
     storageLosses: 0,
+    windowsExceeded: 0,
     fullResyncs: 0,
     partialResyncs: 0,
   };
@@ -193,10 +194,11 @@ export class Secondary implements StateMachine {
     this.nonces = this.authToken === null ? null : { secondaryNonce: randomHexId(this.random), primaryNonce: null };
     // A JSON-only HELLO without a token is the original's, byte for byte: no empty offer.
     const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
+    const windows = windowsOf(this.limits);
     const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
     // An older primary learns from it that it was deposed; absent at 0, so the HELLO stays the original's.
     const epoch = this.epoch > 0 ? { epoch: this.epoch } : {};
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch });
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch, ...windows });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
@@ -342,13 +344,7 @@ export class Secondary implements StateMachine {
     const inflight = this.inflight;
     // A connection opens only once storage is idle: work in flight belongs to the current link.
     if (inflight !== null && this.link !== null) assert(inflight.connectionId === this.link.connectionId, 'storage work in flight for an earlier link');
-    const heldBytes = this.workBytes + (inflight?.frameBytes ?? 0);
-    assert(heldBytes <= unackedBytesMax(this.limits), `storage work holds ${heldBytes} frame bytes, above the outbound budget plus one frame`);
-    // Until SNAPSHOT_END, every frame held is a chunk: sent within the snapshot budget, or alone.
-    if (this.staging !== null && this.staging.consistentSequence === null) {
-      const framesHeld = framesOf(this.work) + (inflight?.frames ?? 0);
-      assert(framesHeld <= 1 || heldBytes <= snapshotBudgetBytesOf(this.limits), `storage work holds ${framesHeld} snapshot chunks of ${heldBytes} bytes, above snapshotBudgetBytes`);
-    }
+    assert(this.heldBytes <= unackedBytesMax(this.limits), `storage work holds ${this.heldBytes} frame bytes, above the outbound budget plus one frame`);
   }
 
   getStats(nowMs: number): SecondaryStats {
@@ -381,6 +377,7 @@ export class Secondary implements StateMachine {
         gapsDetected: this.counters.gapsDetected,
         storageFailures: this.counters.storageFailures,
         storageLosses: this.counters.storageLosses,
+        windowsExceeded: this.counters.windowsExceeded,
       },
     };
   }
@@ -417,14 +414,34 @@ export class Secondary implements StateMachine {
         this.handleSyncResponse(expectKind(frame, 'syncResponse'));
         return;
       case 'snapshot':
+        if (frame.kind === 'snapshotChunk') this.checkWindow(frame.kind, snapshotBudgetBytesOf(this.limits));
         this.handleSnapshotFrame(received);
         return;
       case 'stream':
+        if (frame.kind === 'operation' || frame.kind === 'batch') this.checkWindow(frame.kind, this.limits.outboundBudgetBytes);
         this.handleStreamFrame(received);
         return;
       default:
         throw new ProtocolError(`unexpected ${frame.kind} in phase ${this.phase}`);
     }
+  }
+
+  /**
+   * The window granted in the HELLO (windowsOf), enforced: a primary sends a data frame only while
+   * what is unacknowledged leaves room for a whole batch or chunk within it, and what storage
+   * holds here was unacknowledged when the frame was sent. A primary that outruns the window would
+   * have decoded work pile up here without bound; its frame is refused before any of it is taken.
+   */
+  private checkWindow(kind: 'snapshotChunk' | 'operation' | 'batch', windowBytes: number): void {
+    const heldBytes = this.heldBytes;
+    if (heldBytes <= windowBytes) return;
+    this.counters.windowsExceeded += 1;
+    throw new WindowExceededError(`primary sent a ${kind} frame while storage holds ${heldBytes} bytes of frames, above the window of ${windowBytes}`);
+  }
+
+  /** The bytes of the frames whose work storage has not finished: queued, or in the request in flight. */
+  private get heldBytes(): number {
+    return this.workBytes + (this.inflight?.frameBytes ?? 0);
   }
 
   private handleChallenge(challenge: ChallengeFrame): void {
@@ -760,7 +777,7 @@ export class Secondary implements StateMachine {
     this.workBytes -= frameBytes;
     const applies = items.filter((item) => item.kind === 'apply');
     const entries = joined(applies, (item) => item.entries);
-    this.issue(this.requestFor(items, entries), connectionId, { bytes: frameBytes, count: framesOf(items) }, applies);
+    this.issue(this.requestFor(items, entries), connectionId, frameBytes, applies);
   }
 
   /** `entries`: those of the apply items, in order. */
@@ -786,10 +803,10 @@ export class Secondary implements StateMachine {
     }
   }
 
-  private issue(request: StorageRequest, connectionId: number, frames: { bytes: number; count: number }, applies: readonly ApplyWork[]): void {
+  private issue(request: StorageRequest, connectionId: number, frameBytes: number, applies: readonly ApplyWork[]): void {
     const requestId = this.nextRequestId;
     this.nextRequestId += 1;
-    this.inflight = { requestId, connectionId, request, frameBytes: frames.bytes, frames: frames.count, applies };
+    this.inflight = { requestId, connectionId, request, frameBytes, applies };
     this.storageIssuedMs = this.clockMs;
     this.outputs.push({ kind: 'storage', requestId, request });
   }

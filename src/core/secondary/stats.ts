@@ -36,5 +36,7 @@ export interface SecondaryStats {
     storageFailures: number;
     /** Storage failures that were a loss of the stored data (StorageLostError): each forgot the position and resynced in full. */
     storageLosses: number;
+    /** Data frames refused because the primary sent them beyond the window this node granted (`budget`): each closed the link. */
+    windowsExceeded: number;
   };
 }

@@ -45,21 +45,12 @@ export function frameBytesOf(work: Work): number {
   return 'frameBytes' in work ? work.frameBytes : 0;
 }
 
-/** How many frames the units came from: one each that holds frame bytes. */
-export function framesOf(work: readonly Work[]): number {
-  let frames = 0;
-  for (const item of work) if (frameBytesOf(item) > 0) frames += 1;
-  return frames;
-}
-
 /** Work handed to storage: the request it merged into, for which connection, and what it frees. */
 export interface IssuedWork {
   readonly requestId: number;
   readonly connectionId: number;
   readonly request: StorageRequest;
   readonly frameBytes: number;
-  /** The frames whose bytes frameBytes counts. */
-  readonly frames: number;
   /** The applies merged into the request, in order: the applied log keeps their entries. */
   readonly applies: readonly ApplyWork[];
 }

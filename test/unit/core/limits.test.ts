@@ -3,7 +3,7 @@
  * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, validateLimits, validateTiming, type Limits, type Timing } from '../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, peerBudgetsOf, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
 
 const FRAME = 64 * 1024;
 /** Limits that sit exactly on every boundary the rules allow. */
@@ -58,6 +58,29 @@ describe('validateLimits', () => {
     ['more handshakes per host than in all', { handshakesPerHostMax: DEFAULT_LIMITS.handshakesMax + 1 }, /handshakesPerHostMax must not exceed handshakesMax/],
   ])('refuses %s', (_what, change, message) => {
     expect(() => validateLimits({ ...AT_EVERY_BOUNDARY, ...change })).toThrow(message);
+  });
+});
+
+describe("a primary's budgets for one secondary", () => {
+  const MIB = 1024 * 1024;
+  const primaryLimits = (outboundMiB: number, snapshotMiB: number): Limits => ({ ...DEFAULT_LIMITS, outboundBudgetBytes: outboundMiB * MIB, snapshotBudgetBytes: snapshotMiB * MIB });
+
+  it('are the smaller of its own and the windows the HELLO grants, the snapshot one never above the other', () => {
+    expect(peerBudgetsOf(primaryLimits(64, 32), { windowBytes: 8 * MIB, snapshotWindowBytes: 2 * MIB })).toEqual({ budgetBytes: 8 * MIB, snapshotBudgetBytes: 2 * MIB });
+    expect(peerBudgetsOf(primaryLimits(16, 4), { windowBytes: 64 * MIB, snapshotWindowBytes: 32 * MIB })).toEqual({ budgetBytes: 16 * MIB, snapshotBudgetBytes: 4 * MIB });
+    expect(peerBudgetsOf(primaryLimits(64, 32), { windowBytes: 1 * MIB })).toEqual({ budgetBytes: 1 * MIB, snapshotBudgetBytes: 1 * MIB });
+  });
+
+  it("take a HELLO without windows as granting the defaults, which are what a secondary that sends none has", () => {
+    expect(windowsOf(DEFAULT_LIMITS)).toEqual({});
+    expect(peerBudgetsOf(primaryLimits(64, 32), {})).toEqual({ budgetBytes: DEFAULT_LIMITS.outboundBudgetBytes, snapshotBudgetBytes: DEFAULT_LIMITS.snapshotBudgetBytes });
+  });
+
+  it('are what a secondary of any budgets grants in its HELLO, when the primary has more', () => {
+    for (const [outboundMiB, snapshotMiB] of [[16, 4], [32, 1], [20, 30], [64, 64]] as const) {
+      const secondaryLimits = primaryLimits(outboundMiB, snapshotMiB);
+      expect(peerBudgetsOf(primaryLimits(128, 128), windowsOf(secondaryLimits))).toEqual({ budgetBytes: outboundMiB * MIB, snapshotBudgetBytes: Math.min(snapshotMiB, outboundMiB) * MIB });
+    }
   });
 });
 

@@ -5,14 +5,14 @@
  * its bytes for the whole resync (40 MiB of a joining secondary's peak RSS, measured by `npm run bench`).
  */
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../../../src/core/frame.js';
+import type { Frame, HelloFrame } from '../../../../src/core/frame.js';
 import type { Entry } from '../../../../src/core/keyspace.js';
 import type { Limits } from '../../../../src/core/limits.js';
 import type { Output } from '../../../../src/core/output.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
 import { set } from '../../../support/ops.js';
 import { bytesOf, drain, ofKind, sentFrames, T0 } from '../../../support/machine.js';
-import { connect, ready } from '../../../support/primary.js';
+import { ready } from '../../../support/primary.js';
 
 const CHUNK_BYTES_MAX = 4_096;
 /** Chunks of about 3 KiB on the wire, two entries each; frames of at most 8 KiB. */
@@ -41,9 +41,10 @@ function unackedBytes(primary: Primary): number {
 }
 
 /** A secondary of another history asks to sync and acknowledges nothing: the chunks sent until the primary stops. */
-function snapshotToASilentSecondary(limits: Partial<Limits>): { primary: Primary; chunks: number; served: { pages: number } } {
+function snapshotToASilentSecondary(limits: Partial<Limits>, windows: Pick<HelloFrame, 'windowBytes' | 'snapshotWindowBytes'> = {}): { primary: Primary; chunks: number; served: { pages: number } } {
   const primary = ready({ limits: { ...LIMITS, ...limits } });
-  connect(primary, 1);
+  primary.handleConnected(1, 'test:1', T0);
+  primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: null, ...windows }), T0);
   primary.handleBytes(1, bytesOf({ kind: 'syncRequest', timestampMs: T0, replicationId: null, fromSequence: 1 }), T0);
   const served = { pages: 0 };
   const chunks = serveScans(primary, drain(primary), served).filter((kind) => kind === 'snapshotChunk').length;
@@ -81,5 +82,14 @@ describe('a full resync spends snapshotBudgetBytes', () => {
   it('is never more than the outbound budget', () => {
     const { primary } = snapshotToASilentSecondary({ snapshotBudgetBytes: 1024 * 1_024, outboundBudgetBytes: 16 * 1_024 });
     expect(unackedBytes(primary)).toBeLessThanOrEqual(16 * 1_024);
+  });
+
+  it('is never more than the snapshot window or the window the HELLO grants', () => {
+    const bySnapshotWindow = snapshotToASilentSecondary({ snapshotBudgetBytes: 32 * 1_024 }, { snapshotWindowBytes: 12 * 1_024 });
+    expect(bySnapshotWindow.chunks).toBeGreaterThan(1);
+    expect(unackedBytes(bySnapshotWindow.primary)).toBeLessThanOrEqual(12 * 1_024);
+    const byWindow = snapshotToASilentSecondary({ snapshotBudgetBytes: 32 * 1_024 }, { windowBytes: 16 * 1_024 });
+    expect(unackedBytes(byWindow.primary)).toBeLessThanOrEqual(16 * 1_024);
+    expect(unackedBytes(snapshotToASilentSecondary({ snapshotBudgetBytes: 32 * 1_024 }).primary)).toBeGreaterThan(16 * 1_024);
   });
 });

@@ -59,6 +59,23 @@ describe('streaming to a secondary', () => {
     expect(sent()).toBe(before + 1);
   });
 
+  it('keeps within the window a HELLO grants when it is smaller than its own budget, and to its own budget when the window is larger', () => {
+    const unackedAfterWrites = (windowBytes: number): number => {
+      const primary = ready({ limits: { ...SMALL_FRAMES, outboundBudgetBytes: 40_000, batchEntriesMax: 1 } });
+      primary.handleConnected(1, 'test:1', T0);
+      primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: null, windowBytes }), T0);
+      drain(primary);
+      sync(primary, 1, primary.replicationId, 1);
+      for (let i = 0; i < 60; i += 1) write(primary, set(`k${i}`, 'v'.repeat(1_000)));
+      primary.invariants();
+      return primary.getStats(T0).replicas[0]?.queueSize ?? 0;
+    };
+    expect(unackedAfterWrites(20_000)).toBeLessThanOrEqual(20_000);
+    expect(unackedAfterWrites(20_000)).toBeGreaterThan(20_000 - ENVELOPE_AND_BATCH);
+    expect(unackedAfterWrites(80_000)).toBeGreaterThan(40_000 - ENVELOPE_AND_BATCH);
+    expect(unackedAfterWrites(80_000)).toBeLessThanOrEqual(40_000);
+  });
+
   it('closes a stalled secondary that fell behind what the log keeps for it', () => {
     const primary = ready({ limits: { ...SMALL_FRAMES, outboundBudgetBytes: 8_192, logEntriesMax: 2, pendingWritesMax: 2, logBytesMax: 1, replicaBacklogBytesMax: 1 } });
     connect(primary, 1);
