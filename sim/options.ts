@@ -106,14 +106,14 @@ export interface SwarmOptions {
   readonly authTokens: Readonly<Record<string, string>>;
   /** The primary's persisted operation log and its fsync policy (sim/operation-log.ts); null: none, every restart a new history. */
   readonly persistedLog: LogFsyncPolicy | null;
-  /** Nodes ('primary', 's1', ...) whose budgets differ from `limits`': a primary must keep within each secondary's window. */
-  readonly budgets: Readonly<Record<string, NodeBudgets>>;
+  /**
+   * Nodes ('primary', 's1', ...) whose limits differ from `limits`: a primary must keep within
+   * each secondary's windows, and refuse one that takes smaller values than it accepts.
+   */
+  readonly nodeLimits: Readonly<Record<string, Partial<Limits>>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
-
-/** A node's own outbound budgets: a secondary grants them as its windows, a primary spends within them. */
-export type NodeBudgets = Pick<Limits, 'outboundBudgetBytes' | 'snapshotBudgetBytes'>;
 
 /** The network's faults at zero; its delays are not faults and stay. */
 export const NETWORK_FAULTS_OFF = Object.freeze({
@@ -152,11 +152,15 @@ const WIRE_FORMATS_SALT = 0x27d4eb2f;
 const AUTH_TOKENS_SALT = 0x165667b1;
 /** Salts the persisted log's draw, apart from every other, so that seeds keep their faults. */
 const PERSISTED_LOG_SALT = 0x61c88647;
-/** Salts the nodes' budgets' draw, apart from every other. */
-const BUDGETS_SALT = 0x7feb352d;
-/** How often a node's budgets are twice SIM_LIMITS', and how often its snapshot budget is one chunk's. */
+/** Salts the nodes' own limits' draw, apart from every other. */
+const NODE_LIMITS_SALT = 0x7feb352d;
+/**
+ * How often a node's budgets are twice SIM_LIMITS', how often its snapshot budget is one chunk's,
+ * and how often a secondary takes values of half SIM_LIMITS' size (the handshake refuses it).
+ */
 const BUDGETS_DOUBLED_PROBABILITY = 0.15;
 const BUDGETS_ONE_CHUNK_PROBABILITY = 0.15;
+const SMALLER_VALUES_PROBABILITY = 0.05;
 /** Salts the large values' draw, apart from every other. */
 const LARGE_VALUES_SALT = 0x2545f491;
 const LARGE_VALUES_PROBABILITY = 0.4;
@@ -277,25 +281,28 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     wireFormats: drawWireFormats(new Prng(seed ^ WIRE_FORMATS_SALT), secondaries),
     authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),
     persistedLog: drawPersistedLog(new Prng(seed ^ PERSISTED_LOG_SALT)),
-    budgets: drawBudgets(new Prng(seed ^ BUDGETS_SALT), secondaries),
+    nodeLimits: drawNodeLimits(new Prng(seed ^ NODE_LIMITS_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
 }
 
 /**
- * Some nodes with budgets of their own: a primary with twice the others' must keep within each
- * secondary's window, which the secondary enforces; a secondary whose snapshot window is one chunk.
+ * Some nodes with limits of their own: a primary with twice the others' budgets must keep within
+ * each secondary's windows, which the secondary enforces; a secondary whose snapshot window is one
+ * chunk; now and then a secondary that takes smaller values than the primary accepts, which the
+ * handshake must refuse (a secondary admitted would refuse the first larger value on every reconnection).
  */
-function drawBudgets(prng: Prng, secondaries: number): Record<string, NodeBudgets> {
+function drawNodeLimits(prng: Prng, secondaries: number): Record<string, Partial<Limits>> {
   const outboundBudgetBytes = SIM_LIMITS.outboundBudgetBytes ?? 0;
   const snapshotBudgetBytes = SIM_LIMITS.snapshotBudgetBytes ?? 0;
-  const budgets: Record<string, NodeBudgets> = {};
+  const drawn: Record<string, Partial<Limits>> = {};
   for (const node of ['primary', ...Array.from({ length: secondaries }, (_, index) => `s${index + 1}`)]) {
     const roll = prng.nextFloat();
-    if (roll < BUDGETS_DOUBLED_PROBABILITY) budgets[node] = { outboundBudgetBytes: 2 * outboundBudgetBytes, snapshotBudgetBytes: 2 * snapshotBudgetBytes };
-    else if (roll < BUDGETS_DOUBLED_PROBABILITY + BUDGETS_ONE_CHUNK_PROBABILITY) budgets[node] = { outboundBudgetBytes, snapshotBudgetBytes: SIM_LIMITS.snapshotChunkBytesMax ?? 0 };
+    if (roll < BUDGETS_DOUBLED_PROBABILITY) drawn[node] = { outboundBudgetBytes: 2 * outboundBudgetBytes, snapshotBudgetBytes: 2 * snapshotBudgetBytes };
+    else if (roll < BUDGETS_DOUBLED_PROBABILITY + BUDGETS_ONE_CHUNK_PROBABILITY) drawn[node] = { outboundBudgetBytes, snapshotBudgetBytes: SIM_LIMITS.snapshotChunkBytesMax ?? 0 };
+    if (node !== 'primary' && prng.nextFloat() < SMALLER_VALUES_PROBABILITY) drawn[node] = { ...drawn[node], valueBytesMax: (SIM_LIMITS.valueBytesMax ?? 0) / 2 };
   }
-  return budgets;
+  return drawn;
 }
 
 /** Values larger than SIM_LIMITS' batches and chunks (16 KiB against 8), on some seeds. */

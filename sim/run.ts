@@ -111,7 +111,7 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     wireFormats: options.wireFormats,
     authTokens: options.authTokens,
     persistedLog: options.persistedLog,
-    budgets: options.budgets,
+    nodeLimits: options.nodeLimits,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

@@ -3,7 +3,7 @@ import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
 import type { WireFormatSetting } from '../src/core/codec/index.js';
-import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, type Limits, type Timing } from '../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, receiveLimitsOf, receiveLimitsShort, type Limits, type Timing } from '../src/core/limits.js';
 import type { RecoveredHistory } from '../src/core/log-persistence/history.js';
 import { planRecovery, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
 import type { Operation } from '../src/core/operation.js';
@@ -58,8 +58,11 @@ export interface SimulationOptions {
    * secondary whose token is not the primary's is refused, and must never receive data.
    */
   readonly authTokens?: Readonly<Record<string, string>>;
-  /** Nodes whose outbound budgets differ from `limits`', by name: a secondary's are the windows it grants. */
-  readonly budgets?: Readonly<Record<string, Partial<Limits>>>;
+  /**
+   * Nodes whose limits differ from `limits`, by name: a secondary's budgets are the windows it
+   * grants, and one that takes less than the primary may send is refused at the handshake.
+   */
+  readonly nodeLimits?: Readonly<Record<string, Partial<Limits>>>;
   /** Check every machine's invariants after every input (default true). */
   readonly checkInvariants?: boolean;
   /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
@@ -189,6 +192,8 @@ export class Simulation {
   appliedToldEarlyViolation: string | null = null;
   /** A secondary that refused its primary for outrunning the window it granted: every primary here is honest. */
   windowViolation: string | null = null;
+  /** By primary and secondary, whether the secondary takes less than the primary may send (isRefused). */
+  private readonly limitsRefused = new Map<string, boolean>();
   /** Each secondary's count of window refusals when last checked. */
   private readonly windowRefusals = new WeakMap<Secondary, number>();
   /** By history, the last sequence its primary told writers was applied on its storage: through PrimaryNode's groups (write-groups.ts) on writeApplied. */
@@ -659,8 +664,18 @@ export class Simulation {
   }
 
   /** A secondary whose token differs from the primary's (or who holds one alone): the handshake refuses it, and convergence leaves it out. */
+  /** Refused at the handshake: a token not the primary's, or limits short of what the primary may send. */
   isRefused(secondary: string): boolean {
-    return this.authTokenOf(secondary) !== this.authTokenOf(PRIMARY);
+    if (this.authTokenOf(secondary) !== this.authTokenOf(PRIMARY)) return true;
+    // Asked after every event by the checkers: worked out once for each pair of nodes.
+    const pair = `${this.primary.name}>${secondary}`;
+    let short = this.limitsRefused.get(pair);
+    if (short === undefined) {
+      const limitsOf = (node: string): Limits => ({ ...DEFAULT_LIMITS, ...this.limitsOf(node) });
+      short = receiveLimitsShort(limitsOf(this.primary.name), receiveLimitsOf(limitsOf(secondary))).length > 0;
+      this.limitsRefused.set(pair, short);
+    }
+    return short;
   }
 
   eventsOf(node: string, kind: ReplicationEvent['kind']): RecordedEvent[] {
@@ -955,8 +970,8 @@ export class Simulation {
   }
 
   private limitsOf(node: string): Partial<Limits> | undefined {
-    const budgets = this.options.budgets?.[node];
-    return budgets === undefined ? this.options.limits : { ...this.options.limits, ...budgets };
+    const own = this.options.nodeLimits?.[node];
+    return own === undefined ? this.options.limits : { ...this.options.limits, ...own };
   }
 
   private wireFormatOf(node: string): WireFormatSetting {

@@ -16,8 +16,8 @@ export function formatOptions(options: SwarmOptions): string[] {
     ['scheduled', faults.scheduled],
     ...nodeSections(faults),
     ['limits', options.limits],
-    // Only seeds that drew them: nodes whose budgets (a secondary's: its windows) differ from the limits above.
-    ...Object.entries(options.budgets).map(([node, budgets]): [string, object] => [node, { budgets }]),
+    // Only seeds that drew them: nodes whose limits differ from those above (a secondary's budgets are its windows).
+    ...Object.entries(options.nodeLimits).map(([node, limits]): [string, object] => [node, { limits }]),
     ['timing', options.timing],
     ['wire', options.wireFormats],
     // Only seeds that drew auth: a secondary whose token differs from the primary's is one the handshake refuses.

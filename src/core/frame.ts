@@ -1,4 +1,5 @@
 import type { BINARY_WIRE_FORMAT } from './codec/wire-format.js';
+import type { ReceiveLimit } from './limits.js';
 import type { LogEntry, Operation, SetOperation } from './operation.js';
 
 /**
@@ -47,6 +48,11 @@ export interface HelloFrame {
    */
   readonly windowBytes?: number;
   readonly snapshotWindowBytes?: number;
+  /**
+   * The limits the secondary's decoder holds data frames to (RECEIVE_LIMIT_FIELDS), those that
+   * differ from DEFAULT_LIMITS' only: a primary whose own are larger refuses it (`limits`).
+   */
+  readonly receiveLimits?: Partial<Record<ReceiveLimit, number>>;
 }
 
 /** The history a promoted primary continues: its sequences up to `endSequence` are this one's. */
@@ -166,7 +172,8 @@ export type ErrorCode =
   | 'snapshot'
   | 'capacity'
   | 'shutdown'
-  | 'fenced';
+  | 'fenced'
+  | 'limits';
 
 /** Either direction, just before the sender closes the connection. */
 export interface ErrorFrame {

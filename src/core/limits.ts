@@ -288,6 +288,40 @@ export function windowsOf(limits: Limits): { readonly windowBytes?: number; read
   };
 }
 
+/**
+ * The limits a secondary's decoder holds every data frame to, with their HELLO fields. A primary
+ * whose own are larger may accept a write, or make a frame, that such a secondary must refuse, and
+ * would send it again on every reconnection: it refuses that secondary at the handshake instead.
+ */
+export const RECEIVE_LIMIT_FIELDS = {
+  frameBytesMax: 'frame_bytes_max',
+  valueBytesMax: 'value_bytes_max',
+  nameLengthMax: 'name_length_max',
+  tagsMax: 'tags_max',
+  batchEntriesMax: 'batch_entries_max',
+  snapshotChunkEntriesMax: 'snapshot_chunk_entries_max',
+} as const satisfies Partial<Record<keyof Limits, string>>;
+
+export type ReceiveLimit = keyof typeof RECEIVE_LIMIT_FIELDS;
+export const RECEIVE_LIMITS = Object.keys(RECEIVE_LIMIT_FIELDS) as readonly ReceiveLimit[];
+
+/** What a secondary's HELLO says it takes: only the limits that differ from the defaults, so that one on the defaults sends an older primary's HELLO. */
+export function receiveLimitsOf(limits: Limits): Partial<Record<ReceiveLimit, number>> {
+  const differing: Partial<Record<ReceiveLimit, number>> = {};
+  for (const name of RECEIVE_LIMITS) if (limits[name] !== DEFAULT_LIMITS[name]) differing[name] = limits[name];
+  return differing;
+}
+
+/** The limits a primary holds above what a secondary takes (absent from its HELLO: the defaults), as `name secondary < primary`. */
+export function receiveLimitsShort(limits: Limits, takes: Partial<Record<ReceiveLimit, number>> | undefined): string[] {
+  const short: string[] = [];
+  for (const name of RECEIVE_LIMITS) {
+    const taken = takes?.[name] ?? DEFAULT_LIMITS[name];
+    if (taken < limits[name]) short.push(`${name} ${taken} < ${limits[name]}`);
+  }
+  return short;
+}
+
 /** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */
 export function secondaryFrameBytesMaxOf(limits: Limits): number {
   return Math.min(limits.secondaryFrameBytesMax, limits.frameBytesMax);

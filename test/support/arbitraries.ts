@@ -12,7 +12,7 @@ import type {
   DeleteOperation, FlushOperation, LogEntry, MetadataOperation, Operation, SetOperation, SetTtlOperation,
 } from '../../src/core/operation.js';
 import { LONGEST_NAME, WIDE_NAMES } from '../../sim/arbitraries/alphabets.js';
-import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS } from '../../src/core/limits.js';
+import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS, RECEIVE_LIMITS } from '../../src/core/limits.js';
 import { nameArb as simulatorNameArb } from '../../sim/arbitraries/names.js';
 
 /** Wire timestamps are float seconds; up to 2^50 ms they convert back exactly. */
@@ -131,6 +131,7 @@ export const frameArbs = {
       timestampMs: timestampMsArb, protocolVersion: sequenceArb, replicaId: idArb, auth: fc.option(nameArb(), { nil: null }), nonce: hexArb(AUTH_NONCE_HEX_CHARS),
       epoch: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
       windowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), snapshotWindowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      receiveLimits: fc.dictionary(fc.constantFrom(...RECEIVE_LIMITS), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { minKeys: 1 }),
     },
     { requiredKeys: ['timestampMs', 'protocolVersion', 'replicaId', 'auth'] },
   ).map((hello): Frame => ({ kind: 'hello', ...hello })),

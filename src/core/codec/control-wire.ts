@@ -2,6 +2,7 @@ import type {
   AckFrame, AuthFrame, ChallengeFrame, ErrorFrame, HeartbeatFrame, HelloFrame, PreviousHistory, SnapshotEndFrame,
   SyncRequestFrame, SyncResponseFrame, WelcomeFrame,
 } from '../frame.js';
+import { RECEIVE_LIMIT_FIELDS, RECEIVE_LIMITS, type ReceiveLimit } from '../limits.js';
 import { isErrorCode } from './frame-rules.js';
 import type { JsonObject } from './json.js';
 import { BINARY_WIRE_FORMAT } from './wire-format.js';
@@ -40,6 +41,7 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
         ...(frame.epoch === undefined ? {} : { epoch: frame.epoch }),
         ...(frame.windowBytes === undefined ? {} : { window_bytes: frame.windowBytes }),
         ...(frame.snapshotWindowBytes === undefined ? {} : { snapshot_window_bytes: frame.snapshotWindowBytes }),
+        ...receiveLimitsToWire(frame.receiveLimits),
       };
     case 'challenge':
       return { nonce: frame.nonce };
@@ -79,7 +81,7 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch', 'window_bytes', 'snapshot_window_bytes']);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch', 'window_bytes', 'snapshot_window_bytes', ...RECEIVE_LIMIT_WIRE_NAMES]);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
@@ -88,6 +90,7 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
         ...(data.has('epoch') ? { epoch: data.number('epoch') } : {}),
         ...(data.has('window_bytes') ? { windowBytes: data.number('window_bytes') } : {}),
         ...(data.has('snapshot_window_bytes') ? { snapshotWindowBytes: data.number('snapshot_window_bytes') } : {}),
+        ...receiveLimitsFromWire(data),
       };
     case 'CHALLENGE':
       data.keys(['nonce']);
@@ -128,6 +131,25 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
     case 'ERROR':
       return errorFromWire(data, timestampMs);
   }
+}
+
+const RECEIVE_LIMIT_WIRE_NAMES: readonly string[] = Object.values(RECEIVE_LIMIT_FIELDS);
+
+/** A HELLO's receive limits as flat fields, each present only when given. */
+function receiveLimitsToWire(limits: HelloFrame['receiveLimits']): JsonObject {
+  const fields: Record<string, number> = {};
+  for (const name of RECEIVE_LIMITS) {
+    const value = limits?.[name];
+    if (value !== undefined) fields[RECEIVE_LIMIT_FIELDS[name]] = value;
+  }
+  return fields;
+}
+
+/** `receiveLimits` only when a field is present, so that a HELLO without any decodes as it was made. */
+function receiveLimitsFromWire(data: WireObject): Pick<HelloFrame, 'receiveLimits'> {
+  const limits: Partial<Record<ReceiveLimit, number>> = {};
+  for (const name of RECEIVE_LIMITS) if (data.has(RECEIVE_LIMIT_FIELDS[name])) limits[name] = data.number(RECEIVE_LIMIT_FIELDS[name]);
+  return Object.keys(limits).length === 0 ? {} : { receiveLimits: limits };
 }
 
 function welcomeFromWire(data: WireObject, timestampMs: number): WelcomeFrame {

@@ -1,5 +1,5 @@
 import type { ErrorCode, Frame, SnapshotChunkFrame } from '../frame.js';
-import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS, type Limits } from '../limits.js';
+import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS, RECEIVE_LIMIT_FIELDS, RECEIVE_LIMITS, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
 import { isHex64 } from './checksum.js';
 import { BINARY_WIRE_FORMAT, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX } from './wire-format.js';
@@ -15,7 +15,7 @@ export type Fail = (message: string) => Error;
 const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
   protocol: true, checksum: true, frame_too_large: true, version: true, auth: true,
   unexpected_frame: true, gap: true, history: true, timeout: true, budget: true,
-  log_overrun: true, storage: true, snapshot: true, capacity: true, shutdown: true, fenced: true,
+  log_overrun: true, storage: true, snapshot: true, capacity: true, shutdown: true, fenced: true, limits: true,
 };
 
 export function isErrorCode(code: string): code is ErrorCode {
@@ -39,6 +39,10 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
       if (frame.epoch !== undefined) rules.epoch(frame.epoch, 'HELLO data.epoch');
       if (frame.windowBytes !== undefined) rules.sequence(frame.windowBytes, 'HELLO data.window_bytes', 1);
       if (frame.snapshotWindowBytes !== undefined) rules.sequence(frame.snapshotWindowBytes, 'HELLO data.snapshot_window_bytes', 1);
+      for (const name of RECEIVE_LIMITS) {
+        const value = frame.receiveLimits?.[name];
+        if (value !== undefined) rules.sequence(value, `HELLO data.${RECEIVE_LIMIT_FIELDS[name]}`, 1);
+      }
       return rules.wireFormats(frame.wireFormats);
     case 'challenge':
       return rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'CHALLENGE data.nonce');

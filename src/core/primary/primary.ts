@@ -21,6 +21,7 @@ import {
   FRAME_HEADER_BYTES,
   peerBudgetsOf,
   PROTOCOL_VERSION,
+  receiveLimitsShort,
   secondaryFrameBytesMaxOf,
   validateLimits,
   validateTiming,
@@ -633,6 +634,12 @@ export class Primary implements StateMachine {
     // Believed only here, past the token: a stranger must not depose the primary.
     if ((hello.epoch ?? 0) > this.epoch) {
       this.depose(hello.epoch ?? 0, `replica ${hello.replicaId} follows epoch ${hello.epoch}`);
+      return;
+    }
+    const short = receiveLimitsShort(this.limits, hello.receiveLimits);
+    if (short.length > 0) {
+      // Admitted, it would be sent a write it must refuse, on every reconnection: told now, once per attempt.
+      this.closePeer(peer, 'limits', `secondary ${hello.replicaId} takes less than this primary may send (${short.join(', ')}): raise them on the secondary`);
       return;
     }
     if (!this.hasReplicaSlot(hello.replicaId)) {

@@ -3,7 +3,7 @@
  * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, peerBudgetsOf, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
 
 const FRAME = 64 * 1024;
 /** Limits that sit exactly on every boundary the rules allow. */
@@ -81,6 +81,18 @@ describe("a primary's budgets for one secondary", () => {
       const secondaryLimits = primaryLimits(outboundMiB, snapshotMiB);
       expect(peerBudgetsOf(primaryLimits(128, 128), windowsOf(secondaryLimits))).toEqual({ budgetBytes: outboundMiB * MIB, snapshotBudgetBytes: Math.min(snapshotMiB, outboundMiB) * MIB });
     }
+  });
+});
+
+describe('the limits a secondary takes', () => {
+  it('are named in its HELLO where they differ from the defaults, and a primary finds every one of its own above them', () => {
+    expect(receiveLimitsOf(DEFAULT_LIMITS)).toEqual({});
+    expect(receiveLimitsShort(DEFAULT_LIMITS, undefined)).toEqual([]);
+    const secondary: Limits = { ...DEFAULT_LIMITS, valueBytesMax: 1_024, nameLengthMax: 64 };
+    expect(receiveLimitsOf(secondary)).toEqual({ valueBytesMax: 1_024, nameLengthMax: 64 });
+    expect(receiveLimitsShort(DEFAULT_LIMITS, receiveLimitsOf(secondary))).toEqual(['valueBytesMax 1024 < 8388608', 'nameLengthMax 64 < 4096']);
+    expect(receiveLimitsShort(secondary, receiveLimitsOf(secondary))).toEqual([]);
+    expect(receiveLimitsShort({ ...DEFAULT_LIMITS, snapshotChunkEntriesMax: 513 }, {})).toEqual(['snapshotChunkEntriesMax 512 < 513']);
   });
 });
 

@@ -1,11 +1,13 @@
 /**
  * Who gets a link: one per replica (a newer connection replaces an older one), and at most
  * replicasMax replicas remembered, making room by forgetting the disconnected replica heard from
- * longest ago. The slots (connectionsMax, handshakesMax, per host) are in strangers.test.ts.
+ * longest ago; none that takes less than the primary may send. The slots (connectionsMax, handshakesMax, per host) are in strangers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import type { HelloFrame } from '../../../../src/core/frame.js';
+import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
 import type { Primary } from '../../../../src/core/primary/primary.js';
-import { drain, sentFrames, T0 } from '../../../support/machine.js';
+import { bytesOf, drain, sentFrames, T0 } from '../../../support/machine.js';
 import { closeCodes, connect, helloBytes, ready } from '../../../support/primary.js';
 
 function replicaIds(primary: Primary): string[] {
@@ -28,6 +30,20 @@ describe('admission to a primary', () => {
     primary.handleBytes(3, helloBytes('r'), T0); // a second hello is a protocol error
     expect(closeCodes(drain(primary))).toEqual(['3:protocol']);
     expect(primary.getStats(T0).replicas).toMatchObject([{ replicaId: 'r', connected: false, errors: 1 }]);
+  });
+
+  it('refuses a secondary that takes less than it may send (its HELLO, or the defaults), naming each limit short, and admits one that takes as much or more', () => {
+    const hello = (primary: Primary, receiveLimits?: HelloFrame['receiveLimits']): string[] => {
+      primary.handleConnected(1, 'test:1', T0);
+      primary.handleBytes(1, bytesOf({ kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r', auth: null, ...(receiveLimits === undefined ? {} : { receiveLimits }) }), T0);
+      const outputs = drain(primary);
+      const error = sentFrames(outputs).find((frame) => frame.kind === 'error');
+      return [...closeCodes(outputs), ...(error?.kind === 'error' ? [error.message] : [])];
+    };
+    expect(hello(ready(), { valueBytesMax: 1_024, tagsMax: 8 })).toEqual(['1:limits', 'secondary r takes less than this primary may send (valueBytesMax 1024 < 8388608, tagsMax 8 < 256): raise them on the secondary']);
+    expect(hello(ready({ limits: { batchEntriesMax: 2_048 } }))).toEqual(['1:limits', 'secondary r takes less than this primary may send (batchEntriesMax 1024 < 2048): raise them on the secondary']);
+    expect(hello(ready({ limits: { valueBytesMax: 1_024 } }))).toEqual([]);
+    expect(hello(ready(), { valueBytesMax: 2 * DEFAULT_LIMITS.valueBytesMax, frameBytesMax: 2 * DEFAULT_LIMITS.frameBytesMax })).toEqual([]);
   });
 
   it('refuses a new replica beyond replicasMax while all are connected, and keeps the ones it has', () => {

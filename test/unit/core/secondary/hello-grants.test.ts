@@ -1,8 +1,9 @@
 /**
- * The windows a secondary grants in its HELLO, and enforces: a primary sends a data frame only
- * while what it has not seen acknowledged leaves room in the window, so a frame that arrives while
- * storage holds more than the window comes from a primary that ignores it. Taking it would let
- * decoded work pile up without bound; it is refused, the link closed with `budget`, and counted.
+ * What a secondary's HELLO says of it: the limits its decoder holds data frames to, and the
+ * windows it grants and enforces. A primary sends a data frame only while what it has not seen
+ * acknowledged leaves room in the window, so a frame that arrives while storage holds more than
+ * the window comes from a primary that ignores it. Taking it would let decoded work pile up
+ * without bound; it is refused, the link closed with `budget`, and counted.
  */
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../../src/core/frame.js';
@@ -37,13 +38,19 @@ function feedUntilRefused(secondary: Secondary, frames: readonly Frame[]): { tak
   return { taken, refusedAt: null, codes: [] };
 }
 
-describe('the windows a secondary grants', () => {
+describe('what a secondary grants and takes', () => {
   it('are in its HELLO only where its budgets differ from the defaults, so that one on the defaults says an older HELLO', () => {
     expect(helloOf({})).not.toHaveProperty('windowBytes');
     expect(helloOf({})).not.toHaveProperty('snapshotWindowBytes');
     expect(helloOf({ outboundBudgetBytes: 2 * DEFAULT_LIMITS.outboundBudgetBytes })).toMatchObject({ windowBytes: 2 * DEFAULT_LIMITS.outboundBudgetBytes });
     expect(helloOf({ snapshotBudgetBytes: 1_024 })).toMatchObject({ snapshotWindowBytes: 1_024 });
     expect(helloOf({ snapshotBudgetBytes: 1_024 })).not.toHaveProperty('windowBytes');
+  });
+
+  it('says the limits it takes only where they differ from the defaults', () => {
+    expect(helloOf({})).not.toHaveProperty('receiveLimits');
+    expect(helloOf({ valueBytesMax: 1_024, tagsMax: 8 })).toMatchObject({ receiveLimits: { valueBytesMax: 1_024, tagsMax: 8 } });
+    expect(helloOf({ valueBytesMax: 1_024 })).not.toHaveProperty('receiveLimits.tagsMax');
   });
 
   it('takes a live data frame while storage holds up to the window, and refuses the first one past it with budget', () => {
