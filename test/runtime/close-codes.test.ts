@@ -25,6 +25,20 @@ describe('close codes in the logs say what happened to a real socket', () => {
     expect(closeCodes(logs)).not.toContain('timeout');
   });
 
+  it('a secondary that takes smaller values than its primary accepts is refused at the handshake: limits, with the limit named, on both sides', async () => {
+    const primaryLogs = captureLogs();
+    const primary: NetworkSyncBackend = await startPrimary(new MemoryStorage(), { logger: primaryLogs.logger });
+    cleanups.push(() => primary.close());
+    const secondaryLogs = captureLogs();
+    const start = startSecondary(portOf(primary), new MemoryStorage(), { logger: secondaryLogs.logger, limits: { valueBytesMax: 1_024 }, runtimeLimits: { startupTimeoutMs: 2_000 } });
+    const settled = start.then(() => 'started', (error: unknown) => String(error));
+    await waitUntil(() => closeCodes(primaryLogs).length > 0 && closeCodes(secondaryLogs).length > 0, 'both sides to log the refusal');
+    expect(closeCodes(primaryLogs)[0]).toBe('limits');
+    expect(closeCodes(secondaryLogs)[0]).toBe('limits');
+    // The start gives up at its timeout, with the refusal as the reason.
+    expect(await settled).toMatch(/takes less than this primary may send \(valueBytesMax 1024 < 8388608\)/);
+  });
+
   it('a reset (RST) is logged as reset on both sides, not as shutdown', async () => {
     const primaryLogs = captureLogs();
     const secondaryLogs = captureLogs();
