@@ -372,12 +372,12 @@ export class SimNetwork {
     return this.linkFaults.get(secondary) ?? this.faults;
   }
 
-  /** Primary connection ids are the network's own, unique across nodes: a node is the primary end of the one it names. */
   /** Whether the network duplicated bytes toward `secondary` on its connection `connectionId`. */
   duplicatedTo(secondary: string, connectionId: number): boolean {
     return this.duplicatedToSecondary.has(secondaryKey(secondary, connectionId));
   }
 
+  /** Primary connection ids are the network's own, unique across nodes: a node is the primary end of the one it names. */
   private find(node: string, connectionId: number): Connection | undefined {
     const asPrimary = this.connections.get(connectionId);
     return asPrimary?.primary === node ? asPrimary : this.bySecondary.get(secondaryKey(node, connectionId));

@@ -663,8 +663,10 @@ export class Simulation {
     return null;
   }
 
-  /** A secondary whose token differs from the primary's (or who holds one alone): the handshake refuses it, and convergence leaves it out. */
-  /** Refused at the handshake: a token not the primary's, or limits short of what the primary may send. */
+  /**
+   * Refused at the handshake, and left out of convergence: a token that differs from the primary's
+   * (or one held alone), or limits short of what the primary may send.
+   */
   isRefused(secondary: string): boolean {
     if (this.authTokenOf(secondary) !== this.authTokenOf(PRIMARY)) return true;
     // Asked after every event by the checkers: worked out once for each pair of nodes.
