@@ -63,6 +63,8 @@ export interface SimulationOptions {
    * grants, and one that takes less than the primary may send is refused at the handshake.
    */
   readonly nodeLimits?: Readonly<Record<string, Partial<Limits>>>;
+  /** Nodes whose timing differs from `timing`, by name: each heartbeats the other often enough for its timeout. */
+  readonly nodeTiming?: Readonly<Record<string, Partial<Timing>>>;
   /** Check every machine's invariants after every input (default true). */
   readonly checkInvariants?: boolean;
   /** Trace events kept in memory (the hash always covers all of them); 0 keeps none. */
@@ -900,7 +902,7 @@ export class Simulation {
       nowMs: this.localNow(host),
       random: this.prng.fork(),
       limits: this.limitsOf(host.name),
-      timing: this.options.timing,
+      timing: this.timingOf(host.name),
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
       history,
@@ -961,7 +963,7 @@ export class Simulation {
       replicaId: `replica-${host.name}`,
       cursor: host.store.cursor,
       limits: this.limitsOf(host.name),
-      timing: this.options.timing,
+      timing: this.timingOf(host.name),
       wireFormat: this.wireFormatOf(host.name),
       authToken: this.authTokenOf(host.name),
     });
@@ -974,6 +976,11 @@ export class Simulation {
   private limitsOf(node: string): Partial<Limits> | undefined {
     const own = this.options.nodeLimits?.[node];
     return own === undefined ? this.options.limits : { ...this.options.limits, ...own };
+  }
+
+  private timingOf(node: string): Partial<Timing> | undefined {
+    const own = this.options.nodeTiming?.[node];
+    return own === undefined ? this.options.timing : { ...this.options.timing, ...own };
   }
 
   private wireFormatOf(node: string): WireFormatSetting {

@@ -53,6 +53,8 @@ export interface HelloFrame {
    * differ from DEFAULT_LIMITS' only: a primary whose own are larger refuses it (`limits`).
    */
   readonly receiveLimits?: Partial<Record<ReceiveLimit, number>>;
+  /** The secondary's replicationTimeoutMs, when it differs from the default: the primary heartbeats it often enough for it. */
+  readonly replicationTimeoutMs?: number;
 }
 
 /** The history a promoted primary continues: its sequences up to `endSequence` are this one's. */

@@ -322,6 +322,25 @@ export function receiveLimitsShort(limits: Limits, takes: Partial<Record<Receive
   return short;
 }
 
+/**
+ * Heartbeats a link carries within a secondary's replicationTimeoutMs, as the defaults do (5 s and
+ * 15 s): a primary heartbeats a secondary whose timeout is shorter than its own heartbeatIntervalMs
+ * allows more often than that, rather than have it close the link as silent on every idle stretch.
+ * (The other way needs nothing: a secondary acknowledges each heartbeat as it reads it.)
+ */
+export const HEARTBEATS_PER_PEER_TIMEOUT = 3;
+
+/** How often a primary heartbeats a secondary whose HELLO gave its replicationTimeoutMs (absent: the default). */
+export function heartbeatIntervalFor(timing: Timing, peerTimeoutMs: number | undefined): number {
+  const peerTimeout = peerTimeoutMs ?? DEFAULT_TIMING.replicationTimeoutMs;
+  return Math.max(1, Math.min(timing.heartbeatIntervalMs, Math.floor(peerTimeout / HEARTBEATS_PER_PEER_TIMEOUT)));
+}
+
+/** A secondary's replicationTimeoutMs for its HELLO: only when it differs from the default, so that one on the defaults sends what an older one did. */
+export function replicationTimeoutOffer(timing: Timing): { readonly replicationTimeoutMs?: number } {
+  return timing.replicationTimeoutMs === DEFAULT_TIMING.replicationTimeoutMs ? {} : { replicationTimeoutMs: timing.replicationTimeoutMs };
+}
+
 /** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */
 export function secondaryFrameBytesMaxOf(limits: Limits): number {
   return Math.min(limits.secondaryFrameBytesMax, limits.frameBytesMax);

@@ -132,6 +132,7 @@ export const frameArbs = {
       epoch: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
       windowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), snapshotWindowBytes: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
       receiveLimits: fc.dictionary(fc.constantFrom(...RECEIVE_LIMITS), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { minKeys: 1 }),
+      replicationTimeoutMs: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
     },
     { requiredKeys: ['timestampMs', 'protocolVersion', 'replicaId', 'auth'] },
   ).map((hello): Frame => ({ kind: 'hello', ...hello })),

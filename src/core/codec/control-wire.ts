@@ -42,6 +42,7 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
         ...(frame.windowBytes === undefined ? {} : { window_bytes: frame.windowBytes }),
         ...(frame.snapshotWindowBytes === undefined ? {} : { snapshot_window_bytes: frame.snapshotWindowBytes }),
         ...receiveLimitsToWire(frame.receiveLimits),
+        ...(frame.replicationTimeoutMs === undefined ? {} : { replication_timeout_ms: frame.replicationTimeoutMs }),
       };
     case 'challenge':
       return { nonce: frame.nonce };
@@ -81,7 +82,7 @@ export function controlDataToWire(frame: ControlFrame): JsonObject {
 export function controlFrameFromWire(type: ControlWireType, data: WireObject, timestampMs: number): ControlFrame {
   switch (type) {
     case 'HELLO':
-      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch', 'window_bytes', 'snapshot_window_bytes', ...RECEIVE_LIMIT_WIRE_NAMES]);
+      data.keys(['protocol_version', 'replica_id', 'auth'], ['wire_formats', 'nonce', 'epoch', 'window_bytes', 'snapshot_window_bytes', ...RECEIVE_LIMIT_WIRE_NAMES, 'replication_timeout_ms']);
       return {
         kind: 'hello', timestampMs, protocolVersion: data.number('protocol_version'),
         replicaId: data.string('replica_id'), auth: data.nullableString('auth'),
@@ -91,6 +92,7 @@ export function controlFrameFromWire(type: ControlWireType, data: WireObject, ti
         ...(data.has('window_bytes') ? { windowBytes: data.number('window_bytes') } : {}),
         ...(data.has('snapshot_window_bytes') ? { snapshotWindowBytes: data.number('snapshot_window_bytes') } : {}),
         ...receiveLimitsFromWire(data),
+        ...(data.has('replication_timeout_ms') ? { replicationTimeoutMs: data.number('replication_timeout_ms') } : {}),
       };
     case 'CHALLENGE':
       data.keys(['nonce']);

@@ -43,6 +43,7 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
         const value = frame.receiveLimits?.[name];
         if (value !== undefined) rules.sequence(value, `HELLO data.${RECEIVE_LIMIT_FIELDS[name]}`, 1);
       }
+      if (frame.replicationTimeoutMs !== undefined) rules.sequence(frame.replicationTimeoutMs, 'HELLO data.replication_timeout_ms', 1);
       return rules.wireFormats(frame.wireFormats);
     case 'challenge':
       return rules.hex(frame.nonce, AUTH_NONCE_HEX_CHARS, 'CHALLENGE data.nonce');

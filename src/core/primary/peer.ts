@@ -49,6 +49,8 @@ export class Peer {
    */
   budgetBytes: number;
   snapshotBudgetBytes: number;
+  /** How often its link is heartbeaten when idle: ours, or more often for a secondary whose HELLO gave a shorter timeout (limits.ts, heartbeatIntervalFor). */
+  heartbeatIntervalMs: number;
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
   /**
@@ -69,8 +71,10 @@ export class Peer {
     readonly link: Link,
     readonly address: string,
     budgets: { readonly budgetBytes: number; readonly snapshotBudgetBytes: number },
+    heartbeatIntervalMs: number,
   ) {
     this.progressMs = link.openedAtMs;
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.budgetBytes = budgets.budgetBytes;
     this.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
   }

@@ -19,6 +19,7 @@ import {
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
   FRAME_HEADER_BYTES,
+  heartbeatIntervalFor,
   peerBudgetsOf,
   PROTOCOL_VERSION,
   receiveLimitsShort,
@@ -267,7 +268,7 @@ export class Primary implements StateMachine {
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
-    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerBudgetsOf(this.limits, {}));
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerBudgetsOf(this.limits, {}), this.timing.heartbeatIntervalMs);
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
     else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
@@ -651,6 +652,7 @@ export class Primary implements StateMachine {
     const budgets = peerBudgetsOf(this.limits, hello);
     peer.budgetBytes = budgets.budgetBytes;
     peer.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
+    peer.heartbeatIntervalMs = heartbeatIntervalFor(this.timing, hello.replicationTimeoutMs);
     const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
     const lastSequence = this.log.lastSequence;
     const proof = proved === null ? null : primaryProof(proved.token, proved.nonces, hello.replicaId, this.replicationId, lastSequence);
@@ -896,7 +898,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'timeout', `nothing received for ${nowMs - link.lastReceivedMs} ms`);
     } else if (peer.budgetFullSinceMs !== null && nowMs - peer.budgetFullSinceMs >= this.timing.replicationTimeoutMs) {
       this.closePeer(peer, 'budget', `outbound budget full for ${nowMs - peer.budgetFullSinceMs} ms`);
-    } else if (!handshaking && nowMs - link.lastSentMs >= this.timing.heartbeatIntervalMs) {
+    } else if (!handshaking && nowMs - link.lastSentMs >= peer.heartbeatIntervalMs) {
       const lastSequence = peer.phase === 'stream' ? peer.nextSequence - 1 : (peer.snapshot?.fromSequence ?? 1) - 1;
       peer.heartbeatBytesSent += link.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.replicationId, lastSequence }, this.outputs).frameBytes;
     }
@@ -908,7 +910,7 @@ export class Primary implements StateMachine {
     if (peer.phase === 'sync') {
       return Math.min(link.openedAtMs + this.timing.handshakeTimeoutMs, link.lastReceivedMs + this.timing.replicationTimeoutMs);
     }
-    let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + this.timing.heartbeatIntervalMs);
+    let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + peer.heartbeatIntervalMs);
     if (peer.budgetFullSinceMs !== null) wakeMs = Math.min(wakeMs, peer.budgetFullSinceMs + this.timing.replicationTimeoutMs);
     return Math.min(wakeMs, this.pacingWakeMs(peer));
   }

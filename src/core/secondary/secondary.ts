@@ -16,7 +16,7 @@ import type {
   SyncResponseFrame,
   WelcomeFrame,
 } from '../frame.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, receiveLimitsOf, windowsOf, type Limits, type Timing } from '../limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, receiveLimitsOf, replicationTimeoutOffer, windowsOf, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
 import { OperationLog } from '../op-log.js';
@@ -197,10 +197,11 @@ export class Secondary implements StateMachine {
     const windows = windowsOf(this.limits);
     const receiveLimits = receiveLimitsOf(this.limits);
     const takes = Object.keys(receiveLimits).length === 0 ? {} : { receiveLimits };
+    const timeout = replicationTimeoutOffer(this.timing);
     const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
     // An older primary learns from it that it was deposed; absent at 0, so the HELLO stays the original's.
     const epoch = this.epoch > 0 ? { epoch: this.epoch } : {};
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch, ...windows, ...takes });
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch, ...windows, ...takes, ...timeout });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {

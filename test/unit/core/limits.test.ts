@@ -3,7 +3,7 @@
  * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, heartbeatIntervalFor, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, replicationTimeoutOffer, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
 
 const FRAME = 64 * 1024;
 /** Limits that sit exactly on every boundary the rules allow. */
@@ -93,6 +93,22 @@ describe('the limits a secondary takes', () => {
     expect(receiveLimitsShort(DEFAULT_LIMITS, receiveLimitsOf(secondary))).toEqual(['valueBytesMax 1024 < 8388608', 'nameLengthMax 64 < 4096']);
     expect(receiveLimitsShort(secondary, receiveLimitsOf(secondary))).toEqual([]);
     expect(receiveLimitsShort({ ...DEFAULT_LIMITS, snapshotChunkEntriesMax: 513 }, {})).toEqual(['snapshotChunkEntriesMax 512 < 513']);
+  });
+});
+
+describe("a primary's heartbeats to one secondary", () => {
+  it('come by its own interval, or often enough for the timeout a HELLO gives (absent: the default)', () => {
+    const slow = { ...DEFAULT_TIMING, heartbeatIntervalMs: 20_000, replicationTimeoutMs: 60_000 };
+    expect(heartbeatIntervalFor(DEFAULT_TIMING, undefined)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
+    expect(heartbeatIntervalFor(slow, undefined)).toBe(DEFAULT_TIMING.replicationTimeoutMs / 3);
+    expect(heartbeatIntervalFor(slow, 3_000)).toBe(1_000);
+    expect(heartbeatIntervalFor(DEFAULT_TIMING, 120_000)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
+    expect(heartbeatIntervalFor(DEFAULT_TIMING, 1)).toBe(1);
+  });
+
+  it('follow a timeout a secondary names only where it differs from the default', () => {
+    expect(replicationTimeoutOffer(DEFAULT_TIMING)).toEqual({});
+    expect(replicationTimeoutOffer({ ...DEFAULT_TIMING, replicationTimeoutMs: 2_000 })).toEqual({ replicationTimeoutMs: 2_000 });
   });
 });
 

@@ -103,6 +103,8 @@ describe('checkFrame: each rule at its bound, one past it, and its message', () 
     ['a HELLO with a fractional snapshot window', hello({ snapshotWindowBytes: 1.5 }), 'HELLO data.snapshot_window_bytes must be a safe integer >= 1, got 1.5'],
     ['a HELLO that takes values of one byte', hello({ receiveLimits: { valueBytesMax: 1 } }), undefined],
     ['a HELLO that takes no tags', hello({ receiveLimits: { tagsMax: 0 } }), 'HELLO data.tags_max must be a safe integer >= 1, got 0'],
+    ['a HELLO with a timeout of 1 ms', hello({ replicationTimeoutMs: 1 }), undefined],
+    ['a HELLO with a timeout of 0', hello({ replicationTimeoutMs: 0 }), 'HELLO data.replication_timeout_ms must be a safe integer >= 1, got 0'],
     ['a HELLO offering WIRE_FORMATS_OFFERED_MAX formats', hello({ wireFormats: Array.from({ length: 8 }, () => 'f') }), undefined],
     ['a HELLO offering one format more', hello({ wireFormats: Array.from({ length: 9 }, () => 'f') }), 'HELLO data.wire_formats must be an array of at most 8 names'],
     ['a HELLO offering formats that are not an array', hello({ wireFormats: 'binary-1' }), 'HELLO data.wire_formats must be an array of at most 8 names'],
