@@ -329,11 +329,18 @@ export function receiveLimitsShort(limits: Limits, takes: Partial<Record<Receive
  * (The other way needs nothing: a secondary acknowledges each heartbeat as it reads it.)
  */
 export const HEARTBEATS_PER_PEER_TIMEOUT = 3;
+/**
+ * The most often a secondary's HELLO can have the primary heartbeat it: without a floor, any peer
+ * that may say HELLO could ask for a heartbeat a millisecond on each of its connections. The
+ * primary's own heartbeatIntervalMs, its operator's choice, may still be shorter.
+ */
+export const PEER_HEARTBEAT_INTERVAL_MIN_MS = 100;
 
 /** How often a primary heartbeats a secondary whose HELLO gave its replicationTimeoutMs (absent: the default). */
 export function heartbeatIntervalFor(timing: Timing, peerTimeoutMs: number | undefined): number {
   const peerTimeout = peerTimeoutMs ?? DEFAULT_TIMING.replicationTimeoutMs;
-  return Math.max(1, Math.min(timing.heartbeatIntervalMs, Math.floor(peerTimeout / HEARTBEATS_PER_PEER_TIMEOUT)));
+  const forPeerMs = Math.max(PEER_HEARTBEAT_INTERVAL_MIN_MS, Math.floor(peerTimeout / HEARTBEATS_PER_PEER_TIMEOUT));
+  return Math.min(timing.heartbeatIntervalMs, forPeerMs);
 }
 
 /** A secondary's replicationTimeoutMs for its HELLO: only when it differs from the default, so that one on the defaults sends what an older one did. */

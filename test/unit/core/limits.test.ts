@@ -3,7 +3,7 @@
  * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, heartbeatIntervalFor, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, replicationTimeoutOffer, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, heartbeatIntervalFor, PEER_HEARTBEAT_INTERVAL_MIN_MS, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, replicationTimeoutOffer, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
 
 const FRAME = 64 * 1024;
 /** Limits that sit exactly on every boundary the rules allow. */
@@ -103,7 +103,9 @@ describe("a primary's heartbeats to one secondary", () => {
     expect(heartbeatIntervalFor(slow, undefined)).toBe(DEFAULT_TIMING.replicationTimeoutMs / 3);
     expect(heartbeatIntervalFor(slow, 3_000)).toBe(1_000);
     expect(heartbeatIntervalFor(DEFAULT_TIMING, 120_000)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
-    expect(heartbeatIntervalFor(DEFAULT_TIMING, 1)).toBe(1);
+    // A HELLO cannot make the primary heartbeat more often than PEER_HEARTBEAT_INTERVAL_MIN_MS; its own interval may.
+    expect(heartbeatIntervalFor(DEFAULT_TIMING, 1)).toBe(PEER_HEARTBEAT_INTERVAL_MIN_MS);
+    expect(heartbeatIntervalFor({ ...DEFAULT_TIMING, heartbeatIntervalMs: 20 }, 1)).toBe(20);
   });
 
   it('follow a timeout a secondary names only where it differs from the default', () => {
