@@ -3,7 +3,7 @@ import { assert } from '../src/core/assert.js';
 import { isExpired, type Entry, type Keyspace } from '../src/core/keyspace.js';
 import type { KeyspaceStore } from '../src/core/keyspace-store.js';
 import type { WireFormatSetting } from '../src/core/codec/index.js';
-import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, receiveLimitsOf, receiveLimitsShort, type Limits, type Timing } from '../src/core/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_TIMING, helloTermsOf, receiveLimitsShort, type Limits, type Timing } from '../src/core/limits.js';
 import type { RecoveredHistory } from '../src/core/log-persistence/history.js';
 import { planRecovery, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
 import type { Operation } from '../src/core/operation.js';
@@ -676,7 +676,8 @@ export class Simulation {
     let short = this.limitsRefused.get(pair);
     if (short === undefined) {
       const limitsOf = (node: string): Limits => ({ ...DEFAULT_LIMITS, ...this.limitsOf(node) });
-      short = receiveLimitsShort(limitsOf(this.primary.name), receiveLimitsOf(limitsOf(secondary))).length > 0;
+      const terms = helloTermsOf(limitsOf(secondary), { ...DEFAULT_TIMING, ...this.timingOf(secondary) });
+      short = receiveLimitsShort(limitsOf(this.primary.name), terms.receiveLimits).length > 0;
       this.limitsRefused.set(pair, short);
     }
     return short;

@@ -1,5 +1,5 @@
 import type { BINARY_WIRE_FORMAT } from './codec/wire-format.js';
-import type { ReceiveLimit } from './limits.js';
+import type { HelloTerms } from './limits.js';
 import type { LogEntry, Operation, SetOperation } from './operation.js';
 
 /**
@@ -23,7 +23,8 @@ export interface BatchFrame {
 }
 
 /** Secondary → primary, first frame of a connection. */
-export interface HelloFrame {
+/** Its configuration's terms (HelloTerms, limits.ts) go with it: windows, receive limits and timeout, each only where it is not the default. */
+export interface HelloFrame extends HelloTerms {
   readonly kind: 'hello';
   readonly timestampMs: number;
   readonly protocolVersion: number;
@@ -40,21 +41,6 @@ export interface HelloFrame {
   readonly wireFormats?: readonly string[];
   /** The fencing epoch of the history the secondary holds (see failover/fencing.ts); absent: 0. */
   readonly epoch?: number;
-  /**
-   * The frame bytes the secondary takes unacknowledged (its outboundBudgetBytes), and during a full
-   * resync (its snapshot budget): the primary sends within the smaller of its own budget and this.
-   * Absent: DEFAULT_LIMITS' figure. A secondary sends each only when its own differs, so that a
-   * secondary on the defaults says the HELLO an older primary knows.
-   */
-  readonly windowBytes?: number;
-  readonly snapshotWindowBytes?: number;
-  /**
-   * The limits the secondary's decoder holds data frames to (RECEIVE_LIMIT_FIELDS), those that
-   * differ from DEFAULT_LIMITS' only: a primary whose own are larger refuses it (`limits`).
-   */
-  readonly receiveLimits?: Partial<Record<ReceiveLimit, number>>;
-  /** The secondary's replicationTimeoutMs, when it differs from the default: the primary heartbeats it often enough for it. */
-  readonly replicationTimeoutMs?: number;
 }
 
 /** The history a promoted primary continues: its sequences up to `endSequence` are this one's. */

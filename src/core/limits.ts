@@ -261,33 +261,6 @@ export function snapshotBudgetBytesOf(limits: Limits): number {
   return Math.min(limits.snapshotBudgetBytes, limits.outboundBudgetBytes);
 }
 
-/** What a primary keeps unacknowledged on one secondary's connection, outside a full resync and in one. */
-export interface PeerBudgets {
-  readonly budgetBytes: number;
-  readonly snapshotBudgetBytes: number;
-}
-
-/**
- * A primary's budgets for one secondary: its own, within the windows the secondary's HELLO grants
- * (absent: the defaults, which is what a secondary that sends none has). A secondary closes a
- * primary that outruns them (`budget`), so the smaller side decides.
- */
-export function peerBudgetsOf(limits: Limits, windows: { readonly windowBytes?: number; readonly snapshotWindowBytes?: number }): PeerBudgets {
-  const budgetBytes = Math.min(limits.outboundBudgetBytes, windows.windowBytes ?? DEFAULT_LIMITS.outboundBudgetBytes);
-  const snapshotWindowBytes = windows.snapshotWindowBytes ?? DEFAULT_LIMITS.snapshotBudgetBytes;
-  return { budgetBytes, snapshotBudgetBytes: Math.min(snapshotBudgetBytesOf(limits), snapshotWindowBytes, budgetBytes) };
-}
-
-/** The windows a secondary's HELLO grants: only those that differ from the defaults, so that one on the defaults sends an older primary's HELLO. */
-export function windowsOf(limits: Limits): { readonly windowBytes?: number; readonly snapshotWindowBytes?: number } {
-  const windowBytes = limits.outboundBudgetBytes;
-  const snapshotWindowBytes = snapshotBudgetBytesOf(limits);
-  return {
-    ...(windowBytes === DEFAULT_LIMITS.outboundBudgetBytes ? {} : { windowBytes }),
-    ...(snapshotWindowBytes === DEFAULT_LIMITS.snapshotBudgetBytes ? {} : { snapshotWindowBytes }),
-  };
-}
-
 /**
  * The limits a secondary's decoder holds every data frame to, with their HELLO fields. A primary
  * whose own are larger may accept a write, or make a frame, that such a secondary must refuse, and
@@ -305,23 +278,6 @@ export const RECEIVE_LIMIT_FIELDS = {
 export type ReceiveLimit = keyof typeof RECEIVE_LIMIT_FIELDS;
 export const RECEIVE_LIMITS = Object.keys(RECEIVE_LIMIT_FIELDS) as readonly ReceiveLimit[];
 
-/** What a secondary's HELLO says it takes: only the limits that differ from the defaults, so that one on the defaults sends an older primary's HELLO. */
-export function receiveLimitsOf(limits: Limits): Partial<Record<ReceiveLimit, number>> {
-  const differing: Partial<Record<ReceiveLimit, number>> = {};
-  for (const name of RECEIVE_LIMITS) if (limits[name] !== DEFAULT_LIMITS[name]) differing[name] = limits[name];
-  return differing;
-}
-
-/** The limits a primary holds above what a secondary takes (absent from its HELLO: the defaults), as `name secondary < primary`. */
-export function receiveLimitsShort(limits: Limits, takes: Partial<Record<ReceiveLimit, number>> | undefined): string[] {
-  const short: string[] = [];
-  for (const name of RECEIVE_LIMITS) {
-    const taken = takes?.[name] ?? DEFAULT_LIMITS[name];
-    if (taken < limits[name]) short.push(`${name} ${taken} < ${limits[name]}`);
-  }
-  return short;
-}
-
 /**
  * Heartbeats a link carries within a secondary's replicationTimeoutMs, as the defaults do (5 s and
  * 15 s): a primary heartbeats a secondary whose timeout is shorter than its own heartbeatIntervalMs
@@ -336,16 +292,60 @@ export const HEARTBEATS_PER_PEER_TIMEOUT = 3;
  */
 export const PEER_HEARTBEAT_INTERVAL_MIN_MS = 100;
 
-/** How often a primary heartbeats a secondary whose HELLO gave its replicationTimeoutMs (absent: the default). */
-export function heartbeatIntervalFor(timing: Timing, peerTimeoutMs: number | undefined): number {
-  const peerTimeout = peerTimeoutMs ?? DEFAULT_TIMING.replicationTimeoutMs;
-  const forPeerMs = Math.max(PEER_HEARTBEAT_INTERVAL_MIN_MS, Math.floor(peerTimeout / HEARTBEATS_PER_PEER_TIMEOUT));
-  return Math.min(timing.heartbeatIntervalMs, forPeerMs);
+/**
+ * What a secondary's HELLO says of its configuration: its windows (outboundBudgetBytes and the
+ * snapshot budget), the limits its decoder holds data frames to, and its replicationTimeoutMs. Each
+ * is absent where it is the default, so that a secondary on the defaults says the HELLO an older
+ * primary knows, and a primary reads an absent one as the default.
+ */
+export interface HelloTerms {
+  readonly windowBytes?: number;
+  readonly snapshotWindowBytes?: number;
+  readonly receiveLimits?: Partial<Record<ReceiveLimit, number>>;
+  readonly replicationTimeoutMs?: number;
 }
 
-/** A secondary's replicationTimeoutMs for its HELLO: only when it differs from the default, so that one on the defaults sends what an older one did. */
-export function replicationTimeoutOffer(timing: Timing): { readonly replicationTimeoutMs?: number } {
-  return timing.replicationTimeoutMs === DEFAULT_TIMING.replicationTimeoutMs ? {} : { replicationTimeoutMs: timing.replicationTimeoutMs };
+export function helloTermsOf(limits: Limits, timing: Timing): HelloTerms {
+  const terms: { -readonly [K in keyof HelloTerms]: HelloTerms[K] } = {};
+  if (limits.outboundBudgetBytes !== DEFAULT_LIMITS.outboundBudgetBytes) terms.windowBytes = limits.outboundBudgetBytes;
+  const snapshotWindowBytes = snapshotBudgetBytesOf(limits);
+  if (snapshotWindowBytes !== DEFAULT_LIMITS.snapshotBudgetBytes) terms.snapshotWindowBytes = snapshotWindowBytes;
+  const receiveLimits: Partial<Record<ReceiveLimit, number>> = {};
+  for (const name of RECEIVE_LIMITS) if (limits[name] !== DEFAULT_LIMITS[name]) receiveLimits[name] = limits[name];
+  if (Object.keys(receiveLimits).length > 0) terms.receiveLimits = receiveLimits;
+  if (timing.replicationTimeoutMs !== DEFAULT_TIMING.replicationTimeoutMs) terms.replicationTimeoutMs = timing.replicationTimeoutMs;
+  return terms;
+}
+
+/** What a primary keeps to on one secondary's connection, from its own configuration and the secondary's HELLO terms. */
+export interface PeerTerms {
+  /** Bytes unacknowledged outside a full resync, and in one: the smaller of ours and the secondary's windows, which it enforces (`budget`). */
+  readonly budgetBytes: number;
+  readonly snapshotBudgetBytes: number;
+  /** How often its idle link is heartbeaten: ours, or often enough for its timeout (HEARTBEATS_PER_PEER_TIMEOUT), not below PEER_HEARTBEAT_INTERVAL_MIN_MS. */
+  readonly heartbeatIntervalMs: number;
+}
+
+export function peerTermsOf(limits: Limits, timing: Timing, terms: HelloTerms): PeerTerms {
+  const budgetBytes = Math.min(limits.outboundBudgetBytes, terms.windowBytes ?? DEFAULT_LIMITS.outboundBudgetBytes);
+  const snapshotWindowBytes = terms.snapshotWindowBytes ?? DEFAULT_LIMITS.snapshotBudgetBytes;
+  const peerTimeoutMs = terms.replicationTimeoutMs ?? DEFAULT_TIMING.replicationTimeoutMs;
+  const forPeerMs = Math.max(PEER_HEARTBEAT_INTERVAL_MIN_MS, Math.floor(peerTimeoutMs / HEARTBEATS_PER_PEER_TIMEOUT));
+  return {
+    budgetBytes,
+    snapshotBudgetBytes: Math.min(snapshotBudgetBytesOf(limits), snapshotWindowBytes, budgetBytes),
+    heartbeatIntervalMs: Math.min(timing.heartbeatIntervalMs, forPeerMs),
+  };
+}
+
+/** The limits a primary holds above what a secondary takes (absent from its HELLO: the defaults), as `name secondary < primary`. */
+export function receiveLimitsShort(limits: Limits, takes: HelloTerms['receiveLimits']): string[] {
+  const short: string[] = [];
+  for (const name of RECEIVE_LIMITS) {
+    const taken = takes?.[name] ?? DEFAULT_LIMITS[name];
+    if (taken < limits[name]) short.push(`${name} ${taken} < ${limits[name]}`);
+  }
+  return short;
 }
 
 /** What a primary accepts from a secondary: secondaryFrameBytesMax, never more than frameBytesMax. */

@@ -1,5 +1,6 @@
 import type { HelloFrame } from '../frame.js';
 import type { ScanRequest } from '../keyspace.js';
+import type { PeerTerms } from '../limits.js';
 import type { Link } from '../link.js';
 
 /** Where a paged scan stands: after which path, and the scan to resume (when the backend keeps one). */
@@ -43,14 +44,8 @@ export class Peer {
   snapshot: SnapshotSession | null = null;
   /** Bytes the secondary reports processed: what it has taken off the outbound budget. */
   bytesAcked = 0;
-  /**
-   * Its outbound budget, and the part of it a full resync keeps outstanding: the smaller of ours
-   * and the windows its HELLO grants (limits.ts, peerBudgetsOf). The defaults until its HELLO.
-   */
-  budgetBytes: number;
-  snapshotBudgetBytes: number;
-  /** How often its link is heartbeaten when idle: ours, or more often for a secondary whose HELLO gave a shorter timeout (limits.ts, heartbeatIntervalFor). */
-  heartbeatIntervalMs: number;
+  /** Its budgets and heartbeat interval: from our configuration and its HELLO's terms (limits.ts, peerTermsOf); the defaults' until its HELLO. */
+  terms: PeerTerms;
   /** Since when the outbound budget has been too full to send what is waiting. */
   budgetFullSinceMs: number | null = null;
   /**
@@ -70,13 +65,10 @@ export class Peer {
   constructor(
     readonly link: Link,
     readonly address: string,
-    budgets: { readonly budgetBytes: number; readonly snapshotBudgetBytes: number },
-    heartbeatIntervalMs: number,
+    terms: PeerTerms,
   ) {
     this.progressMs = link.openedAtMs;
-    this.heartbeatIntervalMs = heartbeatIntervalMs;
-    this.budgetBytes = budgets.budgetBytes;
-    this.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
+    this.terms = terms;
   }
 
   /** Not yet admitted as a secondary: it holds a handshake slot, never a secondary's. */

@@ -19,8 +19,7 @@ import {
   DEFAULT_TIMING,
   FRAME_ENVELOPE_BYTES,
   FRAME_HEADER_BYTES,
-  heartbeatIntervalFor,
-  peerBudgetsOf,
+  peerTermsOf,
   PROTOCOL_VERSION,
   receiveLimitsShort,
   secondaryFrameBytesMaxOf,
@@ -268,7 +267,7 @@ export class Primary implements StateMachine {
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
-    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerBudgetsOf(this.limits, {}), this.timing.heartbeatIntervalMs);
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerTermsOf(this.limits, this.timing, {}));
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
     else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
@@ -415,8 +414,8 @@ export class Primary implements StateMachine {
       assert(peer.isStranger || peer.authenticated, `connection ${peer.link.connectionId} past its handshake without authenticating`);
       assert((peer.phase === 'auth') === (peer.pendingHello !== null), 'a pending HELLO outside the auth phase');
       assert(peer.bytesAcked <= peer.link.bytesSent, 'a peer acknowledged more than was sent');
-      assert(peer.snapshotBudgetBytes <= peer.budgetBytes && peer.budgetBytes <= this.limits.outboundBudgetBytes, 'a peer\'s budgets above ours');
-      assert(peer.unackedBytes <= unackedBytesMax(this.limits, peer.budgetBytes), `${peer.unackedBytes} bytes unacknowledged on a link, above its budget plus one frame`);
+      assert(peer.terms.snapshotBudgetBytes <= peer.terms.budgetBytes && peer.terms.budgetBytes <= this.limits.outboundBudgetBytes, 'a peer\'s budgets above ours');
+      assert(peer.unackedBytes <= unackedBytesMax(this.limits, peer.terms.budgetBytes), `${peer.unackedBytes} bytes unacknowledged on a link, above its budget plus one frame`);
       if (peer.phase === 'stream') assert(peer.nextSequence <= this.appliedSequence + 1, 'streamed beyond applied');
       assert(peer.claimedThrough <= peer.announcedThrough, 'a peer is believed to hold a sequence never sent to it');
       // Checked here against the policy, not only by the link against the bound it was given.
@@ -649,10 +648,7 @@ export class Primary implements StateMachine {
     }
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
-    const budgets = peerBudgetsOf(this.limits, hello);
-    peer.budgetBytes = budgets.budgetBytes;
-    peer.snapshotBudgetBytes = budgets.snapshotBudgetBytes;
-    peer.heartbeatIntervalMs = heartbeatIntervalFor(this.timing, hello.replicationTimeoutMs);
+    peer.terms = peerTermsOf(this.limits, this.timing, hello);
     const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
     const lastSequence = this.log.lastSequence;
     const proof = proved === null ? null : primaryProof(proved.token, proved.nonces, hello.replicaId, this.replicationId, lastSequence);
@@ -818,7 +814,7 @@ export class Primary implements StateMachine {
     }
   }
 
-  private hasRoom(peer: Peer, bytesMax: number, budgetBytes = peer.budgetBytes): boolean {
+  private hasRoom(peer: Peer, bytesMax: number, budgetBytes = peer.terms.budgetBytes): boolean {
     return peer.unackedBytes === 0 || peer.unackedBytes + bytesMax + FRAME_ENVELOPE_BYTES <= budgetBytes;
   }
 
@@ -830,7 +826,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'log_overrun', `full resync outlasted the log's backlog (needs ${session.fromSequence}, log starts at ${this.log.firstSequence}; replicaBacklogBytesMax)`);
       return;
     }
-    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax, peer.snapshotBudgetBytes)) return;
+    if (session.scanPending || !this.hasRoom(peer, this.limits.snapshotChunkBytesMax, peer.terms.snapshotBudgetBytes)) return;
     this.requestSnapshotScan(peer, session);
   }
 
@@ -898,7 +894,7 @@ export class Primary implements StateMachine {
       this.closePeer(peer, 'timeout', `nothing received for ${nowMs - link.lastReceivedMs} ms`);
     } else if (peer.budgetFullSinceMs !== null && nowMs - peer.budgetFullSinceMs >= this.timing.replicationTimeoutMs) {
       this.closePeer(peer, 'budget', `outbound budget full for ${nowMs - peer.budgetFullSinceMs} ms`);
-    } else if (!handshaking && nowMs - link.lastSentMs >= peer.heartbeatIntervalMs) {
+    } else if (!handshaking && nowMs - link.lastSentMs >= peer.terms.heartbeatIntervalMs) {
       const lastSequence = peer.phase === 'stream' ? peer.nextSequence - 1 : (peer.snapshot?.fromSequence ?? 1) - 1;
       peer.heartbeatBytesSent += link.send({ kind: 'heartbeat', timestampMs: nowMs, replicationId: this.replicationId, lastSequence }, this.outputs).frameBytes;
     }
@@ -910,7 +906,7 @@ export class Primary implements StateMachine {
     if (peer.phase === 'sync') {
       return Math.min(link.openedAtMs + this.timing.handshakeTimeoutMs, link.lastReceivedMs + this.timing.replicationTimeoutMs);
     }
-    let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + peer.heartbeatIntervalMs);
+    let wakeMs = Math.min(link.lastReceivedMs + this.timing.replicationTimeoutMs, link.lastSentMs + peer.terms.heartbeatIntervalMs);
     if (peer.budgetFullSinceMs !== null) wakeMs = Math.min(wakeMs, peer.budgetFullSinceMs + this.timing.replicationTimeoutMs);
     return Math.min(wakeMs, this.pacingWakeMs(peer));
   }

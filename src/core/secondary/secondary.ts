@@ -16,7 +16,7 @@ import type {
   SyncResponseFrame,
   WelcomeFrame,
 } from '../frame.js';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, receiveLimitsOf, replicationTimeoutOffer, windowsOf, type Limits, type Timing } from '../limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, PROTOCOL_VERSION, snapshotBudgetBytesOf, validateLimits, validateTiming, helloTermsOf, type Limits, type Timing } from '../limits.js';
 import { Link, protocolErrorCode, unackedBytesMax, type ReceivedFrame } from '../link.js';
 import { operationWireBytesMax } from '../codec/index.js';
 import { OperationLog } from '../op-log.js';
@@ -194,14 +194,10 @@ export class Secondary implements StateMachine {
     this.nonces = this.authToken === null ? null : { secondaryNonce: randomHexId(this.random), primaryNonce: null };
     // A JSON-only HELLO without a token is the original's, byte for byte: no empty offer.
     const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
-    const windows = windowsOf(this.limits);
-    const receiveLimits = receiveLimitsOf(this.limits);
-    const takes = Object.keys(receiveLimits).length === 0 ? {} : { receiveLimits };
-    const timeout = replicationTimeoutOffer(this.timing);
     const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
     // An older primary learns from it that it was deposed; absent at 0, so the HELLO stays the original's.
     const epoch = this.epoch > 0 ? { epoch: this.epoch } : {};
-    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch, ...windows, ...takes, ...timeout });
+    this.send({ kind: 'hello', timestampMs: nowMs, protocolVersion: PROTOCOL_VERSION, replicaId: this.replicaId, auth: null, ...offer, ...nonce, ...epoch, ...helloTermsOf(this.limits, this.timing) });
   }
 
   handleConnectFailed(connectionId: number, reason: string, nowMs: number): void {
@@ -347,7 +343,9 @@ export class Secondary implements StateMachine {
     const inflight = this.inflight;
     // A connection opens only once storage is idle: work in flight belongs to the current link.
     if (inflight !== null && this.link !== null) assert(inflight.connectionId === this.link.connectionId, 'storage work in flight for an earlier link');
-    assert(this.heldBytes <= unackedBytesMax(this.limits), `storage work holds ${this.heldBytes} frame bytes, above the outbound budget plus one frame`);
+    // checkWindow takes a data frame only while at most its window is held: the window and that frame.
+    const windowBytes = this.phase === 'snapshot' ? snapshotBudgetBytesOf(this.limits) : this.limits.outboundBudgetBytes;
+    assert(this.heldBytes <= unackedBytesMax(this.limits, windowBytes), `storage work holds ${this.heldBytes} frame bytes, above its window of ${windowBytes} plus one frame`);
   }
 
   getStats(nowMs: number): SecondaryStats {
@@ -430,7 +428,7 @@ export class Secondary implements StateMachine {
   }
 
   /**
-   * The window granted in the HELLO (windowsOf), enforced: a primary sends a data frame only while
+   * The window granted in the HELLO (helloTermsOf), enforced: a primary sends a data frame only while
    * what is unacknowledged leaves room for a whole batch or chunk within it, and what storage
    * holds here was unacknowledged when the frame was sent. A primary that outruns the window would
    * have decoded work pile up here without bound; its frame is refused before any of it is taken.

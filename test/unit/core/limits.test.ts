@@ -3,7 +3,10 @@
  * broken, and its boundary accepted, so that a configuration the guarantees rely on cannot slip in.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, heartbeatIntervalFor, PEER_HEARTBEAT_INTERVAL_MIN_MS, peerBudgetsOf, receiveLimitsOf, receiveLimitsShort, replicationTimeoutOffer, validateLimits, validateTiming, windowsOf, type Limits, type Timing } from '../../../src/core/limits.js';
+import {
+  DEFAULT_LIMITS, DEFAULT_TIMING, FRAME_ENVELOPE_BYTES, helloTermsOf, PEER_HEARTBEAT_INTERVAL_MIN_MS, peerTermsOf, receiveLimitsShort, validateLimits, validateTiming,
+  type Limits, type PeerTerms, type Timing,
+} from '../../../src/core/limits.js';
 
 const FRAME = 64 * 1024;
 /** Limits that sit exactly on every boundary the rules allow. */
@@ -61,56 +64,50 @@ describe('validateLimits', () => {
   });
 });
 
-describe("a primary's budgets for one secondary", () => {
+describe("a secondary's HELLO terms, and what a primary makes of them", () => {
   const MIB = 1024 * 1024;
-  const primaryLimits = (outboundMiB: number, snapshotMiB: number): Limits => ({ ...DEFAULT_LIMITS, outboundBudgetBytes: outboundMiB * MIB, snapshotBudgetBytes: snapshotMiB * MIB });
+  const withBudgets = (outboundMiB: number, snapshotMiB: number): Limits => ({ ...DEFAULT_LIMITS, outboundBudgetBytes: outboundMiB * MIB, snapshotBudgetBytes: snapshotMiB * MIB });
+  const budgetsOf = (terms: PeerTerms): [number, number] => [terms.budgetBytes / MIB, terms.snapshotBudgetBytes / MIB];
 
-  it('are the smaller of its own and the windows the HELLO grants, the snapshot one never above the other', () => {
-    expect(peerBudgetsOf(primaryLimits(64, 32), { windowBytes: 8 * MIB, snapshotWindowBytes: 2 * MIB })).toEqual({ budgetBytes: 8 * MIB, snapshotBudgetBytes: 2 * MIB });
-    expect(peerBudgetsOf(primaryLimits(16, 4), { windowBytes: 64 * MIB, snapshotWindowBytes: 32 * MIB })).toEqual({ budgetBytes: 16 * MIB, snapshotBudgetBytes: 4 * MIB });
-    expect(peerBudgetsOf(primaryLimits(64, 32), { windowBytes: 1 * MIB })).toEqual({ budgetBytes: 1 * MIB, snapshotBudgetBytes: 1 * MIB });
+  it('are empty on the defaults, so that such a secondary says the HELLO an older primary knows, and each names only what differs', () => {
+    expect(helloTermsOf(DEFAULT_LIMITS, DEFAULT_TIMING)).toEqual({});
+    expect(helloTermsOf({ ...DEFAULT_LIMITS, valueBytesMax: 1_024, nameLengthMax: 64 }, { ...DEFAULT_TIMING, replicationTimeoutMs: 2_000 })).toEqual({
+      receiveLimits: { valueBytesMax: 1_024, nameLengthMax: 64 },
+      replicationTimeoutMs: 2_000,
+    });
+    expect(helloTermsOf(withBudgets(32, 4), DEFAULT_TIMING)).toEqual({ windowBytes: 32 * MIB });
+    expect(helloTermsOf(withBudgets(16, 1), DEFAULT_TIMING)).toEqual({ snapshotWindowBytes: 1 * MIB });
   });
 
-  it("take a HELLO without windows as granting the defaults, which are what a secondary that sends none has", () => {
-    expect(windowsOf(DEFAULT_LIMITS)).toEqual({});
-    expect(peerBudgetsOf(primaryLimits(64, 32), {})).toEqual({ budgetBytes: DEFAULT_LIMITS.outboundBudgetBytes, snapshotBudgetBytes: DEFAULT_LIMITS.snapshotBudgetBytes });
-  });
-
-  it('are what a secondary of any budgets grants in its HELLO, when the primary has more', () => {
+  it('give the primary the smaller of its budgets and the windows, the snapshot one never above the other, the defaults for absent ones', () => {
+    expect(budgetsOf(peerTermsOf(withBudgets(64, 32), DEFAULT_TIMING, { windowBytes: 8 * MIB, snapshotWindowBytes: 2 * MIB }))).toEqual([8, 2]);
+    expect(budgetsOf(peerTermsOf(withBudgets(16, 4), DEFAULT_TIMING, { windowBytes: 64 * MIB, snapshotWindowBytes: 32 * MIB }))).toEqual([16, 4]);
+    expect(budgetsOf(peerTermsOf(withBudgets(64, 32), DEFAULT_TIMING, { windowBytes: 1 * MIB }))).toEqual([1, 1]);
+    expect(budgetsOf(peerTermsOf(withBudgets(64, 32), DEFAULT_TIMING, {}))).toEqual([16, 4]);
     for (const [outboundMiB, snapshotMiB] of [[16, 4], [32, 1], [20, 30], [64, 64]] as const) {
-      const secondaryLimits = primaryLimits(outboundMiB, snapshotMiB);
-      expect(peerBudgetsOf(primaryLimits(128, 128), windowsOf(secondaryLimits))).toEqual({ budgetBytes: outboundMiB * MIB, snapshotBudgetBytes: Math.min(snapshotMiB, outboundMiB) * MIB });
+      const granted = peerTermsOf(withBudgets(128, 128), DEFAULT_TIMING, helloTermsOf(withBudgets(outboundMiB, snapshotMiB), DEFAULT_TIMING));
+      expect(budgetsOf(granted)).toEqual([outboundMiB, Math.min(snapshotMiB, outboundMiB)]);
     }
   });
-});
 
-describe('the limits a secondary takes', () => {
-  it('are named in its HELLO where they differ from the defaults, and a primary finds every one of its own above them', () => {
-    expect(receiveLimitsOf(DEFAULT_LIMITS)).toEqual({});
+  it("have the primary heartbeat by its own interval, or often enough for the secondary's timeout, never below PEER_HEARTBEAT_INTERVAL_MIN_MS for it", () => {
+    const slow = { ...DEFAULT_TIMING, heartbeatIntervalMs: 20_000, replicationTimeoutMs: 60_000 };
+    const heartbeatOf = (timing: Timing, replicationTimeoutMs?: number): number => peerTermsOf(DEFAULT_LIMITS, timing, replicationTimeoutMs === undefined ? {} : { replicationTimeoutMs }).heartbeatIntervalMs;
+    expect(heartbeatOf(DEFAULT_TIMING)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
+    expect(heartbeatOf(slow)).toBe(DEFAULT_TIMING.replicationTimeoutMs / 3);
+    expect(heartbeatOf(slow, 3_000)).toBe(1_000);
+    expect(heartbeatOf(DEFAULT_TIMING, 120_000)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
+    expect(heartbeatOf(DEFAULT_TIMING, 1)).toBe(PEER_HEARTBEAT_INTERVAL_MIN_MS);
+    expect(heartbeatOf({ ...DEFAULT_TIMING, heartbeatIntervalMs: 20 }, 1)).toBe(20);
+  });
+
+  it("have the primary find every one of its receive limits above the secondary's, absent ones taken as the defaults", () => {
     expect(receiveLimitsShort(DEFAULT_LIMITS, undefined)).toEqual([]);
     const secondary: Limits = { ...DEFAULT_LIMITS, valueBytesMax: 1_024, nameLengthMax: 64 };
-    expect(receiveLimitsOf(secondary)).toEqual({ valueBytesMax: 1_024, nameLengthMax: 64 });
-    expect(receiveLimitsShort(DEFAULT_LIMITS, receiveLimitsOf(secondary))).toEqual(['valueBytesMax 1024 < 8388608', 'nameLengthMax 64 < 4096']);
-    expect(receiveLimitsShort(secondary, receiveLimitsOf(secondary))).toEqual([]);
+    const takes = helloTermsOf(secondary, DEFAULT_TIMING).receiveLimits;
+    expect(receiveLimitsShort(DEFAULT_LIMITS, takes)).toEqual(['valueBytesMax 1024 < 8388608', 'nameLengthMax 64 < 4096']);
+    expect(receiveLimitsShort(secondary, takes)).toEqual([]);
     expect(receiveLimitsShort({ ...DEFAULT_LIMITS, snapshotChunkEntriesMax: 513 }, {})).toEqual(['snapshotChunkEntriesMax 512 < 513']);
-  });
-});
-
-describe("a primary's heartbeats to one secondary", () => {
-  it('come by its own interval, or often enough for the timeout a HELLO gives (absent: the default)', () => {
-    const slow = { ...DEFAULT_TIMING, heartbeatIntervalMs: 20_000, replicationTimeoutMs: 60_000 };
-    expect(heartbeatIntervalFor(DEFAULT_TIMING, undefined)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
-    expect(heartbeatIntervalFor(slow, undefined)).toBe(DEFAULT_TIMING.replicationTimeoutMs / 3);
-    expect(heartbeatIntervalFor(slow, 3_000)).toBe(1_000);
-    expect(heartbeatIntervalFor(DEFAULT_TIMING, 120_000)).toBe(DEFAULT_TIMING.heartbeatIntervalMs);
-    // A HELLO cannot make the primary heartbeat more often than PEER_HEARTBEAT_INTERVAL_MIN_MS; its own interval may.
-    expect(heartbeatIntervalFor(DEFAULT_TIMING, 1)).toBe(PEER_HEARTBEAT_INTERVAL_MIN_MS);
-    expect(heartbeatIntervalFor({ ...DEFAULT_TIMING, heartbeatIntervalMs: 20 }, 1)).toBe(20);
-  });
-
-  it('follow a timeout a secondary names only where it differs from the default', () => {
-    expect(replicationTimeoutOffer(DEFAULT_TIMING)).toEqual({});
-    expect(replicationTimeoutOffer({ ...DEFAULT_TIMING, replicationTimeoutMs: 2_000 })).toEqual({ replicationTimeoutMs: 2_000 });
   });
 });
 

@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
-import { DEFAULT_LIMITS } from '../../../../src/core/limits.js';
+import { DEFAULT_LIMITS, snapshotBudgetBytesOf } from '../../../../src/core/limits.js';
 import { unackedBytesMax } from '../../../../src/core/link.js';
 import { OperationLog } from '../../../../src/core/op-log.js';
 import { Secondary } from '../../../../src/core/secondary/secondary.js';
 import type { IssuedWork } from '../../../../src/core/secondary/work.js';
 import { bytesOf, drain, random, T0 } from '../../../support/machine.js';
 import { set } from '../../../support/ops.js';
-import { entryFrame, HISTORY } from '../../../support/secondary.js';
+import { entryFrame, HISTORY, snapshotting } from '../../../support/secondary.js';
 
 class CorruptibleSecondary extends Secondary {
   corrupt(change: { phase?: 'idle' | 'snapshot'; receivedSequence?: number }): void {
@@ -80,6 +80,16 @@ describe('Secondary.invariants', () => {
     Reflect.set(secondary, 'workBytes', unackedBytesMax(DEFAULT_LIMITS) - inflightBytes);
     secondary.invariants();
     Reflect.set(secondary, 'workBytes', unackedBytesMax(DEFAULT_LIMITS) - inflightBytes + 1);
-    expect(() => secondary.invariants()).toThrow(/storage work holds \d+ frame bytes, above the outbound budget plus one frame/);
+    expect(() => secondary.invariants()).toThrow(/storage work holds \d+ frame bytes, above its window of 16777216 plus one frame/);
+  });
+
+  it('holds them to the snapshot window plus one frame until the snapshot ends', () => {
+    const { secondary } = snapshotting(1);
+    const bound = unackedBytesMax(DEFAULT_LIMITS, snapshotBudgetBytesOf(DEFAULT_LIMITS));
+    Reflect.set(secondary, 'work', [{ kind: 'stageBegin' }]);
+    Reflect.set(secondary, 'workBytes', bound);
+    secondary.invariants();
+    Reflect.set(secondary, 'workBytes', bound + 1);
+    expect(() => secondary.invariants()).toThrow(/storage work holds \d+ frame bytes, above its window of 4194304 plus one frame/);
   });
 });
