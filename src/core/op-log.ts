@@ -30,6 +30,10 @@ export interface OperationLogLimits {
  * append: a snapshot's first replayed sequence, a slow stream's next one), up to
  * replicaBacklogBytesMax more: otherwise a snapshot that outlasts the log ends in a log overrun
  * and a new snapshot, over and over while the writes go on.
+ *
+ * A primary's log also keeps, beyond every bound, the writes its storage has yet to apply
+ * (`appliedThrough`), which pendingWritesMax bounds: a full resync snapshots the storage and
+ * replays the log from the storage's next write.
  */
 export class OperationLog {
   /**
@@ -50,6 +54,8 @@ export class OperationLog {
   private last: number;
   /** The latest append's neededFrom: eviction by the plain bounds stops there. */
   private neededFrom = Number.POSITIVE_INFINITY;
+  /** The first write the storage has yet to apply (appliedThrough): no eviction reaches it. */
+  private unappliedFrom = Number.POSITIVE_INFINITY;
   /** See keepEncodings(). */
   private keepsEncodings = false;
   /** The packed frame entryAt decoded last, and its entries: a handover reads the log in order. */
@@ -85,6 +91,20 @@ export class OperationLog {
    */
   packOperations(limits: Limits): void {
     this.packing ??= { limits, chunks: new ChunkedBytes(LOG_CHUNK_BYTES) };
+  }
+
+  /**
+   * The primary's storage has applied every write through `sequence`: the log keeps the writes
+   * after it whatever its bounds, and lets go of those before it that its bounds no longer allow
+   * and no secondary needs (`neededFrom`, as append's).
+   */
+  appliedThrough(sequence: number, neededFrom: number): void {
+    assertSequence(sequence, 'appliedThrough');
+    assert(sequence <= this.last && sequence + 1 >= Math.min(this.unappliedFrom, this.firstSequence), 'appliedThrough outside the log, or moving back');
+    assert(neededFrom >= 1, 'neededFrom must be a sequence');
+    this.unappliedFrom = sequence + 1;
+    this.neededFrom = neededFrom;
+    this.evict();
   }
 
   get lastSequence(): number {
@@ -247,8 +267,8 @@ export class OperationLog {
   }
 
   invariants(): void {
-    assert(!this.abovePlainBounds() || this.firstSequence >= this.neededFrom, 'log beyond its bounds holds what no secondary needs');
-    assert(!this.aboveBacklogBound(), 'log holds more bytes than logBytesMax plus replicaBacklogBytesMax');
+    assert(!this.abovePlainBounds() || this.firstSequence >= Math.min(this.neededFrom, this.unappliedFrom), 'log beyond its bounds holds what no secondary or storage needs');
+    assert(!this.aboveBacklogBound() || this.firstSequence >= this.unappliedFrom, 'log holds more bytes than logBytesMax plus replicaBacklogBytesMax, and more than its storage has yet to apply');
     // Evicted slots are compacted away, so memory follows what is retained, not the history's length.
     assert(this.entries.length <= 2 * this.size + COMPACT_AFTER_EVICTED, 'log arrays hold too many evicted slots');
     if (this.size === 0) return;
@@ -266,8 +286,9 @@ export class OperationLog {
   }
 
   private evict(): void {
-    while (this.abovePlainBounds() && this.firstSequence < this.neededFrom) this.evictOldest();
-    while (this.aboveBacklogBound()) this.evictOldest();
+    const keptFrom = Math.min(this.neededFrom, this.unappliedFrom);
+    while (this.abovePlainBounds() && this.firstSequence < keptFrom) this.evictOldest();
+    while (this.aboveBacklogBound() && this.firstSequence < this.unappliedFrom) this.evictOldest();
     if (this.head > COMPACT_AFTER_EVICTED && this.head * 2 > this.entries.length) this.compact();
   }
 

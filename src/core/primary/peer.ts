@@ -62,10 +62,15 @@ export class Peer {
   /** The most its acknowledgements have covered beyond heartbeatBytesSent: work its storage did, or frames that needed none. */
   workAckedMax = 0;
 
+  /**
+   * `acceptedOrder`: how many connections the primary had accepted when it accepted this one. Of two
+   * connections of one replica, the one accepted later is the newer, whichever HELLO arrives first.
+   */
   constructor(
     readonly link: Link,
     readonly address: string,
     terms: PeerTerms,
+    readonly acceptedOrder: number,
   ) {
     this.progressMs = link.openedAtMs;
     this.terms = terms;

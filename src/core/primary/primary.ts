@@ -120,6 +120,8 @@ export class Primary implements StateMachine {
   private appliedSequence = 0;
   private nextRequestId = 1;
   private clockMs: number;
+  /** Connections accepted so far: each peer's acceptedOrder. */
+  private connectionsAccepted = 0;
   private fullResyncs = 0;
   private partialResyncs = 0;
   private expiredKeys = 0;
@@ -152,6 +154,7 @@ export class Primary implements StateMachine {
       : new OperationLog(this.limits);
     this.issuedSequence = this.log.lastSequence;
     this.appliedSequence = this.log.lastSequence;
+    this.log.appliedThrough(this.appliedSequence, Number.POSITIVE_INFINITY);
     this.expiry = new ExpiryIndex(this.limits.expiringKeysMax);
     this.dataFrames = new DataFrames();
     // An epoch is made durable before any write: a restart keeps it, and it only grows. (A promoted
@@ -267,7 +270,8 @@ export class Primary implements StateMachine {
   handleConnected(connectionId: number, address: string, nowMs: number): void {
     this.clockMs = nowMs;
     assert(!this.peers.has(connectionId), `connection ${connectionId} is already open`);
-    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerTermsOf(this.limits, this.timing, {}));
+    this.connectionsAccepted += 1;
+    const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerTermsOf(this.limits, this.timing, {}), this.connectionsAccepted);
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
     else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
@@ -332,6 +336,7 @@ export class Primary implements StateMachine {
       case 'apply':
         assert(result.kind === 'done', 'apply answered with a scan result');
         this.appliedSequence = head.lastSequence;
+        this.log.appliedThrough(this.appliedSequence, this.neededFrom());
         this.emit({ kind: 'writeApplied', sequence: head.lastSequence });
         this.issuePending();
         return;
@@ -403,6 +408,8 @@ export class Primary implements StateMachine {
     assert(this.appliedSequence <= this.issuedSequence, 'applied beyond issued');
     assert(this.issuedSequence + this.pending.length === this.log.lastSequence, 'pending writes do not close the gap to the log');
     assert(this.pending.length <= this.limits.pendingWritesMax, 'pending writes above pendingWritesMax');
+    // A full resync snapshots the storage and replays the log from the storage's next write (the log's appliedThrough).
+    assert(this.log.covers(this.appliedSequence + 1), 'the log evicted a write its storage has not applied');
     let handshaking = 0;
     for (const peer of this.peers.values()) if (peer.isStranger) handshaking += 1;
     assert(handshaking <= this.limits.handshakesMax, 'more connections without a HELLO than handshakesMax');
@@ -683,13 +690,18 @@ export class Primary implements StateMachine {
     return connected < this.limits.connectionsMax || this.replicas.get(replicaId)?.connectionId != null;
   }
 
-  /** One connection per replica: a newer one replaces an older (a half-open link, say). */
+  /**
+   * One connection per replica: a newer one replaces an older (a half-open link, say). A HELLO late
+   * on an older one (sent by a process that has since died and reconnected, say) replaces nothing.
+   */
   private admitReplica(peer: Peer, replicaId: string): boolean {
     const existing = this.replicas.get(replicaId);
-    if (existing?.connectionId !== null && existing?.connectionId !== undefined) {
-      const stale = this.peers.get(existing.connectionId);
-      if (stale !== undefined) this.closePeer(stale, 'shutdown', 'replaced by a newer connection of the same replica');
+    const current = existing?.connectionId == null ? undefined : this.peers.get(existing.connectionId);
+    if (current !== undefined && current.acceptedOrder > peer.acceptedOrder) {
+      this.closePeer(peer, 'shutdown', 'a newer connection of the same replica is open');
+      return false;
     }
+    if (current !== undefined) this.closePeer(current, 'shutdown', 'replaced by a newer connection of the same replica');
     if (existing === undefined && !this.makeRoomForReplica()) {
       this.closePeer(peer, 'capacity', 'too many replicas tracked (replicasMax)');
       return false;

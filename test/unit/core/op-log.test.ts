@@ -32,6 +32,27 @@ function appendWatched(log: OperationLog, count: number): WeakRef<object>[] {
 const roomy: OperationLogLimits = { logEntriesMax: 1000, logBytesMax: 1_000_000, replicaBacklogBytesMax: 0 };
 
 describe('OperationLog', () => {
+  it('keeps the writes its storage has yet to apply beyond every bound, and lets them go once applied', () => {
+    const tight: OperationLogLimits = { logEntriesMax: 2, logBytesMax: 2, replicaBacklogBytesMax: 1 };
+    const log = new OperationLog(tight);
+    log.appliedThrough(0, Number.POSITIVE_INFINITY);
+    for (let sequence = 1; sequence <= 5; sequence += 1) log.append(entry(sequence), 1);
+    expect(retainedSequences(log)).toEqual([1, 2, 3, 4, 5]);
+    log.invariants();
+    log.appliedThrough(3, Number.POSITIVE_INFINITY);
+    expect(retainedSequences(log)).toEqual([4, 5]);
+    log.invariants();
+  });
+
+  it('lets applied writes go only as far as a secondary that needs them allows, within the backlog', () => {
+    const log = new OperationLog({ logEntriesMax: 2, logBytesMax: 2, replicaBacklogBytesMax: 2 });
+    log.appliedThrough(0, Number.POSITIVE_INFINITY);
+    for (let sequence = 1; sequence <= 5; sequence += 1) log.append(entry(sequence), 1);
+    log.appliedThrough(5, 2);
+    expect(retainedSequences(log)).toEqual([2, 3, 4, 5]);
+    log.invariants();
+  });
+
   it('starts empty after startAfterSequence and covers only the next sequence', () => {
     const log = new OperationLog(roomy, 41);
     expect(log.size).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Who gets a link: one per replica (a newer connection replaces an older one), and at most
+ * Who gets a link: one per replica (a newer connection replaces an older one, never the reverse), and at most
  * replicasMax replicas remembered, making room by forgetting the disconnected replica heard from
  * longest ago; none that takes less than the primary may send. The slots (connectionsMax, handshakesMax, per host) are in strangers.test.ts.
  */
@@ -30,6 +30,17 @@ describe('admission to a primary', () => {
     primary.handleBytes(3, helloBytes('r'), T0); // a second hello is a protocol error
     expect(closeCodes(drain(primary))).toEqual(['3:protocol']);
     expect(primary.getStats(T0).replicas).toMatchObject([{ replicaId: 'r', connected: false, errors: 1 }]);
+  });
+
+  it('keeps the newer connection of a replica when a HELLO arrives late on an older one (a process that died and reconnected)', () => {
+    const primary = ready();
+    primary.handleConnected(1, 'test', T0); // the dead process's, its HELLO still on the way
+    connect(primary, 2, 'r');
+    primary.handleBytes(1, helloBytes('r'), T0);
+    expect(closeCodes(drain(primary))).toEqual(['1:shutdown']);
+    expect(primary.getStats(T0)).toMatchObject({ replicaCount: 1, replicas: [{ replicaId: 'r', connected: true, errors: 0 }] });
+    primary.handleDisconnected(1, T0);
+    expect(primary.getStats(T0)).toMatchObject({ replicaCount: 1, replicas: [{ replicaId: 'r', connected: true }] });
   });
 
   it('refuses a secondary that takes less than it may send (its HELLO, or the defaults), naming each limit short, and admits one that takes as much or more', () => {

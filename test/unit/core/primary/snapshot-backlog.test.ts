@@ -36,11 +36,24 @@ describe('a full resync while writes go on', () => {
     expect(frames.flatMap((frame) => (frame.kind === 'operation' ? [frame.sequence] : frame.kind === 'batch' ? frame.entries.map((entry) => entry.sequence) : []))).toEqual([3, 4, 5]);
   });
 
-  it('ends a stalled snapshot whose replay the log could not keep, without waiting for its scan', () => {
-    const { primary } = snapshotInFlight({ logEntriesMax: 2, pendingWritesMax: 2, logBytesMax: 1, replicaBacklogBytesMax: 1 });
-    // No ACK for pacingStallMs: writes no longer wait for it (pacing.test.ts).
+  it('keeps the replay of a snapshot whose scan is in flight: the writes after it wait for the storage too', () => {
+    const { primary } = snapshotInFlight({ logEntriesMax: 3, pendingWritesMax: 3, logBytesMax: 1, replicaBacklogBytesMax: 1 });
     for (const path of ['c', 'd', 'e']) primary.submitWrite(set(path, 'v'), T0 + DEFAULT_TIMING.pacingStallMs);
-    expect(closeCodes(drain(primary))).toEqual(['1:log_overrun']);
+    expect(closeCodes(drain(primary))).toEqual([]);
+    expect(primary.getStats(T0).firstLogSequence).toBe(3);
+  });
+
+  it('ends a stalled snapshot whose replay the log could not keep, without waiting for its secondary', () => {
+    const { primary, scanId } = snapshotInFlight({ logEntriesMax: 2, pendingWritesMax: 2, logBytesMax: 1, replicaBacklogBytesMax: 1, snapshotBudgetBytes: 1 });
+    // One chunk fills the snapshot's window, and the secondary acknowledges none.
+    primary.handleStorageDone(scanId, { kind: 'scanned', entries: [set('a', '1')], done: false }, T0);
+    drain(primary);
+    // No ACK for pacingStallMs: writes no longer wait for it (pacing.test.ts).
+    const applies = ['c', 'd', 'e'].flatMap((path) => {
+      primary.submitWrite(set(path, 'v'), T0 + DEFAULT_TIMING.pacingStallMs);
+      return drain(primary);
+    });
+    expect(closeCodes(complete(primary, applies))).toEqual(['1:log_overrun']);
   });
 
   it('drops the scan of a link that closed meanwhile', () => {
