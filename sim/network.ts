@@ -266,8 +266,16 @@ export class SimNetwork {
     const t = this.now();
     this.hooks.trace({ t, kind: 'reset', from: connection.secondary, to: connection.primary, conn: primaryConnectionId });
     const delayMs = this.delayMs(this.faultsOf(connection.secondary));
-    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.primary, primaryConnectionId, 'reset'));
-    this.scheduler.at(t + delayMs, () => this.hooks.deliverClose(connection.secondary, connection.secondaryConnectionId, 'reset'));
+    this.scheduler.at(t + delayMs, () => this.deliverReset(connection, 'toPrimary'));
+    this.scheduler.at(t + delayMs, () => this.deliverReset(connection, 'toSecondary'));
+  }
+
+  /** A reset reaches only the process whose socket it was: a restarted one may have reused the connection id. */
+  private deliverReset(connection: Connection, direction: Direction): void {
+    const toPrimary = direction === 'toPrimary';
+    const to = toPrimary ? connection.primary : connection.secondary;
+    if (this.hooks.generationOf(to) !== (toPrimary ? connection.generations.primary : connection.generations.secondary)) return;
+    this.hooks.deliverClose(to, toPrimary ? connection.primaryConnectionId : connection.secondaryConnectionId, 'reset');
   }
 
   private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array, frames: string | undefined): void {

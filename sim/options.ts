@@ -111,6 +111,11 @@ export interface SwarmOptions {
    * each secondary's windows, and refuse one that takes smaller values than it accepts.
    */
   readonly nodeLimits: Readonly<Record<string, Partial<Limits>>>;
+  /**
+   * Nodes whose timing differs from `timing`: a primary must heartbeat each secondary within the
+   * timeout its HELLO names, or an idle link closes (a liveness failure, sim/link-churn.ts).
+   */
+  readonly nodeTiming: Readonly<Record<string, Partial<Timing>>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
 }
@@ -161,6 +166,17 @@ const NODE_LIMITS_SALT = 0x7feb352d;
 const BUDGETS_DOUBLED_PROBABILITY = 0.15;
 const BUDGETS_ONE_CHUNK_PROBABILITY = 0.15;
 const SMALLER_VALUES_PROBABILITY = 0.05;
+/** Salts the nodes' own timing's draw, apart from every other. */
+const NODE_TIMING_SALT = 0x4cf5ad43;
+/**
+ * How often a primary heartbeats slower than the swarm's secondaries wait (SLOW_HEARTBEAT), and
+ * how often a secondary waits less than the swarm's primary heartbeats (a timeout of
+ * SHORT_TIMEOUT_MIN_MS up to the heartbeat interval, heartbeating three times as often itself).
+ */
+const SLOW_HEARTBEAT_PROBABILITY = 0.1;
+const SHORT_TIMEOUT_PROBABILITY = 0.1;
+const SHORT_TIMEOUT_MIN_MS = 200;
+const SLOW_HEARTBEAT: Partial<Timing> = Object.freeze({ heartbeatIntervalMs: 3_000, replicationTimeoutMs: 8_000 });
 /** Salts the large values' draw, apart from every other. */
 const LARGE_VALUES_SALT = 0x2545f491;
 const LARGE_VALUES_PROBABILITY = 0.4;
@@ -282,6 +298,7 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     authTokens: drawAuthTokens(new Prng(seed ^ AUTH_TOKENS_SALT), secondaries),
     persistedLog: drawPersistedLog(new Prng(seed ^ PERSISTED_LOG_SALT)),
     nodeLimits: drawNodeLimits(new Prng(seed ^ NODE_LIMITS_SALT), secondaries),
+    nodeTiming: drawNodeTiming(new Prng(seed ^ NODE_TIMING_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
 }
@@ -301,6 +318,19 @@ function drawNodeLimits(prng: Prng, secondaries: number): Record<string, Partial
     if (roll < BUDGETS_DOUBLED_PROBABILITY) drawn[node] = { outboundBudgetBytes: 2 * outboundBudgetBytes, snapshotBudgetBytes: 2 * snapshotBudgetBytes };
     else if (roll < BUDGETS_DOUBLED_PROBABILITY + BUDGETS_ONE_CHUNK_PROBABILITY) drawn[node] = { outboundBudgetBytes, snapshotBudgetBytes: SIM_LIMITS.snapshotChunkBytesMax ?? 0 };
     if (node !== 'primary' && prng.nextFloat() < SMALLER_VALUES_PROBABILITY) drawn[node] = { ...drawn[node], valueBytesMax: (SIM_LIMITS.valueBytesMax ?? 0) / 2 };
+  }
+  return drawn;
+}
+
+/** Some nodes with timing of their own: a primary that heartbeats slowly, secondaries that wait briefly. */
+function drawNodeTiming(prng: Prng, secondaries: number): Record<string, Partial<Timing>> {
+  const heartbeatIntervalMs = SIM_TIMING.heartbeatIntervalMs ?? 0;
+  const drawn: Record<string, Partial<Timing>> = {};
+  if (prng.nextFloat() < SLOW_HEARTBEAT_PROBABILITY) drawn.primary = SLOW_HEARTBEAT;
+  for (let index = 1; index <= secondaries; index += 1) {
+    if (prng.nextFloat() >= SHORT_TIMEOUT_PROBABILITY) continue;
+    const replicationTimeoutMs = SHORT_TIMEOUT_MIN_MS + prng.below(heartbeatIntervalMs - SHORT_TIMEOUT_MIN_MS);
+    drawn[`s${index}`] = { replicationTimeoutMs, heartbeatIntervalMs: Math.floor(replicationTimeoutMs / 3) };
   }
   return drawn;
 }

@@ -13,6 +13,13 @@ import { nextOperation, nextReplicaWait } from './workload.js';
 /** Seeds the writers' waits for secondaries (nextReplicaWait). */
 const REPLICA_WAITS_SALT = 0x9e3779b9;
 
+/**
+ * How long a converged cluster then runs idle, links and all: over twice the longest
+ * replicationTimeoutMs any node draws (options.ts), so that a link whose heartbeats come slower than
+ * its timeout closes within it.
+ */
+export const QUIET_AFTER_CONVERGENCE_MS = 20_000;
+
 export type Verdict = 'pass' | 'safety' | 'liveness' | 'crash';
 
 /** Exit codes of `nadb-sim run`, one per verdict. */
@@ -66,7 +73,8 @@ export interface Judgement {
  * The two phases every run has. Safety: `safetyPhase` runs its workload and faults while every
  * checker runs after every event. Liveness: every fault is healed, the expiries the writes set come
  * due (converging before one is due proves nothing about replicating it; at most a bound's wait),
- * and all secondaries must then equal the primary within `livenessBoundMs` of virtual time.
+ * and all secondaries must then equal the primary within `livenessBoundMs` of virtual time, and
+ * stay so, without a link closing, for QUIET_AFTER_CONVERGENCE_MS.
  */
 export function judge(sim: Simulation, livenessBoundMs: number, safetyPhase: (progress: Progress) => void): Judgement {
   const progress: Progress = { writesAccepted: 0, writesRefused: 0, faultsInjected: 0, latestExpiryMs: Number.NEGATIVE_INFINITY };
@@ -92,6 +100,10 @@ export function judge(sim: Simulation, livenessBoundMs: number, safetyPhase: (pr
     if (!sim.runUntil(() => sim.converged(), livenessBoundMs)) {
       return finish('liveness', `not converged ${livenessBoundMs} ms after healing: ${sim.divergence() ?? ''}`);
     }
+    sim.linkChurn.watchFrom(sim.nowMs);
+    sim.runFor(QUIET_AFTER_CONVERGENCE_MS);
+    if (sim.linkChurn.violation !== null) return finish('liveness', `a link closed: ${sim.linkChurn.violation}`);
+    if (!sim.converged()) return finish('liveness', `converged, then not ${QUIET_AFTER_CONVERGENCE_MS} ms later: ${sim.divergence() ?? ''}`);
     return finish('pass', '');
   } catch (error) {
     if (error instanceof SafetyViolation) return finish('safety', error.message);
@@ -112,6 +124,7 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     authTokens: options.authTokens,
     persistedLog: options.persistedLog,
     nodeLimits: options.nodeLimits,
+    nodeTiming: options.nodeTiming,
     traceEventsMax: config.traceEventsMax ?? 0,
     nodes: config.nodes,
   });

@@ -29,6 +29,7 @@ import { Scheduler } from './scheduler.js';
 import { SimStorage } from './storage.js';
 import { SimOperationLog } from './operation-log.js';
 import { Trace, type TraceEvent } from './trace.js';
+import { LinkChurn } from './link-churn.js';
 
 /** Far above what a burst of real work takes at one instant (a 10,000-write burst takes ~1,000). */
 const STEPS_AT_SAME_TIME_MAX = 1_000_000;
@@ -194,6 +195,10 @@ export class Simulation {
   appliedToldEarlyViolation: string | null = null;
   /** A secondary that refused its primary for outrunning the window it granted: every primary here is honest. */
   windowViolation: string | null = null;
+  /** Links, which must stay up once the cluster converged on the healed network (liveness, checked by judge). */
+  readonly linkChurn = new LinkChurn();
+  /** Until when a clock's jump may still close a link: the jump, then the longest timeout, from when it jumped. */
+  private clockJumpsExcuseUntilMs = Number.NEGATIVE_INFINITY;
   /** By primary and secondary, whether the secondary takes less than the primary may send (isRefused). */
   private readonly limitsRefused = new Map<string, boolean>();
   /** Each secondary's count of window refusals when last checked. */
@@ -591,6 +596,8 @@ export class Simulation {
   skewClock(node: string, deltaMs: number): void {
     const host = this.host(node);
     host.clock.jump(deltaMs);
+    const timeoutsMs = this.hosts().map((each) => ({ ...DEFAULT_TIMING, ...this.timingOf(each.name) }).replicationTimeoutMs);
+    this.clockJumpsExcuseUntilMs = Math.max(this.clockJumpsExcuseUntilMs, this.nowMs + Math.abs(deltaMs) + Math.max(...timeoutsMs));
     this.traceEvent({ t: this.nowMs, kind: 'clock', node, detail: String(deltaMs) });
     host.wakeMs = this.toVirtual(host, host.machine.nextWakeMs());
   }
@@ -606,6 +613,7 @@ export class Simulation {
       if (!host.up) this.restart(host.name);
     }
     for (const host of [...this.secondaries]) if (this.network.targetOf(host.name) !== this.primary.name) this.repoint(host.name, this.primary.name);
+    this.linkChurn.healed(this.nowMs);
     this.traceEvent({ t: this.nowMs, kind: 'heal' });
   }
 
@@ -785,7 +793,11 @@ export class Simulation {
     if (event.kind === 'writeApplied') this.tellApplied(machine as Primary, event.sequence);
     // As PrimaryNode: its writers waiting then are told the storage failed, and no later apply tells them otherwise.
     if (event.kind === 'storageFailed' && machine instanceof Primary) this.groupsOf(machine).abandon();
-    if (event.kind === 'connectionClosed' && machine instanceof Secondary) this.checkWindowRefusal(node, machine, event);
+    if (event.kind === 'connectionClosed' && machine instanceof Secondary) {
+      this.checkWindowRefusal(node, machine, event);
+      const faultsQuietFromMs = Math.max(this.clockJumpsExcuseUntilMs, ...this.hosts().map((host) => host.storage.faultsEndMs));
+      this.linkChurn.closed(node, event.connectionId, { code: event.code, reason: event.reason, atMs: this.nowMs, refused: this.isRefused(node), faultsQuietFromMs });
+    }
     if (this.events.length < this.eventsMax) this.events.push({ atMs: this.nowMs, node, event });
     this.traceEvent({ t: this.nowMs, kind: `event:${event.kind}`, node, detail: eventDetail(event) });
   }
@@ -816,6 +828,7 @@ export class Simulation {
         const host = this.host(primary);
         assert(this.isPrimaryHost(host), `${secondary} connected to ${primary}, which is no primary`);
         this.input(host, (machine, localMs) => machine.handleConnected(primaryConnectionId, `sim-${secondary}:${primaryConnectionId}`, localMs));
+        this.linkChurn.connected(secondary, secondaryConnectionId, this.nowMs);
         this.input(this.secondary(secondary), (machine, localMs) => machine.handleConnected(secondaryConnectionId, localMs));
       },
       connectFailed: (secondary, secondaryConnectionId) =>

@@ -24,6 +24,9 @@ export class SimStorage {
   private lossCount = 0;
   private failProbability: number;
   private stallProbability: number;
+  /** When the latest stalled request completes, or a loss was last reported: see faultsEndMs. */
+  private stalledUntilMs = Number.NEGATIVE_INFINITY;
+  private lossReportedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -47,6 +50,14 @@ export class SimStorage {
     this.stallProbability = 0;
   }
 
+  /**
+   * When this disk's faults last showed: the end of its latest stall (which heal() does not
+   * shorten), or its latest refusal of a request for a loss (lose() before a heal shows after it).
+   */
+  get faultsEndMs(): number {
+    return Math.max(this.stalledUntilMs, this.lossReportedAtMs);
+  }
+
   /** Every completed request survives a crash ('immediate' durability). */
   get durableAtOnce(): boolean {
     return this.faults.durability === 'immediate';
@@ -63,6 +74,7 @@ export class SimStorage {
     const latencyMs = Math.round(-this.faults.latencyMeanMs * Math.log(1 - this.prng.nextFloat())) + (stalled ? (this.faults.stallMs ?? 0) : 0);
     const atMs = Math.max(this.lastCompletionMs, this.now() + latencyMs);
     this.lastCompletionMs = atMs;
+    if (stalled) this.stalledUntilMs = Math.max(this.stalledUntilMs, atMs);
     const fails = request.kind !== 'scan' && this.prng.nextFloat() < this.failProbability;
     const epoch = this.epoch;
     this.scheduler.at(atMs, () => {
@@ -116,6 +128,7 @@ export class SimStorage {
   private execute(request: StorageRequest): StorageResult {
     if (this.lossUnreported) {
       this.lossUnreported = false;
+      this.lossReportedAtMs = this.now();
       return { kind: 'failed', message: 'simulated data loss', lost: true };
     }
     const result = this.current.execute(request);

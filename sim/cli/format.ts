@@ -19,6 +19,8 @@ export function formatOptions(options: SwarmOptions): string[] {
     // Only seeds that drew them: nodes whose limits differ from those above (a secondary's budgets are its windows).
     ...Object.entries(options.nodeLimits).map(([node, limits]): [string, object] => [node, { limits }]),
     ['timing', options.timing],
+    // Only seeds that drew them: nodes whose timing differs (a secondary's timeout goes in its HELLO).
+    ...Object.entries(options.nodeTiming).map(([node, timing]): [string, object] => [node, { timing }]),
     ['wire', options.wireFormats],
     // Only seeds that drew auth: a secondary whose token differs from the primary's is one the handshake refuses.
     ...(Object.keys(options.authTokens).length === 0 ? [] : [['auth', options.authTokens] as [string, object]]),
