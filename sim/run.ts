@@ -17,8 +17,7 @@ const REPLICA_WAITS_SALT = 0x9e3779b9;
  * How long a converged cluster then runs idle, links and all: three times the longest timeout a
  * secondary draws (SIM_TIMING's 2 s, options.ts), so that a link whose heartbeats come slower than
  * its secondary's timeout closes at least twice within it, once on a connection opened after the
- * heal (LinkChurn watches only those). Every step of it runs every checker: a quarter of
- * `npm run bench:sim`'s time at 20 s.
+ * heal (LinkChurn watches only those). Every step of it runs every checker.
  */
 export const QUIET_AFTER_CONVERGENCE_MS = 6_000;
 
