@@ -417,14 +417,26 @@ export class Secondary implements StateMachine {
       case 'snapshot':
         if (frame.kind === 'snapshotChunk') this.checkWindow(frame.kind, snapshotBudgetBytesOf(this.limits));
         this.handleSnapshotFrame(received);
+        this.linkWorks();
         return;
       case 'stream':
         if (frame.kind === 'operation' || frame.kind === 'batch') this.checkWindow(frame.kind, this.limits.outboundBudgetBytes);
         this.handleStreamFrame(received);
+        this.linkWorks();
         return;
       default:
         throw new ProtocolError(`unexpected ${frame.kind} in phase ${this.phase}`);
     }
+  }
+
+  /**
+   * A frame past the SYNC_RESPONSE was taken: the next reconnection starts its backoff anew. Not at
+   * the SYNC_RESPONSE itself: a primary that closes right after it (a full resync whose replay it
+   * no longer holds, a newer connection of ours) was retried at the base delay, dozens of times a
+   * second, for as long as its reason lasted.
+   */
+  private linkWorks(): void {
+    this.attempt = 0;
   }
 
   /**
@@ -499,7 +511,6 @@ export class Secondary implements StateMachine {
 
   /** Protected for the test-only bug zoo (test/zoo). */
   protected handleSyncResponse(response: SyncResponseFrame): void {
-    this.attempt = 0;
     // Each connection starts its stream here (none survives a close): the primary's position is learnt anew.
     this.primaryKnownSequence = 0;
     this.streamHistoryId = response.replicationId;

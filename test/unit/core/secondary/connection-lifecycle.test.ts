@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../../src/core/assert.js';
 import { DEFAULT_TIMING } from '../../../../src/core/limits.js';
+import type { Frame } from '../../../../src/core/frame.js';
 import type { Output } from '../../../../src/core/output.js';
 import { Secondary } from '../../../../src/core/secondary/secondary.js';
 import { bytesOf, drain, ofKind, random, sentFrames, T0 } from '../../../support/machine.js';
@@ -59,6 +60,29 @@ describe("a secondary's connections", () => {
     drain(secondary);
     secondary.handleConnectFailed(2, 'late', atMs); // it is connected by now
     expect(drain(secondary)).toEqual([]);
+  });
+
+  it('backs off further while each connection is closed right after its SYNC_RESPONSE, and anew once a link carried a frame', () => {
+    const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 5 } });
+    let nowMs = T0;
+    /** One connection up to its SYNC_RESPONSE, then `then`, then the primary's close: the attempt its reconnection is scheduled as. */
+    const attemptAfter = (then: Frame): number => {
+      const [connectionId] = connects(secondary, nowMs);
+      secondary.handleConnected(connectionId ?? 0, nowMs);
+      const frames: Frame[] = [
+        { kind: 'welcome', timestampMs: nowMs, protocolVersion: 1, replicationId: HISTORY, lastSequence: 5 },
+        { kind: 'syncResponse', timestampMs: nowMs, mode: 'continue', replicationId: HISTORY, fromSequence: 6 },
+        then,
+      ];
+      for (const frame of frames) secondary.handleBytes(connectionId ?? 0, bytesOf(frame), nowMs);
+      secondary.handleDisconnected(connectionId ?? 0, nowMs);
+      const scheduled = events(drain(secondary)).find((event) => event.kind === 'reconnectScheduled');
+      nowMs = scheduled?.kind === 'reconnectScheduled' ? scheduled.atMs : nowMs;
+      return scheduled?.kind === 'reconnectScheduled' ? scheduled.attempt : 0;
+    };
+    const overrun: Frame = { kind: 'error', timestampMs: T0, code: 'log_overrun', message: 'secondary fell behind the log' };
+    const heartbeat: Frame = { kind: 'heartbeat', timestampMs: T0, replicationId: HISTORY, lastSequence: 5 };
+    expect([attemptAfter(overrun), attemptAfter(overrun), attemptAfter(overrun), attemptAfter(heartbeat), attemptAfter(overrun)]).toEqual([1, 2, 3, 1, 2]);
   });
 
   it('ignores bytes and disconnections of a connection that is not its link', () => {
