@@ -67,6 +67,11 @@ export interface FaultOptions {
   readonly scheduled: ScheduledFaults;
   /** By node name ('primary', 's1', ...); nodes absent from it have only the shared faults. */
   readonly nodeFaults?: Readonly<Record<string, NodeFaults>>;
+  /**
+   * The primary's disk fails too, at `storage.failProbability` (absent: only secondaries' do): it
+   * then refuses writes until it is restarted, which the heal does, as an operator would.
+   */
+  readonly primaryDiskFails?: boolean;
 }
 
 export interface WorkloadOptions {
@@ -166,6 +171,9 @@ const NODE_LIMITS_SALT = 0x7feb352d;
 const BUDGETS_DOUBLED_PROBABILITY = 0.15;
 const BUDGETS_ONE_CHUNK_PROBABILITY = 0.15;
 const SMALLER_VALUES_PROBABILITY = 0.05;
+/** Salts the draw of a primary whose disk fails, apart from every other; named in the options only when drawn. */
+const PRIMARY_DISK_FAILS_SALT = 0x1b873593;
+const PRIMARY_DISK_FAILS_PROBABILITY = 0.3;
 /** Salts the nodes' own timing's draw, apart from every other. */
 const NODE_TIMING_SALT = 0x4cf5ad43;
 /**
@@ -272,12 +280,14 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
   const secondaries = overrides.secondaries ?? drawnSecondaries;
   const nodeFaults = drawNodeFaults(new Prng(seed ^ NODE_FAULTS_SALT), secondaries);
   const dataLossesPerMinute = drawDataLosses(new Prng(seed ^ DATA_LOSSES_SALT));
+  const primaryDiskFails = new Prng(seed ^ PRIMARY_DISK_FAILS_SALT).nextFloat() < PRIMARY_DISK_FAILS_PROBABILITY;
   const drawn: FaultOptions = {
     network,
     storage,
     clocks,
     scheduled: dataLossesPerMinute === 0 ? scheduled : { ...scheduled, dataLossesPerMinute },
     ...(nodeFaults === null ? {} : { nodeFaults }),
+    ...(primaryDiskFails && storage.failProbability > 0 ? { primaryDiskFails } : {}),
   };
   const drawnOperations = 200 + prng.below(800);
   return {

@@ -195,6 +195,8 @@ export class Simulation {
   appliedToldEarlyViolation: string | null = null;
   /** A secondary that refused its primary for outrunning the window it granted: every primary here is honest. */
   windowViolation: string | null = null;
+  /** Primaries whose storage failed: they refuse writes until restarted (heal restarts them). */
+  private readonly failedPrimaries = new WeakSet<Primary>();
   /** Links, which must stay up once the cluster converged on the healed network (liveness, checked by judge). */
   readonly linkChurn = new LinkChurn();
   /** Until when a clock's jump may still close a link: the jump, then the longest timeout, from when it jumped. */
@@ -610,6 +612,8 @@ export class Simulation {
     this.network.heal();
     for (const host of this.hosts()) {
       host.storage.heal();
+      // A primary whose storage failed takes no write until its process restarts: the operator's part.
+      if (host.up && host.machine instanceof Primary && this.failedPrimaries.has(host.machine)) this.crash(host.name);
       if (!host.up) this.restart(host.name);
     }
     for (const host of [...this.secondaries]) if (this.network.targetOf(host.name) !== this.primary.name) this.repoint(host.name, this.primary.name);
@@ -792,7 +796,10 @@ export class Simulation {
     const machine = this.host(node).machine;
     if (event.kind === 'writeApplied') this.tellApplied(machine as Primary, event.sequence);
     // As PrimaryNode: its writers waiting then are told the storage failed, and no later apply tells them otherwise.
-    if (event.kind === 'storageFailed' && machine instanceof Primary) this.groupsOf(machine).abandon();
+    if (event.kind === 'storageFailed' && machine instanceof Primary) {
+      this.groupsOf(machine).abandon();
+      this.failedPrimaries.add(machine);
+    }
     if (event.kind === 'connectionClosed' && machine instanceof Secondary) {
       this.checkWindowRefusal(node, machine, event);
       const faultsQuietFromMs = Math.max(this.clockJumpsExcuseUntilMs, ...this.hosts().map((host) => host.storage.faultsEndMs));
@@ -885,7 +892,7 @@ export class Simulation {
     const offsetMs = clockFaults.offsetMaxMs === 0 ? 0 : this.prng.below(2 * clockFaults.offsetMaxMs + 1) - clockFaults.offsetMaxMs;
     const driftPpm = clockFaults.driftMaxPpm === 0 ? 0 : this.prng.below(2 * clockFaults.driftMaxPpm + 1) - clockFaults.driftMaxPpm;
     const storageFaults = { ...this.faults.storage, ...this.nodeFaults(name)?.storage };
-    const storage = new SimStorage(this.scheduler, this.prng.fork(), storageFaults, name !== PRIMARY, () => this.nowMs);
+    const storage = new SimStorage(this.scheduler, this.prng.fork(), storageFaults, name !== PRIMARY || this.faults.primaryDiskFails === true, () => this.nowMs);
     const partial = {
       name,
       storage,

@@ -11,7 +11,8 @@ export function formatOptions(options: SwarmOptions): string[] {
   const sections: [string, object][] = [
     ['workload', options.workload],
     ['network', faults.network],
-    ['storage', faults.storage],
+    // The primary's disk fails only on seeds that drew it.
+    ['storage', faults.primaryDiskFails === true ? { ...faults.storage, primaryDiskFails: true } : faults.storage],
     ['clocks', faults.clocks],
     ['scheduled', faults.scheduled],
     ...nodeSections(faults),

@@ -274,6 +274,8 @@ export class Primary implements StateMachine {
     const peer = new Peer(new Link(connectionId, this.limits, nowMs, secondaryFrameBytesMaxOf(this.limits)), address, peerTermsOf(this.limits, this.timing, {}), this.connectionsAccepted);
     this.peers.set(connectionId, peer);
     if (this.state === 'closed') this.closePeer(peer, 'shutdown', 'primary is closed');
+    // Its storage misses a write it issued: a snapshot would claim it, a stream would wait for it for ever.
+    else if (this.state === 'failed') this.closePeer(peer, 'storage', `primary storage failed (${this.storageFailure}); restart the primary`);
     else if (this.state === 'deposed') this.closePeer(peer, 'fenced', `primary deposed by epoch ${this.deposedByEpoch}`);
     else this.limitHandshakes(peer);
   }

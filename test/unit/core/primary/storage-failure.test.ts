@@ -1,6 +1,7 @@
 /**
  * A primary whose storage fails stops: it takes no more writes, issues nothing more to storage,
- * tells every secondary why, and does not wake for expiries it can no longer write.
+ * tells every secondary why, turns away those that connect later, and does not wake for expiries
+ * it can no longer write.
  */
 import { describe, expect, it } from 'vitest';
 import { StorageFailedError } from '../../../../src/core/errors.js';
@@ -24,6 +25,18 @@ describe('a primary whose storage fails', () => {
     // The refusal says why, long after the failure's own event.
     expect(() => primary.submitWrite(set('b', '2'), T0)).toThrow(/storage failed \(disk full\)/);
     expect(primary.nextWakeMs()).toBeUndefined();
+  });
+
+  it('closes a connection made after the failure: a full resync would claim the write its storage misses', () => {
+    const primary = ready();
+    primary.submitWrite(set('a', '1'), T0);
+    const [apply] = ofKind(drain(primary), 'storage');
+    primary.handleStorageDone(apply?.requestId ?? 0, { kind: 'failed', message: 'disk full' }, T0);
+    drain(primary);
+    primary.handleConnected(2, 'test:2', T0);
+    const outputs = drain(primary);
+    expect(closeCodes(outputs)).toEqual(['2:storage']);
+    expect(sentFrames(outputs)).toMatchObject([{ kind: 'error', code: 'storage', message: 'primary storage failed (disk full); restart the primary' }]);
   });
 
   it('issues no pending write after a failure, even when an earlier apply then succeeds', () => {
