@@ -1,6 +1,6 @@
 import type { WireFormatSetting } from '../src/core/codec/index.js';
 import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../src/core/log-persistence/recovery.js';
-import type { Limits, Timing } from '../src/core/limits.js';
+import { DEFAULT_TIMING, type Limits, type Timing } from '../src/core/limits.js';
 import { keepFaults, type FaultKind } from './fault-kinds.js';
 import { Prng } from './prng.js';
 
@@ -26,7 +26,7 @@ export interface StorageFaults {
   /** 'immediate': every completed request survives a crash. 'lazy': only what a periodic sync saved. */
   readonly durability: 'immediate' | 'lazy';
   readonly syncIntervalMs: number;
-  /** Probability that a secondary's storage request fails (the primary's storage never fails). */
+  /** Probability that a secondary's storage request fails (the primary's only with FaultOptions.primaryDiskFails). */
   readonly failProbability: number;
   /** Probability that a request stalls for stallMs (a slow disk): what fills outbound budgets. */
   readonly stallProbability?: number;
@@ -123,6 +123,12 @@ export interface SwarmOptions {
   readonly nodeTiming: Readonly<Record<string, Partial<Timing>>>;
   /** Virtual time allowed for convergence once every fault is healed. */
   readonly livenessBoundMs: number;
+  /**
+   * The longest the primary may hold writes back without taking or refusing one (a liveness
+   * verdict past it): what its pace allows a secondary, plus what the seed's faults may add to it
+   * (heldWritesStallMsMaxOf).
+   */
+  readonly heldWritesStallMsMax: number;
 }
 
 /** The network's faults at zero; its delays are not faults and stay. */
@@ -290,7 +296,7 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     ...(primaryDiskFails && storage.failProbability > 0 ? { primaryDiskFails } : {}),
   };
   const drawnOperations = 200 + prng.below(800);
-  return {
+  const options = {
     seed,
     secondaries,
     faults: overrides.faults === undefined ? drawn : keepFaults(drawn, overrides.faults),
@@ -311,6 +317,32 @@ export function swarmOptions(seed: number, overrides: SwarmOverrides = {}): Swar
     nodeTiming: drawNodeTiming(new Prng(seed ^ NODE_TIMING_SALT), secondaries),
     livenessBoundMs: 120_000,
   };
+  return { ...options, heldWritesStallMsMax: heldWritesStallMsMaxOf(options) };
+}
+
+/** Clock jumps are up to this far, either way (schedule.ts). */
+export const CLOCK_JUMP_MS_MAX = 10_000;
+/** Slack on the held writes' bound: a storage latency's tail, a wake-up's delay. */
+const HELD_WRITES_SLACK_MS = 1_000;
+/** A disk's latency is exponential: its tail beyond this many means is not worth a verdict. */
+const LATENCY_MEANS_IN_TAIL = 10;
+
+/**
+ * How long a primary may hold writes back with none taken: a secondary paces the writes until it
+ * has made no progress for pacingStallMs, or, while it keeps making some (a slow disk or a slow
+ * link of its own, nodeFaults), until what it needs was written pacingLagMsMax ago; the primary
+ * takes them at its next wake (its heartbeat interval at the latest); its own disk, stalled or
+ * slow, holds them until an apply completes; a jump of its clock stretches its pace by as much.
+ * A disk that hangs for seconds makes no progress: the writes wait for it pacingStallMs at most.
+ */
+export function heldWritesStallMsMaxOf(options: Omit<SwarmOptions, 'heldWritesStallMsMax'>): number {
+  const timing = { ...DEFAULT_TIMING, ...options.timing, ...options.nodeTiming.primary };
+  const slowSecondary = Object.entries(options.faults.nodeFaults ?? {}).some(([node, own]) => node !== 'primary' && (own.storage?.latencyMeanMs !== undefined || own.link !== undefined));
+  const paceMs = slowSecondary ? timing.pacingLagMsMax : timing.pacingStallMs;
+  const disk = { ...options.faults.storage, ...options.faults.nodeFaults?.primary?.storage };
+  const diskStallMs = (disk.stallProbability ?? 0) > 0 ? (disk.stallMs ?? 0) : 0;
+  const clockJumpMs = options.faults.scheduled.clockJumpsPerMinute > 0 ? CLOCK_JUMP_MS_MAX : 0;
+  return paceMs + timing.heartbeatIntervalMs + diskStallMs + LATENCY_MEANS_IN_TAIL * disk.latencyMeanMs + clockJumpMs + HELD_WRITES_SLACK_MS;
 }
 
 /**

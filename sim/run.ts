@@ -130,7 +130,15 @@ export function runSimulation(options: SwarmOptions, config: RunConfig = {}): Ru
     nodes: config.nodes,
   });
   const judgement = judge(sim, options.livenessBoundMs, (progress) => runSafetyPhase(sim, options, progress));
-  return { options, sim, ...judgement };
+  const heldTooLong = judgement.verdict === 'pass' ? heldWritesStalled(sim, options.heldWritesStallMsMax) : null;
+  return { options, sim, ...judgement, ...(heldTooLong === null ? {} : { verdict: 'liveness', message: heldTooLong }) };
+}
+
+/** Why the primary held writes back too long with none taken (past `stallMsMax`), or null. */
+export function heldWritesStalled(sim: Simulation, stallMsMax: number | undefined): string | null {
+  const stallMs = sim.heldWrites.longestStallMs;
+  if (stallMsMax === undefined || stallMs <= stallMsMax) return null;
+  return `writes held back ${stallMs} ms with none taken, at most ${stallMsMax} expected: the writers were held longer than any secondary's pace or the primary's disk explains`;
 }
 
 function runSafetyPhase(sim: Simulation, options: SwarmOptions, progress: Progress): void {

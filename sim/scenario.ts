@@ -5,7 +5,7 @@ import type { Limits, Timing } from '../src/core/limits.js';
 import type { Operation } from '../src/core/operation.js';
 import { PRIMARY } from './network.js';
 import { NO_FAULTS, SIM_LIMITS, SIM_TIMING, type FaultOptions } from './options.js';
-import { checkReadOnly, judge, tryWrite, type Judgement, type Progress, type RunConfig } from './run.js';
+import { checkReadOnly, heldWritesStalled, judge, tryWrite, type Judgement, type Progress, type RunConfig } from './run.js';
 import { Simulation } from './simulation.js';
 
 /** A write call of the API as a scenario holds it: plain JSON, the data as text, TTLs in seconds. */
@@ -180,11 +180,8 @@ function boundsVerdict(sim: Simulation, judgement: Judgement, scenario: Scenario
   if (scenario.fullResyncsMax !== undefined && fullResyncs > scenario.fullResyncsMax) {
     return { verdict: 'liveness', message: `${fullResyncs} full resyncs served, at most ${scenario.fullResyncsMax} expected: a resync loop` };
   }
-  const stallMs = sim.heldWrites.longestStallMs;
-  if (scenario.heldWritesStallMsMax !== undefined && stallMs > scenario.heldWritesStallMsMax) {
-    return { verdict: 'liveness', message: `writes held back ${stallMs} ms with none taken, at most ${scenario.heldWritesStallMsMax} expected: one secondary's pace held the writers` };
-  }
-  return judgement;
+  const heldTooLong = heldWritesStalled(sim, scenario.heldWritesStallMsMax);
+  return heldTooLong === null ? judgement : { verdict: 'liveness', message: heldTooLong };
 }
 
 function runStep(sim: Simulation, step: Step, progress: Progress): void {

@@ -1,5 +1,5 @@
 import { PRIMARY } from './network.js';
-import type { ScheduledFaults } from './options.js';
+import { CLOCK_JUMP_MS_MAX, type ScheduledFaults } from './options.js';
 import type { Prng } from './prng.js';
 import type { Simulation } from './simulation.js';
 
@@ -35,7 +35,7 @@ export function drawSchedule(prng: Prng, rates: ScheduledFaults, secondaries: re
   for (const atMs of poisson(prng, rates.clogsPerMinute, startMs, durationMs)) actions.push(...swizzleClog(prng, [PRIMARY, ...secondaries], atMs, lasting()));
   for (const atMs of poisson(prng, rates.clockJumpsPerMinute, startMs, durationMs)) {
     const node = prng.below(secondaries.length + 1) === 0 ? PRIMARY : pick();
-    const deltaMs = prng.below(20_001) - 10_000;
+    const deltaMs = prng.below(2 * CLOCK_JUMP_MS_MAX + 1) - CLOCK_JUMP_MS_MAX;
     actions.push({ atMs, label: `clock ${node} ${deltaMs > 0 ? '+' : ''}${deltaMs}ms`, run: (sim) => sim.skewClock(node, deltaMs) });
   }
   for (const atMs of poisson(prng, rates.primaryRestartsPerMinute, startMs, durationMs)) {

@@ -29,7 +29,7 @@ export function formatOptions(options: SwarmOptions): string[] {
     ...(options.persistedLog === null ? [] : [['oplog', { fsync: options.persistedLog }] as [string, object]]),
   ];
   return [
-    `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs}`,
+    `options   seed ${options.seed}, ${options.secondaries} secondaries, livenessBoundMs=${options.livenessBoundMs} heldWritesStallMsMax=${options.heldWritesStallMsMax}`,
     ...sections.map(([label, section]) => `  ${label.padEnd(10)}${formatSection(section)}`),
   ];
 }
