@@ -430,13 +430,14 @@ export class Secondary implements StateMachine {
   }
 
   /**
-   * A frame past the SYNC_RESPONSE was taken: the next reconnection starts its backoff anew. Not at
-   * the SYNC_RESPONSE itself: a primary that closes right after it (a full resync whose replay it
-   * no longer holds, a newer connection of ours) was retried at the base delay, dozens of times a
-   * second, for as long as its reason lasted.
+   * A frame past the SYNC_RESPONSE was taken, and the link is still up: the next reconnection
+   * starts its backoff anew. Not at the SYNC_RESPONSE itself: a primary that closes right after it
+   * (a full resync whose replay it no longer holds, a newer connection of ours) was retried at the
+   * base delay, dozens of times a second, for as long as its reason lasted. Nor after a frame that
+   * closed the link (a gap, say): its reconnection is already scheduled, on the backoff as it was.
    */
   private linkWorks(): void {
-    this.attempt = 0;
+    if (this.link !== null) this.attempt = 0;
   }
 
   /**

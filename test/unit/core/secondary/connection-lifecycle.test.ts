@@ -62,7 +62,7 @@ describe("a secondary's connections", () => {
     expect(drain(secondary)).toEqual([]);
   });
 
-  it('backs off further while each connection is closed right after its SYNC_RESPONSE, and anew once a link carried a frame', () => {
+  it('backs off further while each connection is closed right after its SYNC_RESPONSE, and anew once a link carried a frame and stayed up', () => {
     const secondary = new Secondary({ nowMs: T0, random: random(), replicaId: 'r1', cursor: { replicationId: HISTORY, sequence: 5 } });
     let nowMs = T0;
     /** One connection up to its SYNC_RESPONSE, then `then`, then the primary's close: the attempt its reconnection is scheduled as. */
@@ -83,6 +83,8 @@ describe("a secondary's connections", () => {
     const overrun: Frame = { kind: 'error', timestampMs: T0, code: 'log_overrun', message: 'secondary fell behind the log' };
     const heartbeat: Frame = { kind: 'heartbeat', timestampMs: T0, replicationId: HISTORY, lastSequence: 5 };
     expect([attemptAfter(overrun), attemptAfter(overrun), attemptAfter(overrun), attemptAfter(heartbeat), attemptAfter(overrun)]).toEqual([1, 2, 3, 1, 2]);
+    // A frame that closes the link itself (a gap: 8 where 6 was due) is no sign that the link works.
+    expect([attemptAfter(entryFrame(8)), attemptAfter(overrun)]).toEqual([3, 4]);
   });
 
   it('ignores bytes and disconnections of a connection that is not its link', () => {
