@@ -13,16 +13,17 @@
 export class LinkChurn {
   /** When each connection opened on the healed network did, by `secondary#connectionId` (the secondary's id). */
   private readonly openedAtMs = new Map<string, number>();
-  private healedAtMs: number | null = null;
+  private healed = false;
   private watchedFromMs: number | null = null;
   private firstChurn: string | null = null;
 
-  healed(atMs: number): void {
-    this.healedAtMs = atMs;
+  /** The faults healed: the connections opened from now on are the healed network's. */
+  heal(): void {
+    this.healed = true;
   }
 
   connected(secondary: string, connectionId: number, atMs: number): void {
-    if (this.healedAtMs !== null) this.openedAtMs.set(connectionKey(secondary, connectionId), atMs);
+    if (this.healed) this.openedAtMs.set(connectionKey(secondary, connectionId), atMs);
   }
 
   /** From now on (the cluster converged on the healed network) no link opened after the heal may close. */

@@ -270,12 +270,17 @@ export class SimNetwork {
     this.scheduler.at(t + delayMs, () => this.deliverReset(connection, 'toSecondary'));
   }
 
-  /** A reset reaches only the process whose socket it was: a restarted one may have reused the connection id. */
+  /** A reset reaches only the process whose socket it was, as a segment does (reachesItsProcess). */
   private deliverReset(connection: Connection, direction: Direction): void {
+    if (!this.reachesItsProcess(connection, direction)) return;
+    const [, to] = endpoints(connection, direction);
+    this.hooks.deliverClose(to, direction === 'toPrimary' ? connection.primaryConnectionId : connection.secondaryConnectionId, 'reset');
+  }
+
+  /** Its socket died with the process: a restarted one may reuse the connection id, never the connection. */
+  private reachesItsProcess(connection: Connection, direction: Direction): boolean {
     const toPrimary = direction === 'toPrimary';
-    const to = toPrimary ? connection.primary : connection.secondary;
-    if (this.hooks.generationOf(to) !== (toPrimary ? connection.generations.primary : connection.generations.secondary)) return;
-    this.hooks.deliverClose(to, toPrimary ? connection.primaryConnectionId : connection.secondaryConnectionId, 'reset');
+    return this.hooks.generationOf(toPrimary ? connection.primary : connection.secondary) === (toPrimary ? connection.generations.primary : connection.generations.secondary);
   }
 
   private enqueue(connection: Connection, direction: Direction, bytes: Uint8Array, frames: string | undefined): void {
@@ -333,8 +338,7 @@ export class SimNetwork {
     const [from, to] = endpoints(connection, direction);
     const toPrimary = direction === 'toPrimary';
     const connectionId = toPrimary ? connection.primaryConnectionId : connection.secondaryConnectionId;
-    // Its socket died with the process: a restarted one may reuse the connection id, never the connection.
-    if (this.hooks.generationOf(to) !== (toPrimary ? connection.generations.primary : connection.generations.secondary)) {
+    if (!this.reachesItsProcess(connection, direction)) {
       this.hooks.trace({ t: this.now(), kind: 'drop', from, to, conn: connection.primaryConnectionId, bytes: segment.bytes?.length ?? 0, sentMs: segment.sentMs, frames: segment.frames });
       return;
     }

@@ -617,7 +617,7 @@ export class Simulation {
       if (!host.up) this.restart(host.name);
     }
     for (const host of [...this.secondaries]) if (this.network.targetOf(host.name) !== this.primary.name) this.repoint(host.name, this.primary.name);
-    this.linkChurn.healed(this.nowMs);
+    this.linkChurn.heal();
     this.traceEvent({ t: this.nowMs, kind: 'heal' });
   }
 
