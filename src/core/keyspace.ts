@@ -3,6 +3,7 @@ import { ChangeJournal } from './change-journal.js';
 import { operationWireBytesMax } from './codec/index.js';
 import { loadEntry, peekEntry, SharedNames, storedScope, storedTags, storeEntry, type StoredEntry } from './compact-entry.js';
 import type { Operation, SetOperation } from './operation.js';
+import { PathTable } from './path-table.js';
 import { ResumableScans } from './resumable-scans.js';
 import { ValueArena } from './value-arena.js';
 
@@ -46,7 +47,7 @@ export function isExpired(entry: { readonly expiresAtMs: number | null }, nowMs:
  * (compact-entry.ts), the small values of plain ones in a ValueArena, and hands out each as a new Entry.
  */
 export class Keyspace {
-  private readonly entries = new Map<string, StoredEntry>();
+  private readonly entries = new PathTable<StoredEntry>();
   private readonly names = new SharedNames();
   private arena = new ValueArena();
   private readonly scans = new ResumableScans<ScanOrder>();
@@ -138,7 +139,7 @@ export class Keyspace {
   /** An independent copy (entries are immutable, so sharing them is safe). */
   clone(): Keyspace {
     const copy = new Keyspace();
-    for (const [path, entry] of this.entries) copy.entries.set(path, entry);
+    for (const [path, entry] of this.entries) copy.entries.put(path, entry);
     copy.arena = this.arena.clone();
     return copy;
   }
@@ -178,15 +179,13 @@ export class Keyspace {
   }
 
   private put(path: string, stored: StoredEntry): void {
-    const previous = this.entries.get(path);
-    this.entries.set(path, stored);
+    const previous = this.entries.put(path, stored);
     this.released(path, previous);
     this.journal?.note(path);
   }
 
   private remove(path: string): void {
-    const previous = this.entries.get(path);
-    this.entries.delete(path);
+    const previous = this.entries.take(path);
     this.released(path, previous);
     this.journal?.note(path);
   }
@@ -195,7 +194,7 @@ export class Keyspace {
   private released(path: string, stored: StoredEntry | undefined): void {
     if (typeof stored === 'number') this.arena.release(path, stored);
     for (let slot = this.arena.takeSparse(); slot !== null; slot = this.arena.takeSparse()) {
-      this.arena.relocate(slot, (path, location) => this.entries.get(path) === location, (path, location) => this.entries.set(path, location));
+      this.arena.relocate(slot, (path, location) => this.entries.get(path) === location, (path, location) => this.entries.put(path, location));
     }
   }
 }

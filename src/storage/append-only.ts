@@ -1,3 +1,4 @@
+import './path-hash-seed.js';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { assert } from '../core/assert.js';

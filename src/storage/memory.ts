@@ -1,3 +1,4 @@
+import './path-hash-seed.js';
 import type { Entry, ScanPage, ScanRequest } from '../core/keyspace.js';
 import { KeyspaceStore } from '../core/keyspace-store.js';
 import type { Operation } from '../core/operation.js';
