@@ -27,6 +27,11 @@ export class PathTable<V> {
     return this.live;
   }
 
+  /** Slots in the index: what it costs (8 bytes each) beside the entries. */
+  get indexSlots(): number {
+    return this.mask + 1;
+  }
+
   get(key: string): V | undefined {
     const index = this.find(key, pathHash(key));
     return index < 0 ? undefined : this.layout.values[index];
@@ -54,7 +59,10 @@ export class PathTable<V> {
       if (entry > 0 && this.slots[slot * SLOT_WIDTH] === hash && this.layout.keys[entry - 1] === key) {
         this.slots[slot * SLOT_WIDTH + 1] = TOMBSTONE;
         this.live -= 1;
-        return this.layout.remove(entry - 1);
+        const value = this.layout.remove(entry - 1);
+        // A table that emptied (a FLUSH) lets go of its index and its holes, as a Map shrinks.
+        if (this.live * SHRINK_DIVISOR < this.mask + 1 && this.mask + 1 > SLOTS_MIN) this.rebuild();
+        return value;
       }
     }
   }
@@ -214,6 +222,8 @@ const SLOTS_MIN = 16;
 const LOAD_MAX_NUMERATOR = 3;
 const LOAD_MAX_DENOMINATOR = 4;
 const SPARE_FACTOR = 2;
+/** An index under an eighth full is rebuilt smaller (to half full at most, so a shrink costs O(1) per removal, amortised). */
+const SHRINK_DIVISOR = 8;
 
 let hashSeed = 0;
 

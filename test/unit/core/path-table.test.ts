@@ -111,6 +111,19 @@ describe('PathTable', () => {
     expect(drain(iterator)).toEqual(Array.from({ length: 3_500 }, (_, offset) => `k${offset + 500}`));
   });
 
+  it('shrinks its index when most paths are gone, and grows it again', () => {
+    const table = new PathTable<number>();
+    for (let index = 0; index < 10_000; index += 1) table.put(`k${index}`, index);
+    const grown = table.indexSlots;
+    expect(grown * 3).toBeGreaterThanOrEqual(10_000 * 4);
+    for (let index = 0; index < 9_990; index += 1) table.take(`k${index}`);
+    expect(table.indexSlots).toBeLessThanOrEqual(64);
+    expect([...table.keys()]).toEqual(Array.from({ length: 10 }, (_, offset) => `k${9_990 + offset}`));
+    for (let index = 0; index < 10_000; index += 1) table.put(`n${index}`, index);
+    expect(table.indexSlots).toBe(grown);
+    expect(table.size).toBe(10_010);
+  });
+
   it('holds a hundred thousand paths, each found once', () => {
     const table = new PathTable<number>();
     const replaced = new Set<number | undefined>();
