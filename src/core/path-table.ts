@@ -32,6 +32,11 @@ export class PathTable<V> {
     return this.mask + 1;
   }
 
+  /** Places in the entry arrays: the live entries and the holes of removed ones not yet closed. */
+  get entriesHeld(): number {
+    return this.layout.keys.length;
+  }
+
   get(key: string): V | undefined {
     const index = this.find(key, pathHash(key));
     return index < 0 ? undefined : this.layout.values[index];

@@ -111,17 +111,50 @@ describe('PathTable', () => {
     expect(drain(iterator)).toEqual(Array.from({ length: 3_500 }, (_, offset) => `k${offset + 500}`));
   });
 
-  it('shrinks its index when most paths are gone, and grows it again', () => {
+  it('grows its index past three quarters full, to half full at most', () => {
+    const table = new PathTable<number>();
+    for (let index = 0; index < 12; index += 1) table.put(`k${index}`, index);
+    expect(table.indexSlots).toBe(16);
+    table.put('k12', 12);
+    expect(table.indexSlots).toBe(32);
+    for (let index = 13; index < 10_000; index += 1) table.put(`k${index}`, index);
+    expect(table.indexSlots).toBe(16_384);
+  });
+
+  it('shrinks its index under an eighth full, closing the holes, and grows it again', () => {
     const table = new PathTable<number>();
     for (let index = 0; index < 10_000; index += 1) table.put(`k${index}`, index);
-    const grown = table.indexSlots;
-    expect(grown * 3).toBeGreaterThanOrEqual(10_000 * 4);
-    for (let index = 0; index < 9_990; index += 1) table.take(`k${index}`);
-    expect(table.indexSlots).toBeLessThanOrEqual(64);
+    table.take('k0');
+    expect(table.indexSlots).toBe(16_384);
+    expect(table.entriesHeld).toBe(10_000);
+    // 2,048 left is an eighth of 16,384 slots: not under it yet.
+    for (let index = 1; index < 10_000 - 2_048; index += 1) table.take(`k${index}`);
+    expect(table.size).toBe(2_048);
+    expect(table.indexSlots).toBe(16_384);
+    table.take(`k${10_000 - 2_048}`);
+    expect(table.indexSlots).toBe(4_096);
+    expect(table.entriesHeld).toBe(2_047);
+    for (let index = 10_000 - 2_047; index < 9_990; index += 1) table.take(`k${index}`);
+    // Rebuilt at 511 left (1,024 slots), 127 (256) and 31 (64): the 21 holes since wait for the next.
+    expect(table.indexSlots).toBe(64);
+    expect(table.entriesHeld).toBe(31);
     expect([...table.keys()]).toEqual(Array.from({ length: 10 }, (_, offset) => `k${9_990 + offset}`));
     for (let index = 0; index < 10_000; index += 1) table.put(`n${index}`, index);
-    expect(table.indexSlots).toBe(grown);
+    expect(table.indexSlots).toBe(16_384);
     expect(table.size).toBe(10_010);
+  });
+
+  it('keeps two paths whose whole hashes are equal apart', () => {
+    // Found by a birthday search under the default seed.
+    expect(pathHash('p2039599')).toBe(pathHash('p2222382'));
+    const table = new PathTable<number>();
+    table.put('p2039599', 1);
+    expect(table.get('p2222382')).toBeUndefined();
+    table.put('p2222382', 2);
+    expect([table.get('p2039599'), table.get('p2222382'), table.size]).toEqual([1, 2, 2]);
+    expect(table.take('p2039599')).toBe(1);
+    expect(table.take('p2039599')).toBeUndefined();
+    expect(table.get('p2222382')).toBe(2);
   });
 
   it('holds a hundred thousand paths, each found once', () => {
