@@ -16,6 +16,8 @@ import { codeUnitAt } from './string-methods.js';
  * it, so an iterator that started in the old layout carries on from the same place.
  */
 export class PathTable<V> {
+  /** The seed when the table was made: a seed installed later must not move the paths it holds. */
+  private readonly seed = hashSeed;
   private slots = new Int32Array(SLOTS_MIN * SLOT_WIDTH);
   private mask = SLOTS_MIN - 1;
   private layout = new Layout<V>();
@@ -38,13 +40,13 @@ export class PathTable<V> {
   }
 
   get(key: string): V | undefined {
-    const index = this.find(key, pathHash(key));
+    const index = this.find(key, pathHash(key, this.seed));
     return index < 0 ? undefined : this.layout.values[index];
   }
 
   /** Sets the key's value and returns the one it replaces: one lookup where `Map` needs two. */
   put(key: string, value: V): V | undefined {
-    const hash = pathHash(key);
+    const hash = pathHash(key, this.seed);
     const index = this.find(key, hash);
     if (index >= 0) {
       const previous = this.layout.values[index];
@@ -57,7 +59,7 @@ export class PathTable<V> {
 
   /** Removes the key and returns its value. */
   take(key: string): V | undefined {
-    const hash = pathHash(key);
+    const hash = pathHash(key, this.seed);
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const entry = this.slots[slot * SLOT_WIDTH + 1] as number;
       if (entry === EMPTY) return undefined;
@@ -233,9 +235,10 @@ const SHRINK_DIVISOR = 8;
 let hashSeed = 0;
 
 /**
- * Seeds the path hash (the runtime installs a random seed, src/storage/path-hash-seed.ts), so that
- * a writer cannot choose paths that all probe one run of the index. The simulator keeps the fixed
- * default: nothing it observes depends on the hash, only how long a probe takes.
+ * Seeds the path hash of the tables made from now on (the runtime installs a random seed,
+ * src/storage/path-hash-seed.ts), so that a writer cannot choose paths that all probe one run of
+ * the index. The simulator keeps the fixed default: nothing it observes depends on the hash, only
+ * how long a probe takes.
  */
 export function usePathHashSeed(seed: number): void {
   assert(Number.isSafeInteger(seed), 'a path hash seed is an integer');
@@ -243,8 +246,8 @@ export function usePathHashSeed(seed: number): void {
 }
 
 /** FNV-1a over UTF-16 code units from a seeded basis, then murmur3's finaliser so low bits mix. */
-export function pathHash(path: string): number {
-  let hash = (FNV_BASIS ^ hashSeed) | 0;
+export function pathHash(path: string, seed: number): number {
+  let hash = (FNV_BASIS ^ seed) | 0;
   for (let index = 0; index < path.length; index += 1) hash = Math.imul(hash ^ codeUnitAt(path, index), FNV_PRIME);
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);

@@ -146,7 +146,7 @@ describe('PathTable', () => {
 
   it('keeps two paths whose whole hashes are equal apart', () => {
     // Found by a birthday search under the default seed.
-    expect(pathHash('p2039599')).toBe(pathHash('p2222382'));
+    expect(pathHash('p2039599', 0)).toBe(pathHash('p2222382', 0));
     const table = new PathTable<number>();
     table.put('p2039599', 1);
     expect(table.get('p2222382')).toBeUndefined();
@@ -170,10 +170,17 @@ describe('PathTable', () => {
 
   it('hashes a path differently under another seed, and the same under the same', () => {
     const path = 'db/ns/some-key';
-    const unseeded = pathHash(path);
-    usePathHashSeed(12_345);
-    const seeded = pathHash(path);
-    expect(seeded).not.toBe(unseeded);
-    expect(pathHash(path)).toBe(seeded);
+    expect(pathHash(path, 12_345)).not.toBe(pathHash(path, 0));
+    expect(pathHash(path, 12_345)).toBe(pathHash(path, 12_345));
+  });
+
+  it('finds the paths of a table made before a new seed was installed', () => {
+    const before = new PathTable<number>();
+    for (let index = 0; index < 1_000; index += 1) before.put(`k${index}`, index);
+    usePathHashSeed(98_765);
+    const after = new PathTable<number>();
+    after.put('k1', 1);
+    expect([before.get('k500'), before.get('k999'), after.get('k1')]).toEqual([500, 999, 1]);
+    expect(before.take('k0')).toBe(0);
   });
 });
