@@ -5,8 +5,9 @@ import { codeUnitAt } from './string-methods.js';
  * A map from path to value for the keyspace, in place of a `Map`: an open-addressing index of
  * (hash, entry) pairs in one Int32Array over entries kept in arrays in insertion order.
  *
- * Why not `Map`: a keyspace of hundreds of thousands of paths spent a fifth of a node's CPU in
- * `Map` get and set during a burst of new paths (`npm run bench`, README "Speed"), and this table
+ * Why not `Map`: a keyspace of hundreds of thousands of paths spent 15% of a primary's busy time
+ * and 25% of a secondary's in `Map` get and set during a burst of new paths (`npm run bench`,
+ * README "The keyspace's own table"), and this table
  * takes one lookup per write where `Map` took two (the previous value, then the set). A probe reads
  * pairs side by side, and a key is compared only when its whole hash matched.
  *
@@ -224,7 +225,7 @@ const SLOTS_MIN = 16;
  * The index is rebuilt when more than three quarters of its slots are taken (tombstones too), with
  * at least SPARE_FACTOR slots per live entry: half full at most, so it doubles as it grows. Linear
  * probing over pairs side by side stays short at that load; a sparser index was slower, not faster,
- * at a million paths (more of it out of cache) and took twice the memory.
+ * at 1,550,000 paths (more of it out of cache) and took twice the memory.
  */
 const LOAD_MAX_NUMERATOR = 3;
 const LOAD_MAX_DENOMINATOR = 4;
