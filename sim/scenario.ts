@@ -110,7 +110,8 @@ export interface ScenarioResult extends Judgement {
   readonly sim: Simulation;
 }
 
-const LIVENESS_BOUND_MS = 60_000;
+/** Virtual time a scenario allows for convergence once its faults are healed, unless it says otherwise. */
+export const LIVENESS_BOUND_MS = 60_000;
 const MS_PER_SECOND = 1000;
 
 /** The operation a write step stands for, made when the primary's clock reads `nowMs`. */
@@ -254,3 +255,15 @@ export function scenarioCommand(scenario: Scenario): string {
   const json = JSON.stringify(scenario).replaceAll("'", "'\\''");
   return nadbSimCommand(`scenario '${json}'`);
 }
+
+/** The command that replays the scenario saved in a file (scenarioCommand's, when it is too long for one argument). */
+export function scenarioFileCommand(path: string): string {
+  return nadbSimCommand(`scenario @${path}`);
+}
+
+/**
+ * The longest command line scenarioCommand's replay may be: Linux refuses a single argument above
+ * 128 KiB ("Argument list too long"), and a shrunk scenario of a few hundred writes of 1 KiB passes
+ * that (a CI run printed one of 374 KB).
+ */
+export const REPLAY_ARGUMENT_BYTES_MAX = 100_000;

@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RunConfig } from '../run.js';
-import { runScenario, scenarioCommand, type Scenario, type ScenarioResult } from '../scenario.js';
+import { REPLAY_ARGUMENT_BYTES_MAX, runScenario, scenarioCommand, scenarioFileCommand, type Scenario, type ScenarioResult } from '../scenario.js';
 import { scenarioArb } from './scenario.js';
 
 /** A scenario that did not pass: the verdict is the message, the whole result is kept. */
@@ -36,9 +40,27 @@ export function scenarioReport(details: fc.RunDetails<[Scenario]>): string | nul
   return [
     `Property failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s).`,
     `fast-check: { seed: ${details.seed}, path: ${JSON.stringify(details.counterexamplePath)}, endOnFailure: true }`,
-    scenario === undefined ? 'no counterexample' : `replay: ${scenarioCommand(scenario)}`,
+    ...(scenario === undefined ? ['no counterexample'] : replayLines(scenario)),
     error instanceof Error ? error.message : String(error),
   ].join('\n');
+}
+
+/**
+ * The line that replays the scenario. One too long for a command line is saved to a file named
+ * by its content (in the system's temporary directory), and the lines say so and carry its JSON
+ * as well, for a CI log: saved as a file elsewhere, it replays the same with `@FILE`.
+ */
+function replayLines(scenario: Scenario): string[] {
+  const command = scenarioCommand(scenario);
+  if (Buffer.byteLength(command) <= REPLAY_ARGUMENT_BYTES_MAX) return [`replay: ${command}`];
+  const json = JSON.stringify(scenario);
+  const path = join(tmpdir(), `nadb-sim-scenario-${createHash('sha256').update(json).digest('hex').slice(0, 12)}.json`);
+  writeFileSync(path, json);
+  return [
+    `replay: ${scenarioFileCommand(path)}`,
+    `the scenario is ${Buffer.byteLength(json)} bytes, too long for one command-line argument: saved to that file, and here (save it as a file to replay it elsewhere):`,
+    `scenario: ${json}`,
+  ];
 }
 
 /** A reporter for fc.assert that prints scenarioReport, once, as the error's message. */

@@ -10,7 +10,7 @@ import { UsageError } from './usage.js';
 /** `nadb-sim scenario '<json>'`: replays a scenario a failing property printed. */
 export function replayScenario(args: ScenarioArgs, io: CliIo): number {
   checkOutputs(args, io);
-  const scenario = parseScenario(args.json);
+  const scenario = parseScenario(scenarioJson(args.json, io));
   const keepsTrace = args.tracePath !== undefined || args.timelinePath !== undefined;
   const startedMs = io.nowMs();
   const result = runOrRefuse(scenario, keepsTrace);
@@ -22,6 +22,20 @@ export function replayScenario(args: ScenarioArgs, io: CliIo): number {
   const title = `nadb-sim scenario (seed ${scenario.seed}, ${scenario.steps.length} steps): ${result.verdict}`;
   if (keepsTrace) writeOutputs(args, { ...result, title, replay: replayLines(scenarioCommand(scenario), io) }, io);
   return VERDICT_EXIT_CODES[result.verdict];
+}
+
+/**
+ * The JSON itself, or `@FILE` for the file that holds it: a scenario of hundreds of writes is
+ * longer than one command-line argument may be (128 KiB on Linux), so a failing property saves it.
+ */
+function scenarioJson(argument: string, io: CliIo): string {
+  if (!argument.startsWith('@')) return argument;
+  const path = argument.slice(1);
+  try {
+    return io.readFile(path);
+  } catch (error) {
+    throw new UsageError(`cannot read the scenario from ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function parseScenario(json: string): Scenario {

@@ -18,7 +18,7 @@ const SYNOPSES: Record<CommandName, string> = {
   sweep: `nadb-sim sweep  --seeds N [--from S] [--workers W] [--secondaries K] [--ops N] [--faults F]
                        [--shard I/M] [--json FILE]`,
   merge: 'nadb-sim merge  FILE... [--json FILE]',
-  scenario: "nadb-sim scenario 'JSON' [--trace FILE] [--timeline FILE.html] [--window A-B]",
+  scenario: "nadb-sim scenario 'JSON'|@FILE [--trace FILE] [--timeline FILE.html] [--window A-B]",
 };
 
 export const COMMAND_NAMES = Object.keys(SYNOPSES) as CommandName[];
@@ -27,7 +27,7 @@ const LEGEND = `  S      a seed: a decimal number below 2^32, or a git commit ha
   K, N   secondaries and operations; drawn from the seed when not given
   F      keep only these fault kinds on (the seed still draws their strength): all, none, or a list
          of network, storage, clocks, partitions, crashes, clogs, clock-jumps, primary-restarts
-  JSON   a scenario, as a failing property prints it (sim/scenario.ts)
+  JSON   a scenario, as a failing property prints it (sim/scenario.ts); @FILE reads it from FILE
   A-B    the timeline's window in seconds of virtual time, e.g. 12.5-14 (default: the whole run);
          it must overlap the run
   I/M    run only the I-th (from 1) of M consecutive slices of the N seeds; M alone takes I from

@@ -22,6 +22,16 @@ describe('nadb-sim scenario', () => {
     expect(files.get('scenario.html')).toContain('<svg');
   });
 
+  it('reads the scenario from @FILE, and refuses a file it cannot read with one line and exit 64', async () => {
+    const { io, out, files } = fakeIo();
+    files.set('scenario.json', JSON.stringify(SCENARIO));
+    expect(await main(['scenario', '@scenario.json'], io, runSimulation)).toBe(0);
+    expect(out[0]).toBe('scenario  seed 5, 1 secondaries, 3 steps');
+    const missing = fakeIo();
+    expect(await main(['scenario', '@missing.json'], missing.io, runSimulation)).toBe(64);
+    expect(missing.err).toEqual([expect.stringContaining('cannot read the scenario from missing.json')]);
+  });
+
   it('refuses what is not a scenario with one line and exit 64', async () => {
     for (const argv of [['scenario'], ['scenario', '{not json'], ['scenario', JSON.stringify({ ...SCENARIO, steps: [{ kind: 'crash', node: 's9' }] })]]) {
       const { io, err } = fakeIo();
