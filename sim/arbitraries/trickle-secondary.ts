@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { operationWireBytesMax } from '../../src/core/codec/index.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { SIM_TIMING } from '../options.js';
-import { LIVENESS_BOUND_MS, type Scenario } from '../scenario.js';
-import { slowSecondaryScenario, steadyWritesArb, type SteadyWrites } from './steady-writes.js';
+import { SIM_LIMITS, SIM_TIMING } from '../options.js';
+import { LIVENESS_BOUND_MS, operationOfStep, type Scenario } from '../scenario.js';
+import { slowSecondaryScenario, steadyWritesArb } from './steady-writes.js';
 
 const WRITES = { min: 300, max: 800 };
 const WRITE_GAP_MS = { min: 1, max: 3 };
@@ -38,7 +38,7 @@ export function trickleSecondaryScenarioArb(): fc.Arbitrary<Scenario> {
         ...scenario,
         timing: { ...SIM_TIMING, pacingLagMsMax },
         heldWritesStallMsMax: pacingLagMsMax + HELD_WAIT_SLACK_MS,
-        livenessBoundMs: LIVENESS_BOUND_MS + fullResyncMs(load, latencyMeanMs, scenario.limits?.snapshotBudgetBytes ?? DEFAULT_LIMITS.snapshotBudgetBytes),
+        livenessBoundMs: LIVENESS_BOUND_MS + fullResyncMs(scenario, latencyMeanMs),
       };
     });
 }
@@ -46,13 +46,19 @@ export function trickleSecondaryScenarioArb(): fc.Arbitrary<Scenario> {
 /**
  * What a full resync into the slow disk may take on top of the run's usual bound: s1 is cut off
  * by design, so it ends with one, and its disk takes in what the snapshot budget lets through,
- * REQUESTS_PER_BUDGET requests per budget's worth of entries (each entry counted as the primary
- * sizes it). A draw of 481 writes of 661 B at 881 ms a request needed 65 s in all, past the usual
- * 60: no bug, the budget's pace (a CI run's property seed found it).
+ * REQUESTS_PER_BUDGET requests per budget's worth of the snapshot (the last write to each path,
+ * sized as the primary sizes it). A draw of 481 writes of 661 B at 881 ms a request needed 65 s in
+ * all, past the usual 60: no bug, the budget's pace (a CI run's property seed found it).
  */
-function fullResyncMs(load: SteadyWrites, latencyMeanMs: number, snapshotBudgetBytes: number): number {
-  const path = `k${PATHS - 1}`;
-  const entryBytes = operationWireBytesMax({ type: 'SET', path, key: path, value: new Uint8Array(load.valueBytes), db: 'default', namespace: 'default', tags: [], expiresAtMs: null });
-  const budgets = Math.ceil((Math.min(load.writes, PATHS) * entryBytes) / snapshotBudgetBytes);
+function fullResyncMs(scenario: Scenario, latencyMeanMs: number): number {
+  const snapshot = new Map<string, number>();
+  for (const step of scenario.steps) {
+    if (step.kind !== 'write') continue;
+    const op = operationOfStep(step, 0);
+    if (op.type === 'SET') snapshot.set(op.path, operationWireBytesMax(op));
+  }
+  const snapshotBytes = [...snapshot.values()].reduce((total, bytes) => total + bytes, 0);
+  const { snapshotBudgetBytes } = { ...DEFAULT_LIMITS, ...(scenario.limits ?? SIM_LIMITS) };
+  const budgets = Math.ceil(snapshotBytes / snapshotBudgetBytes);
   return RESYNC_MARGIN * budgets * REQUESTS_PER_BUDGET * latencyMeanMs;
 }

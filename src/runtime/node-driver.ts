@@ -1,5 +1,4 @@
 import './native-codecs.js';
-import '../storage/path-hash-seed.js';
 import type { Socket } from 'node:net';
 import type { Limits } from '../core/limits.js';
 import type { LostHow, ReplicationEvent, StateMachine } from '../core/output.js';
