@@ -1,4 +1,4 @@
-import { BINARY_WIRE_FORMAT, decodeFrameBody } from '../src/core/codec/index.js';
+import { binaryFormatOf, decodeFrameBody } from '../src/core/codec/index.js';
 import type { Frame } from '../src/core/frame.js';
 import { FRAME_HEADER_BYTES, type Limits } from '../src/core/limits.js';
 
@@ -31,8 +31,8 @@ export function frameHeads(description: string): string {
 
 function describeBody(body: Uint8Array, limits: Limits): string {
   try {
-    // Accepting binary bodies on every link: the description needs no check of what was negotiated.
-    return describeFrame(decodeFrameBody(body, limits, BINARY_WIRE_FORMAT).frame);
+    // In the format the body names, on every link: the description needs no check of what was negotiated.
+    return describeFrame(decodeFrameBody(body, limits, binaryFormatOf(body[0]) ?? 'json').frame);
   } catch (error) {
     return `UNDECODABLE: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -201,8 +201,13 @@ const PERSISTED_LOG_PROBABILITY = 0.5;
 const AUTH_PROBABILITY = 0.3;
 const REFUSED_SECONDARY_PROBABILITY = 0.15;
 export const SIM_AUTH_TOKEN = 'sim-token';
-/** How often a node is configured for binary data frames: binary links, JSON links and mixed clusters all come up. */
+/**
+ * How often a node is configured for binary data frames (binary-2 and binary-1 links, JSON links and
+ * mixed clusters all come up), and how often of those it knows binary-1 only, as a node of the
+ * release before binary-2.
+ */
 const BINARY_PROBABILITY = 0.7;
+const BINARY_SHA256_ONLY_PROBABILITY = 0.2;
 /** How often a seed makes one secondary's disk slow, one's disk stall, one's link slow. */
 const NODE_FAULT_PROBABILITY = 0.2;
 const SLOW_DISK_LATENCY_MEAN_MS = { min: 100, spread: 400 };
@@ -390,7 +395,11 @@ function drawPersistedLog(prng: Prng): LogFsyncPolicy | null {
 
 /** Whether the primary accepts binary frames and whether each secondary offers them. */
 function drawWireFormats(prng: Prng, secondaries: number): Record<string, WireFormatSetting> {
-  const draw = (): WireFormatSetting => (prng.nextFloat() < BINARY_PROBABILITY ? 'binary' : 'json');
+  const draw = (): WireFormatSetting => {
+    const chance = prng.nextFloat();
+    if (chance < BINARY_PROBABILITY - BINARY_SHA256_ONLY_PROBABILITY) return 'binary';
+    return chance < BINARY_PROBABILITY ? 'binary-1' : 'json';
+  };
   const formats: Record<string, WireFormatSetting> = { primary: draw() };
   for (let index = 1; index <= secondaries; index += 1) formats[`s${index}`] = draw();
   return formats;

@@ -5,7 +5,8 @@ export { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from './co
 export { portableHmacSha256Hex, useHmacSha256, type HmacSha256Hex } from './core/hmac.js';
 export { backoffDelayMs, type BackoffOptions } from './core/backoff.js';
 export {
-  BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax, type WireFormat, type WireFormatSetting,
+  BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT, decodeFrameBody, encodeFrame, FrameDecoder, operationWireBytesMax, type BinaryWireFormat, type WireFormat,
+  type WireFormatSetting,
 } from './core/codec/index.js';
 export {
   BacklogFullError,

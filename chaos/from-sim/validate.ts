@@ -1,3 +1,4 @@
+import { WIRE_FORMAT_SETTINGS } from '../../src/core/codec/wire-format.js';
 /**
  * A simulator's scenario checked field by field before anything starts: what `nadb-sim scenario`
  * would take, and no more. The simulator trusts its own JSON; a pasted one gets a typed error
@@ -182,7 +183,7 @@ export function validScenario(value: unknown): Scenario {
   const nodeNames = [PRIMARY, ...Array.from({ length: Number(scenario.secondaries) }, (_, index) => `s${index + 1}`)];
   checkFaults(scenario.faults, nodeNames);
   checkSettings(scenario);
-  checkByNode(scenario.wireFormats, 'wireFormats', nodeNames, oneOf('json', 'binary'));
+  checkByNode(scenario.wireFormats, 'wireFormats', nodeNames, oneOf(...WIRE_FORMAT_SETTINGS));
   checkByNode(scenario.authTokens, 'authTokens', nodeNames, text);
   checkFields(scenario, fieldsOf({ 'livenessBoundMs?': integerIn(0, Number.MAX_SAFE_INTEGER), 'fullResyncsMax?': integerIn(0, Number.MAX_SAFE_INTEGER), 'heldWritesStallMsMax?': integerIn(0, Number.MAX_SAFE_INTEGER) }), 'the scenario');
   checkSteps(scenario.steps, oneOf(...nodeNames));

@@ -49,7 +49,7 @@ function scenarioOfSize(secondaries: number, options: ScenarioArbOptions): fc.Ar
  * Each node's wire format: binary, JSON or a mix, so that a failure shrinks in the format it
  * happened in. Shrinks towards JSON, the format every peer speaks.
  */
-export function wireFormatsArb(secondaries: number, formats: readonly WireFormatSetting[] = ['json', 'binary']): fc.Arbitrary<Record<string, WireFormatSetting>> {
+export function wireFormatsArb(secondaries: number, formats: readonly WireFormatSetting[] = ['json', 'binary-1', 'binary']): fc.Arbitrary<Record<string, WireFormatSetting>> {
   const nodes = [PRIMARY, ...Array.from({ length: secondaries }, (_, index) => `s${index + 1}`)];
   const format = fc.constantFrom(...formats);
   return fc.record(Object.fromEntries(nodes.map((node) => [node, format])));

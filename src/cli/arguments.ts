@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LOG_FSYNC_POLICIES, type LogFsyncPolicy } from '../core/log-persistence/recovery.js';
-import type { WireFormatSetting } from '../core/codec/index.js';
+import { WIRE_FORMAT_SETTINGS, type WireFormatSetting } from '../core/codec/index.js';
 import { DEFAULT_RUNTIME_LIMITS } from '../runtime/limits.js';
 import type { LogLevel } from '../runtime/logger.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
@@ -205,8 +205,9 @@ function logLevel(text: string): LogLevel {
 }
 
 function wireFormat(text: string): WireFormatSetting {
-  if (text !== 'binary' && text !== 'json') throw new UsageError(`--wire-format wants binary or json, got '${text}'`);
-  return text;
+  const setting = WIRE_FORMAT_SETTINGS.find((known) => known === text);
+  if (setting === undefined) throw new UsageError(`--wire-format wants ${WIRE_FORMAT_SETTINGS.join(', ')}, got '${text}'`);
+  return setting;
 }
 
 function logFsync(text: string): LogFsyncPolicy {

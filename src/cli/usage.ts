@@ -41,7 +41,8 @@ POLICY (primary on fs:DIR and aof:DIR, whose operation log is kept beside the da
   synced before each batch is applied; a restart continues the history) | everysec | no (a restart after
   a crash begins a new history: secondaries resync in full); on redis:// the log is in Redis and the
   server's appendfsync is its policy
-FORMAT: binary (default: binary data frames where the peer is willing too) | json (the original's frames only)
+FORMAT: binary (default: binary data frames where the peer is willing too, binary-2 before binary-1) | binary-1
+  (only binary-1's SHA-256-checked frames, as the release before binary-2) | json (the original's frames only)
 TLS (PEM files): a primary's --tls-cert and --tls-key encrypt the link; a secondary verifies it with
   --tls-ca; with --tls-require-client-cert and --tls-ca the primary refuses every secondary without a
   certificate from that authority (mutual TLS), which each secondary gives as its --tls-cert and --tls-key

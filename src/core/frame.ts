@@ -1,4 +1,4 @@
-import type { BINARY_WIRE_FORMAT } from './codec/wire-format.js';
+import type { BinaryWireFormat } from './codec/wire-format.js';
 import type { HelloTerms } from './limits.js';
 import type { LogEntry, Operation, SetOperation } from './operation.js';
 
@@ -57,7 +57,7 @@ export interface WelcomeFrame {
   readonly replicationId: string;
   readonly lastSequence: number;
   /** The offered format the data frames of this link take from now on; absent: JSON. */
-  readonly wireFormat?: typeof BINARY_WIRE_FORMAT;
+  readonly wireFormat?: BinaryWireFormat;
   /** With a token: primaryProof over both nonces, the replica id and this history. */
   readonly proof?: string;
   /** The fencing epoch of this history; absent: 0. A secondary at a higher epoch refuses the primary. */

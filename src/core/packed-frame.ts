@@ -1,5 +1,5 @@
 import { assert } from './assert.js';
-import { BINARY_MARKER, decodeBinaryBody } from './codec/binary-frame.js';
+import { binaryFormatOf, decodeBinaryBody } from './codec/binary-frame.js';
 import type { Limits } from './limits.js';
 import type { LogEntry } from './operation.js';
 
@@ -19,7 +19,7 @@ export class PackedFrame {
     readonly count: number,
     private readonly limits: Limits,
   ) {
-    assert(body[0] === BINARY_MARKER, 'PackedFrame: only a binary frame is kept as bytes');
+    assert(binaryFormatOf(body[0]) !== undefined, 'PackedFrame: only a binary frame is kept as bytes');
     assert(count >= 1, 'PackedFrame: a data frame holds at least one entry');
   }
 

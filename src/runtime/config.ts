@@ -1,5 +1,5 @@
 import { AssertionError } from '../core/assert.js';
-import type { WireFormatSetting } from '../core/codec/index.js';
+import { WIRE_FORMAT_SETTINGS, type WireFormatSetting } from '../core/codec/index.js';
 import {
   AUTH_TOKENS_MAX, DEFAULT_LIMITS, DEFAULT_PERSISTED_LOG_LIMITS, DEFAULT_TIMING, validateLimits, validatePersistedLogLimits, validateTiming,
   type Limits, type PersistedLogLimits, type Timing,
@@ -218,7 +218,7 @@ function port(name: string, value: number): number {
 }
 
 function wireFormat(value: WireFormatSetting): WireFormatSetting {
-  if (value !== 'binary' && value !== 'json') throw new ConfigError(`wireFormat must be 'binary' or 'json', got ${String(value)}`);
+  if (!WIRE_FORMAT_SETTINGS.includes(value)) throw new ConfigError(`wireFormat must be one of ${WIRE_FORMAT_SETTINGS.join(', ')}, got ${String(value)}`);
   return value;
 }
 

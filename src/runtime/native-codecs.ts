@@ -1,11 +1,13 @@
 import * as crypto from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { portableByteText, useByteText, type ByteTextCodec } from '../core/byte-text.js';
 import { portableBase64, useBase64, type Base64Codec } from '../core/codec/base64.js';
+import { useCrc32 } from '../core/codec/crc32.js';
 import { useSha256, useSha256Bytes } from '../core/codec/sha256.js';
 import { useHmacSha256 } from '../core/hmac.js';
 
 /**
- * Every frame carries a SHA-256, every value in a JSON frame travels in base64, and every authenticated
+ * Every frame carries a SHA-256 or (binary-2) a CRC-32, every value in a JSON frame travels in base64, and every authenticated
  * handshake computes HMAC-SHA256: node's native implementations
  * give the same results as the core's portable ones, several times faster. Importing this module
  * installs them.
@@ -13,6 +15,14 @@ import { useHmacSha256 } from '../core/hmac.js';
 useSha256(nativeSha256Hex);
 useSha256Bytes(nativeSha256Bytes);
 useHmacSha256((key, message) => crypto.createHmac('sha256', key).update(message, 'utf8').digest('hex'));
+
+/**
+ * zlib.crc32 (Node 20.15 and 22.2 on): about 5 GB/s here, against 1.5 for native SHA-256 and well
+ * under one for the portable CRC; where it is missing, the portable one stays.
+ */
+const zlibCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+export const nativeCrc32 = zlibCrc32 === undefined ? undefined : (bytes: Uint8Array): number => zlibCrc32(bytes);
+if (nativeCrc32 !== undefined) useCrc32(nativeCrc32);
 
 /**
  * crypto.hash (Node 20.12 and later) hashes in one call, without a Hash object: 2 to 2.5 times

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../src/core/codec/encode.js';
 import { FrameDecoder, type DecodedFrame } from '../../src/core/codec/frame-decoder.js';
 import { sha256Bytes } from '../../src/core/codec/sha256.js';
-import { BINARY_WIRE_FORMAT, type WireFormat } from '../../src/core/codec/wire-format.js';
+import { BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT, type WireFormat } from '../../src/core/codec/wire-format.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { operationWireBytesMax } from '../../src/core/codec/wire-size.js';
 import type { Frame } from '../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
@@ -35,12 +36,13 @@ function run(chunks: readonly Uint8Array[], format: WireFormat): { frames: Decod
 }
 
 /**
- * On a JSON link every frame is JSON, with names of any code units; on a binary-1 link the data
+ * On a JSON link every frame is JSON, with names of any code units; on a binary link the data
  * frames are binary and the rest JSON, with well-formed names (the only ones binary can carry).
  */
 const FORMATS = [
   { format: 'json', frames: frameArb },
-  { format: BINARY_WIRE_FORMAT, frames: wellFormedFrameArb },
+  { format: BINARY_SHA256_FORMAT, frames: wellFormedFrameArb },
+  { format: BINARY_CRC32_FORMAT, frames: wellFormedFrameArb },
 ] as const satisfies readonly { format: WireFormat; frames: fc.Arbitrary<Frame> }[];
 
 describe.each(FORMATS)('codec properties on a $format link', ({ format, frames: framesArb }) => {
@@ -116,29 +118,35 @@ describe.each(FORMATS)('codec properties on a $format link', ({ format, frames: 
   });
 });
 
-describe('binary data frames', () => {
-  const binaryRun = (bytes: Uint8Array): { frames: DecodedFrame[]; error: unknown } => run([bytes], BINARY_WIRE_FORMAT);
+/** How each binary format closes a frame: its marker, and the checksum of the body before it, as bytes. */
+const BINARY_CHECKS = [
+  { format: BINARY_SHA256_FORMAT, marker: 0xb1, checksumBytes: 32, checksum: (body: Uint8Array): Uint8Array => sha256Bytes(body) },
+  { format: BINARY_CRC32_FORMAT, marker: 0xb2, checksumBytes: 4, checksum: (body: Uint8Array): Uint8Array => Uint8Array.from(Buffer.from(zlibCrc32(body).toString(16).padStart(8, '0'), 'hex')) },
+] as const;
+
+describe.each(BINARY_CHECKS)('$format data frames', ({ format, marker, checksumBytes, checksum: checksumOf }) => {
+  const binaryRun = (bytes: Uint8Array): { frames: DecodedFrame[]; error: unknown } => run([bytes], format);
 
   it('decode to the same frame, with the same checksum rules, as the JSON form of the same frame', () => {
     fc.assert(fc.property(dataFrameArb, (frame) => {
       const json = run([encodeFrame(frame, limits).bytes], 'json');
-      const binary = binaryRun(encodeFrame(frame, limits, BINARY_WIRE_FORMAT).bytes);
+      const binary = binaryRun(encodeFrame(frame, limits, format).bytes);
       expect(binary.frames.map((item) => item.frame)).toEqual(json.frames.map((item) => item.frame));
     }), { numRuns });
   });
 
-  it('end in the SHA-256 of everything after the length prefix before it; the checksum is its hex', () => {
+  it('end in the checksum of everything after the length prefix before it; the frame names it in hex', () => {
     fc.assert(fc.property(dataFrameArb, (frame) => {
-      const { bytes, checksum } = encodeFrame(frame, limits, BINARY_WIRE_FORMAT);
-      expect(bytes[4]).toBe(0xb1);
-      const digest = sha256Bytes(bytes.subarray(4, bytes.length - 32));
-      expect(hex(bytes.subarray(bytes.length - 32))).toBe(hex(digest));
-      expect(checksum).toBe(hex(digest));
+      const { bytes, checksum } = encodeFrame(frame, limits, format);
+      expect(bytes[4]).toBe(marker);
+      const expected = checksumOf(bytes.subarray(4, bytes.length - checksumBytes));
+      expect(hex(bytes.subarray(bytes.length - checksumBytes))).toBe(hex(expected));
+      expect(checksum).toBe(hex(expected));
     }), { numRuns });
   });
 
   it('a byte changed anywhere in the body is refused, whatever it becomes', () => {
-    const changed = dataFrameArb.map((frame) => encodeFrame(frame, limits, BINARY_WIRE_FORMAT).bytes)
+    const changed = dataFrameArb.map((frame) => encodeFrame(frame, limits, format).bytes)
       .chain((bytes) => fc.tuple(fc.constant(bytes), fc.integer({ min: 4, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })));
     fc.assert(fc.property(changed, ([bytes, index, xor]) => {
       const corrupt = bytes.slice();
@@ -149,10 +157,11 @@ describe('binary data frames', () => {
     }), { numRuns });
   });
 
-  it('are refused on a link that did not negotiate binary-1', () => {
-    fc.assert(fc.property(dataFrameArb, (frame) => {
-      const { error } = run([encodeFrame(frame, limits, BINARY_WIRE_FORMAT).bytes], 'json');
-      expect(String(error)).toMatch(/did not negotiate binary-1/);
+  it('are refused on a link that negotiated JSON or the other binary format', () => {
+    const other = format === BINARY_SHA256_FORMAT ? BINARY_CRC32_FORMAT : BINARY_SHA256_FORMAT;
+    fc.assert(fc.property(dataFrameArb, fc.constantFrom('json' as const, other), (frame, link) => {
+      const { error } = run([encodeFrame(frame, limits, format).bytes], link);
+      expect(String(error)).toContain(`a ${format} frame on a link that did not negotiate ${format} (${link})`);
     }), { numRuns: 20 });
   });
 });

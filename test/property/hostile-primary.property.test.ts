@@ -12,7 +12,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BINARY_WIRE_FORMAT, encodeFrame, type WireFormat } from '../../src/core/codec/index.js';
+import { BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT, encodeFrame, type WireFormat } from '../../src/core/codec/index.js';
 import type { Frame } from '../../src/core/frame.js';
 import { DEFAULT_LIMITS, PROTOCOL_VERSION, type Limits } from '../../src/core/limits.js';
 import type { Cursor, StorageRequest } from '../../src/core/storage-request.js';
@@ -34,7 +34,7 @@ const streamArb: fc.Arbitrary<Frame> = fc.tuple(consecutiveEntriesArb({ minLengt
   entries: fromOne ? entries.map((entry, index) => ({ ...entry, sequence: index + 1 })) : entries,
 }));
 
-/** What a hostile primary sends on a link of `format`: on a binary-1 link its data frames are binary, names well-formed. */
+/** What a hostile primary sends on a link of `format`: on a binary link its data frames are binary, names well-formed. */
 function inputArbOf(format: WireFormat): fc.Arbitrary<Input> {
   const encode = (frame: Frame): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, format).bytes;
   const frames = format === 'json' ? fc.oneof(frameArb, streamArb) : fc.oneof(wellFormedFrameArb, streamArb.map(wellFormed));
@@ -122,9 +122,9 @@ class Harness {
   }
 }
 
-describe.each(['json', BINARY_WIRE_FORMAT] as const)('a secondary against a hostile primary, on a %s link', (format) => {
+describe.each(['json', BINARY_SHA256_FORMAT, BINARY_CRC32_FORMAT] as const)('a secondary against a hostile primary, on a %s link', (format) => {
   it('keeps its invariants whatever the link sends, at any phase', () => {
-    const chosen = format === 'json' ? {} : ({ wireFormat: BINARY_WIRE_FORMAT } as const);
+    const chosen = format === 'json' ? {} : ({ wireFormat: format } as const);
     fc.assert(
       fc.property(fc.boolean(), fc.boolean(), fc.array(inputArbOf(format), { maxLength: 40 }), (handshake, lazyStorage, inputs) => {
         const harness = new Harness(format, { lazyStorage });
@@ -177,9 +177,9 @@ function floodInputs(flood: readonly (readonly number[] | 'complete')[], format:
   });
 }
 
-describe.each(['json', BINARY_WIRE_FORMAT] as const)('a secondary against a primary that ignores its window, on a %s link', (format) => {
+describe.each(['json', BINARY_SHA256_FORMAT, BINARY_CRC32_FORMAT] as const)('a secondary against a primary that ignores its window, on a %s link', (format) => {
   it('holds no more than its window and one frame for a storage that lags, and refuses the primary with budget', () => {
-    const chosen = format === 'json' ? {} : ({ wireFormat: BINARY_WIRE_FORMAT } as const);
+    const chosen = format === 'json' ? {} : ({ wireFormat: format } as const);
     let refused = 0;
     fc.assert(
       fc.property(floodArb, (flood) => {

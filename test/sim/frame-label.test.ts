@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_WIRE_FORMAT, encodeFrame } from '../../src/core/codec/index.js';
+import { BINARY_SHA256_FORMAT, encodeFrame } from '../../src/core/codec/index.js';
 import type { Frame } from '../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { describeFrames, frameHeads } from '../../sim/frame-label.js';
@@ -12,12 +12,12 @@ const batch: Frame = {
   entries: [5, 6, 7].map((sequence) => ({ sequence, timestampMs: 1_700_000_000_000, op: set(`k${sequence}`, 'v') })),
 };
 const ack: Frame = { kind: 'ack', timestampMs: 1_700_000_000_000, receivedSequence: 7, appliedSequence: 6, durableSequence: 5, bytesReceived: 900 };
-const bytesOf = (frame: Frame, wireFormat: 'json' | typeof BINARY_WIRE_FORMAT = 'json'): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, wireFormat).bytes;
+const bytesOf = (frame: Frame, wireFormat: 'json' | typeof BINARY_SHA256_FORMAT = 'json'): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, wireFormat).bytes;
 
 describe('describeFrames', () => {
   it('names a frame by its wire type and says what its numbers are, in JSON and in binary', () => {
     expect(describeFrames(bytesOf(batch), DEFAULT_LIMITS)).toBe('BATCH ×3: operations 5 to 7');
-    expect(describeFrames(bytesOf(batch, BINARY_WIRE_FORMAT), DEFAULT_LIMITS)).toBe('BATCH ×3: operations 5 to 7');
+    expect(describeFrames(bytesOf(batch, BINARY_SHA256_FORMAT), DEFAULT_LIMITS)).toBe('BATCH ×3: operations 5 to 7');
     expect(describeFrames(bytesOf(ack), DEFAULT_LIMITS)).toBe('ACK 6: applied 6, durable 5, received 7, 900 bytes in');
   });
 

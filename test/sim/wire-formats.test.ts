@@ -7,7 +7,7 @@ import { runScenario, type Scenario } from '../../sim/scenario.js';
 import { Simulation } from '../../sim/simulation.js';
 import { set } from '../support/ops.js';
 
-const BINARY_MARKER = 0xb1;
+const BINARY_MARKERS: Record<number, string> = { 0xb1: 'binary-1', 0xb2: 'binary-2' };
 /** The kind byte after the marker (docs/PROTOCOL.md). */
 const BINARY_KINDS = ['', 'operation', 'batch', 'snapshotChunk'];
 const WRITES = 200;
@@ -15,8 +15,8 @@ const WRITES_PER_BURST = 20;
 const CONVERGE_MS = 60_000;
 
 /**
- * The kinds of binary frames each secondary received. Without network faults a segment is one
- * frame, whose body's first byte tells binary from JSON.
+ * The kinds of binary frames each secondary received, each named with its format. Without network
+ * faults a segment is one frame, whose body's first byte tells each binary format from JSON.
  */
 function cluster(wireFormats: Record<string, WireFormatSetting>): { sim: Simulation; binaryKindsTo: Map<string, Set<string>> } {
   const sim = new Simulation({ seed: 5, secondaries: 2, limits: SIM_LIMITS, faults: NO_FAULTS, wireFormats });
@@ -25,7 +25,8 @@ function cluster(wireFormats: Record<string, WireFormatSetting>): { sim: Simulat
     const kinds = new Set<string>();
     binaryKindsTo.set(name, kinds);
     sim.setFilter(name, (bytes, direction) => {
-      if (direction === 'toSecondary' && bytes[4] === BINARY_MARKER) kinds.add(BINARY_KINDS[bytes[5]!]!);
+      const format = BINARY_MARKERS[bytes[4]!];
+      if (direction === 'toSecondary' && format !== undefined) kinds.add(`${format} ${BINARY_KINDS[bytes[5]!]!}`);
       return 'deliver';
     });
   }
@@ -52,11 +53,27 @@ function replicate(sim: Simulation): void {
 }
 
 describe('wire formats in one cluster', () => {
+  const everyKind = (format: string): string[] => ['batch', 'operation', 'snapshotChunk'].map((kind) => `${format} ${kind}`);
+
   it('a binary secondary and a JSON one replicate from one binary primary, each in its own format', () => {
     const { sim, binaryKindsTo } = cluster({ primary: 'binary', s1: 'binary', s2: 'json' });
     replicate(sim);
-    expect([...binaryKindsTo.get('s1')!].sort()).toEqual(['batch', 'operation', 'snapshotChunk']);
+    expect([...binaryKindsTo.get('s1')!].sort()).toEqual(everyKind('binary-2'));
     expect(binaryKindsTo.get('s2')!.size).toBe(0);
+  });
+
+  it('a secondary of the release before binary-2 gets binary-1 from a binary primary, beside one that gets binary-2', () => {
+    const { sim, binaryKindsTo } = cluster({ primary: 'binary', s1: 'binary-1', s2: 'binary' });
+    replicate(sim);
+    expect([...binaryKindsTo.get('s1')!].sort()).toEqual(everyKind('binary-1'));
+    expect([...binaryKindsTo.get('s2')!].sort()).toEqual(everyKind('binary-2'));
+  });
+
+  it('a primary of the release before binary-2 streams binary-1 to secondaries that offer both', () => {
+    const { sim, binaryKindsTo } = cluster({ primary: 'binary-1', s1: 'binary', s2: 'binary' });
+    replicate(sim);
+    expect([...binaryKindsTo.get('s1')!].sort()).toEqual(everyKind('binary-1'));
+    expect([...binaryKindsTo.get('s2')!].sort()).toEqual(everyKind('binary-1'));
   });
 
   it('a JSON-only primary streams JSON to a secondary that offers binary', () => {
@@ -88,11 +105,13 @@ describe('wire formats in scenarios', () => {
     expect(binary.sim.trace.hash()).not.toBe(json.sim.trace.hash());
   });
 
-  it('scenarios are drawn in binary, JSON and mixed clusters, so that a failure shrinks in its format', () => {
+  it('scenarios are drawn in binary, binary-1, JSON and mixed clusters, so that a failure shrinks in its format', () => {
     const drawn = fc.sample(scenarioArb(), { numRuns: 200, seed: 1 });
     const formats = new Set(drawn.map((scenario) => Object.values(scenario.wireFormats ?? {}).sort().join('+')));
     expect(formats).toContain('json+json');
     expect(formats).toContain('binary+binary');
+    expect(formats).toContain('binary-1+binary-1');
+    expect(formats).toContain('binary+binary-1');
     expect([...formats].some((mix) => mix.includes('binary') && mix.includes('json'))).toBe(true);
   });
 

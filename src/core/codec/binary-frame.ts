@@ -4,6 +4,7 @@ import type { BatchFrame, Frame, OperationFrame, SnapshotChunkFrame } from '../f
 import { FRAME_HEADER_BYTES, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
 import { ByteReader, encodeFramed, type ByteSink } from './binary-bytes.js';
+import { CRC32_BYTES, crc32 } from './crc32.js';
 import type { DecodedBody } from './decode.js';
 import type { EncodedFrame } from './encode.js';
 import { checkFrame } from './frame-rules.js';
@@ -11,14 +12,14 @@ import { frameBytes } from './frame-bytes.js';
 import { writeFrameLength } from './frame-length.js';
 import { operationFromBinary, setOperationFromBinary, writeOperation } from './operation-binary.js';
 import { digestHex, SHA256_BYTES, sha256Bytes } from './sha256.js';
+import { BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT, type BinaryWireFormat } from './wire-format.js';
 
 /**
- * Binary data frames (binary-1, docs/PROTOCOL.md): a marker byte no JSON body starts with, the
- * frame kind, its fields, and the SHA-256 of all of that as 32 raw bytes at the end. Values travel
- * as their bytes and are hashed once, where JSON hashes a base64 text four thirds their size.
+ * Binary data frames (binary-1 and binary-2, docs/PROTOCOL.md): a marker byte no JSON body starts
+ * with, the frame kind, its fields, and a checksum of all of that at the end: binary-1's SHA-256 as
+ * 32 raw bytes, binary-2's CRC-32 as 4 bytes big-endian. Values travel as their bytes and are
+ * checked once, where JSON hashes a base64 text four thirds their size.
  */
-export const BINARY_MARKER = 0xb1;
-const MARKER = Uint8Array.of(BINARY_MARKER);
 const KIND_CODES = { operation: 1, batch: 2, snapshotChunk: 3 } as const;
 
 export type DataFrame = OperationFrame | BatchFrame | SnapshotChunkFrame;
@@ -27,28 +28,78 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
   return frame.kind === 'operation' || frame.kind === 'batch' || frame.kind === 'snapshotChunk';
 }
 
-/** The caller has checked the frame's rules; the body's size is asserted here. */
-export function encodeBinaryFrame(frame: DataFrame, limits: Limits): EncodedFrame {
-  const bytes = encodeFramed(FRAMING, (out) => writeFrame(out, frame), frameBytes);
-  return framed(bytes, limits);
+/** What sets the two binary formats apart: the byte that opens a body, and the checksum that closes it. */
+interface BinaryLayout {
+  readonly format: BinaryWireFormat;
+  readonly marker: Uint8Array;
+  readonly framing: { readonly headBytes: number; readonly tailBytes: number };
+  /** Writes the checksum of bytes[start, end) at `end`, and names it in hex. */
+  seal(bytes: Uint8Array, start: number, end: number): string;
+  /** The checksum of body[0, end) in hex when it is the one written at `end`, else null. */
+  verify(body: Uint8Array, end: number): string | null;
 }
 
-const FRAMING = { headBytes: FRAME_HEADER_BYTES, tailBytes: SHA256_BYTES } as const;
+const SHA256_LAYOUT: BinaryLayout = {
+  format: BINARY_SHA256_FORMAT,
+  marker: Uint8Array.of(0xb1),
+  framing: { headBytes: FRAME_HEADER_BYTES, tailBytes: SHA256_BYTES },
+  seal(bytes, start, end) {
+    const digest = checkedSha256(bytes.subarray(start, end));
+    bytes.set(digest, end);
+    return digestHex(digest);
+  },
+  verify(body, end) {
+    const digest = checkedSha256(body.subarray(0, end));
+    return sameBytes(digest, body.subarray(end)) ? digestHex(digest) : null;
+  },
+};
 
-/** Fills in the length prefix before the hashed part and its SHA-256 after it. */
-function framed(bytes: Uint8Array, limits: Limits): EncodedFrame {
+const CRC32_LAYOUT: BinaryLayout = {
+  format: BINARY_CRC32_FORMAT,
+  marker: Uint8Array.of(0xb2),
+  framing: { headBytes: FRAME_HEADER_BYTES, tailBytes: CRC32_BYTES },
+  seal(bytes, start, end) {
+    const value = crc32(bytes.subarray(start, end));
+    writeUint32(bytes, end, value);
+    return crcHex(value);
+  },
+  verify(body, end) {
+    const value = crc32(body.subarray(0, end));
+    return body.length === end + CRC32_BYTES && readUint32(body, end) === value ? crcHex(value) : null;
+  },
+};
+
+const LAYOUTS: Record<BinaryWireFormat, BinaryLayout> = { [BINARY_SHA256_FORMAT]: SHA256_LAYOUT, [BINARY_CRC32_FORMAT]: CRC32_LAYOUT };
+
+/**
+ * The binary format a body's first byte names, or undefined. Neither marker can begin a JSON body
+ * (a JSON text starts with `{` or whitespace) nor UTF-8 text at all (both are continuation bytes).
+ */
+export function binaryFormatOf(firstByte: number | undefined): BinaryWireFormat | undefined {
+  if (firstByte === SHA256_LAYOUT.marker[0]) return BINARY_SHA256_FORMAT;
+  if (firstByte === CRC32_LAYOUT.marker[0]) return BINARY_CRC32_FORMAT;
+  return undefined;
+}
+
+/** The caller has checked the frame's rules; the body's size is asserted here. */
+export function encodeBinaryFrame(frame: DataFrame, limits: Limits, format: BinaryWireFormat): EncodedFrame {
+  const layout = LAYOUTS[format];
+  const bytes = encodeFramed(layout.framing, (out) => writeFrame(out, frame, layout.marker), frameBytes);
+  return framed(bytes, limits, layout);
+}
+
+/** Fills in the length prefix before the checked part and its checksum after it. */
+function framed(bytes: Uint8Array, limits: Limits, layout: BinaryLayout): EncodedFrame {
   const bodyBytes = bytes.length - FRAME_HEADER_BYTES;
   if (bodyBytes > limits.frameBytesMax) throw new AssertionError(`encodeBinaryFrame: body of ${bodyBytes} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   writeFrameLength(bytes, bodyBytes);
-  const hashedEnd = bytes.length - SHA256_BYTES;
-  const digest = checkedSha256(bytes.subarray(FRAME_HEADER_BYTES, hashedEnd));
-  bytes.set(digest, hashedEnd);
-  return { bytes, checksum: digestHex(digest) };
+  const checksum = layout.seal(bytes, FRAME_HEADER_BYTES, bytes.length - layout.framing.tailBytes);
+  return { bytes, checksum };
 }
 
 /** Operations go straight into the frame, a BATCH has up to batchEntriesMax. */
-function writeFrame(out: ByteSink, frame: DataFrame): void {
-  out.raw(MARKER);
+function writeFrame(out: ByteSink, frame: DataFrame, marker: Uint8Array): void {
+  out.raw(marker);
   switch (frame.kind) {
     case 'operation':
       out.varint(KIND_CODES.operation);
@@ -107,12 +158,13 @@ export function sequenceOfEncoded(bytes: Uint8Array, start: number): number {
  * a BATCH at `timestampMs`), without an object per operation. The primary's log validated each
  * when it was written and keeps them so; the secondary decodes the frame and checks its rules.
  */
-export function encodeBinaryEntries(count: number, timestampMs: number, writeEntries: (out: ByteSink) => void, limits: Limits): EncodedFrame {
+export function encodeBinaryEntries(count: number, timestampMs: number, writeEntries: (out: ByteSink) => void, limits: Limits, format: BinaryWireFormat): EncodedFrame {
   assert(Number.isSafeInteger(count) && count >= 1 && count <= limits.batchEntriesMax, 'encodeBinaryEntries: 1 to batchEntriesMax entries');
+  const layout = LAYOUTS[format];
   const bytes = encodeFramed(
-    FRAMING,
+    layout.framing,
     (out) => {
-      out.raw(MARKER);
+      out.raw(layout.marker);
       if (count === 1) {
         out.varint(KIND_CODES.operation);
       } else {
@@ -124,30 +176,32 @@ export function encodeBinaryEntries(count: number, timestampMs: number, writeEnt
     },
     frameBytes,
   );
-  return framed(bytes, limits);
+  return framed(bytes, limits, layout);
 }
 
 /**
- * Decodes a body that starts with BINARY_MARKER. The checksum is verified before any field is
- * read; then the fields, with every bound that makes reading cheap; then the frame's rules, the
- * very ones a JSON frame meets.
+ * Decodes a body that starts with a binary marker, in the format that marker names. The checksum
+ * is verified before any field is read; then the fields, with every bound that makes reading
+ * cheap; then the frame's rules, the very ones a JSON frame meets.
  */
 export function decodeBinaryBody(received: Uint8Array, limits: Limits): DecodedBody {
   // A plain view, whatever the driver gave (a socket gives a Buffer, whose subarray is several
   // times slower than Uint8Array's): a frame takes a view for every value it holds.
   const body = new Uint8Array(received.buffer, received.byteOffset, received.byteLength);
-  assert(body[0] === BINARY_MARKER, 'decodeBinaryBody: the body must start with the binary marker');
-  const hashedEnd = body.length - SHA256_BYTES;
-  if (hashedEnd < 2) throw new ProtocolError(`binary frame of ${body.length} bytes is shorter than a marker, a kind and a checksum`);
-  const digest = checkedSha256(body.subarray(0, hashedEnd));
-  if (!sameBytes(digest, body.subarray(hashedEnd))) throw new ChecksumMismatchError('binary frame checksum does not match its contents');
-  const reader = new ByteReader(body, hashedEnd, 'binary frame');
+  const format = binaryFormatOf(body[0]);
+  assert(format !== undefined, 'decodeBinaryBody: the body must start with a binary marker');
+  const layout = LAYOUTS[format];
+  const checkedEnd = body.length - layout.framing.tailBytes;
+  if (checkedEnd < 2) throw new ProtocolError(`${format} frame of ${body.length} bytes is shorter than a marker, a kind and a checksum`);
+  const checksum = layout.verify(body, checkedEnd);
+  if (checksum === null) throw new ChecksumMismatchError(`${format} frame checksum does not match its contents`);
+  const reader = new ByteReader(body, checkedEnd, 'binary frame');
   reader.at('envelope');
   reader.u8('marker');
   const frame = frameFromBinary(reader, limits);
   reader.finish();
   checkFrame(frame, limits, (message) => new ProtocolError(message));
-  return { frame, checksum: digestHex(digest) };
+  return { frame, checksum };
 }
 
 function frameFromBinary(reader: ByteReader, limits: Limits): DataFrame {
@@ -211,6 +265,22 @@ function checkedSha256(bytes: Uint8Array): Uint8Array {
   const digest = sha256Bytes(bytes);
   assert(digest.length === SHA256_BYTES, `sha256Bytes: digest must be ${SHA256_BYTES} bytes`);
   return digest;
+}
+
+function writeUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/** A CRC-32 named in hex: 8 lowercase characters, as a SHA-256 is named by 64. */
+function crcHex(value: number): string {
+  return value.toString(16).padStart(2 * CRC32_BYTES, '0');
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -19,8 +19,15 @@ const HEX64_CHARS = 64;
 
 /** A loop, not a regular expression: every frame's checksum passes here, and the loop is several times faster. */
 export function isHex64(text: unknown): text is string {
-  if (typeof text !== 'string' || text.length !== HEX64_CHARS) return false;
-  for (let index = 0; index < HEX64_CHARS; index += 1) {
+  return isLowerHex(text, HEX64_CHARS);
+}
+
+/** A binary-2 frame's CRC-32, as a chunk's checksum is named in the digest chain. */
+const CRC32_HEX_CHARS = 8;
+
+function isLowerHex(text: unknown, chars: number): text is string {
+  if (typeof text !== 'string' || text.length !== chars) return false;
+  for (let index = 0; index < chars; index += 1) {
     const unit = codeUnitAt(text, index);
     if (!((unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x66))) return false;
   }
@@ -45,10 +52,13 @@ export function checksumOfCanonicalText(text: { readonly type: string; readonly 
   return checkedSha256Hex(`{"data":${text.data},"sequence":${text.sequence},"timestamp":${text.timestamp},"type":${text.type}}`);
 }
 
-/** The snapshot digest after one more chunk: sha256(previous + chunkChecksum), hex in and out. */
+/**
+ * The snapshot digest after one more chunk: sha256(previous + chunkChecksum), hex in and out. A
+ * chunk's checksum is its frame's: a SHA-256 (JSON, binary-1) or a CRC-32 (binary-2).
+ */
 export function chainDigest(previous: string, chunkChecksum: string): string {
   assert(isHex64(previous), 'chainDigest: previous must be 64 lowercase hex characters');
-  assert(isHex64(chunkChecksum), 'chainDigest: chunkChecksum must be 64 lowercase hex characters');
+  assert(isHex64(chunkChecksum) || isLowerHex(chunkChecksum, CRC32_HEX_CHARS), 'chainDigest: chunkChecksum must be 64 or 8 lowercase hex characters');
   return checkedSha256Hex(previous + chunkChecksum);
 }
 

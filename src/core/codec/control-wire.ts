@@ -5,7 +5,7 @@ import type {
 import { RECEIVE_LIMIT_FIELDS, RECEIVE_LIMITS, type ReceiveLimit } from '../limits.js';
 import { isErrorCode } from './frame-rules.js';
 import type { JsonObject } from './json.js';
-import { BINARY_WIRE_FORMAT } from './wire-format.js';
+import { BINARY_WIRE_FORMATS, isBinaryWireFormat } from './wire-format.js';
 import type { WireObject } from './wire-reader.js';
 
 /**
@@ -164,8 +164,9 @@ function welcomeFromWire(data: WireObject, timestampMs: number): WelcomeFrame {
     ...previousFromWire(data),
   };
   if (!data.has('wire_format')) return welcome;
-  if (data.string('wire_format') !== BINARY_WIRE_FORMAT) throw data.error('wire_format', `must be "${BINARY_WIRE_FORMAT}" when present`);
-  return { ...welcome, wireFormat: BINARY_WIRE_FORMAT };
+  const wireFormat = data.string('wire_format');
+  if (!isBinaryWireFormat(wireFormat)) throw data.error('wire_format', `must be one of ${BINARY_WIRE_FORMATS.map((format) => `"${format}"`).join(', ')} when present`);
+  return { ...welcome, wireFormat };
 }
 
 /** Both previous fields or neither: a promoted primary names the history it continues and where it ended. */

@@ -2,12 +2,12 @@ import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../err
 import type { Frame } from '../frame.js';
 import { JSON_DEPTH_MAX, type Limits } from '../limits.js';
 import { ackFromEncoderText } from './ack-text.js';
-import { BINARY_MARKER, decodeBinaryBody } from './binary-frame.js';
+import { binaryFormatOf, decodeBinaryBody } from './binary-frame.js';
 import { checksumWithCanonicalData, frameChecksum, isHex64 } from './checksum.js';
 import { checkFrame } from './frame-rules.js';
 import { frameFromWire, wireTimestamp, type WireEnvelope } from './frame-wire.js';
 import { jsonTreeProblem, type JsonValue } from './json.js';
-import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
+import type { WireFormat } from './wire-format.js';
 import { WireObject } from './wire-reader.js';
 
 export interface DecodedBody {
@@ -21,15 +21,16 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Decodes one frame body (the bytes after the length prefix). The checksum is verified on the
  * data exactly as received, before any field is interpreted or any value base64-decoded. A binary
- * body is accepted only on a link whose `wireFormat` is binary-1.
+ * body is accepted only in the binary format its link negotiated.
  */
 export function decodeFrameBody(body: Uint8Array, limits: Limits, wireFormat: WireFormat = 'json'): DecodedBody {
   if (body.length === 0) throw new ProtocolError('frame body is empty');
   if (body.length > limits.frameBytesMax) {
     throw new FrameTooLargeError(`frame body of ${body.length} bytes exceeds frameBytesMax (${limits.frameBytesMax})`);
   }
-  if (body[0] === BINARY_MARKER) {
-    if (wireFormat !== BINARY_WIRE_FORMAT) throw new ProtocolError(`a binary frame on a link that did not negotiate ${BINARY_WIRE_FORMAT}`);
+  const binary = binaryFormatOf(body[0]);
+  if (binary !== undefined) {
+    if (wireFormat !== binary) throw new ProtocolError(`a ${binary} frame on a link that did not negotiate ${binary} (${wireFormat})`);
     return decodeBinaryBody(body, limits);
   }
   const text = utf8Text(body);

@@ -8,7 +8,7 @@ import { checkFrame } from './frame-rules.js';
 import { frameText, type FrameText } from './frame-text.js';
 import { frameBytes } from './frame-bytes.js';
 import { writeFrameLength } from './frame-length.js';
-import { BINARY_WIRE_FORMAT, type WireFormat } from './wire-format.js';
+import { isBinaryWireFormat, type WireFormat } from './wire-format.js';
 
 export { operationWireBytesMax } from './wire-size.js';
 
@@ -22,14 +22,14 @@ export interface EncodedFrame {
 const utf8 = new TextEncoder();
 
 /**
- * Encodes a frame: a 4-byte big-endian body length, then the body. On a link that negotiated
- * binary-1 a data frame's body is binary (binary-frame.ts); every other body is JSON, with the
+ * Encodes a frame: a 4-byte big-endian body length, then the body. On a link that negotiated a
+ * binary format a data frame's body is binary (binary-frame.ts); every other body is JSON, with the
  * envelope keys in the original's order, written in the canonical form (sorted data keys,
  * everything outside printable ASCII escaped), so it is pure ASCII and one byte per character.
  */
 export function encodeFrame(frame: Frame, limits: Limits, wireFormat: WireFormat = 'json'): EncodedFrame {
   checkFrame(frame, limits, encoderFault);
-  if (wireFormat === BINARY_WIRE_FORMAT && isDataFrame(frame)) return encodeBinaryFrame(frame, limits);
+  if (isBinaryWireFormat(wireFormat) && isDataFrame(frame)) return encodeBinaryFrame(frame, limits, wireFormat);
   const text = frameText(frame);
   const checksum = checksumWithCanonicalData(text, text.data);
   const body = envelopeJson(text, checksum);

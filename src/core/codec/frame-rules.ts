@@ -2,7 +2,7 @@ import type { ErrorCode, Frame, SnapshotChunkFrame } from '../frame.js';
 import { AUTH_NONCE_HEX_CHARS, AUTH_PROOF_HEX_CHARS, RECEIVE_LIMIT_FIELDS, RECEIVE_LIMITS, type Limits } from '../limits.js';
 import type { LogEntry, Operation, SetOperation } from '../operation.js';
 import { isHex64 } from './checksum.js';
-import { BINARY_WIRE_FORMAT, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX } from './wire-format.js';
+import { isBinaryWireFormat, WIRE_FORMAT_NAME_LENGTH_MAX, WIRE_FORMATS_OFFERED_MAX } from './wire-format.js';
 import { TIMESTAMP_MS_MAX } from './wire-time.js';
 
 /**
@@ -52,7 +52,7 @@ export function checkFrame(frame: Frame, limits: Limits, fail: Fail): void {
     case 'welcome':
       rules.sequence(frame.protocolVersion, 'WELCOME data.protocol_version');
       rules.name(frame.replicationId, 'WELCOME data.replication_id', true);
-      rules.require(frame.wireFormat === undefined || frame.wireFormat === BINARY_WIRE_FORMAT, `WELCOME data.wire_format must be "${BINARY_WIRE_FORMAT}" when present`);
+      rules.require(frame.wireFormat === undefined || isBinaryWireFormat(frame.wireFormat), 'WELCOME data.wire_format must be a binary format when present');
       if (frame.proof !== undefined) rules.hex(frame.proof, AUTH_PROOF_HEX_CHARS, 'WELCOME data.proof');
       if (frame.epoch !== undefined) rules.epoch(frame.epoch, 'WELCOME data.epoch');
       if (frame.previous !== undefined) {

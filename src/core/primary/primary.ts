@@ -1,7 +1,7 @@
 import { assert } from '../assert.js';
 import { primaryProof, proofsEqual, secondaryProof, type AuthNonces } from '../auth.js';
 import {
-  BINARY_WIRE_FORMAT, chainDigest, encodeFrame, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type EncodedFrame, type WireFormat, type WireFormatSetting,
+  chainDigest, chosenWireFormat, isBinaryWireFormat, WIRE_FORMAT_SETTINGS, encodeFrame, operationWireBytesMax, SNAPSHOT_DIGEST_INITIAL, type EncodedFrame, type WireFormat, type WireFormatSetting,
 } from '../codec/index.js';
 import { encodeBinaryEntries } from '../codec/binary-frame.js';
 import { BacklogFullError, DeposedError, LimitExceededError, NotEnoughReplicasError, NotReadyError, PendingWritesFullError, ProtocolError, StorageFailedError } from '../errors.js';
@@ -137,7 +137,7 @@ export class Primary implements StateMachine {
     assert(Number.isSafeInteger(this.writeQuorum.replicasMin) && this.writeQuorum.replicasMin >= 0, 'minReplicasToWrite must be a non-negative integer');
     assert(Number.isSafeInteger(this.writeQuorum.lagMsMax) && this.writeQuorum.lagMsMax > 0, 'minReplicasMaxLagMs must be a positive integer');
     this.wireFormat = options.wireFormat ?? 'json';
-    assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
+    assert(WIRE_FORMAT_SETTINGS.includes(this.wireFormat), `wireFormat must be one of ${WIRE_FORMAT_SETTINGS.join(', ')}, got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
     this.epoch = options.epoch ?? 0;
     assert(Number.isSafeInteger(this.epoch) && this.epoch >= 0, 'epoch must be a non-negative integer');
@@ -658,13 +658,13 @@ export class Primary implements StateMachine {
     if (!this.admitReplica(peer, hello.replicaId)) return;
     peer.phase = 'sync';
     peer.terms = peerTermsOf(this.limits, this.timing, hello);
-    const binary = this.wireFormat === 'binary' && hello.wireFormats?.includes(BINARY_WIRE_FORMAT) === true;
+    const wireFormat = chosenWireFormat(this.wireFormat, hello.wireFormats);
     const lastSequence = this.log.lastSequence;
     const proof = proved === null ? null : primaryProof(proved.token, proved.nonces, hello.replicaId, this.replicationId, lastSequence);
     peer.link.send(
       {
         kind: 'welcome', timestampMs: this.clockMs, protocolVersion: PROTOCOL_VERSION, replicationId: this.replicationId,
-        lastSequence, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}), ...(proof === null ? {} : { proof }),
+        lastSequence, ...(isBinaryWireFormat(wireFormat) ? { wireFormat } : {}), ...(proof === null ? {} : { proof }),
         ...(this.epoch > 0 ? { epoch: this.epoch } : {}), ...(this.previous === null ? {} : { previous: this.previous }),
       },
       this.outputs,
@@ -672,8 +672,8 @@ export class Primary implements StateMachine {
     // After the WELCOME, which is JSON whatever is chosen: every data frame follows it.
     // Each operation is encoded once for every peer and catch-up, in the format its peers take; a
     // primary with no peer encodes none (its log keeps the operations as written).
-    if (binary) {
-      peer.link.useWireFormat(BINARY_WIRE_FORMAT);
+    if (isBinaryWireFormat(wireFormat)) {
+      peer.link.useWireFormat(wireFormat);
       this.log.packOperations(this.limits);
     } else {
       this.log.keepEncodings();
@@ -888,8 +888,8 @@ export class Primary implements StateMachine {
 
   /** A binary frame from the encodings the log keeps (writeEntries); a JSON one from the entries. */
   private encodeData(from: number, count: number, timestampMs: number, wireFormat: WireFormat): EncodedFrame {
-    if (wireFormat === BINARY_WIRE_FORMAT) {
-      return encodeBinaryEntries(count, timestampMs, (out) => this.log.writeEntries(from, count, out), this.limits);
+    if (isBinaryWireFormat(wireFormat)) {
+      return encodeBinaryEntries(count, timestampMs, (out) => this.log.writeEntries(from, count, out), this.limits, wireFormat);
     }
     const entries: LogEntry[] = [];
     for (let sequence = from; sequence < from + count; sequence += 1) entries.push(this.log.entryAt(sequence));

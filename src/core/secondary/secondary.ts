@@ -1,7 +1,7 @@
 import { assert } from '../assert.js';
 import { primaryProof, proofsEqual, secondaryProof } from '../auth.js';
 import { backoffDelayMs } from '../backoff.js';
-import { BINARY_WIRE_FORMAT, chainDigest, SNAPSHOT_DIGEST_INITIAL, type WireFormatSetting } from '../codec/index.js';
+import { binaryFormatsOf, chainDigest, isBinaryWireFormat, SNAPSHOT_DIGEST_INITIAL, WIRE_FORMAT_SETTINGS, type WireFormatSetting } from '../codec/index.js';
 import { ProtocolError, ReadOnlyError, WindowExceededError } from '../errors.js';
 import { cursorOf, epochOf, holdsPrefixOf } from '../failover/lineage.js';
 import type { Handover } from '../failover/promotion.js';
@@ -147,7 +147,7 @@ export class Secondary implements StateMachine {
     this.authToken = options.authToken ?? null;
     assert(this.authToken !== '', 'authToken must not be empty');
     this.wireFormat = options.wireFormat ?? 'json';
-    assert(this.wireFormat === 'binary' || this.wireFormat === 'json', `wireFormat must be 'binary' or 'json', got ${String(this.wireFormat)}`);
+    assert(WIRE_FORMAT_SETTINGS.includes(this.wireFormat), `wireFormat must be one of ${WIRE_FORMAT_SETTINGS.join(', ')}, got ${String(this.wireFormat)}`);
     this.clockMs = options.nowMs;
     this.storageIssuedMs = options.nowMs;
     this.reconnectAtMs = options.nowMs;
@@ -193,7 +193,8 @@ export class Secondary implements StateMachine {
     this.phase = 'hello';
     this.nonces = this.authToken === null ? null : { secondaryNonce: randomHexId(this.random), primaryNonce: null };
     // A JSON-only HELLO without a token is the original's, byte for byte: no empty offer.
-    const offer = this.wireFormat === 'binary' ? { wireFormats: [BINARY_WIRE_FORMAT] } : {};
+    const offered = binaryFormatsOf(this.wireFormat);
+    const offer = offered.length > 0 ? { wireFormats: [...offered] } : {};
     const nonce = this.nonces === null ? {} : { nonce: this.nonces.secondaryNonce };
     // An older primary learns from it that it was deposed; absent at 0, so the HELLO stays the original's.
     const epoch = this.epoch > 0 ? { epoch: this.epoch } : {};
@@ -488,7 +489,7 @@ export class Secondary implements StateMachine {
     }
     this.offered = { epoch: primaryEpoch, previous: welcome.previous ?? null };
     if (welcome.wireFormat !== undefined) {
-      if (this.wireFormat !== 'binary') throw new ProtocolError(`primary chose wire format ${welcome.wireFormat}, which was not offered`);
+      if (!binaryFormatsOf(this.wireFormat).includes(welcome.wireFormat)) throw new ProtocolError(`primary chose wire format ${welcome.wireFormat}, which was not offered`);
       assert(this.link !== null, 'welcome without a link');
       this.link.useWireFormat(welcome.wireFormat);
     }
@@ -600,7 +601,7 @@ export class Secondary implements StateMachine {
 
   /** A binary data frame as the bytes it came in, for the applied log; null for JSON (its values are decoded copies, not views). */
   private packed(received: ReceivedFrame, firstSequence: number, count: number): PackedFrame | null {
-    return this.link?.wireFormat === BINARY_WIRE_FORMAT ? new PackedFrame(received.body, firstSequence, count, this.limits) : null;
+    return isBinaryWireFormat(this.link?.wireFormat) ? new PackedFrame(received.body, firstSequence, count, this.limits) : null;
   }
 
   /** Protected for the test-only bug zoo (test/zoo). */

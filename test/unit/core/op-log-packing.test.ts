@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBinaryEntries } from '../../../src/core/codec/binary-frame.js';
-import { encodeFrame } from '../../../src/core/codec/index.js';
+import { BINARY_WIRE_FORMATS, encodeFrame, type BinaryWireFormat } from '../../../src/core/codec/index.js';
 import type { Frame } from '../../../src/core/frame.js';
 import { DEFAULT_LIMITS, LOG_CHUNK_BYTES, LOG_PACKED_VALUE_BYTES_MAX } from '../../../src/core/limits.js';
 import { OperationLog } from '../../../src/core/op-log.js';
@@ -27,8 +27,8 @@ function appended(log: OperationLog, ops: readonly Operation[]): LogEntry[] {
 }
 
 /** What the primary sends for these entries of the log, built from its encodings. */
-function frameFrom(log: OperationLog, from: number, count: number, timestampMs: number): Uint8Array {
-  return encodeBinaryEntries(count, timestampMs, (out) => log.writeEntries(from, count, out), DEFAULT_LIMITS).bytes;
+function frameFrom(log: OperationLog, from: number, count: number, timestampMs: number, format: BinaryWireFormat = 'binary-1'): Uint8Array {
+  return encodeBinaryEntries(count, timestampMs, (out) => log.writeEntries(from, count, out), DEFAULT_LIMITS, format).bytes;
 }
 
 function framed(entries: readonly LogEntry[], timestampMs: number): Frame {
@@ -60,10 +60,12 @@ describe('OperationLog keeping operations encoded (packOperations)', () => {
     const large = Math.floor(LOG_PACKED_VALUE_BYTES_MAX * 0.9);
     const entries = appended(log, [set('x', 'small'), ...Array.from({ length: Math.ceil((2 * LOG_CHUNK_BYTES) / large) }, (_, index) => set(`big${index}`, value(large, 65 + (index % 26))))]);
     expect(entries.every((entry) => log.keepsEncoded(entry.sequence))).toBe(true);
-    for (const [from, count] of [[1, 1], [1, 3], [2, entries.length - 1]] as const) {
-      const expected = encodeFrame(framed(entries.slice(from - 1, from - 1 + count), T0 + 99), DEFAULT_LIMITS, 'binary-1').bytes;
-      // Compared as Buffers: toEqual walks a large typed array element by element, for seconds.
-      expect(Buffer.from(frameFrom(log, from, count, T0 + 99)).equals(expected)).toBe(true);
+    for (const format of BINARY_WIRE_FORMATS) {
+      for (const [from, count] of [[1, 1], [1, 3], [2, entries.length - 1]] as const) {
+        const expected = encodeFrame(framed(entries.slice(from - 1, from - 1 + count), T0 + 99), DEFAULT_LIMITS, format).bytes;
+        // Compared as Buffers: toEqual walks a large typed array element by element, for seconds.
+        expect(Buffer.from(frameFrom(log, from, count, T0 + 99, format)).equals(expected)).toBe(true);
+      }
     }
   });
 

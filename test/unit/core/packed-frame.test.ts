@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from '../../../src/core/assert.js';
-import { BINARY_WIRE_FORMAT, encodeFrame } from '../../../src/core/codec/index.js';
+import { BINARY_WIRE_FORMATS, encodeFrame, type WireFormat } from '../../../src/core/codec/index.js';
 import type { Frame } from '../../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
 import { PackedFrame } from '../../../src/core/packed-frame.js';
 import { T0 } from '../../support/machine.js';
 import { entry } from '../../support/secondary.js';
 
-const body = (frame: Frame, format: 'json' | typeof BINARY_WIRE_FORMAT = BINARY_WIRE_FORMAT): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, format).bytes.subarray(4);
+describe.each(BINARY_WIRE_FORMATS)('PackedFrame, of a %s frame', (binary) => {
+  const body = (frame: Frame, format: WireFormat = binary): Uint8Array => encodeFrame(frame, DEFAULT_LIMITS, format).bytes.subarray(4);
 
-describe('PackedFrame', () => {
   it("decodes a batch's entries again from its bytes, and holds exactly their sequences", () => {
     const entries = [entry(5), entry(6), entry(7)];
     const packed = new PackedFrame(body({ kind: 'batch', timestampMs: T0, entries }), 5, 3, DEFAULT_LIMITS);

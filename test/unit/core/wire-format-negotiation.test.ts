@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_WIRE_FORMAT, decodeFrameBody, encodeFrame, type WireFormatSetting } from '../../../src/core/codec/index.js';
+import {
+  BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT, BINARY_WIRE_FORMATS, decodeFrameBody, encodeFrame, type BinaryWireFormat, type WireFormat, type WireFormatSetting,
+} from '../../../src/core/codec/index.js';
 import type { Frame, HelloFrame } from '../../../src/core/frame.js';
 import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
 import type { Output } from '../../../src/core/output.js';
@@ -11,7 +13,6 @@ import { keepsText } from '../../support/kept-text.js';
 import { set } from '../../support/ops.js';
 
 const HISTORY = 'a'.repeat(32);
-const BINARY_MARKER = 0xb1;
 
 function hello(wireFormats?: readonly string[]): HelloFrame {
   return { kind: 'hello', timestampMs: T0, protocolVersion: 1, replicaId: 'r1', auth: null, ...(wireFormats === undefined ? {} : { wireFormats }) };
@@ -54,30 +55,33 @@ function secondaryWelcomed(wireFormat: WireFormatSetting, welcome: Frame): { sec
   return { secondary, hello: sentHello!, outputs: drain(secondary) };
 }
 
-const welcomeFrame = (binary: boolean): Frame => ({
-  kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0, ...(binary ? { wireFormat: BINARY_WIRE_FORMAT } : {}),
+const welcomeFrame = (wireFormat?: BinaryWireFormat): Frame => ({
+  kind: 'welcome', timestampMs: T0, protocolVersion: 1, replicationId: HISTORY, lastSequence: 0, ...(wireFormat === undefined ? {} : { wireFormat }),
 });
 
+const MARKERS = { [BINARY_SHA256_FORMAT]: 0xb1, [BINARY_CRC32_FORMAT]: 0xb2, json: '{'.charCodeAt(0) } as const;
+
 describe('wire format negotiation, primary side', () => {
-  it('both willing: WELCOME names binary-1 and the data frames that follow are binary', () => {
-    const { welcome, operation } = handshake(primaryWithOneWrite('binary'), [BINARY_WIRE_FORMAT]);
-    expect(welcome).toMatchObject({ kind: 'welcome', wireFormat: BINARY_WIRE_FORMAT });
-    expect(operation[4]).toBe(BINARY_MARKER);
-    expect(decodeFrameBody(operation.subarray(4), DEFAULT_LIMITS, BINARY_WIRE_FORMAT).frame).toMatchObject({ kind: 'operation', sequence: 1 });
-  });
+  // [primary's setting, the HELLO's offer, the format chosen]
+  const cases: [WireFormatSetting, readonly string[] | undefined, WireFormat][] = [
+    ['binary', [BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT], BINARY_CRC32_FORMAT],
+    ['binary', [BINARY_SHA256_FORMAT, BINARY_CRC32_FORMAT], BINARY_CRC32_FORMAT],
+    ['binary', [BINARY_SHA256_FORMAT], BINARY_SHA256_FORMAT],
+    ['binary', [BINARY_CRC32_FORMAT], BINARY_CRC32_FORMAT],
+    [BINARY_SHA256_FORMAT, [BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT], BINARY_SHA256_FORMAT],
+    [BINARY_SHA256_FORMAT, [BINARY_CRC32_FORMAT], 'json'],
+    ['json', [BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT], 'json'],
+    ['binary', undefined, 'json'],
+    ['binary', [], 'json'],
+    ['binary', ['binary-3', 'cbor'], 'json'],
+  ];
 
-  it('a JSON-only primary ignores the offer: no wire_format, JSON data frames', () => {
-    const { welcome, operation } = handshake(primaryWithOneWrite('json'), [BINARY_WIRE_FORMAT]);
-    expect(welcome).not.toHaveProperty('wireFormat');
-    expect(operation[4]).toBe('{'.charCodeAt(0));
-  });
-
-  it('a secondary that offers nothing, or only formats unknown here, gets JSON', () => {
-    for (const offer of [undefined, [], ['binary-2', 'cbor']]) {
-      const { welcome, operation } = handshake(primaryWithOneWrite('binary'), offer);
-      expect(welcome).not.toHaveProperty('wireFormat');
-      expect(operation[4]).toBe('{'.charCodeAt(0));
-    }
+  it.each(cases)('a %s primary offered %j chooses %s, and the data frames that follow are in it', (setting, offer, chosen) => {
+    const { welcome, operation } = handshake(primaryWithOneWrite(setting), offer);
+    if (chosen === 'json') expect(welcome).not.toHaveProperty('wireFormat');
+    else expect(welcome).toMatchObject({ kind: 'welcome', wireFormat: chosen });
+    expect(operation[4]).toBe(MARKERS[chosen]);
+    expect(decodeFrameBody(operation.subarray(4), DEFAULT_LIMITS, chosen).frame).toMatchObject({ kind: 'operation', sequence: 1 });
   });
 });
 
@@ -90,7 +94,7 @@ class LogViewPrimary extends Primary {
 
 describe('wire format negotiation, what the primary keeps', () => {
   it("keeps each operation's JSON once a JSON secondary has joined, its binary encoding once a binary one has, and neither with no secondary", () => {
-    for (const [offer, keptText, keptBinary] of [[[BINARY_WIRE_FORMAT], false, true], [undefined, true, false], [null, false, false]] as const) {
+    for (const [offer, keptText, keptBinary] of [[[BINARY_SHA256_FORMAT], false, true], [undefined, true, false], [null, false, false]] as const) {
       const primary = new LogViewPrimary({ nowMs: T0, random: random(), wireFormat: 'binary' });
       const [load] = ofKind(drain(primary), 'storage');
       primary.handleStorageDone(load?.requestId ?? 0, { kind: 'scanned', entries: [], done: true }, T0);
@@ -104,35 +108,54 @@ describe('wire format negotiation, what the primary keeps', () => {
 });
 
 describe('wire format negotiation, secondary side', () => {
-  it('a binary secondary offers binary-1; a JSON one sends the original HELLO, with no wire_formats at all', () => {
-    expect(secondaryWelcomed('binary', welcomeFrame(false)).hello).toMatchObject({ wireFormats: [BINARY_WIRE_FORMAT] });
-    const { hello: plain } = secondaryWelcomed('json', welcomeFrame(false));
+  it('a binary secondary offers binary-2 then binary-1, a binary-1 one binary-1; a JSON one sends the original HELLO, with no wire_formats at all', () => {
+    expect(secondaryWelcomed('binary', welcomeFrame()).hello).toMatchObject({ wireFormats: [BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT] });
+    expect(secondaryWelcomed(BINARY_SHA256_FORMAT, welcomeFrame()).hello).toMatchObject({ wireFormats: [BINARY_SHA256_FORMAT] });
+    const { hello: plain } = secondaryWelcomed('json', welcomeFrame());
     expect(plain).not.toHaveProperty('wireFormats');
   });
 
-  it('accepts binary data frames only after a WELCOME that chose binary-1', () => {
-    const binary = secondaryWelcomed('binary', welcomeFrame(true)).secondary;
-    binary.handleBytes(1, bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }), T0);
-    drain(binary);
-    const operation: Frame = { kind: 'operation', sequence: 1, timestampMs: T0, op: set('a', '1') };
-    binary.handleBytes(1, encodeFrame(operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT).bytes, T0);
-    expect(ofKind(drain(binary), 'storage')).toHaveLength(1);
-    binary.invariants();
-  });
+  const operation: Frame = { kind: 'operation', sequence: 1, timestampMs: T0, op: set('a', '1') };
 
-  it('a binary frame on a JSON link is a protocol error, and the link closes', () => {
-    const { secondary } = secondaryWelcomed('binary', welcomeFrame(false));
+  function streaming(setting: WireFormatSetting, chosen?: BinaryWireFormat): Secondary {
+    const { secondary } = secondaryWelcomed(setting, welcomeFrame(chosen));
     secondary.handleBytes(1, bytesOf({ kind: 'syncResponse', timestampMs: T0, mode: 'continue', replicationId: HISTORY, fromSequence: 1 }), T0);
     drain(secondary);
-    const operation: Frame = { kind: 'operation', sequence: 1, timestampMs: T0, op: set('a', '1') };
-    secondary.handleBytes(1, encodeFrame(operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT).bytes, T0);
+    return secondary;
+  }
+
+  it.each(BINARY_WIRE_FORMATS)('accepts %s data frames after a WELCOME that chose it', (format) => {
+    const secondary = streaming('binary', format);
+    secondary.handleBytes(1, encodeFrame(operation, DEFAULT_LIMITS, format).bytes, T0);
+    expect(ofKind(drain(secondary), 'storage')).toHaveLength(1);
+    secondary.invariants();
+  });
+
+  // [the link's format, the frame's format]
+  const mismatches: [WireFormat, BinaryWireFormat][] = [
+    ['json', BINARY_SHA256_FORMAT],
+    ['json', BINARY_CRC32_FORMAT],
+    [BINARY_CRC32_FORMAT, BINARY_SHA256_FORMAT],
+    [BINARY_SHA256_FORMAT, BINARY_CRC32_FORMAT],
+  ];
+
+  it.each(mismatches)('on a %s link a %s frame is a protocol error, and the link closes', (link, sent) => {
+    const secondary = streaming('binary', link === 'json' ? undefined : link);
+    secondary.handleBytes(1, encodeFrame(operation, DEFAULT_LIMITS, sent).bytes, T0);
     const outputs = drain(secondary);
-    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'protocol', reason: expect.stringMatching(/did not negotiate binary-1/) }]);
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'protocol', reason: `a ${sent} frame on a link that did not negotiate ${sent} (${link})` }]);
     expect(ofKind(outputs, 'storage')).toHaveLength(0);
   });
 
-  it('a WELCOME choosing binary-1 for a secondary that did not offer it is a protocol error', () => {
-    const { outputs } = secondaryWelcomed('json', welcomeFrame(true));
-    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'protocol', reason: expect.stringMatching(/not offered/) }]);
+  // [the secondary's setting, the format a WELCOME chose]
+  const unoffered: [WireFormatSetting, BinaryWireFormat][] = [
+    ['json', BINARY_SHA256_FORMAT],
+    ['json', BINARY_CRC32_FORMAT],
+    [BINARY_SHA256_FORMAT, BINARY_CRC32_FORMAT],
+  ];
+
+  it.each(unoffered)('a %s secondary told by a WELCOME to take %s, which it did not offer, closes with protocol', (setting, chosen) => {
+    const { outputs } = secondaryWelcomed(setting, welcomeFrame(chosen));
+    expect(ofKind(outputs, 'close')).toMatchObject([{ code: 'protocol', reason: `primary chose wire format ${chosen}, which was not offered` }]);
   });
 });

@@ -71,11 +71,13 @@ describe('nadb-repl arguments', () => {
     expect(parseCommand(['help', 'ls'])).toEqual({ kind: 'help', verb: 'ls' });
   });
 
-  it('takes --wire-format binary or json, and refuses anything else', () => {
+  it('takes --wire-format binary, binary-1 or json, and refuses anything else', () => {
     const secondary = ['secondary', '--primary', 'localhost:9000', '--storage', 'memory'];
     expect(parseCommand([...secondary, '--wire-format', 'json'])).toMatchObject({ wireFormat: 'json' });
     expect(parseCommand([...secondary, '--wire-format', 'binary'])).toMatchObject({ wireFormat: 'binary' });
-    expect(() => parseCommand([...secondary, '--wire-format', 'cbor'])).toThrow(UsageError);
+    expect(parseCommand([...secondary, '--wire-format', 'binary-1'])).toMatchObject({ wireFormat: 'binary-1' });
+    expect(() => parseCommand([...secondary, '--wire-format', 'cbor'])).toThrow(new UsageError("--wire-format wants binary, binary-1, json, got 'cbor'"));
+    expect(() => parseCommand([...secondary, '--wire-format', 'binary-2'])).toThrow(UsageError);
   });
 
   it('resolves fs:DIR and aof:DIR to an absolute directory, with the fsync mode', () => {

@@ -14,7 +14,7 @@ describe('resolveConfig', () => {
     expect(config.wireFormat).toBe('binary');
     expect(resolveConfig('primary', { wireFormat: 'json' }).wireFormat).toBe('json');
     // From JavaScript, or a config file: the type does not stop it.
-    expect(() => resolveConfig('primary', { wireFormat: 'cbor' as 'json' })).toThrow(new ConfigError("wireFormat must be 'binary' or 'json', got cbor"));
+    expect(() => resolveConfig('primary', { wireFormat: 'cbor' as 'json' })).toThrow(new ConfigError('wireFormat must be one of binary, binary-1, json, got cbor'));
   });
 
   it('resolves the operation log: the backend\'s place and always by default, a bad policy or limit refused', () => {

@@ -51,10 +51,16 @@ describe('chainDigest', () => {
     expect(ab).not.toBe(ba);
   });
 
-  it('asserts on anything but 64 lowercase hex characters', () => {
+  it('asserts on a previous digest of anything but 64 lowercase hex characters, and on a chunk checksum of anything but 64 or 8', () => {
     expect(() => chainDigest('', PYTHON_CHECKSUM)).toThrow(AssertionError);
+    expect(() => chainDigest('5b88771c', PYTHON_CHECKSUM)).toThrow(AssertionError);
     expect(() => chainDigest(SNAPSHOT_DIGEST_INITIAL, PYTHON_CHECKSUM.toUpperCase())).toThrow(AssertionError);
     expect(() => chainDigest(SNAPSHOT_DIGEST_INITIAL, PYTHON_CHECKSUM.slice(1))).toThrow(AssertionError);
+    for (const crc of ['5b88771', '5b88771c0', '5B88771C', '5b88771g']) expect(() => chainDigest(SNAPSHOT_DIGEST_INITIAL, crc)).toThrow(AssertionError);
+  });
+
+  it("takes a binary-2 chunk's CRC-32 in hex, 8 characters, and hashes it as it does a SHA-256", () => {
+    expect(chainDigest(SNAPSHOT_DIGEST_INITIAL, '5b88771c')).toBe(createHash('sha256').update(`${'0'.repeat(64)}5b88771c`).digest('hex'));
   });
 });
 

@@ -80,9 +80,11 @@ describe('control frames on the wire', () => {
     }
   });
 
-  it('refuse a wire format other than binary-1 in WELCOME, and a wire format list of non-strings in HELLO', () => {
+  it('refuse a wire format other than binary-2 or binary-1 in WELCOME, and a wire format list of non-strings in HELLO', () => {
     const welcome = { protocol_version: 1, replication_id: 'w', last_sequence: 9 };
-    expect(refusal('welcome', { ...welcome, wire_format: 'json' })).toBe('WELCOME data.wire_format must be "binary-1" when present');
+    for (const other of ['json', 'binary-3', 'BINARY-2']) {
+      expect(refusal('welcome', { ...welcome, wire_format: other })).toBe('WELCOME data.wire_format must be one of "binary-2", "binary-1" when present');
+    }
     expect(refusal('welcome', { ...welcome, wire_format: 1 })).toBe('WELCOME data.wire_format must be a string');
     expect(refusal('hello', { protocol_version: 1, replica_id: 'r', auth: null, wire_formats: [1] })).toBe('HELLO data.wire_formats[0] must be a string');
   });

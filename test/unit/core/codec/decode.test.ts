@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frameChecksum } from '../../../../src/core/codec/checksum.js';
 import { decodeFrameBody } from '../../../../src/core/codec/decode.js';
 import { encodeFrame } from '../../../../src/core/codec/encode.js';
-import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
+import { BINARY_WIRE_FORMATS } from '../../../../src/core/codec/wire-format.js';
 import { frameToWire, type WireEnvelope } from '../../../../src/core/codec/frame-wire.js';
 import { ChecksumMismatchError, FrameTooLargeError, ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
@@ -266,9 +266,9 @@ describe('decodeFrameBody: bounds', () => {
     rejects(bodyOf({ ...wireOf(sampleFrames.hello), data: { x: nestedIn(6) } }), 'frame body: the document is nested too deeply');
   });
 
-  it('refuses a binary body on a link that did not negotiate binary-1', () => {
-    const { bytes } = encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
-    rejects(bytes.subarray(4), 'a binary frame on a link that did not negotiate binary-1');
+  it.each(BINARY_WIRE_FORMATS)('refuses a %s body on a JSON link', (format) => {
+    const { bytes } = encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, format);
+    rejects(bytes.subarray(4), `a ${format} frame on a link that did not negotiate ${format} (json)`);
   });
 
   it('cuts the frame type in a checksum mismatch to 64 characters', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTEXT, operationOf } from '../../../../src/core/api-operations.js';
 import { FrameDecoder, encodeFrame } from '../../../../src/core/codec/index.js';
-import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
+import { BINARY_SHA256_FORMAT } from '../../../../src/core/codec/wire-format.js';
 import { SharedNames, storeEntry } from '../../../../src/core/compact-entry.js';
 import type { OperationFrame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, VIEW_SLACK_SHARE } from '../../../../src/core/limits.js';
@@ -51,9 +51,9 @@ function bytesCopiedDuring(run: () => void): number {
 function primaryToSecondaryKeyspace(data: Uint8Array): Uint8Array {
   const op = operationOf({ method: 'writeWithReplication', relativePath: 'big', data }, DEFAULT_CONTEXT, 1_000) as SetOperation;
   const frame: OperationFrame = { kind: 'operation', sequence: 1, timestampMs: 1_000, op };
-  const { bytes } = encodeFrame(frame, DEFAULT_LIMITS, BINARY_WIRE_FORMAT);
+  const { bytes } = encodeFrame(frame, DEFAULT_LIMITS, BINARY_SHA256_FORMAT);
   const decoder = new FrameDecoder(DEFAULT_LIMITS);
-  decoder.wireFormat = BINARY_WIRE_FORMAT;
+  decoder.wireFormat = BINARY_SHA256_FORMAT;
   for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) decoder.push(bytes.subarray(offset, offset + CHUNK_BYTES));
   const decoded = decoder.next()?.frame;
   if (decoded?.kind !== 'operation' || decoded.op.type !== 'SET') throw new Error('no SET decoded');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_WIRE_FORMAT } from '../../../../src/core/codec/wire-format.js';
+import { BINARY_SHA256_FORMAT } from '../../../../src/core/codec/wire-format.js';
 import { ProtocolError } from '../../../../src/core/errors.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
@@ -9,7 +9,7 @@ import { decodeEveryWay } from './feed.js';
 const limits: Limits = { ...DEFAULT_LIMITS, nameLengthMax: 8, tagsMax: 2 };
 /** One byte more than nameLengthMax's 8 code units can take in UTF-8 (3 bytes each). */
 const TOO_LONG = 25;
-const decode = (body: Uint8Array): Frame => decodeEveryWay(body, limits, BINARY_WIRE_FORMAT);
+const decode = (body: Uint8Array): Frame => decodeEveryWay(body, limits, BINARY_SHA256_FORMAT);
 const names = (...values: string[]): number[] => values.flatMap(text);
 
 describe('operations in binary frames', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_WIRE_FORMAT, encodeFrame } from '../../../../src/core/codec/index.js';
+import { BINARY_SHA256_FORMAT, encodeFrame } from '../../../../src/core/codec/index.js';
 import type { Frame } from '../../../../src/core/frame.js';
 import { DEFAULT_LIMITS, type Limits } from '../../../../src/core/limits.js';
 import type { LogEntry } from '../../../../src/core/operation.js';
@@ -8,7 +8,7 @@ import { survivors, watch } from '../../../support/collected.js';
 import { bytesOf, drain, ofKind, random, T0 } from '../../../support/machine.js';
 import { entry, HISTORY } from '../../../support/secondary.js';
 
-type Format = 'json' | typeof BINARY_WIRE_FORMAT;
+type Format = 'json' | typeof BINARY_SHA256_FORMAT;
 
 /** A secondary streaming HISTORY from sequence 1 on a link of `format`. */
 function streamingOn(format: Format, limits: Partial<Limits> = {}): Secondary {
@@ -46,7 +46,7 @@ function handedOver(secondary: Secondary): readonly LogEntry[] {
 }
 
 describe("a secondary's applied log", () => {
-  it.each<Format>(['json', BINARY_WIRE_FORMAT])('hands over what it applied on a %s link: single operations, batches, and a batch that repeats entries', (format) => {
+  it.each<Format>(['json', BINARY_SHA256_FORMAT])('hands over what it applied on a %s link: single operations, batches, and a batch that repeats entries', (format) => {
     const secondary = streamingOn(format);
     const sent = Array.from({ length: 7 }, (_, index) => entry(index + 1));
     applied(secondary, { kind: 'operation', ...sent[0]! }, format);
@@ -57,17 +57,17 @@ describe("a secondary's applied log", () => {
   });
 
   it('keeps no object decoded from a binary frame once storage applied it: the frame is kept as its bytes', async () => {
-    const secondary = streamingOn(BINARY_WIRE_FORMAT);
-    const refs = watch(applied(secondary, batch(Array.from({ length: 50 }, (_, index) => entry(index + 1))), BINARY_WIRE_FORMAT));
+    const secondary = streamingOn(BINARY_SHA256_FORMAT);
+    const refs = watch(applied(secondary, batch(Array.from({ length: 50 }, (_, index) => entry(index + 1))), BINARY_SHA256_FORMAT));
     expect(refs).toHaveLength(50);
     expect(await survivors(refs)).toBe(0);
     expect(handedOver(secondary).map((held) => held.sequence)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
   });
 
   it('evicts by its bounds with entries kept as frames, and still serves those it holds', () => {
-    const secondary = streamingOn(BINARY_WIRE_FORMAT, { logEntriesMax: 4, pendingWritesMax: 4 });
-    applied(secondary, batch([1, 2, 3].map((sequence) => entry(sequence))), BINARY_WIRE_FORMAT);
-    applied(secondary, batch([4, 5, 6].map((sequence) => entry(sequence))), BINARY_WIRE_FORMAT);
+    const secondary = streamingOn(BINARY_SHA256_FORMAT, { logEntriesMax: 4, pendingWritesMax: 4 });
+    applied(secondary, batch([1, 2, 3].map((sequence) => entry(sequence))), BINARY_SHA256_FORMAT);
+    applied(secondary, batch([4, 5, 6].map((sequence) => entry(sequence))), BINARY_SHA256_FORMAT);
     expect(handedOver(secondary).map((held) => held.sequence)).toEqual([3, 4, 5, 6]);
   });
 });

@@ -25,7 +25,7 @@ describe("a secondary's connections", () => {
     expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: '', cursor: null })).toThrow(new AssertionError('replicaId must not be empty'));
     expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null, authToken: '' })).toThrow(new AssertionError('authToken must not be empty'));
     const wireFormat = 'xml' as unknown as 'json';
-    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null, wireFormat })).toThrow(new AssertionError("wireFormat must be 'binary' or 'json', got xml"));
+    expect(() => new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null, wireFormat })).toThrow(new AssertionError('wireFormat must be one of binary, binary-1, json, got xml'));
     expect(new Secondary({ nowMs: T0, random: random(), replicaId: 'r', cursor: null }).position).toBeNull();
   });
 
