@@ -10,12 +10,11 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { WireFormatSetting } from '../src/core/codec/wire-format.js';
+import { WIRE_FORMAT_SETTINGS } from '../src/core/codec/wire-format.js';
 import { runSoak, type SoakOptions, type SoakSample, type SoakStorage } from './soak/run.js';
 import { growthOf } from './soak/growth.js';
 
 const STORAGES: readonly SoakStorage[] = ['memory', 'aof', 'fs', 'redis'];
-const WIRE_FORMATS: readonly WireFormatSetting[] = ['binary', 'json'];
 
 function optionsOf(argv: readonly string[]): SoakOptions {
   const { values } = parseArgs({
@@ -38,8 +37,8 @@ function optionsOf(argv: readonly string[]): SoakOptions {
   };
   const storage = STORAGES.find((candidate) => candidate === values.storage);
   if (storage === undefined) throw new Error(`--storage must be one of ${STORAGES.join(', ')}, got ${values.storage}`);
-  const wireFormat = WIRE_FORMATS.find((candidate) => candidate === values.wire);
-  if (wireFormat === undefined) throw new Error(`--wire must be one of ${WIRE_FORMATS.join(', ')}, got ${values.wire}`);
+  const wireFormat = WIRE_FORMAT_SETTINGS.find((candidate) => candidate === values.wire);
+  if (wireFormat === undefined) throw new Error(`--wire must be one of ${WIRE_FORMAT_SETTINGS.join(', ')}, got ${values.wire}`);
   return {
     durationMs: number('minutes', 0.05) * 60_000,
     storage,

@@ -5,7 +5,8 @@
  * median of the rounds. A benchmark to read, not a test: nothing here passes or fails.
  *
  *   npm run bench -- [--rounds N] [--writes N] [--warmup N] [--secondaries N] [--storage memory|fs|aof|redis]
- *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N] [--json FILE] [--smoke]
+ *                    [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N]
+ *                    [--wire-format binary|binary-1|json] [--json FILE] [--smoke]
  *
  * NADB_BENCH_CPU_PROF=DIR in the environment profiles each of this library's nodes into DIR.
  * NADB_BENCH_MEMORY_TRACE=1 prints where each node's memory is as its RSS grows (memory-trace.ts);
@@ -16,6 +17,8 @@
  * JIT. --warmup 0 measures fresh processes.
  * --value-bytes N sets the size of the burst's and the steady phase's values (default 100).
  * --pause-secondary-ms N stops the last secondary (SIGSTOP) for N ms, 500 ms into the burst, on both systems.
+ * --wire-format sets every one of our nodes' wireFormat (default binary: binary-2 links; binary-1 as
+ * the release before binary-2; json the original's frames).
  * --smoke runs tiny sizes once, to see that every part works. The JSON (default: a new file under
  * bench-results/) holds the plan, the machine, every round's figures and the medians.
  */
@@ -24,6 +27,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { WIRE_FORMAT_SETTINGS } from '../../src/core/codec/index.js';
 import { median } from './figures.js';
 import { oursResync, oursRound } from './ours.js';
 import { DEFAULT_PLAN, type BenchPlan, type ResyncFigures, type RoundFigures, type SystemRound } from './plan.js';
@@ -45,7 +49,8 @@ const SMOKE_PLAN: Partial<BenchPlan> = {
 };
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--writes N] [--secondaries N] [--storage memory|fs|aof|redis]
-                     [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N] [--json FILE] [--smoke]`;
+                     [--resync-keys 200000,1000000] [--systems ours,redis] [--steady-rate N] [--value-bytes N] [--pause-secondary-ms N]
+                     [--wire-format binary|binary-1|json] [--json FILE] [--smoke]`;
 /** A command line it cannot run, as sysexits' EX_USAGE. */
 const EXIT_USAGE = 64;
 
@@ -93,6 +98,7 @@ function settingsOf(argv: readonly string[]): Settings {
       'steady-rate': { type: 'string' },
       'value-bytes': { type: 'string' },
       'pause-secondary-ms': { type: 'string' },
+      'wire-format': { type: 'string' },
       json: { type: 'string' },
       smoke: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -105,6 +111,8 @@ function settingsOf(argv: readonly string[]): Settings {
   const base: BenchPlan = { ...DEFAULT_PLAN, ...(values.smoke === true ? SMOKE_PLAN : {}) };
   const storage = values.storage ?? base.storage;
   if (storage !== 'memory' && storage !== 'fs' && storage !== 'aof' && storage !== 'redis') throw new Error(`--storage wants memory, fs, aof or redis, got '${storage}'`);
+  const wireFormat = WIRE_FORMAT_SETTINGS.find((setting) => setting === (values['wire-format'] ?? base.wireFormat));
+  if (wireFormat === undefined) throw new Error(`--wire-format wants ${WIRE_FORMAT_SETTINGS.join(', ')}, got '${values['wire-format']}'`);
   const systems = (values.systems ?? SYSTEMS.join(',')).split(',');
   for (const system of systems) if (!(SYSTEMS as readonly string[]).includes(system)) throw new Error(`--systems wants ours and/or redis, got '${system}'`);
   const plan: BenchPlan = {
@@ -117,6 +125,7 @@ function settingsOf(argv: readonly string[]): Settings {
     valueBytes: positive('value-bytes', values['value-bytes'], base.valueBytes),
     pauseSecondaryMs: positive('pause-secondary-ms', values['pause-secondary-ms'], base.pauseSecondaryMs),
     storage,
+    wireFormat,
     resyncKeys: values['resync-keys'] === undefined ? base.resyncKeys : values['resync-keys'].split(',').map((text) => positive('resync-keys', text, 0)),
   };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -228,7 +237,7 @@ async function main(): Promise<void> {
   }
   const { markdown, medians } = table(plan, results);
   const about = machine();
-  process.stdout.write(`${markdown}\n\n${lagCauseLines(results.ours)}Medians of ${plan.rounds} round(s), each after ${plan.warmupWrites} writes to warm up; ours on ${plan.storage} storage; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
+  process.stdout.write(`${markdown}\n\n${lagCauseLines(results.ours)}Medians of ${plan.rounds} round(s), each after ${plan.warmupWrites} writes to warm up; ours on ${plan.storage} storage, wire format ${plan.wireFormat}; ${about.cores} × ${about.cpu}, Node ${about.node}, ${about.redis}.\n`);
   await mkdir(dirname(settings.jsonPath), { recursive: true });
   await writeFile(settings.jsonPath, `${JSON.stringify({ plan, machine: about, results, medians }, null, 2)}\n`);
   process.stdout.write(`Every round's figures: ${settings.jsonPath}\n`);

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseStorageSpec, openStorage } from '../../src/cli/storage-spec.js';
+import type { WireFormatSetting } from '../../src/core/codec/index.js';
 import { NetworkSyncBackend, type PrimaryReplicationStats } from '../../src/runtime/network-sync-backend.js';
 import type { LogLevel } from '../../src/runtime/logger.js';
 import { epochMs, lagFigures, type LagFigures } from './figures.js';
@@ -15,7 +16,9 @@ import { STEADY_SLOW_MS, type SlowWrite } from './lag-causes.js';
 import { StallMeter } from './pause.js';
 import { traceMemory } from './memory-trace.js';
 
-export type NodeConfig = { readonly role: 'primary'; readonly storage: string } | { readonly role: 'secondary'; readonly storage: string; readonly primaryPort: number };
+export type NodeConfig =
+  | { readonly role: 'primary'; readonly storage: string; readonly wireFormat: WireFormatSetting }
+  | { readonly role: 'secondary'; readonly storage: string; readonly wireFormat: WireFormatSetting; readonly primaryPort: number };
 
 export type Task =
   | { readonly kind: 'burst'; readonly keyPrefix: string; readonly writes: number; readonly valueBytes: number; readonly window: number; readonly replicas: number; readonly measureStall: boolean }
@@ -263,9 +266,13 @@ const LOG_LEVEL = (process.env.NADB_BENCH_LOG_LEVEL ?? 'silent') as LogLevel;
 
 async function start(config: NodeConfig): Promise<NetworkSyncBackend> {
   const baseBackend = await openStorage(parseStorageSpec(config.storage));
-  if (config.role === 'primary') return NetworkSyncBackend.create({ baseBackend, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, logLevel: LOG_LEVEL } });
+  const { wireFormat } = config;
+  if (config.role === 'primary') return NetworkSyncBackend.create({ baseBackend, mode: 'primary', config: { listenHost: '127.0.0.1', listenPort: 0, logLevel: LOG_LEVEL, wireFormat } });
   send({ kind: 'starting', atMs: epochMs() });
-  return NetworkSyncBackend.create({ baseBackend, mode: 'secondary', config: { primaryHost: '127.0.0.1', primaryPort: config.primaryPort, logLevel: LOG_LEVEL, runtimeLimits: { startupTimeoutMs: RESYNC_TIMEOUT_MS } } });
+  return NetworkSyncBackend.create({
+    baseBackend, mode: 'secondary',
+    config: { primaryHost: '127.0.0.1', primaryPort: config.primaryPort, logLevel: LOG_LEVEL, wireFormat, runtimeLimits: { startupTimeoutMs: RESYNC_TIMEOUT_MS } },
+  });
 }
 
 const gcPauses = new GcPauses();

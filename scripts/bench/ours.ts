@@ -138,11 +138,12 @@ class StoragePlan {
   }
 }
 
-async function startCluster(storage: StoragePlan, secondaries: number): Promise<NodeProcess[]> {
-  const primary = await NodeProcess.start({ role: 'primary', storage: storage.next() });
+async function startCluster(storage: StoragePlan, plan: BenchPlan): Promise<NodeProcess[]> {
+  const { secondaries, wireFormat } = plan;
+  const primary = await NodeProcess.start({ role: 'primary', storage: storage.next(), wireFormat });
   const nodes = [primary.node];
   try {
-    for (let i = 0; i < secondaries; i += 1) nodes.push((await NodeProcess.start({ role: 'secondary', storage: storage.next(), primaryPort: primary.port ?? 0 })).node);
+    for (let i = 0; i < secondaries; i += 1) nodes.push((await NodeProcess.start({ role: 'secondary', storage: storage.next(), wireFormat, primaryPort: primary.port ?? 0 })).node);
     await primary.node.run({ kind: 'caughtUp', replicas: secondaries });
     return nodes;
   } catch (error) {
@@ -153,7 +154,7 @@ async function startCluster(storage: StoragePlan, secondaries: number): Promise<
 
 export async function oursRound(plan: BenchPlan): Promise<RoundFigures> {
   const storage = await StoragePlan.create(plan);
-  const nodes = await startCluster(storage, plan.secondaries);
+  const nodes = await startCluster(storage, plan);
   const [primary] = nodes;
   try {
     if (primary === undefined) throw new Error('no primary');
@@ -200,11 +201,11 @@ async function causesOf(steady: SteadyFigures, nodes: readonly NodeProcess[]): P
 /** A secondary joining a primary that holds `keys` keys: from its start until it has them all. */
 export async function oursResync(plan: BenchPlan, keys: number): Promise<ResyncFigures> {
   const storage = await StoragePlan.create(plan);
-  const primary = await NodeProcess.start({ role: 'primary', storage: storage.next() });
+  const primary = await NodeProcess.start({ role: 'primary', storage: storage.next(), wireFormat: plan.wireFormat });
   const nodes = [primary.node];
   try {
     await primary.node.run({ kind: 'load', keys, valueBytes: plan.valueBytes, window: plan.window });
-    const joining = await NodeProcess.start({ role: 'secondary', storage: storage.next(), primaryPort: primary.port ?? 0 });
+    const joining = await NodeProcess.start({ role: 'secondary', storage: storage.next(), wireFormat: plan.wireFormat, primaryPort: primary.port ?? 0 });
     nodes.push(joining.node);
     const caughtUpMs = await primary.node.run<number>({ kind: 'caughtUp', replicas: 1 });
     return { keys, resyncMs: caughtUpMs - (joining.startingMs ?? caughtUpMs), secondaryRssMiB: peakRssMiB(joining.node.pid) };

@@ -1,3 +1,4 @@
+import type { WireFormatSetting } from '../../src/core/codec/index.js';
 import type { LagFigures } from './figures.js';
 import type { LagCauses } from './lag-causes.js';
 
@@ -24,6 +25,8 @@ export interface BenchPlan {
   readonly storage: 'memory' | 'fs' | 'aof' | 'redis';
   /** The last secondary is stopped (SIGSTOP) this long during the burst, PAUSE_AFTER_MS into it; 0: never. */
   readonly pauseSecondaryMs: number;
+  /** Every one of ours' nodes' wireFormat: 'binary' (the default, binary-2 links), 'binary-1' or 'json'. */
+  readonly wireFormat: WireFormatSetting;
 }
 
 export const DEFAULT_PLAN: BenchPlan = {
@@ -40,6 +43,7 @@ export const DEFAULT_PLAN: BenchPlan = {
   resyncKeys: [200_000, 500_000, 1_000_000],
   storage: 'memory',
   pauseSecondaryMs: 0,
+  wireFormat: 'binary',
 };
 
 /** The figures of one round of one system. */
