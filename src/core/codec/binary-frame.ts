@@ -30,7 +30,6 @@ export function isDataFrame(frame: Frame): frame is DataFrame {
 
 /** What sets the two binary formats apart: the byte that opens a body, and the checksum that closes it. */
 interface BinaryLayout {
-  readonly format: BinaryWireFormat;
   readonly marker: Uint8Array;
   readonly framing: { readonly headBytes: number; readonly tailBytes: number };
   /** Writes the checksum of bytes[start, end) at `end`, and names it in hex. */
@@ -40,7 +39,6 @@ interface BinaryLayout {
 }
 
 const SHA256_LAYOUT: BinaryLayout = {
-  format: BINARY_SHA256_FORMAT,
   marker: Uint8Array.of(0xb1),
   framing: { headBytes: FRAME_HEADER_BYTES, tailBytes: SHA256_BYTES },
   seal(bytes, start, end) {
@@ -55,7 +53,6 @@ const SHA256_LAYOUT: BinaryLayout = {
 };
 
 const CRC32_LAYOUT: BinaryLayout = {
-  format: BINARY_CRC32_FORMAT,
   marker: Uint8Array.of(0xb2),
   framing: { headBytes: FRAME_HEADER_BYTES, tailBytes: CRC32_BYTES },
   seal(bytes, start, end) {
