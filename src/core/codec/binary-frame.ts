@@ -62,7 +62,7 @@ const CRC32_LAYOUT: BinaryLayout = {
   },
   verify(body, end) {
     const value = crc32(body.subarray(0, end));
-    return body.length === end + CRC32_BYTES && readUint32(body, end) === value ? crcHex(value) : null;
+    return readUint32(body, end) === value ? crcHex(value) : null;
   },
 };
 

@@ -185,6 +185,13 @@ describe.each(BODY_LAYOUTS)('binary data frames, $format', ({ format, marker, ch
     }
   });
 
+  it.runIf(format === BINARY_CRC32_FORMAT)('name a CRC-32 by 8 hex characters, its leading zeros kept', () => {
+    const encoded = Array.from({ length: 200 }, (_, index) => encodeFrame({ kind: 'operation', sequence: index + 1, timestampMs: T, op: sampleSet }, DEFAULT_LIMITS, format));
+    const small = encoded.find(({ bytes }) => bytes[bytes.length - 4]! < 0x10);
+    expect(small?.checksum).toMatch(/^0[0-9a-f]{7}$/);
+    expect(decode(small!.bytes.subarray(4))).toMatchObject({ kind: 'operation' });
+  });
+
   it.runIf(format === BINARY_CRC32_FORMAT)('refuse an installed CRC-32 whose result is not an unsigned 32-bit integer, encoding and decoding', () => {
     const body = encodeFrame(sampleFrames.operation, DEFAULT_LIMITS, format).bytes.subarray(4);
     for (const wrong of [-1, 2 ** 32, 0.5]) {

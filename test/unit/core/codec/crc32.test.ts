@@ -27,8 +27,10 @@ describe('crc32', () => {
     expect(nativeCrc32!(whole.subarray(2, 11))).toBe(0xcbf43926);
   });
 
-  it('uses the installed implementation', () => {
-    useCrc32(() => 7);
-    expect(crc32(ascii('a'))).toBe(7);
+  it('uses the installed implementation, and takes every unsigned 32-bit result from it, the bounds included', () => {
+    for (const value of [7, 0, 0xffffffff]) {
+      useCrc32(() => value);
+      expect(crc32(ascii('a'))).toBe(value);
+    }
   });
 });
