@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WireFormatSetting } from '../../src/core/codec/index.js';
+import { BINARY_SHA256_FORMAT, type WireFormatSetting } from '../../src/core/codec/index.js';
 import type { NetworkSyncBackend } from '../../src/runtime/network-sync-backend.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { portOf, startPrimary, startSecondary, storageDifference, waitCaughtUp } from './support/nodes.js';
@@ -45,6 +45,20 @@ describe('binary and JSON secondaries of one primary over loopback TCP', () => {
     // The values dominate: JSON carries them in base64, a third larger.
     expect(bytesSentTo(primary, 'r0')).toBeLessThan(WRITES * VALUE_BYTES * 1.1);
     expect(bytesSentTo(primary, 'r1')).toBeGreaterThan(WRITES * VALUE_BYTES * 1.3);
+  });
+
+  it('beside a binary-2 secondary, one of the release before binary-2 gets binary-1, each frame 28 bytes longer; all three end equal', async () => {
+    const primary = await replicate('binary', ['binary', BINARY_SHA256_FORMAT, 'json']);
+    const [binary2, binary1, json] = ['r0', 'r1', 'r2'].map((id) => bytesSentTo(primary, id)) as [number, number, number];
+    // At least one data frame per awaited write: each carries a 32-byte SHA-256 on binary-1, a 4-byte CRC-32 on binary-2.
+    expect(binary1 - binary2).toBeGreaterThanOrEqual(WRITES * (32 - 4));
+    expect(binary1).toBeLessThan(WRITES * VALUE_BYTES * 1.1);
+    expect(json).toBeGreaterThan(WRITES * VALUE_BYTES * 1.3);
+  });
+
+  it('a primary of the release before binary-2 streams binary-1 to a secondary that offers both; both end equal', async () => {
+    const primary = await replicate(BINARY_SHA256_FORMAT, ['binary']);
+    expect(bytesSentTo(primary, 'r0')).toBeLessThan(WRITES * VALUE_BYTES * 1.1);
   });
 
   it('a JSON-only primary streams JSON to a secondary that offers binary; both end equal', async () => {
