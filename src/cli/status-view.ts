@@ -21,12 +21,13 @@ function renderPrimary(stats: PrimaryReplicationStats): string[] {
 
 function renderReplica(replica: ReplicaStats): string {
   const lag = `lag ${replica.lagOperations} operations, ${replica.lagMs} ms, ${bytes(replica.lagBytes)} behind`;
-  return `  ${replica.replicaId} ${replica.address} ${replica.connected ? 'connected' : 'disconnected'}: applied ${replica.appliedSequence}, ${lag}`;
+  const link = replica.connected ? `connected, ${replica.wireFormat ?? 'json'} frames` : 'disconnected';
+  return `  ${replica.replicaId} ${replica.address} ${link}: applied ${replica.appliedSequence}, ${lag}`;
 }
 
 function renderSecondary(stats: SecondaryReplicationStats): string[] {
   const primary = stats.primary;
-  const link = primary.connected ? `connected (${primary.phase})` : `not connected (${primary.phase}), ${primary.reconnections} reconnections`;
+  const link = primary.connected ? `connected (${primary.phase}, ${primary.wireFormat ?? 'json'} frames)` : `not connected (${primary.phase}), ${primary.reconnections} reconnections`;
   const behind = primary.lagOperations === 0 ? 'caught up' : `${primary.lagOperations} operations behind for ${primary.behindForMs} ms`;
   return [
     `secondary  ${stats.replicaId}, primary ${primary.host}:${primary.port} ${link}`,

@@ -50,10 +50,10 @@ describe('the four-command tryout of the README, with real processes', () => {
     expect(refused).toEqual({ code: 1, stdout: '', stderr: 'nadb-repl: the node answered 403: this node is a secondary: write to its primary\n' });
 
     const status = await runCli(['status', '--node', `127.0.0.1:${secondary.adminPort}`]);
-    expect(status.stdout).toMatch(/^secondary {2}replica-[0-9a-f]+, primary 127\.0\.0\.1:\d+ connected \(stream\)\n/);
+    expect(status.stdout).toMatch(/^secondary {2}replica-[0-9a-f]+, primary 127\.0\.0\.1:\d+ connected \(stream, binary-2 frames\)\n/);
     expect(status.stdout).toContain('sequence   applied 1 of 1 known on the primary: caught up\n');
     const primaryStatus = await runCli(['status', '--node', `127.0.0.1:${primary.adminPort}`]);
-    expect(primaryStatus.stdout).toMatch(/^secondaries 1 connected of 1 known:\n {2}replica-[0-9a-f]+ 127\.0\.0\.1:\d+ connected: applied 1, lag 0 operations, 0 ms, 0 B behind$/m);
+    expect(primaryStatus.stdout).toMatch(/^secondaries 1 connected of 1 known:\n {2}replica-[0-9a-f]+ 127\.0\.0\.1:\d+ connected, binary-2 frames: applied 1, lag 0 operations, 0 ms, 0 B behind$/m);
 
     expect(await watchedReadings(`127.0.0.1:${secondary.adminPort}`, 2)).toEqual([expect.stringContaining('caught up'), expect.stringContaining('caught up')]);
 

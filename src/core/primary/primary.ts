@@ -981,6 +981,7 @@ export class Primary implements StateMachine {
       bytesSent: record.bytesSent,
       errors: record.errors,
       queueSize: peer?.unackedBytes ?? 0,
+      wireFormat: peer?.link.wireFormat ?? null,
     };
   }
 

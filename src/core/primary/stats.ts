@@ -1,3 +1,5 @@
+import type { WireFormat } from '../codec/wire-format.js';
+
 /** What the primary remembers of a secondary across its connections (statistics only). */
 export interface ReplicaRecord {
   readonly replicaId: string;
@@ -35,6 +37,11 @@ export interface ReplicaStats {
   errors: number;
   /** Bytes sent to it and not yet acknowledged: its use of the outbound budget. */
   queueSize: number;
+  /**
+   * Its data frames' format on its current connection ('binary-2', 'binary-1' or 'json'), null while
+   * it is not connected: a link still on binary-1 has a peer of the release before binary-2.
+   */
+  wireFormat: WireFormat | null;
 }
 
 export interface PrimaryStats {

@@ -351,6 +351,7 @@ export class Secondary implements StateMachine {
 
   getStats(nowMs: number): SecondaryStats {
     const since = this.lastOperationReceivedMs === null ? null : (nowMs - this.lastOperationReceivedMs) / 1000;
+    const connected = this.phase === 'stream' || this.phase === 'snapshot';
     return {
       mode: 'secondary',
       replicaId: this.replicaId,
@@ -361,7 +362,7 @@ export class Secondary implements StateMachine {
       fullResyncs: this.counters.fullResyncs,
       partialResyncs: this.counters.partialResyncs,
       primary: {
-        connected: this.phase === 'stream' || this.phase === 'snapshot',
+        connected,
         phase: this.phase,
         operationsReceived: this.counters.operationsReceived,
         bytesReceived: this.counters.bytesReceived,
@@ -380,6 +381,7 @@ export class Secondary implements StateMachine {
         storageFailures: this.counters.storageFailures,
         storageLosses: this.counters.storageLosses,
         windowsExceeded: this.counters.windowsExceeded,
+        wireFormat: connected ? (this.link?.wireFormat ?? null) : null,
       },
     };
   }

@@ -1,3 +1,5 @@
+import type { WireFormat } from '../codec/wire-format.js';
+
 /** The secondary's statistics: the original's names in camelCase, plus ours. */
 export interface SecondaryStats {
   mode: 'secondary';
@@ -38,5 +40,7 @@ export interface SecondaryStats {
     storageLosses: number;
     /** Data frames refused because the primary sent them beyond the window this node granted (`budget`): each closed the link. */
     windowsExceeded: number;
+    /** The data frames' format the primary chose for this connection ('binary-2', 'binary-1' or 'json'); null while not connected. */
+    wireFormat: WireFormat | null;
   };
 }

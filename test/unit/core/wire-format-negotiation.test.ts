@@ -77,7 +77,9 @@ describe('wire format negotiation, primary side', () => {
   ];
 
   it.each(cases)('a %s primary offered %j chooses %s, and the data frames that follow are in it', (setting, offer, chosen) => {
-    const { welcome, operation } = handshake(primaryWithOneWrite(setting), offer);
+    const primary = primaryWithOneWrite(setting);
+    const { welcome, operation } = handshake(primary, offer);
+    expect(primary.getStats(T0).replicas.map((replica) => replica.wireFormat)).toEqual([chosen]);
     if (chosen === 'json') expect(welcome).not.toHaveProperty('wireFormat');
     else expect(welcome).toMatchObject({ kind: 'welcome', wireFormat: chosen });
     expect(operation[4]).toBe(MARKERS[chosen]);
@@ -124,8 +126,9 @@ describe('wire format negotiation, secondary side', () => {
     return secondary;
   }
 
-  it.each(BINARY_WIRE_FORMATS)('accepts %s data frames after a WELCOME that chose it', (format) => {
+  it.each(BINARY_WIRE_FORMATS)('accepts %s data frames after a WELCOME that chose it, and says so in its statistics', (format) => {
     const secondary = streaming('binary', format);
+    expect(secondary.getStats(T0).primary.wireFormat).toBe(format);
     secondary.handleBytes(1, encodeFrame(operation, DEFAULT_LIMITS, format).bytes, T0);
     expect(ofKind(drain(secondary), 'storage')).toHaveLength(1);
     secondary.invariants();
