@@ -41,6 +41,7 @@ export class NodeMetrics implements DriverObserver {
     this.replicaGauge('lag_bytes', 'Encoded bytes of the operations the replica has not applied yet.', (replica) => replica.lagBytes);
     this.replicaGauge('lag_seconds', 'Age of the oldest operation the replica has not applied yet.', (replica) => replica.lagSeconds);
     this.replicaGauge('replica_connected', '1 while the replica is connected.', (replica) => Number(replica.connected));
+    this.wireFormatGauge();
   }
 
   bytesSent(count: number): void {
@@ -69,6 +70,29 @@ export class NodeMetrics implements DriverObserver {
       registers: [this.registry],
       collect() {
         this.set(read(stats()));
+      },
+    });
+  }
+
+  /**
+   * 1 for each connected link, labelled with its data frame format: during a rolling upgrade, a
+   * series with format="binary-1" names a link with a peer of the release before binary-2.
+   */
+  private wireFormatGauge(): void {
+    const stats = this.stats;
+    new Gauge({
+      name: `${PREFIX}link_wire_format`,
+      help: 'Primary: 1 per connected replica, by its data frame format; secondary: 1 while connected, by the format of its link.',
+      labelNames: ['replica_id', 'format'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const current = stats();
+        if (current.mode === 'secondary') {
+          if (current.primary.wireFormat !== null) this.set({ replica_id: current.replicaId, format: current.primary.wireFormat }, 1);
+          return;
+        }
+        for (const replica of current.replicas) if (replica.wireFormat !== null) this.set({ replica_id: replica.replicaId, format: replica.wireFormat }, 1);
       },
     });
   }

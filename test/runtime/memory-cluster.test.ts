@@ -136,10 +136,12 @@ describe('primary and two secondaries on MemoryStorage over loopback TCP', () =>
     expect(metrics).toMatch(/^nadb_replication_full_resyncs_total 2$/m);
     expect(metrics).toMatch(/^nadb_replication_held_writes 0$/m);
     expect(metrics).toMatch(/^nadb_replication_bytes_sent_total [1-9]\d*$/m);
+    expect(metrics.match(/^nadb_replication_link_wire_format\{replica_id="replica-[0-9a-f]+",format="binary-2"\} 1$/gm)).toHaveLength(2);
     const secondaryMetrics = await (await fetch(`http://127.0.0.1:${secondary.adminPort}/metrics`)).text();
     expect(secondaryMetrics).toMatch(/^nadb_replication_connected_peers 1$/m);
     expect(secondaryMetrics).toMatch(/^nadb_replication_behind_operations 0$/m);
     expect(secondaryMetrics).toMatch(/^nadb_replication_behind_seconds 0$/m);
+    expect(secondaryMetrics).toMatch(/^nadb_replication_link_wire_format\{replica_id="replica-[0-9a-f]+",format="binary-2"\} 1$/m);
     expect((await fetch(`http://127.0.0.1:${primary.adminPort}/nothing`)).status).toBe(404);
   });
 
